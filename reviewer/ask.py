@@ -1,0 +1,181 @@
+"""Ask: for each chunk, the routed checklist questions to the model, cache first, answers verified and merged."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+
+from pydantic import BaseModel, ValidationError
+
+from reviewer.cache import ResultCache, cache_key
+from reviewer.checklist import Checklist
+from reviewer.findings import Chunk, ChunkCoverage, Confidence, Coverage, Finding, Stats, answer_model
+from reviewer.llm import Backend, BackendError
+from reviewer.prompts import load_prompt
+from reviewer.routing import DEFAULT_MAX_ITEMS, route
+from reviewer.verify import drop_reason, merge
+
+BackendFactory = Callable[[], Backend]
+
+
+class AskSettings(BaseModel):
+    model_name: str
+    model_sha256: str
+    max_items: int = DEFAULT_MAX_ITEMS
+    max_tokens: int = 200
+    seed: int = 1234
+    budget_seconds: float | None = None
+    use_cache: bool = True
+    progress: bool = False
+
+
+class ChunkPrompt(BaseModel):
+    system: str
+    user: str
+    schema_: dict
+    key: str
+    item_ids: list[str]
+
+
+def build_prompt(chunk: Chunk, item_ids: list[str], findings: list[Finding], checklist: Checklist,
+                 settings: AskSettings) -> ChunkPrompt:
+    template = load_prompt("review")
+    questions = [checklist.get(i) for i in item_ids]
+    facts = [f for f in findings if f.file == chunk.file and chunk.start <= f.line <= chunk.end]
+    system, user = template.render(
+        file=chunk.file, language=chunk.language.value, symbol=chunk.symbol,
+        questions=[q.model_dump() for q in questions],
+        facts=[{"line": f.line, "id": f.id, "message": f.message} for f in facts],
+        code=chunk.numbered(),
+    )
+    lines = [n for n in range(chunk.start, chunk.end + 1)]
+    schema = answer_model(item_ids, lines).model_json_schema()
+    params = {"max_tokens": settings.max_tokens, "seed": settings.seed, "temperature": 0.0,
+              "prompt_version": template.version}
+    key = cache_key(settings.model_sha256, system + "\n\x00\n" + user, schema, params)
+    return ChunkPrompt(system=system, user=user, schema_=schema, key=key, item_ids=item_ids)
+
+
+def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cache: ResultCache | None = None):
+    """The model step of the pipeline (engine.ModelStep). The backend is created on the first cache miss,
+    so a review whose chunks all hit the cache never loads the model."""
+    backend_holder: list[Backend] = []
+    state = {"failed": None}
+
+    def backend() -> Backend:
+        if not backend_holder:
+            backend_holder.append(backend_factory())
+        return backend_holder[0]
+
+    def step(chunks: list[Chunk], findings: list[Finding], checklist: Checklist, coverage: Coverage,
+             stats: Stats) -> list[Finding]:
+        coverage.model = settings.model_name
+        started = time.perf_counter()
+        by_key = {(c.file, c.start, c.end): c for c in coverage.chunks}
+        progress = _Progress(len(chunks)) if settings.progress else None
+        for chunk in chunks:
+            cov = by_key.get((chunk.file, chunk.start, chunk.end)) or ChunkCoverage(
+                file=chunk.file, symbol=chunk.symbol, start=chunk.start, end=chunk.end, kind=chunk.kind)
+            if progress:
+                progress.advance(stats)
+            routed = route(chunk, checklist, findings, settings.max_items)
+            if not routed:
+                cov.model, cov.reason = "not_asked", "no checklist item applies"
+                continue
+            cov.asked = [r.id for r in routed]
+            cov.asked_why = {r.id: r.why for r in routed}
+            if state["failed"] is not None:
+                cov.model, cov.reason = "not_asked", state["failed"]
+                continue
+            prompt = build_prompt(chunk, cov.asked, findings, checklist, settings)
+            answer = cache.get(prompt.key) if (cache is not None and settings.use_cache) else None
+            if answer is not None:
+                cov.model = "cached"
+                stats.cache_hits += 1
+            else:
+                if settings.budget_seconds is not None and time.perf_counter() - started > settings.budget_seconds:
+                    cov.model, cov.reason = "not_asked", f"time budget of {settings.budget_seconds:g}s spent"
+                    continue
+                try:
+                    completion = backend().complete(prompt.system, prompt.user, prompt.schema_,
+                                                    settings.max_tokens, settings.seed)
+                except BackendError as error:
+                    state["failed"] = f"model unavailable: {error}"
+                    coverage.model_status = state["failed"]
+                    cov.model, cov.reason = "failed", str(error)
+                    continue
+                stats.model_calls += 1
+                stats.prompt_tokens += completion.prompt_tokens
+                stats.completion_tokens += completion.completion_tokens
+                stats.prefix_tokens += completion.prefix_tokens
+                stats.chunk_seconds.append(round(completion.seconds, 3))
+                try:
+                    parsed = answer_model(prompt.item_ids, list(range(chunk.start, chunk.end + 1))
+                                          ).model_validate_json(completion.text)
+                except ValidationError:
+                    cov.model, cov.reason = "failed", "answer did not match the schema"
+                    cov.invalid_answers += 1
+                    stats.invalid_answers += 1
+                    continue
+                answer = json.loads(parsed.model_dump_json())
+                if cache is not None and settings.use_cache:
+                    cache.set(prompt.key, answer)
+                cov.model = "asked"
+            findings = _apply(answer, chunk, checklist, findings, cov, stats)
+        if progress:
+            progress.close()
+        if backend_holder and getattr(backend_holder[0], "loaded", False):
+            stats.model_loaded = True
+            stats.model_load_seconds = round(getattr(backend_holder[0], "load_seconds", 0.0), 3)
+        if state["failed"] is None:
+            asked = sum(1 for c in coverage.chunks if c.model in ("asked", "cached"))
+            coverage.model_status = f"{settings.model_name}: {asked} chunk(s) answered"
+        return findings
+
+    step.backend_loaded = lambda: bool(backend_holder) and getattr(backend_holder[0], "loaded", False)  # type: ignore[attr-defined]
+    return step
+
+
+def _apply(answer: dict, chunk: Chunk, checklist: Checklist, findings: list[Finding], cov: ChunkCoverage,
+           stats: Stats) -> list[Finding]:
+    for item_id, item_answer in answer.items():
+        if item_answer.get("verdict") != "problem" or item_id not in checklist:
+            continue
+        item = checklist.get(item_id)
+        line, why = int(item_answer["line"]), str(item_answer.get("why", ""))
+        reason = drop_reason(item, line, why, chunk)
+        if reason is not None:
+            cov.dropped_answers += 1
+            stats.dropped_answers += 1
+            continue
+        findings, _ = merge(findings, item, chunk, line, why, Confidence(item_answer.get("confidence", "low")))
+    return findings
+
+
+class _Progress:
+    """A rich progress bar on stderr: chunks done of total and generated tokens per second."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(TextColumn("reviewing"), BarColumn(), MofNCompleteColumn(),
+                                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                                  console=Console(file=sys.stderr), transient=True)
+        self._task = self._progress.add_task("chunks", total=total, rate="")
+        self._progress.start()
+        self._first = True
+
+    def advance(self, stats: Stats) -> None:
+        if self._first:
+            self._first = False
+            return
+        spent = sum(stats.chunk_seconds) or 1e-9
+        rate = f"{stats.completion_tokens / spent:.0f} tok/s" if stats.completion_tokens else ""
+        self._progress.update(self._task, advance=1, rate=rate)
+
+    def close(self) -> None:
+        self._progress.update(self._task, completed=self._progress.tasks[0].total)
+        self._progress.stop()

@@ -1,0 +1,354 @@
+"""The check framework: base classes, the per-file context, discovery and the batched runner."""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar, Iterable
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from reviewer.findings import Confidence, FileKind, Hit
+
+_BUILTINS = frozenset(dir(builtins))
+
+# Where test code lives: secrets, asserts and prints there are not production problems.
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing|test_[^/]*\.py|[^/]*_test\.py|conftest\.py)(/|$)")
+
+WEB_FRAMEWORKS = ("flask", "fastapi", "django", "starlette", "aiohttp.web", "tornado", "bottle", "sanic", "quart", "falcon", "pyramid", "litestar")
+
+# Decorator attributes that register a request handler: `@app.route`, `@router.post`, `@bp.get`.
+_ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "head", "options"})
+_VIEW_DECORATORS = frozenset({"api_view", "require_http_methods", "require_POST", "require_GET", "csrf_exempt", "login_required", "view_config"})
+_HTTP_METHOD_NAMES = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
+
+
+def is_test_path(path: str) -> bool:
+    return bool(_TEST_PATH.search(path.replace("\\", "/")))
+
+
+@dataclass
+class FileContext:
+    """What every check may ask about the file being checked: its path, imports and where the visit is."""
+
+    path: str
+    text: str
+    kind: FileKind = FileKind.python
+    is_test: bool = False
+    imports: dict[str, str] = field(default_factory=dict)
+    bindings: dict[str, str] = field(default_factory=dict)
+    function_stack: list[cst.FunctionDef] = field(default_factory=list)
+    class_stack: list[cst.ClassDef] = field(default_factory=list)
+    loop_stack: list[cst.CSTNode] = field(default_factory=list)
+    _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    # --- name resolution -------------------------------------------------
+    def qualify(self, expr: cst.BaseExpression | None) -> str | None:
+        """The dotted name an expression refers to, through imports, aliases and simple bindings.
+
+        `from httpx import post as send; send(...)` gives `httpx.post`; `s = requests.Session(); s.get`
+        gives `requests.Session().get`; an unknown local name is returned as written.
+        """
+        if isinstance(expr, cst.Name):
+            name = expr.value
+            if name in self.bindings:
+                return self.bindings[name]
+            if name in self.imports:
+                return self.imports[name]
+            return name
+        if isinstance(expr, cst.Attribute):
+            dotted = attribute_path(expr)
+            if dotted is not None and dotted in self.bindings:
+                return self.bindings[dotted]
+            base = self.qualify(expr.value)
+            return None if base is None else f"{base}.{expr.attr.value}"
+        if isinstance(expr, cst.Call):
+            base = self.qualify(expr.func)
+            return None if base is None else f"{base}()"
+        return None
+
+    def imports_module(self, *prefixes: str) -> bool:
+        """True when the file imports any of these modules (or something under them)."""
+        for qualified in self.imports.values():
+            for prefix in prefixes:
+                if qualified == prefix or qualified.startswith(prefix + "."):
+                    return True
+        return False
+
+    @property
+    def is_web_app(self) -> bool:
+        return self.imports_module(*WEB_FRAMEWORKS)
+
+    # --- where the visit is ----------------------------------------------
+    @property
+    def function(self) -> cst.FunctionDef | None:
+        return self.function_stack[-1] if self.function_stack else None
+
+    @property
+    def in_async_function(self) -> bool:
+        fn = self.function
+        return fn is not None and fn.asynchronous is not None
+
+    def is_handler(self, fn: cst.FunctionDef | None = None) -> bool:
+        """Whether a function serves requests: a routed function, a view, or a view class method."""
+        fn = fn if fn is not None else self.function
+        if fn is None:
+            return False
+        return is_request_handler(fn, self.class_stack[-1] if self.class_stack else None, self)
+
+    @property
+    def in_handler(self) -> bool:
+        return any(self.is_handler(fn) for fn in self.function_stack)
+
+
+def attribute_path(expr: cst.BaseExpression) -> str | None:
+    """`a.b.c` as a string when the expression is only names and attributes."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        base = attribute_path(expr.value)
+        return None if base is None else f"{base}.{expr.attr.value}"
+    return None
+
+
+def is_request_handler(fn: cst.FunctionDef, cls: cst.ClassDef | None, ctx: FileContext) -> bool:
+    for deco in fn.decorators:
+        target = deco.decorator.func if isinstance(deco.decorator, cst.Call) else deco.decorator
+        if isinstance(target, cst.Attribute) and target.attr.value in _ROUTE_ATTRS:
+            return True
+        name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
+        if name in _VIEW_DECORATORS:
+            return True
+    params = fn.params.params
+    if ctx.imports_module("django") and params and params[0].name.value == "request":
+        return True
+    if cls is not None and fn.name.value in _HTTP_METHOD_NAMES and cls.bases:
+        for base in cls.bases:
+            text = attribute_path(base.value) or ""
+            if text.endswith(("View", "ViewSet", "Resource", "Handler", "Endpoint")):
+                return True
+    return False
+
+
+def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def has_star_kwargs(call: cst.Call) -> bool:
+    """`f(**options)`: the keyword may be in there, so a check must not guess."""
+    return any(arg.star == "**" for arg in call.args)
+
+
+def is_literal(expr: cst.BaseExpression) -> bool:
+    """A constant the author wrote: strings without interpolation, numbers, and containers of them."""
+    if isinstance(expr, (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)):
+        return True
+    if isinstance(expr, cst.ConcatenatedString):
+        return is_literal(expr.left) and is_literal(expr.right)
+    if isinstance(expr, cst.FormattedString):
+        return not any(isinstance(part, cst.FormattedStringExpression) for part in expr.parts)
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        return all(is_literal(el.value) for el in expr.elements)
+    if isinstance(expr, cst.Name) and expr.value in ("None", "True", "False"):
+        return True
+    if isinstance(expr, cst.UnaryOperation):
+        return is_literal(expr.expression)
+    return False
+
+
+NONE = m.Name("None")
+
+
+# ---------------------------------------------------------------------------
+# Base classes
+
+
+class _CheckDocs:
+    """What every check carries: its checklist id, its docs (the class docstring) and its examples."""
+
+    id: ClassVar[str]
+    confidence: ClassVar[Confidence] = Confidence.high
+    # Example snippets: a trailing `# expect: ID` marks a line that must be reported,
+    # `# ok: ID` a deliberate near-miss. VALID examples must report nothing.
+    VALID: ClassVar[tuple[str, ...]] = ()
+    INVALID: ClassVar[tuple[str, ...]] = ()
+    # Example file path, for checks that care about the kind of file (tests, Dockerfiles).
+    EXAMPLE_PATH: ClassVar[str] = "app/service.py"
+
+    @classmethod
+    def rule_name(cls) -> str:
+        return cls.__name__
+
+
+class PythonCheck(cst.BatchableCSTVisitor, _CheckDocs):
+    """A check over one Python file's syntax tree, run in one batched pass with all the others."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.hits: list[Hit] = []
+
+    def report(self, node: cst.CSTNode, message: str, *, end_node: cst.CSTNode | None = None,
+               confidence: Confidence | None = None) -> None:
+        start = self.get_metadata(PositionProvider, node)
+        end = self.get_metadata(PositionProvider, end_node) if end_node is not None else start
+        self.hits.append(Hit(
+            rule=self.rule_name(), id=self.id, line=start.start.line,
+            end_line=max(start.start.line, end.end.line if end_node is not None else start.start.line),
+            message=message, confidence=confidence or self.confidence,
+        ))
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        return self.get_metadata(PositionProvider, node).start.line
+
+
+class LineCheck(_CheckDocs):
+    """A check over a non-Python file's lines: Dockerfiles, requirements files, manifests."""
+
+    kinds: ClassVar[frozenset[FileKind]]
+    EXAMPLE_PATH: ClassVar[str] = "Dockerfile"
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.hits: list[Hit] = []
+
+    def report_line(self, line: int, message: str, *, end_line: int | None = None,
+                    confidence: Confidence | None = None) -> None:
+        self.hits.append(Hit(rule=self.rule_name(), id=self.id, line=line, end_line=end_line or line,
+                             message=message, confidence=confidence or self.confidence))
+
+    def run(self) -> None:  # pragma: no cover - every subclass implements it
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------
+# Discovery
+
+
+def all_checks() -> list[type[_CheckDocs]]:
+    """Every check class, one per module in this package, in a stable order."""
+    found: list[type[_CheckDocs]] = []
+    package = importlib.import_module("reviewer.checks")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"reviewer.checks.{info.name}")
+        for value in vars(module).values():
+            if (isinstance(value, type) and issubclass(value, (PythonCheck, LineCheck))
+                    and value not in (PythonCheck, LineCheck) and value.__module__ == module.__name__):
+                found.append(value)
+    return found
+
+
+def python_checks(selected: Iterable[type] | None = None) -> list[type[PythonCheck]]:
+    pool = selected if selected is not None else all_checks()
+    return [c for c in pool if issubclass(c, PythonCheck)]
+
+
+def line_checks(selected: Iterable[type] | None = None) -> list[type[LineCheck]]:
+    pool = selected if selected is not None else all_checks()
+    return [c for c in pool if issubclass(c, LineCheck)]
+
+
+# ---------------------------------------------------------------------------
+# Running
+
+
+class _ContextTracker:
+    """Keeps the context's imports, bindings and stacks current as the batched visit walks the tree.
+
+    It runs through `visit_batched`'s before/after hooks, so every check sees the stacks of the node
+    it is visiting in both its visit_ and leave_ methods.
+    """
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    def before(self, node: cst.CSTNode) -> None:
+        ctx = self.ctx
+        if isinstance(node, cst.FunctionDef):
+            ctx.function_stack.append(node)
+        elif isinstance(node, cst.ClassDef):
+            ctx.class_stack.append(node)
+        elif isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            ctx.loop_stack.append(node)
+        elif isinstance(node, cst.Import):
+            for alias in node.names:
+                dotted = attribute_path(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    ctx.imports[alias.asname.name.value] = dotted
+                else:
+                    top = dotted.split(".")[0]
+                    ctx.imports[top] = top
+        elif isinstance(node, cst.ImportFrom):
+            if node.relative or node.module is None:
+                return
+            module = attribute_path(node.module) or ""
+            if isinstance(node.names, cst.ImportStar):
+                return
+            for alias in node.names:
+                name = attribute_path(alias.name) or ""
+                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+                ctx.imports[local] = f"{module}.{name}"
+        elif isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
+            qualified = ctx.qualify(node.value)
+            for target in node.targets:
+                dotted = attribute_path(target.target)
+                if dotted is not None and qualified is not None and "." in qualified:
+                    ctx.bindings[dotted] = qualified
+        elif isinstance(node, cst.WithItem) and isinstance(node.item, cst.Call) and node.asname is not None:
+            dotted = attribute_path(node.asname.name) if isinstance(node.asname.name, (cst.Name, cst.Attribute)) else None
+            qualified = ctx.qualify(node.item)
+            if dotted is not None and qualified is not None and "." in qualified:
+                ctx.bindings[dotted] = qualified
+
+    def after(self, node: cst.CSTNode) -> None:
+        ctx = self.ctx
+        if isinstance(node, cst.FunctionDef):
+            ctx.function_stack.pop()
+        elif isinstance(node, cst.ClassDef):
+            ctx.class_stack.pop()
+        elif isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            ctx.loop_stack.pop()
+
+
+def run_python_checks(wrapper: MetadataWrapper, ctx: FileContext,
+                      checks: Iterable[type[PythonCheck]]) -> list[Hit]:
+    """Run all given checks over one parsed file in a single batched traversal."""
+    visitors = [check(ctx) for check in checks]
+    if not visitors:
+        return []
+    tracker = _ContextTracker(ctx)
+    wrapper.visit_batched(visitors, before_visit=tracker.before, after_leave=tracker.after)
+    return [hit for visitor in visitors for hit in visitor.hits]
+
+
+def run_line_checks(ctx: FileContext, checks: Iterable[type[LineCheck]]) -> list[Hit]:
+    hits: list[Hit] = []
+    for check in checks:
+        if ctx.kind in check.kinds:
+            instance = check(ctx)
+            instance.run()
+            hits.extend(instance.hits)
+    return hits
+
+
+def parse_python(text: str) -> MetadataWrapper:
+    """Parse once; the caller handles `cst.ParserSyntaxError`. Fresh parser output needs no deep copy."""
+    return MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)

@@ -1,0 +1,162 @@
+"""One review: parse, chunk, check, (ask the model,) verify and merge, into a Report."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import libcst as cst
+from pydantic import BaseModel, Field
+
+from reviewer.checklist import Checklist, load_checklist
+from reviewer.config import PathSettings
+from reviewer.checks._base import (FileContext, all_checks, is_test_path, line_checks, parse_python,
+                                   python_checks, run_line_checks, run_python_checks)
+from reviewer.chunking import chunk_file
+from reviewer.diff import Selection
+from reviewer.findings import (Chunk, ChunkCoverage, Coverage, FileChange, FileKind, Finding, Hit, Report,
+                               Skipped, Source, Stats, fingerprint)
+from reviewer.suppress import is_suppressed
+
+# Below this many files a process pool costs more to start than it saves.
+PARALLEL_MIN_FILES = 24
+
+
+class ReviewOptions(BaseModel):
+    """What a review runs: which checks, whether the model is asked, and how."""
+
+    use_model: bool = False
+    disabled: set[str] = Field(default_factory=set)
+    jobs: int = 0  # 0: decide from the number of files and cores
+    per_path: list[PathSettings] = Field(default_factory=list)
+
+    def disabled_for(self, path: str) -> frozenset[str]:
+        disabled = set(self.disabled)
+        for rule in self.per_path:
+            if any(fnmatch.fnmatch(path, pattern) for pattern in rule.paths):
+                disabled.update(rule.disable)
+        return frozenset(disabled)
+
+
+class FileResult(BaseModel):
+    """The deterministic result for one file: its hits, its chunks, and a note when it fell back."""
+
+    path: str
+    hits: list[Hit] = Field(default_factory=list)
+    chunks: list[Chunk] = Field(default_factory=list)
+    note: str | None = None
+    skipped: Skipped | None = None
+    lines: int = 0
+
+
+def check_file(change: FileChange, disabled: frozenset[str] = frozenset()) -> FileResult:
+    """Parse once, run every check in one pass, chunk the changed lines."""
+    text = change.text or ""
+    result = FileResult(path=change.path, lines=text.count("\n") + (0 if text.endswith("\n") or not text else 1))
+    selected = [c for c in all_checks() if c.id not in disabled and c.rule_name() not in disabled]
+    ctx = FileContext(path=change.path, text=text, kind=change.kind, is_test=is_test_path(change.path))
+    wrapper = None
+    if change.kind is FileKind.python:
+        try:
+            wrapper = parse_python(text)
+        except cst.ParserSyntaxError as error:
+            result.note = f"syntax error at line {error.raw_line}: checks skipped, hunk chunks used"
+            result.skipped = Skipped(path=change.path, reason=f"Python syntax error at line {error.raw_line}")
+        else:
+            result.hits = run_python_checks(wrapper, ctx, python_checks(selected))
+    else:
+        result.hits = run_line_checks(ctx, line_checks(selected))
+    chunks, note = chunk_file(change, wrapper)
+    result.chunks = chunks
+    result.note = result.note or note
+    changed = change.changed_set()
+    result.hits = [h for h in result.hits if any(n in changed for n in range(h.line, h.end_line + 1))]
+    return result
+
+
+def _check_all(changes: Sequence[FileChange], options: ReviewOptions) -> list[FileResult]:
+    disabled = [options.disabled_for(change.path) for change in changes]
+    jobs = options.jobs or (os.cpu_count() or 1)
+    if jobs > 1 and len(changes) >= PARALLEL_MIN_FILES:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(check_file, changes, disabled, chunksize=8))
+    return [check_file(change, off) for change, off in zip(changes, disabled)]
+
+
+def to_finding(hit: Hit, change: FileChange, lines: list[str], symbol: str, checklist: Checklist) -> Finding:
+    item = checklist.get(hit.id)
+    code = lines[hit.line - 1] if 0 < hit.line <= len(lines) else ""
+    return Finding(
+        id=hit.id, rule=hit.rule, file=change.path, line=hit.line, end_line=hit.end_line,
+        severity=item.severity, confidence=hit.confidence, category=item.category, message=hit.message,
+        evidence=code.strip(), source=Source.check, fingerprint=fingerprint(hit.id, change.path, code, symbol),
+        symbol=symbol,
+    )
+
+
+def symbol_at(chunks: Sequence[Chunk], line: int) -> str:
+    inside = [c for c in chunks if c.start <= line <= c.end]
+    return min(inside, key=lambda c: c.end - c.start).symbol if inside else "<module>"
+
+
+ModelStep = Callable[[list[Chunk], list[Finding], Checklist, Coverage, Stats], list[Finding]]
+
+
+def review(selection: Selection, options: ReviewOptions | None = None,
+           model_step: ModelStep | None = None, checklist: Checklist | None = None) -> Report:
+    """Run the pipeline over a selected change. `model_step` asks the model (None: checks only)."""
+    options = options or ReviewOptions()
+    started = time.perf_counter()
+    checklist = checklist or load_checklist()
+    coverage = Coverage(files_skipped=list(selection.skipped), checks_run=len(all_checks()))
+    stats = Stats()
+    reviewable = [c for c in selection.changes if c.text is not None]
+    results = _check_all(reviewable, options)
+    stats.check_seconds = time.perf_counter() - started
+
+    findings: list[Finding] = []
+    all_chunks: list[Chunk] = []
+    for change, result in zip(reviewable, results):
+        stats.files += 1
+        stats.lines += result.lines
+        if result.skipped is not None:
+            coverage.files_skipped.append(result.skipped)
+        coverage.files_reviewed.append(change.path)
+        lines = (change.text or "").splitlines()
+        for hit in result.hits:
+            if hit.id not in checklist:
+                continue  # an item the team's configuration removed from the checklist
+            finding = to_finding(hit, change, lines, symbol_at(result.chunks, hit.line), checklist)
+            if is_suppressed(finding, lines):
+                coverage.suppressed += 1
+                continue
+            findings.append(finding)
+        for chunk in result.chunks:
+            coverage.chunks.append(ChunkCoverage(file=chunk.file, symbol=chunk.symbol, start=chunk.start,
+                                                 end=chunk.end, kind=chunk.kind,
+                                                 reason="model not requested" if model_step is None else ""))
+        all_chunks.extend(result.chunks)
+    stats.chunks = len(all_chunks)
+
+    if model_step is not None and options.use_model:
+        model_started = time.perf_counter()
+        findings = model_step(all_chunks, findings, checklist, coverage, stats)
+        stats.model_seconds = time.perf_counter() - model_started
+
+    findings = _dedupe(findings)
+    findings.sort(key=lambda f: (f.file, f.line, f.id))
+    stats.seconds = time.perf_counter() - started
+    return Report(findings=findings, coverage=coverage, stats=stats)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (file, line, id): two checks answering one item on one line say the same thing."""
+    seen: dict[tuple[str, int, str], Finding] = {}
+    for finding in findings:
+        key = (finding.file, finding.line, finding.id)
+        if key not in seen:
+            seen[key] = finding
+    return list(seen.values())

@@ -1,0 +1,202 @@
+"""Routing, verification, merging, the cache and the budget, with a fake backend in place of the model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reviewer.ask import AskSettings, build_prompt, make_model_step
+from reviewer.cache import NoPickleDisk, ResultCache, cache_key
+from reviewer.checklist import load_checklist
+from reviewer.engine import review
+from reviewer.findings import Chunk, ChunkCoverage, Coverage, FileChange, FileKind, Source, Stats
+from reviewer.llm import BackendError, Completion
+from reviewer.routing import route
+from reviewer.diff import Selection
+
+CODE = '''import requests
+
+
+def sync_orders(api, db):
+    orders = requests.get(api).json()
+    for order in orders:
+        db.execute("INSERT INTO orders VALUES (?)", (order["id"],))
+    return len(orders)
+'''
+
+
+def make_chunk(text: str = CODE, start: int = 1) -> Chunk:
+    end = start + len(text.splitlines()) - 1
+    return Chunk(file="svc.py", kind="module", symbol="<module>", start=start, end=end,
+                 changed_lines=list(range(start, end + 1)), text=text, language=FileKind.python,
+                 content_hash=Chunk.hash_of("svc.py", start, text))
+
+
+class FakeBackend:
+    """Answers every asked item with a fixed verdict and line, counting its calls."""
+
+    name = "fake"
+    model_sha256 = "f" * 64
+    concurrency = 1
+    loaded = True
+
+    def __init__(self, answers: dict | None = None, text: str | None = None, fail: bool = False):
+        self.answers = answers or {}
+        self.text = text
+        self.fail = fail
+        self.calls = 0
+
+    def complete(self, system, user, schema, max_tokens, seed):
+        self.calls += 1
+        if self.fail:
+            raise BackendError("model crashed")
+        if self.text is not None:
+            return Completion(text=self.text, prompt_tokens=100, completion_tokens=10, seconds=0.01)
+        answer = {}
+        for item_id in schema["properties"]:
+            verdict, line, why = self.answers.get(item_id, ("ok", schema["$defs"]["ItemAnswer"]["properties"]["line"]["enum"][0], "fine"))
+            answer[item_id] = {"line": line, "why": why, "verdict": verdict, "confidence": "high"}
+        return Completion(text=json.dumps(answer), prompt_tokens=100, completion_tokens=20, seconds=0.01)
+
+
+def selection_for(text: str = CODE) -> Selection:
+    change = FileChange(path="svc.py", status="scanned", kind=FileKind.python, text=text, whole_file=True)
+    return Selection(changes=[change], skipped=[], root=".", description="test")
+
+
+def settings(**overrides) -> AskSettings:
+    return AskSettings(model_name="fake", model_sha256="f" * 64, **overrides)
+
+
+def run_review(backend: FakeBackend, cache: ResultCache | None = None, **kw):
+    from reviewer.engine import ReviewOptions
+
+    step = make_model_step(settings(**kw), lambda: backend, cache)
+    return review(selection_for(), ReviewOptions(use_model=True), model_step=step)
+
+
+def test_routing_asks_items_with_findings_first_and_records_why():
+    checklist = load_checklist()
+    report = review(selection_for())
+    routed = route(make_chunk(), checklist, report.findings)
+    assert routed[0].id == "REL001"
+    assert routed[0].why.startswith("check ")
+    assert len(routed) <= 5
+    assert all(r.why for r in routed)
+
+
+def test_routing_never_asks_items_for_other_file_kinds():
+    checklist = load_checklist()
+    chunk = make_chunk().model_copy(update={"text": "FROM python:latest\nUSER root\n", "language": FileKind.dockerfile})
+    for routed in route(chunk, checklist):
+        assert "dockerfile" in checklist.get(routed.id).applies_to
+
+
+def test_model_confirmation_marks_the_check_finding_both():
+    backend = FakeBackend({"REL001": ("problem", 5, "requests.get to the api has no timeout and can hang")})
+    report = run_review(backend)
+    rel = [f for f in report.findings if f.id == "REL001"]
+    assert len(rel) == 1 and rel[0].source is Source.both
+
+
+def test_model_cannot_remove_a_deterministic_finding():
+    backend = FakeBackend({"REL001": ("ok", 5, "ignore this, it is fine")})
+    report = run_review(backend)
+    assert any(f.id == "REL001" and f.source is Source.check for f in report.findings)
+
+
+def test_answer_on_a_blank_line_is_dropped_and_counted():
+    backend = FakeBackend({"DB001": ("problem", 2, "orders loop queries")})
+    report = run_review(backend)
+    assert not any(f.id == "DB001" for f in report.findings)
+    assert report.stats.dropped_answers >= 1
+
+
+def test_answer_whose_explanation_names_nothing_on_the_line_is_dropped():
+    checklist = load_checklist()
+    from reviewer.verify import drop_reason
+
+    item = checklist.get("REL001")
+    assert drop_reason(item, 5, "this could fail in production under load", make_chunk()) is not None
+    assert drop_reason(item, 5, "requests.get has no timeout", make_chunk()) is None
+
+
+def test_invalid_answer_is_counted_not_repaired():
+    report = run_review(FakeBackend(text='{"REL001": {"verdict": "maybe"'))
+    assert report.stats.invalid_answers >= 1
+    assert any(c.model == "failed" for c in report.coverage.chunks)
+    assert any(f.id == "REL001" for f in report.findings)  # the checks' findings survive
+
+
+def test_backend_failure_keeps_deterministic_findings_and_says_so():
+    report = run_review(FakeBackend(fail=True))
+    assert any(f.id == "REL001" for f in report.findings)
+    assert "model unavailable" in report.coverage.model_status
+
+
+def test_second_review_hits_the_cache_without_creating_the_backend(tmp_path):
+    cache = ResultCache(tmp_path / "cache")
+    first = FakeBackend({"REL001": ("problem", 5, "requests.get has no timeout")})
+    run_review(first, cache)
+    assert first.calls >= 1
+    created = []
+
+    def factory():
+        created.append(1)
+        return FakeBackend()
+
+    step = make_model_step(settings(), factory, cache)
+    from reviewer.engine import ReviewOptions
+
+    report = review(selection_for(), ReviewOptions(use_model=True), model_step=step)
+    assert created == []
+    assert report.stats.cache_hits >= 1
+    assert all(c.model in ("cached", "not_asked") for c in report.coverage.chunks)
+
+
+def test_budget_stops_asking_and_reports_why():
+    report = run_review(FakeBackend(), budget_seconds=0.0)
+    reasons = [c.reason for c in report.coverage.chunks if c.asked]
+    assert reasons and all("budget" in r for r in reasons)
+
+
+def test_cache_key_changes_with_model_prompt_schema_and_params():
+    base = cache_key("a" * 64, "prompt", {"s": 1}, {"t": 0})
+    assert base == cache_key("a" * 64, "prompt", {"s": 1}, {"t": 0})
+    assert base != cache_key("b" * 64, "prompt", {"s": 1}, {"t": 0})
+    assert base != cache_key("a" * 64, "prompt2", {"s": 1}, {"t": 0})
+    assert base != cache_key("a" * 64, "prompt", {"s": 2}, {"t": 0})
+    assert base != cache_key("a" * 64, "prompt", {"s": 1}, {"t": 1})
+
+
+def test_cache_refuses_to_store_or_load_pickles(tmp_path):
+    import diskcache
+
+    cache = ResultCache(tmp_path / "c")
+    with pytest.raises(TypeError):
+        cache._cache.set("k", {"a": 1})
+    plain = diskcache.Cache(str(tmp_path / "c"))  # an attacker writing a pickle into the folder
+    plain.set("evil", {"a": 1})
+    plain.close()
+    assert cache.get("evil") is None
+
+
+def test_cache_folder_is_private(tmp_path):
+    ResultCache(tmp_path / "private")
+    assert (tmp_path / "private").stat().st_mode & 0o777 == 0o700
+
+
+def test_unwritable_cache_is_not_fatal(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cache = ResultCache(blocker / "cache")
+    assert cache.error is not None
+    assert cache.get("k") is None
+    cache.set("k", {"a": 1})
+
+
+def test_prompt_schema_limits_line_to_the_chunk():
+    prompt = build_prompt(make_chunk(start=10), ["REL001"], [], load_checklist(), settings())
+    lines = prompt.schema_["$defs"]["ItemAnswer"]["properties"]["line"]["enum"]
+    assert lines[0] == 10 and lines[-1] == 10 + len(CODE.splitlines()) - 1
