@@ -106,11 +106,21 @@ def test_model_cannot_remove_a_deterministic_finding():
     assert any(f.id == "REL001" and f.source is Source.check for f in report.findings)
 
 
-def test_answer_on_a_blank_line_is_dropped_and_counted():
-    backend = FakeBackend({"DB001": ("problem", 2, "orders loop queries")})
+def test_answer_the_code_cannot_back_is_dropped_and_counted():
+    backend = FakeBackend({"REL001": ("problem", 4, "sync_orders can hang forever")})
     report = run_review(backend)
-    assert not any(f.id == "DB001" for f in report.findings)
+    assert not any(f.id == "REL001" and f.line == 4 for f in report.findings)
     assert report.stats.dropped_answers >= 1
+
+
+def test_answer_on_a_blank_or_comment_line_is_dropped():
+    from reviewer.verify import drop_reason
+
+    chunk = make_chunk("def f(url):\n\n    # requests timeout\n    return requests.get(url)\n")
+    item = load_checklist().get("REL001")
+    assert drop_reason(item, 2, "requests.get has no timeout", chunk) == "blank or comment line"
+    assert drop_reason(item, 3, "requests.get has no timeout", chunk) == "blank or comment line"
+    assert drop_reason(item, 9, "requests.get has no timeout", chunk) == "line outside the chunk"
 
 
 def test_answer_whose_explanation_names_nothing_on_the_line_is_dropped():

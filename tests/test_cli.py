@@ -35,9 +35,9 @@ def test_review_patch_json_follows_the_contract():
         assert finding["file"] == "shop/payments.py"
         assert finding["source"] == "check"
     ids = {(f["id"], f["line"]) for f in data["findings"]}
-    assert ("REL001", 18) in ids  # requests.post without a timeout
-    assert ("SEC001", 14) in ids  # SQL built with an f-string
-    assert ("ERR001", 38) in ids  # except Exception: pass
+    assert ("REL001", 19) in ids  # requests.post without a timeout
+    assert ("SEC001", 15) in ids  # SQL built with an f-string
+    assert ("ERR001", 39) in ids  # except Exception: pass
     assert data["coverage"]["files_reviewed"] == ["shop/payments.py"]
 
 

@@ -1,0 +1,258 @@
+"""ERR002: an except block that logs the failure and then returns a success value."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from reviewer.checks._base import PythonCheck, attribute_path, keyword
+from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broad, logging_level
+from reviewer.findings import Confidence
+
+_SUCCESS_WORDS = frozenset({"ok", "success", "succeeded", "successful", "done", "completed", "complete",
+                            "accepted", "created", "sent", "saved", "processed"})
+_FAILURE_WORDS = frozenset({"error", "failed", "failure", "fail", "degraded", "unhealthy", "down", "ko", "unavailable"})
+_STATUS_KEYS = frozenset({"status", "state", "result", "outcome"})
+_FLAG_KEYS = frozenset({"success", "ok", "succeeded"})
+_ERROR_KEYS = frozenset({"error", "errors", "err", "exception", "failure", "failed"})
+_RESPONSES = frozenset({"jsonify", "JsonResponse", "JSONResponse", "ORJSONResponse", "UJSONResponse", "Response",
+                        "HttpResponse", "PlainTextResponse", "HTMLResponse", "make_response", "json_response"})
+_HTTP_STATUS_OK = frozenset({"OK", "CREATED", "ACCEPTED", "NO_CONTENT"})
+_ERROR_LEVEL = LOG_LEVELS["error"]
+
+
+def _status_code(expr: cst.BaseExpression) -> int | None:
+    """200 for `200`, `status.HTTP_200_OK`, `HTTPStatus.OK`; None when it is not a known status."""
+    if isinstance(expr, cst.Integer):
+        return int(expr.value)
+    path = attribute_path(expr) or ""
+    name = path.rsplit(".", 1)[-1]
+    if name.startswith("HTTP_") and name[5:8].isdigit():
+        return int(name[5:8])
+    if path.startswith(("HTTPStatus.", "http.HTTPStatus.")):
+        return 200 if name in _HTTP_STATUS_OK else 500
+    return None
+
+
+def _is_2xx(code: int | None) -> bool:
+    return code is not None and 200 <= code < 300
+
+
+def success_value(expr: cst.BaseExpression | None) -> str | None:
+    """How a returned value tells the caller the operation worked, or None when it does not."""
+    if expr is None:
+        return None
+    if isinstance(expr, cst.Name) and expr.value == "True":
+        return "`True`"
+    if isinstance(expr, cst.SimpleString):
+        text = str(expr.evaluated_value).strip().lower()
+        return f"`{expr.value}`" if text in _SUCCESS_WORDS else None
+    if isinstance(expr, cst.Dict):
+        return _success_dict(expr)
+    if isinstance(expr, cst.Tuple) and len(expr.elements) >= 2:
+        code = _status_code(expr.elements[-1].value)
+        if code is not None:
+            return f"HTTP {code}" if _is_2xx(code) and not tells_failure(expr.elements[0].value) else None
+        return success_value(expr.elements[0].value)
+    if isinstance(expr, cst.Call):
+        return _success_response(expr)
+    return None
+
+
+def tells_failure(expr: cst.BaseExpression | None) -> bool:
+    """A body or response that says the operation failed: `{"error": ...}`, `{"status": "degraded"}`, `False`."""
+    if isinstance(expr, cst.Name):
+        return expr.value == "False"
+    if isinstance(expr, cst.SimpleString):
+        return str(expr.evaluated_value).strip().lower() in _FAILURE_WORDS
+    if isinstance(expr, cst.Dict):
+        pairs = [(el.key, el.value) for el in expr.elements if isinstance(el, cst.DictElement)]
+        keyed = [(str(k.evaluated_value).lower(), v) for k, v in pairs if isinstance(k, cst.SimpleString)]
+    elif isinstance(expr, cst.Call):
+        keyed = [(arg.keyword.value.lower(), arg.value) for arg in expr.args if arg.keyword is not None]
+        positional = [arg.value for arg in expr.args if arg.keyword is None and not arg.star]
+        if positional and tells_failure(positional[0]):
+            return True
+    else:
+        return False
+    for key, value in keyed:
+        if key in _ERROR_KEYS:
+            return True
+        if key in _STATUS_KEYS | _FLAG_KEYS | {"content", "body", "data"} and tells_failure(value):
+            return True
+    return False
+
+
+def _success_dict(expr: cst.Dict) -> str | None:
+    found = None
+    for element in expr.elements:
+        if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+            continue
+        key = str(element.key.evaluated_value).lower()
+        if key in _ERROR_KEYS:
+            return None
+        if key in _STATUS_KEYS and isinstance(element.value, cst.SimpleString) \
+                and str(element.value.evaluated_value).lower() in _SUCCESS_WORDS:
+            found = "a success body"
+        if key in _FLAG_KEYS and isinstance(element.value, cst.Name) and element.value.value == "True":
+            found = "a success body"
+    return found
+
+
+def _success_response(call: cst.Call) -> str | None:
+    """A response object whose explicit status is 2xx, or whose body says success."""
+    name = (attribute_path(call.func) or "").rsplit(".", 1)[-1]
+    if name not in _RESPONSES:
+        return None
+    status = keyword(call, "status") or keyword(call, "status_code")
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    code = _status_code(status.value) if status is not None else None
+    if status is None and name == "make_response" and len(positional) >= 2:
+        code = _status_code(positional[1])
+    if code is not None:
+        # The status line is what clients, proxies and monitoring read, unless the body says otherwise.
+        return f"HTTP {code}" if _is_2xx(code) and not tells_failure(call) else None
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        key = arg.keyword.value.lower()
+        if key in _ERROR_KEYS:
+            return None
+        if key in _FLAG_KEYS and isinstance(arg.value, cst.Name) and arg.value.value == "True":
+            return "a success response"
+        if key in _STATUS_KEYS and isinstance(arg.value, cst.SimpleString) \
+                and str(arg.value.evaluated_value).lower() in _SUCCESS_WORDS:
+            return "a success response"
+    body = positional[0] if positional else next((a.value for a in call.args if a.keyword is not None
+                                                  and a.keyword.value in ("content", "body", "text", "data")), None)
+    return "a success response" if body is not None and success_value(body) is not None else None
+
+
+class ErrorReportedAsSuccess(PythonCheck):
+    """An except block that logs the error and then returns success to its caller.
+
+    ## What it does
+    Reports a `return` inside an except block, after a logging call in that block, when the value
+    returned says the operation worked: `True`, `"ok"`/`"success"`, a dict like `{"status": "ok"}` or
+    `{"success": True}` without an error key, `jsonify(success=True)`, `Response(status=200)`,
+    `JSONResponse(..., status_code=200)`, `make_response(body, 200)`, or a tuple ending in a 2xx status
+    (unless the body says it failed: `{"error": ...}`, `{"status": "degraded"}`). In an `except Exception`
+    (or bare or `BaseException`) block, a warning, error or `print` before the return counts; in a
+    block for a specific exception, only an error-level log (`error`, `exception`, `critical`)
+    counts, and the finding has medium confidence. A block that re-raises or aborts is not reported.
+
+    ## Why is this bad?
+    The code knows the operation failed (it just logged an error) and tells the caller it succeeded:
+    the client shows "payment complete", a queue acknowledges a message that was never processed,
+    retries never happen, and monitoring that counts error responses sees none. Return an error
+    status or value, or re-raise.
+
+    ## Known limits
+    `return None` is not treated as success (callers usually test it as a failure). A success value
+    built in a variable and returned later, or returned after the except block, is not followed.
+    Test files are skipped.
+    """
+
+    id = "ERR002"
+    VALID = (
+        """
+from flask import jsonify
+
+@app.post("/orders")
+def create_order():
+    try:
+        order = orders.create(request.json)
+    except PaymentDeclined as error:
+        logger.warning("payment declined: %s", error)
+        return jsonify(error="payment declined"), 402  # ok: ERR002
+    except Exception:
+        logger.exception("order creation failed")
+        return jsonify({"status": "error"}), 500  # ok: ERR002
+    return jsonify({"status": "ok", "id": order.id}), 201
+
+@app.get("/health")
+def health():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        logger.warning("database unreachable")
+        return {"status": "degraded", "database": "down"}, 200  # ok: ERR002
+    return {"status": "ok"}, 200
+""",
+        """
+def unsubscribe(email):
+    try:
+        mailing_list.remove(email)
+    except NotSubscribed:
+        logger.info("already unsubscribed: %s", email)
+        return True  # ok: ERR002
+    except Exception:
+        logger.error("unsubscribe failed", exc_info=True)
+        return False  # ok: ERR002
+    return True
+""",
+    )
+    INVALID = (
+        """
+from flask import jsonify
+
+@app.post("/payments")
+def charge():
+    try:
+        gateway.charge(request.json["amount"])
+    except Exception as error:
+        logger.error(f"charge failed: {error}")
+        return jsonify({"status": "success"})  # expect: ERR002
+    return jsonify({"status": "success"})
+""",
+        """
+from fastapi.responses import JSONResponse
+
+async def import_contacts(payload):
+    try:
+        await crm.bulk_import(payload.contacts)
+    except Exception as exc:
+        print("import failed", exc)
+        return JSONResponse(content={"imported": 0}, status_code=200)  # expect: ERR002
+""",
+        """
+def handle_message(message):
+    try:
+        process(message.body)
+    except Exception as error:
+        logging.exception("processing failed")
+        return True  # expect: ERR002
+""",
+        """
+def send_invoice(invoice):
+    try:
+        mailer.send(invoice.to_email())
+    except SMTPException as error:
+        logger.error("could not send invoice %s: %s", invoice.id, error)
+        return {"invoice_id": invoice.id}, 202  # expect: ERR002
+""",
+    )
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if self.ctx.is_test:
+            return
+        facts = HandlerBody.of(node)
+        if facts.leaves(self.ctx) or not facts.returns:
+            return
+        broad = is_broad(self.ctx, node)
+        log_lines = [self.line_of(call) for call in facts.calls if self._signals_failure(call, broad)]
+        if not log_lines:
+            return
+        for statement in facts.returns:
+            what = success_value(statement.value)
+            if what is not None and self.line_of(statement) > min(log_lines):
+                self.report(statement, f"The except block logs a failure and then returns {what}: the caller "
+                                       "believes the operation worked and will not retry or report it.",
+                            confidence=None if broad else Confidence.medium)
+
+    def _signals_failure(self, call: cst.Call, broad: bool) -> bool:
+        if isinstance(call.func, cst.Name) and call.func.value == "print":
+            return broad
+        level = logging_level(self.ctx, call)
+        if level is None:
+            return False
+        return LOG_LEVELS[level] >= (LOG_LEVELS["warning"] if broad else _ERROR_LEVEL)

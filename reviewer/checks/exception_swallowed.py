@@ -1,0 +1,316 @@
+"""ERR001: an exception caught broadly and dropped without a trace; also the except-handler helpers ERR002 and OBS002 share."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+
+from reviewer.checks._base import FileContext, PythonCheck, attribute_path, is_literal
+
+_BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+# Calls that end the process or the request: the error is not swallowed.
+_EXITS = frozenset({"sys.exit", "os._exit", "exit", "quit", "flask.abort", "abort", "os.abort"})
+# Best-effort cleanup whose failure is routinely ignored: closing, removing, stopping.
+_CLEANUP_METHODS = frozenset({
+    "close", "aclose", "shutdown", "unlink", "remove", "rmtree", "rmdir", "kill", "terminate", "cancel",
+    "disconnect", "release", "stop", "quit", "cleanup", "join",
+})
+_EMPTY_FACTORIES = frozenset({"dict", "list", "set", "tuple", "str", "frozenset"})
+LOG_LEVELS = {"debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "exception": 40,
+              "critical": 50, "fatal": 50}
+_LOGGER_NAME = re.compile(r"^_*(\w+_)?(log|logger)$", re.IGNORECASE)
+TRIVIAL_STATEMENT = m.Pass() | m.Continue() | m.Break() | m.Expr(m.Ellipsis() | m.SimpleString())
+
+
+# ---------------------------------------------------------------------------
+# Helpers shared by the except-handler checks (ERR001, ERR002, OBS002)
+
+
+def is_broad(ctx: FileContext, handler: cst.ExceptHandler) -> bool:
+    """`except:`, `except Exception`, `except BaseException`, or a tuple that contains one of them."""
+    if handler.type is None:
+        return True
+    types = [el.value for el in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+    return any(ctx.qualify(t) in _BROAD for t in types)
+
+
+class HandlerBody(cst.CSTVisitor):
+    """The calls, raises and returns of an except block, not counting nested functions and classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[cst.Call] = []
+        self.raises: list[cst.Raise] = []
+        self.returns: list[cst.Return] = []
+
+    @classmethod
+    def of(cls, handler: cst.ExceptHandler) -> HandlerBody:
+        facts = cls()
+        handler.body.visit(facts)
+        return facts
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        self.raises.append(node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns.append(node)
+
+    def leaves(self, ctx: FileContext) -> bool:
+        """Whether the block re-raises or ends the process or request (`sys.exit`, `abort`)."""
+        return bool(self.raises) or any(ctx.qualify(call.func) in _EXITS for call in self.calls)
+
+
+def logging_level(ctx: FileContext, call: cst.Call) -> str | None:
+    """The level of a logging call (`logger.error`, `logging.warning`, `log.log(logging.ERROR, ...)`), else None."""
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    method = func.attr.value
+    if method not in LOG_LEVELS and method != "log":
+        return None
+    if not is_logger(ctx, func.value):
+        return None
+    if method != "log":
+        return method
+    positional = [arg.value for arg in call.args if arg.keyword is None]
+    level = attribute_path(positional[0]) if positional else None
+    name = level.rsplit(".", 1)[-1].lower() if level else ""
+    return name if name in LOG_LEVELS else None
+
+
+def is_logger(ctx: FileContext, receiver: cst.BaseExpression) -> bool:
+    qualified = ctx.qualify(receiver) or ""
+    if qualified == "logging" or qualified.startswith(("logging.getLogger", "structlog.", "loguru.logger")):
+        return True
+    path = attribute_path(receiver)
+    return path is not None and bool(_LOGGER_NAME.match(path.rsplit(".", 1)[-1]))
+
+
+def is_constant(expr: cst.BaseExpression | None) -> bool:
+    """None, a literal, a dict of literals, or an empty `dict()`/`list()`: a default, not a result."""
+    if expr is None or is_literal(expr):
+        return True
+    if isinstance(expr, cst.Dict):
+        return all(isinstance(el, cst.DictElement) and is_literal(el.key) and is_literal(el.value)
+                   for el in expr.elements)
+    if isinstance(expr, cst.Call) and not expr.args and isinstance(expr.func, cst.Name):
+        return expr.func.value in _EMPTY_FACTORIES
+    return False
+
+
+def _statements(body: cst.BaseSuite) -> list[cst.CSTNode]:
+    if isinstance(body, cst.SimpleStatementSuite):
+        return list(body.body)
+    small: list[cst.CSTNode] = []
+    for statement in body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return [statement]  # a compound statement: the block does something
+        small.extend(statement.body)
+    return small
+
+
+def _only_cleanup(ctx: FileContext, body: cst.BaseSuite) -> bool:
+    """The guarded code only closes, removes or stops things: ignoring its failure is a common choice."""
+    statements = _statements(body)
+    if not statements:
+        return False
+    for statement in statements:
+        if not (isinstance(statement, cst.Expr) and isinstance(statement.value, (cst.Call, cst.Await))):
+            return False
+        call = statement.value.expression if isinstance(statement.value, cst.Await) else statement.value
+        if not isinstance(call, cst.Call):
+            return False
+        name = ctx.qualify(call.func) or ""
+        if name.rsplit(".", 1)[-1].strip("_") not in _CLEANUP_METHODS:
+            return False
+    return True
+
+
+class ExceptionSwallowed(PythonCheck):
+    """An exception caught broadly and then dropped: no log, no re-raise, just a default.
+
+    ## What it does
+    Reports a bare `except:` that does not re-raise (whatever its body does: it also catches
+    `KeyboardInterrupt` and `SystemExit`), and an `except Exception` / `except BaseException` /
+    `except (Exception, ...)` whose body only does `pass`, `continue`, `break`, `...`, or returns a
+    constant (`None`, `False`, `0`, `""`, `{}`, `[]`, a dict of literals). `with
+    contextlib.suppress(Exception):` is the same thing and is reported too. A specific exception
+    (`except FileNotFoundError: pass`, `except KeyError: return default`) is a deliberate choice and
+    is not reported, nor is a `try` that only closes, removes or stops something (`conn.close()`,
+    `os.remove(tmp)`), where ignoring a failure is a common best-effort cleanup, nor a `try` nested
+    in an `except` or `finally` block, where a second failure is often dropped so that the first one
+    is not masked.
+
+    ## Why is this bad?
+    Every failure becomes silence: a database outage, a typo raising `NameError` and a bug in a
+    dependency all look like "no result", the caller carries on with a default, data goes missing
+    and nobody is told. When it finally shows up, nothing in the logs says where. Catch the specific
+    exceptions you expect, and log (`logger.exception`) or re-raise everything else.
+
+    ## Known limits
+    A body that assigns a default (`value = None`) instead of returning it, or returns a variable,
+    is not reported. Test files are skipped: swallowing there hides test failures too, but most of it
+    is teardown cleanup.
+    """
+
+    id = "ERR001"
+    VALID = (
+        """
+import json
+import os
+
+def load_settings(path):
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except FileNotFoundError:  # ok: ERR001
+        return {}
+    except Exception:  # ok: ERR001
+        logger.exception("could not read settings from %s", path)
+        raise
+""",
+        """
+def fetch_user(cache, user_id):
+    try:
+        return cache[user_id]
+    except KeyError:  # ok: ERR001
+        pass
+    try:
+        return load_from_db(user_id)
+    except Exception as error:  # ok: ERR001
+        log.warning("user lookup failed: %s", error, exc_info=True)
+        return None
+""",
+        """
+def checkout(cart):
+    try:
+        return payments.charge(cart)
+    except Exception:
+        try:
+            cart.unlock()
+        except Exception:  # ok: ERR001
+            pass
+        raise
+""",
+        """
+import sys
+
+def main():
+    try:
+        run()
+    except:  # ok: ERR001
+        sys.exit(1)
+
+def close_quietly(connection):
+    try:
+        connection.close()
+    except Exception:  # ok: ERR001
+        pass
+""",
+    )
+    INVALID = (
+        """
+def get_order(order_id):
+    try:
+        return db.session.get(Order, order_id)
+    except Exception:  # expect: ERR001
+        return None
+""",
+        """
+def sync_all(accounts):
+    for account in accounts:
+        try:
+            push_to_crm(account)
+        except (ConnectionError, Exception):  # expect: ERR001
+            continue
+""",
+        """
+def parse_amount(text):
+    try:
+        return Decimal(text)
+    except:  # expect: ERR001
+        logger.warning("bad amount %r", text)
+        return Decimal(0)
+""",
+        """
+import contextlib
+from contextlib import suppress
+
+def publish(event):
+    with contextlib.suppress(Exception):  # expect: ERR001
+        broker.publish("orders", event)
+    with suppress(BaseException):  # expect: ERR001
+        metrics.increment("published")
+""",
+    )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._error_paths = 0  # depth of except and finally blocks around the visit
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._error_paths += 1
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self._error_paths -= 1
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        self._error_paths += 1
+
+    def leave_Finally(self, original_node: cst.Finally) -> None:
+        self._error_paths -= 1
+
+    def _skipped(self, body: cst.BaseSuite) -> bool:
+        # Inside an except or finally block, a second failure is often dropped on purpose so that the
+        # first one (being handled or re-raised) is not masked.
+        return self.ctx.is_test or self._error_paths > 0 or _only_cleanup(self.ctx, body)
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if self._skipped(node.body):
+            return
+        for handler in node.handlers:
+            if not is_broad(self.ctx, handler):
+                continue
+            facts = HandlerBody.of(handler)
+            if facts.leaves(self.ctx):
+                continue
+            if handler.type is None:
+                self.report(handler, "A bare `except:` catches every error, KeyboardInterrupt and SystemExit "
+                                     "included, and carries on: failures disappear without a trace.")
+            elif self._only_a_default(handler):
+                self.report(handler, "This `except` catches every exception and drops it without logging: "
+                                     "outages and bugs turn into silent default results.")
+
+    def visit_With(self, node: cst.With) -> None:
+        if self._skipped(node.body):
+            return
+        for item in node.items:
+            call = item.item
+            if (isinstance(call, cst.Call) and self.ctx.qualify(call.func) == "contextlib.suppress"
+                    and any(self.ctx.qualify(arg.value) in _BROAD for arg in call.args)):
+                self.report(item, "`suppress(Exception)` drops every exception without logging: outages "
+                                  "and bugs in this block turn into silence.")
+
+    @staticmethod
+    def _only_a_default(handler: cst.ExceptHandler) -> bool:
+        for statement in _statements(handler.body):
+            if m.matches(statement, TRIVIAL_STATEMENT):
+                continue
+            if isinstance(statement, cst.Return) and is_constant(statement.value):
+                continue
+            return False
+        return True

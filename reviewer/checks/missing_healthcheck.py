@@ -1,0 +1,105 @@
+"""CTR005: a long-running service image with no HEALTHCHECK."""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.checks._base import LineCheck
+from reviewer.checks._files import is_development_path, parse_dockerfile
+from reviewer.findings import Confidence, FileKind
+
+# Commands that start a long-running network server.
+_SERVER_COMMAND = re.compile(
+    r"\b(gunicorn|uvicorn|hypercorn|daphne|granian|waitress-serve|runserver|flask\W+run|nginx|httpd|apache2-foreground"
+    r"|caddy|puma|php-fpm|catalina\.sh|npm\W+start|next\W+start)\b",
+    re.IGNORECASE,
+)
+
+
+class MissingHealthcheck(LineCheck):
+    """A service image whose final stage declares no `HEALTHCHECK`.
+
+    ## What it does
+    Reports the final stage's `FROM` line when that stage (with the earlier stages it is built
+    `FROM`) looks like a long-running service, that is, it has a `CMD` or `ENTRYPOINT` and either
+    `EXPOSE`s a port or starts a known server (gunicorn, uvicorn, daphne, nginx, httpd, php-fpm,
+    `flask run`, `npm start`...), and declares no `HEALTHCHECK`. `HEALTHCHECK NONE` is an explicit
+    decision and is not reported. Findings are medium confidence.
+
+    ## Why is this bad?
+    Without a health check the container counts as healthy as long as its process exists: a server
+    that deadlocked, lost its database pool or stopped accepting connections keeps receiving traffic
+    and is never restarted by Docker, Compose or Swarm. Add
+    `HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 1` (or a small script).
+
+    ## Known limits
+    Kubernetes ignores `HEALTHCHECK` and uses its own probes; an image deployed only there may
+    legitimately omit it. A service started by a command the list does not know, with no `EXPOSE`,
+    and a `CMD` inherited from the base image (`FROM nginx` with only `COPY`) are not recognised.
+    Test fixtures under a tests directory and development containers (`.devcontainer/`) are skipped.
+    """
+
+    id = "CTR005"
+    kinds = frozenset({FileKind.dockerfile})
+    confidence = Confidence.medium
+    EXAMPLE_PATH = "Dockerfile"
+    VALID = (
+        """
+FROM python:3.12-slim # ok: CTR005
+WORKDIR /app
+COPY . .
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8000/health', timeout=2)"
+CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]
+""",
+        """
+FROM python:3.12-slim # ok: CTR005
+COPY . /app
+CMD ["celery", "-A", "tasks", "worker", "--loglevel=info"]
+""",
+        """
+FROM python:3.12-slim AS base
+HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 1
+FROM base # ok: CTR005
+EXPOSE 8000
+CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]
+""",
+        """
+FROM python:3.12-slim # ok: CTR005
+EXPOSE 9000
+HEALTHCHECK NONE
+ENTRYPOINT ["python", "-m", "job_runner"]
+""",
+    )
+    INVALID = (
+        """
+FROM python:3.12-slim # expect: CTR005
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements.txt
+CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]
+""",
+        """
+FROM node:20 AS build
+RUN npm ci && npm run build
+FROM node:20-slim # expect: CTR005
+COPY --from=build /app /app
+EXPOSE 3000
+CMD ["node", "/app/dist/index.js"]
+""",
+    )
+
+    def run(self) -> None:
+        if self.ctx.is_test or is_development_path(self.ctx.path):
+            return
+        final = parse_dockerfile(self.ctx.text).final
+        if final is None or final.inherited("HEALTHCHECK"):
+            return
+        commands = final.inherited("CMD") + final.inherited("ENTRYPOINT")
+        if not commands:
+            return
+        serves = bool(final.inherited("EXPOSE")) or any(_SERVER_COMMAND.search(c.args) for c in commands)
+        if serves:
+            self.report_line(final.start.line, "This service image declares no HEALTHCHECK: a server that hangs "
+                                               "or stops answering still counts as healthy and is never "
+                                               "restarted or taken out of rotation.")

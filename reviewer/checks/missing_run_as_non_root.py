@@ -1,0 +1,140 @@
+"""CFG003: a Kubernetes container that may run as root."""
+
+from __future__ import annotations
+
+from reviewer.checks._base import LineCheck
+from reviewer.checks._files import Node, containers, is_templated
+from reviewer.findings import FileKind
+
+
+class MissingRunAsNonRoot(LineCheck):
+    """A workload container with neither `runAsNonRoot: true` nor a non-zero `runAsUser`.
+
+    ## What it does
+    For each entry of `containers` and `initContainers` of a Pod, Deployment, StatefulSet,
+    DaemonSet, ReplicaSet, Job or CronJob, works out the effective `securityContext` (the
+    container's setting wins over the pod's) and reports the container's first line (its `- name:`
+    line in the usual layout) when `runAsNonRoot` is not `true` and `runAsUser` is not a non-zero
+    uid, or when `runAsUser` is `0`.
+
+    ## Why is this bad?
+    Without these settings the container runs as whatever user its image declares, which is root for
+    most images. A root process in a container is one kernel bug or one misconfigured mount away
+    from the node, and it can rewrite everything in its own filesystem. `runAsNonRoot: true` makes
+    the kubelet refuse to start a container that would run as root.
+
+    ## Known limits
+    The image's own `USER` is not read, so an image that already runs unprivileged is still
+    reported when the manifest does not say so. Values set through aliases or merge keys are
+    unknown and not reported. Helm and other templated manifests (`{{ ... }}`), kustomize patches
+    (a path containing `patch`), custom resources and manifests under a tests directory are skipped.
+    """
+
+    id = "CFG003"
+    kinds = frozenset({FileKind.kubernetes})
+    EXAMPLE_PATH = "deploy/api-deployment.yaml"
+    VALID = (
+        """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        fsGroup: 2000
+      containers:
+      - name: api  # ok: CFG003
+        image: registry.example.com/api:1.8.2
+      - name: proxy  # ok: CFG003
+        image: envoyproxy/envoy:v1.30.1
+        securityContext:
+          runAsUser: 101
+""",
+        """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tool
+spec:
+  containers:
+  - name: tool  # ok: CFG003
+    image: registry.example.com/tool:1.0.0
+    securityContext: {runAsUser: 10001, runAsGroup: 10001}
+""",
+    )
+    INVALID = (
+        """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+      - name: api  # expect: CFG003
+        image: registry.example.com/api:1.8.2
+        securityContext:
+          readOnlyRootFilesystem: true
+""",
+        """
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+      initContainers:
+        - name: fix-permissions  # expect: CFG003
+          image: busybox:1.36
+          securityContext:
+            runAsNonRoot: false
+      containers:
+        - name: db  # ok: CFG003
+          image: postgres:16.3
+        - name: backup  # expect: CFG003
+          image: registry.example.com/backup:0.3.0
+          securityContext:
+            runAsUser: 0
+""",
+    )
+
+    def run(self) -> None:
+        if self.ctx.is_test or is_templated(self.ctx.text) or "patch" in self.ctx.path.lower():
+            return
+        for container in containers(self.ctx.text):
+            verdict = _runs_as_root(container.pod_spec.get("securityContext"), container.node.get("securityContext"))
+            if verdict is not None:
+                self.report_line(container.line, f"Container `{container.name}` {verdict}: it runs as the image's "
+                                                 "user, root for most images, so a compromise owns the container "
+                                                 "and is one step from the node.")
+
+
+def _runs_as_root(pod: Node | None, container: Node | None) -> str | None:
+    """Why the container may run as root, or None when the settings rule it out or cannot be read."""
+    non_root: Node | None = None
+    user: Node | None = None
+    for context in (pod, container):  # the container's own setting overrides the pod's
+        if context is None:
+            continue
+        if context.kind != "map":
+            return None
+        non_root = context.get("runAsNonRoot") or non_root
+        user = context.get("runAsUser") or user
+    if (non_root is not None and non_root.kind != "scalar") or (user is not None and user.kind != "scalar"):
+        return None
+    if user is not None and user.text == "0":
+        return "sets `runAsUser: 0`"
+    if non_root is not None and non_root.is_true():
+        return None
+    if user is not None and user.text.isdigit():
+        return None
+    if user is not None and not user.is_null:
+        return None  # a value the reader cannot judge
+    return "has no `runAsNonRoot: true` and no non-zero `runAsUser`"

@@ -1,0 +1,166 @@
+"""OBS001: `print()` used for output in the code paths of a server or worker."""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from reviewer.checks._base import WEB_FRAMEWORKS, PythonCheck, attribute_path, keyword
+
+# Modules whose import makes a file part of a long-running server or background worker.
+_SERVER_MODULES = ("celery", "dramatiq", "rq", "huey", "arq", "faust", "gunicorn", "uvicorn", "hypercorn",
+                   "channels")
+_CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt")
+_STANDARD_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
+_MAIN_GUARD = m.If(test=m.Comparison(
+    left=m.Name("__name__"),
+    comparisons=[m.ComparisonTarget(operator=m.Equal(), comparator=m.SimpleString())],
+))
+
+
+class PrintInServerCode(PythonCheck):
+    """`print()` inside the functions of a web app, server or task-queue worker module.
+
+    ## What it does
+    In a module that imports a web framework (Flask, FastAPI, Django, Starlette, aiohttp.web...), a
+    task queue (Celery, Dramatiq, RQ, Huey, arq) or a server (gunicorn, uvicorn, hypercorn), reports
+    calls to the built-in `print` inside functions, including `print(..., file=sys.stderr)`: stderr is
+    unbuffered but still has no level, logger name or context. Not reported: prints at module level,
+    under `if __name__ == "__main__":`, in a function named `main`, in CLI commands (functions
+    decorated with `*.command()` / `*.group()`, Django `BaseCommand` subclasses), `print(..., file=f)`
+    to a file, and CLI modules (argparse/click/typer and no server import). Test files are skipped.
+
+    ## Why is this bad?
+    `print` writes to stdout with no level, timestamp, logger name or request id: it cannot be
+    filtered, routed or alerted on, its lines interleave between workers, and stdout is block-
+    buffered when it is not a terminal, so the last lines before a crash are often lost. Use a
+    module logger (`logger = logging.getLogger(__name__)`).
+
+    ## Known limits
+    A server module that imports its framework only through a local module (`from .app import app`)
+    is not recognised. A `print` rebound by an import (`from rich import print`) is not reported.
+    """
+
+    id = "OBS001"
+    EXAMPLE_PATH = "app/views.py"
+    VALID = (
+        """
+import logging
+
+from flask import Flask
+
+app = Flask(__name__)
+logger = logging.getLogger(__name__)
+
+@app.get("/health")
+def health():
+    logger.info("health check")
+    return {"status": "ok"}
+
+@app.cli.command("seed")
+def seed():
+    print("seeded 10 rows")  # ok: OBS001
+
+if __name__ == "__main__":
+    print("starting dev server")  # ok: OBS001
+    app.run()
+""",
+        """
+import argparse
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    print(parser.parse_args().path)  # ok: OBS001
+
+def report(rows):
+    for row in rows:
+        print(row)  # ok: OBS001
+""",
+        """
+from fastapi import FastAPI
+
+app = FastAPI()
+
+def export_csv(rows, handle):
+    for row in rows:
+        print(",".join(row), file=handle)  # ok: OBS001
+""",
+    )
+    INVALID = (
+        """
+from flask import Flask, request
+
+app = Flask(__name__)
+
+@app.post("/orders")
+def create_order():
+    print("creating order", request.json)  # expect: OBS001
+    order = save(request.json)
+    return {"id": order.id}, 201
+""",
+        """
+import sys
+
+from celery import shared_task
+
+@shared_task
+def send_digest(user_id):
+    try:
+        deliver(user_id)
+    except Exception as error:
+        print(f"digest failed for {user_id}: {error}", file=sys.stderr)  # expect: OBS001
+        raise
+""",
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._main_guards = 0
+        self._candidates: list[cst.Call] = []
+
+    def visit_If(self, node: cst.If) -> None:
+        if m.matches(node, _MAIN_GUARD):
+            self._main_guards += 1
+
+    def leave_If(self, original_node: cst.If) -> None:
+        if m.matches(original_node, _MAIN_GUARD):
+            self._main_guards -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.ctx.is_test or self._main_guards or self.ctx.function is None:
+            return
+        if not (isinstance(node.func, cst.Name) and node.func.value == "print" and self.ctx.qualify(node.func) == "print"):
+            return
+        target = keyword(node, "file")
+        if target is not None and self.ctx.qualify(target.value) not in _STANDARD_STREAMS:
+            return
+        if any(self._is_cli_function(fn) for fn in self.ctx.function_stack):
+            return
+        if any(self._is_management_command(cls) for cls in self.ctx.class_stack):
+            return
+        self._candidates.append(node)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        server = self.ctx.is_web_app or self.ctx.imports_module(*_SERVER_MODULES)
+        cli_only = self.ctx.imports_module(*_CLI_MODULES) and not self.ctx.imports_module(*WEB_FRAMEWORKS)
+        if not server or cli_only:
+            return
+        for call in self._candidates:
+            self.report(call, "`print()` in server code writes unleveled, unstructured text to stdout: it cannot "
+                              "be filtered or alerted on, and buffered lines are lost when the worker dies.")
+
+    @staticmethod
+    def _is_cli_function(fn: cst.FunctionDef) -> bool:
+        if fn.name.value == "main":
+            return True
+        for decorator in fn.decorators:
+            target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            name = (attribute_path(target) or "").rsplit(".", 1)[-1]
+            if name in ("command", "group"):
+                return True
+        return False
+
+    @staticmethod
+    def _is_management_command(class_def: cst.ClassDef) -> bool:
+        return any((attribute_path(base.value) or "").endswith("Command") for base in class_def.bases)

@@ -1,0 +1,102 @@
+"""CFG005: a secret value written in a compose service's `environment`."""
+
+from __future__ import annotations
+
+from reviewer.checks._base import LineCheck
+from reviewer.checks._files import compose_services, is_secret_name, is_secret_value
+from reviewer.findings import FileKind
+
+
+class SecretInComposeEnvironment(LineCheck):
+    """A literal secret in a docker-compose `environment:` block.
+
+    ## What it does
+    Reads each service's `environment:`, in both the list form (`- DB_PASSWORD=hunter2`) and the map
+    form (`DB_PASSWORD: hunter2`), and reports a variable with a secret-looking name (`*_PASSWORD`,
+    `*_SECRET`, `*_TOKEN`, `*_API_KEY`, `SECRET_KEY`...) whose value is a non-empty literal.
+    Values taken from the environment or an `.env` file (`${DB_PASSWORD}`,
+    `${DB_PASSWORD:?required}`), names given without a value (`- DB_PASSWORD`, passed through from
+    the shell), names that point at a secret file (`POSTGRES_PASSWORD_FILE`) and values that are file
+    paths (`GOOGLE_APPLICATION_CREDENTIALS: /run/secrets/gcp.json`) are not reported.
+
+    ## Why is this bad?
+    The compose file is committed: the secret is in the repository's history for everyone with read
+    access, is copied into every clone and CI log, and cannot be rotated without a commit. Use
+    `${VAR}` substitution from an untracked `.env` file, `env_file:`, or compose `secrets:`.
+
+    ## Known limits
+    Only the variable name says what is secret: a password inside a neutral name
+    (`DATABASE_URL: postgres://app:hunter2@db/app`) is not found. A `${VAR:-default}` substitution
+    is not reported even when its default is a real secret. Environments shared through YAML anchors
+    and merge keys are not followed. Compose files under a tests directory are skipped.
+    """
+
+    id = "CFG005"
+    kinds = frozenset({FileKind.compose})
+    EXAMPLE_PATH = "docker-compose.yml"
+    VALID = (
+        """
+services:
+  db:
+    image: postgres:16.3
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}  # ok: CFG005
+  api:
+    image: registry.example.com/api:1.8.2
+    env_file: .env
+    environment:
+      - DATABASE_HOST=db
+      - STRIPE_API_KEY  # ok: CFG005
+      - JWT_SECRET_FILE=/run/secrets/jwt  # ok: CFG005
+      - GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/gcp.json  # ok: CFG005
+    secrets:
+      - jwt
+""",
+    )
+    INVALID = (
+        """
+services:
+  db:
+    image: postgres:16.3
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: "s3cr3t-pass"  # expect: CFG005
+  api:
+    build: .
+    environment:
+      - DATABASE_HOST=db
+      - DJANGO_SECRET_KEY=9x!k2@m4q7w1e8r5  # expect: CFG005
+      - SENDGRID_API_KEY=SG.a1b2c3d4  # expect: CFG005
+""",
+        """
+services:
+  worker:
+    image: registry.example.com/worker:3.1.0
+    environment: {AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE, AWS_REGION: eu-west-1}  # expect: CFG005
+""",
+    )
+
+    def run(self) -> None:
+        if self.ctx.is_test:
+            return
+        for service_name, service in compose_services(self.ctx.text):
+            environment = service.get("environment")
+            if environment is None:
+                continue
+            if environment.kind == "map":
+                pairs = [(key, value.text if value.kind == "scalar" else "", environment.key_lines[key])
+                         for key, value in environment.entries.items()]
+            elif environment.kind == "seq":
+                pairs = []
+                for item in environment.items:
+                    if item.kind == "scalar" and "=" in item.text:
+                        key, _, value = item.text.partition("=")
+                        pairs.append((key.strip(), value.strip().strip("\"'"), item.line))
+            else:
+                continue
+            for key, value, line in pairs:
+                if is_secret_name(key) and is_secret_value(value):
+                    self.report_line(line, f"Service `{service_name}` sets `{key}` to a literal value: the secret "
+                                           "is committed with the compose file, visible to everyone with the "
+                                           "repository and impossible to rotate without a commit.")

@@ -1,0 +1,280 @@
+"""Targeted tests for the error-handling, observability, container, deployment and dependency checks and their readers."""
+
+from __future__ import annotations
+
+import textwrap
+
+from reviewer.checks._base import FileContext, PythonCheck, is_test_path, parse_python, run_line_checks, run_python_checks
+from reviewer.checks._files import parse_dockerfile, parse_image, yaml_documents
+from reviewer.checks.container_runs_as_root import ContainerRunsAsRoot
+from reviewer.checks.container_without_limits import ContainerWithoutLimits
+from reviewer.checks.error_reported_as_success import ErrorReportedAsSuccess
+from reviewer.checks.exception_logged_without_traceback import ExceptionLoggedWithoutTraceback
+from reviewer.checks.exception_swallowed import ExceptionSwallowed
+from reviewer.checks.latest_image_tag import LatestImageTag
+from reviewer.checks.missing_run_as_non_root import MissingRunAsNonRoot
+from reviewer.checks.print_in_server_code import PrintInServerCode
+from reviewer.checks.privileged_container import PrivilegedContainer
+from reviewer.checks.secret_in_compose_environment import SecretInComposeEnvironment
+from reviewer.checks.secret_in_image_env import SecretInImageEnv
+from reviewer.checks.unpinned_requirement import UnpinnedRequirement
+from reviewer.diff import kind_of
+from reviewer.findings import Confidence
+
+
+def hits(check, path: str, source: str):
+    source = textwrap.dedent(source).lstrip("\n")
+    ctx = FileContext(path=path, text=source, kind=kind_of(path, source), is_test=is_test_path(path))
+    if issubclass(check, PythonCheck):
+        return run_python_checks(parse_python(source), ctx, [check])
+    return run_line_checks(ctx, [check])
+
+
+def lines(check, path: str, source: str) -> list[int]:
+    return sorted(hit.line for hit in hits(check, path, source))
+
+
+# --- Dockerfile reader --------------------------------------------------------
+
+
+def test_continuation_lines_and_inner_comments_join_into_one_instruction():
+    parsed = parse_dockerfile("FROM alpine:3.20\nRUN apk add \\\n# a comment\n    curl \\\n    git\nUSER app\n")
+    run = parsed.instructions[1]
+    assert (run.keyword, run.line, run.end_line) == ("RUN", 2, 5)
+    assert run.words == ["apk", "add", "curl", "git"]
+    assert parsed.instructions[2].line == 6
+
+
+def test_heredoc_body_is_not_read_as_instructions():
+    text = "FROM python:3.12\nRUN <<EOF\nfrom app import main\nuser root\nEOF\nUSER app\n"
+    parsed = parse_dockerfile(text)
+    assert [i.keyword for i in parsed.instructions] == ["FROM", "RUN", "USER"]
+    assert len(parsed.stages) == 1
+
+
+def test_escape_directive_changes_the_continuation_character():
+    parsed = parse_dockerfile("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir `\n    C:\\\n")
+    assert parsed.instructions[1].words == ["dir", "C:\\"]
+
+
+def test_stage_built_from_an_earlier_stage_inherits_its_user():
+    text = "FROM python:3.12 AS base\nUSER app\nFROM base\nCMD [\"python\"]\n"
+    assert lines(ContainerRunsAsRoot, "Dockerfile", text) == []
+
+
+def test_registry_port_is_not_taken_for_a_tag():
+    assert parse_image("registry.local:5000/team/app").tag is None
+    assert parse_image("registry.local:5000/team/app:1.2").tag == "1.2"
+    assert not parse_image("app@sha256:abc").floats
+
+
+# --- Dockerfile checks --------------------------------------------------------
+
+
+def test_build_arg_without_default_is_reported_at_medium_confidence():
+    found = hits(SecretInImageEnv, "Dockerfile", "FROM node:20\nARG NPM_TOKEN\nRUN npm ci\n")
+    assert [(h.line, h.confidence) for h in found] == [(2, Confidence.medium)]
+
+
+def test_dockerfile_under_tests_directory_is_skipped():
+    assert lines(ContainerRunsAsRoot, "tests/fixtures/Dockerfile", "FROM python:3.12\nCMD [\"python\"]\n") == []
+
+
+# --- requirements -------------------------------------------------------------
+
+
+def test_requirements_in_file_is_not_read():
+    assert lines(UnpinnedRequirement, "requirements.in", "flask\nrequests>=2\n") == []
+
+
+def test_compatible_release_is_reported_at_medium_confidence():
+    found = hits(UnpinnedRequirement, "requirements.txt", "django~=4.2.0\nflask>=3\n")
+    assert [(h.line, h.confidence) for h in found] == [(1, Confidence.medium), (2, Confidence.high)]
+
+
+def test_editable_vcs_requirement_without_commit_is_reported():
+    text = "-e git+https://github.com/acme/sdk.git#egg=sdk\n-e git+https://github.com/acme/sdk.git@v1.4.0#egg=sdk\n"
+    assert lines(UnpinnedRequirement, "requirements.txt", text) == [1]
+
+
+def test_pinned_requirement_with_hash_continuation_and_marker_is_not_reported():
+    text = 'numpy==1.26.4 ; python_version < "3.13" \\\n    --hash=sha256:abc \\\n    --hash=sha256:def\nscipy\n'
+    assert lines(UnpinnedRequirement, "requirements-prod.txt", text) == [4]
+
+
+# --- YAML reader --------------------------------------------------------------
+
+
+def test_yaml_reader_follows_compact_sequences_flow_maps_and_documents():
+    text = textwrap.dedent("""
+        a:
+        - name: x  # comment
+          limits: {memory: 1Gi, cpu: "1"}
+          args: ["--port", "80"]
+          script: |
+            key: not-a-key
+        ---
+        b: &anchor
+          c: 'quoted # not a comment'
+    """)
+    first, second = yaml_documents(text)
+    item = first.get("a").items[0]
+    assert item.scalar("name") == "x"
+    assert item.get("limits", "memory").text == "1Gi"
+    assert [node.text for node in item.get("args").items] == ["--port", "80"]
+    assert item.get("script").kind == "opaque"
+    assert second.scalar("b", "c") == "quoted # not a comment"
+
+
+# --- Kubernetes and compose checks --------------------------------------------
+
+
+def test_helm_template_is_skipped_by_checks_that_report_a_missing_setting():
+    text = """
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              containers:
+                - name: {{ .Chart.Name }}
+                  image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+                  resources:
+                    {{- toYaml .Values.resources | nindent 12 }}
+    """
+    assert lines(ContainerWithoutLimits, "chart/templates/deployment.yaml", text) == []
+    assert lines(MissingRunAsNonRoot, "chart/templates/deployment.yaml", text) == []
+
+
+def test_kustomize_patch_is_skipped_by_checks_that_report_a_missing_setting():
+    text = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+        spec:
+          template:
+            spec:
+              containers:
+              - name: api
+                env:
+                - name: LOG_LEVEL
+                  value: debug
+    """
+    assert lines(ContainerWithoutLimits, "overlays/prod/patch-env.yaml", text) == []
+
+
+def test_privileged_compose_service_is_reported():
+    text = """
+        services:
+          agent:
+            image: registry.example.com/agent:1.0.0
+            privileged: true
+          api:
+            image: registry.example.com/api:1.0.0
+            privileged: false
+    """
+    assert lines(PrivilegedContainer, "docker-compose.yml", text) == [4]
+
+
+def test_compose_image_is_reported_unless_it_is_built_or_substituted():
+    text = """
+        services:
+          db:
+            image: postgres
+          cache:
+            image: redis:latest
+          api:
+            build: .
+            image: acme/api
+          worker:
+            image: acme/worker:${TAG:-latest}
+    """
+    assert lines(LatestImageTag, "compose.yaml", text) == [3, 5]
+
+
+def test_compose_environment_under_tests_directory_is_skipped():
+    text = """
+        services:
+          db:
+            image: postgres:16
+            environment:
+              POSTGRES_PASSWORD: test
+    """
+    assert lines(SecretInComposeEnvironment, "tests/docker-compose.yml", text) == []
+    assert lines(SecretInComposeEnvironment, "docker-compose.yml", text) == [5]
+
+
+# --- Python checks ------------------------------------------------------------
+
+
+def test_swallowed_exception_in_test_file_is_not_reported():
+    source = """
+        def test_cleanup():
+            try:
+                run()
+            except Exception:
+                pass
+    """
+    assert lines(ExceptionSwallowed, "tests/test_jobs.py", source) == []
+    assert lines(ExceptionSwallowed, "app/jobs.py", source) == [4]
+
+
+def test_error_logged_in_specific_handler_then_success_is_medium_confidence():
+    source = """
+        def notify(user):
+            try:
+                push(user)
+            except PushError:
+                logger.error("push failed")
+                return True
+    """
+    assert [(h.line, h.confidence) for h in hits(ErrorReportedAsSuccess, "app/notify.py", source)] == [
+        (6, Confidence.medium)]
+
+
+def test_warning_in_specific_handler_then_success_is_not_reported():
+    source = """
+        def subscribe(email):
+            try:
+                mailing_list.add(email)
+            except AlreadySubscribed:
+                logger.warning("already subscribed")
+                return {"status": "ok"}
+    """
+    assert lines(ErrorReportedAsSuccess, "app/mail.py", source) == []
+
+
+def test_print_in_module_importing_celery_late_is_reported():
+    source = """
+        def task_body(x):
+            print(x)
+
+        from celery import shared_task
+    """
+    assert lines(PrintInServerCode, "app/tasks.py", source) == [2]
+
+
+def test_print_in_click_script_without_web_framework_is_not_reported():
+    source = """
+        import click
+
+        @click.command()
+        def export():
+            print("done")
+
+        def helper():
+            print("helping")
+    """
+    assert lines(PrintInServerCode, "scripts/export.py", source) == []
+
+
+def test_specific_exception_logged_as_text_is_not_reported():
+    source = """
+        def fetch(url):
+            try:
+                return get(url)
+            except TimeoutError as error:
+                logger.error("timed out: %s", error)
+    """
+    assert lines(ExceptionLoggedWithoutTraceback, "app/client.py", source) == []
