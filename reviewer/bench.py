@@ -171,8 +171,11 @@ def run_reviewer(cases_root: Path, use_model: bool) -> tuple[list[Reported], flo
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"reviewer scan failed: {proc.stderr.strip().splitlines()[-1:]}")
     data = json.loads(proc.stdout)
-    reported = [Reported(file=f["file"], line=f["line"], end_line=f["end_line"], id=f["id"], source=f["source"])
-                for f in data["findings"]]
+    # Inside a git checkout reviewer reports repository-relative paths; the scorer keys on case paths.
+    prefix = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=cases_root, capture_output=True, text=True,
+                            check=False).stdout.strip()
+    reported = [Reported(file=f["file"].removeprefix(prefix), line=f["line"], end_line=f["end_line"], id=f["id"],
+                         source=f["source"]) for f in data["findings"]]
     return reported, seconds, data
 
 
@@ -217,7 +220,7 @@ def print_tables(scores: list[ToolScore], files: int, lines: int) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(width=150)
     overall = Table(title=f"benchmark: {files} files, {lines} lines")
     for column in ("tool", "precision", "recall", "todo recall", "TP", "FP", "FP on ok", "FP in clean",
                    "clean files flagged", "wall s", "lines/s"):

@@ -66,6 +66,35 @@ def python_units(wrapper: MetadataWrapper) -> list[Unit]:
     return collector.units
 
 
+def python_units_of(text: str, wrapper: MetadataWrapper) -> list[Unit]:
+    """The same units, from the line numbers stdlib `ast` records.
+
+    libcst's PositionProvider regenerates the whole file to learn positions and costs several times a
+    parse; `ast` knows its line numbers for a sixth of that. The checks resolve positions only in files
+    where they report something, so most files of a review never pay for them.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return python_units(wrapper)
+    units: list[Unit] = []
+
+    def visit(body: list[ast.stmt], parent: int | None) -> None:
+        for node in body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+            prefix = f"{units[parent].symbol}." if parent is not None else ""
+            kind = "class" if isinstance(node, ast.ClassDef) else "function"
+            units.append(Unit(kind=kind, symbol=prefix + node.name, start=start, def_line=node.lineno,
+                              end=node.end_lineno or node.lineno, parent=parent))
+            if kind == "class":
+                visit(node.body, len(units) - 1)
+
+    visit(tree.body, None)
+    return units
+
+
 def chunk_file(change: FileChange, wrapper: MetadataWrapper | None,
                budget_lines: int = 80) -> tuple[list[Chunk], str | None]:
     """The chunks of one changed file and an optional note on how they were made.
@@ -90,7 +119,7 @@ def chunk_file(change: FileChange, wrapper: MetadataWrapper | None,
     if change.kind == FileKind.python and wrapper is not None:
         # In a whole-file scan a blank line says nothing; in a diff it may mark where lines were deleted.
         keep = set() if change.whole_file else set(changed)
-        regions = _python_regions(python_units(wrapper), changed, lines, keep)
+        regions = _python_regions(python_units_of(change.text, wrapper), changed, lines, keep)
         note = None
     else:
         regions = _hunk_regions(changed, count)

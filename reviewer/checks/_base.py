@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import importlib
 import pkgutil
 import re
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import ClassVar, Iterable
 
 import libcst as cst
 import libcst.matchers as m
+from libcst._batched_visitor import _BatchedCSTVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from reviewer.findings import Confidence, FileKind, Hit
@@ -328,6 +331,39 @@ class _ContextTracker:
             ctx.loop_stack.pop()
 
 
+@functools.lru_cache(maxsize=None)
+def _visitor_method_names(check: type[PythonCheck]) -> tuple[str, ...]:
+    # libcst's visit_batched finds these with inspect.getmembers on every instance, for every file:
+    # that lookup cost more than the traversal itself. The names depend only on the class.
+    return tuple(name for name in dir(check) if name.startswith(("visit_", "leave_"))
+                 and callable(getattr(check, name)) and not getattr(getattr(check, name), "_is_no_op", False))
+
+
+class _LazyPositions(Mapping):
+    """PositionProvider's mapping, computed on first lookup."""
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        self._wrapper = wrapper
+        self._positions: Mapping | None = None
+
+    def _resolved(self) -> Mapping:
+        if self._positions is None:
+            self._positions = self._wrapper.resolve(PositionProvider)
+        return self._positions
+
+    def __getitem__(self, node):
+        return self._resolved()[node]
+
+    def get(self, node, default=None):
+        return self._resolved().get(node, default)
+
+    def __iter__(self):
+        return iter(self._resolved())
+
+    def __len__(self) -> int:
+        return len(self._resolved())
+
+
 def run_python_checks(wrapper: MetadataWrapper, ctx: FileContext,
                       checks: Iterable[type[PythonCheck]]) -> list[Hit]:
     """Run all given checks over one parsed file in a single batched traversal."""
@@ -335,7 +371,21 @@ def run_python_checks(wrapper: MetadataWrapper, ctx: FileContext,
     if not visitors:
         return []
     tracker = _ContextTracker(ctx)
-    wrapper.visit_batched(visitors, before_visit=tracker.before, after_leave=tracker.after)
+    methods: dict[str, list] = {}
+    for visitor in visitors:
+        for name in _visitor_method_names(type(visitor)):
+            methods.setdefault(name, []).append(getattr(visitor, name))
+    # Positions are resolved once per file, shared, and only when a check first asks: every check depends
+    # on PositionProvider alone, resolving it per visitor repeated the work ~50 times, and it costs more than
+    # the parse, so files where nothing is reported never pay for it.
+    metadata = {PositionProvider: _LazyPositions(wrapper)}
+    for visitor in visitors:
+        visitor.metadata = metadata
+    try:
+        wrapper.module.visit(_BatchedCSTVisitor(methods, before_visit=tracker.before, after_leave=tracker.after))
+    finally:
+        for visitor in visitors:
+            visitor.metadata = {}
     return [hit for visitor in visitors for hit in visitor.hits]
 
 
