@@ -201,3 +201,49 @@ def test_core_hooks_path_is_respected(repo):
     assert (repo / ".githooks" / "pre-push").exists()
     commit(repo, "app/client.py", BAD)
     assert push(repo, "main").returncode != 0
+
+
+def run_pre_commit_entry(repo: Path, extra_env: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in git_env().items() if not k.startswith("PRE_COMMIT")} | extra_env
+    return subprocess.run([sys.executable, "-m", "reviewer", "hook", "pre-commit", "--no-llm", "--repo", str(repo)],
+                          capture_output=True, text=True, env=env, check=False,
+                          cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_pre_commit_entry_reviews_from_and_to_refs(repo):
+    base = git(repo, "rev-parse", "HEAD").stdout.strip()
+    head = commit(repo, "app/client.py", BAD)
+    proc = run_pre_commit_entry(repo, {"PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": head})
+    assert proc.returncode == 1 and "REL001" in proc.stderr
+
+
+def test_pre_commit_entry_without_refs_reviews_the_unpushed_history(repo):
+    commit(repo, "app/client.py", BAD)  # a first push of a new history: pre-commit sets no refs
+    proc = run_pre_commit_entry(repo, {})
+    assert proc.returncode == 1 and "app/client.py" in proc.stderr
+    assert push(repo, "--no-verify", "main").returncode == 0
+    git(repo, "fetch", "-q", "origin")
+    assert run_pre_commit_entry(repo, {}).returncode == 0  # nothing left that the remote lacks
+
+
+def test_model_findings_do_not_block_unless_configured(repo, tmp_path):
+    # Without a model the hook lets the push through when only the model could object, and says so.
+    (repo / "pyproject.toml").write_text('[tool.reviewer]\nmodel = "no-such-model"\n')
+    git(repo, "add", "pyproject.toml")
+    git(repo, "commit", "-qm", "config")
+    proc = subprocess.run([sys.executable, "-m", "reviewer", "hook", "run", "--repo", str(repo)],
+                          input=f"refs/heads/main {git(repo, 'rev-parse', 'HEAD').stdout.strip()} refs/heads/main {ZERO}\n",
+                          capture_output=True, text=True, env=git_env(), cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 0, proc.stderr
+    assert "model unavailable" in proc.stderr
+
+
+def test_fail_closed_blocks_when_the_model_is_missing(repo):
+    (repo / "pyproject.toml").write_text('[tool.reviewer]\nmodel = "no-such-model"\nfail_closed = true\n')
+    git(repo, "add", "pyproject.toml")
+    git(repo, "commit", "-qm", "config")
+    proc = subprocess.run([sys.executable, "-m", "reviewer", "hook", "run", "--repo", str(repo)],
+                          input=f"refs/heads/main {git(repo, 'rev-parse', 'HEAD').stdout.strip()} refs/heads/main {ZERO}\n",
+                          capture_output=True, text=True, env=git_env(), cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 1
+    assert "model is unavailable" in proc.stderr

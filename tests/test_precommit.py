@@ -40,8 +40,8 @@ def try_repo(repo: Path, tmp: Path, hook_id: str, *args: str) -> subprocess.Comp
                           capture_output=True, text=True, check=False, timeout=900)
 
 
-def make_repo(tmp: Path) -> Path:
-    repo = tmp / "work"
+def make_repo(tmp: Path, name: str) -> Path:
+    repo = tmp / name
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=env(tmp))
     (repo / "README.md").write_text("x\n")
     git(repo, tmp, "add", ".")
@@ -50,7 +50,7 @@ def make_repo(tmp: Path) -> Path:
 
 
 def test_pre_push_hook_blocks_a_pushed_problem_and_passes_a_clean_range(pc_home):
-    repo = make_repo(pc_home)
+    repo = make_repo(pc_home, "push")
     base = git(repo, pc_home, "rev-parse", "HEAD")
     (repo / "client.py").write_text(BAD)
     git(repo, pc_home, "add", ".")
@@ -67,7 +67,7 @@ def test_pre_push_hook_blocks_a_pushed_problem_and_passes_a_clean_range(pc_home)
 
 
 def test_no_llm_hook_reviews_staged_changes(pc_home):
-    repo = make_repo(pc_home)
+    repo = make_repo(pc_home, "staged")
     (repo / "client.py").write_text(BAD)
     git(repo, pc_home, "add", "client.py")
     proc = try_repo(repo, pc_home, "reviewer-no-llm")
