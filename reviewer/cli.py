@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--repo", default=".", help="the git repository (default: current directory)")
     _add_output_options(review)
 
+    tui = sub.add_parser("tui", help="review a change interactively in the terminal")
+    tui.add_argument("revision", nargs="?", help="REV, A..B or A...B (default: uncommitted changes)")
+    tui.add_argument("--staged", action="store_true", help="review the staged changes (index vs HEAD)")
+    tui.add_argument("--patch", metavar="FILE", help="review a unified diff from FILE")
+    tui.add_argument("--repo", default=".", help="the git repository (default: current directory)")
+    _add_output_options(tui)
+
     scan = sub.add_parser("scan", help="review whole files and directories (every line counts as changed)")
     scan.add_argument("paths", nargs="+", metavar="PATH")
     _add_output_options(scan)
@@ -93,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="what to scan (default: .)")
     baseline.add_argument("--file", default=".reviewer-baseline.json", help="baseline file to write")
 
+    bundle = sub.add_parser("bundle", help="write an offline bundle: wheels, the model and an install script")
+    bundle.add_argument("directory")
+    bundle.add_argument("--model", default=None, help="model name or profile (default: the default model)")
+
     cache = sub.add_parser("cache", help="show or clear the result cache")
     cache.add_argument("action", choices=("info", "clear"))
 
@@ -130,6 +141,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command in ("review", "scan"):
             return _run_review(args)
+        if args.command == "tui":
+            return _run_tui(args)
         if args.command == "checklist":
             return _list_checklist()
         if args.command == "models":
@@ -145,6 +158,15 @@ def _dispatch(args: argparse.Namespace) -> int:
                 raise UsageError(str(error)) from None
         if args.command == "baseline":
             return _baseline(args)
+        if args.command == "bundle":
+            from reviewer.bundle import BundleError, build_bundle
+
+            try:
+                target = build_bundle(Path(args.directory), args.model, log=lambda m: print(m, file=sys.stderr))
+            except BundleError as error:
+                raise UsageError(str(error)) from None
+            print(f"bundle written to {target}: copy it over, then run {target / 'install.sh'}")
+            return 0
         if args.command == "explain":
             return _explain(args.item_id)
         if args.command == "bench":
@@ -216,6 +238,31 @@ def _run_review(args: argparse.Namespace) -> int:
                   "run `reviewer baseline update`", file=sys.stderr)
     write_report(report, args.format, args.output, checklist)
     return exit_code(report.findings, args.fail_on or config.fail_on or "high")
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from reviewer.checklist import load_checklist
+    from reviewer.config import load_config
+    from reviewer.engine import ReviewOptions
+
+    if args.patch == "-":
+        raise UsageError("the TUI reads the keyboard from stdin: give --patch a file")
+    try:
+        from reviewer.tui import run_tui
+    except ImportError:
+        raise UsageError("the TUI needs textual: pip install 'reviewer[tui]'") from None
+    config = load_config(_config_root(args))
+    checklist = load_checklist([Path(p) for p in config.checklists])
+    selection = _select(args)
+    selection.changes = [c for c in selection.changes if config.selects(c.path)]
+    options = ReviewOptions(use_model=not args.no_llm, disabled=set(args.disable) | set(config.disable),
+                            jobs=args.jobs, per_path=config.per_path)
+    factory = None
+    if not args.no_llm:
+        step, _cache = _model_step(args, config)
+        factory = lambda: step  # noqa: E731
+    root = Path(selection.root) if selection.root else Path.cwd()
+    return run_tui(selection, options, checklist, factory, root)
 
 
 def write_report(report, fmt: str, output: str | None, checklist) -> None:

@@ -273,6 +273,15 @@ def line_checks(selected: Iterable[type] | None = None) -> list[type[LineCheck]]
 # Running
 
 
+def _param_names(fn: cst.FunctionDef) -> set[str]:
+    params = fn.params
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+    return names
+
+
 class _ContextTracker:
     """Keeps the context's imports, bindings and stacks current as the batched visit walks the tree.
 
@@ -282,11 +291,17 @@ class _ContextTracker:
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
+        self._saved_bindings: list[dict[str, str]] = []
 
     def before(self, node: cst.CSTNode) -> None:
         ctx = self.ctx
         if isinstance(node, cst.FunctionDef):
             ctx.function_stack.append(node)
+            # Bindings are scoped: a function's own assignments end with it, and a parameter shadows
+            # any module-level binding of the same name (`def f(session): session.get(...)`).
+            self._saved_bindings.append(ctx.bindings)
+            ctx.bindings = {k: v for k, v in ctx.bindings.items()
+                            if k.split(".")[0] not in _param_names(node)}
         elif isinstance(node, cst.ClassDef):
             ctx.class_stack.append(node)
         elif isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
@@ -325,6 +340,7 @@ class _ContextTracker:
         ctx = self.ctx
         if isinstance(node, cst.FunctionDef):
             ctx.function_stack.pop()
+            ctx.bindings = self._saved_bindings.pop()
         elif isinstance(node, cst.ClassDef):
             ctx.class_stack.pop()
         elif isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):

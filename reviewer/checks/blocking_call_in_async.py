@@ -1,0 +1,357 @@
+"""CON001: a blocking call made directly inside an `async def`, stalling the event loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from reviewer.checks._base import FileContext, PythonCheck
+from reviewer.checks._runtime import param_names, short_name
+
+_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send")
+# Sync database drivers: their `connect` and their connections' and cursors' I/O methods block.
+SYNC_DB_CONNECT = frozenset({
+    "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "psycopg.Connection.connect", "pymysql.connect",
+    "MySQLdb.connect", "mysql.connector.connect", "pymssql.connect", "cx_Oracle.connect", "oracledb.connect",
+})
+_DB_IO_METHODS = frozenset({"execute", "executemany", "executescript", "commit"})
+_BLOCKING = frozenset(
+    ["time.sleep", "os.system", "socket.create_connection", "urllib.request.urlopen", "urllib2.urlopen",
+     "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+     "subprocess.Popen().communicate", "subprocess.Popen().wait"]
+    + [f"requests.{verb}" for verb in _HTTP_VERBS]
+    + [f"requests.api.{verb}" for verb in _HTTP_VERBS]
+    + [f"requests.Session().{verb}" for verb in _HTTP_VERBS]
+    + [f"requests.session().{verb}" for verb in _HTTP_VERBS]
+    + [f"httpx.{verb}" for verb in _HTTP_VERBS if verb != "send"]
+    + [f"httpx.Client().{verb}" for verb in _HTTP_VERBS]
+    + [f"pathlib.Path().{method}" for method in ("read_text", "read_bytes", "write_text", "write_bytes")]
+    + [f"smtplib.SMTP().{method}" for method in ("sendmail", "send_message", "login", "starttls")]
+    + [f"smtplib.SMTP_SSL().{method}" for method in ("sendmail", "send_message", "login")]
+    + list(SYNC_DB_CONNECT)
+)
+# Constructors that connect only when given a host.
+_BLOCKING_WITH_ARGS = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS"})
+_OPENERS = frozenset({"open", "io.open", "codecs.open"})
+_FILE_IO_METHODS = frozenset({"read", "readline", "readlines", "write", "writelines"})
+# Functions that read or write a file object they are given.
+_FILE_USERS = frozenset({
+    "json.load", "json.dump", "pickle.load", "pickle.dump", "csv.reader", "csv.writer", "csv.DictReader",
+    "csv.DictWriter", "yaml.safe_load", "yaml.load", "yaml.dump", "yaml.safe_dump", "tomllib.load",
+    "shutil.copyfileobj",
+})
+
+
+class BlockingCallInAsync(PythonCheck):
+    """A blocking call (sleep, sync HTTP, sync database driver, subprocess, file I/O) inside `async def`.
+
+    ## What it does
+    Reports, directly inside an `async def` (not in a nested `def` or `lambda`), calls that block the
+    thread: `time.sleep`, `requests` (module functions and `Session` methods), sync `httpx`,
+    `urllib.request.urlopen`, `socket.create_connection`, `smtplib`, `subprocess.run`/`call`/
+    `check_call`/`check_output`, `os.system`, sync database drivers (`sqlite3`, `psycopg2`, `pymysql`,
+    ...: their `connect`, and `execute`/`commit` on a connection or cursor bound from one), and file
+    I/O: `open(...)` whose file is read or written (reported at the `open`) and
+    `Path(...).read_text()`/`write_bytes()`. A call that is awaited is never reported. A call from a
+    coroutine to a module-level sync function of the same file that makes a network, database,
+    sleep or subprocess call (directly or through other such functions) is reported at the call.
+
+    ## Why is this bad?
+    An event loop runs every request of the worker on one thread. A call that blocks for 200 ms stops
+    all of them for 200 ms: latency climbs for everybody, health checks time out and the worker is
+    restarted, though CPU use looks low.
+
+    ## Known limits
+    Names are resolved through imports and simple bindings in the file. Helpers are followed only
+    when called by name and defined at module level in the same file (not methods, not imports), and
+    a helper that only reads files does not count (usually a one-off config load). Work offloaded
+    with `run_in_executor`/`asyncio.to_thread` or wrapped in a `lambda` is not reported. Methods of
+    raw `socket.socket` objects are not reported, since async code sets them non-blocking. Reading a
+    small file directly inside `async def main()` is reported like any other file I/O.
+    """
+
+    id = "CON001"
+    VALID = (
+        """
+import asyncio
+import requests
+
+async def poll(url):
+    loop = asyncio.get_running_loop()
+    while True:
+        response = await loop.run_in_executor(None, requests.get, url)  # ok: CON001
+        if response.ok:
+            return response.json()
+        await asyncio.sleep(5)  # ok: CON001
+""",
+        """
+import asyncio
+import time
+import aiofiles
+import httpx
+
+async def export(report_id, path):
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(f"https://reports.internal/{report_id}")  # ok: CON001
+    async with aiofiles.open(path, "wb") as out:  # ok: CON001
+        await out.write(response.content)
+    await asyncio.to_thread(time.sleep, 0.1)  # ok: CON001
+""",
+        """
+import asyncio
+import sqlite3
+
+def _count_rows(path):
+    conn = sqlite3.connect(path)  # ok: CON001
+    try:
+        return conn.execute("select count(*) from events").fetchone()[0]  # ok: CON001
+    finally:
+        conn.close()
+
+async def count_rows(path):
+    return await asyncio.to_thread(_count_rows, path)
+""",
+        """
+import asyncio
+import subprocess
+
+async def render(path):
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, lambda: subprocess.run(["pandoc", path], check=True))  # ok: CON001
+""",
+    )
+    INVALID = (
+        """
+import time
+import requests
+from fastapi import FastAPI
+
+app = FastAPI()
+
+@app.get("/weather/{city}")
+async def weather(city: str):
+    response = requests.get(f"https://api.weather.example/{city}", timeout=5)  # expect: CON001
+    time.sleep(0.5)  # expect: CON001
+    return response.json()
+""",
+        """
+import json
+import sqlite3
+from fastapi import FastAPI
+
+app = FastAPI()
+
+@app.get("/orders/{order_id}")
+async def get_order(order_id: int):
+    conn = sqlite3.connect("orders.db")  # expect: CON001
+    cur = conn.cursor()
+    cur.execute("select body from orders where id = ?", (order_id,))  # expect: CON001
+    with open("config/discounts.json") as f:  # expect: CON001
+        discounts = json.load(f)
+    return {"order": cur.fetchone(), "discounts": discounts}
+""",
+        """
+import subprocess
+from aiohttp import web
+
+async def convert(request):
+    data = await request.read()
+    subprocess.run(["convert", "-", "out.png"], input=data, check=True)  # expect: CON001
+    return web.Response(body=open("out.png", "rb").read())  # expect: CON001
+""",
+        """
+import requests
+from fastapi import FastAPI
+
+app = FastAPI()
+
+def reverse_geocode(lat: float, lon: float) -> str:
+    resp = requests.get("https://geo.example/reverse", params={"lat": lat, "lon": lon}, timeout=3)
+    return resp.json()["name"]
+
+@app.get("/vehicles/{vehicle_id}")
+async def vehicle(vehicle_id: str):
+    position = await positions.latest(vehicle_id)
+    return {"address": reverse_geocode(position.lat, position.lon)}  # expect: CON001
+""",
+    )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._lambda_depth = 0
+        self._awaited: set[cst.CSTNode] = set()
+        self._module_db_handles: set[str] = set()
+        self._frames: list[_Frame] = []
+        self._reported_opens: set[cst.CSTNode] = set()
+        # Module-level sync functions: what blocking call each makes itself, and which functions it calls.
+        self._blocking_helpers: dict[str, str] = {}
+        self._helper_calls: dict[str, set[str]] = {}
+        # Calls by name from coroutines: (call, callee, coroutine name), judged once every helper is known.
+        self._calls_from_coroutines: list[tuple[cst.Call, str, str]] = []
+
+    # --- where we are ---------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        helper = (node.asynchronous is None and len(self.ctx.function_stack) == 1 and not self.ctx.class_stack)
+        self._frames.append(_Frame(
+            name=node.name.value, is_async=node.asynchronous is not None, is_helper=helper,
+            params=set(param_names(node.params)),
+        ))
+        if helper:
+            self._helper_calls[node.name.value] = set()
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._frames.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._lambda_depth += 1
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._lambda_depth -= 1
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._awaited.add(node.expression)
+
+    def visit_With(self, node: cst.With) -> None:
+        # `async with session.get(url)` needs an async context manager: whatever it is, it does not block.
+        if node.asynchronous is not None:
+            self._awaited.update(item.item for item in node.items)
+
+    @property
+    def _frame(self) -> _Frame | None:
+        """The current function when its calls matter: a coroutine or a module-level sync helper."""
+        if not self._frames or self._lambda_depth or self.ctx.is_test:
+            return None
+        frame = self._frames[-1]
+        return frame if frame.is_async or frame.is_helper else None
+
+    # --- bindings -------------------------------------------------------------
+    def _is_db_handle(self, frame: _Frame, name: str) -> bool:
+        if name in frame.db_handles:
+            return frame.db_handles[name]
+        return name not in frame.params and name in self._module_db_handles
+
+    def _makes_db_handle(self, value: cst.BaseExpression, frame: _Frame | None) -> bool:
+        if not isinstance(value, cst.Call):
+            return False
+        if self.ctx.qualify(value.func) in SYNC_DB_CONNECT:
+            return True
+        func = value.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "cursor" and isinstance(func.value, cst.Name)):
+            return False
+        receiver = func.value.value
+        return self._is_db_handle(frame, receiver) if frame is not None else receiver in self._module_db_handles
+
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if not isinstance(target, cst.Name):
+            return
+        name = target.value
+        if not self._frames:
+            if self._makes_db_handle(value, None):
+                self._module_db_handles.add(name)
+            return
+        frame = self._frame
+        if frame is None:
+            return
+        frame.db_handles[name] = self._makes_db_handle(value, frame)
+        if isinstance(value, cst.Call) and self.ctx.qualify(value.func) in _OPENERS:
+            frame.open_files[name] = value
+        else:
+            frame.open_files.pop(name, None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(target.target, node.value)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind(node.asname.name, node.item)
+
+    # --- calls ----------------------------------------------------------------
+    def visit_For(self, node: cst.For) -> None:
+        frame = self._frame
+        if frame is not None and isinstance(node.iter, cst.Name):
+            self._file_used(frame, node.iter.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        frame = self._frame
+        if frame is None or node in self._awaited:
+            return
+        func = node.func
+        if isinstance(func, cst.Name):
+            if frame.is_async:
+                self._calls_from_coroutines.append((node, func.value, frame.name))
+            else:
+                self._helper_calls[frame.name].add(func.value)
+        name = self.ctx.qualify(func)
+        if name is not None and "()" in name and self._receiver_is_parameter(func, frame):
+            # `session.get` on a parameter: the file-wide binding of `session` says nothing about it.
+            name = None
+        if name in _BLOCKING or (name in _BLOCKING_WITH_ARGS and node.args):
+            self._blocks(frame, node, short_name(name))
+            return
+        if isinstance(func, cst.Attribute):
+            receiver, method = func.value, func.attr.value
+            if (method in _FILE_IO_METHODS and isinstance(receiver, cst.Call)
+                    and self.ctx.qualify(receiver.func) in _OPENERS):
+                self._blocks(frame, node, f"open(...).{method}")
+            elif isinstance(receiver, cst.Name):
+                if method in _DB_IO_METHODS and self._is_db_handle(frame, receiver.value):
+                    self._blocks(frame, node, f"{receiver.value}.{method}")
+                elif method in _FILE_IO_METHODS:
+                    self._file_used(frame, receiver.value)
+        if name in _FILE_USERS:
+            for arg in node.args:
+                if isinstance(arg.value, cst.Name):
+                    self._file_used(frame, arg.value.value)
+
+    @staticmethod
+    def _receiver_is_parameter(func: cst.BaseExpression, frame: _Frame) -> bool:
+        while isinstance(func, cst.Attribute):
+            func = func.value
+        return isinstance(func, cst.Name) and func.value in frame.params
+
+    def _file_used(self, frame: _Frame, name: str) -> None:
+        opened = frame.open_files.get(name)
+        if opened is not None and opened not in self._reported_opens:
+            self._reported_opens.add(opened)
+            self._blocks(frame, opened, "open")
+
+    def _blocks(self, frame: _Frame, node: cst.CSTNode, what: str) -> None:
+        if frame.is_async:
+            self.report(node, f"`{what}` blocks the event loop inside `async def {frame.name}`: every other "
+                              "request on this worker waits until it returns.")
+        elif what != "open" and not what.startswith(("open(", "pathlib.")):
+            # Reading a config file in a helper is usually a one-off at startup: only network, database,
+            # sleeps and subprocesses make a helper count as blocking.
+            self._blocking_helpers.setdefault(frame.name, what)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        blocking = dict(self._blocking_helpers)
+        changed = True
+        while changed:  # a helper that calls a blocking helper blocks too
+            changed = False
+            for helper, callees in self._helper_calls.items():
+                if helper in blocking:
+                    continue
+                for callee in callees:
+                    if callee in blocking:
+                        blocking[helper] = f"{callee}()"
+                        changed = True
+                        break
+        for call, callee, coroutine in self._calls_from_coroutines:
+            if callee in blocking:
+                self.report(call, f"`{callee}()` makes a blocking call (`{blocking[callee]}`) inside `async def "
+                                  f"{coroutine}`: every other request on this worker waits until it returns.")
+
+
+@dataclass
+class _Frame:
+    """One function being visited, with what its local names hold."""
+
+    name: str
+    is_async: bool
+    is_helper: bool
+    params: set[str]
+    db_handles: dict[str, bool] = field(default_factory=dict)
+    open_files: dict[str, cst.Call] = field(default_factory=dict)

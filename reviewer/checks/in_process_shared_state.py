@@ -1,0 +1,173 @@
+"""SCL001: sessions, rate limits, tokens or per-user caches kept in a module-level container of a web app."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from reviewer.checks._base import is_literal
+from reviewer.checks._runtime import ModuleStateTracker
+
+# Names that say the container holds state every replica must agree on.
+_SHARED_STATE_NAME = re.compile(
+    r"sessions?(_|$|store|data|by)|rate_?limit|throttl|request_?counts?|requests_?(per|by)_|hits_?(per|by)_|"
+    r"login_?attempts?|failed_?(logins?|attempts?)|lockouts?|(^|_)attempts$|tokens?($|_)|"
+    r"blacklist|blocklist|denylist|revoked|(^|_)carts?($|_)|baskets?($|_)|users?_?cache|cache_?(per|by)_?user|"
+    r"(^|_)otps?($|_)|reset_?codes?|verification_?codes?|nonces?($|_)",
+    re.IGNORECASE,
+)
+
+
+class InProcessSharedState(ModuleStateTracker):
+    """Per-user or per-client state (sessions, rate limits, tokens, flags) in a module-level dict of a web app.
+
+    ## What it does
+    In a web app, reports the definition of a module-level dict or set (literal, `dict()`,
+    `defaultdict`, `Counter`, `OrderedDict`) that request-serving code writes under a key that is not
+    a constant (`last_seen[user_id] = now`, `carts.setdefault(sid, [])`, `buckets[ip].append(t)`,
+    `revoked.add(token)`): per-user or per-client state. A dict, set or list whose name says it holds
+    sessions, rate-limit counters, request counts per client, login attempts and lockouts, issued or
+    revoked tokens, one-time codes, carts or per-user caches is reported when any function of the
+    module writes it. "Request-serving code" is the same as for CON002: handlers, request hooks,
+    functions registered by call, and the module-level functions they call.
+
+    ## Why is this bad?
+    Production runs several worker processes and several replicas behind a load balancer; each has
+    its own copy of the dict. A user logged in on one replica is logged out on the next request, a
+    rate limit of 5 per minute becomes 5 per minute per process, a revoked token stays valid on the
+    other replicas, a flag toggled through one replica is unchanged on the others, and everything is
+    lost on every deploy or restart.
+
+    ## Known limits
+    A counter keyed by a constant (`stats["hits"] += 1`) and a list used as a buffer are not
+    reported here (CON002 covers the race). A per-process cache of immutable data keyed per request
+    is reported although stale copies may be acceptable for it. Stores behind an attribute
+    (`app.sessions`) or a class attribute are not followed.
+    """
+
+    id = "SCL001"
+    VALID = (
+        """
+import redis
+from flask import Flask, request, abort
+
+app = Flask(__name__)
+rate_limits = redis.Redis(host="redis", socket_timeout=1)  # ok: SCL001
+
+@app.before_request
+def limit():
+    key = f"rl:{request.remote_addr}"
+    if rate_limits.incr(key) > 100:
+        abort(429)
+    rate_limits.expire(key, 60)
+""",
+        """
+from fastapi import FastAPI
+
+app = FastAPI()
+ALLOWED_TOKENS_TYPES = {"access", "refresh"}  # ok: SCL001
+
+@app.get("/token-types")
+def token_types():
+    return sorted(ALLOWED_TOKENS_TYPES)
+""",
+        """
+from flask import Flask
+
+app = Flask(__name__)
+stats = {"requests": 0}  # ok: SCL001
+recent_paths = []  # ok: SCL001
+
+@app.get("/ping")
+def ping():
+    # Process-local metrics and a debug buffer: CON002's race, not state each user relies on.
+    stats["requests"] += 1
+    recent_paths.append("/ping")
+    return "pong"
+""",
+        """
+sessions = {}  # ok: SCL001
+
+def remember(sid, user):
+    # A command-line tool, not a web app: one process, nothing to share.
+    sessions[sid] = user
+""",
+    )
+    INVALID = (
+        """
+import secrets
+from flask import Flask, request, jsonify
+
+app = Flask(__name__)
+sessions = {}  # expect: SCL001
+
+@app.post("/login")
+def login():
+    user = check_password(request.json["user"], request.json["password"])
+    sid = secrets.token_urlsafe(32)
+    sessions[sid] = user.id
+    return jsonify(sid=sid)
+""",
+        """
+import time
+from collections import defaultdict
+from fastapi import FastAPI, HTTPException, Request
+
+app = FastAPI()
+login_attempts: dict[str, list[float]] = defaultdict(list)  # expect: SCL001
+
+def too_many_attempts(ip: str) -> bool:
+    now = time.time()
+    login_attempts[ip] = [t for t in login_attempts[ip] if now - t < 300]
+    login_attempts[ip].append(now)
+    return len(login_attempts[ip]) > 5
+
+@app.post("/login")
+async def login(request: Request):
+    if too_many_attempts(request.client.host):
+        raise HTTPException(status_code=429)
+""",
+        """
+from django.http import JsonResponse
+
+revoked_tokens = set()  # expect: SCL001
+
+def logout(request):
+    revoked_tokens.add(request.headers["Authorization"])
+    return JsonResponse({"ok": True})
+""",
+        """
+from flask import Blueprint, jsonify, request
+
+flags_bp = Blueprint("flags", __name__)
+_flags = {"new_checkout": False}  # expect: SCL001
+
+@flags_bp.route("/ops/flags/<name>", methods=["PUT"])
+def set_flag(name):
+    # Toggled on the replica that got this request; the others keep serving the old value.
+    _flags[name] = bool(request.json["enabled"])
+    return jsonify(_flags)
+""",
+    )
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if not self.ctx.is_web_app or self.ctx.is_test:
+            return
+        written_anywhere: set[str] = set()
+        keyed_per_request: set[str] = set()
+        request_scopes = self.request_scopes()
+        for scope in self.scopes:
+            for write in scope.container_writes():
+                if write.kind == "rebind":
+                    continue
+                written_anywhere.add(write.name)
+                if scope in request_scopes and write.key is not None and not is_literal(write.key):
+                    keyed_per_request.add(write.name)
+        for name, (definition, kind) in self.module_containers.items():
+            named_for_it = _SHARED_STATE_NAME.search(name) is not None and name in written_anywhere
+            # A list written per request is a buffer or a log (REL005, CON002), not state looked up by key.
+            if named_for_it or (kind != "list" and name in keyed_per_request):
+                self.report(definition, f"`{name}` keeps per-user state in this process's memory: every worker "
+                                        "and replica has its own copy, so it disagrees across requests and is "
+                                        "lost on restart.")

@@ -1,0 +1,273 @@
+"""SCL002: a request handler that writes to the local filesystem."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+import libcst.matchers as m
+
+from reviewer.checks._base import FileContext, PythonCheck, attribute_path, keyword
+from reviewer.checks._runtime import bound_names, short_name
+
+_OPENERS = frozenset({"open", "io.open", "codecs.open"})
+_WRITE_MODE_LETTERS = frozenset("wax+")
+# (function, index of the destination argument, its keyword name)
+_COPIES = {
+    "shutil.copy": (1, "dst"), "shutil.copy2": (1, "dst"), "shutil.copyfile": (1, "dst"),
+    "shutil.copytree": (1, "dst"), "shutil.move": (1, "dst"), "os.rename": (1, "dst"),
+    "os.replace": (1, "dst"), "os.renames": (1, "new"),
+}
+_PATH_WRITES = frozenset({"write_text", "write_bytes"})
+_LOCAL_STORAGE_SAVE = "django.core.files.storage.FileSystemStorage().save"
+# Paths that are scratch space, devices or process-private: writing there is not durable state.
+_SCRATCH_PREFIXES = ("/tmp", "/var/tmp", "/dev/", "/proc/")
+# `tmp`, `temp_dir`, `tmpfile`, `work_tmp`; not `template` or `temperature`.
+_TEMP_NAME = re.compile(r"(^|_)te?mp(dir|file|path|name)?(_|$)", re.IGNORECASE)
+_UPLOAD_COLLECTION = "request.files"
+
+
+@dataclass
+class _Frame:
+    """One function being visited: whether it serves requests, and what its local names hold."""
+
+    in_handler: bool
+    temp_names: set[str] = field(default_factory=set)
+    upload_names: set[str] = field(default_factory=set)
+
+
+class LocalFileWriteInHandler(PythonCheck):
+    """A request handler that writes files to the local disk.
+
+    ## What it does
+    Inside a request handler, reports `open(path, mode)` with a write, append, create or update mode,
+    `FileStorage.save(...)` on a Flask/Werkzeug upload (`request.files[...]`, `request.files.get(...)`,
+    `request.files.getlist(...)`), Django's `FileSystemStorage().save`, `shutil.copy*`/`shutil.move`/
+    `os.rename`/`os.replace`, and `Path.write_text`/`write_bytes`. Writes into temporary space
+    (`tempfile`, `/tmp`, names bound from them, names such as `tmp_dir` or `temp_path`) are scratch
+    files and are not reported.
+
+    ## Why is this bad?
+    Containers have ephemeral disks and replicas do not share them: an upload saved on one pod is a
+    404 on the next request served by another pod, and everything is lost on redeploy, rescheduling
+    or autoscaling. Durable files belong in object storage (S3, GCS) or a database.
+
+    ## Known limits
+    The path is not evaluated: a write to a mounted shared volume (NFS, EFS) is reported like any
+    other. `default_storage.save` and other storage backends are not reported since they may be
+    remote. Writes made in helpers called by the handler, and writes through `pandas`/`PIL` `save`
+    methods, are not followed. Scratch files under `tempfile` that are never cleaned up are not
+    reported.
+    """
+
+    id = "SCL002"
+    VALID = (
+        """
+import boto3
+from flask import Flask, request
+from werkzeug.utils import secure_filename
+
+app = Flask(__name__)
+s3 = boto3.client("s3")
+
+@app.post("/avatars")
+def upload_avatar():
+    upload = request.files["avatar"]
+    key = f"avatars/{secure_filename(upload.filename)}"
+    s3.upload_fileobj(upload.stream, "user-media", key)  # ok: SCL002
+    return {"key": key}, 201
+""",
+        """
+import subprocess
+import tempfile
+from flask import Flask, request, send_file
+
+app = Flask(__name__)
+
+@app.post("/convert")
+def convert():
+    with tempfile.TemporaryDirectory() as workdir:
+        source = f"{workdir}/in.docx"
+        request.files["document"].save(source)  # ok: SCL002
+        subprocess.run(["soffice", "--convert-to", "pdf", source, "--outdir", workdir], check=True, timeout=60)
+        with open(f"{workdir}/in.pdf", "rb") as pdf:  # ok: SCL002
+            return send_file(pdf, mimetype="application/pdf")
+""",
+        """
+from fastapi import FastAPI
+
+app = FastAPI()
+
+@app.get("/terms")
+def terms():
+    with open("static/terms.md") as f:  # ok: SCL002
+        return {"text": f.read()}
+""",
+        """
+def write_report(rows, path):
+    # A batch job, not a request handler.
+    with open(path, "w") as out:  # ok: SCL002
+        out.writelines(rows)
+""",
+    )
+    INVALID = (
+        """
+import os
+from flask import Flask, request
+from werkzeug.utils import secure_filename
+
+app = Flask(__name__)
+UPLOAD_FOLDER = "/srv/app/uploads"
+
+@app.post("/documents")
+def upload_document():
+    document = request.files.get("document")
+    path = os.path.join(UPLOAD_FOLDER, secure_filename(document.filename))
+    document.save(path)  # expect: SCL002
+    with open(path + ".meta", "w") as meta:  # expect: SCL002
+        meta.write(request.form.get("title", ""))
+    return {"path": path}, 201
+""",
+        """
+from pathlib import Path
+from fastapi import FastAPI, UploadFile
+
+app = FastAPI()
+MEDIA = Path("media")
+
+@app.post("/images")
+async def upload_image(image: UploadFile):
+    (MEDIA / image.filename).write_bytes(await image.read())  # expect: SCL002
+    return {"url": f"/media/{image.filename}"}
+""",
+        """
+import shutil
+from django.http import JsonResponse
+
+def publish(request, report_id):
+    shutil.copy(f"drafts/{report_id}.pdf", f"published/{report_id}.pdf")  # expect: SCL002
+    with open("published/index.txt", "a") as index:  # expect: SCL002
+        index.write(f"{report_id}\\n")
+    return JsonResponse({"ok": True})
+""",
+    )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._frames: list[_Frame] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._frames.append(_Frame(in_handler=self.ctx.in_handler and not self.ctx.is_test))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._frames.pop()
+
+    @property
+    def _handler(self) -> _Frame | None:
+        """The current function's frame when it runs per request, else None."""
+        return self._frames[-1] if self._frames and self._frames[-1].in_handler else None
+
+    # --- bindings -------------------------------------------------------------
+    def _bind(self, names: list[str], value: cst.BaseExpression) -> None:
+        frame = self._handler
+        if frame is None or not names:
+            return
+        scratch, upload = self._is_scratch(value), self._is_upload(value)
+        for name in names:
+            (frame.temp_names.add if scratch else frame.temp_names.discard)(name)
+            (frame.upload_names.add if upload else frame.upload_names.discard)(name)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(bound_names(target.target), node.value)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind(bound_names(node.asname.name), node.item)
+
+    def visit_For(self, node: cst.For) -> None:
+        frame = self._handler
+        if frame is not None and self._is_upload_collection(node.iter):
+            frame.upload_names.update(bound_names(node.target))
+
+    def _is_upload(self, expr: cst.BaseExpression) -> bool:
+        """`request.files["f"]` or `request.files.get("f")`: a Werkzeug FileStorage."""
+        if isinstance(expr, cst.Subscript):
+            return (attribute_path(expr.value) or "").endswith(_UPLOAD_COLLECTION)
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get":
+            return (attribute_path(expr.func.value) or "").endswith(_UPLOAD_COLLECTION)
+        frame = self._handler
+        return isinstance(expr, cst.Name) and frame is not None and expr.value in frame.upload_names
+
+    @staticmethod
+    def _is_upload_collection(expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in (
+                "getlist", "values"):
+            return (attribute_path(expr.func.value) or "").endswith(_UPLOAD_COLLECTION)
+        return False
+
+    def _is_scratch(self, expr: cst.BaseExpression) -> bool:
+        """Whether a path expression points into temporary space."""
+        frame = self._handler
+        temp_names = frame.temp_names if frame is not None else set()
+        for node in m.findall(expr, m.Name() | m.Attribute() | m.SimpleString() | m.FormattedStringText()):
+            if isinstance(node, cst.Name):
+                if node.value in temp_names or _TEMP_NAME.search(node.value):
+                    return True
+                if (self.ctx.qualify(node) or "").startswith("tempfile."):
+                    return True
+            elif isinstance(node, cst.Attribute):
+                if (self.ctx.qualify(node) or "").startswith(("tempfile.", "os.devnull")):
+                    return True
+            else:
+                text = node.value.lstrip("rbuRBUfF").strip("'\"") if isinstance(node, cst.SimpleString) else node.value
+                if text.startswith(_SCRATCH_PREFIXES):
+                    return True
+        return False
+
+    # --- writes ---------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._handler is None:
+            return
+        name = self.ctx.qualify(node.func) or ""
+        func = node.func
+        if name in _OPENERS:
+            self._check_open(node, name)
+        elif name in _COPIES:
+            index, key = _COPIES[name]
+            destination = keyword(node, key) or _positional(node, index)
+            if destination is not None and not self._is_scratch(destination.value):
+                self._report(node, short_name(name))
+        elif name == _LOCAL_STORAGE_SAVE:
+            self._report(node, "FileSystemStorage.save")
+        elif isinstance(func, cst.Attribute) and func.attr.value == "save" and self._is_upload(func.value):
+            destination = keyword(node, "dst") or _positional(node, 0)
+            if destination is not None and not self._is_scratch(destination.value) and not self._is_buffer(
+                    destination.value):
+                self._report(node, "FileStorage.save")
+        elif (isinstance(func, cst.Attribute) and func.attr.value in _PATH_WRITES
+              and not self._is_scratch(func.value)):
+            self._report(node, f"Path.{func.attr.value}")
+
+    def _check_open(self, node: cst.Call, name: str) -> None:
+        mode = keyword(node, "mode") or _positional(node, 1)
+        path = keyword(node, "file") or _positional(node, 0)
+        if mode is None or path is None or not isinstance(mode.value, cst.SimpleString):
+            return
+        letters = set(mode.value.evaluated_value if isinstance(mode.value.evaluated_value, str) else "")
+        if letters & _WRITE_MODE_LETTERS and not self._is_scratch(path.value):
+            self._report(node, f"{name}(..., {mode.value.value})")
+
+    def _is_buffer(self, expr: cst.BaseExpression) -> bool:
+        qualified = self.ctx.qualify(expr) or ""
+        return qualified.startswith(("io.BytesIO", "io.StringIO"))
+
+    def _report(self, node: cst.Call, what: str) -> None:
+        self.report(node, f"`{what}` writes to the local disk in a request handler: the file exists on this "
+                          "replica only and is lost when the container restarts.")
+
+
+def _positional(node: cst.Call, index: int) -> cst.Arg | None:
+    positional = [arg for arg in node.args if arg.keyword is None and arg.star == ""]
+    return positional[index] if len(positional) > index else None

@@ -1,0 +1,430 @@
+"""RES001: a file, socket, connection, cursor or temp file opened outside `with` and not closed on every path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+import libcst.matchers as m
+
+from reviewer.checks._base import FileContext, PythonCheck
+
+# What each constructor hands back, for the message.
+_RESOURCES = {
+    "open": "file", "io.open": "file", "codecs.open": "file", "gzip.open": "file", "bz2.open": "file",
+    "lzma.open": "file", "tarfile.open": "archive", "zipfile.ZipFile": "archive",
+    "socket.socket": "socket", "socket.create_connection": "socket",
+    "sqlite3.connect": "connection", "psycopg2.connect": "connection", "pymysql.connect": "connection",
+    "MySQLdb.connect": "connection", "mysql.connector.connect": "connection",
+    "tempfile.NamedTemporaryFile": "temporary file", "tempfile.TemporaryFile": "temporary file",
+    "tempfile.SpooledTemporaryFile": "temporary file",
+    "urllib.request.urlopen": "HTTP response", "urllib2.urlopen": "HTTP response",
+    "smtplib.SMTP": "SMTP connection", "smtplib.SMTP_SSL": "SMTP connection", "ftplib.FTP": "FTP connection",
+    "ftplib.FTP_TLS": "FTP connection",
+}
+# Methods that release the resource: `close()`, and `quit()` for SMTP and FTP sessions.
+_CLOSING_METHODS = frozenset({"close", "quit"})
+_MKSTEMP = "tempfile.mkstemp"
+# `with conn:` on these commits or rolls back a transaction; it does not close the connection.
+_WITH_DOES_NOT_CLOSE = frozenset({"sqlite3.connect", "psycopg2.connect"})
+# Functions that use a file or descriptor they are given without taking ownership of it.
+_BORROWERS = frozenset({
+    "json.load", "json.dump", "pickle.load", "pickle.dump", "csv.reader", "csv.writer", "csv.DictReader",
+    "csv.DictWriter", "yaml.safe_load", "yaml.load", "yaml.dump", "yaml.safe_dump", "tomllib.load",
+    "shutil.copyfileobj", "print", "os.write", "os.read", "os.fsync", "os.fstat", "os.lseek", "os.ftruncate",
+    "len", "isinstance", "iter", "next", "enumerate", "zip",
+})
+# Methods that read from or write to a file object they are given, on any receiver (`s3.download_fileobj`).
+_BORROWING_METHODS = frozenset({"download_fileobj", "upload_fileobj", "copyfileobj", "dump", "load", "sendfile"})
+_CLOSERS = frozenset({"os.close"})
+_CONTEXT_MANAGERS = frozenset({"contextlib.closing", "closing"})
+_MANAGING_METHODS = frozenset({"enter_context", "enter_async_context", "callback", "push", "push_async_callback"})
+# A statement with any of these between `open` and `close` can raise and skip the close.
+_CAN_RAISE = m.Call() | m.Await() | m.Raise() | m.Return() | m.Subscript() | m.Yield()
+_NEUTRAL_PARENTS = (cst.Comparison, cst.ComparisonTarget, cst.BooleanOperation, cst.UnaryOperation, cst.Del, cst.Expr)
+_NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+@dataclass(eq=False)
+class _Resource:
+    name: str
+    call: cst.Call
+    constructor: str
+    definition: cst.Name
+    block: cst.CSTNode | None = None
+    statement: cst.CSTNode | None = None
+    escapes: bool = False
+    closes: list[tuple[bool, cst.CSTNode | None, cst.CSTNode | None]] = field(default_factory=list)
+    # For a cursor: the connection opened in the same function it comes from (closing that closes it).
+    connection: str | None = None
+
+
+class _UseFinder(cst.CSTVisitor):
+    """Follows every use of the tracked names through one function body, knowing each use's ancestors."""
+
+    def __init__(self, ctx: FileContext, resources: dict[str, _Resource], helpers: set[str]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.resources = resources
+        self.helpers = helpers
+        self.stack: list[cst.CSTNode] = []
+        self.nested = 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Name) and node.value in self.resources:
+            self._classify(node, self.resources[node.value])
+        if isinstance(node, _NESTED_SCOPES):
+            self.nested += 1
+        self.stack.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+        if isinstance(original_node, _NESTED_SCOPES):
+            self.nested -= 1
+
+    def _statement(self) -> tuple[cst.CSTNode | None, cst.CSTNode | None]:
+        """The innermost block holding the current node, and the statement of that block it is in."""
+        for index in range(len(self.stack) - 1, 0, -1):
+            if isinstance(self.stack[index - 1], (cst.IndentedBlock, cst.SimpleStatementSuite)):
+                return self.stack[index - 1], self.stack[index]
+        return None, None
+
+    def _classify(self, node: cst.Name, resource: _Resource) -> None:
+        if node is resource.definition:
+            resource.block, resource.statement = self._statement()
+            return
+        parent = self.stack[-1]
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return  # `other.name`: a different thing with the same name
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return
+        if self.nested:
+            resource.escapes = True  # used by a closure: it may be closed there or later
+            return
+        if isinstance(parent, cst.Attribute):
+            grandparent = self.stack[-2]
+            if isinstance(grandparent, cst.Call) and grandparent.func is parent:
+                if parent.attr.value in _CLOSING_METHODS:
+                    self._closed(resource)
+            elif parent.attr.value in _CLOSING_METHODS:
+                resource.escapes = True  # `stack.callback(f.close)`: closed by someone else
+            return
+        if isinstance(parent, cst.Arg):
+            self._passed(parent, resource)
+        elif isinstance(parent, cst.WithItem) and parent.item is node:
+            if resource.constructor not in _WITH_DOES_NOT_CLOSE:
+                resource.escapes = True
+        elif not _is_neutral_use(node, parent):
+            resource.escapes = True  # returned, yielded, stored, aliased: someone else owns it now
+
+    def _passed(self, arg: cst.Arg, resource: _Resource) -> None:
+        call = self.stack[-2]
+        if not isinstance(call, cst.Call):  # a class base: not a use we can follow
+            resource.escapes = True
+            return
+        callee = self.ctx.qualify(call.func) or ""
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+        if callee in _CLOSERS:
+            self._closed(resource)
+        elif callee in _BORROWERS or callee in self.helpers or method in _BORROWING_METHODS:
+            # A helper of this module that takes the resource as an argument uses it; it does not own it.
+            return
+        else:
+            # `closing(f)`, `stack.enter_context(f)`, `Response(f)`, `wrap(f)`: managed or owned elsewhere.
+            resource.escapes = True
+
+    def _closed(self, resource: _Resource) -> None:
+        in_finally = any(isinstance(ancestor, cst.Finally) for ancestor in self.stack)
+        block, statement = self._statement()
+        resource.closes.append((in_finally, block, statement))
+
+
+class ResourceWithoutClose(PythonCheck):
+    """A file, socket, connection, cursor or temporary file bound to a name and not closed on every path.
+
+    ## What it does
+    Inside functions (not in test files), follows each local name bound outside `with` to `open(...)`,
+    `socket.socket(...)`, `socket.create_connection`, `sqlite3`/`psycopg2`/`pymysql` `connect`,
+    `smtplib.SMTP`, `ftplib.FTP`, a `.cursor()` (the cursor of a connection opened in the same function
+    only when it is closed outside `finally` and the connection leaks too),
+    `tempfile.NamedTemporaryFile`/`TemporaryFile`/`mkstemp`, or `urlopen(...)`. The rule is "closed on
+    every path": the resource is fine when it is closed in a `finally`, used as `with name:` (except a
+    sqlite3/psycopg2 connection, whose `with` only ends a transaction), handed to
+    `contextlib.closing`/an `ExitStack`, or leaves the function (returned, yielded, stored on an object,
+    passed to a call that may keep it, used by a closure). Passing it to a known reader (`json.load`,
+    `csv.reader`, `s3.upload_fileobj`, ...) or to a function defined in the same module uses it without
+    handing it over. A `close()` outside `finally` is enough only when nothing that can raise runs
+    between the open and the close. Also reports `tempfile.mkstemp()` whose descriptor is thrown away.
+
+    ## Why is this bad?
+    An exception between open and close skips the close: each failing request leaks a file
+    descriptor, a socket or a database connection. Under load the process hits its descriptor limit
+    or the database its connection limit, and everything fails with "too many open files" or
+    "too many connections", far from the code that leaked.
+
+    ## Known limits
+    `open(path).read()` on an unbound call is not reported: CPython closes it at once by reference
+    counting. `with sqlite3.connect(p) as conn:` is not reported although it does not close the
+    connection either. A close in an `except` block that re-raises, or in both branches of an `if`,
+    is not recognised as covering every path. Passing the resource to a function of another module
+    (other than the known readers) is taken as handing it over, and a helper of this module that
+    does keep it is not noticed.
+    """
+
+    id = "RES001"
+    VALID = (
+        """
+import json
+
+def load_settings(path):
+    with open(path) as f:  # ok: RES001
+        return json.load(f)
+
+def read_version(path):
+    return open(path).read().strip()  # ok: RES001
+""",
+        """
+import sqlite3
+
+def count_orders(db_path):
+    conn = sqlite3.connect(db_path)  # ok: RES001
+    try:
+        cur = conn.cursor()  # ok: RES001
+        cur.execute("select count(*) from orders")
+        return cur.fetchone()[0]
+    finally:
+        conn.close()
+""",
+        """
+import contextlib
+import socket
+
+def open_log(path):
+    handle = open(path, "a")  # ok: RES001
+    return handle
+
+def probe(host, port):
+    with contextlib.ExitStack() as stack:
+        sock = socket.create_connection((host, port), timeout=3)  # ok: RES001
+        stack.enter_context(sock)
+        sock.sendall(b"PING\\r\\n")
+        return sock.recv(64)
+""",
+        """
+import tempfile
+
+def upload_blob(data):
+    tmp = tempfile.NamedTemporaryFile(suffix=".bin")  # ok: RES001
+    try:
+        tmp.write(data)
+        tmp.flush()
+        return upload(tmp.name)
+    finally:
+        tmp.close()
+
+def touch_marker(path):
+    marker = open(path, "w")  # ok: RES001
+    marker.close()
+""",
+    )
+    INVALID = (
+        """
+import csv
+
+def import_prices(path):
+    f = open(path, newline="")  # expect: RES001
+    rows = list(csv.DictReader(f))
+    save_prices(rows)
+    return len(rows)
+""",
+        """
+import psycopg2
+
+def archive_order(dsn, order_id):
+    conn = psycopg2.connect(dsn, connect_timeout=5)  # expect: RES001
+    cur = conn.cursor()
+    cur.execute("update orders set archived = true where id = %s", (order_id,))
+    conn.commit()
+    conn.close()
+""",
+        """
+import tempfile
+from django.db import connection
+
+def top_customers(limit):
+    cursor = connection.cursor()  # expect: RES001
+    cursor.execute("select id from customers order by spend desc limit %s", [limit])
+    return [row[0] for row in cursor.fetchall()]
+
+def scratch_path():
+    _, path = tempfile.mkstemp(suffix=".json")  # expect: RES001
+    return path
+""",
+        """
+import sqlite3
+
+def add_event(db_path, name):
+    conn = sqlite3.connect(db_path)  # expect: RES001
+    with conn:
+        conn.execute("insert into events(name) values (?)", (name,))
+""",
+    )
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # Used as an ordered set: functions in the order their first resource was seen.
+        self._functions_with_resources: dict[cst.FunctionDef, None] = {}
+        self._module_functions: set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        function = self.ctx.function
+        if function is None or self.ctx.is_test:
+            return
+        value = node.value
+        if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Call) and self._is_mkstemp(value.value):
+            self._report_lost_descriptor(value.value)  # `tempfile.mkstemp()[1]`
+            return
+        if not isinstance(value, cst.Call):
+            return
+        if self._is_mkstemp(value):
+            target = node.targets[0].target
+            if isinstance(target, (cst.Tuple, cst.List)) and target.elements:
+                first = target.elements[0].value
+                if isinstance(first, cst.Name) and first.value == "_":
+                    self._report_lost_descriptor(value)
+                    return
+            self._mark(function)
+        elif self.ctx.qualify(value.func) in _RESOURCES or _is_cursor_call(value):
+            self._mark(function)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        function = self.ctx.function
+        if function is not None and not self.ctx.is_test and isinstance(node.value, cst.Call) and (
+                self.ctx.qualify(node.value.func) in _RESOURCES or _is_cursor_call(node.value)):
+            self._mark(function)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if len(self.ctx.function_stack) == 1 and not self.ctx.class_stack:
+            self._module_functions.add(node.name.value)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        # Judged at the end, once every helper function of the module is known.
+        for function in self._functions_with_resources:
+            self._check_function(function)
+
+    def _mark(self, function: cst.FunctionDef) -> None:
+        self._functions_with_resources.setdefault(function, None)
+
+    def _is_mkstemp(self, call: cst.Call) -> bool:
+        return self.ctx.qualify(call.func) == _MKSTEMP
+
+    def _report_lost_descriptor(self, call: cst.Call) -> None:
+        self.report(call, "`tempfile.mkstemp()` returns an open file descriptor that is thrown away here: it is "
+                          "never closed, and each call leaks one.")
+
+    # --- one function ---------------------------------------------------------
+    def _check_function(self, function: cst.FunctionDef) -> None:
+        resources = self._resources_in(function)
+        if not resources:
+            return
+        function.body.visit(_UseFinder(self.ctx, resources, self._module_functions))
+        leaking = {name for name, resource in resources.items() if self._leaks(resource)}
+        for name, resource in resources.items():
+            if name not in leaking:
+                continue
+            if resource.connection is not None and (resource.connection not in leaking or not resource.closes):
+                # Closing the connection closes its cursors: the cursor is worth its own report only when
+                # the code closes it explicitly, and that close can be skipped as well.
+                continue
+            what = _RESOURCES.get(resource.constructor, "cursor" if resource.constructor == "cursor"
+                                  else "file descriptor")
+            if not resource.closes:
+                self.report(resource.call, f"`{resource.name}` ({what}) is opened outside `with` and never closed: "
+                                           "each call leaks it until garbage collection, and under load the "
+                                           "process runs out of descriptors or connections.")
+            else:
+                self.report(resource.call, f"`{resource.name}` ({what}) is closed only on the success path: an "
+                                           "exception before `close()` leaks it; use `with` or `finally`.")
+
+    def _leaks(self, resource: _Resource) -> bool:
+        if resource.escapes or resource.block is None:
+            return False
+        if any(in_finally for in_finally, _block, _statement in resource.closes):
+            return False
+        return not any(self._closed_right_after(resource, block, statement)
+                       for _in_finally, block, statement in resource.closes)
+
+    def _resources_in(self, function: cst.FunctionDef) -> dict[str, _Resource]:
+        """Every `name = <resource>(...)` of this function's own body, by name (the first binding wins)."""
+        found: dict[str, _Resource] = {}
+        opened_here: set[str] = set()
+        with_names: set[str] = set()
+        for node in _own_nodes(function.body):
+            if isinstance(node, cst.WithItem) and node.asname is not None and isinstance(node.asname.name, cst.Name):
+                with_names.add(node.asname.name.value)
+            target: cst.BaseExpression | None = None
+            value: cst.BaseExpression | None = None
+            if isinstance(node, cst.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0].target, node.value
+            elif isinstance(node, cst.AnnAssign):
+                target, value = node.target, node.value
+            if not isinstance(value, cst.Call):
+                continue
+            constructor = self.ctx.qualify(value.func) or ""
+            connection: str | None = None
+            if constructor == _MKSTEMP and isinstance(target, (cst.Tuple, cst.List)) and target.elements:
+                target = target.elements[0].value
+            elif constructor not in _RESOURCES:
+                if not _is_cursor_call(value):
+                    continue
+                receiver = value.func.value  # type: ignore[attr-defined]
+                # A cursor of a connection managed by `with` here lives and dies with it.
+                if isinstance(receiver, cst.Name) and receiver.value in with_names:
+                    continue
+                constructor = "cursor"
+                connection = receiver.value if isinstance(receiver, cst.Name) and receiver.value in opened_here else None
+            if not isinstance(target, cst.Name) or target.value in found:
+                continue
+            opened_here.add(target.value)
+            found[target.value] = _Resource(name=target.value, call=value, constructor=constructor, definition=target,
+                                            connection=connection if constructor == "cursor" else None)
+        return found
+
+    @staticmethod
+    def _closed_right_after(resource: _Resource, block: cst.CSTNode | None, statement: cst.CSTNode | None) -> bool:
+        """A plain `close()` is on every path only when nothing between the open and it can raise."""
+        if block is None or block is not resource.block or not isinstance(block, cst.IndentedBlock):
+            return False
+        body = list(block.body)
+        try:
+            start, end = body.index(resource.statement), body.index(statement)  # type: ignore[arg-type]
+        except ValueError:
+            return False
+        return start < end and not any(m.findall(between, _CAN_RAISE) for between in body[start + 1:end])
+
+
+def _is_neutral_use(node: cst.Name, parent: cst.CSTNode) -> bool:
+    """Uses that neither close nor hand over: `for line in f`, `if f:`, `f is None`, `del f`, `f = ...`."""
+    if isinstance(parent, cst.For):
+        return parent.iter is node
+    if isinstance(parent, (cst.If, cst.While)):
+        return parent.test is node
+    if isinstance(parent, (cst.AssignTarget, cst.AugAssign)):
+        return parent.target is node
+    return isinstance(parent, _NEUTRAL_PARENTS)
+
+
+def _is_cursor_call(call: cst.Call) -> bool:
+    return isinstance(call.func, cst.Attribute) and call.func.attr.value == "cursor"
+
+
+def _own_nodes(root: cst.CSTNode):
+    """Every node under `root`, not descending into nested functions, lambdas or classes."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        yield node
+        for child in reversed(node.children):
+            if not isinstance(child, _NESTED_SCOPES):
+                pending.append(child)

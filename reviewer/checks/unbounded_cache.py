@@ -1,0 +1,239 @@
+"""RES002: an in-process cache with no size bound or eviction."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+
+from reviewer.checks._base import NONE, is_literal, keyword
+from reviewer.checks._runtime import ModuleStateTracker
+
+_UNBOUNDED_DECORATORS = frozenset({"functools.cache"})
+_LRU_CACHE = frozenset({"functools.lru_cache"})
+# Names that say a container remembers things: caches, memo tables, sets of ids already seen.
+# (`seen_ids` and `_processed` remember; `last_seen` is a timestamp.)
+_CACHE_NAME = re.compile(r"cache|memo|dedup|(^_*|_)(seen|processed|visited)(_|$)(?<!last_seen)", re.IGNORECASE)
+# Per-client tables in a web app: one entry per IP, API key or login name, and clients are unbounded.
+_PER_CLIENT_TABLE = re.compile(
+    r"rate_?limit|throttl|attempts|failed_?logins?|lockouts?|recent_requests|request_?counts?|"
+    r"requests_?(per|by)_|hits_?(per|by)_", re.IGNORECASE)
+# Writes that evict: any of these on the container anywhere in the module means it is bounded by hand.
+_EVICTING_KINDS = frozenset({
+    "del", "rebind", "method:pop", "method:popitem", "method:clear", "method:popleft", "method:discard",
+    "method:remove",
+})
+# Writes that add an entry under a key: `d[k] = v`, `d[k] += 1` (defaultdict/Counter), `d.setdefault(k, v)`,
+# `s.add(k)`, and `d[k].append(v)` (a defaultdict inserts `k` on access).
+_GROWING_KINDS = frozenset({
+    "subscript", "subscript-aug", "method:setdefault", "method:add", "method:append", "method:extend",
+    "method:appendleft", "method:update",
+})
+# Parameter annotations with a small fixed set of values: a cache keyed by them cannot grow.
+_BOUNDED_ANNOTATION = m.Name("bool") | m.Subscript(value=m.Name("Literal") | m.Attribute(attr=m.Name("Literal")))
+
+
+class UnboundedCache(ModuleStateTracker):
+    """A cache that only grows: `lru_cache(maxsize=None)`/`@cache` on request-keyed code, or a module-level memo.
+
+    ## What it does
+    Reports `@functools.cache` and `@functools.lru_cache(maxsize=None)` on a method (the cache keeps
+    every `self` alive as well as every result) and, in a web app, on a function that takes
+    parameters. Also reports the definition of a module-level dict or set that functions add to under
+    a key that is not a constant (`_cache[key] = value`, `.setdefault(key, ...)`, `seen.add(event_id)`,
+    `buckets[ip].append(t)`) when nothing in the module ever evicts from it (no `.pop`, `.popitem`,
+    `.clear`, `.discard`, `del d[...]`, reset, or `len(d)` bound check), and when it is meant to
+    remember: its name says cache, memo, seen, processed or dedup; or, in a web app, a function looks
+    the key up before storing it (a memo table), or the name says it is a per-client table (rate
+    limits, login attempts, request counts).
+
+    ## Why is this bad?
+    Keys that come from requests or messages (user ids, IPs, URLs, event ids) are unbounded: the
+    container grows with every new key until the process is killed for running out of memory, usually
+    at peak traffic. `maxsize=None` also disables eviction of the results, and a cached method pins
+    each instance.
+
+    ## Known limits
+    The size of the key space is not known: a cache keyed by a handful of config names is reported
+    too when its name says cache. Parameters annotated `bool` or `Literal[...]` count as bounded.
+    `lru_cache(maxsize=None)(func)` applied by call, caches stored on attributes, and eviction done
+    by another module are not followed. Outside web apps, `@cache` on plain functions is not reported.
+    `cachetools` caches and `lru_cache` with a size are bounded.
+    """
+
+    id = "RES002"
+    VALID = (
+        """
+from functools import lru_cache
+from flask import Flask
+
+app = Flask(__name__)
+
+@lru_cache(maxsize=1024)  # ok: RES002
+def load_user_profile(user_id: int) -> dict:
+    return db.fetch_profile(user_id)
+
+@lru_cache(maxsize=None)  # ok: RES002
+def get_settings():
+    return Settings()
+""",
+        """
+from cachetools import TTLCache
+from fastapi import FastAPI
+
+app = FastAPI()
+_price_cache = TTLCache(maxsize=10_000, ttl=300)
+
+@app.get("/price/{sku}")
+def price(sku: str):
+    if sku not in _price_cache:
+        _price_cache[sku] = pricing.lookup(sku)  # ok: RES002
+    return {"price": _price_cache[sku]}
+""",
+        """
+_template_cache = {}
+MAX_TEMPLATES = 500
+
+def render(name, context):
+    if name not in _template_cache:
+        if len(_template_cache) >= MAX_TEMPLATES:
+            _template_cache.clear()
+        _template_cache[name] = compile_template(name)  # ok: RES002
+    return _template_cache[name].render(context)
+""",
+        """
+_handlers = {}
+
+def register(event):
+    # A registry filled at import time, not a cache.
+    def decorate(func):
+        _handlers[event] = func  # ok: RES002
+        return func
+    return decorate
+""",
+    )
+    INVALID = (
+        """
+from functools import lru_cache
+from fastapi import FastAPI
+
+app = FastAPI()
+
+@lru_cache(maxsize=None)  # expect: RES002
+def geocode(address: str) -> tuple[float, float]:
+    return geocoder.lookup(address)
+
+@app.get("/distance")
+def distance(a: str, b: str):
+    return {"km": haversine(geocode(a), geocode(b))}
+""",
+        """
+import functools
+
+class ReportService:
+    def __init__(self, db):
+        self.db = db
+
+    @functools.cache  # expect: RES002
+    def monthly_totals(self, account_id, month):
+        return self.db.totals(account_id, month)
+""",
+        """
+import requests
+
+_avatar_cache = {}  # expect: RES002
+
+def avatar(user_id):
+    if user_id in _avatar_cache:
+        return _avatar_cache[user_id]
+    data = requests.get(f"https://avatars.example.com/{user_id}", timeout=5).content
+    _avatar_cache[user_id] = data
+    return data
+""",
+        """
+import json
+
+_seen_event_ids: set[str] = set()  # expect: RES002
+
+def on_message(channel, method, properties, body):
+    event = json.loads(body)
+    if event["id"] in _seen_event_ids:
+        return channel.basic_ack(method.delivery_tag)
+    apply_event(event)
+    _seen_event_ids.add(event["id"])
+    channel.basic_ack(method.delivery_tag)
+""",
+        """
+import time
+from flask import Flask, request
+
+app = Flask(__name__)
+_failed_logins: dict[str, list[float]] = {}  # expect: RES002
+
+@app.after_request
+def count_failed_logins(response):
+    if request.endpoint == "login" and response.status_code == 401:
+        _failed_logins.setdefault(request.remote_addr, []).append(time.time())
+    return response
+""",
+    )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        super().visit_FunctionDef(node)
+        if self.ctx.is_test:
+            return
+        for decorator in node.decorators:
+            if self._is_unbounded_cache_decorator(decorator.decorator) and self._is_request_keyed(node):
+                self.report(decorator, f"`{node.name.value}` is cached with no size limit: every distinct "
+                                       "argument adds an entry that is never evicted, so memory grows until "
+                                       "the process is killed.")
+
+    def _is_unbounded_cache_decorator(self, expr: cst.BaseExpression) -> bool:
+        if not isinstance(expr, cst.Call):
+            return self.ctx.qualify(expr) in _UNBOUNDED_DECORATORS
+        if self.ctx.qualify(expr.func) not in _LRU_CACHE:
+            return False
+        maxsize = keyword(expr, "maxsize")
+        if maxsize is None and expr.args and expr.args[0].keyword is None and expr.args[0].star == "":
+            maxsize = expr.args[0]
+        return maxsize is not None and m.matches(maxsize.value, NONE)
+
+    def _is_request_keyed(self, node: cst.FunctionDef) -> bool:
+        decorators = {getattr(d.decorator, "value", None) for d in node.decorators}
+        cls = self.ctx.class_stack[-1] if self.ctx.class_stack else None
+        is_method = (cls is not None and isinstance(cls.body, cst.IndentedBlock)
+                     and any(statement is node for statement in cls.body.body))
+        if is_method and "staticmethod" not in decorators and "classmethod" not in decorators:
+            return True  # the cache holds `self` alive, whatever the arguments
+        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        if is_method and "classmethod" in decorators:
+            params = params[1:]
+        if not self.ctx.is_web_app:
+            return False
+        if isinstance(node.params.star_arg, cst.Param) or isinstance(node.params.star_kwarg, cst.Param):
+            return True
+        return any(param.annotation is None or not m.matches(param.annotation.annotation, _BOUNDED_ANNOTATION)
+                   for param in params)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.ctx.is_test:
+            return
+        growing: set[str] = set()
+        evicted: set[str] = set(self.len_checked)
+        memoized: set[str] = set()
+        for scope in self.scopes:
+            for write in scope.container_writes():
+                if write.direct and write.kind in _EVICTING_KINDS:
+                    evicted.add(write.name)
+                elif write.kind in _GROWING_KINDS and write.key is not None and not is_literal(write.key):
+                    growing.add(write.name)
+                    if write.name in scope.membership_reads:
+                        memoized.add(write.name)
+        web_app = self.ctx.is_web_app
+        for name, (definition, kind) in self.module_containers.items():
+            if kind == "list" or name not in growing or name in evicted:
+                continue
+            if _CACHE_NAME.search(name) or (web_app and (name in memoized or _PER_CLIENT_TABLE.search(name))):
+                self.report(definition, f"`{name}` only grows: entries are added per key and never evicted, so "
+                                        "memory grows with every new key until the process is killed.")
