@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 
 from pydantic import BaseModel, ValidationError
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from reviewer.cache import ResultCache, cache_key
 from reviewer.checklist import Checklist
 from reviewer.findings import Chunk, ChunkCoverage, Confidence, Coverage, Finding, Stats, answer_model
-from reviewer.llm import Backend, BackendError
+from reviewer.llm import Backend, BackendError, Completion
 from reviewer.prompts import load_prompt
 from reviewer.routing import DEFAULT_MAX_ITEMS, route
 from reviewer.verify import drop_reason, merge
@@ -69,70 +70,107 @@ def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cach
             backend_holder.append(backend_factory())
         return backend_holder[0]
 
+    def ask(prompt: ChunkPrompt, lines: list[int], started: float) -> tuple[dict | None, str, Completion | None]:
+        """One model call: (answer, outcome, completion); outcome is asked, budget, failed or invalid."""
+        if settings.budget_seconds is not None and time.perf_counter() - started > settings.budget_seconds:
+            return None, "budget", None
+        if state["failed"] is not None:
+            return None, "failed", None
+        try:
+            completion = backend().complete(prompt.system, prompt.user, prompt.schema_, settings.max_tokens,
+                                            settings.seed)
+        except BackendError as error:
+            state["failed"] = f"model unavailable: {error}"
+            return None, "failed", None
+        try:
+            parsed = answer_model(prompt.item_ids, lines).model_validate_json(completion.text)
+        except ValidationError:
+            return None, "invalid", completion
+        return json.loads(parsed.model_dump_json()), "asked", completion
+
     def step(chunks: list[Chunk], findings: list[Finding], checklist: Checklist, coverage: Coverage,
              stats: Stats) -> list[Finding]:
         coverage.model = settings.model_name
         started = time.perf_counter()
         by_key = {(c.file, c.start, c.end): c for c in coverage.chunks}
-        progress = _Progress(len(chunks)) if settings.progress else None
+        # Plan first: chunks do not overlap, so routing depends only on the deterministic findings.
+        plan: list[tuple[Chunk, ChunkCoverage, ChunkPrompt]] = []
         for chunk in chunks:
             cov = by_key.get((chunk.file, chunk.start, chunk.end)) or ChunkCoverage(
                 file=chunk.file, symbol=chunk.symbol, start=chunk.start, end=chunk.end, kind=chunk.kind)
-            if progress:
-                progress.advance(stats)
             routed = route(chunk, checklist, findings, settings.max_items)
             if not routed:
                 cov.model, cov.reason = "not_asked", "no checklist item applies"
                 continue
             cov.asked = [r.id for r in routed]
             cov.asked_why = {r.id: r.why for r in routed}
-            if state["failed"] is not None:
-                cov.model, cov.reason = "not_asked", state["failed"]
-                continue
-            prompt = build_prompt(chunk, cov.asked, findings, checklist, settings)
-            answer = cache.get(prompt.key) if (cache is not None and settings.use_cache) else None
-            if answer is not None:
-                cov.model = "cached"
-                stats.cache_hits += 1
+            plan.append((chunk, cov, build_prompt(chunk, cov.asked, findings, checklist, settings)))
+        answers: dict[int, tuple[dict | None, str, Completion | None]] = {}
+        misses = []
+        for index, (_, cov, prompt) in enumerate(plan):
+            cached = cache.get(prompt.key) if (cache is not None and settings.use_cache) else None
+            if cached is not None:
+                answers[index] = (cached, "cached", None)
             else:
-                if settings.budget_seconds is not None and time.perf_counter() - started > settings.budget_seconds:
-                    cov.model, cov.reason = "not_asked", f"time budget of {settings.budget_seconds:g}s spent"
-                    continue
-                try:
-                    completion = backend().complete(prompt.system, prompt.user, prompt.schema_,
-                                                    settings.max_tokens, settings.seed)
-                except BackendError as error:
-                    state["failed"] = f"model unavailable: {error}"
-                    coverage.model_status = state["failed"]
-                    cov.model, cov.reason = "failed", str(error)
-                    continue
+                misses.append(index)
+        progress = _Progress(len(misses)) if settings.progress and misses else None
+
+        def run(index: int):
+            chunk, _, prompt = plan[index]
+            result = ask(prompt, list(range(chunk.start, chunk.end + 1)), started)
+            if progress:
+                progress.advance(result[2])
+            return index, result
+
+        workers = _factory_concurrency() if len(misses) > 1 else 1
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                answers.update(dict(pool.map(run, misses)))
+        else:
+            answers.update(dict(run(i) for i in misses))
+        if progress:
+            progress.close()
+
+        for index, (chunk, cov, prompt) in enumerate(plan):
+            answer, outcome, completion = answers[index]
+            if completion is not None:
                 stats.model_calls += 1
                 stats.prompt_tokens += completion.prompt_tokens
                 stats.completion_tokens += completion.completion_tokens
                 stats.prefix_tokens += completion.prefix_tokens
                 stats.chunk_seconds.append(round(completion.seconds, 3))
-                try:
-                    parsed = answer_model(prompt.item_ids, list(range(chunk.start, chunk.end + 1))
-                                          ).model_validate_json(completion.text)
-                except ValidationError:
-                    cov.model, cov.reason = "failed", "answer did not match the schema"
-                    cov.invalid_answers += 1
-                    stats.invalid_answers += 1
-                    continue
-                answer = json.loads(parsed.model_dump_json())
+            if outcome == "cached":
+                cov.model = "cached"
+                stats.cache_hits += 1
+            elif outcome == "budget":
+                cov.model, cov.reason = "not_asked", f"time budget of {settings.budget_seconds:g}s spent"
+                continue
+            elif outcome == "failed":
+                cov.model, cov.reason = "failed", state["failed"] or "model unavailable"
+                continue
+            elif outcome == "invalid":
+                cov.model, cov.reason = "failed", "answer did not match the schema"
+                cov.invalid_answers += 1
+                stats.invalid_answers += 1
+                continue
+            else:
+                cov.model = "asked"
                 if cache is not None and settings.use_cache:
                     cache.set(prompt.key, answer)
-                cov.model = "asked"
             findings = _apply(answer, chunk, checklist, findings, cov, stats)
-        if progress:
-            progress.close()
         if backend_holder and getattr(backend_holder[0], "loaded", False):
             stats.model_loaded = True
             stats.model_load_seconds = round(getattr(backend_holder[0], "load_seconds", 0.0), 3)
-        if state["failed"] is None:
+        if state["failed"] is not None:
+            coverage.model_status = state["failed"]
+        else:
             asked = sum(1 for c in coverage.chunks if c.model in ("asked", "cached"))
             coverage.model_status = f"{settings.model_name}: {asked} chunk(s) answered"
         return findings
+
+    def _factory_concurrency() -> int:
+        # Creating a backend loads nothing (a model loads on its first call); only asked when calls are due.
+        return max(1, int(getattr(backend(), "concurrency", 1)))
 
     step.backend_loaded = lambda: bool(backend_holder) and getattr(backend_holder[0], "loaded", False)  # type: ignore[attr-defined]
     return step
@@ -166,14 +204,14 @@ class _Progress:
                                   console=Console(file=sys.stderr), transient=True)
         self._task = self._progress.add_task("chunks", total=total, rate="")
         self._progress.start()
-        self._first = True
+        self._tokens = 0
+        self._seconds = 0.0
 
-    def advance(self, stats: Stats) -> None:
-        if self._first:
-            self._first = False
-            return
-        spent = sum(stats.chunk_seconds) or 1e-9
-        rate = f"{stats.completion_tokens / spent:.0f} tok/s" if stats.completion_tokens else ""
+    def advance(self, completion: Completion | None) -> None:
+        if completion is not None:
+            self._tokens += completion.completion_tokens
+            self._seconds += completion.seconds
+        rate = f"{self._tokens / self._seconds:.0f} tok/s" if self._seconds else ""
         self._progress.update(self._task, advance=1, rate=rate)
 
     def close(self) -> None:

@@ -203,23 +203,30 @@ VERDICTS = ("problem", "ok", "not_applicable")
 
 
 def answer_model(item_ids: list[str], lines: list[int]) -> type[BaseModel]:
-    """The answer schema for one chunk: one object per asked item, its line limited to the chunk's lines.
+    """The answer schema for one chunk: one object per asked item; a problem names one of the chunk's lines.
 
     A small model asked to quote evidence writes prose; limiting `line` to an enum of the chunk's own line
-    numbers and reading the evidence from that line removes the failure (DESIGN.md).
+    numbers and reading the evidence from that line removes the failure (DESIGN.md). An answer of ok or
+    not_applicable is one short object: generated tokens are what a review waits for.
     """
-    from typing import Literal
+    from typing import Literal, Union
 
     from pydantic import create_model
 
     line_type = Literal[tuple(lines)]  # type: ignore[valid-type]
-    item = create_model(
-        "ItemAnswer",
-        line=(line_type, Field(description="the number of the one line the answer is about")),
-        why=(str, Field(description="one short sentence: the concrete failure on that line, or why it is fine")),
-        verdict=(Literal[VERDICTS], Field(description="problem only if that line really causes the failure")),  # type: ignore[valid-type]
+    fine = create_model(
+        "Fine",
+        verdict=(Literal["ok", "not_applicable"], Field(description="ok: the code handles it; not_applicable")),
+        __config__=ConfigDict(extra="forbid"),
+    )
+    problem = create_model(
+        "Problem",
+        verdict=(Literal["problem"], Field(description="only if one line really causes the failure")),
+        line=(line_type, Field(description="the number of the line that causes it")),
+        why=(str, Field(description="one short sentence naming the code on that line and what fails")),
         confidence=(Confidence, Field(description="how sure you are")),
         __config__=ConfigDict(extra="forbid"),
     )
+    item = Union[problem, fine]  # type: ignore[valid-type]
     fields = {item_id: (item, Field(description=f"answer to {item_id}")) for item_id in item_ids}
     return create_model("ChunkAnswer", __config__=ConfigDict(extra="forbid"), **fields)  # type: ignore[call-overload]

@@ -55,8 +55,9 @@ class FakeBackend:
             return Completion(text=self.text, prompt_tokens=100, completion_tokens=10, seconds=0.01)
         answer = {}
         for item_id in schema["properties"]:
-            verdict, line, why = self.answers.get(item_id, ("ok", schema["$defs"]["ItemAnswer"]["properties"]["line"]["enum"][0], "fine"))
-            answer[item_id] = {"line": line, "why": why, "verdict": verdict, "confidence": "high"}
+            verdict, line, why = self.answers.get(item_id, ("ok", None, ""))
+            answer[item_id] = ({"verdict": verdict} if verdict != "problem" else
+                               {"verdict": verdict, "line": line, "why": why, "confidence": "high"})
         return Completion(text=json.dumps(answer), prompt_tokens=100, completion_tokens=20, seconds=0.01)
 
 
@@ -130,6 +131,11 @@ def test_answer_whose_explanation_names_nothing_on_the_line_is_dropped():
     item = checklist.get("REL001")
     assert drop_reason(item, 5, "this could fail in production under load", make_chunk()) is not None
     assert drop_reason(item, 5, "requests.get has no timeout", make_chunk()) is None
+
+
+def test_a_problem_answer_outside_the_chunk_fails_validation():
+    report = run_review(FakeBackend(text='{"REL001": {"verdict": "problem", "line": 999, "why": "x", "confidence": "low"}}'))
+    assert report.stats.invalid_answers >= 1
 
 
 def test_invalid_answer_is_counted_not_repaired():
@@ -208,5 +214,39 @@ def test_unwritable_cache_is_not_fatal(tmp_path):
 
 def test_prompt_schema_limits_line_to_the_chunk():
     prompt = build_prompt(make_chunk(start=10), ["REL001"], [], load_checklist(), settings())
-    lines = prompt.schema_["$defs"]["ItemAnswer"]["properties"]["line"]["enum"]
+    lines = prompt.schema_["$defs"]["Problem"]["properties"]["line"]["enum"]
     assert lines[0] == 10 and lines[-1] == 10 + len(CODE.splitlines()) - 1
+
+
+def test_a_server_backend_is_asked_several_chunks_at_a_time():
+    import threading
+    import time as _time
+
+    class SlowServer(FakeBackend):
+        concurrency = 3
+
+        def __init__(self):
+            super().__init__()
+            self.active = 0
+            self.peak = 0
+            self.lock = threading.Lock()
+
+        def complete(self, *args):
+            with self.lock:
+                self.active += 1
+                self.peak = max(self.peak, self.active)
+            _time.sleep(0.2)
+            with self.lock:
+                self.active -= 1
+            return super().complete(*args)
+
+    text = "\n\n".join(f"import requests\n\ndef f{i}(u):\n    return requests.get(u)\n" for i in range(4))
+    change = FileChange(path="svc.py", status="scanned", kind=FileKind.python, text=text, whole_file=True)
+    backend = SlowServer()
+    from reviewer.engine import ReviewOptions
+
+    step = make_model_step(settings(), lambda: backend, None)
+    review(Selection(changes=[change], skipped=[], root=".", description="t"), ReviewOptions(use_model=True),
+           model_step=step)
+    assert backend.calls >= 3
+    assert backend.peak > 1
