@@ -25,7 +25,7 @@ class AskSettings(BaseModel):
     model_name: str
     model_sha256: str
     max_items: int = DEFAULT_MAX_ITEMS
-    max_tokens: int = 200
+    max_tokens: int = 48  # per asked item: a problem answer is ~30 tokens, an ok one ~8
     seed: int = 1234
     budget_seconds: float | None = None
     use_cache: bool = True
@@ -53,7 +53,7 @@ def build_prompt(chunk: Chunk, item_ids: list[str], findings: list[Finding], che
     )
     lines = [n for n in range(chunk.start, chunk.end + 1)]
     schema = answer_model(item_ids, lines).model_json_schema()
-    params = {"max_tokens": settings.max_tokens, "seed": settings.seed, "temperature": 0.0,
+    params = {"max_tokens_per_item": settings.max_tokens, "seed": settings.seed, "temperature": 0.0,
               "prompt_version": template.version}
     key = cache_key(settings.model_sha256, system + "\n\x00\n" + user, schema, params)
     return ChunkPrompt(system=system, user=user, schema_=schema, key=key, item_ids=item_ids)
@@ -77,8 +77,8 @@ def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cach
         if state["failed"] is not None:
             return None, "failed", None
         try:
-            completion = backend().complete(prompt.system, prompt.user, prompt.schema_, settings.max_tokens,
-                                            settings.seed)
+            completion = backend().complete(prompt.system, prompt.user, prompt.schema_,
+                                            settings.max_tokens * len(prompt.item_ids) + 16, settings.seed)
         except BackendError as error:
             state["failed"] = f"model unavailable: {error}"
             return None, "failed", None

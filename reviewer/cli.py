@@ -31,7 +31,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
                         help="model name, profile (default, fast, tiny) or a .gguf path")
     parser.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                         help="stop asking the model after this many seconds")
-    parser.add_argument("--max-items", type=int, default=None, help="checklist questions per chunk (default 5)")
+    parser.add_argument("--max-items", type=int, default=None, help="checklist questions per chunk (default 3, at most 10)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     parser.add_argument("--backend", choices=("llama", "openai"), default=None,
                         help="llama: in-process (default); openai: an OpenAI-compatible server")
@@ -284,6 +284,7 @@ def _model_step(args: argparse.Namespace, config):
     from reviewer.cache import ResultCache
     from reviewer.llm import LlamaBackend, OpenAIBackend
     from reviewer.registry import find_model, model_file
+    from reviewer.routing import DEFAULT_MAX_ITEMS
 
     backend_kind = args.backend or config.backend or "llama"
     use_cache = not args.no_cache
@@ -294,7 +295,7 @@ def _model_step(args: argparse.Namespace, config):
         name = args.model or config.model or "default"
         backend = OpenAIBackend(base_url, name)
         settings = AskSettings(model_name=name, model_sha256=backend.model_sha256,
-                               max_items=args.max_items or config.max_items or 5,
+                               max_items=args.max_items or config.max_items or DEFAULT_MAX_ITEMS,
                                budget_seconds=args.budget or config.budget, use_cache=use_cache,
                                progress=sys.stderr.isatty())
         factory = lambda: backend  # noqa: E731
@@ -302,7 +303,7 @@ def _model_step(args: argparse.Namespace, config):
         entry = find_model(args.model or config.model)
         path = model_file(entry, progress=_assembly_progress() if sys.stderr.isatty() else None)
         settings = AskSettings(model_name=entry.name, model_sha256=entry.sha256,
-                               max_items=args.max_items or config.max_items or 5,
+                               max_items=args.max_items or config.max_items or DEFAULT_MAX_ITEMS,
                                max_tokens=entry.llama.max_tokens, seed=entry.llama.seed,
                                budget_seconds=args.budget or config.budget, use_cache=use_cache,
                                progress=sys.stderr.isatty())

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from reviewer.checklist import Checklist, ChecklistItem
 from reviewer.findings import Chunk, Finding
 
-DEFAULT_MAX_ITEMS = 5
+DEFAULT_MAX_ITEMS = 3  # each question costs ~1-2 s of generation on a laptop CPU
 MIN_SIGNALS = 2  # one shared word is coincidence more often than relevance
 
 _WORD = re.compile(r"^\w+$")
