@@ -6,13 +6,13 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
-from reviewer.findings import Finding, Report
+from reviewer.findings import Finding, Report, StrictModel
 from reviewer.suppress import subtract_baseline
 
 
-class BaselineEntry(BaseModel):
+class BaselineEntry(StrictModel):
     fingerprint: str
     count: int = Field(ge=1)
     id: str
@@ -20,7 +20,7 @@ class BaselineEntry(BaseModel):
     message: str = ""
 
 
-class Baseline(BaseModel):
+class Baseline(StrictModel):
     version: int = 1
     entries: list[BaselineEntry] = Field(default_factory=list)
 

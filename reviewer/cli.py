@@ -257,12 +257,15 @@ def _run_tui(args: argparse.Namespace) -> int:
     selection.changes = [c for c in selection.changes if config.selects(c.path)]
     options = ReviewOptions(use_model=not args.no_llm, disabled=set(args.disable) | set(config.disable),
                             jobs=args.jobs, per_path=config.per_path)
-    factory = None
-    if not args.no_llm:
-        step, _cache = _model_step(args, config)
-        factory = lambda: step  # noqa: E731
+    factory, cache = (None, None) if args.no_llm else _tui_model_factory(args, config)
+    baseline = args.baseline or config.baseline
     root = Path(selection.root) if selection.root else Path.cwd()
-    return run_tui(selection, options, checklist, factory, root)
+    try:
+        return run_tui(selection, options, checklist, factory, root,
+                       baseline_path=Path(baseline) if baseline else None)
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def write_report(report, fmt: str, output: str | None, checklist) -> None:
@@ -278,9 +281,9 @@ def write_report(report, fmt: str, output: str | None, checklist) -> None:
         render(report, fmt, sys.stdout, checklist)
 
 
-def _model_step(args: argparse.Namespace, config):
-    """The model step for this review: the backend is created only if a chunk misses the cache."""
-    from reviewer.ask import AskSettings, make_model_step
+def _model_parts(args: argparse.Namespace, config, progress: bool):
+    """Settings, backend factory and cache for the model step; the backend is created only on a cache miss."""
+    from reviewer.ask import AskSettings
     from reviewer.cache import ResultCache
     from reviewer.llm import LlamaBackend, OpenAIBackend
     from reviewer.registry import find_model, model_file
@@ -297,7 +300,7 @@ def _model_step(args: argparse.Namespace, config):
         settings = AskSettings(model_name=name, model_sha256=backend.model_sha256,
                                max_items=args.max_items or config.max_items or DEFAULT_MAX_ITEMS,
                                budget_seconds=args.budget or config.budget, use_cache=use_cache,
-                               progress=sys.stderr.isatty())
+                               progress=progress)
         factory = lambda: backend  # noqa: E731
     else:
         entry = find_model(args.model or config.model)
@@ -306,14 +309,41 @@ def _model_step(args: argparse.Namespace, config):
                                max_items=args.max_items or config.max_items or DEFAULT_MAX_ITEMS,
                                max_tokens=entry.llama.max_tokens, seed=entry.llama.seed,
                                budget_seconds=args.budget or config.budget, use_cache=use_cache,
-                               progress=sys.stderr.isatty())
+                               progress=progress)
         factory = lambda: LlamaBackend(path, entry.sha256, entry.name, n_ctx=entry.llama.n_ctx,  # noqa: E731
                                        n_batch=entry.llama.n_batch, n_threads=entry.llama.n_threads,
                                        seed=entry.llama.seed)
     cache = ResultCache(enabled=use_cache) if use_cache else None
     if cache is not None and cache.error:
         print(f"reviewer: {cache.error}", file=sys.stderr)
+    return settings, factory, cache
+
+
+def _model_step(args: argparse.Namespace, config):
+    from reviewer.ask import make_model_step
+
+    settings, factory, cache = _model_parts(args, config, progress=sys.stderr.isatty())
     return make_model_step(settings, factory, cache), cache
+
+
+def _tui_model_factory(args: argparse.Namespace, config):
+    """No progress bar (it would draw over the TUI); one backend shared so the model loads once;
+    use_cache=False is the step `r` uses to ask a chunk again."""
+    from reviewer.ask import make_model_step
+
+    settings, backend_factory, cache = _model_parts(args, config, progress=False)
+    backends: list = []
+
+    def shared_backend():
+        if not backends:
+            backends.append(backend_factory())
+        return backends[0]
+
+    def factory(use_cache: bool = True):
+        return make_model_step(settings.model_copy(update={"use_cache": settings.use_cache and use_cache}),
+                               shared_backend, cache)
+
+    return factory, cache
 
 
 def _assembly_progress():

@@ -1,0 +1,114 @@
+"""SEC017: `assert` used to validate a request or check a permission."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+
+from reviewer.checks._security import SecurityCheck
+
+# Names that make an assert an authorization check wherever it is.
+_AUTH_NAME = re.compile(
+    r"current_user|is_admin|is_staff|is_superuser|is_authenticated|is_authorized|is_owner|has_perms?"
+    r"|has_permissions?|has_role|has_scope|user_can[a-z_]*|check_permissions?")
+# Names that do so only next to a user: `role` and `owner` also name protocol roles and tree owners.
+_WEAK_AUTH_NAME = re.compile(r"permissions?|perms|roles?|role_name|owner|owner_id|authorized|authenticated|scopes?"
+                             r"|can_[a-z_]+")
+_USER_NAME = re.compile(r"user|current_user|account|member|principal|identity|actor|request|g")
+_NAMES = m.Name() | m.Attribute()
+_TYPE_CHECK = m.Call(func=m.Name("isinstance"))
+
+
+class AssertForValidation(SecurityCheck):
+    """`assert` used to validate a request or check a permission.
+
+    ## What it does
+    Reports every `assert` inside a request handler (a routed function, a Django view, a view class
+    method), and, anywhere else outside tests, an `assert` whose condition names a permission or identity:
+    `current_user`, `is_admin`, `is_staff`, `has_perm`, `has_role`, or `request` in a web app module; or
+    `role`, `owner`, `permissions`, `scopes`, `can_edit` next to a user (`user`, `account`, `member` ...).
+    Outside handlers, an `assert isinstance(...)` states a type and is not reported.
+
+    ## Why is this bad?
+    Python removes `assert` statements when run with `-O` (or `PYTHONOPTIMIZE`), which some images and
+    deployments set: the check disappears and every request passes. Even when kept, a failed assert is
+    an `AssertionError` and a 500, not a 400/403. Raise the framework's error (`abort(403)`,
+    `PermissionDenied`, `HTTPException(status_code=400)`) or validate with a schema.
+
+    ## Known limits
+    Asserts in helper functions that validate request data under other names are not found. An assert in
+    a handler used only to narrow a type for the type checker is reported too. Test files are skipped.
+    """
+
+    id = "SEC017"
+    VALID = (
+        """
+from flask import Flask, abort, request
+from flask_login import current_user
+
+app = Flask(__name__)
+
+@app.post("/projects/<int:project_id>/delete")
+def delete_project(project_id):
+    if not current_user.is_admin:  # ok: SEC017
+        abort(403)
+    return {"deleted": project_id}
+
+def chunk(items, size):
+    assert size > 0, "size must be positive"  # ok: SEC017
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+def start_server(connection):
+    assert connection.our_role == "server"  # ok: SEC017
+    return connection
+""",
+    )
+    INVALID = (
+        """
+from fastapi import FastAPI, Request
+
+app = FastAPI()
+
+@app.post("/transfers")
+async def create_transfer(request: Request):
+    body = await request.json()
+    assert body["amount"] > 0, "amount must be positive"  # expect: SEC017
+    return {"ok": True}
+""",
+        """
+from app.models import Document
+
+def delete_document(user, document_id):
+    document = Document.get(document_id)
+    assert document.owner_id == user.id or user.is_admin  # expect: SEC017
+    document.delete()
+""",
+        """
+from django.http import JsonResponse
+
+def approve_refund(request, refund_id):
+    assert request.user.has_perm("payments.approve_refund")  # expect: SEC017
+    return JsonResponse({"approved": refund_id})
+""",
+    )
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        if self.ctx.is_test:
+            return
+        if self.ctx.in_handler:
+            self.report(node, "`assert` validates a request: Python drops asserts under `-O`, so the check "
+                              "disappears and bad requests go through.")
+            return
+        if m.matches(node.test, _TYPE_CHECK):
+            return  # `assert isinstance(request, Request)` states a type, it does not check a permission
+        names = [found.value if isinstance(found, cst.Name) else found.attr.value
+                 for found in m.findall(node.test, _NAMES) if isinstance(found, (cst.Name, cst.Attribute))]
+        with_user = any(_USER_NAME.fullmatch(name) for name in names)
+        for name in names:
+            if (_AUTH_NAME.fullmatch(name) or (name == "request" and self.ctx.is_web_app)
+                    or (with_user and _WEAK_AUTH_NAME.fullmatch(name))):
+                self.report(node, f"`assert` checks `{name}`: Python drops asserts under `-O`, so this "
+                                  "permission check disappears and everyone passes.")
+                return

@@ -1,0 +1,189 @@
+"""SEC013: CORS that lets any origin make credentialed requests."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from reviewer.checks._base import has_star_kwargs, keyword
+from reviewer.checks._security import SecurityCheck, call_name, is_true, string_value
+
+_WILDCARD_REGEXES = frozenset({".*", ".+", "^.*$", "^.+$", "https?://.*", "https://.*", "http.*", "*"})
+_DJANGO_ALLOW_ALL = frozenset({"CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"})
+
+
+class CorsWildcardWithCredentials(SecurityCheck):
+    """CORS that allows any origin together with credentials.
+
+    ## What it does
+    Reports Starlette/FastAPI `CORSMiddleware` (through `add_middleware`, `Middleware(...)` or a direct
+    call) with `allow_origins` containing `"*"` (or a match-all `allow_origin_regex`) and
+    `allow_credentials=True`; Flask-CORS `CORS(...)` / `@cross_origin(...)` with `supports_credentials=True`
+    and no origins (the default is `*`) or `origins="*"`; aiohttp-cors defaults keyed `"*"` with
+    `allow_credentials=True`; and django-cors-headers `CORS_ALLOW_ALL_ORIGINS = True` (or
+    `CORS_ORIGIN_ALLOW_ALL`) together with `CORS_ALLOW_CREDENTIALS = True` in the same module.
+    A list of origins held in a module-level variable is followed.
+
+    ## Why is this bad?
+    With credentials allowed these libraries answer every origin by echoing it back, so any website a
+    logged-in user visits can call the API with the user's cookies and read the answers: account data,
+    CSRF tokens, and any action the API allows. List the trusted origins explicitly.
+
+    ## Known limits
+    Origins read from configuration or the environment are not judged, nor are hand-written
+    `Access-Control-Allow-Origin` headers that reflect the request's `Origin`. Test files are skipped.
+    """
+
+    id = "SEC013"
+    VALID = (
+        """
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=["https://app.example.com", "https://admin.example.com"],
+    allow_credentials=True,  # ok: SEC013
+    allow_methods=["*"],
+)
+""",
+        """
+from flask import Flask
+from flask_cors import CORS
+
+app = Flask(__name__)
+CORS(app, origins="*")  # ok: SEC013
+CORS(app, resources={r"/api/*": {"origins": ["https://shop.example.com"]}}, supports_credentials=True)  # ok: SEC013
+""",
+        """
+CORS_ALLOW_ALL_ORIGINS = True  # ok: SEC013
+CORS_ALLOW_CREDENTIALS = False
+""",
+    )
+    INVALID = (
+        """
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(  # expect: SEC013
+    CORSMiddleware,
+    allow_origins=["*"],
+    allow_credentials=True,
+    allow_methods=["*"],
+    allow_headers=["*"],
+)
+""",
+        """
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+ORIGINS = ["*"]
+middleware = [Middleware(CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True)]  # expect: SEC013
+app = Starlette(middleware=middleware)
+""",
+        """
+from flask import Flask
+from flask_cors import CORS, cross_origin
+
+app = Flask(__name__)
+CORS(app, supports_credentials=True)  # expect: SEC013
+
+@app.get("/me")
+@cross_origin(origins="*", supports_credentials=True)  # expect: SEC013
+def me():
+    return {"user": "me"}
+""",
+        """
+INSTALLED_APPS = ["corsheaders"]
+CORS_ORIGIN_ALLOW_ALL = True  # expect: SEC013
+CORS_ALLOW_CREDENTIALS = True
+""",
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._module_values: dict[str, cst.BaseExpression] = {}
+        self._allow_all: cst.CSTNode | None = None
+        self._credentials = False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self.ctx.function_stack or self.ctx.class_stack:
+            return
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                name = target.target.value
+                self._module_values[name] = node.value
+                if name in _DJANGO_ALLOW_ALL and is_true(node.value):
+                    self._allow_all = node
+                elif name == "CORS_ALLOW_CREDENTIALS" and is_true(node.value):
+                    self._credentials = True
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self._allow_all is not None and self._credentials and not self.ctx.is_test:
+            self._report(self._allow_all)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.ctx.is_test or has_star_kwargs(node):
+            return
+        name = call_name(node)
+        if name in ("add_middleware", "Middleware", "CORSMiddleware"):
+            if name != "CORSMiddleware" and not (node.args and _names_cors_middleware(node.args[0].value)):
+                return
+            origins, regex = keyword(node, "allow_origins"), keyword(node, "allow_origin_regex")
+            credentials = keyword(node, "allow_credentials")
+            wildcard = (origins is not None and self._has_wildcard(origins.value)) or (
+                regex is not None and string_value(regex.value) in _WILDCARD_REGEXES)
+            if wildcard and credentials is not None and is_true(credentials.value):
+                self._report(node)
+        elif name in ("CORS", "cross_origin"):
+            qualified = self.ctx.qualify(node.func) or ""
+            credentials = keyword(node, "supports_credentials")
+            if not qualified.startswith("flask_cors") or credentials is None or not is_true(credentials.value):
+                return
+            origins, resources = keyword(node, "origins"), keyword(node, "resources")
+            if resources is not None and not self._resources_wildcard(resources.value):
+                return
+            if origins is None or self._has_wildcard(origins.value):
+                self._report(node)
+        elif name == "setup" and (self.ctx.qualify(node.func) or "").startswith("aiohttp_cors"):
+            defaults = keyword(node, "defaults")
+            if defaults is not None and isinstance(defaults.value, cst.Dict):
+                for element in defaults.value.elements:
+                    if (isinstance(element, cst.DictElement) and string_value(element.key) == "*"
+                            and isinstance(element.value, cst.Call)):
+                        credentials = keyword(element.value, "allow_credentials")
+                        if credentials is not None and is_true(credentials.value):
+                            self._report(node)
+                            return
+
+    def _has_wildcard(self, value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.Name) and value.value in self._module_values:
+            value = self._module_values[value.value]
+        if string_value(value) == "*":
+            return True
+        return isinstance(value, (cst.List, cst.Tuple, cst.Set)) and any(
+            string_value(el.value) == "*" for el in value.elements)
+
+    def _resources_wildcard(self, value: cst.BaseExpression) -> bool:
+        """Flask-CORS `resources`: a dict of path -> options; wildcard when some options have `origins: "*"`
+        or no origins at all."""
+        if not isinstance(value, cst.Dict):
+            return False
+        for element in value.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(element.value, cst.Dict):
+                return False
+            options = {string_value(e.key): e.value for e in element.value.elements if isinstance(e, cst.DictElement)}
+            if "origins" not in options or self._has_wildcard(options["origins"]):
+                return True
+        return False
+
+    def _report(self, node: cst.CSTNode) -> None:
+        self.report(node, "CORS allows every origin together with credentials: any website a logged-in user "
+                          "visits can call this API with their cookies and read the answers.")
+
+
+def _names_cors_middleware(expr: cst.BaseExpression) -> bool:
+    return (isinstance(expr, cst.Name) and expr.value == "CORSMiddleware") or (
+        isinstance(expr, cst.Attribute) and expr.attr.value == "CORSMiddleware")

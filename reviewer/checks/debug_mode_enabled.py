@@ -1,0 +1,238 @@
+"""SEC006: debug mode switched on in code that gets deployed."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+
+from reviewer.checks._base import keyword
+from reviewer.checks._security import SecurityCheck, call_name, expr_name, is_true, string_value
+
+_MAIN_GUARD = m.If(test=m.Comparison(
+    left=m.Name("__name__"),
+    comparisons=[m.ComparisonTarget(operator=m.Equal(), comparator=m.SimpleString() | m.ConcatenatedString())],
+))
+# Modules that hold a deployable configuration.
+_SETTINGS_PATH = re.compile(r"(^|/)((settings|config|conf|configuration)(/[^/]+)?|[^/]*_settings|settings_[^/]*)\.py$")
+# Settings meant for a developer's machine or CI, where debug is the point.
+_DEV_FILE = re.compile(r"(^|/)[^/]*(dev|develop|development|local|test|testing|ci|debug|example|sample)[^/]*\.py$")
+_APP_FACTORIES = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart", "sanic.Sanic",
+                            "litestar.Litestar"})
+_CONFIG_SETTERS = frozenset({"update", "from_mapping"})
+
+
+class DebugModeEnabled(SecurityCheck):
+    """Debug mode switched on in code that gets deployed.
+
+    ## What it does
+    Reports a module-level `DEBUG = True` in a settings/config module (not a dev, local, test or example
+    one) or in a web app module; `DEBUG = True` in a class whose name says production; and, in web app
+    modules, `app.run(debug=True)`, `app.run(use_debugger=True)`, `run_simple(..., use_debugger=True)`,
+    `app.debug = True`, `app.config["DEBUG"] = True`, `app.config.update(DEBUG=True)` and
+    `FastAPI(debug=True)` / `Starlette(debug=True)`.
+
+    ## Why is this bad?
+    The Werkzeug debugger runs Python typed into the error page, so with `debug=True` anyone who can
+    trigger an exception can run code on the server. Django and Starlette debug pages show settings,
+    environment variables, SQL and source code to every visitor. Debug mode also disables caching and
+    leaks memory on purpose (Django keeps every query). Drive it from the environment, defaulting to off.
+
+    ## Known limits
+    An `app.run(debug=True)` inside `if __name__ == "__main__":` is a developer's entry point and is
+    reported only when it listens beyond localhost (`host="0.0.0.0"`): then anyone who can reach the port
+    gets the debugger, and containers often start the app exactly that way. Debug mode is not otherwise
+    reported nor is `DEBUG = True` under an `if` or in a settings module whose name says dev, local or
+    test. `uvicorn.run(reload=True)` is a development convenience, not a debugger, and is not reported.
+    A debug value read from a variable is not followed. Test files are skipped.
+    """
+
+    id = "SEC006"
+    EXAMPLE_PATH = "mysite/settings.py"
+    VALID = (
+        """
+import os
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"  # ok: SEC006
+ALLOWED_HOSTS = ["shop.example.com"]
+""",
+        """
+from flask import Flask
+
+app = Flask(__name__)
+
+@app.get("/health")
+def health():
+    return {"ok": True}
+
+if __name__ == "__main__":
+    app.run(debug=True)  # ok: SEC006
+""",
+        """
+import os
+from flask import Flask
+
+app = Flask(__name__)
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=int(os.environ.get("PORT", 8000)))  # ok: SEC006
+""",
+        """
+import os
+
+class Config:
+    DEBUG = False
+
+class DevelopmentConfig(Config):
+    DEBUG = True  # ok: SEC006
+
+class ProductionConfig(Config):
+    DEBUG = False  # ok: SEC006
+""",
+        """
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI(title="orders")  # ok: SEC006
+
+def main():
+    uvicorn.run("orders.main:app", host="0.0.0.0", reload=True)  # ok: SEC006
+""",
+    )
+    INVALID = (
+        """
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "set-from-env-in-prod"
+DEBUG = True  # expect: SEC006
+ALLOWED_HOSTS = ["*"]
+""",
+        """
+from flask import Flask
+
+def create_app():
+    app = Flask(__name__)
+    app.config["DEBUG"] = True  # expect: SEC006
+    return app
+
+app = create_app()
+app.run(host="0.0.0.0", port=8000, debug=True)  # expect: SEC006
+""",
+        """
+from fastapi import FastAPI
+
+app = FastAPI(title="billing", debug=True)  # expect: SEC006
+""",
+        """
+from flask import Flask
+
+app = Flask(__name__)
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=8000, debug=True)  # expect: SEC006
+""",
+        """
+class ProductionConfig:
+    SQLALCHEMY_DATABASE_URI = "postgresql:///billing"
+    DEBUG = True  # expect: SEC006
+""",
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._main_guards = 0
+        path = ctx.path.replace("\\", "/")
+        self._settings_module = bool(_SETTINGS_PATH.search(path)) and not _DEV_FILE.search(path)
+
+    def visit_If(self, node: cst.If) -> None:
+        if m.matches(node, _MAIN_GUARD):
+            self._main_guards += 1
+
+    def leave_If(self, original_node: cst.If) -> None:
+        if m.matches(original_node, _MAIN_GUARD):
+            self._main_guards -= 1
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if self.ctx.is_test or not (self._settings_module or self.ctx.is_web_app):
+            return
+        for statement in node.body:
+            self._judge_debug_constant(statement)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.ctx.is_test or "prod" not in node.name.value.lower():
+            return
+        if isinstance(node.body, cst.IndentedBlock):
+            for statement in node.body.body:
+                self._judge_debug_constant(statement)
+
+    def _judge_debug_constant(self, statement: cst.CSTNode) -> None:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return
+        for small in statement.body:
+            if (isinstance(small, cst.Assign) and is_true(small.value)
+                    and any(m.matches(t.target, m.Name("DEBUG")) for t in small.targets)):
+                self.report(small, "`DEBUG = True` in deployable settings: error pages show settings, source and "
+                                   "SQL to every visitor, and debug-only behaviour runs in production.")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self._applies() or not is_true(node.value):
+            return
+        for target in node.targets:
+            t = target.target
+            # `app.debug = True` (`self.debug = True` is some object's own flag), `app.config["DEBUG"] = True`.
+            app_flag = (isinstance(t, cst.Attribute) and t.attr.value == "debug" and isinstance(t.value, cst.Name)
+                        and t.value.value != "self")
+            config_item = isinstance(t, cst.Subscript) and expr_name(t) == "DEBUG" and _is_config(t.value)
+            if app_flag or config_item:
+                self._report_debug(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.ctx.is_test or not self.ctx.is_web_app:
+            return
+        if self._main_guards and not _listens_on_network(node):
+            return  # `app.run(debug=True)` under `if __name__ == "__main__":` on localhost: a developer's run
+        name = call_name(node)
+        if name in ("run", "run_simple"):
+            for flag in ("debug", "use_debugger"):
+                arg = keyword(node, flag)
+                if arg is not None and is_true(arg.value):
+                    self._report_debug(node)
+                    return
+        if self._main_guards:
+            return
+        if name in _CONFIG_SETTERS and isinstance(node.func, cst.Attribute) and _is_config(node.func.value):
+            arg = keyword(node, "DEBUG")
+            if arg is not None and is_true(arg.value):
+                self._report_debug(node)
+        elif name in ("FastAPI", "Starlette", "Quart", "Sanic", "Litestar"):
+            arg = keyword(node, "debug")
+            if arg is not None and is_true(arg.value) and self.ctx.qualify(node.func) in _APP_FACTORIES:
+                self._report_debug(node)
+
+    def _applies(self) -> bool:
+        return not self.ctx.is_test and self._main_guards == 0 and self.ctx.is_web_app
+
+    def _report_debug(self, node: cst.CSTNode) -> None:
+        self.report(node, "Debug mode is switched on in code that serves other machines: the interactive debugger "
+                          "and detailed error pages let visitors read internals or run code.")
+
+
+def _is_config(expr: cst.BaseExpression) -> bool:
+    """`app.config`, `current_app.config`, `config`."""
+    return expr_name(expr) == "config"
+
+
+
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _listens_on_network(call: cst.Call) -> bool:
+    """`app.run(host="0.0.0.0", ...)`: the server, and so its debugger, is reachable from other machines."""
+    host = keyword(call, "host")
+    value = host.value if host is not None else None
+    if value is None:
+        positional = [a for a in call.args if a.keyword is None and a.star == ""]
+        value = positional[0].value if positional and call_name(call) == "run" else None
+    return isinstance(value, cst.SimpleString) and (string_value(value) or "") not in _LOCAL_HOSTS

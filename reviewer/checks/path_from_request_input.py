@@ -1,0 +1,423 @@
+"""SEC015: a file path built from request input and opened, sent or deleted (path traversal)."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+import libcst.matchers as m
+
+from reviewer.checks._base import is_request_handler
+from reviewer.checks._security import SecurityCheck, call_name, is_request_input, string_value
+
+# Sinks whose first argument is a path.
+_PATH_SINKS = frozenset({"open", "io.open", "codecs.open", "aiofiles.open", "flask.send_file", "quart.send_file",
+                         "starlette.responses.FileResponse", "fastapi.responses.FileResponse",
+                         "django.http.FileResponse"})
+# Sinks where any argument is a path.
+_FS_SINKS = frozenset({"os.remove", "os.unlink", "os.rmdir", "os.rename", "os.replace", "shutil.rmtree",
+                       "shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.move"})
+# pathlib methods that touch the file a tainted path names.
+_PATH_METHODS = frozenset({"open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir",
+                           "touch", "mkdir"})
+_SINK_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in _PATH_SINKS | _FS_SINKS) | {"save"} | _PATH_METHODS
+# Calls that keep a value's text (so the taint), and calls that remove any directory part.
+_PROPAGATORS = frozenset({"join", "Path", "PurePath", "PosixPath", "abspath", "normpath", "realpath", "expanduser",
+                          "joinpath", "format", "strip", "lstrip", "rstrip", "lower", "upper", "replace", "get",
+                          "getlist", "pop", "decode", "str", "fspath", "resolve", "absolute", "with_suffix",
+                          "removeprefix", "removesuffix"})
+_SANITIZERS = frozenset({"secure_filename", "basename", "safe_join", "int", "float", "uuid4", "len", "hexdigest",
+                         "slugify", "get_valid_filename", "get_valid_name"})
+_SANITIZED_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
+# A containment check before use: the function validated the path.
+_VALIDATION_CALLS = frozenset({"is_relative_to", "relative_to", "commonpath", "commonprefix", "fullmatch", "match"})
+_RESOLVERS = frozenset({"realpath", "abspath", "resolve", "normpath", "absolute"})
+_FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+_FASTAPI_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+_NON_TEXT_CONVERTERS = frozenset({"int", "float", "uuid"})
+_FASTAPI_SOURCES = frozenset({"Query", "Path", "Form", "File", "Header", "Cookie"})
+_TAINT_STATEMENTS = m.Assign() | m.AnnAssign() | m.AugAssign() | m.For()
+
+
+class PathFromRequestInput(SecurityCheck):
+    """A file path built from request input, then opened, sent or deleted.
+
+    ## What it does
+    Reports `open(...)` (also `io.open`, `aiofiles.open`), `send_file(...)`, `FileResponse(...)`,
+    `os.remove`/`unlink`/`rename`, `shutil.copy`/`move`/`rmtree`, pathlib `.open/.read_*/.write_*/.unlink`
+    and an uploaded file's `.save(...)` when the path comes from request input: `request.args`, `form`,
+    `values`, `json`, `files[...].filename`, `view_args`, Django `request.GET`/`POST`, a route parameter
+    (`/files/<name>`, `/files/{name}`), a FastAPI `str` query parameter or `UploadFile.filename`, or a
+    Django view's URL argument. The value is followed through assignments, `os.path.join`, `Path(...)`,
+    `/`, f-strings and string methods within the function.
+
+    Near-misses: `send_from_directory`, and input passed through `secure_filename`, `os.path.basename`,
+    `safe_join`, `Path(x).name` or `int(...)`; input placed after other text in the same file name
+    (`f"report-{id}.csv"`, which cannot start a `..` component); a function that checks containment
+    (`is_relative_to`, `commonpath`, `startswith` on a `realpath`/`resolve()` result), an allow-list
+    (`if name not in ALLOWED`) or `".."` is trusted. A prefix test on the raw name
+    (`name.startswith(user_id)`) does not stop `../` and is not a validation.
+
+    The finding spans from the statement that first takes the request input to the call that uses the path.
+
+    ## Why is this bad?
+    A name like `../../etc/passwd` or an absolute path walks out of the intended folder: the request reads
+    configuration and keys, overwrites code or deletes files the service can reach.
+
+    ## Known limits
+    Only one function is followed: a path built in a helper from an argument is not traced back to the
+    request. Any containment or allow-list check anywhere in the function counts as validation. Test
+    files are skipped.
+    """
+
+    id = "SEC015"
+    VALID = (
+        """
+from flask import Flask, request, send_from_directory
+from werkzeug.utils import secure_filename
+
+app = Flask(__name__)
+UPLOAD_DIR = "/srv/uploads"
+
+@app.get("/files/<path:name>")
+def download(name):
+    return send_from_directory(UPLOAD_DIR, name)  # ok: SEC015
+
+@app.post("/upload")
+def upload():
+    file = request.files["document"]
+    filename = secure_filename(file.filename)
+    file.save(f"{UPLOAD_DIR}/{filename}")  # ok: SEC015
+    return {"saved": filename}
+""",
+        """
+from pathlib import Path
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse
+
+app = FastAPI()
+REPORTS = Path("/srv/reports").resolve()
+
+@app.get("/reports/{report_name}")
+def report(report_name: str):
+    target = (REPORTS / report_name).resolve()
+    if not target.is_relative_to(REPORTS):
+        raise HTTPException(status_code=404)
+    return FileResponse(target)  # ok: SEC015
+""",
+        """
+import os
+
+TEMPLATES_DIR = "/srv/templates"
+
+def load_template(name):
+    with open(os.path.join(TEMPLATES_DIR, name)) as fh:  # ok: SEC015
+        return fh.read()
+""",
+        """
+import os
+from django.conf import settings
+
+def create_export(request):
+    report_id = request.POST.get("report_id", "")
+    filename = f"report-{report_id}.csv"
+    with open(os.path.join(settings.EXPORT_DIR, filename), "w") as fh:  # ok: SEC015
+        fh.write(render_csv(report_id))
+""",
+    )
+    INVALID = (
+        """
+import os
+from flask import Flask, request, send_file
+
+app = Flask(__name__)
+UPLOAD_DIR = "/srv/uploads"
+
+@app.get("/download")
+def download():
+    name = request.args.get("file", "")  # expect: SEC015
+    path = os.path.join(UPLOAD_DIR, name)
+    return send_file(path)
+
+@app.post("/upload")
+def upload():
+    for item in request.files.getlist("documents"):  # expect: SEC015
+        item.save(os.path.join(UPLOAD_DIR, item.filename))
+    return {"ok": True}
+""",
+        """
+from fastapi import FastAPI, UploadFile
+from fastapi.responses import FileResponse
+
+app = FastAPI()
+
+@app.get("/exports/{export_name}")
+def get_export(export_name: str):
+    return FileResponse(f"/srv/exports/{export_name}")  # expect: SEC015
+
+@app.post("/avatars")
+async def upload_avatar(file: UploadFile):
+    with open(f"/srv/avatars/{file.filename}", "wb") as out:  # expect: SEC015
+        out.write(await file.read())
+    return {"ok": True}
+""",
+        """
+import os
+from django.http import FileResponse, HttpResponse
+from pathlib import Path
+
+MEDIA = Path("/srv/media")
+
+def delete_attachment(request, filename):
+    os.remove(MEDIA / filename)  # expect: SEC015
+    return HttpResponse(status=204)
+
+def read_note(request):
+    note = request.GET["note"]  # expect: SEC015
+    return HttpResponse((MEDIA / "notes" / note).read_text())
+
+def download_export(request, export_id):
+    filename = request.GET["file"]  # expect: SEC015
+    if not filename.startswith(f"{export_id}-"):
+        return HttpResponse(status=404)
+    return FileResponse(open(f"/srv/exports/{filename}", "rb"))
+""",
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        # Per function: the tainted local names and the statement that first tainted each, or None when
+        # the function validates its paths.
+        self._taint: dict[cst.FunctionDef, dict[str, cst.CSTNode | None] | None] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.ctx.is_test or call_name(node) not in _SINK_NAMES:
+            return
+        fn = self.ctx.function
+        if fn is None:
+            return
+        paths = self._sink_paths(node)
+        if not paths:
+            return
+        tainted = self._tainted_names(fn)
+        if tainted is None:  # the function validates the path
+            return
+        for path in paths:
+            if _is_tainted(path, tainted):
+                start = _chain_start(path, tainted, self.line_of)
+                self.report(start if start is not None else node,
+                            "A file path built from request input is used here: a name like `../../etc/passwd` "
+                            "reaches files outside the intended folder (path traversal).", end_node=node)
+                return
+
+    def _sink_paths(self, node: cst.Call) -> list[cst.BaseExpression]:
+        name = call_name(node)
+        func = node.func
+        positional = [a.value for a in node.args if a.keyword is None and a.star == ""]
+        if name == "save":
+            # FileStorage.save(dst): only an uploaded file's own save, not a storage backend's.
+            if isinstance(func, cst.Attribute) and positional:
+                return [positional[0]] if self._is_upload(func.value) else []
+            return []
+        qualified = self.ctx.qualify(func) or ""
+        if qualified in _PATH_SINKS:
+            return positional[:1]
+        if qualified in _FS_SINKS:
+            return positional
+        if name in _PATH_METHODS and isinstance(func, cst.Attribute):
+            # pathlib: `(BASE / name).read_text()`, `target.unlink()`: the receiver is the path.
+            return [func.value]
+        return []
+
+    def _is_upload(self, expr: cst.BaseExpression) -> bool:
+        fn = self.ctx.function
+        tainted = self._tainted_names(fn) if fn is not None else None
+        return is_request_input(expr) or (tainted is not None and _is_tainted(expr, tainted))
+
+    def _tainted_names(self, fn: cst.FunctionDef) -> dict[str, cst.CSTNode | None] | None:
+        if fn not in self._taint:
+            self._taint[fn] = self._compute_taint(fn)
+        return self._taint[fn]
+
+    def _compute_taint(self, fn: cst.FunctionDef) -> dict[str, cst.CSTNode | None] | None:
+        tainted: dict[str, cst.CSTNode | None] = dict.fromkeys(self._route_parameters(fn))
+        statements = list(m.findall(fn.body, _TAINT_STATEMENTS))
+        values: dict[str, list[cst.BaseExpression]] = {}
+        for _ in range(2):  # twice, so a loop that assigns before it reads is covered
+            for statement in statements:
+                if isinstance(statement, cst.Assign):
+                    names = [n for t in statement.targets for n in _target_names(t.target)]
+                    value = statement.value
+                elif isinstance(statement, (cst.AnnAssign, cst.AugAssign)):
+                    names, value = _target_names(statement.target), statement.value
+                else:
+                    names, value = _target_names(statement.target), statement.iter
+                if value is None:
+                    continue
+                for name in names:
+                    values.setdefault(name, []).append(value)
+                if _is_tainted(value, tainted):
+                    for name in names:
+                        tainted.setdefault(name, statement)
+        if tainted and _validates(fn, tainted, values):
+            return None
+        return tainted
+
+    def _route_parameters(self, fn: cst.FunctionDef) -> list[str]:
+        """Handler parameters filled from the request: route placeholders, FastAPI query strings, Django URL args."""
+        cls = self.ctx.class_stack[-1] if self.ctx.class_stack else None
+        if not is_request_handler(fn, cls, self.ctx):
+            return []
+        params = [*fn.params.params, *fn.params.kwonly_params]
+        names: list[str] = []
+        for decorator in fn.decorators:
+            call = decorator.decorator
+            route = string_value(call.args[0].value) if isinstance(call, cst.Call) and call.args else None
+            if route is None:
+                continue
+            for converter, name in _FLASK_PARAM.findall(route):
+                if converter not in _NON_TEXT_CONVERTERS:
+                    names.append(name)
+            names.extend(_FASTAPI_PARAM.findall(route))
+        if self.ctx.imports_module("fastapi"):
+            for param in params:
+                if _is_text_parameter(param):
+                    names.append(param.name.value)
+        elif self.ctx.imports_module("django") and params and params[0].name.value == "request":
+            for param in params[1:]:
+                if not re.search(r"(^|_)(id|pk)$", param.name.value) and not _annotated(param, "int"):
+                    names.append(param.name.value)
+        declared = {p.name.value for p in params}
+        return [n for n in names if n in declared and not any(
+            _annotated(p, "int") for p in params if p.name.value == n)]
+
+
+def _annotated(param: cst.Param, type_name: str) -> bool:
+    return param.annotation is not None and m.matches(param.annotation.annotation, m.Name(type_name))
+
+
+def _is_text_parameter(param: cst.Param) -> bool:
+    """A FastAPI parameter that carries client text: `name: str`, `file: UploadFile`, `q = Query(...)`."""
+    if isinstance(param.default, cst.Call) and call_name(param.default) in _FASTAPI_SOURCES:
+        return True
+    if param.annotation is None:
+        return False
+    annotation = param.annotation.annotation
+    text = {n.value for n in m.findall(annotation, m.Name()) if isinstance(n, cst.Name)}
+    return bool(text & {"str", "UploadFile", "Path"}) and not text & {"int", "float", "bool", "UUID"}
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for el in target.elements for n in _target_names(el.value)]
+    return []
+
+
+def _is_tainted(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None] | set[str]) -> bool:
+    """Whether request text flows into this expression unchanged enough to name a file."""
+    if is_request_input(expr):
+        return True
+    if isinstance(expr, cst.Name):
+        return expr.value in tainted
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value not in _SANITIZED_ATTRIBUTES and _is_tainted(expr.value, tainted)
+    if isinstance(expr, cst.Subscript):
+        return _is_tainted(expr.value, tainted)
+    if isinstance(expr, cst.Await):
+        return _is_tainted(expr.expression, tainted)
+    if isinstance(expr, cst.Call):
+        name = call_name(expr)
+        if name in _SANITIZERS or name not in _PROPAGATORS:
+            return False
+        receiver = expr.func.value if isinstance(expr.func, cst.Attribute) else None
+        return any(_is_tainted(arg.value, tainted) for arg in expr.args) or (
+            receiver is not None and _is_tainted(receiver, tainted))
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        # `"report-" + name`: text before the value in the same file name keeps it from starting a `..`.
+        before: str | None = None
+        for operand in _flatten_add(expr):
+            text = string_value(operand)
+            if text is not None:
+                before = text
+                continue
+            if _starts_component(before) and _is_tainted(operand, tainted):
+                return True
+            before = None
+        return False
+    if isinstance(expr, cst.BinaryOperation):
+        return _is_tainted(expr.left, tainted) or _is_tainted(expr.right, tainted)
+    if isinstance(expr, cst.FormattedString):
+        before = ""
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                before = part.value
+            elif _starts_component(before) and _is_tainted(part.expression, tainted):
+                return True
+            else:
+                before = None
+        return False
+    if isinstance(expr, cst.IfExp):
+        return _is_tainted(expr.body, tainted) or _is_tainted(expr.orelse, tainted)
+    if isinstance(expr, cst.BooleanOperation):  # `request.form.get("name") or default`
+        return _is_tainted(expr.left, tainted) or _is_tainted(expr.right, tainted)
+    if isinstance(expr, (cst.Tuple, cst.List)):
+        return any(_is_tainted(el.value, tainted) for el in expr.elements)
+    return False
+
+
+def _starts_component(before: str | None) -> bool:
+    """Whether a value placed after this text begins a path component (nothing before it, or a `/`)."""
+    return before is None or before == "" or before.endswith(("/", "\\"))
+
+
+def _flatten_add(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return _flatten_add(expr.left) + _flatten_add(expr.right)
+    return [expr]
+
+
+def _chain_start(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None], line_of) -> cst.CSTNode | None:
+    """The earliest statement that carried request input toward this path, following the names back."""
+    found: list[cst.CSTNode] = []
+    seen: set[str] = set()
+    stack = [n.value for n in m.findall(expr, m.Name()) if isinstance(n, cst.Name)]
+    while stack:
+        name = stack.pop()
+        if name in seen or tainted.get(name) is None:
+            continue
+        seen.add(name)
+        statement = tainted[name]
+        found.append(statement)
+        stack.extend(n.value for n in m.findall(statement, m.Name()) if isinstance(n, cst.Name))
+    return min(found, key=line_of) if found else None
+
+
+def _resolves_path(expr: cst.BaseExpression, values: dict[str, list[cst.BaseExpression]]) -> bool:
+    """`os.path.realpath(p)`, `target.resolve()`, or a name assigned from one: a normalized absolute path."""
+    candidates = [expr]
+    if isinstance(expr, cst.Name):
+        candidates.extend(values.get(expr.value, ()))
+    return any(call_name(c) in _RESOLVERS for candidate in candidates
+               for c in m.findall(candidate, m.Call()) if isinstance(c, cst.Call))
+
+
+def _validates(fn: cst.FunctionDef, tainted: dict[str, cst.CSTNode | None],
+               values: dict[str, list[cst.BaseExpression]]) -> bool:
+    """Whether the function checks the path before use: containment, an allow-list, or a `..` test."""
+    for node in m.findall(fn.body, m.Call() | m.Comparison()):
+        if isinstance(node, cst.Call) and call_name(node) in _VALIDATION_CALLS:
+            return True
+        # `full.startswith(BASE)` counts only on a resolved path: a prefix test on the raw name does not stop `..`.
+        if (isinstance(node, cst.Call) and call_name(node) == "startswith" and isinstance(node.func, cst.Attribute)
+                and _resolves_path(node.func.value, values)):
+            return True
+        if isinstance(node, cst.Comparison):
+            for target in node.comparisons:
+                if not isinstance(target.operator, (cst.In, cst.NotIn)):
+                    continue
+                if string_value(node.left) == ".." or _is_tainted(node.left, tainted):
+                    return True
+    return False
+

@@ -1,0 +1,331 @@
+"""SEC007: a credential or a whole request dump passed to a logging call."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from reviewer.checks._base import attribute_path, is_literal
+from reviewer.checks._security import (
+    AssignmentTrackingCheck, expr_name, identifier_words, is_secret_name, not_secret_words, string_value,
+)
+
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log",
+                          "msg", "trace", "success"})
+_LOGGER_NAME = re.compile(r"_*(\w+_)?(log|logger)", re.IGNORECASE)
+_LOGGING_MODULES = ("logging", "structlog", "loguru", "logbook")
+# Keyword arguments of the logging call itself, not values written to the log.
+_LOGGING_OPTIONS = frozenset({"exc_info", "stack_info", "stacklevel", "level", "msg"})
+# Whole request parts: the Authorization header, cookies, passwords in a login body.
+_REQUEST_DUMPS = frozenset({"headers", "json", "form", "get_json", "data", "body", "POST", "META", "cookies",
+                            "COOKIES", "values", "get_data"})
+# Calls that carry their arguments' text into the log line.
+_TEXT_WRAPPERS = frozenset({"str", "repr", "dict", "format", "dumps", "pformat"})
+
+
+def is_logged_secret_name(name: str | None) -> bool:
+    """Credentials and card data: `password`, `access_token`, `api_key`, `Authorization`, `card_number`, `cvv`."""
+    if not name:
+        return False
+    if is_secret_name(name):
+        return True
+    words = identifier_words(name)
+    return (any(w in ("cvv", "cvc", "ssn", "cardnumber") for w in words)
+            or ("card" in words and "number" in words) or name.lower() in ("auth_header", "authorization_header"))
+
+
+def _request_dump(expr: cst.BaseExpression) -> str | None:
+    """`request.headers`, `request.json`, `request.get_json()`, `await request.json()`: the whole part."""
+    if isinstance(expr, cst.Await):
+        expr = expr.expression
+    if isinstance(expr, cst.Call) and not expr.args:
+        expr = expr.func
+    path = attribute_path(expr) if isinstance(expr, cst.Attribute) else None
+    if path is None:
+        return None
+    for root in ("request.", "self.request.", "req."):
+        if path.startswith(root) and path[len(root):] in _REQUEST_DUMPS:
+            return path
+    return None
+
+
+class SecretInLogCall(AssignmentTrackingCheck):
+    """A credential, card data or a whole request dump written to the logs.
+
+    ## What it does
+    Reports logging calls (`logging.*`, `logger.*`, `log.*`, `app.logger.*`, structlog and loguru
+    loggers) whose arguments include a value named like a credential or card data (`password`,
+    `token`, `access_token`, `api_key`, `secret`, `Authorization`, `card_number`, `cvv`, `ssn`), directly,
+    inside an f-string, `%`/`+`/`.format` text, `str()`/`repr()`, a structlog keyword (`password=...`) or an
+    `extra={...}` dict; and whole request dumps (`request.headers`, `request.json`, `request.form`,
+    `request.get_json()`, `request.POST`, `request.META`, `request.body`). A value is also a secret when the
+    message names it (`"password reset code %s"`, `f"token={value}"`), when it has a plural credential
+    name (`tokens`, `credentials`; not in ML code, where tokens are word pieces), or when it is a dict built
+    in the function, or returned by a module function, with a credential key
+    (`headers = {"Authorization": f"Bearer {token}"}`, `headers = _auth_headers()`).
+
+    ## Why is this bad?
+    Logs are copied to log files, aggregators, backups and support tickets, read by far more people than
+    the database, and kept for months. A logged password or token is a leaked one; a logged card number
+    breaks PCI DSS. Headers carry `Authorization` and cookies; login bodies carry passwords. Log an id, a
+    length or a masked suffix instead.
+
+    ## Known limits
+    Names describe values: `len(password)`, `token[-4:]`, `bool(api_key)` and anything passed through
+    another call (`mask(token)`) are trusted, and a secret held in a variable with an innocent name is not
+    found. `print` is not judged here. Test files are skipped.
+    """
+
+    id = "SEC007"
+    VALID = (
+        """
+import logging
+
+logger = logging.getLogger(__name__)
+
+def login(user, password, token):
+    logger.info("login attempt for %s", user.email)  # ok: SEC007
+    logger.debug("password length %d, token ends with %s", len(password), token[-4:])  # ok: SEC007
+    logger.info("issued %s token, expires in %ss", user.token_type, user.token_expires_in)  # ok: SEC007
+    logger.info("token %s revoked", user.token_id)  # ok: SEC007
+""",
+        """
+import structlog
+
+log = structlog.get_logger()
+
+def record_usage(request, usage):
+    log.info("completion", total_tokens=usage.total_tokens, path=request.path)  # ok: SEC007
+    log.info("client", agent=request.headers.get("User-Agent"))  # ok: SEC007
+""",
+    )
+    INVALID = (
+        """
+import logging
+from flask import Flask, request
+
+app = Flask(__name__)
+logger = logging.getLogger(__name__)
+
+@app.post("/login")
+def login():
+    body = request.get_json()
+    logger.info(f"login attempt {body['username']} / {body['password']}")  # expect: SEC007
+    logger.debug("incoming headers: %s", request.headers)  # expect: SEC007
+    return {"ok": True}
+""",
+        """
+import logging
+
+log = logging.getLogger("payments")
+
+def charge(card_number, cvv, amount, api_key):
+    log.info("charging card %s (cvv %s) for %s", card_number, cvv, amount)  # expect: SEC007
+    log.debug("using key " + api_key)  # expect: SEC007
+""",
+        """
+import structlog
+from django.conf import settings
+
+logger = structlog.get_logger()
+
+def refresh(session):
+    logger.info("token refreshed", access_token=session.access_token)  # expect: SEC007
+    logger.warning("fallback", extra={"secret": settings.WEBHOOK_SECRET})  # expect: SEC007
+""",
+        """
+import logging
+import requests
+
+logger = logging.getLogger(__name__)
+
+def send_reset(user, code, api_token, payload):
+    logger.info("password reset code %s issued for %s", code, user.email)  # expect: SEC007
+    headers = {"Authorization": f"Bearer {api_token}", "Content-Type": "application/json"}
+    logger.debug("bank request headers=%s", headers)  # expect: SEC007
+    tokens = requests.post("https://idp.example.com/token", data=payload, timeout=5).json()
+    logger.debug("token response from idp: %s", tokens)  # expect: SEC007
+""",
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._ml: bool | None = None
+        # Module functions that return a dict with a credential in it (`def _headers(): return {"Authorization":
+        # ...}`): a variable assigned their result holds the credential too.
+        self._credential_builders: set[str] = set()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        fn = self.ctx.function
+        if fn is not None and node.value is not None and self._is_credential_dict(node.value):
+            self._credential_builders.add(fn.name.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if self.ctx.is_test or not isinstance(func, cst.Attribute) or func.attr.value not in _LOG_METHODS:
+            return
+        if not self._is_logger(func.value):
+            return
+        positional = [arg.value for arg in node.args if arg.keyword is None and arg.star == ""]
+        said = _secrets_named_in_message(positional)
+        for index, arg in enumerate(node.args):
+            if arg.keyword is not None:
+                if arg.keyword.value in _LOGGING_OPTIONS:
+                    continue
+                if self._is_secret_name(arg.keyword.value) and not is_literal(arg.value):
+                    self._report(node, arg.keyword.value)
+                    return
+            found = self._find_secret(arg.value)
+            if found is None and arg.keyword is None and index in said and _may_hold_secret(arg.value):
+                self._report(node, piece_name(arg.value), said[index])
+                return
+            if found is not None:
+                if isinstance(found, tuple):
+                    self._report(node, *found)
+                else:
+                    self._report(node, found)
+                return
+
+    def _is_logger(self, receiver: cst.BaseExpression) -> bool:
+        qualified = self.ctx.qualify(receiver) or ""
+        if qualified.split(".")[0] in _LOGGING_MODULES:
+            return True
+        name = expr_name(receiver)
+        return name is not None and bool(_LOGGER_NAME.fullmatch(name))
+
+    def _is_secret_name(self, name: str | None) -> bool:
+        if is_logged_secret_name(name):
+            return True
+        if not name:
+            return False
+        words = identifier_words(name)
+        # `tokens` (an OAuth token response), `credentials`: plural names of secrets, except in ML code
+        # where tokens are word pieces and counts.
+        if not words or words[-1] not in _PLURAL_SECRETS or not_secret_words(words):
+            return False
+        if self._ml is None:
+            self._ml = self.ctx.imports_module(*_ML_MODULES)
+        return not (words[-1] == "tokens" and self._ml)
+
+    def _report(self, node: cst.Call, what: str, said: str | None = None) -> None:
+        if what.startswith(("request.", "self.request.", "req.")):
+            message = f"`{what}` is written to the logs whole: Authorization headers, cookies and passwords in it " \
+                      "end up in every log store."
+        elif said is not None:
+            message = (f"`{what}` is written to the logs as the {said}: everyone who can read the logs can use "
+                       "it.")
+        else:
+            message = f"`{what}` is written to the logs: everyone who can read the logs gets this credential."
+        self.report(node, message)
+
+    def _find_secret(self, expr: cst.BaseExpression) -> str | tuple[str, str] | None:
+        """The name of a secret or request dump carried into the log text by this expression, if any."""
+        dump = _request_dump(expr)
+        if dump is not None:
+            return dump
+        if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)) or (
+                isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get"):
+            name = expr_name(expr)
+            if self._is_secret_name(name):
+                return name
+            if isinstance(expr, cst.Name) and self._holds_credentials(expr.value):
+                return expr.value
+            return None
+        children: list[cst.BaseExpression] = []
+        if isinstance(expr, cst.FormattedString):
+            before = ""
+            for part in expr.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    before = part.value
+                    continue
+                children.append(part.expression)
+                # f"reset code {code}": the text right before the value says what it is.
+                label = _SAID_SECRET.search(before)
+                if label and _may_hold_secret(part.expression):
+                    return piece_name(part.expression), label.group(1).strip().lower()
+                before = ""
+        elif isinstance(expr, cst.BinaryOperation):
+            children = [expr.left, expr.right]
+        elif isinstance(expr, (cst.Tuple, cst.List)):
+            children = [el.value for el in expr.elements]
+        elif isinstance(expr, cst.Dict):
+            for element in expr.elements:
+                if not isinstance(element, cst.DictElement):
+                    continue
+                key = string_value(element.key)
+                if self._is_secret_name(key) and not is_literal(element.value):
+                    return key
+                children.append(element.value)
+        elif isinstance(expr, cst.Call):
+            func = expr.func
+            callee = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+            if callee in _TEXT_WRAPPERS:
+                children = [arg.value for arg in expr.args]
+                if isinstance(func, cst.Attribute) and callee == "format":
+                    children.append(func.value)
+        for child in children:
+            found = self._find_secret(child)
+            if found is not None:
+                return found
+        return None
+
+    def _holds_credentials(self, name: str) -> bool:
+        """`headers = {"Authorization": f"Bearer {token}"}` earlier in the function: logging `headers` leaks it."""
+        assignments = self.assignments_here()
+        for value in (assignments.get(name) if assignments is not None else None) or ():
+            if self._is_credential_dict(value) or (
+                    isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
+                    and value.func.value in self._credential_builders):
+                return True
+        return False
+
+    def _is_credential_dict(self, value: cst.BaseExpression) -> bool:
+        return isinstance(value, cst.Dict) and any(
+            isinstance(el, cst.DictElement) and self._is_secret_name(string_value(el.key)) and not is_literal(el.value)
+            for el in value.elements)
+
+
+# "password reset code %s", "token=%s", "api key: {}": the message names the value that follows it.
+_SAID_SECRET = re.compile(
+    r"((?:password|passwd|secret|token|api[ _-]?key|otp|pin|cvv|card number|(?:reset|verification|confirmation"
+    r"|login|one[- ]time|2fa|mfa|sms|auth|access) code))\W{0,3}(?:is\s*|was\s*)?[:=]?\s*['\"]?$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]|\{[^{}]*\}")
+_PLURAL_SECRETS = frozenset({"tokens", "credentials", "secrets", "passwords", "creds"})
+_ML_MODULES = ("torch", "numpy", "tensorflow", "transformers", "tiktoken", "tokenizers", "openai", "anthropic",
+               "llama_cpp", "sentencepiece", "nltk", "spacy")
+
+
+def _secrets_named_in_message(positional: list[cst.BaseExpression]) -> dict[int, str]:
+    """For `logger.info("reset code %s for %s", code, email)`: {1: "reset code"}, by argument index."""
+    if not positional:
+        return {}
+    message = string_value(positional[0])
+    if message is None:
+        return {}
+    said: dict[int, str] = {}
+    index = 0
+    for found in _PLACEHOLDER.finditer(message):
+        if found.group(0) == "%%":
+            continue
+        index += 1
+        label = _SAID_SECRET.search(message[:found.start()])
+        if label:
+            said[index] = label.group(1).strip().lower()
+    return said
+
+
+def _may_hold_secret(expr: cst.BaseExpression) -> bool:
+    """A value that can be the secret the message names: not a literal, a length, a mask or an id."""
+    if is_literal(expr) or not isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)):
+        return False
+    if isinstance(expr, cst.Call) and not (isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get"):
+        return False  # len(code), mask(token), hash(...)
+    if isinstance(expr, cst.Subscript) and not isinstance(expr.slice[0].slice, cst.Index):
+        return False  # token[-4:]
+    name = expr_name(expr)
+    return not (name and not_secret_words(identifier_words(name)))
+
+
+def piece_name(expr: cst.BaseExpression) -> str:
+    return expr_name(expr) or "the value"

@@ -1,0 +1,125 @@
+"""SEC016: a template, or HTML marked safe, built from variables (server-side template injection, XSS)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from reviewer.checks._security import AssignmentTrackingCheck, built_or_input_labels, call_name, first_arg
+
+# Compile their argument as template source: the text can run template code.
+_TEMPLATE_SOURCES = frozenset({"flask.render_template_string", "quart.render_template_string", "jinja2.Template",
+                               "jinja2.environment.Template", "mako.template.Template", "django.template.Template",
+                               "tornado.template.Template"})
+# Mark their argument as safe HTML: the text is sent unescaped.
+_SAFE_MARKERS = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "django.utils.safestring.mark_safe",
+                           "django.utils.safestring.SafeString", "django.utils.html.mark_safe"})
+_CALL_NAMES = frozenset({q.rsplit(".", 1)[1] for q in _TEMPLATE_SOURCES | _SAFE_MARKERS} | {"from_string"})
+# Escaping a value makes it plain text inside HTML.
+_ESCAPES = frozenset({"escape", "html.escape", "conditional_escape", "markupsafe.escape", "bleach.clean", "clean",
+                      "urlencode", "quote", "json.dumps", "format_html", "escapejs", "strip_tags", "linebreaks"})
+
+
+class TemplateFromInput(AssignmentTrackingCheck):
+    """A template, or HTML marked safe, built from variables.
+
+    ## What it does
+    Reports `render_template_string(...)`, `jinja2.Template(...)`, `Environment(...).from_string(...)`,
+    Mako/Django/Tornado `Template(...)` when the template source is built from variables (f-string, `%`,
+    `+`, `.format`, directly or through one assignment in the function) or is request input; and
+    `Markup(...)` / `mark_safe(...)` of such built text, unless every interpolated value is escaped
+    (`escape`, `conditional_escape`, `html.escape`, `bleach.clean`).
+
+    Near-misses: a constant template with the values passed as context
+    (`render_template_string(PAGE, name=name)`), `Markup("<b>{}</b>").format(name)` and `format_html`,
+    which escape their arguments.
+
+    ## Why is this bad?
+    Text placed into the template source is compiled as template code: `{{ config }}` leaks secrets, and
+    `{{ ''.__class__.__mro__[1].__subclasses__() }}` reaches `os` and runs commands on the server
+    (server-side template injection). Text marked safe skips escaping, so a `<script>` in a user's name runs
+    in every visitor's browser (XSS).
+
+    ## Known limits
+    A template source passed in as a function parameter (helpers that render admin-edited templates) is not
+    reported; only text built in the function or read from the request is. Test files are skipped.
+    """
+
+    id = "SEC016"
+    VALID = (
+        """
+from flask import Flask, request, render_template_string
+from markupsafe import Markup, escape
+
+app = Flask(__name__)
+GREETING = "<h1>Hello {{ name }}</h1>"
+
+@app.get("/hello")
+def hello():
+    name = request.args.get("name", "world")
+    banner = Markup("<b>{}</b>").format(name)  # ok: SEC016
+    badge = Markup(f"<span class='badge'>{escape(name)}</span>")  # ok: SEC016
+    return render_template_string(GREETING, name=name, banner=banner, badge=badge)  # ok: SEC016
+""",
+        """
+from django.utils.html import format_html
+
+def user_link(user):
+    return format_html('<a href="/users/{}">{}</a>', user.pk, user.get_full_name())  # ok: SEC016
+""",
+    )
+    INVALID = (
+        """
+from flask import Flask, request, render_template_string
+
+app = Flask(__name__)
+
+@app.get("/hello")
+def hello():
+    name = request.args.get("name", "world")
+    page = f"<h1>Hello {name}</h1>"
+    return render_template_string(page)  # expect: SEC016
+""",
+        """
+from jinja2 import Environment, Template
+
+env = Environment(autoescape=True)
+
+def render_invoice(customer_note, total):
+    header = Template("Invoice for " + customer_note)  # expect: SEC016
+    body = env.from_string("<p>Total: %s</p><p>%s</p>" % (total, customer_note))  # expect: SEC016
+    return header.render() + body.render()
+""",
+        """
+from django.utils.safestring import mark_safe
+
+def comment_html(comment):
+    return mark_safe(f"<div class='comment'><b>{comment.author}</b>: {comment.text}</div>")  # expect: SEC016
+""",
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.ctx.is_test or call_name(node) not in _CALL_NAMES:
+            return
+        qualified = self.ctx.qualify(node.func) or ""
+        if qualified in _TEMPLATE_SOURCES or (call_name(node) == "from_string" and self._is_jinja_env(node)):
+            source = first_arg(node, "source") or first_arg(node, "text")
+            if source is not None:
+                labels = self._unsafe(source, frozenset())
+                if labels:
+                    self.report(node, f"The template source is built from {labels}: text in it is compiled as "
+                                      "template code and can read secrets or run commands (template injection).")
+        elif qualified in _SAFE_MARKERS:
+            source = first_arg(node)
+            if source is not None:
+                labels = self._unsafe(source, _ESCAPES)
+                if labels:
+                    self.report(node, f"HTML built from {labels} is marked safe and sent unescaped: a `<script>` "
+                                      "in the value runs in every visitor's browser (XSS).")
+
+    def _is_jinja_env(self, node: cst.Call) -> bool:
+        qualified = self.ctx.qualify(node.func) or ""
+        return qualified.startswith("jinja2.") or (self.ctx.imports_module("jinja2") and "Environment" in qualified)
+
+    def _unsafe(self, source: cst.BaseExpression, safe_calls: frozenset[str]) -> str | None:
+        return built_or_input_labels(source, self.assignments_here(), constants=self.constants,
+                                     safe_calls=safe_calls)
