@@ -15,6 +15,7 @@ from reviewer.checklist import Checklist
 from reviewer.findings import Chunk, ChunkCoverage, Confidence, Coverage, Finding, Stats, answer_model
 from reviewer.llm import Backend, BackendError, Completion
 from reviewer.prompts import load_prompt
+from reviewer.redact import mask_secrets
 from reviewer.routing import DEFAULT_MAX_ITEMS, route
 from reviewer.verify import drop_reason, merge
 
@@ -49,7 +50,7 @@ def build_prompt(chunk: Chunk, item_ids: list[str], findings: list[Finding], che
         file=chunk.file, language=chunk.language.value, symbol=chunk.symbol,
         questions=[q.model_dump() for q in questions],
         facts=[{"line": f.line, "id": f.id, "message": f.message} for f in facts],
-        code=chunk.numbered(),
+        code=mask_secrets(chunk.numbered()),  # secrets never reach the model, the cache key or a log
     )
     lines = [n for n in range(chunk.start, chunk.end + 1)]
     schema = answer_model(item_ids, lines).model_json_schema()

@@ -19,6 +19,7 @@ from reviewer.chunking import chunk_file
 from reviewer.diff import Selection
 from reviewer.findings import (Chunk, ChunkCoverage, Coverage, FileChange, FileKind, Finding, Hit, Report,
                                Skipped, Source, Stats, fingerprint)
+from reviewer.redact import mask_secrets
 from reviewer.suppress import is_suppressed
 
 # Below this many files a process pool costs more to start than it saves.
@@ -91,8 +92,8 @@ def to_finding(hit: Hit, change: FileChange, lines: list[str], symbol: str, chec
     code = lines[hit.line - 1] if 0 < hit.line <= len(lines) else ""
     return Finding(
         id=hit.id, rule=hit.rule, file=change.path, line=hit.line, end_line=hit.end_line,
-        severity=item.severity, confidence=hit.confidence, category=item.category, message=hit.message,
-        evidence=code.strip(), source=Source.check, fingerprint=fingerprint(hit.id, change.path, code, symbol),
+        severity=item.severity, confidence=hit.confidence, category=item.category,
+        message=mask_secrets(hit.message), evidence=mask_secrets(code.strip()), source=Source.check, fingerprint=fingerprint(hit.id, change.path, code, symbol),
         symbol=symbol,
     )
 

@@ -6,6 +6,7 @@ import re
 
 from reviewer.checklist import ChecklistItem
 from reviewer.findings import Chunk, Confidence, Finding, Source, fingerprint
+from reviewer.redact import mask_secrets
 from reviewer.routing import matched_signals
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -58,8 +59,8 @@ def merge(findings: list[Finding], item: ChecklistItem, chunk: Chunk, line: int,
     capped = Confidence.low if confidence is Confidence.low else Confidence.medium  # a model is never "high"
     findings.append(Finding(
         id=item.id, rule="model", file=chunk.file, line=line, end_line=line, severity=item.severity,
-        confidence=capped, category=item.category, message=why.strip() or item.question,
-        evidence=code.strip(), source=Source.model, fingerprint=fingerprint(item.id, chunk.file, code, chunk.symbol),
+        confidence=capped, category=item.category, message=mask_secrets(why.strip()) or item.question,
+        evidence=mask_secrets(code.strip()), source=Source.model, fingerprint=fingerprint(item.id, chunk.file, code, chunk.symbol),
         symbol=chunk.symbol,
     ))
     return findings, True
