@@ -1,0 +1,149 @@
+"""Faults: no network, a broken model, a broken cache, concurrent reviews. The checks' findings always
+survive, what was not reviewed is said, and the exit code follows the documented policy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "payments_change.diff"
+
+BLOCK_NETWORK = """
+import socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("network blocked by the test")
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from reviewer.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _tiny_model_available() -> bool:
+    try:
+        import llama_cpp  # noqa: F401
+
+        from reviewer.registry import find_model, is_available
+
+        return is_available(find_model("tiny"))
+    except Exception:
+        return False
+
+
+def run(*args: str, env_extra: dict[str, str] | None = None, blocked: bool = False) -> subprocess.CompletedProcess:
+    env = dict(os.environ, **(env_extra or {}))
+    cmd = [sys.executable, "-c", BLOCK_NETWORK, *args] if blocked else [sys.executable, "-m", "reviewer", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=900)
+
+
+@pytest.mark.skipif(not _tiny_model_available() and not os.environ.get("REVIEWER_REQUIRE_MODEL_TEST"),
+                    reason="the tiny model is not installed")
+def test_full_review_with_the_in_process_model_needs_no_network(tmp_path):
+    proc = run("review", "--patch", str(EXAMPLE), "--model", "tiny", "--format", "json", "--fail-on", "never",
+               "--max-items", "1", env_extra={"REVIEWER_CACHE_DIR": str(tmp_path)}, blocked=True)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["stats"]["model_calls"] >= 1
+    assert "unavailable" not in data["coverage"]["model_status"]
+
+
+def test_blocking_the_network_really_blocks_it():
+    code = BLOCK_NETWORK.split("from reviewer")[0] + "socket.create_connection(('127.0.0.1', 9))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, check=False).returncode != 0
+
+
+def test_model_file_that_is_not_gguf_is_exit_two(tmp_path):
+    bogus = tmp_path / "model.gguf"
+    bogus.write_bytes(b"not a model at all")
+    proc = run("review", "--patch", str(EXAMPLE), "--model", str(bogus))
+    assert proc.returncode == 2 and "not a GGUF" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_truncated_model_keeps_the_checks_findings_and_says_the_model_failed(tmp_path):
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\x00" * 64)
+    proc = run("review", "--patch", str(EXAMPLE), "--model", str(broken), "--format", "json",
+               env_extra={"REVIEWER_CACHE_DIR": str(tmp_path / "cache")})
+    assert proc.returncode == 1, proc.stderr  # the checks' high findings still decide the exit code
+    data = json.loads(proc.stdout)
+    assert {"REL001", "SEC001"} <= {f["id"] for f in data["findings"]}
+    assert "model unavailable" in data["coverage"]["model_status"]
+    assert all(c["model"] != "asked" for c in data["coverage"]["chunks"])
+
+
+def test_missing_model_part_says_what_to_run(tmp_path):
+    config = tmp_path / "config" / "models"
+    config.mkdir(parents=True)
+    (config / "ghost.toml").write_text(
+        'name = "ghost"\nfile_name = "ghost.gguf"\nsha256 = "' + "0" * 64 + '"\nsize = 10\nextra = "model"\n'
+        '[source]\nkind = "parts"\nparts = [{ package = "ghost-part1", version = "1.0", module = "ghost_part1" }]\n')
+    proc = run("review", "--patch", str(EXAMPLE), "--model", "ghost",
+               env_extra={"REVIEWER_CONFIG_DIR": str(tmp_path / "config")})
+    assert proc.returncode == 2 and "pip install" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_unwritable_cache_directory_is_not_fatal(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    from reviewer.cache import ResultCache
+
+    cache = ResultCache(blocker / "cache")
+    assert cache.error
+    cache.set("k", {"a": 1})
+    assert cache.get("k") is None
+
+
+def test_corrupt_cache_database_is_treated_as_empty(tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "cache.db").write_bytes(b"this is not sqlite" * 100)
+    from reviewer.cache import ResultCache
+
+    cache = ResultCache(folder)
+    assert cache.get("anything") is None
+    cache.set("k", {"a": 1})  # must not raise
+
+
+def test_two_reviews_share_one_cache(tmp_path):
+    from reviewer.cache import ResultCache
+
+    def writer(n: int) -> int:
+        cache = ResultCache(tmp_path / "shared")
+        for i in range(50):
+            cache.set(f"k{i}", {"writer": n, "i": i})
+            assert cache.get(f"k{i}") is not None
+        cache.close()
+        return n
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert sorted(pool.map(writer, [1, 2])) == [1, 2]
+    cache = ResultCache(tmp_path / "shared")
+    assert cache.get("k49")["i"] == 49
+
+
+def test_interrupt_is_exit_130_with_one_line(monkeypatch, capsys):
+    from reviewer import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_dispatch", interrupted)
+    assert cli.main(["review", "--no-llm"]) == 130
+    assert capsys.readouterr().err.strip() == "reviewer: interrupted"
+
+
+def test_output_file_is_written_atomically_and_left_alone_on_error(tmp_path):
+    out = tmp_path / "report.json"
+    out.write_text("previous report")
+    proc = run("review", "--patch", str(tmp_path / "missing.diff"), "--output", str(out), "--no-llm")
+    assert proc.returncode == 2
+    assert out.read_text() == "previous report"
