@@ -1,0 +1,246 @@
+"""REL002: a hand-written retry loop around a remote call that never gives up."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from reviewer.checks._base import PythonCheck, attribute_path
+from reviewer.checks._data import (
+    Scope,
+    body_statements,
+    is_remote_call,
+    method,
+    not_production_code,
+    retry_loops,
+    scope_of,
+    tokens,
+)
+
+# Calls at the top of a loop body that take the next piece of work: such a loop is a worker, not a retry.
+_CONSUME = frozenset({"get", "get_nowait", "recv", "receive", "poll", "pop", "blpop", "brpop", "consume",
+                      "receive_messages", "accept", "readline", "next", "dequeue", "fetch_message", "listen"})
+# Waiting for the next connection or message is serving, not retrying a failed request.
+_SERVING = frozenset({"accept", "recv", "recvfrom", "recv_into", "recvmsg", "receive", "readline", "read", "poll",
+                      "wait_for_message"})
+# Names that say a comparison bounds the loop by time rather than by attempts.
+_DEADLINE_WORDS = frozenset({"deadline", "elapsed", "timeout", "expires", "until", "monotonic", "perf", "time",
+                             "now", "utcnow", "give", "budget", "max"})
+_WAIT = re.compile(r"sleep|backoff|wait")
+
+
+class UnboundedRetryLoop(PythonCheck):
+    """A `while True` (or `while not done`) loop that retries a remote call with no attempt limit.
+
+    ## What it does
+    Reports a `while True:` / `while 1:` / `while not <flag>:` loop that calls the network, a client or a
+    database inside a `try`, leaves the loop when the call succeeds (`break`, `return`, or setting the flag)
+    and goes round again when it fails (the `except` branch continues or falls through), when the loop has
+    no attempt counter compared to a limit and no deadline (a comparison with `time.monotonic()`, a
+    `deadline`, `elapsed` or `timeout` value). The message says whether there is a sleep between attempts.
+
+    ## Why is this bad?
+    When the other service is down for good (a wrong URL, revoked credentials, a dropped table) the loop
+    never ends: the request or job hangs instead of failing, and every copy of the loop keeps calling the
+    failing service. Without a sleep it does so as fast as it can, a retry storm that keeps the dependency
+    from recovering.
+
+    ## Known limits
+    Only `while` loops are judged: a `for` loop over `range(n)` is bounded, and `for _ in itertools.count()`
+    is not recognised. A limit enforced inside a helper called from the `except` branch (one that raises
+    after N calls) is not seen, and neither is a bounded loop that retries without sleeping. A loop whose
+    body first takes work from a queue (`queue.get()`, `consumer.poll()`) is treated as a worker loop and
+    not reported, nor is a reconnect loop that never leaves on success. An `except` that only catches
+    "not ready" or bad-data errors (`BlockingIOError`, `InterruptedError`, `queue.Empty`, `ValueError`,
+    `KeyError`...) or ends in a helper named like `raise_for_error(exc)` is not taken as a retry.
+    """
+
+    id = "REL002"
+    VALID = (
+        """
+import time
+import requests
+
+def fetch_rates(base):
+    for attempt in range(5):  # ok: REL002
+        try:
+            response = requests.get(f"https://rates.example.com/{base}", timeout=5)
+            response.raise_for_status()
+            return response.json()
+        except requests.RequestException:
+            time.sleep(2 ** attempt)
+    raise RuntimeError("rates service unavailable")
+""",
+        """
+import time
+import requests
+
+def fetch_rates(base, max_attempts=5):
+    attempts = 0
+    while True:  # ok: REL002
+        try:
+            return requests.get(f"https://rates.example.com/{base}", timeout=5).json()
+        except requests.RequestException:
+            attempts += 1
+            if attempts >= max_attempts:
+                raise
+            time.sleep(min(30, 2 ** attempts))
+""",
+        """
+import queue
+import logging
+import requests
+
+def worker(jobs: queue.Queue):
+    while True:  # ok: REL002
+        job = jobs.get()
+        try:
+            requests.post(job.callback_url, json=job.result, timeout=10)
+        except requests.RequestException:
+            logging.exception("callback failed for %s", job.id)
+        finally:
+            jobs.task_done()
+""",
+        """
+import time
+import psycopg2
+
+def wait_for_database(dsn, timeout=60):
+    deadline = time.monotonic() + timeout
+    while True:  # ok: REL002
+        try:
+            return psycopg2.connect(dsn)
+        except psycopg2.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+""",
+        """
+import time
+
+def next_power_of_two(n):
+    value = 1
+    while True:  # ok: REL002
+        try:
+            if value >= n:
+                return value
+            value *= 2
+        except OverflowError:
+            time.sleep(0)
+""",
+    )
+    INVALID = (
+        """
+import time
+import requests
+
+def fetch_rates(base):
+    while True:  # expect: REL002
+        try:
+            response = requests.get(f"https://rates.example.com/{base}", timeout=5)
+            response.raise_for_status()
+            return response.json()
+        except requests.RequestException:
+            time.sleep(1)
+""",
+        """
+import psycopg2
+
+def wait_for_database(dsn):
+    while True:  # expect: REL002
+        try:
+            conn = psycopg2.connect(dsn)
+            break
+        except psycopg2.OperationalError:
+            continue
+    return conn
+""",
+        """
+import asyncio
+import logging
+
+async def push_metrics(client, batch):
+    sent = False
+    while not sent:  # expect: REL002
+        try:
+            await client.post("/v1/metrics", json=batch)
+            sent = True
+        except Exception:
+            logging.warning("metrics push failed, retrying")
+            await asyncio.sleep(5)
+""",
+    )
+
+    _module_scope: Scope | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module_scope = scope_of(node)
+        self._judge(self._module_scope)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._judge(scope_of(node, self._module_scope))
+
+    def _judge(self, scope: Scope) -> None:
+        if not_production_code(self.ctx):
+            return
+        for found in retry_loops(scope, self.ctx):
+            loop = found.loop
+            if not isinstance(loop, cst.While) or not _unconditional(loop.test):
+                continue
+            tries = [t for t in found.tries if any(
+                method(c) not in _SERVING and is_remote_call(c, scope, self.ctx) for c in scope.calls_within(t.body))]
+            if not tries or _is_worker(loop, tries[0], scope) or _is_bounded(loop, scope):
+                continue
+            sleeps = any(_WAIT.search((method(c) or "").lower()) for c in scope.calls_within(loop.body))
+            if sleeps:
+                message = ("This loop retries a remote call with no attempt limit or deadline: when the dependency "
+                           "stays down it never gives up and the caller hangs forever.")
+            else:
+                message = ("This loop retries a remote call with no attempt limit and no sleep between attempts: "
+                           "when the dependency fails it is hammered as fast as possible, forever.")
+            self.report(loop, message)
+
+
+def _unconditional(test: cst.BaseExpression) -> bool:
+    """`True`, `1`, `not done`, `running`: nothing in the test counts attempts or time."""
+    if isinstance(test, cst.Name):
+        return test.value != "False"
+    if isinstance(test, cst.Integer):
+        return test.value != "0"
+    return (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+            and isinstance(test.expression, cst.Name))
+
+
+def _is_worker(loop: cst.While, attempt: cst.Try, scope: Scope) -> bool:
+    for statement in body_statements(loop.body):
+        if statement is attempt:
+            return False
+        if any(method(call) in _CONSUME for call in scope.calls_within(statement)):
+            return True
+    return False
+
+
+def _is_bounded(loop: cst.While, scope: Scope) -> bool:
+    """A counter changed in the loop and compared in it, or a comparison against the clock or a deadline."""
+    counters: set[str] = set()
+    for node in scope.within(loop.body):
+        if isinstance(node, cst.AugAssign):
+            path = attribute_path(node.target)
+            if path is not None:
+                counters.add(path)
+        elif isinstance(node, cst.Assign) and isinstance(node.value, cst.BinaryOperation):
+            for target in node.targets:
+                path = attribute_path(target.target)
+                if path is not None:
+                    counters.add(path)
+    for node in scope.within(loop):
+        if not isinstance(node, cst.Comparison):
+            continue
+        for part in scope.within(node):
+            path = attribute_path(part) if isinstance(part, (cst.Name, cst.Attribute)) else None
+            if path is None:
+                continue
+            if path in counters or tokens(path) & _DEADLINE_WORDS:
+                return True
+    return False

@@ -1,0 +1,631 @@
+"""Targeted behaviour of the reliability and database checks that follow code across statements."""
+
+from __future__ import annotations
+
+import textwrap
+
+from reviewer.checks._base import FileContext, is_test_path, parse_python, run_python_checks
+from reviewer.checks.commit_in_loop import CommitInLoop
+from reviewer.checks.query_in_loop import QueryInLoop
+from reviewer.checks.read_modify_write_without_lock import ReadModifyWriteWithoutLock
+from reviewer.checks.retried_side_effect_without_idempotency_key import RetriedSideEffectWithoutIdempotencyKey
+from reviewer.checks.retry_decorator_without_stop import RetryDecoratorWithoutStop
+from reviewer.checks.side_effect_and_write_without_transaction import SideEffectAndWriteWithoutTransaction
+from reviewer.checks.unbounded_query_in_handler import UnboundedQueryInHandler
+from reviewer.checks.unbounded_retry_loop import UnboundedRetryLoop
+from reviewer.checks.unlocked_check_then_act import UnlockedCheckThenAct
+
+DATA_CHECKS = [
+    CommitInLoop, QueryInLoop, ReadModifyWriteWithoutLock, RetriedSideEffectWithoutIdempotencyKey,
+    RetryDecoratorWithoutStop, SideEffectAndWriteWithoutTransaction, UnboundedQueryInHandler, UnboundedRetryLoop,
+    UnlockedCheckThenAct,
+]
+
+
+def lines_reported(checks, source: str, path: str = "app/service.py") -> set[tuple[int, str]]:
+    source = textwrap.dedent(source).lstrip("\n")
+    ctx = FileContext(path=path, text=source, is_test=is_test_path(path))
+    return {(hit.line, hit.id) for hit in run_python_checks(parse_python(source), ctx, checks)}
+
+
+def reported(check, source: str, path: str = "app/service.py") -> list[int]:
+    return sorted(line for line, _id in lines_reported([check], source, path))
+
+
+# --- the checks together -----------------------------------------------------------
+
+
+def test_all_data_checks_run_together_in_one_pass_and_each_reports_its_own_line():
+    source = """
+        import stripe
+        from flask import jsonify, request
+        from app.models import db, Order, Product, Customer
+
+        @app.post("/buy")
+        def buy():
+            product = Product.query.get(request.json["product_id"])
+            if product.stock < 1:
+                return jsonify(error="sold out"), 409
+            product.stock -= 1
+            charge = stripe.Charge.create(amount=product.price_cents, currency="usd", source=request.json["token"])
+            db.session.add(Order(product_id=product.id, charge_id=charge.id))
+            db.session.commit()
+            return jsonify(ok=True)
+
+        @app.get("/orders")
+        def orders():
+            result = []
+            for order in Order.query.all():
+                result.append(Customer.query.get(order.customer_id).name)
+            return jsonify(result)
+    """
+    assert lines_reported(DATA_CHECKS, source) == {
+        (8, "DB005"), (10, "DB004"), (11, "REL004"), (19, "DB002"), (20, "DB001"),
+    }
+
+
+def test_nothing_is_reported_in_test_files():
+    source = """
+        def test_import(session, rows):
+            for row in rows:
+                session.add(Row(**row))
+                session.commit()
+            account = session.get(Account, 1)
+            account.balance -= 5
+            session.commit()
+    """
+    assert lines_reported(DATA_CHECKS, source, path="tests/test_import.py") == set()
+
+
+def test_nothing_is_reported_in_migrations():
+    source = """
+        def forwards(apps, schema_editor):
+            Category = apps.get_model("shop", "Category")
+            for category in Category.objects.all():
+                parent = Category.objects.get(pk=category.parent_id)
+                category.path = parent.path + "/" + category.slug
+                category.save()
+    """
+    assert lines_reported(DATA_CHECKS, source, path="shop/migrations/0007_paths.py") == set()
+
+
+# --- REL002 UnboundedRetryLoop ------------------------------------------------------
+
+
+def test_non_blocking_socket_loop_is_not_a_retry_loop():
+    assert reported(UnboundedRetryLoop, """
+        async def receive(sock, loop):
+            while True:
+                try:
+                    return sock.recv(65536)
+                except BlockingIOError:
+                    await wait_readable(sock, loop)
+    """) == []
+
+
+def test_flag_loop_over_remaining_bytes_is_not_a_retry_loop():
+    assert reported(UnboundedRetryLoop, """
+        def send_all(sock, data):
+            view = memoryview(data)
+            while view:
+                try:
+                    sent = sock.send(view)
+                except InterruptedError:
+                    continue
+                else:
+                    view = view[sent:]
+    """) == []
+
+
+def test_deadline_compared_with_the_clock_bounds_the_loop():
+    assert reported(UnboundedRetryLoop, """
+        import time
+        import requests
+
+        def wait_healthy(url):
+            started = time.monotonic()
+            while True:
+                try:
+                    return requests.get(url, timeout=2)
+                except requests.ConnectionError:
+                    if time.monotonic() - started > 60:
+                        raise
+                    time.sleep(1)
+    """) == []
+
+
+def test_retry_loop_without_sleep_is_reported_at_the_while():
+    assert reported(UnboundedRetryLoop, """
+        def fetch(client, key):
+            while True:
+                try:
+                    return client.get_object(Key=key)
+                except Exception:
+                    continue
+    """) == [2]
+
+
+def test_module_level_wait_for_database_loop_is_reported():
+    assert reported(UnboundedRetryLoop, """
+        import time
+        import psycopg2
+
+        while True:
+            try:
+                conn = psycopg2.connect("dbname=app")
+                break
+            except psycopg2.OperationalError:
+                time.sleep(1)
+    """) == [4]
+
+
+# --- REL002 RetryDecoratorWithoutStop ----------------------------------------------
+
+
+def test_prebuilt_tenacity_decorator_without_stop_is_reported_where_it_is_built():
+    assert reported(RetryDecoratorWithoutStop, """
+        import tenacity
+
+        network_retry = tenacity.retry(wait=tenacity.wait_exponential(max=30))
+
+        @network_retry
+        def fetch(client):
+            return client.get("/status")
+    """) == [3]
+
+
+def test_retrying_package_with_attempt_limit_is_not_reported():
+    assert reported(RetryDecoratorWithoutStop, """
+        from retrying import retry
+
+        @retry(stop_max_attempt_number=3, wait_fixed=500)
+        def fetch(client):
+            return client.get("/status")
+    """) == []
+
+
+def test_retry_package_with_infinite_tries_is_reported():
+    assert reported(RetryDecoratorWithoutStop, """
+        from retry import retry
+
+        @retry(ConnectionError, tries=-1, delay=2)
+        def fetch(client):
+            return client.get("/status")
+    """) == [3]
+
+
+# --- REL003 RetriedSideEffectWithoutIdempotencyKey ----------------------------------
+
+
+def test_backoff_decorated_payment_post_is_reported():
+    assert reported(RetriedSideEffectWithoutIdempotencyKey, """
+        import backoff
+        import requests
+
+        @backoff.on_exception(backoff.expo, requests.RequestException, max_tries=5)
+        def pay(invoice):
+            return requests.post(PAYMENTS_URL, json={"invoice": invoice.id, "amount": invoice.total}, timeout=10)
+    """) == [6]
+
+
+def test_celery_autoretry_task_sending_email_is_reported():
+    assert reported(RetriedSideEffectWithoutIdempotencyKey, """
+        from celery import shared_task
+        from django.core.mail import send_mail
+
+        @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+        def send_welcome(user_id):
+            user = User.objects.get(pk=user_id)
+            send_mail("Welcome", "Hello!", "team@example.com", [user.email])
+    """) == [7]
+
+
+def test_side_effect_in_the_except_branch_of_a_retry_loop_is_not_the_retried_call():
+    assert reported(RetriedSideEffectWithoutIdempotencyKey, """
+        import time
+
+        def sync(api, alerts, payload):
+            for attempt in range(3):
+                try:
+                    return api.put_inventory(payload)
+                except ConnectionError:
+                    alerts.publish("inventory.sync.failed", payload)
+                    time.sleep(attempt)
+    """) == []
+
+
+def test_self_retry_method_outside_a_celery_task_does_not_make_a_function_retried():
+    assert reported(RetriedSideEffectWithoutIdempotencyKey, """
+        class Mailer:
+            def deliver(self, message):
+                self.retry_count = 0
+                self.smtp.sendmail(message.sender, message.recipients, message.body)
+                self.retry(message)
+    """) == []
+
+
+# --- REL004 SideEffectAndWriteWithoutTransaction -------------------------------------
+
+
+def test_email_before_a_session_flush_of_a_checkout_session_is_not_a_database_write():
+    assert reported(SideEffectAndWriteWithoutTransaction, """
+        class CheckoutView:
+            def handle_successful_order(self, order):
+                self.send_order_placed_email(order)
+                self.checkout_session.flush()
+                self.request.session["checkout_order_id"] = order.id
+    """) == []
+
+
+def test_keyed_charge_recorded_afterwards_is_not_reported():
+    assert reported(SideEffectAndWriteWithoutTransaction, """
+        import stripe
+
+        def pay(order):
+            intent = stripe.PaymentIntent.create(amount=order.cents, currency="eur", idempotency_key=order.key)
+            Payment.objects.create(order=order, intent_id=intent.id)
+    """) == []
+
+
+def test_result_saved_on_a_record_the_caller_passed_in_is_not_reported():
+    assert reported(SideEffectAndWriteWithoutTransaction, """
+        import stripe
+
+        def confirm(payment):
+            intent = stripe.PaymentIntent.confirm(payment.intent_id)
+            payment.state = intent.status
+            payment.save()
+    """) == []
+
+
+def test_rollback_does_not_compensate_a_charge_made_before_any_write():
+    assert reported(SideEffectAndWriteWithoutTransaction, """
+        import stripe
+
+        def checkout(session, cart):
+            try:
+                charge = stripe.Charge.create(amount=cart.cents, currency="usd", source=cart.token)
+                session.add(Order(cart_id=cart.id, charge_id=charge.id))
+                session.commit()
+            except Exception:
+                session.rollback()
+                raise
+    """) == [5]
+
+
+def test_publish_before_commit_is_reported():
+    assert reported(SideEffectAndWriteWithoutTransaction, """
+        def ship(session, producer, order):
+            producer.publish("orders.shipped", {"id": order.id})
+            order.status = "shipped"
+            session.commit()
+    """) == [2]
+
+
+# --- DB001 QueryInLoop --------------------------------------------------------------
+
+
+def test_helper_that_queries_through_another_helper_is_reported_at_the_call_in_the_loop():
+    assert reported(QueryInLoop, """
+        def load_price(session, product_id):
+            return session.execute("SELECT price FROM prices WHERE product_id = %s", (product_id,)).scalar()
+
+        def price_with_tax(session, product_id):
+            return load_price(session, product_id) * 1.2
+
+        def invoice(session, invoice_id):
+            lines = session.execute("SELECT product_id, qty FROM lines WHERE invoice_id = %s", (invoice_id,)).fetchall()
+            return sum(price_with_tax(session, pid) * qty for pid, qty in lines)
+    """) == [9]
+
+
+def test_memoized_helper_is_not_reported():
+    assert reported(QueryInLoop, """
+        from functools import lru_cache
+
+        @lru_cache(maxsize=1024)
+        def country_name(code):
+            return Country.objects.get(code=code).name
+
+        def export(writer):
+            for user in User.objects.all():
+                writer.writerow([user.email, country_name(user.country_code)])
+    """) == []
+
+
+def test_helper_called_for_its_effect_on_each_row_is_processing_not_n_plus_one():
+    assert reported(QueryInLoop, """
+        def expire(order):
+            order.fees.filter(kind="late").delete()
+
+        def expire_overdue():
+            for order in Order.objects.filter(status="pending"):
+                expire(order)
+    """) == []
+
+
+def test_loop_that_writes_each_row_is_not_reported():
+    assert reported(QueryInLoop, """
+        def recount(org_id):
+            for project in Project.objects.filter(organization_id=org_id):
+                tasks = Task.objects.filter(project_id=project.id)
+                project.task_count = tasks.count()
+                project.save()
+    """) == []
+
+
+def test_json_field_get_on_a_row_is_not_a_related_manager_query():
+    assert reported(QueryInLoop, """
+        def fingerprint(user):
+            parts = []
+            for authenticator in Authenticator.objects.filter(user_id=user.pk):
+                parts.append(str(authenticator.data.get("seed")))
+                parts.append(str(authenticator.data.values()))
+            return "|".join(parts)
+    """) == []
+
+
+def test_related_manager_filter_is_reported_even_with_prefetch():
+    assert reported(QueryInLoop, """
+        def report(request):
+            rows = []
+            for order in Order.objects.prefetch_related("lines"):
+                rows.append((order.id, order.lines.all(), order.lines.filter(refunded=True).count()))
+            return rows
+    """) == [4]
+
+
+def test_lazy_queryset_handed_to_a_job_is_not_reported():
+    assert reported(QueryInLoop, """
+        def recalculate(organization):
+            for project in Project.objects.filter(organization=organization):
+                enqueue(update_counters, project.tasks.all())
+    """) == []
+
+
+def test_locked_refetch_of_each_row_is_deliberate():
+    assert reported(QueryInLoop, """
+        from django.db import transaction
+
+        def remind(settings):
+            for order in Order.objects.filter(status="pending").only("pk"):
+                with transaction.atomic():
+                    locked = Order.objects.select_for_update().get(pk=order.pk)
+                    notify(locked)
+    """) == []
+
+
+def test_loop_over_a_cursor_after_execute_is_a_loop_over_query_results():
+    assert reported(QueryInLoop, """
+        def orphans(conn):
+            cur = conn.cursor()
+            cur.execute("SELECT id, parent_id FROM nodes")
+            found = []
+            for node_id, parent_id in cur:
+                parent = conn.execute("SELECT 1 FROM nodes WHERE id = ?", (parent_id,)).fetchone()
+                if parent is None:
+                    found.append(node_id)
+            return found
+    """) == [6]
+
+
+def test_loop_over_a_parameter_is_not_known_to_be_query_results():
+    assert reported(QueryInLoop, """
+        def names(session, ids):
+            return [session.get(User, user_id).name for user_id in ids]
+    """) == []
+
+
+# --- DB002 UnboundedQueryInHandler ---------------------------------------------------
+
+
+def test_unbounded_all_outside_a_handler_is_not_reported():
+    assert reported(UnboundedQueryInHandler, """
+        from flask import Flask
+
+        def rebuild_search_index(index):
+            for product in Product.query.all():
+                index.add(product.id, product.name)
+    """) == []
+
+
+def test_filtered_query_in_a_handler_is_not_reported():
+    assert reported(UnboundedQueryInHandler, """
+        from flask import jsonify
+        from flask_login import current_user
+
+        @app.get("/my/orders")
+        def my_orders():
+            return jsonify([o.id for o in Order.query.filter_by(user_id=current_user.id).all()])
+    """) == []
+
+
+def test_django_queryset_iterated_in_a_view_is_reported_where_it_is_built():
+    assert reported(UnboundedQueryInHandler, """
+        from django.http import JsonResponse
+
+        def export(request):
+            customers = Customer.objects.order_by("name")
+            return JsonResponse({"rows": [c.email for c in customers]})
+    """) == [4]
+
+
+def test_django_queryset_sliced_later_is_not_reported():
+    assert reported(UnboundedQueryInHandler, """
+        from django.http import JsonResponse
+
+        def latest(request):
+            entries = Entry.objects.order_by("-created")
+            return JsonResponse({"rows": [e.title for e in entries[:20]]})
+    """) == []
+
+
+def test_aggregate_sql_in_a_handler_is_not_reported():
+    assert reported(UnboundedQueryInHandler, """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/stats")
+        def stats(conn):
+            return conn.execute("SELECT status, COUNT(*) FROM orders GROUP BY status").fetchall()
+    """) == []
+
+
+def test_name_that_is_only_an_attribute_elsewhere_is_not_a_use_of_the_queryset():
+    assert reported(UnboundedQueryInHandler, """
+        from django.http import JsonResponse
+
+        def page(request):
+            orders = Order.objects.all()
+            paginator = Paginator(orders, 25)
+            return JsonResponse({"count": request.user.orders, "page": list(paginator.page(1))})
+    """) == []
+
+
+# --- DB003 CommitInLoop --------------------------------------------------------------
+
+
+def test_commit_in_a_while_worker_loop_is_not_reported():
+    assert reported(CommitInLoop, """
+        def work(session, queue):
+            while True:
+                job = queue.get()
+                job.run()
+                session.commit()
+    """) == []
+
+
+def test_commit_retry_loop_is_not_reported():
+    assert reported(CommitInLoop, """
+        from sqlalchemy.exc import OperationalError
+
+        def save(session, obj):
+            for attempt in range(3):
+                try:
+                    session.add(obj)
+                    session.commit()
+                    return
+                except OperationalError:
+                    session.rollback()
+    """) == []
+
+
+def test_commit_of_a_kafka_consumer_is_not_a_database_commit():
+    assert reported(CommitInLoop, """
+        def consume(consumer, handler):
+            for message in consumer:
+                handler(message.value)
+                consumer.commit()
+    """) == []
+
+
+def test_commit_in_a_nested_loop_is_reported_once():
+    assert reported(CommitInLoop, """
+        def load(conn, files):
+            for path in files:
+                for line in open(path):
+                    conn.execute("INSERT INTO lines (text) VALUES (?)", (line,))
+                    conn.commit()
+    """) == [5]
+
+
+# --- DB004 ReadModifyWriteWithoutLock --------------------------------------------------
+
+
+def test_version_column_check_is_an_optimistic_lock():
+    assert reported(ReadModifyWriteWithoutLock, """
+        def add_points(session, user_id, points):
+            user = session.get(User, user_id)
+            new_points = user.points + points
+            updated = session.query(User).filter_by(id=user_id, version=user.version).update(
+                {"points": new_points, "version": user.version + 1})
+            if not updated:
+                raise Conflict()
+            session.commit()
+    """) == []
+
+
+def test_change_without_a_save_is_not_reported():
+    assert reported(ReadModifyWriteWithoutLock, """
+        def preview_total(order_id, extra):
+            order = Order.objects.get(pk=order_id)
+            order.total += extra
+            return order.total
+    """) == []
+
+
+def test_value_computed_from_a_row_field_and_written_back_is_reported():
+    assert reported(ReadModifyWriteWithoutLock, """
+        def take(conn, item_id, qty):
+            row = conn.execute("SELECT stock FROM items WHERE id = ?", (item_id,)).fetchone()
+            remaining = row["stock"] - qty
+            conn.execute("UPDATE items SET stock = ? WHERE id = ?", (remaining, item_id))
+            conn.commit()
+    """) == [3]
+
+
+def test_read_modify_write_inside_session_begin_is_reported_without_an_explicit_commit():
+    assert reported(ReadModifyWriteWithoutLock, """
+        def deposit(Session, account_id, amount):
+            with Session.begin() as session:
+                account = session.get(Account, account_id)
+                account.balance += amount
+    """) == [4]
+
+
+# --- DB005 UnlockedCheckThenAct --------------------------------------------------------
+
+
+def test_insert_of_another_model_after_an_existence_check_is_not_reported():
+    assert reported(UnlockedCheckThenAct, """
+        from app.models import db, User, LoginEvent
+
+        def login(email):
+            user = User.query.filter_by(email=email).first()
+            if user is None:
+                db.session.add(LoginEvent(email=email, ok=False))
+                db.session.commit()
+                return None
+            return user
+    """) == []
+
+
+def test_count_check_followed_by_create_is_reported():
+    assert reported(UnlockedCheckThenAct, """
+        def claim(request, coupon_code):
+            if Redemption.objects.filter(user=request.user, code=coupon_code).count() == 0:
+                Redemption.objects.create(user=request.user, code=coupon_code)
+    """) == [2]
+
+
+def test_upsert_makes_the_check_safe():
+    assert reported(UnlockedCheckThenAct, """
+        def tag(conn, post_id, tag):
+            row = conn.execute("SELECT 1 FROM tags WHERE post_id = ? AND tag = ?", (post_id, tag)).fetchone()
+            if row is None:
+                conn.execute("INSERT OR IGNORE INTO tags (post_id, tag) VALUES (?, ?)", (post_id, tag))
+    """) == []
+
+
+def test_balance_check_on_a_fetched_row_before_an_update_is_reported():
+    assert reported(UnlockedCheckThenAct, """
+        def withdraw(cur, account_id, amount):
+            cur.execute("SELECT balance FROM accounts WHERE id = %s", (account_id,))
+            (balance,) = cur.fetchone()
+            if balance < amount:
+                raise InsufficientFunds()
+            cur.execute("UPDATE accounts SET balance = %s WHERE id = %s", (balance - amount, account_id))
+    """) == [4]
+
+
+def test_existence_check_with_the_insert_in_the_else_branch_is_reported():
+    assert reported(UnlockedCheckThenAct, """
+        from app.models import db, User
+
+        def register(form):
+            if User.query.filter_by(username=form.username).first():
+                flash("That name is taken")
+            else:
+                db.session.add(User(username=form.username))
+                db.session.commit()
+    """) == [4]
