@@ -20,6 +20,7 @@ from reviewer.baseline import (
     write_baseline,
 )
 from reviewer.findings import FileKind, Finding
+from reviewer.redact import mask_secrets
 
 BASELINE_FILE = ".reviewer-baseline.json"
 
@@ -75,7 +76,8 @@ def write_inline_suppression(root: Path, finding: Finding, reason: str, line: in
         raise TriageError(f"{finding.file} is not UTF-8 text: nothing written") from None
     lines = _LINES.findall(text)
     index = line - 1
-    if not 0 <= index < len(lines) or lines[index].strip() != finding.evidence.strip():
+    # Evidence is masked (secrets never reach a report), so compare the line as the report shows it.
+    if not 0 <= index < len(lines) or mask_secrets(lines[index].strip()) != finding.evidence.strip():
         raise TriageError(f"{finding.file} changed since the review (line {line} no longer holds the "
                           f"finding's code): nothing written")
     target = lines[index]
