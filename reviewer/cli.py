@@ -219,7 +219,7 @@ def _run_review(args: argparse.Namespace) -> int:
             kept.append(change)
     selection.changes = kept
     options = ReviewOptions(use_model=not args.no_llm, disabled=set(args.disable) | set(config.disable),
-                            jobs=args.jobs, per_path=config.per_path)
+                            jobs=args.jobs, per_path=config.per_path, use_cache=not args.no_cache)
     step, cache = (None, None) if args.no_llm else _model_step(args, config)
     try:
         report = review(selection, options, model_step=step, checklist=checklist)

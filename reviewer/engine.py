@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
+import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 
 import libcst as cst
 from pydantic import BaseModel, Field
 
+from reviewer import __version__
 from reviewer.checklist import Checklist, load_checklist
 from reviewer.config import PathSettings
 from reviewer.checks._base import (FileContext, all_checks, is_test_path, line_checks, parse_python,
@@ -30,6 +35,7 @@ class ReviewOptions(BaseModel):
     """What a review runs: which checks, whether the model is asked, and how."""
 
     use_model: bool = False
+    use_cache: bool = False  # per-file check results by content hash, in the result cache
     disabled: set[str] = Field(default_factory=set)
     jobs: int = 0  # 0: decide from the number of files and cores
     per_path: list[PathSettings] = Field(default_factory=list)
@@ -78,13 +84,57 @@ def check_file(change: FileChange, disabled: frozenset[str] = frozenset()) -> Fi
     return result
 
 
+@functools.lru_cache(maxsize=1)
+def checks_fingerprint() -> str:
+    """A hash of the checks' own source: editing a check invalidates its cached results."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted((Path(__file__).parent / "checks").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in (Path(__file__).parent / "chunking.py", Path(__file__).parent / "findings.py"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file_key(change: FileChange, disabled: frozenset[str]) -> str:
+    material = json.dumps({"checks": checks_fingerprint(), "path": change.path, "kind": change.kind.value,
+                           "changed": change.changed_lines, "whole": change.whole_file, "text": change.text,
+                           "disabled": sorted(disabled)}, sort_keys=True)
+    return "file:v1:" + hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def _check_all(changes: Sequence[FileChange], options: ReviewOptions) -> list[FileResult]:
     disabled = [options.disabled_for(change.path) for change in changes]
+    results: list[FileResult | None] = [None] * len(changes)
+    cache = _file_cache() if options.use_cache else None
+    keys = [_file_key(c, d) for c, d in zip(changes, disabled)] if cache is not None else []
+    if cache is not None:
+        for index, key in enumerate(keys):
+            cached = cache.get(key)
+            if cached is not None:
+                try:
+                    results[index] = FileResult.model_validate(cached)
+                except ValueError:
+                    results[index] = None
+    todo = [i for i, r in enumerate(results) if r is None]
     jobs = options.jobs or (os.cpu_count() or 1)
-    if jobs > 1 and len(changes) >= PARALLEL_MIN_FILES:
+    if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(check_file, changes, disabled, chunksize=8))
-    return [check_file(change, off) for change, off in zip(changes, disabled)]
+            fresh = list(pool.map(check_file, [changes[i] for i in todo], [disabled[i] for i in todo], chunksize=8))
+    else:
+        fresh = [check_file(changes[i], disabled[i]) for i in todo]
+    for index, result in zip(todo, fresh):
+        results[index] = result
+        if cache is not None:
+            cache.set(keys[index], result.model_dump(mode="json"))
+    if cache is not None:
+        cache.close()
+    return [r for r in results if r is not None]
+
+
+def _file_cache():
+    from reviewer.cache import ResultCache
+
+    return ResultCache()
 
 
 def to_finding(hit: Hit, change: FileChange, lines: list[str], symbol: str, checklist: Checklist) -> Finding:

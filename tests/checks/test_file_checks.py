@@ -229,8 +229,8 @@ def test_error_logged_in_specific_handler_then_success_is_medium_confidence():
                 logger.error("push failed")
                 return True
     """
-    assert [(h.line, h.confidence) for h in hits(ErrorReportedAsSuccess, "app/notify.py", source)] == [
-        (6, Confidence.medium)]
+    assert [(h.line, h.end_line, h.confidence) for h in hits(ErrorReportedAsSuccess, "app/notify.py", source)] == [
+        (4, 6, Confidence.medium)]
 
 
 def test_warning_in_specific_handler_then_success_is_not_reported():
