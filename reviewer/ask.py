@@ -26,7 +26,7 @@ class AskSettings(BaseModel):
     model_name: str
     model_sha256: str
     max_items: int = DEFAULT_MAX_ITEMS
-    max_tokens: int = 48  # per asked item: a problem answer is ~30 tokens, an ok one ~8
+    max_tokens: int = 64  # per asked item: a problem answer is ~45 tokens, an ok one ~8
     seed: int = 1234
     budget_seconds: float | None = None
     use_cache: bool = True

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -162,12 +166,18 @@ def _timed(cmd: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, floa
     return proc, time.perf_counter() - started
 
 
-def run_reviewer(cases_root: Path, use_model: bool) -> tuple[list[Reported], float, dict]:
+def run_reviewer(cases_root: Path, use_model: bool, cache_dir: Path,
+                 paths: list[str] | None = None, model: str | None = None) -> tuple[list[Reported], float, dict]:
     """Run `reviewer scan` as a separate process, so its wall time includes start-up like the peers'."""
-    cmd = [sys.executable, "-m", "reviewer", "scan", ".", "--format", "json", "--fail-on", "never"]
+    cmd = [sys.executable, "-m", "reviewer", "scan", *(paths or ["."]), "--format", "json", "--fail-on", "never"]
     if not use_model:
         cmd.append("--no-llm")
-    proc, seconds = _timed(cmd, cases_root)
+    elif model:
+        cmd += ["--model", model]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cases_root, capture_output=True, text=True, check=False,
+                          env=dict(os.environ, REVIEWER_CACHE_DIR=str(cache_dir)))
+    seconds = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"reviewer scan failed: {proc.stderr.strip().splitlines()[-1:]}")
     data = json.loads(proc.stdout)
@@ -231,16 +241,39 @@ def print_tables(scores: list[ToolScore], files: int, lines: int) -> None:
                         str(s.clean_files_flagged), f"{s.seconds:.2f}", f"{lines / s.seconds:,.0f}" if s.seconds else "—")
     console.print(overall)
     ours = scores[0]
+    peers_of = [s for s in scores[1:] if not s.name.startswith("reviewer")]
     per_id = Table(title="per checklist id (reviewer; peers' recall beside)")
-    for column in ("id", "expected", "found", "recall", "FP", "layers", *[f"{s.name} recall" for s in scores[1:]]):
+    for column in ("id", "expected", "found", "recall", "FP", "layers", *[f"{s.name} recall" for s in peers_of]):
         per_id.add_column(column)
     for item, sc in ours.per_id.items():
         if not sc.expected and not sc.false_positives and not sc.todo:
             continue
         layers = " ".join(f"{k}:{v}" for k, v in sorted(sc.by_layer.items()))
-        peers = [_fmt(s.per_id[item].recall) if item in s.per_id else "—" for s in scores[1:]]
+        peers = [_fmt(s.per_id[item].recall) if item in s.per_id else "—" for s in peers_of]
         per_id.add_row(item, str(sc.expected), str(sc.found), _fmt(sc.recall), str(sc.false_positives), layers, *peers)
     console.print(per_id)
+
+
+def _model_stats(raw: dict) -> dict:
+    stats = raw.get("stats", {})
+    times = sorted(stats.get("chunk_seconds", []))
+    calls = stats.get("model_calls", 0)
+    if not calls:
+        return {"model_calls": 0, "cache_hits": stats.get("cache_hits", 0)}
+    answered = sum(len(c.get("asked", [])) for c in raw.get("coverage", {}).get("chunks", [])
+                   if c.get("model") == "asked")
+    return {
+        "model_calls": calls,
+        "median_chunk_s": round(statistics.median(times), 2),
+        "p90_chunk_s": round(times[min(len(times) - 1, int(0.9 * len(times)))], 2),
+        "prompt_tokens_per_chunk": round(stats["prompt_tokens"] / calls),
+        "kv_prefix_share": round(stats["prefix_tokens"] / max(stats["prompt_tokens"], 1), 2),
+        "generated_tokens_per_chunk": round(stats["completion_tokens"] / calls),
+        "generated_tokens_per_s": round(stats["completion_tokens"] / max(sum(times), 1e-9), 1),
+        "answers_dropped_share": round(stats.get("dropped_answers", 0) / max(answered, 1), 2),
+        "invalid_answers": stats.get("invalid_answers", 0),
+        "model_load_s": stats.get("model_load_seconds", 0.0),
+    }
 
 
 def run_bench(args) -> int:
@@ -251,32 +284,56 @@ def run_bench(args) -> int:
     if not cases_root.is_dir():
         raise UsageError(f"no benchmark folder at {cases_root}")
     cases = collect_cases(cases_root)
+    if args.select:
+        # A subset, for the model layer: it answers a chunk in seconds, not milliseconds.
+        patterns = [p.strip() for p in args.select.split(",") if p.strip()]
+        cases = {path: m for path, m in cases.items() if any(fnmatch.fnmatch(path, p) for p in patterns)}
+        if not cases:
+            raise UsageError(f"--select {args.select!r} matches no benchmark file")
     lines = sum(len((cases_root / p).read_text(errors="replace").splitlines()) for p in cases)
     use_model = not args.no_llm
-    reported, seconds, raw = run_reviewer(cases_root, use_model)
+    with tempfile.TemporaryDirectory() as cache_dir:
+        # Cold: an empty cache, every file parsed and checked. Warm: the same run again, as a hook or a
+        # second review of the same change sees it.
+        paths = sorted(cases) if args.select else None
+        reported, seconds, raw = run_reviewer(cases_root, use_model, Path(cache_dir), paths, args.model)
+        _, warm_seconds, _ = run_reviewer(cases_root, use_model, Path(cache_dir), paths, args.model)
     ours = score("reviewer", reported, cases)
     ours.seconds, ours.version = seconds, __version__
-    scores = [ours]
-    if not args.no_peers:
+    warm = ours.model_copy(update={"name": "reviewer (warm cache)", "seconds": warm_seconds})
+    scores = [ours, warm]
+    if use_model:
+        # Each layer alone, from the same run: a finding confirmed by both counts for both.
+        for name, sources in (("checks layer", ("check", "both")), ("model layer", ("model", "both"))):
+            layer_score = score(name, [r for r in reported if r.source in sources], cases)
+            layer_score.seconds = seconds
+            scores.append(layer_score)
+    if not args.no_peers and not args.select:
         for name, runner in (("bandit", run_bandit), ("ruff S", run_ruff)):
             peer_reported, peer_seconds, version, unmapped = runner(cases_root)
             peer = score(name, peer_reported, cases)
             peer.seconds, peer.version, peer.unmapped = peer_seconds, version, unmapped
             scores.append(peer)
     print_tables(scores, len(cases), lines)
+    model_stats = _model_stats(raw) if use_model else {}
+    if model_stats:
+        print("model: " + ", ".join(f"{k} {v}" for k, v in model_stats.items()))
     layer = "model" if use_model else "no-llm"
-    out = Path(args.output) if args.output else repo_root / "benchmarks" / "results" / f"bench-{layer}.json"
+    name = f"bench-{layer}" + (f"-{cases_root.name}" if cases_root.name != "cases" else "") + ("-sample" if args.select else "")
+    out = Path(args.output) if args.output else repo_root / "benchmarks" / "results" / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": __import__("os").cpu_count()},
-        "cases": {"files": len(cases), "lines": lines,
+        "cases": {"root": str(cases_root.relative_to(repo_root)) if cases_root.is_relative_to(repo_root) else str(cases_root),
+                  "select": args.select, "files": len(cases), "lines": lines,
                   "clean_files": sum(1 for m in cases.values() if not m.expect and not m.todo)},
         "layer": layer,
         "tools": [s.model_dump() | {"precision": s.precision, "recall": s.recall, "todo_recall": s.todo_recall}
                   for s in scores],
         "reviewer_stats": raw.get("stats", {}),
+        "model_stats": model_stats,
         "reviewer_coverage": {k: v for k, v in raw.get("coverage", {}).items() if k != "chunks"},
     }
     tmp = out.with_name(out.name + ".tmp")

@@ -115,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-llm", action="store_true", help="deterministic checks only")
     bench.add_argument("--no-peers", action="store_true", help="do not run Bandit and Ruff alongside")
     bench.add_argument("--output", default=None, help="results JSON (default: benchmarks/results/...)")
+    bench.add_argument("--select", default=None, metavar="GLOBS",
+                       help="only these case files (comma-separated globs), e.g. for the slower model layer")
+    bench.add_argument("--model", default=None, help="model for the model layer (default: the default model)")
     return parser
 
 

@@ -45,7 +45,7 @@ class LlamaParams(StrictModel):
     n_ctx: int = 4096
     n_batch: int = 512
     seed: int = 1234
-    max_tokens: int = 48  # per asked item
+    max_tokens: int = 64  # per asked item
     n_threads: int = 0  # 0: all cores
 
 

@@ -75,3 +75,18 @@ def git_repo_factory(git_env: None, tmp_path: Path) -> Callable[[str], GitRepo]:
 def git_repo(git_repo_factory: Callable[[str], GitRepo]) -> GitRepo:
     """An empty repository on branch main, no commits yet."""
     return git_repo_factory("repo")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_reviewer_cache(tmp_path_factory):
+    """Every test, and every reviewer process a test starts, uses a throw-away cache, never the user's."""
+    import os
+
+    folder = tmp_path_factory.mktemp("reviewer-cache")
+    old = os.environ.get("REVIEWER_CACHE_DIR")
+    os.environ["REVIEWER_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("REVIEWER_CACHE_DIR", None)
+    else:
+        os.environ["REVIEWER_CACHE_DIR"] = old
