@@ -250,3 +250,26 @@ def test_a_server_backend_is_asked_several_chunks_at_a_time():
            model_step=step)
     assert backend.calls >= 3
     assert backend.peak > 1
+
+
+def test_model_does_not_overrule_a_checks_silence_on_a_checked_item():
+    from reviewer.ask import _apply
+
+    chunk = make_chunk("def f(u):\n    return requests.get(u, timeout=5)\n")
+    cov = ChunkCoverage(file="svc.py", symbol="f", start=1, end=2, kind="function")
+    stats = Stats()
+    answer = {"REL001": {"verdict": "problem", "line": 2, "why": "requests.get timeout is too long", "confidence": "high"}}
+    assert _apply(answer, chunk, load_checklist(), [], cov, stats) == []
+    assert stats.dropped_answers == 1
+
+
+def test_model_adds_a_finding_for_an_item_no_check_answers():
+    from reviewer.ask import _apply
+
+    chunk = make_chunk("@app.route('/admin/users/<id>', methods=['DELETE'])\ndef delete_user(id):\n"
+                       "    db.session.delete(User.query.get(id))\n")
+    cov = ChunkCoverage(file="svc.py", symbol="delete_user", start=1, end=3, kind="function")
+    answer = {"SEC018": {"verdict": "problem", "line": 1, "why": "the admin route deletes users with no login check",
+                         "confidence": "high"}}
+    found = _apply(answer, chunk, load_checklist(), [], cov, Stats())
+    assert [(f.id, f.line, f.source, f.confidence.value) for f in found] == [("SEC018", 1, Source.model, "medium")]
