@@ -19,7 +19,8 @@ def overall(path: Path) -> str:
             "", "| tool | precision | recall (expect) | recall (todo) | TP | FP | FP on `ok` lines | clean files flagged | wall s |",
             "|---|---|---|---|---|---|---|---|---|"]
     for tool in data["tools"]:
-        name = tool["name"] + (f" {tool['version']}" if tool.get("version") and not tool["name"].startswith("reviewer") else "")
+        version = tool.get("version") or ""
+        name = version if version.split(" ")[0] == tool["name"].split(" ")[0] else tool["name"]
         rows.append(f"| {name} | {fmt(tool['precision'])} | {fmt(tool['recall'])} | {fmt(tool['todo_recall'])} | "
                     f"{tool['true_positives']} | {tool['false_positives']} | {tool['fp_on_ok']} | "
                     f"{tool['clean_files_flagged']} | {tool['seconds']:.2f} |")
