@@ -277,9 +277,12 @@ def write_report(report, fmt: str, output: str | None, checklist) -> None:
     if output:
         out = Path(output)
         tmp = out.with_name(f".{out.name}.tmp")
-        with open(tmp, "w", encoding="utf-8") as stream:
-            render(report, fmt, stream, checklist)
-        tmp.replace(out)
+        try:
+            with open(tmp, "w", encoding="utf-8") as stream:
+                render(report, fmt, stream, checklist)
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)  # a failed write (disk full) leaves the previous report as it was
     else:
         render(report, fmt, sys.stdout, checklist)
 

@@ -147,3 +147,57 @@ def test_output_file_is_written_atomically_and_left_alone_on_error(tmp_path):
     proc = run("review", "--patch", str(tmp_path / "missing.diff"), "--output", str(out), "--no-llm")
     assert proc.returncode == 2
     assert out.read_text() == "previous report"
+
+
+def test_disk_full_while_writing_the_report_keeps_the_old_one(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from reviewer import cli, report
+
+    out = tmp_path / "report.json"
+    out.write_text("previous report")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(report, "render", full)
+    code = cli.main(["review", "--patch", str(EXAMPLE), "--no-llm", "--output", str(out), "--format", "json"])
+    assert code == 2
+    assert "No space left" in capsys.readouterr().err
+    assert out.read_text() == "previous report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+
+
+def test_disk_full_in_the_cache_is_not_fatal(tmp_path, monkeypatch):
+    import sqlite3
+
+    import diskcache
+
+    from reviewer.cache import ResultCache
+
+    cache = ResultCache(tmp_path / "c")
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(diskcache.Cache, "set", full)
+    cache.set("k", {"a": 1})
+    assert "disk is full" in (cache.error or "")
+
+
+@pytest.mark.skipif(not _tiny_model_available() and not os.environ.get("REVIEWER_REQUIRE_MODEL_TEST"),
+                    reason="the tiny model is not installed")
+def test_ctrl_c_mid_review_exits_130_with_one_line(tmp_path):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "reviewer", "scan", str(ROOT / "benchmarks" / "cases" / "services"),
+                             "--model", "tiny", "--no-cache", "--format", "json"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, REVIEWER_CACHE_DIR=str(tmp_path)))
+    time.sleep(6)
+    assert proc.poll() is None, "the review ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert err.strip().splitlines()[-1] == "reviewer: interrupted"
+    assert "Traceback" not in err
