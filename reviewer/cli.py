@@ -400,10 +400,11 @@ def _cache(args: argparse.Namespace) -> int:
     cache = ResultCache()
     try:
         if args.action == "clear":
-            print(f"removed {cache.clear()} cached answer(s) from {cache.directory}")
+            print(f"removed {cache.clear()} cache entries from {cache.directory}")
         else:
             info = cache.info()
-            print(f"{info['directory']}: {info['entries']} answer(s), {info['bytes'] / 1e6:.1f} MB")
+            print(f"{info['directory']}: {info['entries']} entries (model answers and per-file check results), "
+                  f"{info['bytes'] / 1e6:.1f} MB")
     finally:
         cache.close()
     return 0
