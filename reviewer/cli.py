@@ -306,6 +306,7 @@ def _model_parts(args: argparse.Namespace, config, progress: bool):
         settings = AskSettings(model_name=name, model_sha256=backend.model_sha256,
                                max_items=args.max_items or config.max_items or DEFAULT_MAX_ITEMS,
                                budget_seconds=args.budget or config.budget, use_cache=use_cache,
+                               model_extends_checks=config.model_extends_checks,
                                progress=progress)
         factory = lambda: backend  # noqa: E731
     else:
@@ -315,6 +316,7 @@ def _model_parts(args: argparse.Namespace, config, progress: bool):
                                max_items=args.max_items or config.max_items or DEFAULT_MAX_ITEMS,
                                max_tokens=entry.llama.max_tokens, seed=entry.llama.seed,
                                budget_seconds=args.budget or config.budget, use_cache=use_cache,
+                               model_extends_checks=config.model_extends_checks,
                                progress=progress)
         factory = lambda: LlamaBackend(path, entry.sha256, entry.name, n_ctx=entry.llama.n_ctx,  # noqa: E731
                                        n_batch=entry.llama.n_batch, n_threads=entry.llama.n_threads,

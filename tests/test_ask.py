@@ -273,3 +273,13 @@ def test_model_adds_a_finding_for_an_item_no_check_answers():
                          "confidence": "high"}}
     found = _apply(answer, chunk, load_checklist(), [], cov, Stats())
     assert [(f.id, f.line, f.source, f.confidence.value) for f in found] == [("SEC018", 1, Source.model, "medium")]
+
+
+def test_a_team_can_let_a_stronger_model_extend_checked_items():
+    from reviewer.ask import _apply
+
+    chunk = make_chunk("def f(u):\n    return requests.get(u, timeout=5)\n")
+    cov = ChunkCoverage(file="svc.py", symbol="f", start=1, end=2, kind="function")
+    answer = {"REL001": {"verdict": "problem", "line": 2, "why": "requests.get timeout is too long", "confidence": "high"}}
+    found = _apply(answer, chunk, load_checklist(), [], cov, Stats(), model_extends_checks=True)
+    assert [(f.id, f.source) for f in found] == [("REL001", Source.model)]

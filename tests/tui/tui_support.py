@@ -150,7 +150,9 @@ def make_project(root: Path) -> Selection:
 
 
 def factory_for(backend: FakeBackend):
-    settings = AskSettings(model_name="fake", model_sha256=backend.model_sha256, max_items=5)
+    # The tests stream model findings on REL001, an item a check answers: let the model extend it.
+    settings = AskSettings(model_name="fake", model_sha256=backend.model_sha256, max_items=5,
+                           model_extends_checks=True)
     return lambda: make_model_step(settings, lambda: backend, None)
 
 
