@@ -211,7 +211,7 @@ def _run_review(args: argparse.Namespace) -> int:
     from reviewer.checklist import load_checklist
     from reviewer.config import load_config
     from reviewer.engine import ReviewOptions, review
-    from reviewer.report import exit_code, render
+    from reviewer.report import exit_code
 
     config = load_config(_config_root(args))
     checklist = load_checklist([Path(p) for p in config.checklists])

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from reviewer.ask import AskSettings, build_prompt, make_model_step
-from reviewer.cache import NoPickleDisk, ResultCache, cache_key
+from reviewer.cache import ResultCache, cache_key
 from reviewer.checklist import load_checklist
 from reviewer.engine import review
-from reviewer.findings import Chunk, ChunkCoverage, Coverage, FileChange, FileKind, Source, Stats
+from reviewer.findings import Chunk, ChunkCoverage, FileChange, FileKind, Source, Stats
 from reviewer.llm import BackendError, Completion
 from reviewer.routing import route
 from reviewer.diff import Selection

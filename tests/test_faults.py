@@ -10,7 +10,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
+from model_support import requires_model
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "payments_change.diff"
@@ -28,25 +28,13 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def _tiny_model_available() -> bool:
-    try:
-        import llama_cpp  # noqa: F401
-
-        from reviewer.registry import find_model, is_available
-
-        return is_available(find_model("tiny"))
-    except Exception:
-        return False
-
-
 def run(*args: str, env_extra: dict[str, str] | None = None, blocked: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ, **(env_extra or {}))
     cmd = [sys.executable, "-c", BLOCK_NETWORK, *args] if blocked else [sys.executable, "-m", "reviewer", *args]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=900)
 
 
-@pytest.mark.skipif(not _tiny_model_available() and not os.environ.get("REVIEWER_REQUIRE_MODEL_TEST"),
-                    reason="the tiny model is not installed")
+@requires_model
 def test_full_review_with_the_in_process_model_needs_no_network(tmp_path):
     proc = run("review", "--patch", str(EXAMPLE), "--model", "tiny", "--format", "json", "--fail-on", "never",
                "--max-items", "1", env_extra={"REVIEWER_CACHE_DIR": str(tmp_path)}, blocked=True)
@@ -185,8 +173,7 @@ def test_disk_full_in_the_cache_is_not_fatal(tmp_path, monkeypatch):
     assert "disk is full" in (cache.error or "")
 
 
-@pytest.mark.skipif(not _tiny_model_available() and not os.environ.get("REVIEWER_REQUIRE_MODEL_TEST"),
-                    reason="the tiny model is not installed")
+@requires_model
 def test_ctrl_c_mid_review_exits_130_with_one_line(tmp_path):
     import signal
     import time

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from model_support import requires_model
 
 from reviewer.diff import Selection
 from reviewer.engine import ReviewOptions, review
@@ -51,8 +52,8 @@ def test_deterministic_findings_survive_a_model_that_obeys_the_injection(path):
 def test_prompt_fences_the_code_after_the_questions():
     from reviewer.ask import AskSettings, build_prompt
     from reviewer.checklist import load_checklist
-    from reviewer.chunking import chunk_file
     from reviewer.checks._base import parse_python
+    from reviewer.chunking import chunk_file
 
     path = next(p for p in CASES if p.name == "fake_delimiters.py")
     change = selection(path).changes[0]
@@ -63,19 +64,7 @@ def test_prompt_fences_the_code_after_the_questions():
     assert prompt.user.rstrip().endswith("UNTRUSTED CODE>>>")
 
 
-def _tiny_model_available() -> bool:
-    try:
-        import llama_cpp  # noqa: F401
-
-        from reviewer.registry import find_model, is_available
-
-        return is_available(find_model("tiny"))
-    except Exception:
-        return False
-
-
-@pytest.mark.skipif(not _tiny_model_available() and not os.environ.get("REVIEWER_REQUIRE_MODEL_TEST"),
-                    reason="the tiny model is not installed")
+@requires_model
 def test_real_model_output_stays_schema_valid_on_injection_text(tmp_path):
     env = dict(os.environ, REVIEWER_CACHE_DIR=str(tmp_path))
     proc = subprocess.run([sys.executable, "-m", "reviewer", "scan", str(Path(__file__).parent / "fixtures" /

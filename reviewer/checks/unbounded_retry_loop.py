@@ -6,15 +6,14 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path
+from reviewer.checks._base import attribute_path
 from reviewer.checks._data import (
     Scope,
+    ScopeCheck,
     body_statements,
     is_remote_call,
     method,
-    not_production_code,
     retry_loops,
-    scope_of,
     tokens,
 )
 
@@ -30,7 +29,7 @@ _DEADLINE_WORDS = frozenset({"deadline", "elapsed", "timeout", "expires", "until
 _WAIT = re.compile(r"sleep|backoff|wait")
 
 
-class UnboundedRetryLoop(PythonCheck):
+class UnboundedRetryLoop(ScopeCheck):
     """A `while True` (or `while not done`) loop that retries a remote call with no attempt limit.
 
     ## What it does
@@ -172,18 +171,7 @@ async def push_metrics(client, batch):
 """,
     )
 
-    _module_scope: Scope | None = None
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._module_scope = scope_of(node)
-        self._judge(self._module_scope)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._judge(scope_of(node, self._module_scope))
-
-    def _judge(self, scope: Scope) -> None:
-        if not_production_code(self.ctx):
-            return
+    def judge(self, scope: Scope) -> None:
         for found in retry_loops(scope, self.ctx):
             loop = found.loop
             if not isinstance(loop, cst.While) or not _unconditional(loop.test):
