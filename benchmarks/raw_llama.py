@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 from pathlib import Path
@@ -34,8 +35,9 @@ def main() -> None:
     import llama_cpp
 
     entry = find_model(args.model)
+    threads = entry.llama.n_threads or (os.cpu_count() or 1)  # the same threads as reviewer's backend
     llm = llama_cpp.Llama(model_path=str(model_file(entry)), n_ctx=entry.llama.n_ctx, n_batch=entry.llama.n_batch,
-                          seed=entry.llama.seed, verbose=False)
+                          n_threads=threads, n_threads_batch=threads, seed=entry.llama.seed, verbose=False)
     checklist = load_checklist()
     settings = AskSettings(model_name=entry.name, model_sha256=entry.sha256)
     selection = select_paths([Path(p) for p in args.paths])
