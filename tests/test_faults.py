@@ -188,3 +188,18 @@ def test_ctrl_c_mid_review_exits_130_with_one_line(tmp_path):
     assert proc.returncode == 130
     assert err.strip().splitlines()[-1] == "reviewer: interrupted"
     assert "Traceback" not in err
+
+
+def test_two_reviews_at_once_on_the_same_cache_agree(tmp_path):
+    cache = tmp_path / "shared-cache"
+    cmd = [sys.executable, "-m", "reviewer", "scan", str(ROOT / "benchmarks" / "cases" / "services" / "billing"),
+           "--no-llm", "--format", "json", "--fail-on", "never"]
+    env = dict(os.environ, REVIEWER_CACHE_DIR=str(cache))
+    procs = [subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err for _, err in outputs]
+    first, second = (json.loads(out)["findings"] for out, _ in outputs)
+    assert first == second and first
+    third = json.loads(subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True).stdout)["findings"]
+    assert third == first  # the cache both wrote is intact and read back
