@@ -203,6 +203,11 @@ def _select(args: argparse.Namespace):
     return diff.select_working_tree(repo, staged=args.staged)
 
 
+def _keep_selected(selection, config) -> None:
+    """Drop the files the configuration's include/exclude globs leave out."""
+    selection.changes = [c for c in selection.changes if config.selects(c.path)]
+
+
 def _config_root(args: argparse.Namespace) -> Path:
     return Path(getattr(args, "repo", None) or ".")
 
@@ -216,11 +221,7 @@ def _run_review(args: argparse.Namespace) -> int:
     config = load_config(_config_root(args))
     checklist = load_checklist([Path(p) for p in config.checklists])
     selection = _select(args)
-    kept = []
-    for change in selection.changes:
-        if config.selects(change.path):
-            kept.append(change)
-    selection.changes = kept
+    _keep_selected(selection, config)
     options = ReviewOptions(use_model=not args.no_llm, disabled=set(args.disable) | set(config.disable),
                             jobs=args.jobs, per_path=config.per_path, use_cache=not args.no_cache)
     step, cache = (None, None) if args.no_llm else _model_step(args, config)
@@ -257,7 +258,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     config = load_config(_config_root(args))
     checklist = load_checklist([Path(p) for p in config.checklists])
     selection = _select(args)
-    selection.changes = [c for c in selection.changes if config.selects(c.path)]
+    _keep_selected(selection, config)
     options = ReviewOptions(use_model=not args.no_llm, disabled=set(args.disable) | set(config.disable),
                             jobs=args.jobs, per_path=config.per_path)
     factory, cache = (None, None) if args.no_llm else _tui_model_factory(args, config)
@@ -485,16 +486,13 @@ def _hook(args: argparse.Namespace) -> int:
 def _pre_commit_ranges(repo: Path) -> list[tuple[str, str, str]]:
     """PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, or on the first push of a new history (pre-commit sets
     neither), the commits of HEAD that no remote has yet."""
-    from reviewer.hook import _empty_tree, _git
+    from reviewer.hook import unpushed_base
 
     start, end = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
     if start and end:
         return [(start, end, os.environ.get("PRE_COMMIT_REMOTE_BRANCH", end))]
-    commits = _git(repo, "rev-list", "--topo-order", "--reverse", "HEAD", "--not", "--remotes").stdout.split()
-    if not commits:
-        return []
-    parents = _git(repo, "rev-list", "--parents", "-n", "1", commits[0]).stdout.split()[1:]
-    return [(parents[0] if parents else _empty_tree(repo), "HEAD", "HEAD")]
+    base = unpushed_base(repo, "HEAD")
+    return [] if base is None else [(base, "HEAD", "HEAD")]
 
 
 def _review_pushed(args: argparse.Namespace, repo: Path, ranges: list[tuple[str, str, str]]) -> int:
@@ -531,7 +529,7 @@ def _review_pushed(args: argparse.Namespace, repo: Path, ranges: list[tuple[str,
                 if "nothing to review" in str(error):
                     continue
                 raise
-            selection.changes = [c for c in selection.changes if config.selects(c.path)]
+            _keep_selected(selection, config)
             options = ReviewOptions(use_model=step is not None, disabled=set(config.disable), per_path=config.per_path)
             report = review(selection, options, model_step=step, checklist=checklist)
             if step is not None and "unavailable" in report.coverage.model_status:
@@ -574,7 +572,7 @@ def _baseline(args: argparse.Namespace) -> int:
 
     config = load_config(Path("."))
     selection = diff.select_paths([Path(p) for p in args.paths])
-    selection.changes = [c for c in selection.changes if config.selects(c.path)]
+    _keep_selected(selection, config)
     report = review(selection, ReviewOptions(disabled=set(config.disable), per_path=config.per_path),
                     checklist=load_checklist([Path(p) for p in config.checklists]))
     target = Path(args.file)

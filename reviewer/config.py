@@ -40,13 +40,6 @@ class Config(StrictModel):
     per_path: list[PathSettings] = Field(default_factory=list)
     source: str | None = Field(default=None, exclude=True)
 
-    def path_disabled(self, path: str) -> set[str]:
-        disabled: set[str] = set()
-        for rule in self.per_path:
-            if any(fnmatch.fnmatch(path, pattern) for pattern in rule.paths):
-                disabled.update(rule.disable)
-        return disabled
-
     def selects(self, path: str) -> bool:
         if self.include and not any(fnmatch.fnmatch(path, p) for p in self.include):
             return False

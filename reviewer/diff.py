@@ -170,7 +170,7 @@ def _known_commit(root: Path, rev: str) -> str:
     return commit
 
 
-def _empty_tree(root: Path) -> str:
+def empty_tree(root: Path) -> str:
     # Computed rather than assumed: a SHA-256 repository has a different empty tree.
     done = _git(root, ["hash-object", "-t", "tree", "--stdin"], b"")
     return done.stdout.decode().strip() if done.returncode == 0 else EMPTY_TREE
@@ -511,7 +511,7 @@ def select_working_tree(repo: Path, staged: bool = False) -> Selection:
     empty tree. Untracked files count as added: every line changed."""
     root = _repo_root(repo)
     head = _commit(root, "HEAD")
-    base = head or _empty_tree(root)
+    base = head or empty_tree(root)
     args = [*_DIFF, "--cached", base, "--"] if staged else [*_DIFF, base, "--"]
     raw = _git_ok(root, args, what="git diff").decode("utf-8", "surrogateescape")
     entries = _parse_diff(raw, "git's diff output") if raw.strip() else []
@@ -612,7 +612,7 @@ def select_revision(repo: Path, spec: str) -> Selection:
     else:
         head = _known_commit(root, spec)
         parent = _commit(root, f"{head}^1")
-        base = parent or _empty_tree(root)
+        base = parent or empty_tree(root)
         description = f"{spec} vs its first parent" if parent else f"{spec} (root commit)"
     return _select_objects(root, base, head, description)
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from reviewer.diff import empty_tree
+
 MARKER = "# installed by reviewer: `reviewer hook uninstall` removes it"
 LEGACY = "pre-push.legacy"
 
@@ -86,10 +88,15 @@ def _is_null(sha: str) -> bool:
     return bool(sha) and set(sha) == {"0"}
 
 
-def _empty_tree(repo: Path) -> str:
-    done = subprocess.run(["git", "hash-object", "-t", "tree", "--stdin"], cwd=repo, input="", capture_output=True,
-                          text=True, check=False)
-    return done.stdout.strip()
+def unpushed_base(repo: Path, tip: str, remote: str | None = None) -> str | None:
+    """Where the commits of `tip` that the remote (any remote when None) lacks begin: the first one's
+    parent, or the empty tree for a new history; None when the remote has them all."""
+    not_on = f"--remotes={remote}" if remote else "--remotes"
+    commits = _git(repo, "rev-list", "--topo-order", "--reverse", tip, "--not", not_on).stdout.split()
+    if not commits:
+        return None
+    parents = _git(repo, "rev-list", "--parents", "-n", "1", commits[0]).stdout.split()[1:]
+    return parents[0] if parents else empty_tree(repo)
 
 
 def pushed_ranges(repo: Path, remote: str, stdin_text: str) -> list[PushedRange]:
@@ -111,12 +118,9 @@ def pushed_ranges(repo: Path, remote: str, stdin_text: str) -> list[PushedRange]
             if remote_sha != local_sha:
                 ranges.append(PushedRange(local_ref=local_ref, remote_ref=remote_ref, base=remote_sha, head=local_sha))
             continue
-        new = _git(repo, "rev-list", "--topo-order", "--reverse", local_sha, "--not", f"--remotes={remote}")
-        commits = new.stdout.split()
-        if not commits:
+        base = unpushed_base(repo, local_sha, remote)
+        if base is None:
             continue
-        parents = _git(repo, "rev-list", "--parents", "-n", "1", commits[0]).stdout.split()[1:]
-        base = parents[0] if parents else _empty_tree(repo)
         ranges.append(PushedRange(local_ref=local_ref, remote_ref=remote_ref, base=base, head=local_sha))
     return ranges
 
