@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import functools
 import importlib
+import inspect
 import pkgutil
 import re
 from dataclasses import dataclass, field
@@ -363,7 +365,11 @@ class _LazyPositions(Mapping):
 
     def _resolved(self) -> Mapping:
         if self._positions is None:
-            self._positions = self._wrapper.resolve(PositionProvider)
+            # Not `wrapper.resolve(PositionProvider)`: libcst's resolver then also runs a full batched visit
+            # of the tree for batchable providers even when there are none, which cost as much as the
+            # codegen that computes the positions. The provider's own generator does only the latter
+            # (a private method: a test compares its positions with the resolver's).
+            self._positions = PositionProvider()._gen(self._wrapper)
         return self._positions
 
     def __getitem__(self, node):
@@ -385,38 +391,60 @@ _TRACKED_LEAVE = (cst.FunctionDef, cst.ClassDef, cst.For, cst.While, cst.ListCom
                   cst.GeneratorExp)
 
 
-class _Dispatcher(cst.CSTVisitor):
-    """One traversal that calls every check's visit_/leave_ methods for each node.
+# libcst lists each node's children in `_visit_and_replace_children` in source order; its dataclass field
+# order differs for some nodes (a function's decorators come after its body).
+_VISITED_FIELD = re.compile(r'visit_\w+\(\s*self,\s*"(\w+)"')
+_CHILD_ORDER: dict[type, tuple[str, ...]] = {}
 
-    libcst's own batched visitor also calls a hook and two attribute dispatches for every node and
-    attribute; here the tracker is registered only for the node types it follows and attribute
-    dispatch is skipped when no check asks for it, which halves the time a pass takes.
+
+def _child_order(kind: type) -> tuple[str, ...]:
+    order = _CHILD_ORDER.get(kind)
+    if order is None:
+        fields = [f.name for f in dataclasses.fields(kind)]
+        try:
+            named = _VISITED_FIELD.findall(inspect.getsource(kind._visit_and_replace_children))
+        except (OSError, TypeError):
+            named = []
+        order = tuple(dict.fromkeys(named)) if named and set(named) <= set(fields) else tuple(fields)
+        _CHILD_ORDER[kind] = order
+    return order
+
+
+class _Dispatcher:
+    """One read-only walk that calls every check's visit_/leave_ methods for each node, in libcst's order.
+
+    Why not `module.visit(visitor)`: libcst's visit rebuilds and re-validates every node on the way
+    back up, which is most of its cost and wasted on checks that never change the tree; walking the
+    children directly is several times faster and visits the same nodes in the same order (a test
+    compares the two). Checks only read, so a visit_ method's return value is ignored.
     """
 
     def __init__(self, visit: dict[type, list], leave: dict[type, list], attributes: dict[str, list]) -> None:
-        super().__init__()
         self._visit = visit
         self._leave = leave
         self._attributes = attributes
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        for method in self._visit.get(type(node), ()):
+    def walk(self, node: cst.CSTNode) -> None:
+        kind = type(node)
+        for method in self._visit.get(kind, ()):
             method(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        for method in self._leave.get(type(original_node), ()):
-            method(original_node)
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if self._attributes:
-            for method in self._attributes.get(f"visit_{type(node).__name__}_{attribute}", ()):
-                method(node)
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        if self._attributes:
-            for method in self._attributes.get(f"leave_{type(original_node).__name__}_{attribute}", ()):
-                method(original_node)
+        attributes = self._attributes
+        for name in _child_order(kind):
+            if attributes:
+                for method in attributes.get(f"visit_{kind.__name__}_{name}", ()):
+                    method(node)
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                self.walk(value)
+            elif isinstance(value, (tuple, list)):
+                for item in value:
+                    if isinstance(item, cst.CSTNode):
+                        self.walk(item)
+            if attributes:
+                for method in attributes.get(f"leave_{kind.__name__}_{name}", ()):
+                    method(node)
+        for method in self._leave.get(kind, ()):
+            method(node)
 
 
 def _node_types() -> dict[str, type]:
@@ -453,7 +481,7 @@ def run_python_checks(wrapper: MetadataWrapper, ctx: FileContext,
     for visitor in visitors:
         visitor.metadata = metadata
     try:
-        wrapper.module.visit(_Dispatcher(visit, leave, attributes))
+        _Dispatcher(visit, leave, attributes).walk(wrapper.module)
     finally:
         for visitor in visitors:
             visitor.metadata = {}
