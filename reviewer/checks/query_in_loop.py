@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path, keyword
@@ -13,11 +16,16 @@ from reviewer.checks._data import (
     is_chain_link,
     is_query_call,
     is_query_result,
+    is_remote_call,
     method,
     not_production_code,
     orm_model,
     positional,
+    receiver,
     scope_of,
+    sql_text,
+    sql_verb,
+    tokens,
     unwrap,
 )
 
@@ -27,7 +35,6 @@ _MEMOIZED = frozenset({"lru_cache", "cache", "cached", "memoize", "memoized", "c
 # from the cache that `prefetch_related` fills, the second always queries.
 _RELATED_CACHED = frozenset({"all", "count", "exists", "first", "last"})
 _RELATED_QUERY = frozenset({"filter", "exclude", "get", "aggregate", "values", "values_list", "order_by", "annotate"})
-_ROW_WRITES = frozenset({"save", "delete", "update", "bulk_create", "bulk_update", "create", "update_or_create"})
 # A queryset ending in one of these is lazy: handed to another function, it is not run here.
 _LAZY = frozenset({"all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "only", "defer",
                    "values", "values_list", "annotate", "distinct", "using"})
@@ -35,38 +42,59 @@ _LAZY = frozenset({"all", "filter", "exclude", "order_by", "select_related", "pr
 _EVALUATORS = frozenset({"list", "tuple", "len", "set", "sorted", "sum", "any", "bool", "dict", "iter", "next",
                          "enumerate", "JsonResponse"})
 _EAGER = frozenset({"prefetch_related", "select_related", "joinedload", "selectinload", "subqueryload", "options"})
+# Rows of an uploaded or imported file: as many as the file has lines.
+_FILE_READERS = frozenset({"csv.reader", "csv.DictReader"})
+# A loop variable named like this is a batch of rows: one query per batch is the fix for N+1, not an instance.
+_BATCH_WORDS = frozenset({"chunk", "chunks", "batch", "batches", "page", "pages", "bulk"})
+# A generator calling these waits for messages: a consumer, not a finite list of records.
+_CONSUMER_METHODS = frozenset({"poll", "listen", "consume", "subscribe", "receive", "receive_messages", "get_message",
+                               "recv", "watch", "blpop", "brpop", "xread", "xreadgroup", "basic_get", "pull"})
+_CONSUMER_WORDS = frozenset({"consumer", "queue", "subscription", "subscriber", "pubsub", "listener", "inbox",
+                             "socket", "websocket", "ws", "channel"})
+# The database's own catalog: bounded by the number of tables, not by the data.
+_CATALOG = re.compile(r"INFORMATION_SCHEMA|PG_CATALOG|PG_TABLES|PG_CLASS|PG_NAMESPACE|SQLITE_MASTER|SQLITE_SCHEMA"
+                      r"|\bSHOW\s+(TABLES|COLUMNS|DATABASES)\b|\bSYS\.(TABLES|COLUMNS|OBJECTS)\b")
+_IN_SQL = re.compile(r"\bIN\s*(\(|%|:|\?|\$)|=\s*ANY\s*\(")
 
 Key = tuple[str, str]  # (class name or "", function name)
 
 
 class QueryInLoop(PythonCheck):
-    """A database query inside a loop over rows from another query (N+1), also through a helper function.
+    """A database query inside a loop over rows from another query or a growing input (N+1), also through a helper.
 
     ## What it does
-    Finds loops (`for` statements and comprehensions) whose iterable is a query result — a query call
-    (`Order.objects.filter(...)`, `Order.query.all()`, `session.scalars(select(...))`, `cur.fetchall()`, a
-    cursor) or a name bound to one in the same function — and reports each read query inside the loop body:
-    `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*`, `Model.query.*`, and related-manager
-    calls on the row (`order.items.filter(...)`; `order.items.all()` only when the rows were loaded without
-    `prefetch_related`). It follows calls to functions and methods (`self.helper()`) defined in the same file:
-    a helper whose result the loop uses and that reads from the database, directly or through other helpers,
-    is reported where the loop calls it.
+    Finds loops (`for` statements and comprehensions) over records that grow with the data and reports each
+    read query inside the loop body. Such records are: a query result (`Order.objects.filter(...)` or a slice
+    of it, `Order.query.all()`, `session.scalars(select(...))`, `cur.fetchall()`, a cursor), a list built from
+    one (`ids = [r[0] for r in cur.fetchall()]`), the rows of a `csv` reader, and the result of a function in
+    the same file that returns query rows or is a generator yielding from a loop (the pages of an API).
+    Reads are `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*`, `Model.query.*`,
+    related-manager calls on the row (`order.items.filter(...)`; `order.items.all()` only when the rows were
+    loaded without `prefetch_related`), and calls to functions and methods (`self.helper()`) of the same file
+    whose result the loop uses and that query: directly, through other helpers, or through a related manager
+    of the row handed to them (`summary(order)` calling `order.events.order_by(...).first()`).
+    A loop over query rows that reads nothing per row but sends one `UPDATE`/`DELETE` statement per row is
+    reported at that statement (N+1 writes).
 
     ## Why is this bad?
-    One query per row turns a page of 50 orders into 51 round trips; with 10,000 rows the request takes
-    seconds and the database does thousands of small queries that one join, `select_related` /
-    `prefetch_related` / `joinedload` / `selectinload`, or a single `WHERE id IN (...)` query would answer.
-    It is fast in development with ten rows and slow in production.
+    One query per row turns a page of 50 orders into 51 round trips; with 10,000 rows the request or the
+    job takes seconds to minutes and the database does thousands of small queries that one join,
+    `select_related` / `prefetch_related` / `joinedload` / `selectinload`, a single `WHERE id IN (...)` query
+    loaded before the loop, or one set-based `UPDATE` would answer. It is fast in development with ten rows
+    and slow in production.
 
     ## Known limits
     Lazy loading by plain attribute access (`order.customer.name` on a SQLAlchemy or Django relation) is
-    not visible and not reported. A loop over a function parameter, an attribute (`self.rows`), or the
-    result of a helper function is not known to be a query result. Helpers are followed only within the
-    file, by name; a helper with its own cache (other than `lru_cache`-style decorators) is still reported.
-    To stay precise it skips: loops that also write to the database (per-row processing jobs, where the
-    reads are part of the work), helpers called only for their effect (`expire(order)` as a statement),
-    per-row writes, a lazy Django queryset handed to another function, a deliberate per-row
-    `select_for_update()` re-fetch, tests and migrations.
+    not visible and not reported. A loop over a function parameter or an attribute (`self.rows`) is not
+    known to grow. Helpers are followed only within the file, by name; a helper with its own cache (other
+    than `lru_cache`-style decorators) is still reported. To stay precise it skips: a query given the loop
+    variable whole (`Model.id.in_(chunk)`, `id__in=chunk`, `= ANY(%s)`) and generator loops whose variable
+    is named as a batch (`chunk`, `batch`, `page`), since one query per batch is the fix; rows of the
+    database catalog (`information_schema`, `sqlite_master`); generators that wait for messages
+    (`while True:`, a queue or consumer), where each message is its own unit of work; helpers called only for
+    their effect (`expire(order)` as a statement); per-row writes through the ORM (`row.save()`) or `INSERT`,
+    and per-row writes in a loop whose per-row reads are already reported; a lazy Django queryset handed to
+    another function; a deliberate per-row `select_for_update()` re-fetch; tests and migrations.
     """
 
     id = "DB001"
@@ -107,6 +135,50 @@ def notify_admins(session, admin_ids):
     for admin_id in admin_ids:
         admin = session.get(Admin, admin_id)  # ok: DB001
         admin.notify("daily report ready")
+""",
+        """
+def batches(ids, size=500):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+def archive(session, ids):
+    for chunk in batches(ids):
+        session.query(Ticket).filter(Ticket.id.in_(chunk)).update({"archived": True})  # ok: DB001
+""",
+        """
+def table_sizes(cur):
+    cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+    sizes = {}
+    for (name,) in cur.fetchall():
+        cur.execute("SELECT pg_total_relation_size(%s)", (name,))  # ok: DB001
+        sizes[name] = cur.fetchone()[0]
+    return sizes
+""",
+        """
+def close_stale(conn):
+    stale = conn.execute("SELECT id FROM carts WHERE touched_at < date('now', '-30 day')").fetchall()
+    conn.executemany("UPDATE carts SET closed = 1 WHERE id = ?", stale)  # ok: DB001
+    conn.commit()
+""",
+        """
+def jobs(broker):
+    while True:
+        yield broker.get()
+
+def work(session, broker):
+    for job in jobs(broker):
+        account = session.get(Account, job["account_id"])  # ok: DB001
+        account.refresh()
+""",
+        """
+import csv
+
+def import_prices(session, fh):
+    rows = list(csv.DictReader(fh))
+    wanted = {row["sku"] for row in rows}
+    products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(wanted)))}  # ok: DB001
+    for row in rows:
+        products[row["sku"]].price = row["price"]
 """,
     )
     INVALID = (
@@ -157,15 +229,76 @@ class Dashboard:
     def last_event(self, project):
         return Event.objects.filter(project=project).order_by("-at").first()
 """,
+        """
+import csv
+
+def import_stock(session, fh):
+    for row in csv.DictReader(fh):
+        item = session.scalars(select(Item).where(Item.sku == row["sku"])).one_or_none()  # expect: DB001
+        if item is not None:
+            item.stock = int(row["stock"])
+    session.commit()
+""",
+        """
+import httpx
+
+def remote_contacts(client):
+    cursor = None
+    while True:
+        body = client.get("/contacts", params={"after": cursor}).json()
+        yield from body["results"]
+        cursor = body.get("next")
+        if cursor is None:
+            return
+
+def sync_contacts(session, client):
+    for contact in remote_contacts(client):
+        known = session.query(Contact).filter_by(remote_id=contact["id"]).first()  # expect: DB001
+        if known is None:
+            session.add(Contact(remote_id=contact["id"], name=contact["name"]))
+""",
+        """
+import sqlite3
+
+def expire_trials(db_path):
+    conn = sqlite3.connect(db_path)
+    trials = conn.execute("SELECT id, started_on FROM trials WHERE expired = 0").fetchall()
+    for trial_id, started_on in trials:
+        if is_over(started_on):
+            conn.execute("UPDATE trials SET expired = 1 WHERE id = ?", (trial_id,))  # expect: DB001
+    conn.commit()
+""",
+        """
+from django.http import JsonResponse
+
+def _latest_comment(post):
+    return post.comments.order_by("-created").first()
+
+def feed(request):
+    posts = Post.objects.filter(published=True).order_by("-published")[:20]
+    return JsonResponse({"posts": [(p.title, _latest_comment(p)) for p in posts]})  # expect: DB001
+""",
+        """
+def refresh_totals(cur):
+    cur.execute("SELECT id FROM accounts WHERE active")
+    account_ids = [row[0] for row in cur.fetchall()]
+    totals = {}
+    for account_id in account_ids:
+        cur.execute("SELECT sum(amount) FROM entries WHERE account_id = %s", (account_id,))  # expect: DB001
+        totals[account_id] = cur.fetchone()[0]
+    return totals
+""",
     )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._module_scope: Scope | None = None
-        self._queries: dict[Key, bool] = {}
-        self._callees: dict[Key, set[Key]] = {}
-        self._pending: list[tuple[cst.Call, Key, str]] = []  # calls to same-file helpers inside query loops
+        self._helpers: dict[Key, _Helper] = {}
+        self._deferred: list[tuple[cst.CSTNode, Scope, str, Key]] = []  # loops over a same-file helper's result
+        self._pending: list[_Pending] = []  # calls to same-file helpers inside query loops
+        self._row_writes: list[tuple[cst.CSTNode, list[cst.Call], str]] = []
         self._reported: set[cst.Call] = set()
+        self._reported_loops: set[cst.CSTNode] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module_scope = scope_of(node)
@@ -175,54 +308,165 @@ class Dashboard:
         scope = scope_of(node, self._module_scope)
         is_method = bool(self.ctx.class_stack) and len(self.ctx.function_stack) == 1
         in_class = self.ctx.class_stack[-1].name.value if is_method else ""
-        key = (in_class, node.name.value)
-        memoized = any((attribute_path(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "")
-                       .rsplit(".", 1)[-1] in _MEMOIZED for d in node.decorators)
         if len(self.ctx.function_stack) == 1:
-            self._queries[key] = not memoized and any(self._reads(c, scope) for c in scope.calls())
-            self._callees[key] = set() if memoized else {k for c in scope.calls() if (k := _callee(c, in_class))}
+            self._helpers[(in_class, node.name.value)] = self._describe_helper(node, scope, in_class)
         self._judge(scope, in_class)
 
+    def _describe_helper(self, node: cst.FunctionDef, scope: Scope, in_class: str) -> _Helper:
+        info = _Helper(scope=scope, in_class=in_class)
+        memoized = any((attribute_path(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "")
+                       .rsplit(".", 1)[-1] in _MEMOIZED for d in node.decorators)
+        if memoized:  # repeated calls are answered from memory
+            return info
+        calls = scope.calls()
+        info.queries = any(self._reads(c, scope) for c in calls)
+        info.callees = {k for c in calls if (k := _callee(c, in_class))}
+        params = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
+        if in_class and params and params[0] in ("self", "cls"):
+            params = params[1:]
+        info.params = tuple(params)
+        for call in calls:
+            found = _related_call(call, _RELATED_QUERY | _RELATED_CACHED)
+            if found is not None and found[0] in params:
+                info.related.setdefault(found[0], set()).add(found[1])
+        return info
+
+    def _returns_rows(self, scope: Scope, in_class: str) -> tuple[bool, set[Key]]:
+        """Whether a function hands back many records: query rows it returns, or a generator that yields from a
+        loop (pages of an API, lines of a file); and the same-file helpers whose results it returns."""
+        rows, callees = False, set()
+        consumer = any(method(c) in _CONSUMER_METHODS for c in scope.calls())
+        for node in scope.of_type(cst.Return, cst.Yield):
+            if isinstance(node, cst.Yield):
+                loop = scope.innermost_loop(node)
+                if loop is None:  # `yield from fetch_all()`, not `yield from items` handed in
+                    rows = rows or (isinstance(node.value, cst.From) and isinstance(unwrap(node.value.item), cst.Call))
+                # A consumer (`while True: yield queue.get()` for ever) hands over messages as they arrive:
+                # one query per message is its unit of work, not an N+1.
+                elif isinstance(loop, cst.While):
+                    rows = rows or not (consumer or _endless(loop, scope))
+                else:
+                    # A loop over what the caller handed in (`for char in sql`), or over `range()`, that fetches
+                    # nothing only reshapes it: a script split into statements, a list into batches.
+                    iterable = unwrap(loop.iter)
+                    reshapes = ((isinstance(iterable, cst.Name) and iterable.value in scope.params)
+                                or (isinstance(iterable, cst.Call) and method(iterable) == "range")) and not any(
+                        is_remote_call(c, scope, self.ctx) for c in scope.calls_within(loop.body))
+                    rows = rows or not (consumer or reshapes or _consumer_name(loop.iter))
+            elif node.value is not None:
+                source = self._source(node.value, scope, in_class)
+                if source in (_ROWS, _STREAM):
+                    rows = True
+                elif isinstance(source, tuple):
+                    callees.add(source)
+        return rows, callees
+
     def leave_Module(self, original_node: cst.Module) -> None:
-        querying = {key for key, queries in self._queries.items() if queries}
-        changed = True
-        while changed:
-            changed = False
-            for key, callees in self._callees.items():
-                if key not in querying and callees & querying:
-                    querying.add(key)
-                    changed = True
-        for call, key, loop_name in self._pending:
-            if key in querying and call not in self._reported:
-                self._reported.add(call)
-                self.report(call, f"`{key[1]}()` runs a query and is called once per row of `{loop_name}` (N+1): "
-                                  "the number of queries grows with the number of rows.")
+        helpers = self._helpers
+        for loop, scope, in_class, key in self._deferred:
+            if self._streams(key, set()):
+                self._judge_loop(loop, scope, in_class, _STREAM)
+        querying = _closure({k for k, h in helpers.items() if h.queries}, {k: h.callees for k, h in helpers.items()})
+        for pending in self._pending:
+            if pending.call in self._reported:
+                continue
+            helper = helpers.get(pending.key)
+            if helper is None:
+                continue
+            if pending.key in querying:
+                why = "runs a query"
+            elif pending.related and _passes_row_to_related(pending, helper):
+                why = "queries a relation of the row"
+            else:
+                continue
+            self._reported.add(pending.call)
+            self._reported_loops.add(pending.loop)
+            self.report(pending.call, f"`{pending.key[1]}()` {why} and is called once per row of "
+                                      f"`{pending.loop_name}` (N+1): the number of queries grows with the number "
+                                      "of rows.")
+        for loop, writes, loop_name in self._row_writes:
+            if loop in self._reported_loops:
+                continue  # the per-row reads are reported; the writes belong to the same fix
+            for call in writes:
+                self.report(call, f"This statement runs once per row of `{loop_name}` (N+1 writes): one set-based "
+                                  "UPDATE/DELETE, or executemany, would do the work in one round trip.")
+
+    def _streams(self, key: Key, seen: set[Key]) -> bool:
+        """Whether a same-file function hands back many records, itself or through the helpers it returns from;
+        worked out only for functions some loop iterates over."""
+        helper = self._helpers.get(key)
+        if helper is None or key in seen:
+            return False
+        seen.add(key)
+        if helper.streams is None:
+            helper.streams, helper.stream_callees = self._returns_rows(helper.scope, helper.in_class)
+        return helper.streams or any(self._streams(callee, seen) for callee in helper.stream_callees)
 
     def _judge(self, scope: Scope, in_class: str) -> None:
         if not_production_code(self.ctx):
             return
         for loop in scope.of_type(cst.For, *COMPREHENSIONS):
             header = loop if isinstance(loop, cst.For) else loop.for_in
-            iterable, target = header.iter, header.target
-            if not is_query_result(iterable, scope, self.ctx):
+            source = self._source(header.iter, scope, in_class)
+            if source in (_ROWS, _STREAM):
+                self._judge_loop(loop, scope, in_class, source)
+            elif isinstance(source, tuple):
+                self._deferred.append((loop, scope, in_class, source))
+
+    def _judge_loop(self, loop: cst.CSTNode, scope: Scope, in_class: str, kind: str) -> None:
+        header = loop if isinstance(loop, cst.For) else loop.for_in
+        names = {n.value for n in scope.within(header.target) if isinstance(n, cst.Name)}
+        if kind == _STREAM and any(_is_batch_name(name) for name in names):
+            return  # one query per batch or page of a batched job is the fix, not the problem
+        loop_name = _describe(header.iter)
+        related = self._related_methods(header.iter, scope)
+        writes: list[cst.Call] = []
+        for call in self._calls_in_loop(loop, scope):
+            if call in self._reported:  # already reported for an inner loop
+                self._reported_loops.add(loop)
                 continue
-            if any(_writes(c, scope, self.ctx) for c in self._calls_in_loop(loop, scope)):
-                continue  # a loop that writes processes each row: its reads are part of the work, not an N+1
-            loop_name = _describe(iterable)
-            related = self._related_methods(iterable, scope)
-            names = {n.value for n in scope.within(target) if isinstance(n, cst.Name)}
-            for call in self._calls_in_loop(loop, scope):
-                if call in self._reported:
-                    continue
-                if not is_chain_link(call, scope) and not _handed_on_lazily(call, scope) and (
-                        self._reads(call, scope) or _related_query(call, names, related)):
-                    self._reported.add(call)
-                    self.report(call, f"This query runs once per row of `{loop_name}` (N+1): the number of "
-                                      "queries grows with the number of rows.")
-                elif (key := _callee(call, in_class)) is not None and not isinstance(scope.parent.get(call), cst.Expr):
-                    # A helper whose result the loop uses fetches data per row; one called for its effect
-                    # (`expire(order)`) processes each row, which is not an N+1 read.
-                    self._pending.append((call, key, loop_name))
+            if not is_chain_link(call, scope) and (self._reads(call, scope) or _related_query(call, names, related)):
+                if _handed_on_lazily(call, scope) or _batched(call, names, scope) or _is_row_name(
+                        positional(call) or cst.Name("_"), names):
+                    continue  # `for statement in script: cur.execute(statement)` runs a list of statements
+                self._reported.add(call)
+                self._reported_loops.add(loop)
+                self.report(call, f"This query runs once per row of `{loop_name}` (N+1): the number of "
+                                  "queries grows with the number of rows.")
+            elif kind == _ROWS and _row_write(call, scope, self.ctx):
+                writes.append(call)
+            elif (key := _callee(call, in_class)) is not None and not isinstance(scope.parent.get(call), cst.Expr):
+                # A helper whose result the loop uses fetches data per row; one called for its effect
+                # (`expire(order)`) processes each row, which is not an N+1 read.
+                self._pending.append(_Pending(call, key, loop_name, loop, frozenset(names), related))
+        if writes:
+            self._row_writes.append((loop, writes, loop_name))
+
+    def _source(self, expr: cst.BaseExpression, scope: Scope, in_class: str, depth: int = 0) -> str | Key | None:
+        """What a loop iterates: query rows, a stream of records (a CSV reader), a same-file helper's result
+        (decided once the whole file is read), or something not known to grow with the data."""
+        expr = unwrap(expr)
+        if depth > 4:
+            return None
+        if isinstance(expr, cst.Subscript):  # `Order.objects.filter(...)[:100]`: a slice of the rows
+            if not all(isinstance(el.slice, cst.Slice) for el in expr.slice):
+                return None
+            return self._source(expr.value, scope, in_class, depth + 1)
+        if isinstance(expr, COMPREHENSIONS):  # `[row[0] for row in cur.fetchall()]`: the same rows, projected
+            return self._source(expr.for_in.iter, scope, in_class, depth + 1)
+        if isinstance(expr, cst.Call):
+            if self.ctx.qualify(expr.func) in _FILE_READERS:
+                return _STREAM
+            if is_query_result(expr, scope, self.ctx):
+                return None if _reads_catalog(expr, scope) else _ROWS
+            return _callee(expr, in_class)
+        if isinstance(expr, cst.Name):
+            binding = scope.binding(expr.value, expr)
+            value = unwrap(binding.value) if binding is not None and not binding.unpacked else None
+            if tokens(expr.value) & {"cursor", "cur"} or (isinstance(value, cst.Call) and method(value) == "cursor"):
+                return None if _reads_catalog(expr, scope) else _ROWS  # `for row in cur` after `cur.execute(...)`
+            return None if value is None else self._source(value, scope, in_class, depth + 1)
+        return None
 
     def _reads(self, call: cst.Call, scope: Scope) -> bool:
         """A query that reads, and is not a deliberate per-row lock (`select_for_update().get(pk=...)`)."""
@@ -251,10 +495,149 @@ class Dashboard:
         return _RELATED_QUERY | _RELATED_CACHED
 
 
-def _writes(call: cst.Call, scope: Scope, ctx) -> bool:
-    """Any write, generously: `row.save()` counts even when the file does not import the ORM."""
-    return db_write(call, scope, ctx) is not None or (
-        method(call) in _ROW_WRITES and isinstance(call.func, cst.Attribute) and positional(call) is None)
+_ROWS, _STREAM = "rows", "stream"
+
+
+@dataclass
+class _Helper:
+    """What the loops of a file need to know about one of its functions."""
+
+    queries: bool = False  # reads from the database itself
+    callees: set[Key] = field(default_factory=set)
+    scope: Scope | None = None
+    in_class: str = ""
+    streams: bool | None = None  # returns query rows, or yields records from a loop; None until asked
+    stream_callees: set[Key] = field(default_factory=set)  # returns what these helpers return
+    params: tuple[str, ...] = ()  # positional parameters, without self/cls
+    related: dict[str, set[str]] = field(default_factory=dict)  # parameter -> related-manager methods called on it
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A same-file helper called inside a loop over rows, judged once every function of the file is known."""
+
+    call: cst.Call
+    key: Key
+    loop_name: str
+    loop: cst.CSTNode
+    names: frozenset[str]  # the loop's row variables
+    related: frozenset[str]  # related-manager methods that query, for these rows
+
+
+def _closure(start: set[Key], edges: dict[Key, set[Key]]) -> set[Key]:
+    """The keys in `start` and every key that reaches one of them through `edges`."""
+    found = set(start)
+    changed = True
+    while changed:
+        changed = False
+        for key, targets in edges.items():
+            if key not in found and targets & found:
+                found.add(key)
+                changed = True
+    return found
+
+
+def _passes_row_to_related(pending: _Pending, helper: _Helper) -> bool:
+    """`summary(report)` where `summary` calls `report.runs.order_by(...).first()` on that parameter."""
+    for index, arg in enumerate(a for a in pending.call.args if a.star == ""):
+        if not (isinstance(arg.value, cst.Name) and arg.value.value in pending.names):
+            continue
+        if arg.keyword is not None:
+            param = arg.keyword.value
+        elif index < len(helper.params):
+            param = helper.params[index]
+        else:
+            continue
+        if helper.related.get(param, set()) & pending.related:
+            return True
+    return False
+
+
+def _row_write(call: cst.Call, scope: Scope, ctx) -> bool:
+    """`cur.execute("UPDATE ... WHERE id = ?", (row_id,))`: one UPDATE or DELETE statement sent per row."""
+    if method(call) != "execute" or not is_query_call(call, scope, ctx):
+        return False
+    first = positional(call)
+    if first is None:
+        return False
+    if sql_verb(first, scope) in ("UPDATE", "DELETE"):
+        return True
+    inner = first
+    while isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
+        inner = inner.func.value
+    return isinstance(inner, cst.Call) and ctx.qualify(inner.func) in ("sqlalchemy.update", "sqlalchemy.delete")
+
+
+def _batched(call: cst.Call, names: set[str], scope: Scope) -> bool:
+    """`Model.id.in_(ids)`, `id__in=ids`, `WHERE id = ANY(%s)` given the loop variable itself: one query per batch."""
+    in_sql = False
+    for node in scope.within(call):
+        if isinstance(node, cst.Call) and method(node) in ("in_", "any_") and node.args:
+            if _is_row_name(node.args[0].value, names):
+                return True
+        elif isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value.endswith("__in"):
+            if _is_row_name(node.value, names):
+                return True
+        elif isinstance(node, cst.Call) and method(node) in ("execute", "text", "raw"):
+            found = sql_text(positional(node), scope)
+            in_sql = in_sql or (found is not None and bool(_IN_SQL.search(found[0])))
+    if not in_sql:
+        return False
+    # The SQL takes a list: batched when the loop variable is passed whole among the parameters.
+    return any(_is_row_name(node, names) for arg in call.args[1:] for node in scope.within(arg.value)
+               if isinstance(node, cst.Name) and not isinstance(scope.parent.get(node), cst.Attribute))
+
+
+def _consumer_name(iterable: cst.BaseExpression) -> bool:
+    """`for message in consumer:`, `for event in self.queue`: messages that arrive one by one."""
+    return bool(tokens(attribute_path(unwrap(iterable)) or "") & _CONSUMER_WORDS)
+
+
+def _endless(loop: cst.While, scope: Scope) -> bool:
+    """`while True:` with no `break` or `return`: it waits for the next message for ever."""
+    test = loop.test
+    if not (isinstance(test, cst.Name) and test.value == "True") and not (
+            isinstance(test, cst.Integer) and test.value != "0"):
+        return False
+    return not any(isinstance(node, cst.Return) or (isinstance(node, cst.Break) and scope.innermost_loop(node) is loop)
+                   for node in scope.of_type(cst.Return, cst.Break) if scope.contains(loop, node))
+
+
+def _is_batch_name(name: str) -> bool:
+    """`chunk`, `batch`, `id_batch`: a group of records (`batch_id` is one record's key)."""
+    parts = [part for part in re.split(r"[_\W]+", name.lower()) if part]
+    return bool(parts) and parts[-1] in _BATCH_WORDS
+
+
+def _is_row_name(expr: cst.BaseExpression, names: set[str]) -> bool:
+    expr = unwrap(expr)
+    return isinstance(expr, cst.Name) and expr.value in names
+
+
+def _reads_catalog(expr: cst.BaseExpression, scope: Scope) -> bool:
+    """Rows from the database's own catalog (`information_schema`, `sqlite_master`): as many as there are tables."""
+    if expr not in scope.index:
+        return False
+    sqls: list[cst.BaseExpression | None] = []
+    path = expr.value if isinstance(expr, cst.Name) else None
+    if isinstance(expr, cst.Call):
+        sqls.extend(positional(c) for c in scope.calls_within(expr) if method(c) in ("execute", "text", "raw"))
+        recv = receiver(expr)
+        path = attribute_path(recv) if recv is not None else None
+    if path is not None:  # `cur.fetchall()` / `for row in cur`: the last `cur.execute(...)` before it
+        last = None
+        for call in scope.calls():
+            if scope.index[call] >= scope.index[expr]:
+                break
+            if method(call) == "execute" and attribute_path(receiver(call) or cst.Name("_")) == path:
+                last = call
+        if last is not None:
+            sqls.append(positional(last))
+    for sql in sqls:
+        found = sql_text(sql, scope) if sql is not None else None
+        if found is not None and _CATALOG.search(found[0]):
+            return True
+    return False
 
 
 def _handed_on_lazily(call: cst.Call, scope: Scope) -> bool:
@@ -279,7 +662,13 @@ def _callee(call: cst.Call, in_class: str) -> Key | None:
 
 
 def _related_query(call: cst.Call, row_names: set[str], methods: frozenset[str]) -> bool:
-    """`row.items.all()` / `row.items.filter(...)` where `row` is the loop variable.
+    """`row.items.all()` / `row.items.filter(...)` where `row` is the loop variable."""
+    found = _related_call(call, methods)
+    return found is not None and found[0] in row_names
+
+
+def _related_call(call: cst.Call, methods: frozenset[str]) -> tuple[str, str] | None:
+    """(row, method) for a related-manager call `row.items.<method>(...)` at the start of a chain.
 
     The arguments tell a related manager from a dict or list field with the same method names:
     `row.data.get("key")`, `row.data.values()`, `row.tags.count("x")` are not queries.
@@ -289,17 +678,18 @@ def _related_query(call: cst.Call, row_names: set[str], methods: frozenset[str])
         innermost = innermost.func.value
     func = innermost.func
     if not (isinstance(func, cst.Attribute) and func.attr.value in methods
-            and isinstance(func.value, cst.Attribute) and isinstance(func.value.value, cst.Name)
-            and func.value.value.value in row_names):
-        return False
+            and isinstance(func.value, cst.Attribute) and isinstance(func.value.value, cst.Name)):
+        return None
     name, args = func.attr.value, innermost.args
     if name == "get":
-        return bool(args) and all(arg.keyword is not None or arg.star == "**" for arg in args)
-    if name in ("values", "values_list"):
-        return bool(args)
-    if name in _RELATED_CACHED:
-        return not args
-    return True
+        ok = bool(args) and all(arg.keyword is not None or arg.star == "**" for arg in args)
+    elif name in ("values", "values_list"):
+        ok = bool(args)
+    elif name in _RELATED_CACHED:
+        ok = not args
+    else:
+        ok = True
+    return (func.value.value.value, name) if ok else None
 
 
 def _describe(iterable: cst.BaseExpression) -> str:

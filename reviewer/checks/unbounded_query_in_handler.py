@@ -20,55 +20,82 @@ from reviewer.checks._data import (
     positional,
     receiver,
     scope_of,
-    sql_text,
+    string_text,
     tokens,
     unwrap,
 )
 
-# Any of these in the query narrows or bounds it (or aggregates it): not a whole-table load.
-_BOUNDING = frozenset({"filter", "filter_by", "where", "limit", "paginate", "get", "first", "one", "one_or_none",
-                       "slice", "offset", "group_by", "distinct", "count", "having", "exclude", "get_or_404",
-                       "first_or_404", "in_bulk", "aggregate", "exists", "none", "fetch", "with_parent", "[]"})
+# Any of these in the query bounds it (or aggregates it): not a whole-table load.
+_BOUNDING = frozenset({"limit", "paginate", "get", "first", "one", "one_or_none", "slice", "offset", "group_by",
+                       "distinct", "count", "having", "get_or_404", "first_or_404", "in_bulk", "aggregate", "exists",
+                       "none", "fetch", "with_parent", "scalar", "scalar_one", "scalar_one_or_none", "[]"})
+# These narrow the rows but do not bound them: `filter(status="published")` grows with the table.
+_FILTERING = frozenset({"filter", "filter_by", "where", "exclude"})
 # The end of a Django queryset chain that still reads every row once consumed.
 _DJANGO_UNBOUNDED = frozenset({"all", "order_by", "values", "values_list", "only", "defer", "select_related",
-                               "prefetch_related", "annotate", "using", "reverse"})
+                               "prefetch_related", "annotate", "using", "reverse", "filter", "exclude"})
 # Reference tables that stay small by nature: loading them whole is normal.
 _LOOKUP_WORDS = frozenset({"category", "categories", "country", "countries", "currency", "currencies", "language",
                            "languages", "role", "roles", "permission", "permissions", "setting", "settings",
                            "config", "configuration", "plan", "plans", "status", "statuses", "region", "regions",
                            "timezone", "timezones", "locale", "locales", "feature", "features", "flag", "flags",
                            "group", "groups", "type", "types", "tag", "tags", "unit", "units"})
-_SQL_BOUNDED = re.compile(r"\b(LIMIT|FETCH\s+FIRST|TOP|WHERE|GROUP\s+BY|DISTINCT|COUNT|SUM|AVG|MIN|MAX)\b")
+# Records one owner keeps only a few of: a user's addresses, devices, keys.
+_FEW_PER_OWNER = frozenset({"address", "addresses", "device", "devices", "key", "keys", "token", "tokens", "card",
+                            "cards", "membership", "memberships", "preference", "preferences", "credential",
+                            "credentials", "webhook", "webhooks", "team", "teams", "workspace", "workspaces"})
+# The parts of one parent record: the lines of an order, the items of a cart, the images of a product.
+_PART_WORDS = frozenset({"line", "lines", "item", "items", "detail", "details", "option", "options", "variant",
+                         "variants", "image", "images", "photo", "photos", "attachment", "attachments", "part", "parts",
+                         "step", "steps", "field", "fields", "member", "members", "address", "addresses", "price",
+                         "prices", "link", "links", "choice", "choices", "answer", "answers", "participant",
+                         "participants", "slot", "slots"})
+_SQL_BOUNDED = re.compile(r"\b(LIMIT|FETCH\s+(FIRST|NEXT)|TOP|OFFSET|GROUP\s+BY|DISTINCT|COUNT|SUM|AVG|MIN|MAX)\b")
 _SQL_TABLE = re.compile(r"\bFROM\s+[\"`\[]?(\w+)")
+_SQL_WHERE = re.compile(r"\bWHERE\b(.*?)(\bORDER\s+BY\b|$)")
+_SQL_ORDER = re.compile(r"\bORDER\s+BY\b")
+# After the last interpolated piece of an ORDER BY only a direction may follow, so no LIMIT can hide in it.
+_SQL_DIRECTION_ONLY = re.compile(r"\s*(ASC|DESC)\b\s*(NULLS\s+(FIRST|LAST))?\s*;?\s*")
+_HOLE = "{}"
 # Calls that read every row of a queryset they are given.
 _PANDAS_READERS = ("pandas.read_sql", "pandas.read_sql_query")
 _WHOLE_READERS = frozenset({"list", "tuple", "len", "set", "sorted", "JsonResponse"})
+_STATEMENT_RUNNERS = frozenset({"scalars", "execute", "scalar", "query", "stream", "stream_scalars"})
 
 
 class UnboundedQueryInHandler(PythonCheck):
-    """A request handler that reads every row of a table: `.all()`, `fetchall()`, `SELECT` with no LIMIT.
+    """A request handler that reads every row of a table, or a growing listing: `.all()`, `fetchall()`, no LIMIT.
 
     ## What it does
-    Inside request handlers (routed functions, Django views, view-class methods) reports whole-table reads:
-    `Model.query.all()`, `session.query(Model).all()`, `session.scalars(select(Model)).all()` with no
-    `filter`/`where`/`limit`/`paginate`/slice in the chain; a Django `Model.objects.all()` (or `.order_by()`,
-    `.values()`...) that is iterated, passed to `list()`/`len()`, or given to a serializer with `many=True`,
-    directly or through a variable; and `fetchall()`, asyncpg `fetch()` or `pandas.read_sql()` of a literal
-    `SELECT ... FROM table` with no `LIMIT` and no `WHERE`. Small reference tables (categories, countries,
-    currencies, roles, settings...) are not reported.
+    Inside request handlers (routed functions, Django views, view-class methods) reports reads with no
+    `limit`/`paginate`/slice/`first`/aggregate: `Model.query.all()`, `session.query(Model).all()`,
+    `session.scalars(select(Model)).all()` (following a statement built up in a variable:
+    `stmt = select(Model)`, `stmt = stmt.where(...)`); a Django queryset (`Model.objects.all()`,
+    `.order_by()`, `.values()`...) that is iterated, passed to `list()`/`len()`, or given to a serializer with
+    `many=True`, directly or through a variable, also when it is narrowed only inside an `if`; and
+    `fetchall()`, asyncpg `fetch()`, `pandas.read_sql()` or Django `Model.objects.raw()` of a `SELECT ... FROM
+    table` with no `LIMIT`. A filtered query (`filter`, `where`, SQL `WHERE`) is reported only when it is also
+    ordered for display (`order_by`, `ORDER BY`) — a listing that grows with the table — and the filter does
+    not narrow it to one record (`id`), to a given list of keys (`in_`, `__in`, `IN (...)`, `= ANY(...)`), or to
+    the parts of one parent (`OrderLine` by `order_id`, `order_items` by `order_id`). Small reference tables
+    (categories, countries, currencies, roles, settings...) and records an owner keeps only a few of
+    (addresses, devices, API keys) are not reported.
 
     ## Why is this bad?
     The endpoint works with a hundred rows in development and gets slower every day in production: it
-    loads the whole table into memory, serialises it, and sends it, until requests time out or the worker
-    runs out of memory. A client or a crawler calling it in a loop takes the database down with it.
+    loads the whole table (or a customer's whole history) into memory, serialises it, and sends it, until
+    requests time out or the worker runs out of memory. A client or a crawler calling it in a loop takes the
+    database down with it.
 
     ## Known limits
-    Queries with any filter are not reported, although `Order.query.filter_by(user_id=...)` can still be
-    unbounded for a busy user. SQL built at run time (f-strings, variables from elsewhere) is not judged,
-    nor are querysets handed to a template (`render(request, ..., {"rows": qs})`), nor class-based views'
-    `queryset` attributes. Background jobs and scripts are not judged: they may legitimately scan. Tables
-    whose model name says they are small reference data (category, country, currency, role, setting, tag,
-    type...) are skipped, and so are aggregates (`COUNT`, `GROUP BY`, `DISTINCT`).
+    A filtered query that is not ordered is not reported, although `Order.query.filter_by(user_id=...).all()`
+    can still be large for a busy user. SQL built at run time is judged only when an `ORDER BY` is written out
+    and every interpolated piece after it is followed by a direction (`ORDER BY {col} DESC`), so no `LIMIT` can
+    hide in it; other dynamic SQL is not judged. Querysets handed to a template
+    (`render(request, ..., {"rows": qs})`) and class-based views' `queryset` attributes are not judged, nor are
+    background jobs and scripts: they may legitimately scan. What counts as reference data, as a few records
+    per owner, or as the parts of a parent is decided from model and table names. Aggregates (`COUNT`,
+    `GROUP BY`, `DISTINCT`) are skipped.
     """
 
     id = "DB002"
@@ -113,6 +140,42 @@ def list_users(conn, limit: int = 50):
     cur.execute("SELECT id, email FROM users ORDER BY id LIMIT %s", (limit,))
     return cur.fetchall()  # ok: DB002
 """,
+        """
+from flask import jsonify
+
+@app.get("/invoices/<int:invoice_id>/lines")
+def invoice_lines(invoice_id):
+    lines = InvoiceLine.query.filter_by(invoice_id=invoice_id).order_by(InvoiceLine.position).all()  # ok: DB002
+    return jsonify([line.to_dict() for line in lines])
+""",
+        """
+from fastapi import APIRouter
+from sqlalchemy import select
+
+router = APIRouter()
+
+@router.post("/products/batch")
+def products_batch(session, ids: list[int]):
+    stmt = select(Product).where(Product.id.in_(ids)).order_by(Product.name)
+    return session.scalars(stmt).all()  # ok: DB002
+""",
+        """
+from flask import jsonify
+
+@app.get("/boards/<int:board_id>/cards")
+def board_cards(board_id):
+    cur = db().cursor()
+    cur.execute(f"SELECT id, title FROM cards WHERE board_id = %s ORDER BY {column()} " + page_clause(), (board_id,))
+    return jsonify(cur.fetchall())  # ok: DB002
+""",
+        """
+from django.http import JsonResponse
+
+def shipment_summary(request):
+    rows = Shipment.objects.filter(customer=request.user).order_by("-sent_at")  # ok: DB002
+    latest = rows.first()
+    return JsonResponse({"count": rows.count(), "latest": latest.code if latest else None})
+""",
     )
     INVALID = (
         """
@@ -155,6 +218,53 @@ router = APIRouter()
 def list_events(session):
     return session.scalars(select(Event).order_by(Event.at.desc())).all()  # expect: DB002
 """,
+        """
+from flask import jsonify
+
+@app.get("/devices/<int:device_id>/readings")
+def readings(device_id):
+    rows = Reading.query.filter_by(device_id=device_id).order_by(Reading.taken_at).all()  # expect: DB002
+    return jsonify([r.value for r in rows])
+""",
+        """
+from fastapi import APIRouter
+from sqlalchemy import select
+
+router = APIRouter()
+
+@router.get("/jobs")
+async def list_jobs(session, state: str | None = None):
+    stmt = select(Job).where(Job.archived.is_(False))
+    if state:
+        stmt = stmt.where(Job.state == state)
+    return (await session.scalars(stmt.order_by(Job.created_at.desc()))).all()  # expect: DB002
+""",
+        """
+from django.http import JsonResponse
+
+def tickets(request):
+    tickets = Ticket.objects.select_related("assignee").order_by("-opened_at")  # expect: DB002
+    if request.GET.get("mine"):
+        tickets = tickets.filter(assignee=request.user)
+    return JsonResponse({"tickets": [t.summary() for t in tickets]})
+""",
+        """
+from flask import jsonify
+
+@bp.get("/projects/<int:project_id>/log")
+def project_log(project_id):
+    sort = request.args.get("sort", "logged_at")
+    cur = get_db().cursor()
+    cur.execute(f"SELECT id, message FROM log_entries WHERE project_id = %s ORDER BY {sort} DESC", (project_id,))
+    return jsonify(cur.fetchall())  # expect: DB002
+""",
+        """
+from django.http import JsonResponse
+
+def export_rows(request):
+    rows = Measurement.objects.raw("SELECT * FROM lab_measurement ORDER BY taken_at")  # expect: DB002
+    return JsonResponse({"rows": [[r.taken_at, r.value] for r in rows.iterator()]})
+""",
     )
 
     _module_scope: Scope | None = None
@@ -170,7 +280,8 @@ def list_events(session):
             name = method(call)
             if name in _DJANGO_UNBOUNDED and not is_chain_link(call, scope):
                 self._judge_query(call, scope)
-            elif name in ("fetchall", "fetch") or self.ctx.qualify(call.func) in _PANDAS_READERS:
+            elif (name in ("fetchall", "fetch") or self.ctx.qualify(call.func) in _PANDAS_READERS
+                  or (name == "raw" and (orm_model(call, scope, self.ctx) or ("",))[0] == "django")):
                 self._judge_sql_read(call, scope)
 
     def _judge_query(self, call: cst.Call, scope: Scope) -> None:
@@ -178,11 +289,12 @@ def list_events(session):
         found = orm_model(call, scope, self.ctx)
         if method(call) != "all" and (found is None or found[0] != "django"):
             return
-        names = {method(c) for c in scope.calls_within(call)} | set(chain_methods(call))
+        calls = _query_calls(call, scope)
+        names = {method(c) for c in calls} | set(chain_methods(call))
         if names & _BOUNDING or _is_sliced(call, scope):
             return
         if found is None:
-            selected = next((c for c in scope.calls_within(call) if method(c) == "select" and c.args), None)
+            selected = next((c for c in calls if method(c) == "select" and c.args), None)
             model = attribute_path(selected.args[0].value) if selected is not None else None
             if model is None or not is_camel(model.split(".")[0]):
                 return
@@ -190,8 +302,35 @@ def list_events(session):
         kind, model = found
         if _is_lookup(model):
             return
+        if names & _FILTERING and not self._filtered_listing(model, calls, scope):
+            return
         if kind != "django" or self._consumed_whole(call, scope, set()):
             self.report(call, _message(model))
+
+    @staticmethod
+    def _filtered_listing(model: str, calls: list[cst.Call], scope: Scope) -> bool:
+        """A filtered query that still lists a growing set: ordered for display, and not narrowed to one record,
+        to a given list of keys, or to the few parts of one parent (the lines of one order)."""
+        if "order_by" not in {method(c) for c in calls}:
+            return False  # an unordered filtered read is often a small set; not judged
+        if _head_noun(model) in _FEW_PER_OWNER:
+            return False
+        for call in calls:
+            if method(call) not in _FILTERING:
+                continue
+            for arg in call.args:
+                if arg.keyword is not None:
+                    if _pins(arg.keyword.value, model):
+                        return False
+                    continue
+                for node in scope.within(arg.value) if arg.value in scope.index else ():
+                    if isinstance(node, cst.Call) and method(node) in ("in_", "any_"):
+                        return False
+                    if (isinstance(node, cst.Comparison) and isinstance(node.left, cst.Attribute)
+                            and any(isinstance(t.operator, cst.Equal) for t in node.comparisons)
+                            and _pins(node.left.attr.value, model)):
+                        return False
+        return True
 
     def _consumed_whole(self, expr: cst.BaseExpression, scope: Scope, seen: set[str]) -> bool:
         """Whether a Django queryset is read to the end: iterated, listed, counted with len(), serialised."""
@@ -214,13 +353,17 @@ def list_events(session):
             seen.add(name)
             uses = [n for n in scope.of_type(cst.Name) if n.value == name and scope.before(parent, n)
                     and _is_variable_use(n, scope)]
+            consumers = []
             for use in uses:
                 holder = scope.parent.get(use)
+                if _narrowed_on_one_branch(use, name, parent, scope):
+                    continue  # `if term: rows = rows.filter(...)`: without the term every row is still read
                 if isinstance(holder, (cst.Subscript, cst.Attribute)):
                     return False  # sliced, filtered or paginated further on
                 if isinstance(holder, cst.Arg) and method(scope.parent.get(holder)) in ("Paginator", "paginate"):
                     return False
-            return any(self._consumed_whole(use, scope, seen) for use in uses)
+                consumers.append(use)
+            return any(self._consumed_whole(use, scope, seen) for use in consumers)
         return False
 
     def _judge_sql_read(self, call: cst.Call, scope: Scope) -> None:
@@ -231,12 +374,21 @@ def list_events(session):
             sql = positional(call) if is_dbish(recv, scope, self.ctx) else None
         else:
             sql = positional(call)
-        found = sql_text(sql, scope) if sql is not None else None
-        if found is None or not found[1] or not found[0].lstrip("( ").startswith("SELECT"):
+        found = _sql_with_holes(sql, scope) if sql is not None else None
+        if found is None:
             return
-        text = found[0]
+        text, holes = found
+        if not text.lstrip("( ").startswith("SELECT") or _SQL_BOUNDED.search(text):
+            return
         table = _SQL_TABLE.search(text)
-        if table is None or _SQL_BOUNDED.search(text) or _is_lookup(table.group(1)):
+        if table is None or _is_lookup(table.group(1)):
+            return
+        ordered = _SQL_ORDER.search(text)
+        if holes and (ordered is None or not _no_limit_can_hide(text[ordered.end():])):
+            return  # an interpolated piece may hold the LIMIT
+        where = _SQL_WHERE.search(text)
+        if where is not None and (ordered is None or _sql_pinned(where.group(1), table.group(1))
+                                  or _head_noun(table.group(1)) in _FEW_PER_OWNER):
             return
         self.report(call, _message(table.group(1).lower()))
 
@@ -255,6 +407,148 @@ def list_events(session):
             if method(call) == "execute" and attribute_path(receiver(call) or cst.Name("_")) == path:
                 last = call
         return positional(last) if last is not None else None
+
+
+def _query_calls(call: cst.Call, scope: Scope) -> list[cst.Call]:
+    """The calls that build a query, following the statement variable it was built in:
+    `stmt = select(P).where(...)`, `stmt = stmt.where(...)`, `session.scalars(stmt.order_by(...)).all()`."""
+    found: list[cst.Call] = []
+    todo: list[tuple[cst.BaseExpression, cst.CSTNode | None]] = [(call, None)]
+    seen: set[cst.CSTNode] = set()  # the assignments followed: `stmt = stmt.where(...)` rebinds the same name
+    while todo and len(seen) < 8:
+        expr, at = todo.pop()
+        if expr not in scope.index:
+            continue
+        calls = scope.calls_within(expr)
+        found.extend(calls)
+        for inner in calls:
+            followed = [_chain_root(inner)]
+            if method(inner) in _STATEMENT_RUNNERS:
+                followed.append(positional(inner))
+            for name in followed:
+                if not isinstance(name, cst.Name):
+                    continue
+                # A name inside an assignment's value means the binding before that assignment.
+                binding = scope.binding(name.value, at if at is not None else name)
+                if (binding is not None and not binding.unpacked and binding.at not in seen
+                        and isinstance(unwrap(binding.value), cst.Call)):
+                    seen.add(binding.at)
+                    todo.append((binding.value, binding.at))
+    return found
+
+
+def _chain_root(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """`stmt.where(...).order_by(...)` -> `stmt`."""
+    while True:
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        elif isinstance(expr, (cst.Attribute, cst.Subscript)):
+            expr = expr.value
+        elif isinstance(expr, cst.Await):
+            expr = expr.expression
+        else:
+            return expr
+
+
+def _narrowed_on_one_branch(use: cst.Name, name: str, made: cst.Assign, scope: Scope) -> bool:
+    """`if term: entries = entries.filter(...)`: the name narrowed and assigned back to itself inside an `if`
+    that the assignment making the queryset (`made`) is not in."""
+    node: cst.CSTNode = use
+    while True:
+        holder = scope.parent.get(node)
+        if isinstance(holder, cst.Attribute) and holder.value is node:
+            call = scope.parent.get(holder)
+            if not (isinstance(call, cst.Call) and call.func is holder) or holder.attr.value in _BOUNDING:
+                return False
+            node = call
+        else:
+            break
+    if node is use or not isinstance(holder, cst.Assign) or len(holder.targets) != 1:
+        return False
+    target = holder.targets[0].target
+    if not (isinstance(target, cst.Name) and target.value == name):
+        return False
+    return any(isinstance(a, cst.If) and not scope.contains(a, made) for a in scope.ancestors(holder))
+
+
+def _pins(column: str, model: str) -> bool:
+    """A filter column that narrows a query to one record, a list of keys, or the parts of one parent."""
+    column = column.lower().removesuffix("__exact")
+    if column in ("id", "pk", "uuid") or column.endswith("__in"):
+        return True
+    parent = column.removesuffix("_id").removesuffix("__id").removesuffix("__pk")
+    return parent in _words(model) and _head_noun(model) in _PART_WORDS and _head_noun(model) != parent
+
+
+def _sql_pinned(where: str, table: str) -> bool:
+    """A WHERE that narrows to one row (`id = %s`), a list (`IN`, `= ANY`), or the parts of one parent."""
+    if re.search(r"(^|[\s(.])ID\s*=|\bIN\s*\(|=\s*ANY\s*\(", where):
+        return True
+    head = table.lower().rsplit("_", 1)[-1]  # `order_items`, `shop_orderitem`
+    if not any(head.endswith(part) for part in _PART_WORDS):
+        return False
+    return any(parent.lower() in table.lower() and head not in (parent.lower(), parent.lower() + "s")
+               for parent in re.findall(r"\b(\w+)_ID\s*=", where))
+
+
+def _no_limit_can_hide(order_tail: str) -> bool:
+    """After ORDER BY, the interpolated pieces are followed by a direction: a LIMIT there would be a syntax error."""
+    if _HOLE not in order_tail:
+        return True
+    return bool(_SQL_DIRECTION_ONLY.fullmatch(order_tail.rsplit(_HOLE, 1)[1]))
+
+
+def _sql_with_holes(expr: cst.BaseExpression | None, scope: Scope, depth: int = 0) -> tuple[str, bool] | None:
+    """The SQL text of an expression, upper case, with `{}` where a piece is only known at run time."""
+    found = _text_with_holes(expr, scope, depth)
+    if found is None or _HOLE == found[0].strip():
+        return None
+    text = " ".join(found[0].upper().split())
+    return text, found[1]
+
+
+def _text_with_holes(expr: cst.BaseExpression | None, scope: Scope, depth: int) -> tuple[str, bool] | None:
+    if expr is None or depth > 4:
+        return None
+    if isinstance(expr, cst.SimpleString):
+        found = string_text(expr)
+        return (found[0], False) if found is not None else None
+    if isinstance(expr, cst.ConcatenatedString):
+        left, right = _text_with_holes(expr.left, scope, depth), _text_with_holes(expr.right, scope, depth)
+        if left is None or right is None:
+            return None
+        return left[0] + right[0], left[1] or right[1]
+    if isinstance(expr, cst.FormattedString):
+        parts = [p.value if isinstance(p, cst.FormattedStringText) else f" {_HOLE} " for p in expr.parts]
+        return "".join(parts), any(isinstance(p, cst.FormattedStringExpression) for p in expr.parts)
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        left = _text_with_holes(expr.left, scope, depth + 1) or (f" {_HOLE} ", True)
+        right = _text_with_holes(expr.right, scope, depth + 1) or (f" {_HOLE} ", True)
+        if left[0] == right[0] == f" {_HOLE} ":
+            return None
+        return left[0] + right[0], left[1] or right[1]
+    if isinstance(expr, cst.Call):
+        if method(expr) == "format" and isinstance(expr.func, cst.Attribute):
+            inner = _text_with_holes(expr.func.value, scope, depth + 1)
+            return (re.sub(r"\{[^{}]*\}", f" {_HOLE} ", inner[0]), True) if inner is not None else None
+        if method(expr) in ("text", "SQL", "dedent") and expr.args:
+            return _text_with_holes(expr.args[0].value, scope, depth + 1)
+        return None
+    if isinstance(expr, cst.Name):
+        binding = scope.binding(expr.value, expr) if expr in scope.index else None
+        if binding is not None and not binding.unpacked:
+            return _text_with_holes(binding.value, scope, depth + 1)
+    return None
+
+
+def _head_noun(model: str) -> str:
+    """The last word of a model or table name: `OrderLine` -> "line", `user_addresses` -> "addresses"."""
+    words = re.findall(r"[A-Z]?[a-z0-9]+", model) if not model.islower() else model.split("_")
+    return words[-1].lower() if words else model.lower()
+
+
+def _words(model: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+", model)} | tokens(model)
 
 
 def _is_variable_use(name: cst.Name, scope: Scope) -> bool:

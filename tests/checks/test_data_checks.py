@@ -344,13 +344,168 @@ def test_helper_called_for_its_effect_on_each_row_is_processing_not_n_plus_one()
     """) == []
 
 
-def test_loop_that_writes_each_row_is_not_reported():
+def test_loop_that_writes_each_row_is_still_reported_for_its_per_row_read():
     assert reported(QueryInLoop, """
         def recount(org_id):
             for project in Project.objects.filter(organization_id=org_id):
                 tasks = Task.objects.filter(project_id=project.id)
                 project.task_count = tasks.count()
                 project.save()
+    """) == [3]
+
+
+def test_loop_that_only_saves_each_row_through_the_orm_is_not_reported():
+    assert reported(QueryInLoop, """
+        def expire(org_id):
+            for project in Project.objects.filter(organization_id=org_id, active=True):
+                project.active = False
+                project.save()
+    """) == []
+
+
+def test_per_row_update_is_reported_only_when_the_loop_reads_nothing_per_row():
+    assert reported(QueryInLoop, """
+        def settle(conn):
+            rows = conn.execute("SELECT id, member_id FROM loans WHERE open = 1").fetchall()
+            for loan_id, member_id in rows:
+                tier = conn.execute("SELECT tier FROM members WHERE id = ?", (member_id,)).fetchone()
+                conn.execute("UPDATE loans SET tier = ? WHERE id = ?", (tier[0], loan_id))
+
+        def close(conn):
+            rows = conn.execute("SELECT id FROM loans WHERE open = 1").fetchall()
+            for (loan_id,) in rows:
+                conn.execute("UPDATE loans SET open = 0 WHERE id = ?", (loan_id,))
+                conn.execute("INSERT INTO loan_log (loan_id) VALUES (?)", (loan_id,))
+    """) == [4, 10]
+
+
+def test_per_row_update_over_a_parameter_is_not_reported():
+    assert reported(QueryInLoop, """
+        def close(conn, loan_ids):
+            for loan_id in loan_ids:
+                conn.execute("UPDATE loans SET open = 0 WHERE id = ?", (loan_id,))
+    """) == []
+
+
+def test_loop_over_a_helper_that_returns_query_rows_is_judged_even_when_defined_later():
+    assert reported(QueryInLoop, """
+        def match(cur):
+            for line_id, ref in open_lines(cur):
+                cur.execute("SELECT id FROM entries WHERE ref = %s", (ref,))
+
+        def open_lines(cur):
+            cur.execute("SELECT id, ref FROM bank_lines WHERE matched IS NULL")
+            return cur.fetchall()
+    """) == [3]
+
+
+def test_loop_over_a_helper_that_returns_a_constant_list_is_not_reported():
+    assert reported(QueryInLoop, """
+        def kinds():
+            return ["a", "b"]
+
+        def totals(session):
+            return {k: session.scalar(select(func.count()).where(Event.kind == k)) for k in kinds()}
+    """) == []
+
+
+def test_generator_that_pages_through_an_api_is_a_growing_source():
+    assert reported(QueryInLoop, """
+        import requests
+
+        def remote_orders(url):
+            while url:
+                body = requests.get(url, timeout=5).json()
+                yield from body["orders"]
+                url = body.get("next")
+
+        def sync(session):
+            for payload in remote_orders("https://shop.example/api/orders"):
+                order = session.query(Order).filter_by(remote_id=payload["id"]).one_or_none()
+                if order is None:
+                    session.add(Order(remote_id=payload["id"]))
+    """) == [11]
+
+
+def test_endless_consumer_generator_is_not_a_growing_source():
+    assert reported(QueryInLoop, """
+        def events(queue):
+            while True:
+                yield queue.get()
+
+        def handle(session, queue):
+            for event in events(queue):
+                session.get(Account, event["account_id"]).touch()
+    """) == []
+
+
+def test_batches_from_a_generator_are_not_n_plus_one():
+    assert reported(QueryInLoop, """
+        def in_groups(ids, size):
+            for start in range(0, len(ids), size):
+                yield ids[start:start + size]
+
+        def load(session, ids):
+            found = []
+            for group in in_groups(ids, 200):
+                found += session.scalars(select(User).where(User.id.in_(group))).all()
+            for batch in in_groups(ids, 200):
+                found += session.scalars(select(User).where(User.id.in_([int(i) for i in batch]))).all()
+            return found
+    """) == []
+
+
+def test_in_filter_on_an_attribute_of_the_row_is_still_one_query_per_row():
+    assert reported(QueryInLoop, """
+        def tags(session):
+            return [session.scalars(select(Tag).where(Tag.id.in_(p.tag_ids))).all()
+                    for p in session.scalars(select(Post)).all()]
+    """) == [2]
+
+
+def test_csv_rows_looked_up_one_by_one_are_reported():
+    assert reported(QueryInLoop, """
+        import csv
+
+        def load(session, fh):
+            for row in csv.reader(fh):
+                if session.query(Member).filter_by(email=row[0]).first() is None:
+                    session.add(Member(email=row[0]))
+    """) == [5]
+
+
+def test_rows_of_the_database_catalog_are_not_reported():
+    assert reported(QueryInLoop, """
+        def describe(conn):
+            cur = conn.cursor()
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            names = [r[0] for r in cur.fetchall()]
+            return {n: conn.execute("SELECT count(*) FROM audit WHERE tbl = ?", (n,)).fetchone()[0] for n in names}
+    """) == []
+
+
+def test_helper_querying_a_relation_of_the_row_it_is_given_is_reported():
+    assert reported(QueryInLoop, """
+        def newest(project):
+            return project.events.order_by("-at").first()
+
+        def names(project):
+            return project.owner.get_full_name()
+
+        def board(request):
+            projects = Project.objects.filter(team=request.user.team)[:30]
+            return [(newest(p), names(p)) for p in projects]
+    """) == [9]
+
+
+def test_helper_counting_a_prefetched_relation_is_not_reported():
+    assert reported(QueryInLoop, """
+        def size(project):
+            return project.tasks.count()
+
+        def board(request):
+            projects = Project.objects.prefetch_related("tasks").filter(team=request.user.team)
+            return [(p.name, size(p)) for p in projects]
     """) == []
 
 
@@ -427,6 +582,92 @@ def test_unbounded_all_outside_a_handler_is_not_reported():
             for product in Product.query.all():
                 index.add(product.id, product.name)
     """) == []
+
+
+def test_filtered_ordered_listing_in_a_handler_is_reported():
+    assert reported(UnboundedQueryInHandler, """
+        from flask import jsonify
+
+        @app.get("/tickets/<int:queue_id>")
+        def tickets(queue_id):
+            rows = Ticket.query.filter_by(queue_id=queue_id).order_by(Ticket.opened_at).all()
+            return jsonify([t.to_dict() for t in rows])
+    """) == [5]
+
+
+def test_parts_of_one_parent_and_key_lists_are_not_reported():
+    assert reported(UnboundedQueryInHandler, """
+        from flask import jsonify
+
+        @app.get("/orders/<int:order_id>/lines")
+        def lines(order_id):
+            rows = OrderLine.query.filter_by(order_id=order_id).order_by(OrderLine.position).all()
+            return jsonify([r.to_dict() for r in rows])
+
+        @app.post("/products/lookup")
+        def lookup(session):
+            ids = request.json["ids"]
+            rows = session.query(Product).filter(Product.id.in_(ids)).order_by(Product.name).all()
+            return jsonify([r.to_dict() for r in rows])
+
+        @app.get("/me/devices")
+        def devices():
+            rows = UserDevice.query.filter_by(user_id=current_user.id).order_by(UserDevice.added_at).all()
+            return jsonify([r.to_dict() for r in rows])
+    """) == []
+
+
+def test_statement_built_in_a_variable_is_followed_to_its_select():
+    assert reported(UnboundedQueryInHandler, """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/posts")
+        async def posts(session, tag: str | None = None):
+            stmt = select(Post).where(Post.visible.is_(True))
+            if tag:
+                stmt = stmt.where(Post.tag == tag)
+            return (await session.scalars(stmt.order_by(Post.at.desc()))).all()
+
+        @router.get("/recent")
+        async def recent(session, limit: int | None = None):
+            stmt = select(Post).order_by(Post.at.desc())
+            if limit:
+                stmt = stmt.limit(limit)
+            return (await session.scalars(stmt)).all()
+    """) == [9]
+
+
+def test_queryset_narrowed_on_one_branch_is_still_read_whole():
+    assert reported(UnboundedQueryInHandler, """
+        from django.http import JsonResponse
+
+        def entries(request):
+            qs = Entry.objects.order_by("-at")
+            if request.GET.get("q"):
+                qs = qs.filter(text__icontains=request.GET["q"])
+            return JsonResponse({"entries": [e.text for e in qs]})
+    """) == [4]
+
+
+def test_sql_with_an_interpolated_sort_column_and_no_limit_is_reported():
+    assert reported(UnboundedQueryInHandler, """
+        from flask import jsonify
+
+        @bp.get("/accounts/<int:account_id>/entries")
+        def entries(account_id):
+            sort = request.args.get("sort", "posted_at")
+            cur = get_conn().cursor()
+            cur.execute(f"SELECT id, amount FROM entries WHERE account_id = %s ORDER BY {sort} DESC", (account_id,))
+            return jsonify(cur.fetchall())
+
+        @bp.get("/accounts/<int:account_id>/page")
+        def page(account_id):
+            cur = get_conn().cursor()
+            sql = "SELECT id FROM entries WHERE account_id = %s ORDER BY posted_at " + paging_clause()
+            cur.execute(sql, (account_id,))
+            return jsonify(cur.fetchall())
+    """) == [8]
 
 
 def test_filtered_query_in_a_handler_is_not_reported():

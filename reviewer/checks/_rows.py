@@ -1,0 +1,440 @@
+"""Where a record or a value came from, for the race checks (DB004, DB005): a query, a helper that runs one, Redis."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import libcst as cst
+
+from reviewer.checks._base import PythonCheck, attribute_path
+from reviewer.checks._data import (
+    Scope,
+    is_query_call,
+    is_query_result,
+    is_row_load,
+    method,
+    orm_model,
+    positional,
+    receiver,
+    scope_of,
+    sql_text,
+    sql_verb,
+    tokens,
+    unwrap,
+)
+
+# Words that say a helper serialises what it loads: a row lock, or an atomic statement.
+_LOCKING = re.compile(r"with_for_update|select_for_update|for\s+(no\s+key\s+)?update\b|for\s+share\b|advisory"
+                      r"|\bF\(|\bset\s+(\w+)\s*=\s*\2\s*[-+*]", re.I)
+_SQL_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+[\"`\[]?(\w+)", re.I)
+_SELECT_COLUMNS = re.compile(r"^\s*SELECT\s+(.*?)\s+FROM\b", re.I | re.S)
+_COUNTS = frozenset({"count", "exists"})
+# Calls that only convert a value: `int(row[0])`, `Decimal(balance)`.
+_CONVERSIONS = frozenset({"int", "float", "Decimal", "abs", "round", "decimal.Decimal"})
+_ROW_ACCESS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar", "fetchone"})
+_ROWS_ACCESS = frozenset({"all", "scalars", "mappings", "unique", "fetchall"})
+_REDIS_READS = frozenset({"get", "hget", "exists", "hexists", "sismember", "getex"})
+_REDIS_MODULES = frozenset({"redis", "aioredis", "fakeredis"})
+_ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What an expression holds, when it came from the database.
+
+    kind: "row" (one record), "rows" (a query result), "value" (a column value, a count, a Redis value) or
+    "attr" (`record.field`: a column value, or a related record). model: the model class, table, or "redis".
+    field: the column (for Redis: the key's source text). source: "orm", "sql" or "redis".
+    """
+
+    kind: str
+    source: str = "orm"
+    model: str | None = None
+    field: str | None = None
+    count: bool = False
+    locked: bool = False
+
+    @property
+    def is_record(self) -> bool:
+        return self.kind in ("row", "attr")
+
+    @property
+    def is_value(self) -> bool:
+        return self.kind in ("value", "attr")
+
+
+def node_code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def is_arithmetic(node: cst.CSTNode) -> bool:
+    """`a - b`, `a * b`... on numbers (not `"%s" + name`)."""
+    return (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, _ARITHMETIC)
+            and not any(isinstance(side, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString))
+                        for side in (node.left, node.right)))
+
+
+def is_redis(expr: cst.BaseExpression | None, scope: Scope, check: PythonCheck) -> bool:
+    """A Redis client, by what made it (`redis.Redis(...)`, `redis.from_url(...)`) or its name."""
+    if expr is None:
+        return False
+    qualified = check.ctx.qualify(expr) if isinstance(expr, (cst.Name, cst.Attribute)) else None
+    if isinstance(expr, cst.Name):
+        binding = scope.binding(expr.value, expr)
+        if binding is not None and not binding.unpacked and isinstance(binding.value, cst.Call):
+            qualified = check.ctx.qualify(binding.value.func) or qualified
+    if qualified and qualified.split(".")[0] in _REDIS_MODULES:
+        return True
+    return "redis" in tokens(attribute_path(expr) or "")
+
+
+def disjuncts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """`a or b or c` -> [a, b, c]."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.Or):
+        return disjuncts(test.left) + disjuncts(test.right)
+    return [test]
+
+
+class Rows:
+    """Follows values back to the query that produced them, through local names, loops and the module's helpers."""
+
+    def __init__(self, check: PythonCheck, module: cst.Module, module_scope: Scope) -> None:
+        self.check = check
+        self.ctx = check.ctx
+        self.module_scope = module_scope
+        self.functions: dict[str, cst.FunctionDef] = {}
+        self.methods: dict[tuple[str, str], cst.FunctionDef] = {}
+        for statement in module.body:
+            if isinstance(statement, cst.FunctionDef):
+                self.functions[statement.name.value] = statement
+            elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+                for inner in statement.body.body:
+                    if isinstance(inner, cst.FunctionDef):
+                        self.methods[(statement.name.value, inner.name.value)] = inner
+        self._class_of = {fn: cls for (cls, _), fn in self.methods.items()}
+        self._returns: dict[cst.FunctionDef, Origin | None] = {}
+        self._sql: dict[cst.FunctionDef, tuple[str, bool] | None] = {}
+
+    # --- helpers defined in this module ---------------------------------------------------
+    def helper(self, call: cst.Call, scope: Scope) -> cst.FunctionDef | None:
+        """The function of this module a call runs: `_load(x)`, or `self._load(x)` in a method of the same class."""
+        func = call.func
+        if isinstance(func, cst.Name):
+            if func.value in scope.params:
+                return None
+            binding = scope.binding(func.value, call)
+            if binding is not None and binding.at in scope.index:
+                return None  # a local name, not the module's function
+            return self.functions.get(func.value)
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+            root = scope.root
+            cls = self._class_of.get(root) if isinstance(root, cst.FunctionDef) else None
+            return self.methods.get((cls, func.attr.value)) if cls is not None else None
+        return None
+
+    def _helper_scope(self, fn: cst.FunctionDef) -> Scope:
+        return scope_of(fn, self.module_scope)
+
+    def returned(self, fn: cst.FunctionDef, depth: int) -> Origin | None:
+        """What a helper returns, when it returns a record, rows or a value read from the database."""
+        if fn in self._returns:
+            return self._returns[fn]
+        self._returns[fn] = None  # recursion guard
+        scope = self._helper_scope(fn)
+        found = None
+        for ret in scope.of_type(cst.Return):
+            if ret.value is None:
+                continue
+            found = self.origin(ret.value, ret, scope, depth + 1)
+            if found is not None:
+                break
+        if found is not None and _LOCKING.search(scope.code(self.check)):
+            found = replace(found, locked=True)
+        self._returns[fn] = found
+        return found
+
+    def sql(self, expr: cst.BaseExpression | None, scope: Scope) -> tuple[str, bool] | None:
+        """The SQL an expression holds, also when a helper of this module builds it (`execute(_insert_sql(x))`)."""
+        found = sql_text(expr, scope)
+        if found is not None or not isinstance(expr, cst.Call):
+            return found
+        fn = self.helper(expr, scope)
+        if fn is None:
+            return None
+        if fn not in self._sql:
+            self._sql[fn] = None
+            inner = self._helper_scope(fn)
+            for ret in inner.of_type(cst.Return):
+                text = sql_text(ret.value, inner) if ret.value is not None else None
+                if text is not None:
+                    self._sql[fn] = text
+                    break
+        return self._sql[fn]
+
+    def sql_verb(self, expr: cst.BaseExpression | None, scope: Scope) -> str | None:
+        verb = sql_verb(expr, scope)
+        if verb is not None or not isinstance(expr, cst.Call):
+            return verb
+        text = self.sql(expr, scope)
+        return text[0].lstrip("( ").split(" ", 1)[0] if text is not None else None
+
+    def table(self, expr: cst.BaseExpression | None, scope: Scope) -> str | None:
+        text = self.sql(expr, scope)
+        found = _SQL_TABLE.search(text[0]) if text is not None else None
+        return found.group(1).lower() if found is not None else None
+
+    # --- where a value came from -----------------------------------------------------------
+    def origin(self, expr: cst.BaseExpression, at: cst.CSTNode, scope: Scope, depth: int = 0) -> Origin | None:
+        if depth > 5:
+            return None
+        expr = unwrap(expr)
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            return self.origin(expr.left, at, scope, depth + 1)  # `row["qty"] or 0`
+        if isinstance(expr, cst.Name):
+            return self._name_origin(expr, at, scope, depth)
+        if isinstance(expr, cst.Attribute):
+            base = self.origin(expr.value, at, scope, depth + 1)
+            if base is not None and base.is_record:
+                return replace(base, kind="attr", field=expr.attr.value, count=False)
+            return None
+        if isinstance(expr, cst.Subscript):
+            return self._subscript_origin(expr, at, scope, depth)
+        if isinstance(expr, cst.Call):
+            return self._call_origin(expr, at, scope, depth)
+        return None
+
+    def _name_origin(self, name: cst.Name, at: cst.CSTNode, scope: Scope, depth: int) -> Origin | None:
+        binding = scope.binding(name.value, at)
+        loop = self._loop_binding(name.value, at, scope)
+        if loop is not None and (binding is None or scope.index[loop] > binding.index):
+            rows = self.origin(loop.iter, loop, scope, depth + 1)
+            return replace(rows, kind="row") if rows is not None and rows.kind == "rows" else None
+        if binding is None or binding.at is None or binding.at not in scope.index:
+            return None
+        if binding.unpacked:
+            value = unwrap(binding.value)
+            if isinstance(value, cst.Call) and method(value) in ("fetchone", "fetchrow"):
+                row = self._call_origin(value, binding.at, scope, depth + 1)
+                if row is None or row.kind != "row":
+                    return None
+                position = _position_in_target(name.value, binding.at)
+                columns = row.field.split(",") if row.field else []
+                column = columns[position] if position is not None and position < len(columns) else None
+                return replace(row, kind="value", field=column, count=_is_aggregate(column))
+            if (isinstance(value, cst.Call) and method(value) in ("get_or_create", "update_or_create")
+                    and _position_in_target(name.value, binding.at) == 0 and is_query_call(value, scope, self.ctx)):
+                return Origin("row", "orm", self._model(value, scope))  # `stats, _ = Stats.objects.get_or_create()`
+            return None
+        return self.origin(binding.value, binding.at, scope, depth + 1)
+
+    def _loop_binding(self, name: str, at: cst.CSTNode, scope: Scope) -> cst.For | None:
+        """The `for` loop around `at` whose target is `name` (also `for i, name in enumerate(...)`)."""
+        for ancestor in scope.ancestors(at):
+            if not isinstance(ancestor, cst.For):
+                continue
+            target = ancestor.target
+            if isinstance(target, cst.Name) and target.value == name:
+                return ancestor
+            if (isinstance(target, cst.Tuple) and len(target.elements) == 2 and isinstance(ancestor.iter, cst.Call)
+                    and method(ancestor.iter) == "enumerate" and isinstance(target.elements[1].value, cst.Name)
+                    and target.elements[1].value.value == name):
+                return ancestor
+        return None
+
+    def _subscript_origin(self, expr: cst.Subscript, at: cst.CSTNode, scope: Scope, depth: int) -> Origin | None:
+        base = self.origin(expr.value, at, scope, depth + 1)
+        if base is None or len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
+            return None
+        index = expr.slice[0].slice.value
+        if base.kind == "rows" and isinstance(index, (cst.Integer, cst.UnaryOperation)):
+            return replace(base, kind="row")  # `matches[0]`
+        if base.kind == "row" and base.source != "redis":
+            if isinstance(index, cst.SimpleString):
+                return replace(base, kind="value", field=str(index.evaluated_value))
+            columns = base.field.split(",") if base.field else []
+            position = int(index.value) if isinstance(index, cst.Integer) else len(columns)
+            column = columns[position] if position < len(columns) else None
+            return replace(base, kind="value", field=column, count=_is_aggregate(column))
+        return None
+
+    def _call_origin(self, call: cst.Call, at: cst.CSTNode, scope: Scope, depth: int) -> Origin | None:
+        name = method(call)
+        ctx = self.ctx
+        if isinstance(call.func, (cst.Name, cst.Attribute)) and (attribute_path(call.func) or "") in _CONVERSIONS:
+            first = positional(call)
+            inner = self.origin(first, at, scope, depth + 1) if first is not None else None
+            return inner if inner is not None and inner.is_value else None
+        recv = receiver(call)
+        if name in _REDIS_READS and call.args and is_redis(recv, scope, self.check):
+            key = node_code(call.args[0].value) if name not in ("hget", "hexists") or len(call.args) < 2 else (
+                node_code(call.args[0].value) + "|" + node_code(call.args[1].value))
+            return Origin("value", "redis", "redis", key, count=name in ("exists", "hexists", "sismember"))
+        fn = self.helper(call, scope)
+        if fn is not None:
+            return self.returned(fn, depth)
+        if name in ("fetchone", "fetchrow") and is_row_load(call, scope, ctx):
+            table, columns = self._read_by(call, at, scope)
+            return Origin("row", "sql", table, columns)
+        if name in ("fetchall", "fetchmany") and recv is not None and is_query_result(call, scope, ctx):
+            table, columns = self._read_by(call, at, scope)
+            return Origin("rows", "sql", table, columns)
+        if (name in ("fetchval", "scalar") and isinstance(recv, cst.Call) and method(recv) == "execute") or (
+                name == "fetchval" and call.args and is_query_call(call, scope, ctx)):
+            table, columns = self._read_by(call, at, scope)
+            if table is not None:
+                column = columns.split(",")[0] if columns else None
+                return Origin("value", "sql", table, column, count=_is_aggregate(column))
+        if name in _ROW_ACCESS | _ROWS_ACCESS and isinstance(recv, cst.Name):
+            # `result = session.execute(select(Wallet)...)`, then `result.scalar_one()`
+            base = self.origin(recv, at, scope, depth + 1)
+            if base is not None and base.kind == "rows":
+                return base if name in _ROWS_ACCESS else replace(base, kind="row")
+        if not is_query_call(call, scope, ctx) and not (
+                name in ("all", "scalars") and is_query_result(call, scope, ctx)):
+            return None
+        model = self._model(call, scope)
+        if name in _COUNTS:
+            return Origin("value", "orm", model, count=True)
+        if is_row_load(call, scope, ctx):
+            return Origin("row", "orm", model)
+        if name in ("execute", "fetch") and call.args:
+            table, columns = self._read_by(call, at, scope)
+            if table is not None:
+                return Origin("rows", "sql", table, columns)
+        if name in ("execute", "raw", "filter", "filter_by", "all", "order_by", "exclude", "scalars", "where",
+                    "limit", "select_related", "prefetch_related", "options", "iterator"):
+            return Origin("rows", "orm", model)
+        return None
+
+    def _model(self, call: cst.Call, scope: Scope) -> str | None:
+        orm = orm_model(call, scope, self.ctx)
+        if orm is not None:
+            return orm[1]
+        for inner in scope.calls_within(call) if call in scope.index else ():
+            if method(inner) in ("select", "get", "get_object_or_404", "get_or_404") and inner.args:
+                path = attribute_path(inner.args[0].value) or ""
+                if path[:1].isupper():
+                    return path.split(".")[0]
+        return None
+
+    def _read_by(self, fetch: cst.Call, at: cst.CSTNode, scope: Scope) -> tuple[str | None, str | None]:
+        """(table, comma-separated columns) of the SELECT a fetch reads the result of."""
+        recv = receiver(fetch)
+        sql = None
+        if isinstance(recv, cst.Call) and method(recv) == "execute":
+            sql = positional(recv)
+        elif method(fetch) in ("fetchrow", "fetchval", "fetch", "execute") and fetch.args:
+            sql = positional(fetch)
+        elif recv is not None and at in scope.index:
+            path = attribute_path(recv)
+            executes = [c for c in scope.calls() if method(c) == "execute" and scope.index[c] < scope.index[at]
+                        and attribute_path(receiver(c) or cst.Name("_")) == path]
+            sql = positional(executes[-1]) if executes else None
+        text = sql_text(sql, scope)
+        if text is None or not text[0].lstrip("( ").startswith(("SELECT", "WITH")):
+            return None, None
+        table = _SQL_TABLE.search(text[0])
+        columns = _SELECT_COLUMNS.match(text[0].lstrip("( "))
+        names = None
+        if columns is not None:
+            names = ",".join(_column_name(part) for part in columns.group(1).split(","))
+        return (table.group(1).lower() if table is not None else None), names
+
+
+def _column_name(expression: str) -> str:
+    """`a.balance` -> balance, `qty AS n` -> n, `COUNT(*) AS n` -> count(*)."""
+    expression = expression.strip().lower()
+    if _AGGREGATE.match(expression):
+        return expression.split(" ")[0]
+    return expression.split(" ")[-1].split(".")[-1]
+
+
+_AGGREGATE = re.compile(r"(count|sum|exists)\s*\(")
+
+
+def _is_aggregate(column: str | None) -> bool:
+    """`count(*)`, `sum(amount)`: a column of a SELECT that counts or adds up rows."""
+    return column is not None and bool(_AGGREGATE.match(column))
+
+
+def _position_in_target(name: str, assignment: cst.CSTNode) -> int | None:
+    """Where `name` sits in `(a, b) = ...`."""
+    if not isinstance(assignment, cst.Assign):
+        return None
+    for target in assignment.targets:
+        if isinstance(target.target, (cst.Tuple, cst.List)):
+            for position, element in enumerate(target.target.elements):
+                if isinstance(element.value, cst.Name) and element.value.value == name:
+                    return position
+    return None
+
+
+_SET_COLUMN = re.compile(r"(\w+)\s*=")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_CLAIM_FIELDS = re.compile(r"version|revision|etag|updated_at|modified_at", re.I)
+
+
+def update_columns(text: str) -> tuple[set[str], set[str]]:
+    """(columns an UPDATE sets, words of its WHERE clause), lower case."""
+    parts = re.split(r"\bWHERE\b", text, maxsplit=1, flags=re.I)
+    setting = re.split(r"\bSET\b", parts[0], maxsplit=1, flags=re.I)
+    assigned = {column.lower() for column in _SET_COLUMN.findall(setting[-1])}
+    where = {word.lower() for word in _WORD.findall(parts[1])} if len(parts) > 1 else set()
+    return assigned, where
+
+
+def is_conditional_update(call: cst.Call, rows: Rows, scope: Scope) -> bool:
+    """An UPDATE that only applies while a column still holds what was read: `... WHERE id = %s AND qty = %s`,
+    `filter(pk=pk, status="queued").update(status="running")`: a compare-and-set or a claim."""
+    name = method(call)
+    if name in ("execute", "executemany"):
+        sql = positional(call)
+        text = rows.sql(sql, scope) if rows.sql_verb(sql, scope) == "UPDATE" else None
+        if text is None:
+            return False
+        assigned, where = update_columns(text[0])
+        return bool(assigned & where) or any(_CLAIM_FIELDS.search(word) for word in where)
+    if name != "update" or call not in scope.index or orm_model(call, scope, rows.ctx) is None:
+        return False
+    filtered = {arg.keyword.value.split("__")[0] for inner in scope.calls_within(call)
+                if method(inner) in ("filter", "filter_by", "exclude") for arg in inner.args if arg.keyword is not None}
+    updated = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+    for arg in call.args:
+        if arg.keyword is None and isinstance(arg.value, cst.Dict):
+            updated |= {str(el.key.evaluated_value) for el in arg.value.elements
+                        if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)}
+    return bool(filtered & updated) or any(_CLAIM_FIELDS.search(field) for field in filtered)
+
+
+def has_conditional_update(scope: Scope, rows: Rows) -> bool:
+    return any(method(call) in ("execute", "executemany", "update") and is_conditional_update(call, rows, scope)
+               for call in scope.calls())
+
+
+def same_model(a: str | None, b: str | None) -> bool:
+    """`User` and `users`, `Category` and `categories` name one table."""
+    return a is not None and b is not None and _normal(a) == _normal(b)
+
+
+def _normal(name: str) -> str:
+    name = re.sub(r"[^a-z0-9]", "", name.lower())
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    if name.endswith(("sses", "xes", "ches", "shes")):
+        return name[:-2]
+    if name.endswith("s") and not name.endswith("ss"):
+        return name[:-1]
+    return name
+
+
+def is_script(module: cst.Module, check: PythonCheck) -> bool:
+    """A command-line script (`if __name__ == "__main__":` at the top level, no web framework): one writer."""
+    if check.ctx.is_web_app:
+        return False
+    for statement in module.body:
+        if isinstance(statement, cst.If) and isinstance(statement.test, cst.Comparison):
+            left = statement.test.left
+            if isinstance(left, cst.Name) and left.value == "__name__":
+                return True
+    return False
