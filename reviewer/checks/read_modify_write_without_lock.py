@@ -2,56 +2,81 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path
 from reviewer.checks._data import (
-    Binding,
     Scope,
     db_write,
     has_lock_or_atomic_update,
     in_transaction,
-    is_row_load,
     method,
     not_production_code,
+    orm_model,
     positional,
     receiver,
     scope_of,
-    sql_verb,
     unwrap,
 )
-
-_ROW_FETCH = frozenset({"fetchone", "fetchrow"})
+from reviewer.checks._rows import (
+    Origin,
+    Rows,
+    has_conditional_update,
+    is_arithmetic,
+    is_redis,
+    is_script,
+    node_code,
+    same_model,
+    update_columns,
+)
 
 
 class ReadModifyWriteWithoutLock(PythonCheck):
-    """A record loaded, a field recomputed from its old value in Python, and saved, with no lock.
+    """A record loaded, a field recomputed from its old value in Python, and written back, with no lock.
 
     ## What it does
-    In one function, finds a record loaded from the database (`Model.objects.get`, `.filter().first()`,
-    `Model.query.get`, `session.get`, `get_object_or_404`, `cur.fetchone()` after a `SELECT`...), then a
-    field changed from its own old value (`acct.balance -= amount`, `p.stock = p.stock - qty`, a value
-    computed from `row["qty"]`), then the change saved (`.save()`, `commit()`, or an `UPDATE` that writes the
-    computed value). It reports the line that changes the value. It is not reported when the function uses
-    `select_for_update()` / `with_for_update()` / `FOR UPDATE`, a Django `F()` expression, an atomic
-    `UPDATE ... SET x = x - %s`, a version check (`version=` in the filter), an advisory or named lock, or
-    the model maps a `version_id_col`.
+    In one function, follows values back to the query that read them: a record loaded with
+    `Model.objects.get`, `.filter().first()`, `Model.query.get`, `session.get`, `get_object_or_404`,
+    `cur.fetchone()` after a `SELECT`, `result.scalar_one()` of an executed `select`, `get_or_create`,
+    `rows[0]` of a query result, a `for` loop over a query, a related record (`item.product`), or any of
+    these returned by a helper function of the same module (`_load_account(id)`,
+    `self._meter(id)`, a helper that returns `row[0]`). It reports a write of a value computed by arithmetic
+    on that old value:
+    an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, then `.save()`,
+    `commit()`, or inside a transaction block); an `UPDATE ... SET col = %s` whose parameter is computed from
+    the same column read before (`(row[0] - 1, isbn)`, or a name assigned such a sum); a queryset
+    `.update(stock=product.stock - qty)` or `update(Model).values(...)`; and a Redis `set(key, old + n)` of a
+    value read with `get(key)`. It reports the statement that computes the value, or the write when the
+    value is computed inline.
+
+    It is not reported when the function uses `select_for_update()` / `with_for_update()` / `FOR UPDATE`
+    (there, or in the helper that loads the record), a Django `F()` expression, an atomic
+    `UPDATE ... SET x = x - %s`, a version check, an advisory or named lock, Redis `WATCH`, or a
+    conditional update (`UPDATE ... WHERE id = %s AND qty = %s`, `filter(stock=old).update(...)`), and not
+    when the model maps a `version_id_col`. A value read from one column and written to another (a price
+    copied into an order total) is not a read-modify-write. Tests, migrations and command-line scripts
+    (`if __name__ == "__main__":` in a module without a web framework) run as a single writer and are skipped.
 
     ## Why is this bad?
     Two requests read the same balance of 100, each subtracts 30 and writes 70: one withdrawal is lost.
     Under load this oversells stock, double-spends credit and loses counter increments, and it never
     shows up in tests that run one request at a time. Let the database do the arithmetic
-    (`F("stock") - qty`, `SET stock = stock - %s WHERE stock >= %s`), or lock the row while deciding.
+    (`F("stock") - qty`, `SET stock = stock - %s WHERE stock >= %s`, Redis `INCRBY`), or lock the row while
+    deciding.
 
     ## Known limits
-    The load, the change and the save must be in the same function; a model method that does
-    `self.balance -= x; self.save()` is not followed. Any lock word, version check or `F()` anywhere in the
-    function is taken to cover every change in it. Changes that are not arithmetic on the old value
-    (appending to a JSON list through a method call, toggling a state) are not reported, nor are objects
-    that were not loaded by a query in the function (`request.user.login_count += 1`). A `with lock:` of any
-    kind counts as a lock, although a threading lock does not protect against other processes.
+    The change and the write must be in the same function (the load may be in a helper of the same
+    module); a model method that does `self.balance -= x; self.save()` is not followed, nor helpers imported
+    from other modules. Any lock word, version check, `F()` or conditional update anywhere in the function is
+    taken to cover every change in it. Changes that are not arithmetic on the old value (appending to a JSON
+    list through a method call, toggling a state) are not reported, nor are objects that were not loaded by
+    a query (`request.user.login_count += 1`). A `with lock:` of any kind counts as a lock, although a
+    threading lock does not protect against other processes. Scheduled jobs are judged like request code:
+    a nightly job that adds to balances races with the requests that spend them.
     """
 
     id = "DB004"
@@ -91,6 +116,73 @@ def debit(conn, account_id, amount):
             raise InsufficientFunds(account_id)
     conn.commit()
 """,
+        # The helper locks the row it returns.
+        """
+from django.db import transaction
+
+def _wallet_for_update(owner_id):
+    return Wallet.objects.select_for_update().get(owner_id=owner_id)
+
+def pay(owner_id, cents):
+    with transaction.atomic():
+        wallet = _wallet_for_update(owner_id)
+        wallet.cents -= cents  # ok: DB004
+        wallet.save()
+""",
+        # Compare-and-set: the UPDATE only applies while the column still holds the value read.
+        """
+def take_units(conn, bin_id, units):
+    row = conn.execute("SELECT units FROM bins WHERE id = ?", (bin_id,)).fetchone()
+    cur = conn.execute("UPDATE bins SET units = ? WHERE id = ? AND units = ?",  # ok: DB004
+                       (row[0] - units, bin_id, row[0]))
+    if cur.rowcount != 1:
+        raise Retry()
+    conn.commit()
+""",
+        # A value read from another table is copied, not modified.
+        """
+def price_line(conn, sku, line_id, qty):
+    row = conn.execute("SELECT unit_cents FROM catalog WHERE sku = ?", (sku,)).fetchone()
+    conn.execute("UPDATE lines SET amount_cents = ? WHERE id = ?", (row[0] * qty, line_id))  # ok: DB004
+    conn.commit()
+""",
+        # Values from the request, not from the database; a request-local object.
+        """
+def record_visit(request, conn):
+    request.user.visit_count += 1  # ok: DB004
+    request.user.save()
+    total = int(request.form["a"]) + int(request.form["b"])
+    conn.execute("UPDATE carts SET total = ? WHERE id = ?", (total, request.form["id"]))  # ok: DB004
+    conn.commit()
+""",
+        # A command-line script is the only writer while it runs.
+        """
+import sqlite3
+
+def recount(conn):
+    for row in conn.execute("SELECT id, hits FROM pages").fetchall():
+        conn.execute("UPDATE pages SET hits = ? WHERE id = ?", (row[1] + 1, row[0]))  # ok: DB004
+    conn.commit()
+
+if __name__ == "__main__":
+    recount(sqlite3.connect("pages.db"))
+""",
+        # Redis: INCRBY is atomic; a cache filled after a miss is not a read-modify-write.
+        """
+import redis
+
+store = redis.Redis()
+
+def add_score(player_id, points):
+    store.incrby(f"score:{player_id}", points)  # ok: DB004
+
+def profile(player_id):
+    cached = store.get(f"profile:{player_id}")
+    if cached is None:
+        cached = build_profile(player_id)
+        store.set(f"profile:{player_id}", cached, ex=60)  # ok: DB004
+    return cached
+""",
     )
     INVALID = (
         """
@@ -128,135 +220,278 @@ def count_view(post_id):
     post.views += 1  # expect: DB004
     post.save()
 """,
+        # The record comes from a helper; the old value from another helper.
+        """
+from app.models import db, Quota
+
+def _quota(tenant_id):
+    return Quota.query.filter_by(tenant_id=tenant_id).one()
+
+def _used(tenant_id):
+    return _quota(tenant_id).used
+
+def consume(tenant_id, n):
+    quota = _quota(tenant_id)
+    quota.remaining -= n  # expect: DB004
+    used = _used(tenant_id)
+    quota.used = used + n  # expect: DB004
+    db.session.commit()
+""",
+        # Computed inline in the UPDATE's parameters, from a value a helper read.
+        """
+def _level(cur, tank_id):
+    cur.execute("SELECT litres FROM tanks WHERE id = %s", (tank_id,))
+    return float(cur.fetchone()[0])
+
+def draw(conn, tank_id, litres):
+    cur = conn.cursor()
+    level = _level(cur, tank_id)
+    cur.execute("UPDATE tanks SET litres = %s WHERE id = %s", (level - litres, tank_id))  # expect: DB004
+    conn.commit()
+""",
+        # Rows of a query: by index, in a loop, and a related record.
+        """
+from app.models import db, Poll, BasketLine
+
+def vote(poll_slug):
+    polls = list(Poll.objects.raw("SELECT * FROM polls WHERE slug = %s", [poll_slug]))
+    poll = polls[0]
+    poll.votes = poll.votes + 1  # expect: DB004
+    poll.save(update_fields=["votes"])
+
+def ship(basket_id):
+    for line in BasketLine.query.filter_by(basket_id=basket_id).all():
+        part = line.part
+        part.on_hand -= line.count  # expect: DB004
+    db.session.commit()
+""",
+        # A queryset update of a value computed in Python.
+        """
+def redeem(card_id, cents):
+    card = GiftCard.objects.get(pk=card_id)
+    GiftCard.objects.filter(pk=card_id).update(cents=card.cents - cents)  # expect: DB004
+""",
+        # A record from a result object, and one from get_or_create.
+        """
+from sqlalchemy import select
+
+async def tip(session, jar_id, cents):
+    result = await session.execute(select(TipJar).where(TipJar.id == jar_id))
+    jar = result.scalar_one()
+    jar.cents += cents  # expect: DB004
+    await session.commit()
+
+def count_signup(day):
+    tally, _ = SignupTally.objects.get_or_create(day=day)
+    tally.signups = tally.signups + 1  # expect: DB004
+    tally.save()
+""",
+        # Redis GET then SET of the sum.
+        """
+import redis
+
+counters = redis.Redis.from_url("redis://cache:6379/0")
+
+def bump(page):
+    hits = int(counters.get(f"hits:{page}") or 0)
+    counters.set(f"hits:{page}", hits + 1)  # expect: DB004
+""",
     )
 
     _module_scope: Scope | None = None
+    _module: cst.Module | None = None
+    _rows: Rows | None = None
+    _script: bool | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
         self._module_scope = scope_of(node)
+        self._rows = Rows(self, node, self._module_scope)
+        self._script = None
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if not_production_code(self.ctx):
+        if self._script is None:  # imports are known once the first function is reached
+            self._script = is_script(self._module, self)
+        if not_production_code(self.ctx) or self._rows is None or self._script:
             return
         scope = scope_of(node, self._module_scope)
-        loaded = {name: [b for b in bindings if is_row_load(b.value, scope, self.ctx)]
-                  for name, bindings in scope.bindings.items()}
-        loaded = {name: found for name, found in loaded.items() if found}
-        if not loaded or has_lock_or_atomic_update(scope, self):
+        if not scope.of_type(cst.AugAssign) and not scope.of_type(cst.BinaryOperation):
             return
-        reported: set[int] = set()
+        found: dict[int, cst.CSTNode] = {}
         for statement in scope.of_type(cst.AugAssign, cst.Assign):
-            line = self.line_of(statement)
-            if line in reported:
-                continue
-            if self._orm_change(statement, loaded, scope) or self._row_change(statement, loaded, scope):
-                reported.add(line)
-                self.report(statement, "This writes back a value computed from the row's old value with no lock or "
-                                       "atomic update: two concurrent requests both read the old value and one "
-                                       "update is lost.")
+            if self._record_change(statement, scope):
+                found.setdefault(self.line_of(statement), statement)
+        for call in scope.calls():
+            where = self._computed_write(call, scope)
+            if where is not None:
+                found.setdefault(self.line_of(where), where)
+        # Only now look at the whole function's text: it needs positions, which files with no candidate never pay for.
+        if not found or has_conditional_update(scope, self._rows) or has_lock_or_atomic_update(scope, self) \
+                or _WATCHED.search(scope.code(self)):
+            return
+        for _line, node_ in sorted(found.items()):
+            self.report(node_, "This writes back a value computed from the row's old value with no lock or atomic "
+                               "update: two concurrent requests both read the old value and one update is lost.")
 
-    def _loaded_at(self, name: str, at: cst.CSTNode, loaded: dict[str, list[Binding]], scope: Scope) -> Binding | None:
-        binding = scope.binding(name, at)
-        return binding if binding is not None and binding in loaded.get(name, ()) else None
-
-    # --- ORM objects: obj.field -= n; obj.save() / commit() --------------------------------------
-    def _orm_change(self, statement: cst.CSTNode, loaded: dict[str, list[Binding]], scope: Scope) -> bool:
+    # --- records: obj.field -= n; obj.save() / commit() -------------------------------------------
+    def _record_change(self, statement: cst.AugAssign | cst.Assign, scope: Scope) -> bool:
         if isinstance(statement, cst.AugAssign):
             targets, value = [statement.target], None
         else:
             targets, value = [t.target for t in statement.targets], statement.value
         for target in targets:
-            if not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)):
+            if not isinstance(target, cst.Attribute):
                 continue
-            obj = target.value.value
-            binding = self._loaded_at(obj, statement, loaded, scope)
-            if binding is None or binding.unpacked or _is_fetched_row(binding.value):
+            record = self._rows.origin(target.value, statement, scope)
+            if record is None or not record.is_record or record.locked or record.source != "orm":
                 continue
-            if value is not None and not self._from_old_value(value, obj, target.attr.value, scope):
+            same_field = functools.partial(_old_value_of, record, target, scope)
+            if value is not None and self._from_old(value, statement, scope, same_field) is None:
                 continue
-            if self._saved_after(statement, obj, scope):
+            if self._saved_after(statement, attribute_path(target.value), scope):
                 return True
         return False
 
-    def _from_old_value(self, value: cst.BaseExpression, obj: str, attr: str, scope: Scope, depth: int = 0) -> bool:
-        def is_old(node: cst.CSTNode) -> bool:
-            return attribute_path(node) == f"{obj}.{attr}" if isinstance(node, cst.Attribute) else False
-        if _arithmetic_on(value, is_old, scope):
-            return True
+    def _from_old(self, value: cst.BaseExpression, at: cst.CSTNode, scope: Scope,
+                  matches: Callable[[Origin, cst.CSTNode], bool], depth: int = 0) -> cst.CSTNode | None:
+        """The statement or expression where `value` is computed by arithmetic on an old value read from the
+        database (`balance - amount`, `row[0] + 1`, or a name assigned such a sum above)."""
+        if value not in scope.index:
+            return None
+        for node in scope.within(value):
+            if is_arithmetic(node) and any(self._is_old(n, at, scope, matches) for n in (node.left, node.right)):
+                return value
         if isinstance(value, cst.Name) and depth < 2:
-            binding = scope.binding(value.value, value)
-            return (binding is not None and not binding.unpacked
-                    and self._from_old_value(binding.value, obj, attr, scope, depth + 1))
+            binding = scope.binding(value.value, at)
+            if binding is None or binding.unpacked or binding.at not in scope.index:
+                return None
+            for change in scope.of_type(cst.AugAssign):  # `total = row[0]; total -= qty`
+                if (isinstance(change.target, cst.Name) and change.target.value == value.value
+                        and binding.index < scope.index[change] < scope.index[at]
+                        and self._is_old(binding.value, change, scope, matches)):
+                    return change
+            if self._from_old(binding.value, binding.at, scope, matches, depth + 1) is not None:
+                return binding.at
+        return None
+
+    def _is_old(self, node: cst.BaseExpression, at: cst.CSTNode, scope: Scope,
+                matches: Callable[[Origin, cst.CSTNode], bool]) -> bool:
+        """An operand that is a value read from the database (through names, conversions and helpers)."""
+        for operand in _operands(node):
+            found = self._rows.origin(operand, at, scope)
+            if found is not None and found.is_value and not found.locked and matches(found, operand):
+                return True
         return False
 
-    def _saved_after(self, statement: cst.CSTNode, obj: str, scope: Scope) -> bool:
+    def _saved_after(self, statement: cst.CSTNode, obj: str | None, scope: Scope) -> bool:
         if in_transaction(statement, scope, self.ctx):
             return True
         for call in scope.calls():
             if not scope.before(statement, call):
                 continue
             name = method(call)
-            if name == "save" and attribute_path(receiver(call) or cst.Name("_")) == obj:
+            if name == "save" and obj is not None and attribute_path(receiver(call) or cst.Name("_")) == obj:
                 return True
             if name in ("commit", "flush") and db_write(call, scope, self.ctx) is not None:
                 return True
         return False
 
-    # --- rows: new = row["qty"] - n; execute("UPDATE ... SET qty = %s", (new, ...)) ----------------
-    def _row_change(self, statement: cst.CSTNode, loaded: dict[str, list[Binding]], scope: Scope) -> bool:
-        def is_old(node: cst.CSTNode) -> bool:
-            base = node.value if isinstance(node, (cst.Subscript, cst.Attribute)) else node
-            if not isinstance(base, cst.Name):
-                return False
-            binding = self._loaded_at(base.value, statement, loaded, scope)
-            if binding is None or not _is_fetched_row(binding.value):
-                return self._is_row_field(base, statement, loaded, scope) if base is node else False
-            return binding.unpacked == (base is node)
+    # --- values: UPDATE t SET x = %s with (old - n); .update(x=old - n); redis.set(k, old + n) -----------
+    def _computed_write(self, call: cst.Call, scope: Scope) -> cst.CSTNode | None:
+        name = method(call)
+        if name in ("execute", "executemany"):
+            return self._sql_update(call, scope)
+        if name in ("update", "values") and call.args:
+            return self._orm_update(call, scope)
+        if name in _REDIS_WRITES and len(call.args) >= 2 and is_redis(receiver(call), scope, self):
+            key = node_code(call.args[0].value)
+            if name == "hset" and len(call.args) >= 3:
+                key, value = key + "|" + node_code(call.args[1].value), call.args[2].value
+            else:
+                value = call.args[-1].value if name in ("setex", "psetex") else call.args[1].value
+            if any(arg.keyword is not None and arg.keyword.value in ("nx", "xx") for arg in call.args):
+                return None
+            return self._from_old(value, call, scope, lambda o, _n: o.source == "redis" and o.field == key)
+        return None
 
-        if isinstance(statement, cst.AugAssign):
-            if not is_old(statement.target):
-                return False
-            computed = statement.target
-        else:
-            if len(statement.targets) != 1 or not _arithmetic_on(statement.value, is_old, scope):
-                return False
-            computed = statement.targets[0].target
-        name = attribute_path(computed) if isinstance(computed, cst.Name) else None
-        return name is not None and self._written_by_update(name, statement, scope)
+    def _sql_update(self, call: cst.Call, scope: Scope) -> cst.CSTNode | None:
+        sql = positional(call)
+        if self._rows.sql_verb(sql, scope) != "UPDATE":
+            return None
+        text = self._rows.sql(sql, scope)
+        assigned = update_columns(text[0])[0] if text is not None else set()
+        table = self._rows.table(sql, scope)
 
-    def _is_row_field(self, name: cst.Name, at: cst.CSTNode, loaded: dict[str, list[Binding]], scope: Scope) -> bool:
-        """`qty = row["qty"]` or `qty = row.qty`, where `row` came from `fetchone()`."""
-        binding = scope.binding(name.value, at)
-        if binding is None or binding.unpacked or not isinstance(binding.value, (cst.Subscript, cst.Attribute)):
-            return False
-        base = binding.value.value
-        if not isinstance(base, cst.Name):
-            return False
-        if binding.at not in scope.index:
-            return False
-        row = self._loaded_at(base.value, binding.at, loaded, scope)
-        return row is not None and not row.unpacked and _is_fetched_row(row.value)
+        def matches(origin: Origin, _node: cst.CSTNode) -> bool:
+            if origin.source == "redis" or (origin.field is not None and assigned and origin.field not in assigned):
+                return False  # a price read from one column and written to another is not a read-modify-write
+            return origin.model is None or table is None or same_model(origin.model, table)
+        for param in (arg.value for arg in call.args[1:]):
+            for element in _elements(param):
+                hit = self._from_old(element, call, scope, matches)
+                if hit is not None:
+                    return call if hit is element else hit
+        return None
 
-    def _written_by_update(self, name: str, statement: cst.CSTNode, scope: Scope) -> bool:
-        for call in scope.calls():
-            if method(call) != "execute" or not scope.before(statement, call):
-                continue
-            sql = positional(call)
-            is_update = sql_verb(sql, scope) == "UPDATE" or (
-                isinstance(sql, cst.Call) and any(method(c) == "update" for c in scope.calls_within(sql)))
-            if is_update and any(isinstance(n, cst.Name) and n.value == name for n in scope.within(call)):
-                return True
+    def _orm_update(self, call: cst.Call, scope: Scope) -> cst.CSTNode | None:
+        """`Model.objects.filter(pk=pk).update(stock=product.stock - qty)`, `update(Model).values(...)`."""
+        if method(call) == "update" and orm_model(call, scope, self.ctx) is None:
+            return None
+        if method(call) == "values" and not any(
+                method(inner) == "update" for inner in scope.calls_within(call) if inner is not call):
+            return None
+        for arg in call.args:
+            pairs = [(arg.keyword.value, arg.value)] if arg.keyword is not None else [
+                (str(el.key.evaluated_value), el.value) for el in getattr(arg.value, "elements", ())
+                if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)]
+            for field, value in pairs:
+                hit = self._from_old(value, call, scope, functools.partial(_same_column, field))
+                if hit is not None:
+                    return call if hit is value else hit
+        return None
+
+
+_REDIS_WRITES = frozenset({"set", "hset", "setex", "psetex", "getset"})
+_WATCHED = re.compile(r"\.watch\(|\bWATCH\b")
+
+
+def _same_column(field: str, found: Origin, _node: cst.CSTNode) -> bool:
+    return found.field == field and found.source != "redis"
+
+
+def _old_value_of(record: Origin, target: cst.Attribute, scope: Scope, found: Origin, node: cst.CSTNode) -> bool:
+    """Whether a value read from the database (`found`, at `node`) is the old value of `record.field`."""
+    if found.field != target.attr.value:
         return False
+    if _path_of(node, scope) == attribute_path(target):
+        return True
+    if found.kind == "value" and (found.model is None or record.model is None):
+        return True
+    return record.model is not None and same_model(found.model, record.model)
 
 
-def _is_fetched_row(value: cst.BaseExpression) -> bool:
-    value = unwrap(value)
-    return isinstance(value, cst.Call) and method(value) in _ROW_FETCH
+def _path_of(node: cst.CSTNode, scope: Scope) -> str | None:
+    """`acct.balance`, or the attribute a local name was read from (`old = acct.balance`)."""
+    if isinstance(node, cst.Name):
+        binding = scope.binding(node.value, node)
+        if binding is not None and not binding.unpacked and isinstance(binding.value, cst.Attribute):
+            return attribute_path(binding.value)
+    return attribute_path(node) if isinstance(node, cst.Attribute) else None
 
 
-def _arithmetic_on(value: cst.BaseExpression, is_old: Callable[[cst.CSTNode], bool], scope: Scope) -> bool:
-    """Some arithmetic in `value` has the old value as an operand (possibly nested: `max(0, old - n)`)."""
-    for node in scope.within(value):
-        if isinstance(node, cst.BinaryOperation) and any(is_old(n) for n in scope.within(node)):
-            return True
-    return False
+def _operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The values an arithmetic operand is made of: `int(row[0])`, `(a or 0)`, `a - b` -> the leaves."""
+    node = unwrap(node)
+    if is_arithmetic(node):
+        return _operands(node.left) + _operands(node.right)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("max", "min") :
+        return [leaf for arg in node.args for leaf in _operands(arg.value)]
+    return [node]
+
+
+def _elements(param: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(param, (cst.Tuple, cst.List)):
+        return [el.value for el in param.elements]
+    if isinstance(param, cst.Dict):
+        return [el.value for el in param.elements if isinstance(el, cst.DictElement)]
+    return [param]

@@ -6,12 +6,13 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path
+from reviewer.checks._base import PythonCheck, attribute_path, is_literal
 from reviewer.checks._data import (
     Scope,
     db_write,
     ends_in_leave,
     has_lock_or_atomic_update,
+    in_transaction,
     is_camel,
     is_query_call,
     is_row_load,
@@ -21,47 +22,78 @@ from reviewer.checks._data import (
     positional,
     receiver,
     scope_of,
-    sql_text,
-    sql_verb,
     unwrap,
+)
+from reviewer.checks._rows import (
+    Rows,
+    disjuncts,
+    has_conditional_update,
+    is_arithmetic,
+    is_redis,
+    is_script,
+    node_code,
+    same_model,
+    update_columns,
 )
 
 # The database settles the race itself: a unique constraint that is caught, or an atomic upsert.
 _RACE_HANDLED = re.compile(
     r"IntegrityError|UniqueViolation|unique_violation|DuplicateKey|get_or_create|update_or_create|on\s+conflict"
     r"|on_conflict_do|insert\s+or\s+(ignore|replace)|on\s+duplicate\s+key|insert\s+ignore|\.merge\(|upsert", re.I)
-_SQL_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+[\"`\[]?(\w+)")
 _ORDERING = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
 _CREATES = frozenset({"create", "bulk_create", "create_user", "create_superuser", "insert"})
 
 
 class UnlockedCheckThenAct(PythonCheck):
-    """An existence or balance check followed by a dependent write, with no lock or unique-constraint handling.
+    """A check on data read from the database, then a dependent write, with no lock, constraint or conditional update.
 
     ## What it does
-    Reports the `if` of a check-then-act sequence in one function:
-    an existence check — `if Model.objects.filter(...).exists()`, `if not Model.query.filter_by(...).first()`,
-    `if row is None` after a `SELECT`, `if existing:` for a record loaded above — followed by an insert of the
-    same model or table (`Model.objects.create`, `session.add(Model(...))`, `Model(...).save()`,
-    `INSERT INTO table`) inside the `if` (when it tested for absence) or after it (when the `if` tested for
-    presence and returns or raises); or a balance check — `if account.balance >= amount` on a loaded record —
-    followed by a change of that same field and a save. It is not reported when the function locks
-    (`select_for_update`, `with_for_update`, `FOR UPDATE`, an advisory lock), catches `IntegrityError`, or uses
-    `get_or_create`, `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE` or an `F()` expression.
+    Reports the `if` of a check-then-act sequence in one function. Values are followed back to their query
+    through local names, `for` loops over query results and helper functions of the same module.
+    - Existence: `if Model.objects.filter(...).exists()`, `if not Model.query.filter_by(...).first()`,
+      `if row is None` after a `SELECT`, `if existing:` for a record loaded above (or by a helper), followed by
+      an insert of the same model or table (`Model.objects.create`, `session.add(Model(...))`,
+      `Model(...).save()`, `INSERT INTO table`, also SQL built by a helper) inside the `if` (when it tested
+      for absence) or after it (when the `if` tested for presence and returns or raises).
+    - Quantity: `if acct.balance >= amount` / `if stock <= 0` on a loaded record or fetched row, followed by
+      an arithmetic change of that field and a save, or an `UPDATE` that sets that column; a count
+      (`Model.objects.filter(...).count()`, `SELECT count(*)`, a helper returning one) compared with a limit,
+      followed by a write to the same model or table.
+    - Status: `if seat.status != "available"`, `if not coupon.active`, `if x.sent_at is not None` on a loaded
+      record, followed by a move of that same field to its next state (a literal, the value compared with,
+      or anything after a truth or `None` test), a save, and another database write (an insert, another
+      record changed) that the status was guarding.
+    - Redis: `if r.exists(key)` / `if not r.get(key)` used as a flag, followed by `r.set(key, ...)` without
+      `nx=True`.
+    Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`).
+
+    It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
+    advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create`,
+    `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE`, an `F()` expression, or a conditional update
+    (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`).
+    An existence check inside a loop of a function that does not serve requests (an import or sync job going
+    through its input) is a single writer and is not reported; nor is a Redis value that the `if` returns
+    (a cache read), a status check whose only effect is the status change itself, tests, migrations and
+    command-line scripts.
 
     ## Why is this bad?
-    Two requests run the check at the same moment, both see "no such user" or "enough money", and both
-    act: two accounts with one e-mail, two bookings of one seat, a balance spent twice. Double-clicks and
-    client retries make this common, not theoretical. Let the database decide: a unique constraint whose
-    `IntegrityError` is handled, an upsert, a conditional `UPDATE ... WHERE balance >= %s`, or a row lock.
+    Two requests run the check at the same moment, both see "no such user", "enough money" or "seat
+    available", and both act: two accounts with one e-mail, two bookings of one seat, a balance spent twice,
+    a coupon redeemed past its limit. Double-clicks and client retries make this common, not theoretical.
+    Let the database decide: a unique constraint whose `IntegrityError` is handled, an upsert, a conditional
+    `UPDATE ... WHERE balance >= %s` whose row count is checked, `SET key value NX`, or a row lock.
 
     ## Known limits
-    The check and the write must be in the same function, and the model of the check and of the insert must
-    be recognisable and equal (`User` and `users` match). A unique constraint in the schema with the error
-    handled by a caller or by middleware is not seen, so such a function is still reported. Checks combined
-    with other conditions (`if user and user.active`) are not judged. An existence check followed only by
-    an update of the record it found (`if user is None: abort(404)`, then `user.name = ...`) is not a race
-    this check reports. Tests and migrations are skipped.
+    The check and the write must be in the same function (the load may be in a helper of the same module),
+    and the model of the check and of the write must be recognisable and equal (`User` and `users` match).
+    A unique constraint in the schema with the error handled by a caller or by middleware is not seen, so
+    such a function is still reported. Conditions joined by `and` before a `return` are not judged. An
+    existence check followed only by an update of the record it found (`if user is None: abort(404)`, then
+    `user.name = ...`) is not a race this check reports; nor is a status check followed only by an e-mail or
+    another call outside the database (see the idempotency checks), nor a status set to a value taken from the
+    request. An existence check in a loop of a job is taken as a single writer even when two jobs could
+    overlap. A balance check is reported together with the read-modify-write (DB004) it guards: they are two
+    halves of one race.
     """
 
     id = "DB005"
@@ -111,6 +143,73 @@ def update_profile(user_id, form):
     db.session.add(AuditLog(user_id=user.id, action="profile"))
     db.session.commit()
 """,
+        # The status is claimed with a conditional update whose result is checked.
+        """
+def claim_locker(request, locker_id):
+    locker = Locker.objects.get(pk=locker_id)
+    if locker.state != "free":  # ok: DB005
+        return JsonResponse({"error": "taken"}, status=409)
+    claimed = Locker.objects.filter(pk=locker_id, state="free").update(state="held", holder=request.user)
+    if not claimed:
+        return JsonResponse({"error": "taken"}, status=409)
+    Rental.objects.create(locker=locker, user=request.user)
+""",
+        # Only the status itself changes: two concurrent calls write the same thing.
+        """
+def archive(session, doc_id):
+    doc = session.get(Document, doc_id)
+    if doc.archived:  # ok: DB005
+        return False
+    doc.archived = True
+    session.commit()
+    return True
+""",
+        # A guard, then an edit to whatever the request asked for: not a one-way transition.
+        """
+def change_plan(session, account_id, form):
+    account = session.get(Account, account_id)
+    if account.plan == "enterprise":  # ok: DB005
+        return {"error": "contact sales"}, 409
+    account.plan = form.plan
+    session.add(PlanChange(account_id=account_id, plan=form.plan))
+    session.commit()
+""",
+        # A status check guarding only an e-mail: a duplicate message, not a database race.
+        """
+def send_reminder(session, invoice_id):
+    invoice = session.get(Invoice, invoice_id)
+    if invoice.reminded_at is not None:  # ok: DB005
+        return
+    mailer.send_mail(invoice.email, "Your invoice is due")
+    invoice.reminded_at = utcnow()
+    session.commit()
+""",
+        # An import job going through its input: one writer per record.
+        """
+from app.db import SessionLocal
+
+def import_products(rows):
+    with SessionLocal() as session:
+        for values in rows:
+            product = session.query(Product).filter_by(sku=values["sku"]).one_or_none()
+            if product is None:  # ok: DB005
+                session.add(Product(**values))
+            session.commit()
+""",
+        # A cache read: the value found is returned, and the miss is filled.
+        """
+import redis
+
+cache = redis.Redis()
+
+def rates(currency):
+    cached = cache.get(f"rates:{currency}")
+    if cached:  # ok: DB005
+        return cached
+    fresh = fetch_rates(currency)
+    cache.set(f"rates:{currency}", fresh, ex=600)
+    return fresh
+""",
     )
     INVALID = (
         """
@@ -151,25 +250,98 @@ def subscribe(conn, user_id, list_id):
         cur.execute("INSERT INTO subscriptions (user_id, list_id) VALUES (%s, %s)", (user_id, list_id))
         conn.commit()
 """,
+        # A status check, then the status and a dependent insert.
+        """
+from app.models import db, Locker, Rental
+
+def rent(locker_id, user_id):
+    locker = db.session.get(Locker, locker_id)
+    if locker.state != "free":  # expect: DB005
+        raise Conflict("taken")
+    locker.state = "held"
+    db.session.add(Rental(locker_id=locker.id, user_id=user_id))
+    db.session.commit()
+""",
+        # A count from a helper compared with a limit, then a write to the same model.
+        """
+def _open_tickets(user):
+    return Ticket.objects.filter(owner=user, closed=False).count()
+
+def open_ticket(request):
+    if _open_tickets(request.user) >= 3:  # expect: DB005
+        return JsonResponse({"error": "too many open tickets"}, status=429)
+    Ticket.objects.create(owner=request.user, subject=request.POST["subject"])
+""",
+        # Each part of an `or` guards what follows; the quantity comes from a fetched row.
+        """
+def borrow(conn, tool_id):
+    row = conn.execute("SELECT in_stock FROM tools WHERE id = ?", (tool_id,)).fetchone()
+    if row is None or row[0] < 1:  # expect: DB005
+        return False
+    conn.execute("UPDATE tools SET in_stock = ?, lent_at = CURRENT_TIMESTAMP WHERE id = ?", (row[0] - 1, tool_id))
+    conn.commit()
+    return True
+""",
+        # The record comes from a helper; the flag is a plain boolean field.
+        """
+from app.models import db, Voucher, Usage
+
+def _voucher(code):
+    return Voucher.query.filter_by(code=code).first_or_404()
+
+def use_voucher(code, order_id):
+    voucher = _voucher(code)
+    if not voucher.usable:  # expect: DB005
+        return {"error": "used"}, 409
+    voucher.usable = False
+    db.session.add(Usage(voucher_id=voucher.id, order_id=order_id))
+    db.session.commit()
+""",
+        # A Redis flag checked, then set without NX.
+        """
+import redis
+
+flags = redis.Redis()
+
+def claim_welcome_bonus(user_id):
+    if flags.exists(f"bonus:{user_id}"):  # expect: DB005
+        return False
+    credit(user_id, 500)
+    flags.set(f"bonus:{user_id}", 1)
+    return True
+""",
     )
 
     _module_scope: Scope | None = None
+    _module: cst.Module | None = None
+    _rows: Rows | None = None
+    _script: bool | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
         self._module_scope = scope_of(node)
+        self._rows = Rows(self, node, self._module_scope)
+        self._script = None
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if not_production_code(self.ctx):
+        if self._script is None:  # imports are known once the first function is reached
+            self._script = is_script(self._module, self)
+        if not_production_code(self.ctx) or self._rows is None or self._script:
             return
         scope = scope_of(node, self._module_scope)
-        ifs = scope.of_type(cst.If)
-        for branch in ifs:
-            if self._existence_race(branch, scope) and not self._race_handled(scope):
-                self.report(branch, "This existence check and the insert that depends on it are not atomic: two "
-                                    "concurrent requests both pass the check and both insert.")
-            elif self._balance_race(branch, scope) and not self._race_handled(scope):
-                self.report(branch, "This balance check and the update that depends on it are not atomic: two "
-                                    "concurrent requests both pass the check and the value is spent twice.")
+        found: list[tuple[cst.If, str]] = []
+        for branch in scope.of_type(cst.If):
+            if self._existence_race(branch, scope):
+                found.append((branch, "existence"))
+                continue
+            kind = self._condition_race(branch, scope)
+            if kind is not None:
+                found.append((branch, kind))
+        # The function's text is read only for candidates: it needs positions, which other files never pay for.
+        if not found or has_conditional_update(scope, self._rows) or self._race_handled(scope):
+            return
+        for branch, kind in found:
+            self.report(branch, _MESSAGES[kind])
 
     def _race_handled(self, scope: Scope) -> bool:
         return bool(_RACE_HANDLED.search(scope.code(self))) or has_lock_or_atomic_update(scope, self)
@@ -183,6 +355,8 @@ def subscribe(conn, user_id, list_id):
         model = self._checked_model(subject, branch, scope)
         if model is None:
             return False
+        if scope.innermost_loop(branch) is not None and not self.ctx.is_handler():
+            return False  # an import or sync job going through its input: one writer per record
         if present:
             # `if exists: reject` then insert after the if, or `if exists: ... else: insert`.
             candidates = scope.calls_within(branch.orelse) if isinstance(branch.orelse, cst.Else) else []
@@ -190,7 +364,7 @@ def subscribe(conn, user_id, list_id):
                 candidates += [c for c in scope.calls() if scope.index[c] > scope.last[branch]]
         else:
             candidates = scope.calls_within(branch.body)
-        return any(_same_model(self._created_model(c, scope), model) for c in candidates)
+        return any(same_model(self._created_model(c, scope), model) for c in candidates)
 
     def _checked_model(self, subject: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> str | None:
         """Which model or table an existence test looks at, through a name bound to a query above."""
@@ -206,7 +380,9 @@ def subscribe(conn, user_id, list_id):
             loads = isinstance(value, cst.Call) and (
                 is_row_load(value, scope, self.ctx) or is_query_call(value, scope, self.ctx))
             if not loads:
-                return None
+                found = self._rows.origin(value, at, scope)
+                return found.model if found is not None and found.kind in ("row", "rows") and not found.locked \
+                    and found.source != "redis" else None
         if not isinstance(value, cst.Call):
             return None
         orm = orm_model(value, scope, self.ctx)
@@ -216,26 +392,9 @@ def subscribe(conn, user_id, list_id):
         if selected is not None:
             return (attribute_path(selected.args[0].value) or "").split(".")[0] or None
         if method(value) in ("fetchone", "fetchrow", "fetchval", "first", "scalar"):
-            return self._table_read_by(value, at, scope)
+            found = self._rows.origin(value, at, scope)
+            return found.model if found is not None and found.source == "sql" else None
         return None
-
-    def _table_read_by(self, fetch: cst.Call, at: cst.CSTNode, scope: Scope) -> str | None:
-        recv = receiver(fetch)
-        sql = None
-        if isinstance(recv, cst.Call) and method(recv) == "execute":
-            sql = positional(recv)
-        elif method(fetch) in ("fetchrow", "fetchval"):
-            sql = positional(fetch)
-        elif recv is not None:
-            path = attribute_path(recv)
-            executes = [c for c in scope.calls() if method(c) == "execute" and scope.before(c, at)
-                        and attribute_path(receiver(c) or cst.Name("_")) == path]
-            sql = positional(executes[-1]) if executes else None
-        if sql_verb(sql, scope) != "SELECT":
-            return None
-        text = sql_text(sql, scope)
-        table = _SQL_TABLE.search(text[0]) if text is not None else None
-        return table.group(1) if table is not None else None
 
     def _created_model(self, call: cst.Call, scope: Scope) -> str | None:
         """The model or table a call inserts into, if it inserts."""
@@ -250,49 +409,211 @@ def subscribe(conn, user_id, list_id):
             return _constructed(recv, call, scope)
         if name in ("create", "insert") and isinstance(recv, cst.Name) and is_camel(recv.value):
             return recv.value
-        if name in ("execute", "executemany") and sql_verb(positional(call), scope) == "INSERT":
-            text = sql_text(positional(call), scope)
-            table = _SQL_TABLE.search(text[0]) if text is not None else None
-            return table.group(1) if table is not None else None
+        if name in ("execute", "executemany") and self._rows.sql_verb(positional(call), scope) == "INSERT":
+            return self._rows.table(positional(call), scope)
         return None
 
-    # --- balance: if acct.balance >= amount: acct.balance -= amount; save ------------------------
-    def _balance_race(self, branch: cst.If, scope: Scope) -> bool:
-        test = branch.test
-        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+    def _written_model(self, call: cst.Call, scope: Scope) -> str | None:
+        """The model or table a call inserts into, updates or deletes from."""
+        created = self._created_model(call, scope)
+        if created is not None:
+            return created
+        name = method(call)
+        if name in ("update", "delete", "bulk_update"):
+            orm = orm_model(call, scope, self.ctx)
+            return orm[1] if orm is not None else None
+        if name in ("execute", "executemany") and self._rows.sql_verb(positional(call), scope) in (
+                "UPDATE", "DELETE", "INSERT"):
+            return self._rows.table(positional(call), scope)
+        return None
+
+    # --- a checked value acted on: balance, stock, status, a Redis key ---------------------------
+    def _condition_race(self, branch: cst.If, scope: Scope) -> str | None:
+        """"quantity" or "state" when a condition on a value read from the database guards a write of it."""
+        guarded = [(_conjuncts(branch.test), (scope.index[branch.body], scope.last[branch.body] + 1))]
+        if ends_in_leave(branch.body):  # `if a or b: return`: each one alone guards what follows
+            guarded.append((disjuncts(branch.test), (scope.last[branch] + 1, len(scope.nodes))))
+        for conditions, region in guarded:
+            kind = self._guarded_race(conditions, region, branch, scope)
+            if kind is not None:
+                return kind
+        return None
+
+    def _guarded_race(self, conditions: list[cst.BaseExpression], region: tuple[int, int], branch: cst.If,
+                      scope: Scope) -> str | None:
+        for condition in conditions:
+            for side, kind in _checked_sides(condition):
+                found = self._rows.origin(side, branch, scope)
+                if found is None or found.locked:
+                    continue
+                if found.source == "redis":
+                    if _value_used_in(side, branch.body, scope):
+                        continue  # `if cached: return cached`: a cache read, not a flag
+                    if self._redis_written(found.field, region, scope):
+                        return "state"
+                    continue
+                if found.kind == "attr" and found.source == "orm":
+                    path = _path_of(side, scope)
+                    if path is not None and self._field_acted_on(path, kind, region, scope, condition, side):
+                        return "quantity" if kind == "order" else kind
+                    continue
+                if found.kind == "value" and found.model is not None and (kind == "order" or found.count):
+                    # A count guards any write to its table; a column value guards a write of that column.
+                    column = None if found.count else found.field
+                    if any(self._writes(c, found.model, column, scope) for c in self._calls(region, scope)):
+                        return "quantity"
+        return None
+
+    def _writes(self, call: cst.Call, model: str, column: str | None, scope: Scope) -> bool:
+        if not same_model(self._written_model(call, scope), model):
             return False
-        if not isinstance(test.comparisons[0].operator, _ORDERING):
+        if column is None:
+            return True
+        if method(call) in ("execute", "executemany"):
+            text = self._rows.sql(positional(call), scope)
+            return text is not None and column in update_columns(text[0])[0]
+        return any(arg.keyword is not None and arg.keyword.value == column for arg in call.args)
+
+    def _calls(self, region: tuple[int, int], scope: Scope) -> list[cst.Call]:
+        return [c for c in scope.calls() if region[0] <= scope.index[c] < region[1]]
+
+    def _field_acted_on(self, path: str, kind: str, region: tuple[int, int], scope: Scope,
+                        condition: cst.BaseExpression, side: cst.BaseExpression) -> bool:
+        """`acct.balance` changed and saved after the check; for a status: moved to the state the check rejects
+        (`if seat.status != "free"` ... `seat.status = "sold"`), and something else written too."""
+        changes = [n for n in scope.of_type(cst.AugAssign, cst.Assign) if region[0] <= scope.index[n] < region[1]
+                   and any(attribute_path(t) == path for t in _targets(n))]
+        if kind == "state":
+            changes = [n for n in changes if _flips(condition, side, n)]
+        if not changes:
             return False
-        for side in (test.left, test.comparisons[0].comparator):
-            if self._from_fetched_row(side, branch, scope):
-                return any(method(c) in ("execute", "executemany") and sql_verb(positional(c), scope) == "UPDATE"
-                           for c in scope.calls() if scope.before(branch, c))
-            if not (isinstance(side, cst.Attribute) and isinstance(side.value, cst.Name)):
+        obj = path.rsplit(".", 1)[0]
+        saved = in_transaction(changes[0], scope, self.ctx) or any(
+            _saves(c, obj, scope, self.ctx) for c in scope.calls() if scope.before(changes[0], c))
+        if not saved:
+            return False
+        if kind == "order":  # `if acct.balance >= amount: acct.balance -= amount`, not `if ts > x.seen_at`
+            return any(_arithmetic_change(change, path) for change in changes)
+        return self._other_write(obj, region, scope)
+
+    def _other_write(self, obj: str, region: tuple[int, int], scope: Scope) -> bool:
+        """Something else written after a status check: an insert, an update, another record changed."""
+        for call in self._calls(region, scope):
+            name = method(call)
+            if name in ("commit", "flush", "rollback", "refresh", "close", "expunge"):
                 continue
-            obj, attr = side.value.value, side.attr.value
-            binding = scope.binding(obj, branch)
-            if binding is None or binding.unpacked or not is_row_load(binding.value, scope, self.ctx):
+            if name == "save" and attribute_path(receiver(call) or cst.Name("_")) == obj:
                 continue
-            changes = [n for n in scope.of_type(cst.AugAssign, cst.Assign) if scope.before(branch, n)
-                       and any(attribute_path(t) == f"{obj}.{attr}" for t in _targets(n))]
-            if changes and any(_saves(c, obj, scope, self.ctx) for c in scope.calls() if scope.before(changes[0], c)):
+            if db_write(call, scope, self.ctx) is not None:
+                return True
+            if self._created_model(call, scope) is not None:
+                return True
+        for node in scope.of_type(cst.AugAssign, cst.Assign):
+            if not region[0] <= scope.index[node] < region[1]:
+                continue
+            for target in _targets(node):
+                if isinstance(target, cst.Attribute) and attribute_path(target.value) != obj:
+                    record = self._rows.origin(target.value, node, scope)
+                    if record is not None and record.is_record and record.source == "orm":
+                        return True
+        return False
+
+    def _redis_written(self, key: str | None, region: tuple[int, int], scope: Scope) -> bool:
+        for call in self._calls(region, scope):
+            if method(call) not in _REDIS_SETS or not call.args or not is_redis(receiver(call), scope, self):
+                continue
+            if any(arg.keyword is not None and arg.keyword.value == "nx" for arg in call.args):
+                continue
+            if node_code(call.args[0].value) == key or (
+                    method(call) == "hset" and len(call.args) > 1
+                    and node_code(call.args[0].value) + "|" + node_code(call.args[1].value) == key):
                 return True
         return False
 
 
-    def _from_fetched_row(self, expr: cst.BaseExpression, at: cst.CSTNode, scope: Scope, depth: int = 0) -> bool:
-        """`row["balance"]`, `row[0]`, or a name bound to one (or unpacked from `fetchone()`)."""
-        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name):
-            return self._from_fetched_row(expr.value, at, scope, depth + 1) if depth == 0 else False
-        if not isinstance(expr, cst.Name) or depth > 2:
-            return False
-        binding = scope.binding(expr.value, at)
-        if binding is None or binding.at not in scope.index:
-            return False
-        value = unwrap(binding.value)
-        if isinstance(value, cst.Call) and method(value) in ("fetchone", "fetchrow"):
-            return binding.unpacked or depth > 0
-        return depth == 0 and isinstance(value, cst.Subscript) and self._from_fetched_row(value, binding.at, scope)
+_MESSAGES = {
+    "existence": "This existence check and the insert that depends on it are not atomic: two concurrent requests "
+                 "both pass the check and both insert.",
+    "quantity": "This balance or stock check and the update that depends on it are not atomic: two concurrent "
+                "requests both pass the check and the value is spent twice.",
+    "state": "This status check and the write that depends on it are not atomic: two concurrent requests both see "
+             "the old status and both act on it.",
+}
+_REDIS_SETS = frozenset({"set", "setex", "psetex", "hset", "sadd", "incr", "incrby", "decr", "decrby"})
+
+
+def _conjuncts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _conjuncts(test.left) + _conjuncts(test.right)
+    return [test]
+
+
+def _checked_sides(condition: cst.BaseExpression) -> list[tuple[cst.BaseExpression, str]]:
+    """The values a condition looks at, with "order" (`<`, `>=`...) or "state" (`==`, `is`, truth)."""
+    if isinstance(condition, cst.UnaryOperation) and isinstance(condition.operator, cst.Not):
+        return [(side, "state") for side, _ in _checked_sides(condition.expression)]
+    if isinstance(condition, cst.Comparison):
+        if len(condition.comparisons) != 1:
+            return []
+        operator = condition.comparisons[0].operator
+        kind = "order" if isinstance(operator, _ORDERING) else "state"
+        sides = [condition.left, condition.comparisons[0].comparator]
+        return [(side, kind) for side in sides if not (isinstance(side, cst.Name) and side.value == "None")]
+    if isinstance(condition, (cst.Attribute, cst.Name, cst.Call)):
+        return [(condition, "state")]
+    return []
+
+
+def _flips(condition: cst.BaseExpression, side: cst.BaseExpression, change: cst.AugAssign | cst.Assign) -> bool:
+    """The change moves the field to a fixed next state, so the check would now turn a twin away:
+    a literal (`"sold"`, `True`), the value compared with (`if new == x.status: return` ... `x.status = new`), or
+    any value after a truth or `None` test (`if x.sent_at is not None` ... `x.sent_at = now()`). Setting it to
+    whatever the request asked for (`user.role = form.role`) is an edit, not a guarded transition."""
+    if isinstance(change, cst.AugAssign):
+        return True
+    value = change.value
+    if is_literal(value):
+        return True
+    if isinstance(condition, cst.UnaryOperation):
+        condition = condition.expression
+    if not isinstance(condition, cst.Comparison):
+        return True  # `if x.used:` / `if not x.sent_at:`
+    operator, right = condition.comparisons[0].operator, condition.comparisons[0].comparator
+    if isinstance(operator, (cst.Is, cst.IsNot)) and isinstance(right, cst.Name) and right.value == "None":
+        return True
+    other = right if side is condition.left else condition.left
+    return node_code(other) == node_code(value)
+
+
+def _arithmetic_change(change: cst.AugAssign | cst.Assign, path: str) -> bool:
+    """`x.qty -= n` or `x.qty = x.qty - n`: the checked amount itself goes up or down."""
+    if isinstance(change, cst.AugAssign):
+        return True
+    stack = [change.value]
+    while stack:
+        value = stack.pop()
+        if is_arithmetic(value):
+            stack += [value.left, value.right]
+        elif attribute_path(value) == path and value is not change.value:
+            return True
+    return False
+
+
+def _value_used_in(side: cst.BaseExpression, body: cst.BaseSuite, scope: Scope) -> bool:
+    """The value read for the check is used inside the `if` (returned, decoded): it is data, not a flag."""
+    if not isinstance(side, cst.Name):
+        return False
+    return any(isinstance(node, cst.Name) and node.value == side.value for node in scope.within(body))
+
+
+def _path_of(node: cst.CSTNode, scope: Scope) -> str | None:
+    """`acct.balance`, or the attribute a local name was read from (`balance = acct.balance`)."""
+    if isinstance(node, cst.Name):
+        binding = scope.binding(node.value, node)
+        if binding is not None and not binding.unpacked and isinstance(binding.value, cst.Attribute):
+            return attribute_path(binding.value)
+        return None
+    return attribute_path(node) if isinstance(node, cst.Attribute) else None
 
 
 def _polarity(test: cst.BaseExpression) -> tuple[cst.BaseExpression, bool] | None:
@@ -327,21 +648,6 @@ def _constructed(expr: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> str
         name = (attribute_path(expr.func) or "").rsplit(".", 1)[-1]
         return name if is_camel(name) else None
     return None
-
-
-def _normal(name: str) -> str:
-    name = re.sub(r"[^a-z0-9]", "", name.lower())
-    if name.endswith("ies"):
-        return name[:-3] + "y"
-    if name.endswith(("sses", "xes", "ches", "shes")):
-        return name[:-2]
-    if name.endswith("s") and not name.endswith("ss"):
-        return name[:-1]
-    return name
-
-
-def _same_model(created: str | None, checked: str) -> bool:
-    return created is not None and _normal(created) == _normal(checked)
 
 
 def _targets(node: cst.CSTNode) -> list[cst.BaseExpression]:

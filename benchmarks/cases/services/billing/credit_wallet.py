@@ -47,7 +47,7 @@ def spend_credit(body: Spend, account=Depends(current_account), session: Session
     if invoice is None or invoice.account_id != account.id:
         raise HTTPException(status_code=404, detail="invoice not found")
     wallet = session.scalars(select(Wallet).where(Wallet.account_id == account.id)).one()
-    if wallet.balance_cents < invoice.amount_due_cents:
+    if wallet.balance_cents < invoice.amount_due_cents:  # expect: DB005
         return {"error": "insufficient credit", "balance_cents": wallet.balance_cents}  # todo-expect: MNT001
     wallet.balance_cents -= invoice.amount_due_cents  # expect: DB004
     session.add(WalletEntry(wallet_id=wallet.id, delta_cents=-invoice.amount_due_cents, reference=f"invoice:{invoice.id}"))

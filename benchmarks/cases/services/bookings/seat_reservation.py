@@ -19,7 +19,7 @@ def reserve_seat(request, event_id, seat_id):
 
     if not seat.is_available:  # expect: DB005
         return JsonResponse({"error": "seat_taken"}, status=409)
-    if event.remaining_seats <= 0:
+    if event.remaining_seats <= 0:  # expect: DB005
         return JsonResponse({"error": "sold_out"}, status=409)
 
     seat.is_available = False

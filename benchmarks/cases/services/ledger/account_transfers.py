@@ -38,7 +38,7 @@ def create_transfer():
     cur = conn.cursor()  # expect: RES001
     source_balance = _balance(cur, source)
     target_balance = _balance(cur, target)
-    if source_balance < amount:
+    if source_balance < amount:  # expect: DB005
         abort(409, description="insufficient funds")
 
     transfer_id = str(uuid.uuid4())
