@@ -4,47 +4,61 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import has_star_kwargs
+from reviewer.checks._base import PythonCheck, has_star_kwargs
 from reviewer.checks._data import (
     Scope,
     ScopeCheck,
+    db_write,
+    ends_in_exit,
     is_retried_function,
     mentions_idempotency,
     retry_loops,
-    side_effect,
 )
+from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, helpers_of
 
 _WHAT = {"payment": "charge the customer twice", "message": "send the message twice",
-         "publish": "publish the event twice"}
+         "publish": "publish the event twice", "create": "create the remote record twice",
+         "post": "repeat what the POST does (a second record, message or transfer)"}
 
 
 class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
-    """A call that charges, sends or publishes, retried without an idempotency key.
+    """A call that charges, sends, creates or publishes, retried without an idempotency key.
 
     ## What it does
-    Reports a side-effect call — Stripe `Charge`/`PaymentIntent`/`Refund`/`Transfer`/... `.create`,
-    `.capture`, `.confirm`; methods named `charge`, `refund`, `create_payment`, `send_email`, `send_mail`,
-    `sendmail`, `send_sms`, `publish`, `basic_publish`, `produce`; `mail.send(...)`; `requests.post` /
-    `httpx.post` / `client.post` to a URL that names a payment, charge, transfer, refund or order — when it
-    runs inside a retry: the `try` of a loop whose `except` branch goes round again while success leaves the
-    loop, a `for attempt in tenacity.Retrying(...)` loop, or a function decorated with tenacity, backoff,
-    retrying or retry, or a Celery task with `autoretry_for` or `self.retry(...)`. It is not reported when
-    the function mentions an idempotency or deduplication key anywhere (`idempotency_key=`, an
-    `Idempotency-Key` header, `MessageDeduplicationId`) or the call passes `**kwargs`.
+    Reports a side-effect call when it runs inside a retry: the `try` of a loop whose `except` branch goes round
+    again while success leaves the loop, a `for attempt in tenacity.Retrying(...)` loop, a function decorated
+    with tenacity, backoff, retrying or retry, or a Celery task with `autoretry_for` or `self.retry(...)`.
+    Side effects are: Stripe `Charge`/`PaymentIntent`/`Refund`/`Transfer`/... `.create`, `.capture`, `.confirm`;
+    methods named `charge`, `refund`, `create_payment`, `send_email`, `send_mail`, `sendmail`, `send_sms`,
+    `publish`, `basic_publish`, `produce`; `mail.send(...)`, `producer.send(...)`; `create_*` on a boto3
+    client; an imported function or a client method whose name creates something remote (`submit_order`,
+    `api.create_shipment`); and an HTTP POST (`requests`, `httpx`, `aiohttp`, a `client`/`session`/`api`)
+    whose URL — its literal text, the names it is built from, and the name and default of the environment
+    variable it comes from — names a payment, a message or notification, or something created (orders,
+    events, webhooks, batches, ingest, upload). A call to a function defined in the same file is followed into
+    it: `_charge_card(...)` inside a retry loop is reported at the call when the helper posts to `/charges`.
+    It is not reported when the function (or the helper) mentions an idempotency or deduplication key
+    (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`), when the call sends an
+    event-id or message-id header, when an argument is built by a same-file helper that sets such a key, when
+    the call passes `**kwargs`, when the POST's URL or the enclosing function reads (a token exchange, a
+    search, a quote, a model inference), when a helper retries the call itself (reported there) or catches
+    its failure, or when a retried task first commits a claim on the record and returns when the claim fails.
 
     ## Why is this bad?
     A timeout does not mean the call failed: the payment provider may have charged the card and only the
-    answer was lost. Retrying then charges (or e-mails, or publishes) a second time. An idempotency key
-    makes the provider recognise the retry and return the first result instead of repeating the action.
+    answer was lost. Retrying then charges (or e-mails, or publishes, or creates the shipment) a second time.
+    An idempotency key makes the provider recognise the retry and return the first result instead of
+    repeating the action.
 
     ## Known limits
-    A side effect inside a helper that the retried function calls is not followed, and neither is a retry
-    done by the caller of this function or by a queue's redelivery. Only the names listed above count as
-    side effects, so a custom client method called `submit` is missed. Mentioning a key anywhere in the
-    function is taken as using it for every call there. E-mail and SMS APIs rarely accept a key; the fix
-    for them is a "sent" record checked before sending, which this check does not recognise. `publish` counts
-    only on a broker-like receiver (`producer`, `publisher`, `sns`, `channel`, a Redis or Kafka client), so a
-    CMS `page.publish()` is not taken for one.
+    Helpers are followed only within the file and only by name (`helper(...)`, `self.helper(...)`); a retry
+    done by the caller of this function or by a queue's redelivery is not seen. Only the names and URL words
+    above count as side effects, so a custom client method called `do_request` is missed, and a POST to a URL
+    that is only a parameter (`post(url, ...)`) is not judged. Mentioning a key anywhere in the function is
+    taken as using it for every call there. E-mail and SMS APIs rarely accept a key; the fix for them is a
+    claimed "sending" record checked before sending, which is recognised only in its commit-then-`if ...:
+    return` form. `publish` counts only on a broker-like receiver (`producer`, `publisher`, `sns`, `channel`,
+    a Redis or Kafka client), so a CMS `page.publish()` is not taken for one.
     """
 
     id = "REL003"
@@ -100,6 +114,82 @@ import requests
 def fetch_order(order_id):
     return requests.get(f"https://shop.example.com/orders/{order_id}", timeout=5).json()  # ok: REL003
 """,
+        """
+import os
+import httpx
+import backoff
+
+AUTH_URL = os.environ.get("IDP_TOKEN_URL", "https://idp.example.com/oauth2/token")
+
+@backoff.on_exception(backoff.expo, httpx.TransportError, max_tries=4)
+def access_token(client_id, secret):
+    resp = httpx.post(AUTH_URL, data={"grant_type": "client_credentials"}, auth=(client_id, secret))  # ok: REL003
+    return resp.json()["access_token"]
+""",
+        """
+import time
+import httpx
+
+def _open_ticket(desk_api, issue):
+    resp = desk_api.post("/v2/tickets", json=issue.as_dict(), headers={"Idempotency-Key": issue.uid})
+    resp.raise_for_status()
+    return resp.json()["id"]
+
+def escalate(desk_api, issue):
+    for attempt in range(4):
+        try:
+            return _open_ticket(desk_api, issue)  # ok: REL003
+        except httpx.TransportError:
+            time.sleep(attempt + 1)
+""",
+        """
+import aiohttp
+
+async def replay(http, hook, body):
+    headers = {"X-Hook-Event-Id": hook.event_id, "Content-Type": "application/json"}
+    for attempt in range(5):
+        try:
+            async with http.post(hook.target_url, data=body, headers=headers) as resp:  # ok: REL003
+                if resp.status < 500:
+                    return resp.status < 400
+        except aiohttp.ClientError:
+            pass
+    return False
+""",
+        """
+import smtplib
+from celery import shared_task
+from sqlalchemy import update
+
+@shared_task(bind=True, autoretry_for=(smtplib.SMTPServerDisconnected,), max_retries=3)
+def mail_statement(self, statement_id):
+    with Session() as db:
+        won = db.execute(update(Statement).where(Statement.id == statement_id, Statement.state == "ready")
+                         .values(state="mailing")).rowcount
+        db.commit()
+        if not won:
+            return
+        statement = db.get(Statement, statement_id)
+        with smtplib.SMTP(RELAY, timeout=20) as relay:
+            relay.send_message(render(statement))  # ok: REL003
+        statement.state = "mailed"
+        db.commit()
+""",
+        """
+from kafka.errors import KafkaError
+from celery import shared_task
+
+def _tell_downstream(producer, lot_id):
+    try:
+        producer.send("lots.closed", {"lot": lot_id}).get(timeout=5)
+    except KafkaError:
+        log.warning("could not announce lot %s", lot_id)
+
+@shared_task(autoretry_for=(Exception,), max_retries=4)
+def close_lot(lot_id):
+    close_in_db(lot_id)
+    _tell_downstream(PRODUCER, lot_id)  # ok: REL003
+""",
     )
     INVALID = (
         """
@@ -154,24 +244,120 @@ def announce_order(producer, order):
             logging.warning("broker unavailable, retrying")
             time.sleep(1)
 """,
+        """
+import time
+import httpx
+
+GATEWAY = "https://psp.example.net/v3"
+
+def _debit(card, cents):
+    resp = httpx.post(f"{GATEWAY}/charges", json={"card": card, "amount": cents}, timeout=10)
+    resp.raise_for_status()
+    return resp.json()["id"]
+
+def renew(member):
+    for attempt in range(3):
+        try:
+            return _debit(member.card_ref, member.fee_cents)  # expect: REL003
+        except httpx.TransportError:
+            time.sleep(2 * attempt)
+""",
+        """
+import os
+import time
+import requests
+
+RELAY_URL = os.environ.get("PAGER_RELAY_URL", "https://pager.example.org/api/notifications")
+
+def page_on_call(person, text):
+    while True:
+        try:
+            reply = requests.post(RELAY_URL, json={"to": person.phone, "text": text}, timeout=5)  # expect: REL003
+        except requests.ConnectionError:
+            time.sleep(3)
+            continue
+        return reply.json()["id"]
+""",
+        """
+import time
+from .carrier import book_pickup
+
+def schedule(parcel):
+    for attempt in range(1, 4):
+        try:
+            return book_pickup(parcel)  # expect: REL003
+        except ConnectionError:
+            time.sleep(attempt)
+""",
+        """
+import boto3
+from tenacity import retry, stop_after_attempt
+
+iot = boto3.client("iot")
+
+@retry(stop=stop_after_attempt(3))
+def enrol(sensor):
+    iot.create_thing(thingName=sensor.serial)  # expect: REL003
+""",
     )
+
+    _helpers: Helpers | None = None
 
     def judge(self, scope: Scope) -> None:
         retried: list[cst.CSTNode] = []
+        function_body = None
         if isinstance(scope.root, cst.FunctionDef) and is_retried_function(scope.root, scope, self.ctx):
-            retried.append(scope.root.body)
+            function_body = scope.root.body
+            retried.append(function_body)
         for found in retry_loops(scope, self.ctx):
             retried.extend([found.loop.body] if found.whole_body else [t.body for t in found.tries])
         if not retried:
             return
+        helpers = self._helpers_for(scope)
+        in_class = helpers.class_of(scope.root) if isinstance(scope.root, cst.FunctionDef) else ""
+        keyed_here = mentions_idempotency(scope, self)
         seen: set[cst.Call] = set()
         for block in retried:
             for call in scope.calls_within(block):
                 if call in seen or has_star_kwargs(call) or scope.in_except(call, within=block):
                     continue
                 seen.add(call)
-                kind = side_effect(call, scope, self.ctx)
-                if kind is None or mentions_idempotency(scope, self):
+                effect = helpers.effect(call, scope, in_class, self, RETRY)
+                if effect is None or effect.retried_inside or effect.swallowed:
+                    continue  # a helper that retries the call reports it there; one that swallows its failure never retries
+                if effect.keyed or keyed_here or carries_dedup_header(call, scope) or _keyed_through_helper(
+                        call, scope, helpers, in_class, self):
+                    continue
+                if block is function_body and _claimed_before(call, scope, self.ctx):
                     continue
                 self.report(call, f"This call is retried with no idempotency key: a retry after a timeout can "
-                                  f"{_WHAT[kind]}.")
+                                  f"{_WHAT[effect.kind]}.")
+
+    def _helpers_for(self, scope: Scope) -> Helpers:
+        if self._helpers is None:
+            module_scope = self._module_scope or scope
+            assert isinstance(module_scope.root, cst.Module)
+            self._helpers = helpers_of(module_scope.root, module_scope, self.ctx)
+        return self._helpers
+
+
+def _keyed_through_helper(call: cst.Call, scope: Scope, helpers: Helpers, in_class: str, check: PythonCheck) -> bool:
+    """`headers=_headers(order)` where the same-file helper sets the `Idempotency-Key`."""
+    for arg in call.args:
+        for inner in scope.calls_within(arg):
+            fn = helpers.resolve(inner, in_class)
+            if fn is not None and mentions_idempotency(helpers.scope(fn), check):
+                return True
+    return False
+
+
+def _claimed_before(call: cst.Call, scope: Scope, ctx) -> bool:
+    """A retried task that first commits a claim on the record (`UPDATE ... SET state = 'sending' WHERE state IN
+    (...)`, then `if not claimed: return`) and only then sends: a second run finds the claim and stops."""
+    commits = [c for c in scope.calls() if scope.before(c, call) and not scope.in_except(c)
+               and db_write(c, scope, ctx) == "commit"]
+    if not commits:
+        return False
+    first = scope.index[commits[0]]
+    return any(first < scope.index[node] < scope.index[call] and ends_in_exit(node.body)
+               for node in scope.of_type(cst.If))

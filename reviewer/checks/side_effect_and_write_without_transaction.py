@@ -10,52 +10,72 @@ from reviewer.checks._base import PythonCheck, attribute_path
 from reviewer.checks._data import (
     Scope,
     db_write,
-    in_transaction,
     mentions_idempotency,
     method,
     not_production_code,
+    positional,
     receiver,
     scope_of,
-    side_effect,
+    string_text,
+    tokens,
+)
+from reviewer.checks._effects import (
+    WRITE,
+    Helpers,
+    carries_dedup_header,
+    failure_swallowed,
+    helpers_of,
+    name_tokens,
+    transaction_of,
 )
 
-# Calls in an `except` branch that undo the side effect (or, for `rollback`, the staged write).
-_COMPENSATE = re.compile(r"refund|cancel|void|reverse|compensat|revert|undo|release", re.I)
+# Calls in an `except` branch that undo the side effect or the record it made (or, for `rollback`, the staged write).
+_COMPENSATE = re.compile(r"refund|cancel|void|reverse|compensat|revert|undo|release|delete|remove|destroy", re.IGNORECASE)
 # A function that hands the side effect to an outbox or to a commit hook has made it safe.
-_DEFERRED = re.compile(r"outbox|on_commit|after_commit", re.I)
-_NOUN = {"payment": "the customer is charged", "message": "the message is sent", "publish": "the event is published"}
+_DEFERRED = re.compile(r"outbox|on_commit|after_commit", re.IGNORECASE)
+_NOUN = {"payment": "the customer is charged", "message": "the message is sent", "publish": "the event is published",
+         "enqueue": "the job is queued", "create": "the external record is created"}
 
 
 class SideEffectAndWriteWithoutTransaction(PythonCheck):
-    """A charge, e-mail or published event and a database write that can fail separately.
+    """A charge, e-mail, published event or queued job and a database write that can fail separately.
 
     ## What it does
-    Within one function, reports the side-effect call (a payment, an e-mail/SMS, a published message, or a
-    POST to a payment URL; see REL003 for the list) in two cases, reporting the side effect's line in both:
-    (1) the side effect runs *before* a database write or commit (`session.add`, `commit()`, `.save()`,
-    `Model.objects.create`, `execute("INSERT ...")`) and no commit precedes it; (2) a payment runs *after* a
-    commit, nothing is written after it, and it is not inside any `try`. It is not reported when the side
-    effect is inside a transaction block (`transaction.atomic()`, `session.begin()`, `engine.begin()`,
-    `with conn:`, `@transaction.atomic`), when an `except` around the side effect or the later write
-    compensates (refund, cancel, void, reverse; `rollback` only when the write was staged before the side
-    effect), when the function uses an outbox, `transaction.on_commit` or an idempotency key (then the whole
-    operation can be retried safely), or when the only later write is `.save()` on an object the caller passed
-    in (the record existed before the call and now stores its result).
+    Within one function, finds side-effect calls — a payment, an e-mail/SMS, a published message, a Celery
+    `.delay()`/`.apply_async()`, `create_*` on a boto3 client, a POST to a payment or messaging URL (see REL003
+    for the names) — and database writes (`session.add`, `commit()`, `.save()`, `Model.objects.create`,
+    `execute("INSERT/UPDATE ...")`). A call to a function defined in the same file counts as the side effect
+    or the commit it makes. The finding is always reported on the side effect's line, in these cases:
+    (1) a payment or external create runs before a write, and nothing was committed before it (a transaction
+    block around both does not help: it rolls back the write, not the charge); (2) a message or published
+    event runs before the commit of a business change — a row staged before it, or an attribute set that is
+    not only the record of the sending (`sent_at`, `notified`, `attempts`); (3) a message, event or job
+    inside a transaction block that has already written; (4) a job queued after a change is staged or set and
+    before its commit; (5) a payment after a commit with nothing after it and no `try`, or an event published after
+    a commit with nothing written after it. It is not reported when an `except` around the side effect or the
+    later write compensates (refund, cancel, void, reverse, release, deleting the row; `rollback` only when
+    the write was staged before the side effect), when the function uses an outbox or `transaction.on_commit`,
+    when the call carries an idempotency key or dedup id and the function is not a request handler (a task or
+    job that is run again converges), when a message's failure is caught and ignored (best effort), or when the
+    only later write is `.save()` on an object the caller passed in.
 
     ## Why is this bad?
     The external call cannot be rolled back. If the process charges the card and then the commit fails (a
     deadlock, a constraint, a crash, a deploy), the customer has paid for an order that does not exist. If
-    it commits a paid order and then the charge fails, the shop ships an order nobody paid for. Record the
-    intent first (a pending row), make the call with an idempotency key, then record the result; or write
-    the request to an outbox in the same transaction and let a worker perform it.
+    it commits a paid order and then the charge fails, the shop ships an order nobody paid for. An e-mail or
+    event sent before the commit announces a change that may never be stored, and a consumer may read the
+    database before it is; one published after the commit is lost if the publish fails. Record the intent
+    first (a pending row), make the call with an idempotency key, then record the result; or write the request
+    to an outbox in the same transaction and let a worker perform it.
 
     ## Known limits
     A function that commits before the side effect and writes again after it (the pending-then-confirmed
     pattern) is taken as correct, although the last commit can still fail; so is recording the result on a
-    passed-in record. Side effects and writes inside helper functions are not followed, so a view that calls
-    `charge(order)` and `save_order(order)` is missed. An e-mail sent after the commit is not reported (it is
-    usually best effort). Inside a transaction block the call is taken as covered, although a commit failing
-    after a charge still leaves the charge.
+    passed-in record. Helpers are followed only within the file, so a view that calls an imported
+    `charge(order)` is judged by the name alone and an imported `save_order(order)` is not seen. An e-mail sent
+    after the commit, or one whose failure is caught and ignored, is not reported (it is best effort), nor is a
+    job queued after the commit. An idempotency key is taken as making a background job safe without checking
+    that the job is really retried or swept. Attribute names decide whether a write only records the sending.
     """
 
     id = "REL004"
@@ -120,6 +140,102 @@ def charge_and_record(conn, order):
         conn.execute("INSERT INTO payments (order_id, amount) VALUES (?, ?)", (order.id, order.total))
         stripe.Charge.create(amount=order.total_cents, currency="usd", source=order.token)  # ok: REL004
 """,
+        """
+from django.core.mail import send_mail
+
+def remind_renewals(members):
+    for member in members:
+        send_mail("Your membership ends soon", renewal_text(member), "club@example.org", [member.email])  # ok: REL004
+        member.reminded_at = now()
+        member.save(update_fields=["reminded_at"])
+""",
+        """
+import stripe
+from celery import shared_task
+
+def _bill(invoice):
+    return stripe.PaymentIntent.create(amount=invoice.cents, currency="eur", customer=invoice.customer_ref,
+                                       confirm=True, idempotency_key=f"invoice-{invoice.id}")
+
+@shared_task(acks_late=True)
+def settle_invoice(invoice_id):
+    with Session() as db:
+        invoice = db.get(Invoice, invoice_id)
+        intent = _bill(invoice)  # ok: REL004
+        invoice.intent_ref = intent.id
+        invoice.state = "settled"
+        db.commit()
+""",
+        """
+import stripe
+from flask import Blueprint, jsonify
+
+shop = Blueprint("shop", __name__)
+
+def _open_order(basket):
+    order = Order(basket_id=basket.id, state="awaiting_payment")
+    db.session.add(order)
+    db.session.commit()
+    return order
+
+@shop.post("/pay")
+def pay(basket, method_id):
+    order = _open_order(basket)
+    intent = stripe.PaymentIntent.create(amount=order.cents, currency="eur", payment_method=method_id,  # ok: REL004
+                                         confirm=True, idempotency_key=f"order-{order.id}")
+    order.state = "paid"
+    db.session.commit()
+    return jsonify(id=order.id)
+""",
+        """
+import boto3
+from sqlalchemy.exc import IntegrityError
+
+queues = boto3.client("sqs")
+
+def add_tenant(session, slug):
+    queue = queues.create_queue(QueueName=f"tenant-{slug}")  # ok: REL004
+    try:
+        session.add(Tenant(slug=slug, queue_url=queue["QueueUrl"]))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        queues.delete_queue(QueueUrl=queue["QueueUrl"])
+        raise
+""",
+        """
+from fastapi import APIRouter
+
+router = APIRouter()
+
+@router.post("/reports")
+def request_report(spec, session):
+    report = Report(spec=spec.dict(), state="queued")
+    session.add(report)
+    session.commit()
+    build_report.delay(report.id)  # ok: REL004
+    return {"id": report.id}
+""",
+        """
+import requests
+
+def close_shift(conn, shift):
+    conn.execute("UPDATE shifts SET closed_at = now() WHERE id = %s", (shift.id,))
+    try:
+        requests.post(NOTIFY_URL + "/sms", json={"to": shift.manager_phone}, timeout=5)  # ok: REL004
+    except requests.RequestException:
+        log.warning("manager not notified of shift %s", shift.id)
+    conn.commit()
+""",
+        """
+import requests
+
+def push_counts(conn, rows):
+    for row in rows:
+        requests.post(f"{STOCK_API}/orders/{row.order_ref}/counts", json=row.payload, timeout=5)  # ok: REL004
+        conn.execute("UPDATE stock_counts SET exported_at = now() WHERE id = %s", (row.id,))
+    conn.commit()
+""",
     )
     INVALID = (
         """
@@ -159,42 +275,235 @@ def request_password_reset(email):
     user.reset_token = token
     db.session.commit()
 """,
+        """
+import requests
+from app.db import Session
+
+def _wire(claim):
+    resp = requests.post(f"{TREASURY_API}/payouts", json={"iban": claim.iban, "amount": str(claim.amount)}, timeout=20)
+    resp.raise_for_status()
+    return resp.json()
+
+def settle_claims(claims):
+    with Session() as session:
+        for claim in claims:
+            receipt = _wire(claim)  # expect: REL004
+            claim.state = "settled"
+            claim.payout_ref = receipt["id"]
+            session.commit()
+""",
+        """
+import boto3
+from flask import request, jsonify
+
+buckets = boto3.client("s3")
+
+@app.post("/workspaces")
+def create_workspace():
+    name = request.json["name"]
+    buckets.create_bucket(Bucket=f"ws-{name}")  # expect: REL004
+    db.session.add(Workspace(name=name))
+    db.session.commit()
+    return jsonify(name=name), 201
+""",
+        """
+from kafka.errors import KafkaError
+
+def record_return(session, producer, parcel, reason):
+    parcel.state = "returned"
+    session.add(ReturnNote(parcel_id=parcel.id, reason=reason))
+    session.commit()
+    try:
+        producer.send("parcels.returned", {"parcel": parcel.id})  # expect: REL004
+    except KafkaError:
+        pass
+""",
+        """
+from django.core.mail import EmailMessage
+from django.db import transaction
+
+def approve_leave(request, leave):
+    with transaction.atomic():
+        leave.status = "approved"
+        leave.save()
+        EmailMessage("Leave approved", "Enjoy!", to=[leave.employee.email]).send()  # expect: REL004
+    return JsonResponse({"status": leave.status})
+""",
+        """
+def archive_projects(session, owner):
+    for project in owner.projects:
+        snapshot = Snapshot(project_id=project.id, state="pending")
+        session.add(snapshot)
+        session.flush()
+        export_snapshot.delay(snapshot.id)  # expect: REL004
+    session.commit()
+""",
+        """
+import stripe
+from flask import jsonify
+
+@app.post("/donate")
+def donate(form):
+    intent = stripe.PaymentIntent.create(amount=form.cents, currency="usd",  # expect: REL004
+                                         payment_method=form.method, confirm=True, idempotency_key=form.nonce)
+    db.session.add(Donation(amount=form.cents, intent_id=intent.id))
+    db.session.commit()
+    return jsonify(ok=True)
+""",
     )
 
     _module_scope: Scope | None = None
+    _helpers: Helpers | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module_scope = scope_of(node)
+        self._helpers = helpers_of(node, self._module_scope, self.ctx)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if not_production_code(self.ctx):
+        if not_production_code(self.ctx) or self._helpers is None:
             return
+        helpers, ctx = self._helpers, self.ctx
         scope = scope_of(node, self._module_scope)
-        effects = [(call, kind) for call in scope.calls()
-                   if (kind := side_effect(call, scope, self.ctx)) is not None and not scope.in_except(call)]
-        if not effects or _DEFERRED.search(scope.code(self)) or mentions_idempotency(scope, self):
-            return  # an outbox, a commit hook, or a keyed call that can be repeated safely after a failure
-        writes = [(call, kind) for call in scope.calls()
-                  if not scope.in_except(call) and (kind := db_write(call, scope, self.ctx)) is not None]
+        in_class = helpers.class_of(node)
+        effects = [(call, effect) for call in scope.calls() if not scope.in_except(call)
+                   and (effect := helpers.effect(call, scope, in_class, self, WRITE)) is not None]
+        if not effects or _DEFERRED.search(scope.code(self)):
+            return  # an outbox or a commit hook: the side effect happens only once the write is durable
+        writes = self._writes(scope, in_class)
         if not writes:
             return
-        for call, kind in effects:
-            if in_transaction(call, scope, self.ctx):
+        keyed_here = mentions_idempotency(scope, self)
+        # A keyed call can be repeated safely, so a job that is run again (a retried task, a sweep over pending
+        # rows) converges; a request handler is not run again: the client is left charged with nothing recorded.
+        handler = ctx.is_handler(node)
+        for call, effect in effects:
+            keyed = effect.keyed or keyed_here or carries_dedup_header(call, scope)
+            if keyed and not handler:
                 continue
-            after = [w for w, _ in writes if scope.before(call, w) and not _records_on_existing(w, scope)]
-            committed_before = [w for w, k in writes if k == "commit" and scope.before(w, call)]
-            staged_before = any(k == "stage" and scope.before(w, call) for w, k in writes)
-            if _compensated([call, *after], scope, rollback_counts=staged_before):
+            if effect.kind == "message" and (effect.swallowed or failure_swallowed(call, scope)):
+                continue  # a message whose failure is caught and ignored is sent on a best-effort basis
+            self._judge(call, effect.kind, scope, writes)
+
+    def _writes(self, scope: Scope, in_class: str) -> list[tuple[cst.Call, str]]:
+        """Database writes in source order: direct ones ("stage" or "commit"), and same-file helpers that commit."""
+        found = []
+        helpers = self._helpers
+        assert helpers is not None
+        for call in scope.calls():
+            if scope.in_except(call):
                 continue
+            kind = db_write(call, scope, self.ctx)
+            if kind is None:
+                helper = helpers.resolve(call, in_class)
+                kind = "commit" if helper is not None and helpers.commits(helper) else None
+            if kind is not None:
+                found.append((call, kind))
+        return found
+
+    def _judge(self, call: cst.Call, kind: str, scope: Scope, writes: list[tuple[cst.Call, str]]) -> None:
+        ctx = self.ctx
+        tx = transaction_of(call, scope, ctx)
+        in_tx = [w for w, _ in writes if tx is not None and transaction_of(w, scope, ctx) is tx]
+        after = [w for w, _ in writes if scope.before(call, w) and not _records_on_existing(w, scope)]
+        # Durable before the call: a commit, a Django write or a helper that commits, outside the call's
+        # transaction; or any write inside a transaction block that has closed before the call.
+        committed_before = [w for w, k in writes if scope.before(w, call) and w not in in_tx and (
+            k == "commit" or transaction_of(w, scope, ctx) is not None)]
+        staged_before = [w for w, k in writes if scope.before(w, call) and w not in committed_before]
+        if _compensated([call, *after], scope, rollback_counts=bool(staged_before)):
+            return
+        if kind in ("message", "publish", "enqueue") and tx is not None and any(scope.before(w, call) for w in in_tx):
+            self.report(call, f"This side effect runs inside the transaction, before it commits: if the commit fails, "
+                              f"{_NOUN[kind]} for a change that was rolled back, and a consumer may read the "
+                              "database before the change is visible.")
+            return
+        if kind in ("payment", "create"):
             if after and not committed_before:
-                self.report(call, f"This side effect runs before the database write on line {self.line_of(after[0])} "
-                                  f"with no transaction, compensation or outbox: if the write fails, {_NOUN[kind]} "
-                                  "but nothing records it.")
-            elif (not after and committed_before and kind == "payment"
+                self.report(call, f"This side effect runs before the database write on line "
+                                  f"{self.line_of(after[0])} with no compensation or outbox: if the write fails, "
+                                  f"{_NOUN[kind]} but nothing records it.")
+            elif (kind == "payment" and not after and committed_before and tx is None
                   and not any(isinstance(a, cst.Try) for a in scope.ancestors(call))):
                 self.report(call, f"The record is committed on line {self.line_of(committed_before[-1])} before this "
                                   "payment and nothing handles its failure: if the charge fails, the database keeps "
                                   "an order nobody paid for.")
+            return
+        if kind == "enqueue":
+            commit_after = [w for w, k in writes if k == "commit" and scope.before(call, w)]
+            if commit_after and _persists_state(call, scope, self.ctx, writes, committed_before, before_only=True):
+                self.report(call, f"This job is queued before the commit on line {self.line_of(commit_after[0])}: "
+                                  "the worker may run before the change is visible, or for a change the failed "
+                                  "commit never stored.")
+            return
+        # A message or a published event.
+        if after and not committed_before and _persists_state(call, scope, self.ctx, writes, committed_before):
+            self.report(call, f"This side effect runs before the database write on line {self.line_of(after[0])} "
+                              f"with no transaction, outbox or commit hook: if the write fails, {_NOUN[kind]} "
+                              "about a change that was never stored.")
+        elif kind == "publish" and not after and committed_before and not _fire_and_forget(call, ctx):
+            self.report(call, f"The change is committed on line {self.line_of(committed_before[-1])} before this "
+                              "event is published, with no outbox: if the publish fails or the process dies in "
+                              "between, the change is stored but never announced.")
+
+
+def _fire_and_forget(call: cst.Call, ctx) -> bool:
+    """`redis.publish(...)`: Redis pub/sub keeps nothing for a subscriber that is away, so an outbox would not
+    make it reliable; it is used for signals that may be lost (cache invalidation, live updates)."""
+    recv = receiver(call)
+    if recv is None:
+        return False
+    qualified = ctx.qualify(recv) or ""
+    return qualified.split(".")[0] == "redis" or bool(tokens(attribute_path(recv) or "") & {"redis", "cache"})
+
+
+# Attribute and model names that record that a message went out, not the business change it announces.
+_SENT_RECORD = frozenset({"sent", "notified", "notification", "notifications", "delivered", "delivery", "deliveries",
+                          "mailed", "emailed", "attempt", "attempts", "retries", "reminded", "alerted", "published",
+                          "log", "logs", "history", "outbox", "announced"})
+
+
+def _is_sent_record(name: str) -> bool:
+    return bool(set(name_tokens(name)) & _SENT_RECORD)
+
+
+def _persists_state(call: cst.Call, scope: Scope, ctx, writes: list[tuple[cst.Call, str]],
+                    committed_before: list[cst.Call], *, before_only: bool = False) -> bool:
+    """Whether the commit around a message stores a business change (a status, a token, a new row) rather than
+    only the record that the message was sent (`entry.notified = True`, `log.sent_at = now()`): sending first and
+    then marking it sent is the usual at-least-once pattern, not a half-done change."""
+    start = scope.index[committed_before[-1]] if committed_before else 0
+    later = [w for w, k in writes if scope.before(call, w) and k == "commit"]
+    end = scope.index[call] if before_only else (scope.index[later[0]] if later else len(scope.nodes))
+    position = scope.index[call]
+    # The message object itself (`msg.subject = ...; smtp.send_message(msg)`) is not a database row.
+    used = {arg.value.value for arg in call.args if isinstance(arg.value, cst.Name)}
+    if isinstance(receiver(call), cst.Name):
+        used.add(receiver(call).value)
+    for node in scope.nodes[start:end + 1]:
+        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            for target in targets:
+                if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                        and target.value.value not in ("self", "cls") and target.value.value not in used
+                        and not _is_sent_record(target.attr.value)):
+                    return True
+        elif isinstance(node, cst.Call) and node is not call and method(node) not in ("commit", "save", "flush"):
+            if db_write(node, scope, ctx) is None:
+                continue
+            if scope.index[node] < position or not _writes_sent_record(node, scope):
+                return True
+    return False
+
+
+def _writes_sent_record(write: cst.Call, scope: Scope) -> bool:
+    """`session.add(EmailLog(...))`, `SentMessage.objects.create(...)`, `UPDATE notifications SET sent_at = ...`."""
+    text = string_text(positional(write), scope)
+    if text is not None:
+        return _is_sent_record(text[0])
+    first = positional(write)
+    if isinstance(first, cst.Call):
+        return _is_sent_record(attribute_path(first.func) or "")
+    return _is_sent_record(attribute_path(write.func) or "")
 
 
 def _records_on_existing(write: cst.Call, scope: Scope) -> bool:
@@ -206,7 +515,7 @@ def _records_on_existing(write: cst.Call, scope: Scope) -> bool:
 
 
 def _compensated(calls: list[cst.Call], scope: Scope, *, rollback_counts: bool) -> bool:
-    """A `try` around any of these calls whose `except` undoes the side effect."""
+    """A `try` around any of these calls whose `except` undoes the side effect or deletes what it made."""
     for call in calls:
         for ancestor in scope.ancestors(call):
             if not isinstance(ancestor, cst.Try):
