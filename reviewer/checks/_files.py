@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 # The name's last words say it holds a secret: DB_PASSWORD, GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY.
 _SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|(^|_)(PASS|PASSPHRASE|SECRET|SECRET_KEY|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY(_ID)?"
-    r"|SECRET_ACCESS_KEY|SECRET_KEY_BASE|CREDENTIALS?|AUTH_TOKEN|CLIENT_SECRET))$",
+    r"(PASSWORDS?|PASSWD|(^|_)(PASS|PASSPHRASE|SECRETS?|SECRET_KEY|TOKEN|API_?KEYS?|PRIVATE_?KEY|ACCESS_?KEY(_ID)?"
+    r"|SECRET_ACCESS_KEY|SECRET_KEY_BASE|CREDENTIALS?|AUTH_TOKEN|CLIENT_SECRET"
+    r"|(JWT|SIGNING|ENCRYPTION|HMAC|FERNET|MASTER)_?KEY))$",
     re.IGNORECASE,
 )
 # Names that point at a secret instead of holding it, or describe one (DB_PASSWORD_FILE, TOKEN_URL).
@@ -31,6 +32,51 @@ _FILE_PATH = re.compile(r"^(/|\./|\.\./|~/)[\w.@/-]*$")
 def is_secret_value(value: str | None) -> bool:
     """A non-empty literal that could be the secret itself: not `${VAR}`, not a path to a key file."""
     return bool(value) and not is_substitution(value) and not _FILE_PATH.match(value)
+
+
+# `postgresql://app:s3cret@db:5432/app`, `https://ci:token@pypi.example.com/simple`: a password in a URL.
+_URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]*://([^:/@\s]*):([^@/\s]+)@[^/\s]", re.IGNORECASE)
+# Defaults of local databases and brokers (`guest:guest`, `postgres:postgres`): not a leaked credential.
+_TRIVIAL_PASSWORDS = frozenset({"password", "pass", "postgres", "root", "admin", "secret", "test", "example",
+                                "changeme", "guest", "user", "mysql", "redis", "pwd", "passwd"})
+# A name ending in KEY (`BOT_JWT_KEY`, `WEBHOOK_KEY`) holds a secret when its value is a random-looking run.
+_KEY_NAME = re.compile(r"(^|_)KEY$", re.IGNORECASE)
+# Keys that are public by design: Stripe publishable keys, reCAPTCHA site keys.
+_PUBLIC_KEY_NAME = re.compile(r"(^|_)(PUBLISHABLE|SITE|PUB)(_|$)", re.IGNORECASE)
+_GENERATED_RUN = re.compile(r"[A-Za-z0-9+_=-]{20,}")
+
+
+def url_password(value: str | None) -> str | None:
+    """The literal password inside a connection or index URL in a config value, else None.
+
+    Substituted passwords (`${DB_PASSWORD}`), a password equal to the user name and well-known local
+    defaults do not count.
+    """
+    if not value:
+        return None
+    found = _URL_PASSWORD.search(value)
+    if found is None:
+        return None
+    user, password = found.group(1), found.group(2)
+    if "$" in password or password == user or password.lower() in _TRIVIAL_PASSWORDS or len(password) < 4:
+        return None
+    if password.startswith(("{", "%", "<", "*")) or set(password) <= {"x", "X", "*"}:
+        return None
+    return password
+
+
+def is_generated_key(name: str, value: str | None) -> bool:
+    """`BOT_JWT_KEY=9c2f4e6a8b0d1f3e...`: a KEY-named variable whose value is a long random-looking run."""
+    if (not value or not _KEY_NAME.search(name) or _SECRET_REFERENCE.search(name) or _PUBLIC.search(name)
+            or _PUBLIC_KEY_NAME.search(name)):
+        return False
+    if is_substitution(value) or _FILE_PATH.match(value):
+        return False
+    for run in _GENERATED_RUN.findall(value):
+        if (len(run) == len(value) and any(ch.isdigit() for ch in run) and any(ch.isalpha() for ch in run)
+                and len(set(run)) >= 10):
+            return True
+    return False
 
 
 def is_development_path(path: str) -> bool:

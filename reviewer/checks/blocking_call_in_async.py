@@ -43,6 +43,40 @@ _FILE_USERS = frozenset({
 })
 
 
+# Coroutines that run once per process, before requests are served or after: blocking there stalls nobody.
+_ONCE_NAMES = frozenset({"lifespan", "startup", "on_startup", "shutdown", "on_shutdown", "on_cleanup"})
+_ONCE_EVENTS = frozenset({"startup", "shutdown"})
+_ONCE_DECORATORS = frozenset({"on_startup", "on_shutdown", "before_serving", "after_serving", "before_server_start",
+                              "after_server_start", "before_server_stop", "after_server_stop"})
+_HOOK_LISTS = frozenset({"on_startup", "on_shutdown", "on_cleanup"})
+_HOOK_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
+
+
+def _is_once_decorator(expr: cst.BaseExpression) -> bool:
+    """`@app.on_event("startup")`, `@app.before_serving`, `@app.listener("before_server_start")`."""
+    target = expr.func if isinstance(expr, cst.Call) else expr
+    name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
+    if name in ("on_event", "listener") and isinstance(expr, cst.Call) and expr.args:
+        event = expr.args[0].value
+        return isinstance(event, cst.SimpleString) and (
+            str(event.evaluated_value) in _ONCE_EVENTS or str(event.evaluated_value) in _ONCE_DECORATORS)
+    return name in _ONCE_DECORATORS
+
+
+def _instant(name: str | None, call: cst.Call) -> bool:
+    """`time.sleep(0)` (a bare yield of the thread) and `sqlite3.connect(":memory:")` (no file): nothing waits."""
+    first = call.args[0].value if call.args and call.args[0].keyword is None else None
+    if name == "time.sleep":
+        return isinstance(first, (cst.Integer, cst.Float)) and float(first.evaluated_value) == 0
+    if name == "sqlite3.connect":
+        return isinstance(first, cst.SimpleString) and first.evaluated_value == ":memory:"
+    return False
+
+
+def _names(args) -> list[str]:
+    return [arg.value.value for arg in args if isinstance(arg.value, cst.Name)]
+
+
 class BlockingCallInAsync(PythonCheck):
     """A blocking call (sleep, sync HTTP, sync database driver, subprocess, file I/O) inside `async def`.
 
@@ -56,6 +90,12 @@ class BlockingCallInAsync(PythonCheck):
     `Path(...).read_text()`/`write_bytes()`. A call that is awaited is never reported. A call from a
     coroutine to a module-level sync function of the same file that makes a network, database,
     sleep or subprocess call (directly or through other such functions) is reported at the call.
+    Coroutines that run once per process, before requests are served or after (start-up and shutdown
+    hooks: `@app.on_event("startup")`, `app.on_startup.append(f)`, `lifespan=f`, a coroutine named
+    `lifespan`/`startup`/`shutdown`), are not judged, and neither is file I/O in a script's entry point
+    run by `asyncio.run(main())`. `time.sleep(0)` and `sqlite3.connect(":memory:")` wait for nothing and
+    are not reported. A client name rebound in the coroutine to something that is not a
+    call (`session = request.app.state.http`) no longer means the file-wide client.
 
     ## Why is this bad?
     An event loop runs every request of the worker on one thread. A call that blocks for 200 ms stops
@@ -67,8 +107,9 @@ class BlockingCallInAsync(PythonCheck):
     when called by name and defined at module level in the same file (not methods, not imports), and
     a helper that only reads files does not count (usually a one-off config load). Work offloaded
     with `run_in_executor`/`asyncio.to_thread` or wrapped in a `lambda` is not reported. Methods of
-    raw `socket.socket` objects are not reported, since async code sets them non-blocking. Reading a
-    small file directly inside `async def main()` is reported like any other file I/O.
+    raw `socket.socket` objects are not reported, since async code sets them non-blocking. A start-up
+    hook is recognised by its decorator, registration or name in this file only; a blocking call in
+    an entry point other than file I/O (`time.sleep` in `main()` while tasks run) is still reported.
     """
 
     id = "CON001"
@@ -119,6 +160,53 @@ import subprocess
 async def render(path):
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, lambda: subprocess.run(["pandoc", path], check=True))  # ok: CON001
+""",
+        """
+import json
+import sqlite3
+import requests
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+
+@asynccontextmanager
+async def lifespan(app):
+    app.state.rules = json.load(open("rules.json"))  # ok: CON001
+    app.state.db = sqlite3.connect("cache.db")  # ok: CON001
+    yield
+    app.state.db.close()
+
+app = FastAPI(lifespan=lifespan)
+
+@app.on_event("startup")
+async def warm_up():
+    requests.get("http://localhost:9000/warm", timeout=5)  # ok: CON001
+""",
+        """
+import asyncio
+import sqlite3
+import time
+import httpx
+import requests
+
+session = requests.Session()
+
+async def main(path):
+    with open(path) as f:  # ok: CON001
+        urls = f.read().split()
+    async with httpx.AsyncClient(timeout=10) as session:
+        await asyncio.gather(*(session.get(u) for u in urls))
+
+async def scratch():
+    time.sleep(0)  # ok: CON001
+    db = sqlite3.connect(":memory:")  # ok: CON001
+    db.execute("create table t (x int)")  # ok: CON001
+
+async def fetch(request, url):
+    session = request.app["http"]
+    pending = session.get(url)  # ok: CON001
+    return await pending
+
+asyncio.run(main("urls.txt"))
 """,
     )
     INVALID = (
@@ -175,10 +263,29 @@ async def vehicle(vehicle_id: str):
     position = await positions.latest(vehicle_id)
     return {"address": reverse_geocode(position.lat, position.lon)}  # expect: CON001
 """,
+        """
+import asyncio
+import time
+
+async def main():
+    workers = [asyncio.create_task(consume(q)) for q in queues]
+    while True:
+        time.sleep(5)  # expect: CON001
+        report(workers)
+
+asyncio.run(main())
+""",
     )
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
+        # Reports in coroutines, judged at the end once the file's start-up hooks are known:
+        # (node, message, coroutine name, whether it is file I/O).
+        self._in_coroutines: list[tuple[cst.CSTNode, str, str, bool]] = []
+        # Coroutines that run once per process, before or after serving: start-up and shutdown hooks, lifespans.
+        self._run_once: set[str] = set()
+        # Coroutines run by `asyncio.run(...)`: a script's entry point, where reading a file stalls nobody.
+        self._entry_points: set[str] = set()
         self._lambda_depth = 0
         self._awaited: set[cst.CSTNode] = set()
         self._module_db_handles: set[str] = set()
@@ -192,6 +299,9 @@ async def vehicle(vehicle_id: str):
 
     # --- where we are ---------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.asynchronous is not None and (node.name.value in _ONCE_NAMES or any(
+                _is_once_decorator(d.decorator) for d in node.decorators)):
+            self._run_once.add(node.name.value)
         helper = (node.asynchronous is None and len(self.ctx.function_stack) == 1 and not self.ctx.class_stack)
         self._frames.append(_Frame(
             name=node.name.value, is_async=node.asynchronous is not None, is_helper=helper,
@@ -234,8 +344,9 @@ async def vehicle(vehicle_id: str):
     def _makes_db_handle(self, value: cst.BaseExpression, frame: _Frame | None) -> bool:
         if not isinstance(value, cst.Call):
             return False
-        if self.ctx.qualify(value.func) in SYNC_DB_CONNECT:
-            return True
+        connect = self.ctx.qualify(value.func)
+        if connect in SYNC_DB_CONNECT:
+            return not _instant(connect, value)
         func = value.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "cursor" and isinstance(func.value, cst.Name)):
             return False
@@ -253,6 +364,10 @@ async def vehicle(vehicle_id: str):
         frame = self._frame
         if frame is None:
             return
+        if not isinstance(value, cst.Call):
+            frame.rebound.add(name)  # `session = request.app.state.http`: not the file-wide client any more
+        else:
+            frame.rebound.discard(name)
         frame.db_handles[name] = self._makes_db_handle(value, frame)
         if isinstance(value, cst.Call) and self.ctx.qualify(value.func) in _OPENERS:
             frame.open_files[name] = value
@@ -274,6 +389,7 @@ async def vehicle(vehicle_id: str):
             self._file_used(frame, node.iter.value)
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._note_registration(node)
         frame = self._frame
         if frame is None or node in self._awaited:
             return
@@ -287,7 +403,7 @@ async def vehicle(vehicle_id: str):
         if name is not None and "()" in name and self._receiver_is_parameter(func, frame):
             # `session.get` on a parameter: the file-wide binding of `session` says nothing about it.
             name = None
-        if name in _BLOCKING or (name in _BLOCKING_WITH_ARGS and node.args):
+        if (name in _BLOCKING or (name in _BLOCKING_WITH_ARGS and node.args)) and not _instant(name, node):
             self._blocks(frame, node, short_name(name))
             return
         if isinstance(func, cst.Attribute):
@@ -305,11 +421,29 @@ async def vehicle(vehicle_id: str):
                 if isinstance(arg.value, cst.Name):
                     self._file_used(frame, arg.value.value)
 
+    def _note_registration(self, node: cst.Call) -> None:
+        """`app.on_startup.append(f)`, `add_event_handler("startup", f)`, `FastAPI(lifespan=f)`, `asyncio.run(main())`."""
+        func = node.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else None
+        if method == "append" and isinstance(func.value, cst.Attribute) and func.value.attr.value in _HOOK_LISTS:
+            self._run_once.update(_names(node.args[:1]))
+        elif method == "add_event_handler":
+            self._run_once.update(_names(node.args[1:2]))
+        if node.args and self.ctx.qualify(func) == "asyncio.run":
+            first = node.args[0].value
+            if isinstance(first, cst.Call) and isinstance(first.func, cst.Name):
+                self._entry_points.add(first.func.value)
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in _HOOK_KEYWORDS:
+                value = arg.value
+                elements = [el.value for el in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
+                self._run_once.update(el.value for el in elements if isinstance(el, cst.Name))
+
     @staticmethod
     def _receiver_is_parameter(func: cst.BaseExpression, frame: _Frame) -> bool:
         while isinstance(func, cst.Attribute):
             func = func.value
-        return isinstance(func, cst.Name) and func.value in frame.params
+        return isinstance(func, cst.Name) and (func.value in frame.params or func.value in frame.rebound)
 
     def _file_used(self, frame: _Frame, name: str) -> None:
         opened = frame.open_files.get(name)
@@ -319,14 +453,20 @@ async def vehicle(vehicle_id: str):
 
     def _blocks(self, frame: _Frame, node: cst.CSTNode, what: str) -> None:
         if frame.is_async:
-            self.report(node, f"`{what}` blocks the event loop inside `async def {frame.name}`: every other "
-                              "request on this worker waits until it returns.")
+            file_io = what == "open" or what.startswith(("open(", "pathlib."))
+            self._in_coroutines.append((node, f"`{what}` blocks the event loop inside `async def {frame.name}`: "
+                                              "every other request on this worker waits until it returns.",
+                                        frame.name, file_io))
         elif what != "open" and not what.startswith(("open(", "pathlib.")):
             # Reading a config file in a helper is usually a one-off at startup: only network, database,
             # sleeps and subprocesses make a helper count as blocking.
             self._blocking_helpers.setdefault(frame.name, what)
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        for node, message, coroutine, file_io in self._in_coroutines:
+            if coroutine in self._run_once or (file_io and coroutine in self._entry_points):
+                continue
+            self.report(node, message)
         blocking = dict(self._blocking_helpers)
         changed = True
         while changed:  # a helper that calls a blocking helper blocks too
@@ -340,7 +480,7 @@ async def vehicle(vehicle_id: str):
                         changed = True
                         break
         for call, callee, coroutine in self._calls_from_coroutines:
-            if callee in blocking:
+            if callee in blocking and coroutine not in self._run_once:
                 self.report(call, f"`{callee}()` makes a blocking call (`{blocking[callee]}`) inside `async def "
                                   f"{coroutine}`: every other request on this worker waits until it returns.")
 
@@ -353,5 +493,6 @@ class _Frame:
     is_async: bool
     is_helper: bool
     params: set[str]
+    rebound: set[str] = field(default_factory=set)
     db_handles: dict[str, bool] = field(default_factory=dict)
     open_files: dict[str, cst.Call] = field(default_factory=dict)

@@ -39,7 +39,9 @@ class ClientWithoutTimeout(PythonCheck):
     `ConnectionPool` (sync and `redis.asyncio`) created without `socket_timeout` (the URL's
     `?socket_timeout=` counts for `from_url`), and `aiohttp.ClientTimeout(...)` whose every bound
     (`total`, `connect`, `sock_read`, `sock_connect`) is `None`. A DSN held in a module-level string
-    constant is read too.
+    constant is read too. A DSN or URL that comes from outside the file (the environment, settings,
+    a parameter) may carry the timeout itself and is not reported; connection keywords written in
+    the file (`host=...`) or a literal DSN are.
 
     ## Why is this bad?
     These clients wait forever by default. A database that accepts the TCP connection but never
@@ -49,9 +51,9 @@ class ClientWithoutTimeout(PythonCheck):
     ## Known limits
     Only the libraries above are covered; `requests`, `urllib`, `smtplib`, `ftplib` and `socket`
     calls are NetworkCallWithoutTimeout's. psycopg 3 (130 s), PyMySQL (10 s), asyncpg (60 s) and
-    boto3 (60 s) have finite defaults and are not reported. A DSN or URL built at run time (from the
-    environment) is assumed not to carry a timeout, and `PGCONNECT_TIMEOUT` set in the environment is
-    not seen. Calls passing `**kwargs` are not reported. A Redis client built on an explicit
+    boto3 (60 s) have finite defaults and are not reported. A DSN or URL read at run time (from the
+    environment) is assumed to carry a timeout, so a deployment whose URL has none is missed; a
+    literal DSN with no timeout is reported even when `PGCONNECT_TIMEOUT` is set in the environment. Calls passing `**kwargs` are not reported. A Redis client built on an explicit
     `connection_pool=` is judged at the pool.
     """
 
@@ -84,6 +86,20 @@ def make_client(**options):
     return redis.Redis(**options)  # ok: REL001
 """,
         """
+import os
+import psycopg2
+import redis
+
+DSN = os.environ.get("ORDERS_DSN", "dbname=orders host=localhost")
+events = redis.Redis.from_url(os.environ["EVENTS_REDIS_URL"])  # ok: REL001
+
+def get_connection():
+    return psycopg2.connect(DSN)  # ok: REL001
+
+def connect_to(dsn):
+    return psycopg2.connect(dsn, application_name="reports")  # ok: REL001
+""",
+        """
 import aiohttp
 
 async def stream_export(url):
@@ -100,7 +116,7 @@ import os
 import psycopg2
 
 def get_connection():
-    return psycopg2.connect(os.environ["DATABASE_URL"])  # expect: REL001
+    return psycopg2.connect("host=db dbname=shop user=shop")  # expect: REL001
 
 def get_reporting_connection():
     return psycopg2.connect(host="replica", dbname="shop", user="report")  # expect: REL001
@@ -146,15 +162,18 @@ async def fetch_report(url):
             dsn = keyword(node, "dsn")
             if dsn is None:
                 dsn = _positional(node, 2 if name in _POSTGRES_POOLS else 0)
-            if keyword(node, "connect_timeout") is None and not self._text_mentions(dsn, "connect_timeout"):
+            if keyword(node, "connect_timeout") is not None or self._opaque(dsn):
+                return
+            if not self._text_mentions(dsn, "connect_timeout"):
                 self.report(node, f"`{name}` has no `connect_timeout`: libpq waits forever for a database that "
                                   "does not answer, holding the worker with it.")
         elif name in _REDIS_CLIENTS or name in _REDIS_FROM_URL:
             if keyword(node, "socket_timeout") is not None or keyword(node, "connection_pool") is not None:
                 return
-            if name in _REDIS_FROM_URL and self._text_mentions(keyword(node, "url") or _positional(node, 0),
-                                                               "socket_timeout"):
-                return
+            if name in _REDIS_FROM_URL:
+                url = keyword(node, "url") or _positional(node, 0)
+                if self._opaque(url) or self._text_mentions(url, "socket_timeout"):
+                    return
             self.report(node, f"`{name}` has no `socket_timeout`: redis-py waits forever for a reply, so a "
                               "stalled Redis blocks every worker that touches it.")
         elif name in _AIOHTTP_TIMEOUT:
@@ -162,6 +181,16 @@ async def fetch_report(url):
             if all(m.matches(value, NONE) for value in given):
                 self.report(node, "`aiohttp.ClientTimeout` sets no bound at all: requests using it can wait "
                                   "forever.")
+
+    def _opaque(self, arg: cst.Arg | None) -> bool:
+        """A DSN or URL whose text is not in the file (the environment, settings, a parameter): it may carry
+        the timeout itself (`?connect_timeout=5`, `?socket_timeout=2`), so nothing can be said."""
+        if arg is None:
+            return False
+        value = arg.value
+        if isinstance(value, cst.Name) and value.value in self._string_constants:
+            return False
+        return not isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
 
     def _text_mentions(self, arg: cst.Arg | None, word: str) -> bool:
         """Whether the DSN or URL argument, as written or through a module constant, contains `word`."""

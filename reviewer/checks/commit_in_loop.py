@@ -11,15 +11,26 @@ from reviewer.checks._data import (
     db_write,
     ends_in_exit,
     method,
+    receiver,
     retry_loops,
+    scope_of,
+    side_effect,
     tokens,
 )
+from reviewer.checks.exception_swallowed import is_broad, logging_level
 
 # A loop over these is already batched, or is a long-running consumer where a commit per message is the design.
 _BATCHED_OR_STREAM = frozenset({"batch", "batches", "batched", "chunk", "chunks", "chunked", "page", "pages",
                                 "paginate", "consumer", "stream", "subscription", "listen", "poll", "pubsub", "queue"})
 # A condition on these commits every N rows: the batched version of the same loop.
 _BATCH_WORDS = frozenset({"batch", "chunk", "size", "every", "interval", "pending", "buffer", "flush", "commit"})
+# Calls that act outside the process (HTTP, mail, brokers, payment APIs): a commit after one records what was
+# done out there, and must be durable before the next item, so that a crash does not make the loop do it again.
+_OUTSIDE_MODULES = ("requests", "httpx", "aiohttp", "urllib.request", "urllib3", "http.client", "smtplib", "ftplib",
+                    "grpc", "boto3", "botocore", "pika", "kafka", "confluent_kafka", "stripe", "twilio", "paramiko",
+                    "sendgrid", "paho", "google.cloud")
+_OUTSIDE_TOKENS = frozenset({"client", "api", "stub", "http", "gateway", "producer", "rpc", "remote", "smtp",
+                             "mailer", "stripe", "s3", "sqs", "sns", "webhook", "upstream"})
 
 
 class CommitInLoop(ScopeCheck):
@@ -30,8 +41,12 @@ class CommitInLoop(ScopeCheck):
     a session, connection or transaction) directly inside the body of a `for` loop. It is not reported when
     the commit is every N rows (inside an `if` that tests a modulo, a `len(...)` or a batch size), when the
     loop goes over batches, chunks or pages, when the loop is a consumer or a retry loop, when the commit is
-    in a `try` whose `except` rolls back (a deliberate transaction per item), or when the block ends in
-    `break`/`return` (it runs once).
+    in a `try` whose `except` rolls back and either logs the item's failure or catches a specific
+    exception (`IntegrityError`: a deliberate transaction per item), when the block ends in
+    `break`/`return` (it runs once), or when earlier in the iteration a call acts outside the process
+    (HTTP, mail, a broker, a payment API, directly or through a function of the same module) and the
+    row is then updated with its outcome: that commit records a payout or a sent message before the
+    next item, so that a crash does not repeat it.
 
     ## Why is this bad?
     Each commit is a round trip and a durable flush: a loop over 100,000 rows spends most of its time
@@ -41,7 +56,9 @@ class CommitInLoop(ScopeCheck):
 
     ## Known limits
     `while` loops and `async for` loops are not judged (they are usually workers where one transaction per
-    job is right). A commit inside a helper called from the loop is not followed. Django's autocommitted
+    job is right). A commit inside a helper called from the loop is not followed. An outside call is
+    recognised by its library, its receiver's name (`client`, `api`, `gateway`, ...) or a helper of the
+    same module that makes one; one hidden in another module is not. Django's autocommitted
     `.save()` per row is not reported here.
     """
 
@@ -65,6 +82,14 @@ def import_events(conn, events, batch_size=1000):
         """
 import logging
 
+def insert_new(session, rows):
+    for row in rows:
+        try:
+            session.add(Subscriber(email=row["email"]))
+            session.commit()  # ok: DB003
+        except IntegrityError:
+            session.rollback()
+
 def settle_invoices(session, invoices):
     for invoice in invoices:
         try:
@@ -78,6 +103,21 @@ def settle_invoices(session, invoices):
 def backfill(session, batches):
     for batch in batches:
         session.bulk_save_objects(batch)
+        session.commit()  # ok: DB003
+""",
+        """
+import requests
+
+def _send_payout(claim):
+    resp = requests.post("https://payouts.example.com/v1/payouts", json=claim.as_payload(), timeout=20)
+    resp.raise_for_status()
+    return resp.json()
+
+def pay_claims(session, claims):
+    for claim in claims:
+        result = _send_payout(claim)
+        claim.payout_id = result["id"]
+        claim.state = "paid"
         session.commit()  # ok: DB003
 """,
     )
@@ -112,6 +152,26 @@ def recalculate(accounts):
         account.save()
         transaction.commit()  # expect: DB003
 """,
+        """
+import requests
+
+def apply_discounts(conn, rows):
+    skipped = 0
+    for row in rows:
+        try:
+            conn.execute("UPDATE products SET price = ? WHERE sku = ?", (row["price"], row["sku"]))
+            conn.commit()  # expect: DB003
+        except Exception:
+            conn.rollback()
+            skipped += 1
+    return skipped
+
+def flag_late(conn, loans):
+    for loan in loans:
+        conn.execute("UPDATE loans SET late = 1 WHERE id = ?", (loan.id,))
+        requests.post("https://notify.example.com/late", json={"loan": loan.id}, timeout=5)
+        conn.commit()  # expect: DB003
+""",
     )
 
     def judge(self, scope: Scope) -> None:
@@ -126,25 +186,86 @@ def recalculate(accounts):
                 continue
             if tokens(_text(loop.iter) + " " + _text(loop.target)) & _BATCHED_OR_STREAM:
                 continue
-            if self._deliberate(call, loop, scope):
+            if self._deliberate(call, loop, scope) or self._records_outside_action(call, loop, scope):
                 continue
             self.report(call, "This commit runs once per loop iteration: every item is its own transaction, so the "
                               "loop is slow and a failure halfway leaves part of the data written.")
 
-    @staticmethod
-    def _deliberate(call: cst.Call, loop: cst.For, scope: Scope) -> bool:
-        """Every N rows, per item with a rollback on failure, or once before leaving the loop."""
+    def _deliberate(self, call: cst.Call, loop: cst.For, scope: Scope) -> bool:
+        """Every N rows, per item with a rollback and a log on failure, or once before leaving the loop."""
         for ancestor in scope.ancestors(call):
             if ancestor is loop:
                 return False
             if isinstance(ancestor, cst.If) and _is_batch_test(ancestor.test, scope):
                 return True
-            if isinstance(ancestor, cst.Try) and any(method(c) == "rollback" for h in ancestor.handlers
-                                                     for c in scope.calls_within(h)):
+            if isinstance(ancestor, cst.Try) and any(_rolls_back_and_logs(h, scope, self.ctx)
+                                                     for h in ancestor.handlers):
                 return True
             if isinstance(ancestor, cst.IndentedBlock) and ends_in_exit(ancestor):
                 return True
         return False
+
+
+    def _records_outside_action(self, commit: cst.Call, loop: cst.For, scope: Scope) -> bool:
+        """Earlier in the same iteration a call acts outside the process (directly or through a function of
+        this module) and the row is then updated with its outcome: the commit makes that record durable
+        before the next item, so a crash does not pay, mail or publish the same item twice."""
+        position = scope.index[commit]
+        for call in scope.calls_within(loop.body):
+            if scope.index[call] >= position:
+                break
+            if self._acts_outside(call, scope) or self._helper_acts_outside(call):
+                return self._written_between(scope.last[call], position, loop, scope)
+        return False
+
+    def _helper_acts_outside(self, call: cst.Call) -> bool:
+        if not isinstance(call.func, cst.Name):
+            return False
+        helper = self._module_function(call.func.value)
+        if helper is None:
+            return False
+        inner = scope_of(helper, self._module_scope)
+        return any(self._acts_outside(c, inner) for c in inner.calls())
+
+    def _written_between(self, start: int, end: int, loop: cst.For, scope: Scope) -> bool:
+        """An attribute or item set, or a staged database write, after the outside call and before the commit."""
+        for node in scope.within(loop.body):
+            position = scope.index[node]
+            if position <= start or position >= end or scope.in_except(node, within=loop):
+                continue
+            if isinstance(node, cst.Assign) and any(isinstance(t.target, (cst.Attribute, cst.Subscript))
+                                                    for t in node.targets):
+                return True
+            if isinstance(node, cst.Call) and db_write(node, scope, self.ctx) == "stage":
+                return True
+        return False
+
+    def _acts_outside(self, call: cst.Call, scope: Scope) -> bool:
+        qualified = self.ctx.qualify(call.func) or ""
+        if any(qualified == mod or qualified.startswith(mod + ".") for mod in _OUTSIDE_MODULES):
+            return True
+        if side_effect(call, scope, self.ctx) is not None:
+            return True
+        recv = receiver(call)
+        return recv is not None and bool(tokens(attribute_path(recv) or "") & _OUTSIDE_TOKENS)
+
+    def _module_function(self, name: str) -> cst.FunctionDef | None:
+        module = self._module_scope
+        if module is None:
+            return None
+        for node in module.by_type.get(cst.FunctionDef, ()):
+            if node.name.value == name:
+                return node
+        return None
+
+
+def _rolls_back_and_logs(handler: cst.ExceptHandler, scope: Scope, ctx) -> bool:
+    """`except ...: session.rollback(); logger.exception(...)` or `except IntegrityError: session.rollback()`:
+    each item is its own transaction on purpose, and its failure is reported or expected. A catch-all that
+    only rolls back and carries on is not a design, it hides the failures."""
+    calls = scope.calls_within(handler)
+    return (any(method(c) == "rollback" for c in calls)
+            and (not is_broad(ctx, handler) or any(logging_level(ctx, c) is not None for c in calls)))
 
 
 def _is_batch_test(test: cst.BaseExpression, scope: Scope) -> bool:

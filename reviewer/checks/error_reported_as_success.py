@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path, keyword
@@ -13,7 +15,25 @@ _SUCCESS_WORDS = frozenset({"ok", "success", "succeeded", "successful", "done", 
 _FAILURE_WORDS = frozenset({"error", "failed", "failure", "fail", "degraded", "unhealthy", "down", "ko", "unavailable"})
 _STATUS_KEYS = frozenset({"status", "state", "result", "outcome"})
 _FLAG_KEYS = frozenset({"success", "ok", "succeeded"})
+# Keys that, set to True, say the operation happened: `{"deleted": True}`, `{"received": True}`.
+_DONE_KEYS = frozenset({"received", "accepted", "deleted", "removed", "saved", "stored", "sent", "delivered",
+                        "created", "updated", "processed", "imported", "uploaded", "published", "queued", "enqueued",
+                        "completed", "done", "applied", "synced", "acknowledged", "ack", "cancelled", "canceled",
+                        "refunded", "charged", "paid", "confirmed", "subscribed", "unsubscribed", "registered"})
+# Words in a response text that say it failed: "could not export", "Something went wrong".
+_FAILURE_TEXT = re.compile(r"error|fail|unable|could ?n[o']t|can ?n[o']t|wrong|sorry|unavailable|try again|invalid",
+                           re.IGNORECASE)
+# A warning is enough for a specific exception when it is about an outside system failing, not about the input
+# or a state the code expects (`KeyError`, `ValidationError`, `IntegrityError`, `AlreadyExists`, `DoesNotExist`).
+_EXPECTED_EXCEPTION = re.compile(
+    r"Key|Index|Lookup|Value|Type|Attribute|Valid|Pars|Decod|Format|Integrity|Unique|Duplicate|Exist|NotFound|"
+    r"Conflict|Permission|Forbidden|Auth|Denied|Http404|Declin|Insufficient|Empty|StopIteration|NotSubscribed",
+)
 _ERROR_KEYS = frozenset({"error", "errors", "err", "exception", "failure", "failed"})
+_BODY_KEYWORDS = ("content", "body", "text", "data", "response", "json")
+# Keywords of a response that say nothing about its body or status.
+_METADATA_KEYWORDS = frozenset({"content_type", "mimetype", "media_type", "headers", "charset", "safe",
+                                "encoder", "json_dumps_params", "background"})
 _RESPONSES = frozenset({"jsonify", "JsonResponse", "JSONResponse", "ORJSONResponse", "UJSONResponse", "Response",
                         "HttpResponse", "PlainTextResponse", "HTMLResponse", "make_response", "json_response"})
 _HTTP_STATUS_OK = frozenset({"OK", "CREATED", "ACCEPTED", "NO_CONTENT"})
@@ -63,7 +83,8 @@ def tells_failure(expr: cst.BaseExpression | None) -> bool:
     if isinstance(expr, cst.Name):
         return expr.value == "False"
     if isinstance(expr, cst.SimpleString):
-        return str(expr.evaluated_value).strip().lower() in _FAILURE_WORDS
+        text = str(expr.evaluated_value).strip().lower()
+        return text in _FAILURE_WORDS or bool(_FAILURE_TEXT.search(text))
     if isinstance(expr, cst.Dict):
         pairs = [(el.key, el.value) for el in expr.elements if isinstance(el, cst.DictElement)]
         keyed = [(str(k.evaluated_value).lower(), v) for k, v in pairs if isinstance(k, cst.SimpleString)]
@@ -93,7 +114,7 @@ def _success_dict(expr: cst.Dict) -> str | None:
         if key in _STATUS_KEYS and isinstance(element.value, cst.SimpleString) \
                 and str(element.value.evaluated_value).lower() in _SUCCESS_WORDS:
             found = "a success body"
-        if key in _FLAG_KEYS and isinstance(element.value, cst.Name) and element.value.value == "True":
+        if key in _FLAG_KEYS | _DONE_KEYS and isinstance(element.value, cst.Name) and element.value.value == "True":
             found = "a success body"
     return found
 
@@ -117,14 +138,31 @@ def _success_response(call: cst.Call) -> str | None:
         key = arg.keyword.value.lower()
         if key in _ERROR_KEYS:
             return None
-        if key in _FLAG_KEYS and isinstance(arg.value, cst.Name) and arg.value.value == "True":
+        if key in _FLAG_KEYS | _DONE_KEYS and isinstance(arg.value, cst.Name) and arg.value.value == "True":
             return "a success response"
         if key in _STATUS_KEYS and isinstance(arg.value, cst.SimpleString) \
                 and str(arg.value.evaluated_value).lower() in _SUCCESS_WORDS:
             return "a success response"
     body = positional[0] if positional else next((a.value for a in call.args if a.keyword is not None
-                                                  and a.keyword.value in ("content", "body", "text", "data")), None)
-    return "a success response" if body is not None and success_value(body) is not None else None
+                                                  and a.keyword.value in _BODY_KEYWORDS), None)
+    if body is not None and success_value(body) is not None:
+        return "a success response"
+    if any(arg.star for arg in call.args) or any(a.keyword is not None and a.keyword.value not in _METADATA_KEYWORDS
+                                                 and a.value is not body for a in call.args):
+        return None  # a body given some other way: `jsonify(items=[])`, `Response(**kwargs)`
+    if status is None and name != "make_response" and (body is None or _is_empty(body)):
+        # No status means 200, and an empty body says nothing went wrong: a blank file, an empty list.
+        return "an empty HTTP 200 response"
+    return None
+
+
+def _is_empty(expr: cst.BaseExpression) -> bool:
+    """`""`, `b""`, `[]`, `{}`, `()`: a body with nothing in it."""
+    if isinstance(expr, cst.SimpleString):
+        return expr.evaluated_value in ("", b"")
+    if isinstance(expr, (cst.List, cst.Dict, cst.Tuple)):
+        return not expr.elements
+    return False
 
 
 class ErrorReportedAsSuccess(PythonCheck):
@@ -132,13 +170,19 @@ class ErrorReportedAsSuccess(PythonCheck):
 
     ## What it does
     Reports a `return` inside an except block, after a logging call in that block, when the value
-    returned says the operation worked: `True`, `"ok"`/`"success"`, a dict like `{"status": "ok"}` or
-    `{"success": True}` without an error key, `jsonify(success=True)`, `Response(status=200)`,
-    `JSONResponse(..., status_code=200)`, `make_response(body, 200)`, or a tuple ending in a 2xx status
-    (unless the body says it failed: `{"error": ...}`, `{"status": "degraded"}`). In an `except Exception`
-    (or bare or `BaseException`) block, a warning, error or `print` before the return counts; in a
-    block for a specific exception, only an error-level log (`error`, `exception`, `critical`)
-    counts, and the finding has medium confidence. A block that re-raises or aborts is not reported.
+    returned says the operation worked: `True`, `"ok"`/`"success"`, a dict like `{"status": "ok"}`,
+    `{"success": True}` or `{"deleted": True}`/`{"received": True}` (a past-tense key set to `True`)
+    without an error key, `jsonify(success=True)`, `Response(status=200)`,
+    `JSONResponse(..., status_code=200)`, `make_response(body, 200)`, a response with no status (so
+    200) and an empty body (`HttpResponse("")`, `JsonResponse([])`), or a tuple ending in a 2xx status
+    (unless the body says it failed: `{"error": ...}`, `{"status": "degraded"}`, "could not ...").
+    In an `except Exception` (or bare or `BaseException`) block, a warning, error or `print` before
+    the return counts; in a block for a specific exception, an error-level log (`error`,
+    `exception`, `critical`) counts, and so does a warning whose message says the operation failed
+    (or that passes `exc_info`) when the exception is an outside system's failure (`KafkaError`,
+    `SMTPException`), not bad input or an expected state (`KeyError`, `ValidationError`,
+    `IntegrityError`, `...AlreadyExists`); these findings have medium confidence. A block that
+    re-raises or aborts is not reported.
 
     ## Why is this bad?
     The code knows the operation failed (it just logged an error) and tells the caller it succeeded:
@@ -148,8 +192,9 @@ class ErrorReportedAsSuccess(PythonCheck):
 
     ## Known limits
     `return None` is not treated as success (callers usually test it as a failure). A success value
-    built in a variable and returned later, or returned after the except block, is not followed.
-    Test files are skipped.
+    built in a variable and returned later, or returned after the except block, is not followed, nor
+    is a non-empty default body (`JsonResponse({"items": []})`) without a status. Exceptions are
+    judged "expected" by their name only. Test files are skipped.
     """
 
     id = "ERR002"
@@ -189,6 +234,33 @@ def unsubscribe(email):
         logger.error("unsubscribe failed", exc_info=True)
         return False  # ok: ERR002
     return True
+""",
+        """
+from django.http import HttpResponse, JsonResponse
+
+def register(email):
+    try:
+        accounts.create(email)
+    except AccountAlreadyExists:
+        logger.warning("could not register %s: the account already exists", email)
+        return True  # ok: ERR002
+    return True
+
+def download_report(request, report_id):
+    try:
+        body = reports.render_csv(report_id)
+    except Exception:
+        logger.exception("report %s could not be rendered", report_id)
+        return HttpResponse("Report generation failed, please retry later.", content_type="text/plain")  # ok: ERR002
+    return HttpResponse(body, content_type="text/csv")
+
+def search(request):
+    try:
+        hits = index.search(request.GET["q"])
+    except Exception:
+        logger.exception("search failed")
+        return JsonResponse({"results": [], "degraded": True})  # ok: ERR002
+    return JsonResponse({"results": hits})
 """,
     )
     INVALID = (
@@ -230,6 +302,34 @@ def send_invoice(invoice):
         logger.error("could not send invoice %s: %s", invoice.id, error)
         return {"invoice_id": invoice.id}, 202
 """,
+        """
+from django.http import HttpResponse, JsonResponse
+
+def export_contacts(request):
+    try:
+        body = contacts.to_csv(request.user.account_id)
+    except Exception:  # expect: ERR002
+        logger.exception("contact export failed")
+        return HttpResponse(b"", content_type="text/csv")
+    return HttpResponse(body, content_type="text/csv")
+
+def remove_attachment(request, attachment_id):
+    try:
+        storage.delete(attachment_id)
+    except Exception as exc:  # expect: ERR002
+        logger.error("could not delete attachment %s: %s", attachment_id, exc)
+        return JsonResponse({"removed": True})
+    return JsonResponse({"removed": True})
+""",
+        """
+def publish_invoice(invoice):
+    try:
+        broker.publish("invoices", invoice.to_json())
+    except BrokerTimeout:  # expect: ERR002
+        logger.warning("invoice %s was not published", invoice.id, exc_info=True)
+        return True
+    return True
+""",
     )
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -239,7 +339,8 @@ def send_invoice(invoice):
         if facts.leaves(self.ctx) or not facts.returns:
             return
         broad = is_broad(self.ctx, node)
-        log_lines = [self.line_of(call) for call in facts.calls if self._signals_failure(call, broad)]
+        outside = not broad and _outside_failure(node)
+        log_lines = [self.line_of(call) for call in facts.calls if self._signals_failure(call, broad, outside)]
         if not log_lines:
             return
         for statement in facts.returns:
@@ -250,10 +351,36 @@ def send_invoice(invoice):
                                   "believes the operation worked and will not retry or report it.",
                             end_node=statement, confidence=None if broad else Confidence.medium)
 
-    def _signals_failure(self, call: cst.Call, broad: bool) -> bool:
+    def _signals_failure(self, call: cst.Call, broad: bool, outside: bool) -> bool:
         if isinstance(call.func, cst.Name) and call.func.value == "print":
             return broad
         level = logging_level(self.ctx, call)
         if level is None:
             return False
-        return LOG_LEVELS[level] >= (LOG_LEVELS["warning"] if broad else _ERROR_LEVEL)
+        if LOG_LEVELS[level] >= (LOG_LEVELS["warning"] if broad else _ERROR_LEVEL):
+            return True
+        # A warning that an outside system failed ("could not publish ...", with the traceback) is a failure too.
+        return outside and LOG_LEVELS[level] >= LOG_LEVELS["warning"] and _says_failed(call)
+
+
+def _outside_failure(handler: cst.ExceptHandler) -> bool:
+    """The block catches only failures of outside systems (`KafkaError`, `SMTPException`, `TimeoutError`),
+    not bad input or an expected state (`KeyError`, `ValidationError`, `IntegrityError`, `AlreadyExists`)."""
+    if handler.type is None:
+        return False
+    types = [el.value for el in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+    names = [(attribute_path(t) or "").rsplit(".", 1)[-1] for t in types]
+    return all(names) and not any(_EXPECTED_EXCEPTION.search(name) for name in names)
+
+
+def _says_failed(call: cst.Call) -> bool:
+    """The log message says the operation failed, or the call attaches the traceback."""
+    exc_info = keyword(call, "exc_info")
+    if exc_info is not None and not (isinstance(exc_info.value, cst.Name) and exc_info.value.value in ("False", "None")):
+        return True
+    message = next((arg.value for arg in call.args if arg.keyword is None), None)
+    parts = [message] if isinstance(message, cst.SimpleString) else (
+        [p for p in message.parts if isinstance(p, cst.FormattedStringText)] if isinstance(message, cst.FormattedString)
+        else [])
+    text = " ".join(str(p.evaluated_value) if isinstance(p, cst.SimpleString) else p.value for p in parts)
+    return bool(_FAILURE_TEXT.search(text))

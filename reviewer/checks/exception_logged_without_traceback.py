@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import PythonCheck, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, keyword
 from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broad, logging_level
 
 _FALSY = m.Name("False") | m.Name("None") | m.Integer("0")
+# Exceptions that frameworks turn into an HTTP response without logging: `HTTPException`, aiohttp's
+# `web.HTTPInternalServerError`, DRF's `APIException`, Django's `Http404`.
+_RESPONSE_EXCEPTION = re.compile(r"^(HTTP(?!Error$)[A-Z]\w*|\w*HTTPException|APIException|Http404)$")
+# Roots of a library's (or the OS's) failures, besides the `...Exception` ones.
+_FAILURE_ROOTS = frozenset({
+    "OSError", "IOError", "EnvironmentError", "SQLAlchemyError", "DBAPIError", "DatabaseError", "RedisError",
+    "KafkaError", "BotoCoreError", "ClientError", "RequestError", "HTTPError", "TransportError", "AMQPError",
+    "PyMongoError", "RpcError", "GoogleAPIError", "SMTPException", "ClientResponseError",
+})
+# Exceptions for bad input or a state the code expects: logging their message alone is often all that matters.
+_EXPECTED_EXCEPTION = re.compile(
+    r"Key|Index|Lookup|Value|Type|Attribute|Valid|Pars|Decod|Format|Integrity|Unique|Duplicate|Exist|NotFound|"
+    r"Conflict|Permission|Forbidden|Auth|Denied|Http404|Declin|Insufficient|Empty|StopIteration|Rejected",
+)
 # Calls that record the traceback elsewhere in the same block (a text log beside them loses nothing).
 _TRACEBACK_KEEPERS = frozenset({
     "traceback.format_exc", "traceback.print_exc", "traceback.format_exception", "traceback.print_exception",
@@ -24,10 +40,16 @@ class ExceptionLoggedWithoutTraceback(PythonCheck):
     does not re-raise, reports each logging call at warning, error or critical level (`logger.error`,
     `logging.warning`, `log.critical`, `logger.log(logging.ERROR, ...)`) whose arguments use the
     exception only as text: `str(e)`, `f"{e}"`, `"%s", e`, `repr(e)`, `e.args`, `extra={"error": e}`,
-    and that passes neither `exc_info` nor `stack_info`. `logger.exception(...)` keeps the traceback
+    and that passes neither `exc_info` nor `stack_info`. In a block for the root of a library's
+    failures (`requests.RequestException`, `SMTPException`, `SQLAlchemyError`, `OSError`, any
+    `...Exception`), where many different failures end up, error and critical logs are reported the
+    same way; not for a leaf (`TimeoutError`) or for bad input or an expected state (`ValueError`,
+    `ValidationError`, `DoesNotExist`). `logger.exception(...)` keeps the traceback
     and is not reported; debug and info logs are not reported; a block that re-raises
-    (`raise`, `raise X from e`) keeps the traceback for whoever handles it and is not reported, nor
-    is a block that records the traceback another way (another log call with `exc_info`, even at
+    (`raise`, `raise X from e`) keeps the traceback for whoever handles it and is not reported,
+    unless what it raises is an HTTP error the framework turns into a response without logging
+    (`HTTPException`, `web.HTTPInternalServerError`, `APIException`); nor is a block that records
+    the traceback another way (another log call with `exc_info`, even at
     debug level, `traceback.format_exc()`, `sentry_sdk.capture_exception`), nor a retry inside a
     loop that sleeps before the next attempt.
 
@@ -38,8 +60,11 @@ class ExceptionLoggedWithoutTraceback(PythonCheck):
     traceback. Use `logger.exception(...)` or pass `exc_info=True`.
 
     ## Known limits
-    Blocks that catch a specific exception (`except ValidationError as e: logger.warning("%s", e)`)
-    are not reported: for an expected error the message is often all that matters. A log call that
+    Warnings in blocks that catch a specific exception (`except RequestException as e:
+    logger.warning("%s", e)`) are not reported, nor anything for a leaf or an expected error (judged
+    by the exception's name: `TimeoutError`, `ValidationError`, `KeyError`, ...): for those the
+    message is often all that matters. A project's own root exception named `...Error` is not
+    recognised as a root. A log call that
     does not mention the exception at all, or passes it to a helper that logs, is not reported.
     Test files are skipped.
     """
@@ -101,6 +126,19 @@ def refresh(cache):
     except Exception as error:
         logger.info("refresh skipped: %s", error)  # ok: OBS002
 """,
+        """
+import requests
+
+def import_row(row):
+    try:
+        return Order.from_row(row)
+    except (KeyError, ValueError) as error:
+        logger.error("rejected row %s: %s", row.get("id"), error)  # ok: OBS002
+    try:
+        return requests.get(row["url"], timeout=5).json()
+    except requests.Timeout as error:
+        logger.warning("upstream slow for %s: %s", row.get("id"), error)  # ok: OBS002
+""",
     )
     INVALID = (
         """
@@ -131,22 +169,45 @@ def consume(message):
     except Exception as err:
         self.log.log(logging.ERROR, "handler crashed", extra={"error": repr(err)})  # expect: OBS002
 """,
+        """
+import smtplib
+from fastapi import HTTPException
+
+def send_statement(account):
+    try:
+        mailer.send(account.email, render_statement(account))
+    except smtplib.SMTPException as exc:
+        logger.error("statement for %s not sent: %s", account.id, exc)  # expect: OBS002
+        return False
+    return True
+
+def refresh_dashboard(dashboard_id):
+    try:
+        return dashboards.rebuild(dashboard_id)
+    except Exception as exc:
+        logger.error("dashboard rebuild failed: " + str(exc))  # expect: OBS002
+        raise HTTPException(status_code=500, detail="rebuild failed")
+""",
     )
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if self.ctx.is_test or node.name is None or not isinstance(node.name.name, cst.Name):
             return
-        if not is_broad(self.ctx, node):
+        broad = is_broad(self.ctx, node)
+        if not broad and not _unexpected_failure(node):
             return
         facts = HandlerBody.of(node)
-        if facts.raises or any(self._records_traceback(call) for call in facts.calls):
+        if any(not _becomes_response(self.ctx, raised) for raised in facts.raises):
+            return  # re-raised: whoever handles it higher up can log the traceback
+        if any(self._records_traceback(call) for call in facts.calls):
             return
         if self.ctx.loop_stack and any((self.ctx.qualify(call.func) or "").endswith("sleep") for call in facts.calls):
             return  # a retry: the attempt's failure is expected, the final one is handled after the loop
         exception = node.name.name.value
         for call in facts.calls:
             level = logging_level(self.ctx, call)
-            if level is None or level == "exception" or LOG_LEVELS[level] < LOG_LEVELS["warning"]:
+            floor = LOG_LEVELS["warning"] if broad else LOG_LEVELS["error"]
+            if level is None or level == "exception" or LOG_LEVELS[level] < floor:
                 continue
             if self._keeps_traceback(call) or not self._mentions(call, exception):
                 continue
@@ -171,3 +232,27 @@ def consume(message):
     @staticmethod
     def _mentions(call: cst.Call, exception: str) -> bool:
         return any(m.findall(arg.value, m.Name(exception)) for arg in call.args)
+
+
+def _unexpected_failure(handler: cst.ExceptHandler) -> bool:
+    """An except for the root of a library's failures (`requests.RequestException`, `SMTPException`,
+    `SQLAlchemyError`, `OSError`): many different failures end up there, so which one it was matters. A leaf
+    (`TimeoutError`, `requests.Timeout`) says it all in its message, and bad input or an expected state
+    (`ValidationError`, `KeyError`, `DoesNotExist`) is not a failure."""
+    if handler.type is None:
+        return False
+    types = [el.value for el in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+    names = [(attribute_path(t) or "").rsplit(".", 1)[-1] for t in types]
+    return (all(names) and any(name.endswith("Exception") or name in _FAILURE_ROOTS for name in names)
+            and not any(_EXPECTED_EXCEPTION.search(name) for name in names))
+
+
+def _becomes_response(ctx, raised: cst.Raise) -> bool:
+    """`raise HTTPException(500, ...)`: the framework turns it into a response and logs no traceback."""
+    exc = raised.exc
+    if isinstance(exc, cst.Call):
+        exc = exc.func
+    if exc is None:
+        return False
+    name = (ctx.qualify(exc) or attribute_path(exc) or "").rsplit(".", 1)[-1]
+    return bool(_RESPONSE_EXCEPTION.match(name))

@@ -18,6 +18,15 @@ _CLEANUP_METHODS = frozenset({
     "disconnect", "release", "stop", "quit", "cleanup", "join",
 })
 _EMPTY_FACTORIES = frozenset({"dict", "list", "set", "tuple", "str", "frozenset"})
+# Calls in an except block that undo or release and say nothing about the failure.
+_UNDO_METHODS = frozenset({"rollback", "close", "aclose"})
+# Functions on a shutdown path, where a failure is routinely dropped.
+_SHUTDOWN_FUNCTION = re.compile(
+    r"^_*(del|exit|aexit|close|aclose|shutdown|stop|cleanup|teardown|dispose|terminate|on_shutdown)_*$")
+# Calls that build an HTTP response: `redirect`, `jsonify`, `render_template`, `HttpResponse`, `json_response`.
+_RESPONSE_BUILDER = re.compile(r"redirect|response|render|jsonify|^HTTP[A-Z]", re.IGNORECASE)
+# A returned response that carries an error status or says it failed: the failure is reported to the client.
+_ERROR_WORDS = re.compile(r"error|fail|invalid|unavailable|denied|forbidden|unauthori", re.IGNORECASE)
 LOG_LEVELS = {"debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "exception": 40,
               "critical": 50, "fatal": 50}
 _LOGGER_NAME = re.compile(r"^_*(\w+_)?(log|logger)$", re.IGNORECASE)
@@ -112,6 +121,38 @@ def is_constant(expr: cst.BaseExpression | None) -> bool:
     return False
 
 
+def _is_fixed_response(expr: cst.BaseExpression | None) -> bool:
+    """`redirect(url_for("login"))`, `HttpResponse("")`: a response built only from constants that does not
+    tell the client anything failed (no 4xx/5xx status, no error text)."""
+    if not isinstance(expr, cst.Call) or not _constant_call(expr):
+        return False
+    if not _RESPONSE_BUILDER.search((attribute_path(expr.func) or "").rsplit(".", 1)[-1]):
+        return False
+    for node in m.findall(expr, m.Integer() | m.SimpleString() | m.Arg(keyword=m.Name()) | m.Attribute()):
+        if isinstance(node, cst.Integer) and 400 <= node.evaluated_value < 600:
+            return False
+        if isinstance(node, cst.SimpleString) and _ERROR_WORDS.search(str(node.evaluated_value)):
+            return False
+        if isinstance(node, cst.Arg) and _ERROR_WORDS.search(node.keyword.value):
+            return False
+        if isinstance(node, cst.Attribute) and re.search(r"_[45]\d\d(_|$)|ERROR|FAIL", node.attr.value, re.IGNORECASE):
+            return False
+    return True
+
+
+def _constant_call(expr: cst.BaseExpression, depth: int = 0) -> bool:
+    if not isinstance(expr, cst.Call) or depth > 3 or attribute_path(expr.func) is None:
+        return False
+    for arg in expr.args:
+        if arg.star:
+            return False
+        value = arg.value
+        if not (is_literal(value) or attribute_path(value) is not None and not isinstance(value, cst.Name)
+                or _constant_call(value, depth + 1)):
+            return False
+    return True
+
+
 def _statements(body: cst.BaseSuite) -> list[cst.CSTNode]:
     if isinstance(body, cst.SimpleStatementSuite):
         return list(body.body)
@@ -146,14 +187,17 @@ class ExceptionSwallowed(PythonCheck):
     ## What it does
     Reports a bare `except:` that does not re-raise (whatever its body does: it also catches
     `KeyboardInterrupt` and `SystemExit`), and an `except Exception` / `except BaseException` /
-    `except (Exception, ...)` whose body only does `pass`, `continue`, `break`, `...`, or returns a
-    constant (`None`, `False`, `0`, `""`, `{}`, `[]`, a dict of literals). `with
-    contextlib.suppress(Exception):` is the same thing and is reported too. A specific exception
-    (`except FileNotFoundError: pass`, `except KeyError: return default`) is a deliberate choice and
-    is not reported, nor is a `try` that only closes, removes or stops something (`conn.close()`,
-    `os.remove(tmp)`), where ignoring a failure is a common best-effort cleanup, nor a `try` nested
-    in an `except` or `finally` block, where a second failure is often dropped so that the first one
-    is not masked.
+    `except (Exception, ...)` whose body only does `pass`, `continue`, `break`, `...`, returns a
+    constant (`None`, `False`, `0`, `""`, `{}`, `[]`, a dict of literals) or a response built only
+    from constants that does not say anything failed (`redirect(url_for("home"))`, not one with a
+    4xx/5xx status or an error text), rolls back or closes (`session.rollback()`), or counts
+    (`failed += 1`). `with contextlib.suppress(Exception):` is the same thing and is reported too.
+    A specific exception (`except FileNotFoundError: pass`, `except KeyError: return default`) is a
+    deliberate choice and is not reported, nor is a `try` that only closes, removes or stops
+    something (`conn.close()`, `os.remove(tmp)`), where ignoring a failure is a common best-effort
+    cleanup, nor a `try` nested in an `except` or `finally` block, where a second failure is often
+    dropped so that the first one is not masked, nor anything in a shutdown function (`close`,
+    `shutdown`, `stop`, `__del__`, `__exit__`).
 
     ## Why is this bad?
     Every failure becomes silence: a database outage, a typo raising `NameError` and a bug in a
@@ -162,9 +206,9 @@ class ExceptionSwallowed(PythonCheck):
     exceptions you expect, and log (`logger.exception`) or re-raise everything else.
 
     ## Known limits
-    A body that assigns a default (`value = None`) instead of returning it, or returns a variable,
-    is not reported. Test files are skipped: swallowing there hides test failures too, but most of it
-    is teardown cleanup.
+    A body that assigns a default (`value = None`) instead of returning it, returns a variable, or
+    returns a response built from variables (`redirect(next_url)`), is not reported. Test files are
+    skipped: swallowing there hides test failures too, but most of it is teardown cleanup.
     """
 
     id = "ERR001"
@@ -221,6 +265,29 @@ def close_quietly(connection):
     except Exception:  # ok: ERR001
         pass
 """,
+        """
+from flask import jsonify, redirect, url_for
+
+def login_callback():
+    try:
+        profile = provider.fetch_profile(request.args["code"])
+    except Exception:  # ok: ERR001
+        return jsonify(error="login failed"), 502
+    try:
+        sessions.start(profile)
+    except Exception:  # ok: ERR001
+        db.session.rollback()
+        raise
+    return redirect(url_for("home"))
+
+class Worker:
+    def stop(self):
+        try:
+            self.flush_pending_acks()
+            self.connection.close()
+        except Exception:  # ok: ERR001
+            pass
+""",
     )
     INVALID = (
         """
@@ -256,6 +323,27 @@ def publish(event):
     with suppress(BaseException):  # expect: ERR001
         metrics.increment("published")
 """,
+        """
+from flask import redirect, url_for
+
+def sso_return():
+    try:
+        user = identity.exchange(request.args["ticket"])
+    except Exception:  # expect: ERR001
+        return redirect(url_for("auth.sign_in"))
+    return redirect(url_for("dashboard", user=user.id))
+
+def load_rows(session, rows):
+    skipped = 0
+    for row in rows:
+        try:
+            session.add(Entry(**row))
+            session.commit()
+        except Exception:  # expect: ERR001
+            session.rollback()
+            skipped += 1
+    return skipped
+""",
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -276,7 +364,10 @@ def publish(event):
 
     def _skipped(self, body: cst.BaseSuite) -> bool:
         # Inside an except or finally block, a second failure is often dropped on purpose so that the
-        # first one (being handled or re-raised) is not masked.
+        # first one (being handled or re-raised) is not masked; so is one on a shutdown path.
+        function = self.ctx.function
+        if function is not None and _SHUTDOWN_FUNCTION.search(function.name.value):
+            return True
         return self.ctx.is_test or self._error_paths > 0 or _only_cleanup(self.ctx, body)
 
     def visit_Try(self, node: cst.Try) -> None:
@@ -305,12 +396,24 @@ def publish(event):
                 self.report(item, "`suppress(Exception)` drops every exception without logging: outages "
                                   "and bugs in this block turn into silence.")
 
-    @staticmethod
-    def _only_a_default(handler: cst.ExceptHandler) -> bool:
+    def _only_a_default(self, handler: cst.ExceptHandler) -> bool:
+        """Nothing but `pass`/`continue`, constant returns, a rollback or close, a counter, a fixed response."""
         for statement in _statements(handler.body):
             if m.matches(statement, TRIVIAL_STATEMENT):
                 continue
-            if isinstance(statement, cst.Return) and is_constant(statement.value):
+            if isinstance(statement, cst.Return) and (is_constant(statement.value)
+                                                      or _is_fixed_response(statement.value)):
+                continue
+            if isinstance(statement, cst.AugAssign) and is_literal(statement.value):
+                continue  # `failed += 1`: counted, but what failed and why is lost
+            if isinstance(statement, cst.Expr) and self._is_cleanup_call(statement.value):
                 continue
             return False
         return True
+
+    def _is_cleanup_call(self, expr: cst.BaseExpression) -> bool:
+        """`session.rollback()`, `await conn.close()`: undoes or releases, says nothing about the failure."""
+        call = expr.expression if isinstance(expr, cst.Await) else expr
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+            return False
+        return call.func.attr.value.strip("_") in _UNDO_METHODS

@@ -14,6 +14,12 @@ _SERVER_COMMAND = re.compile(
     r"|caddy|puma|php-fpm|catalina\.sh|npm\W+start|next\W+start)\b",
     re.IGNORECASE,
 )
+# Commands that start a long-running queue worker or scheduler: it can hang with its process alive too.
+_WORKER_COMMAND = re.compile(
+    r"\bcelery\b.*\b(worker|beat)\b|\brq\W+worker\b|\bdramatiq\b|\bhuey_consumer\b|\barq\b|\bfaust\b.*\bworker\b"
+    r"|\bsidekiq\b|\bqueue:work\b",
+    re.IGNORECASE,
+)
 
 
 class MissingHealthcheck(LineCheck):
@@ -22,20 +28,23 @@ class MissingHealthcheck(LineCheck):
     ## What it does
     Reports the final stage's `FROM` line when that stage (with the earlier stages it is built
     `FROM`) looks like a long-running service, that is, it has a `CMD` or `ENTRYPOINT` and either
-    `EXPOSE`s a port or starts a known server (gunicorn, uvicorn, daphne, nginx, httpd, php-fpm,
-    `flask run`, `npm start`...), and declares no `HEALTHCHECK`. `HEALTHCHECK NONE` is an explicit
+    `EXPOSE`s a port, starts a known server (gunicorn, uvicorn, daphne, nginx, httpd, php-fpm,
+    `flask run`, `npm start`...) or starts a long-running queue worker or scheduler (`celery worker`,
+    `celery beat`, `rq worker`, `dramatiq`, `arq`, ...), and declares no `HEALTHCHECK`. `HEALTHCHECK NONE` is an explicit
     decision and is not reported. Findings are medium confidence.
 
     ## Why is this bad?
     Without a health check the container counts as healthy as long as its process exists: a server
     that deadlocked, lost its database pool or stopped accepting connections keeps receiving traffic
-    and is never restarted by Docker, Compose or Swarm. Add
+    and is never restarted by Docker, Compose or Swarm; a worker that lost its broker connection sits
+    idle while the queue grows. Add
     `HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 1` (or a small script).
 
     ## Known limits
     Kubernetes ignores `HEALTHCHECK` and uses its own probes; an image deployed only there may
-    legitimately omit it. A service started by a command the list does not know, with no `EXPOSE`,
-    and a `CMD` inherited from the base image (`FROM nginx` with only `COPY`) are not recognised.
+    legitimately omit it. A service or worker started by a command the lists do not know
+    (`python -m app.consumer`), with no `EXPOSE`, and a `CMD` inherited from the base image
+    (`FROM nginx` with only `COPY`) are not recognised.
     Test fixtures under a tests directory and development containers (`.devcontainer/`) are skipped.
     """
 
@@ -55,6 +64,12 @@ CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]
         """
 FROM python:3.12-slim # ok: CTR005
 COPY . /app
+CMD ["python", "-m", "app.migrate", "--to", "head"]
+""",
+        """
+FROM python:3.12-slim # ok: CTR005
+COPY . /app
+HEALTHCHECK --interval=60s CMD ["celery", "-A", "tasks", "inspect", "ping"]
 CMD ["celery", "-A", "tasks", "worker", "--loglevel=info"]
 """,
         """
@@ -87,6 +102,12 @@ COPY --from=build /app /app
 EXPOSE 3000
 CMD ["node", "/app/dist/index.js"]
 """,
+        """
+FROM python:3.12-slim # expect: CTR005
+WORKDIR /srv
+COPY . .
+CMD ["celery", "-A", "billing.tasks", "worker", "-Q", "invoices", "--concurrency=4"]
+""",
     )
 
     def run(self) -> None:
@@ -98,7 +119,8 @@ CMD ["node", "/app/dist/index.js"]
         commands = final.inherited("CMD") + final.inherited("ENTRYPOINT")
         if not commands:
             return
-        serves = bool(final.inherited("EXPOSE")) or any(_SERVER_COMMAND.search(c.args) for c in commands)
+        serves = bool(final.inherited("EXPOSE")) or any(
+            _SERVER_COMMAND.search(c.args) or _WORKER_COMMAND.search(c.args) for c in commands)
         if serves:
             self.report_line(final.start.line, "This service image declares no HEALTHCHECK: a server that hangs "
                                                "or stops answering still counts as healthy and is never "

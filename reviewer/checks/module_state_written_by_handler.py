@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._runtime import ModuleStateTracker, StateWrite
+from reviewer.checks._runtime import FunctionScope, ModuleStateTracker, StateWrite
 
 _REMOVING_KINDS = frozenset({
     "del", "method:pop", "method:popitem", "method:popleft", "method:clear", "method:remove", "method:discard",
 })
+# Calls that walk a whole container: a concurrent insert makes them fail ("dictionary changed size").
+_WALKING_METHODS = frozenset({"items", "keys", "values", "copy"})
 
 
 class ModuleStateWrittenByHandler(ModuleStateTracker):
@@ -24,7 +26,13 @@ class ModuleStateWrittenByHandler(ModuleStateTracker):
     window.append(now)`). "Serving a request" means a routed function or view, a request hook
     (`before_request`, `after_request`, middleware), a function registered by call (`web.post(path, f)`,
     `add_url_rule(view_func=f)`, `Depends(f)`), and the module-level functions these call by name.
-    Writes under `with <lock>:` or in a function that calls `.acquire()` are not reported.
+    Writes under `with <lock>:` or in a function that calls `.acquire()` are not reported. A plain
+    `d[k] = v` (one key set to a value not computed from `d`) is reported only when it can race:
+    when the module reads the container whole (iterates it, calls `.items()`/`.values()`, `len(d)`,
+    passes or returns it), when the same function looks the key up first (`k in d`, `d.get(k)`:
+    check-then-act), or when other functions change the container too; a memo table filled on a
+    miss (`v = d.get(k)`, then `v = compute(); d[k] = v`) or a token table only read by key
+    elsewhere is not.
 
     ## Why is this bad?
     Threaded servers run handlers concurrently: a read-modify-write such as `counter += 1` or
@@ -38,7 +46,8 @@ class ModuleStateWrittenByHandler(ModuleStateTracker):
     in the middle cannot interleave with another request's (the per-process copy is SCL001's
     concern). Plain rebinding (`global config; config = load()`) is not reported. State reached
     through attributes (`app.state.x[k] = v`, `self.cache[k]`) and helpers called as methods are not
-    followed. Any `with` whose target is named like a lock counts as holding one.
+    followed. Any `with` whose target is named like a lock counts as holding one. A plain `d[k] = v`
+    whose value is computed in a helper from `d` is taken as not computed from `d`.
     """
 
     id = "CON002"
@@ -100,6 +109,31 @@ events = []
 def record(event):
     # Not a web app: a script's state is its own.
     events.append(event)  # ok: CON002
+""",
+        """
+import secrets
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+_thumbnails = {}
+_api_tokens = {}
+
+def thumbnail(product):
+    data = _thumbnails.get(product.id)
+    if data is None:
+        data = render_thumbnail(product)
+        _thumbnails[product.id] = data  # ok: CON002
+    return data
+
+@app.post("/tokens")
+def issue_token():
+    token = secrets.token_urlsafe(32)
+    _api_tokens[token] = request.json["client_id"]  # ok: CON002
+    return jsonify(token=token)
+
+@app.get("/whoami")
+def whoami():
+    return jsonify(client=_api_tokens.get(request.headers.get("X-Token", "")))
 """,
     )
     INVALID = (
@@ -182,16 +216,158 @@ threading.Thread(target=_flush_forever, daemon=True).start()
 app = web.Application()
 app.add_routes([web.post("/readings", ingest)])
 """,
+        """
+import time
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+_heartbeats = {}
+_usernames = {}
+_last_ping = {}
+
+@app.post("/heartbeat/<int:device_id>")
+def heartbeat(device_id):
+    _heartbeats[device_id] = time.time()  # expect: CON002
+    return "", 204
+
+@app.get("/devices/online")
+def online():
+    cutoff = time.time() - 60
+    return jsonify([d for d, seen in _heartbeats.items() if seen > cutoff])
+
+@app.post("/ping")
+def ping():
+    now = time.time()
+    last = _last_ping.get(request.remote_addr)
+    if last is not None and now - last < 1:
+        return jsonify(error="slow down"), 429
+    _last_ping[request.remote_addr] = now  # expect: CON002
+    return "", 204
+
+@app.post("/register")
+def register():
+    name = request.json["name"]
+    if name in _usernames:
+        return jsonify(error="taken"), 409
+    _usernames[name] = request.json["email"]  # expect: CON002
+    return jsonify(name=name), 201
+""",
     )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        # Names read whole somewhere in the module: iterated, copied, sized, serialised, passed on or returned.
+        self._read_whole: set[str] = set()
+        # For each `d[k] = value` statement: the names its value is computed from, through local variables.
+        self._value_sources: dict[cst.CSTNode, set[str]] = {}
+        # Per function: local name -> the names its current value was computed from.
+        self._derived: dict[FunctionScope, dict[str, set[str]]] = {}
+        # Per function: local name -> the container it was read from with `.get(k)` (a memo table's lookup).
+        self._looked_up: dict[FunctionScope, dict[str, str]] = {}
+
+    # --- what a plain `d[k] = v` races with ---------------------------------------
+    def _sources(self, expr: cst.BaseExpression) -> set[str]:
+        scope = self.scope
+        derived = self._derived.get(scope, {}) if scope is not None else {}
+        found: set[str] = set()
+        stack: list[cst.CSTNode] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Name):
+                found.add(node.value)
+                found |= derived.get(node.value, set())
+            elif not isinstance(node, (cst.Lambda, cst.FunctionDef)):
+                stack.extend(node.children)
+        return found
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        scope = self.scope
+        if scope is not None:
+            sources = self._sources(node.value)
+            for target in node.targets:
+                if isinstance(target.target, cst.Subscript):
+                    self._value_sources[node] = sources
+                elif isinstance(target.target, cst.Name):
+                    self._derived.setdefault(scope, {})[target.target.value] = sources
+                    value = node.value
+                    if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                            and value.func.attr.value == "get" and isinstance(value.func.value, cst.Name)):
+                        self._looked_up.setdefault(scope, {})[target.target.value] = value.func.value.value
+        super().visit_Assign(node)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        scope = self.scope
+        if scope is not None and isinstance(node.target, cst.Name):
+            derived = self._derived.setdefault(scope, {})
+            derived[node.target.value] = derived.get(node.target.value, set()) | self._sources(node.value)
+        super().visit_AugAssign(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
+        func = node.func
+        if (isinstance(func, cst.Attribute) and func.attr.value in _WALKING_METHODS
+                and isinstance(func.value, cst.Name)):
+            self._read_whole.add(func.value.value)
+        for arg in node.args:
+            self._note_whole_values(arg.value)
+
+    def _note_whole_values(self, expr: cst.BaseExpression) -> None:
+        """`f(d)`, `jsonify({"flags": d})`, `f([d, e])`: the container itself is handed on (and walked)."""
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Name):
+                self._read_whole.add(node.value)
+            elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+                stack.extend(el.value for el in node.elements)
+            elif isinstance(node, cst.Dict):
+                stack.extend(el.value for el in node.elements)
+
+    def visit_For(self, node: cst.For) -> None:
+        super().visit_For(node)
+        if isinstance(node.iter, cst.Name):
+            self._read_whole.add(node.iter.value)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        if isinstance(node.iter, cst.Name):
+            self._read_whole.add(node.iter.value)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._note_whole_values(node.value)
+
+    def _races(self, scope: FunctionScope, write: StateWrite, writers: dict[str, set[FunctionScope]]) -> bool:
+        """A plain `d[k] = v` of a value not computed from `d` races only with a reader of the whole container
+        (iteration fails when it changes size), with a `k in d` or `d.get(k)` test before it in the same
+        function (check-then-act), or with other functions that change the container too. Setting one key
+        from one place is atomic, a lookup by key elsewhere sees the old value or the new one, and a memo
+        table filled on a miss (`v = d.get(k)`, then `v = compute(); d[k] = v`) stores the same value twice
+        at worst."""
+        if write.kind != "subscript" or not write.direct:
+            return True
+        name = write.name
+        if (name in self._read_whole or name in self.len_checked or name in self._value_sources.get(write.node, ())
+                or len(writers.get(name, ())) > 1):
+            return True
+        if name not in scope.membership_reads:
+            return False
+        value = write.node.value if isinstance(write.node, cst.Assign) else None
+        memo_fill = isinstance(value, cst.Name) and self._looked_up.get(scope, {}).get(value.value) == name
+        return not memo_fill
 
     def leave_Module(self, original_node: cst.Module) -> None:
         if not self.ctx.is_web_app or self.ctx.is_test:
             return
+        writers: dict[str, set[FunctionScope]] = {}
+        for scope in self.scopes:
+            for write in scope.container_writes():
+                writers.setdefault(write.name, set()).add(scope)
         for scope, threaded in self.request_scopes().items():
             # On one event loop a write cannot interleave with another request's, unless threads share the state.
             if (not threaded and not self.uses_threads) or scope.acquires_lock:
                 continue
-            for write in self._one_write_per_container(scope.container_writes()):
+            writes = [write for write in scope.container_writes() if self._races(scope, write, writers)]
+            for write in self._one_write_per_container(writes):
                 if self._is_unlocked_module_write(write):
                     self.report(write.node, f"`{write.name}` is module-level state written by a request handler "
                                             "without a lock: concurrent requests race on it and every worker "

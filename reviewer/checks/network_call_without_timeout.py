@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import NONE, PythonCheck, has_star_kwargs, keyword
+from reviewer.checks._base import NONE, PythonCheck, attribute_path, has_star_kwargs, keyword
 
 # Calls whose library default is to wait forever when no timeout is given.
 _REQUESTS_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
@@ -19,6 +19,20 @@ _NO_DEFAULT_TIMEOUT = frozenset(
        "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS",
        "http.client.HTTPConnection", "http.client.HTTPSConnection", "telnetlib.Telnet"]
 )
+# Standard-library clients that use `socket.getdefaulttimeout()` when given no timeout.
+_SOCKET_DEFAULT = frozenset({
+    "urllib.request.urlopen", "urllib2.urlopen", "socket.create_connection", "smtplib.SMTP", "smtplib.SMTP_SSL",
+    "ftplib.FTP", "ftplib.FTP_TLS", "http.client.HTTPConnection", "http.client.HTTPSConnection", "telnetlib.Telnet",
+})
+# Constructors that connect only when given a host: `smtplib.SMTP()` then `.connect(...)` is judged elsewhere.
+_CONNECT_WITH_HOST = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS", "telnetlib.Telnet"})
+# Where a positional timeout goes: urlopen(url, data, timeout), create_connection(address, timeout), ...
+_TIMEOUT_POSITION = {
+    "urllib.request.urlopen": 2, "urllib2.urlopen": 2, "socket.create_connection": 1,
+    "http.client.HTTPConnection": 2, "telnetlib.Telnet": 2, "smtplib.SMTP": 3, "ftplib.FTP": 4,
+}
+# Standard adapters: mounting one sets retries or pool sizes, not a timeout.
+_STANDARD_ADAPTERS = frozenset({"requests.adapters.HTTPAdapter", "requests.HTTPAdapter"})
 # Calls with a finite library default: only an explicit `timeout=None` removes it.
 _FINITE_DEFAULT = frozenset(
     [f"httpx.{verb}" for verb in (*_REQUESTS_VERBS, "stream")]
@@ -35,9 +49,13 @@ class NetworkCallWithoutTimeout(PythonCheck):
     ## What it does
     Reports calls to `requests` (module functions and `Session` methods), `urllib.request.urlopen`,
     `socket.create_connection`, `smtplib`, `ftplib` and `http.client` connections made without a
-    `timeout` argument, and calls to `httpx` or `aiohttp` that pass `timeout=None`. Names are resolved
-    through imports and aliases (`from requests import get as fetch`) and through simple bindings
-    (`session = requests.Session()`).
+    `timeout` argument (keyword or in its positional place), and calls to `httpx` or `aiohttp` that
+    pass `timeout=None`. Names are resolved through imports and aliases (`from requests import get as
+    fetch`) and through simple bindings (`session = requests.Session()`). A session is taken as having
+    a default timeout when the file mounts a project adapter on it (`session.mount("https://",
+    TimeoutAdapter(5))`) or sets its `request`/`send`/`timeout` attribute (`session.request =
+    partial(session.request, timeout=5)`); the standard-library clients are not reported when the
+    file calls `socket.setdefaulttimeout(...)`.
 
     ## Why is this bad?
     These libraries wait forever by default. When the other service stops answering, each request
@@ -45,9 +63,12 @@ class NetworkCallWithoutTimeout(PythonCheck):
     dependency becomes an outage.
 
     ## Known limits
-    A call that passes `**kwargs` is not reported, since the timeout may be in there. A session
-    whose default timeout is set by a subclass or adapter is not followed. `httpx` (5 s) and `aiohttp`
-    (5 min) have finite defaults, so they are reported only for an explicit `timeout=None`.
+    A call that passes `**kwargs` is not reported, since the timeout may be in there. A session built
+    by a subclass or a factory function is not followed (and so not reported); any mounted adapter
+    other than the standard `HTTPAdapter` is assumed to set a timeout, and `session.timeout = 5`,
+    which requests ignores, is taken as set. `smtplib.SMTP()`/`ftplib.FTP()` built with no host and
+    connected later with `.connect(host)` are not reported. `httpx` (5 s) and `aiohttp` (5 min) have
+    finite defaults, so they are reported only for an explicit `timeout=None`.
     """
 
     id = "REL001"
@@ -76,6 +97,51 @@ from urllib.request import urlopen
 def fetch(url):
     with urlopen(url, timeout=3.0) as response:  # ok: REL001
         return response.read()
+""",
+        """
+import socket
+from urllib.request import urlopen
+
+socket.setdefaulttimeout(10)
+
+def fetch(url):
+    with urlopen(url) as response:  # ok: REL001
+        return response.read()
+""",
+        """
+import smtplib
+
+def mail(host, message):
+    with smtplib.SMTP(host, 587, None, 15) as smtp:  # ok: REL001
+        smtp.send_message(message)
+""",
+        """
+import requests
+from requests.adapters import HTTPAdapter
+
+class TimeoutAdapter(HTTPAdapter):
+    def __init__(self, timeout, **kwargs):
+        self.timeout = timeout
+        super().__init__(**kwargs)
+
+    def send(self, request, **kwargs):
+        kwargs.setdefault("timeout", self.timeout)
+        return super().send(request, **kwargs)
+
+http = requests.Session()
+http.mount("https://", TimeoutAdapter(timeout=5))
+
+def fetch(url):
+    return http.get(url)  # ok: REL001
+""",
+        """
+import requests
+
+session = requests.Session()
+
+def lookup(app, sku):
+    session = app.extensions["catalog_client"]
+    return session.get(f"/products/{sku}")  # ok: REL001
 """,
     )
     INVALID = (
@@ -106,6 +172,17 @@ def fetch(url):
     return httpx.get(url, timeout=None)  # expect: REL001
 """,
         """
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+api = requests.Session()
+api.mount("https://", HTTPAdapter(max_retries=Retry(total=3)))
+
+def fetch(url):
+    return api.get(url)  # expect: REL001
+""",
+        """
 import socket
 import urllib.request
 
@@ -115,30 +192,94 @@ def probe(host):
 """,
     )
 
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        # Calls with no timeout, judged at the end once the whole file's set-up is known.
+        self._pending: list[tuple[cst.Call, str, str | None]] = []
+        # Clients given a default timeout where they are built: an adapter mounted, `.request` wrapped.
+        self._configured: set[str] = set()
+        self._socket_default = False
+        # Per function: names bound there to something that is not a call (`session = app.state.http`).
+        self._rebound: list[set[str]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._rebound.append(set())
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._rebound.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            path = attribute_path(target.target)
+            if path is None:
+                continue
+            owner, _, attr = path.rpartition(".")
+            if owner and attr in _CLIENT_DEFAULTS:
+                self._configured.add(owner)  # `session.request = partial(session.request, timeout=5)`
+            if self._rebound and isinstance(target.target, cst.Name):
+                if isinstance(node.value, cst.Call):
+                    self._rebound[-1].discard(path)  # bound to a call: the file-wide bindings follow it
+                else:
+                    self._rebound[-1].add(path)
+
     def visit_Call(self, node: cst.Call) -> None:
         name = self.ctx.qualify(node.func)
         if name is None:
             return
+        if name == "socket.setdefaulttimeout" and node.args and not m.matches(node.args[0].value, NONE):
+            self._socket_default = True
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "mount" and len(node.args) >= 2:
+            adapter = node.args[1].value
+            adapter_name = self.ctx.qualify(adapter.func if isinstance(adapter, cst.Call) else adapter)
+            if adapter_name not in _STANDARD_ADAPTERS:
+                owner = attribute_path(node.func.value)
+                if owner is not None:
+                    self._configured.add(owner)  # a project adapter: it usually exists to set the timeout
         timeout = keyword(node, "timeout")
         if name in _NO_DEFAULT_TIMEOUT:
             if timeout is None and not has_star_kwargs(node) and not self._positional_timeout(name, node):
-                self.report(node, f"`{_short(name)}` has no timeout: if the other side stops answering, "
-                                  "this call blocks the worker forever.")
+                if name in _CONNECT_WITH_HOST and not node.args:
+                    return
+                if "()" in name and self._receiver_rebound(node.func):
+                    return
+                self._pending.append((node, name, self._receiver(node.func)))
             elif timeout is not None and m.matches(timeout.value, NONE):
                 self.report(node, f"`{_short(name)}` is called with `timeout=None` and can block forever.")
         elif name in _FINITE_DEFAULT and timeout is not None and m.matches(timeout.value, NONE):
             self.report(node, f"`{_short(name)}` is called with `timeout=None`, which removes the library's "
                               "default limit: the call can block forever.")
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for node, name, receiver in self._pending:
+            if name in _SOCKET_DEFAULT and self._socket_default:
+                continue  # `socket.setdefaulttimeout(...)` in this file gives these a finite timeout
+            if receiver is not None and receiver in self._configured:
+                continue
+            self.report(node, f"`{_short(name)}` has no timeout: if the other side stops answering, "
+                              "this call blocks the worker forever.")
+
+    @staticmethod
+    def _receiver(func: cst.BaseExpression) -> str | None:
+        return attribute_path(func.value) if isinstance(func, cst.Attribute) else None
+
+    def _receiver_rebound(self, func: cst.BaseExpression) -> bool:
+        """`session.get` where this function bound `session` to something else than the file-wide client."""
+        if not self._rebound or not isinstance(func, cst.Attribute):
+            return False
+        receiver = attribute_path(func.value)
+        return receiver is not None and any(receiver in names for names in self._rebound)
+
     @staticmethod
     def _positional_timeout(name: str, node: cst.Call) -> bool:
-        # urlopen(url, data, timeout) and create_connection(address, timeout) take it positionally.
+        # urlopen(url, data, timeout), create_connection(address, timeout), SMTP(host, port, local_hostname,
+        # timeout), HTTPConnection(host, port, timeout), FTP(host, user, passwd, acct, timeout).
+        position = _TIMEOUT_POSITION.get(name)
         positional = [a for a in node.args if a.keyword is None and a.star == ""]
-        if name in ("urllib.request.urlopen", "urllib2.urlopen"):
-            return len(positional) >= 3
-        if name == "socket.create_connection":
-            return len(positional) >= 2
-        return False
+        return position is not None and len(positional) > position
+
+
+# Attributes whose assignment gives a client its defaults: a wrapped `request` method, a `timeout` attribute.
+_CLIENT_DEFAULTS = frozenset({"request", "timeout", "send"})
 
 
 def _short(name: str) -> str:

@@ -22,6 +22,8 @@ _RESOURCES = {
     "smtplib.SMTP": "SMTP connection", "smtplib.SMTP_SSL": "SMTP connection", "ftplib.FTP": "FTP connection",
     "ftplib.FTP_TLS": "FTP connection",
 }
+# Constructors of plain files, reported also when used unbound: `open(path).read()`.
+_FILE_OPENERS = frozenset({"open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"})
 # Methods that release the resource: `close()`, and `quit()` for SMTP and FTP sessions.
 _CLOSING_METHODS = frozenset({"close", "quit"})
 _MKSTEMP = "tempfile.mkstemp"
@@ -155,7 +157,9 @@ class ResourceWithoutClose(PythonCheck):
     passed to a call that may keep it, used by a closure). Passing it to a known reader (`json.load`,
     `csv.reader`, `s3.upload_fileobj`, ...) or to a function defined in the same module uses it without
     handing it over. A `close()` outside `finally` is enough only when nothing that can raise runs
-    between the open and the close. Also reports `tempfile.mkstemp()` whose descriptor is thrown away.
+    between the open and the close. Also reports `tempfile.mkstemp()` whose descriptor is thrown away,
+    and, inside functions, a file opened and used in the same expression without `with`:
+    `open(path).read()`, `json.load(open(path))`, `for line in open(path):`.
 
     ## Why is this bad?
     An exception between open and close skips the close: each failing request leaks a file
@@ -164,8 +168,9 @@ class ResourceWithoutClose(PythonCheck):
     "too many connections", far from the code that leaked.
 
     ## Known limits
-    `open(path).read()` on an unbound call is not reported: CPython closes it at once by reference
-    counting. `with sqlite3.connect(p) as conn:` is not reported although it does not close the
+    An unbound `open(...)` handed to anything but a known reader (`Response(open(path, "rb"))`) is
+    taken as handed over, and one at module level (read once at import) is not reported.
+    `with sqlite3.connect(p) as conn:` is not reported although it does not close the
     connection either. A close in an `except` block that re-raises, or in both branches of an `if`,
     is not recognised as covering every path. Passing the resource to a function of another module
     (other than the known readers) is taken as handing it over, and a helper of this module that
@@ -177,12 +182,14 @@ class ResourceWithoutClose(PythonCheck):
         """
 import json
 
+VERSION = open("VERSION").read().strip()  # ok: RES001
+
 def load_settings(path):
     with open(path) as f:  # ok: RES001
         return json.load(f)
 
-def read_version(path):
-    return open(path).read().strip()  # ok: RES001
+def download(path):
+    return FileResponse(open(path, "rb"))  # ok: RES001
 """,
         """
 import sqlite3
@@ -269,6 +276,18 @@ def add_event(db_path, name):
     with conn:
         conn.execute("insert into events(name) values (?)", (name,))
 """,
+        """
+import json
+
+def read_version(path):
+    return open(path).read().strip()  # expect: RES001
+
+def load_rules(path):
+    rules = json.load(open(path))  # expect: RES001
+    for line in open(path + ".extra"):  # expect: RES001
+        rules.append(line.strip())
+    return rules
+""",
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -307,6 +326,31 @@ def add_event(db_path, name):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if len(self.ctx.function_stack) == 1 and not self.ctx.class_stack:
             self._module_functions.add(node.name.value)
+
+    # --- a file opened and used in one expression ---------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.ctx.function is None or self.ctx.is_test:
+            return
+        func = node.func
+        if (isinstance(func, cst.Attribute) and func.attr.value not in _CLOSING_METHODS
+                and self._is_file_open(func.value)):
+            self._report_unbound(func.value)  # `open(path).read()`
+        elif self.ctx.qualify(func) in _BORROWERS:
+            for arg in node.args:
+                if self._is_file_open(arg.value):
+                    self._report_unbound(arg.value)  # `json.load(open(path))`
+
+    def visit_For(self, node: cst.For) -> None:
+        if self.ctx.function is not None and not self.ctx.is_test and self._is_file_open(node.iter):
+            self._report_unbound(node.iter)  # `for line in open(path):`
+
+    def _is_file_open(self, expr: cst.BaseExpression) -> bool:
+        return isinstance(expr, cst.Call) and self.ctx.qualify(expr.func) in _FILE_OPENERS
+
+    def _report_unbound(self, call: cst.Call) -> None:
+        self.report(call, "This file is opened and used in one expression with no `with`: nothing closes it, "
+                          "so it stays open until the garbage collector gets to it, which other interpreters and "
+                          "an exception's traceback delay indefinitely.")
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # Judged at the end, once every helper function of the module is known.

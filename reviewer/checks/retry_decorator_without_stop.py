@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import libcst as cst
+import libcst.matchers as m
 
-from reviewer.checks._base import PythonCheck, has_star_kwargs, keyword
+from reviewer.checks._base import NONE, PythonCheck, has_star_kwargs, keyword
 from reviewer.checks._data import TENACITY_LOOPS, not_production_code, positional, retry_library
 
 # Keywords that put a bound on each library's retries; the library default is to retry forever.
@@ -23,7 +24,9 @@ class RetryDecoratorWithoutStop(PythonCheck):
     Reports `@tenacity.retry` / `@retry` / `@retry(...)` and `tenacity.Retrying(...)` /
     `AsyncRetrying(...)` without `stop=`; `@backoff.on_exception(...)` and `@backoff.on_predicate(...)`
     without `max_tries` or `max_time`; `@retrying.retry(...)` without a `stop_max_*`/`stop` argument; and
-    `@retry.retry(...)` (the `retry` package) without `tries`, or with `tries=-1`. Names are resolved through
+    `@retry.retry(...)` (the `retry` package) without `tries`, or with `tries=-1`; and a Celery task
+    that retries with `max_retries=None` (`@shared_task(autoretry_for=..., max_retries=None)`,
+    `self.retry(exc=exc, max_retries=None)` in a bound task). Names are resolved through
     imports and aliases (`from tenacity import retry as retrying`), so a decorator called `retry` that comes
     from somewhere else is not reported.
 
@@ -35,7 +38,9 @@ class RetryDecoratorWithoutStop(PythonCheck):
     ## Known limits
     A call that passes `**kwargs` is not reported (the stop may be in there). A stop added later with
     `.retry_with(stop=...)` or `.copy(...)`, or a decorator built by a helper function in another file,
-    is not followed. `stamina` and Celery's `autoretry_for` have finite defaults and are not reported.
+    is not followed. `stamina` and Celery's `autoretry_for` have finite defaults (Celery: 3 retries) and
+    are reported only with an explicit `max_retries=None`; a bound task that calls `self.retry()`
+    under a decorator with `max_retries=None` is not followed.
     """
 
     id = "REL002"
@@ -93,6 +98,20 @@ from retry import retry
 def connect(host):
     return open_socket(host)
 """,
+        """
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True)  # ok: REL002
+def sync_account(account_id):
+    crm.push(account_id)
+
+@shared_task(bind=True, max_retries=8)  # ok: REL002
+def deliver(self, hook_id):
+    try:
+        hooks.deliver(hook_id)
+    except ConnectionError as exc:
+        raise self.retry(exc=exc, countdown=30)  # ok: REL002
+""",
     )
     INVALID = (
         """
@@ -135,6 +154,22 @@ from retry import retry
 def connect(host):
     return open_socket(host)
 """,
+        """
+from celery import Celery
+
+app = Celery("billing")
+
+@app.task(bind=True, autoretry_for=(Exception,), max_retries=None, default_retry_delay=10)  # expect: REL002
+def charge_renewal(self, subscription_id):
+    gateway.renew(subscription_id)
+
+@app.task(bind=True)
+def refresh_rates(self):
+    try:
+        rates.refresh()
+    except ConnectionError as exc:
+        raise self.retry(exc=exc, countdown=5, max_retries=None)  # expect: REL002
+""",
     )
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
@@ -146,6 +181,10 @@ def connect(host):
 
     def visit_Call(self, node: cst.Call) -> None:
         if not_production_code(self.ctx) or has_star_kwargs(node):
+            return
+        if self._celery_retries_forever(node):
+            self.report(node, "This Celery task retries with `max_retries=None`, so it retries forever: when the "
+                              "dependency stays down the message is never given up and keeps hammering it.")
             return
         qualified = self.ctx.qualify(node.func)
         library = "tenacity" if qualified in TENACITY_LOOPS else retry_library(node, self.ctx)
@@ -160,6 +199,23 @@ def connect(host):
         elif any(keyword(node, name) is not None for name in _STOP_KEYWORDS[library]):
             return
         self.report(node, _message(library))
+
+
+    def _celery_retries_forever(self, node: cst.Call) -> bool:
+        """`@shared_task(autoretry_for=..., max_retries=None)` or `self.retry(exc=exc, max_retries=None)`."""
+        limit = keyword(node, "max_retries")
+        if limit is None or not m.matches(limit.value, NONE):
+            return False
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        if name in ("task", "shared_task"):
+            celery = (self.ctx.qualify(func) or "").startswith("celery") or self.ctx.imports_module("celery")
+            return celery and keyword(node, "autoretry_for") is not None
+        if name == "retry" and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            function = self.ctx.function
+            params = function.params.params if function is not None else ()
+            return bool(params) and params[0].name.value == func.value.value
+        return False
 
 
 def _message(library: str) -> str:

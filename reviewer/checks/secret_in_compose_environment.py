@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewer.checks._base import LineCheck
-from reviewer.checks._files import compose_services, is_secret_name, is_secret_value
+from reviewer.checks._files import compose_services, is_generated_key, is_secret_name, is_secret_value, url_password
 from reviewer.findings import FileKind
 
 
@@ -13,8 +13,11 @@ class SecretInComposeEnvironment(LineCheck):
     ## What it does
     Reads each service's `environment:`, in both the list form (`- DB_PASSWORD=hunter2`) and the map
     form (`DB_PASSWORD: hunter2`), and reports a variable with a secret-looking name (`*_PASSWORD`,
-    `*_SECRET`, `*_TOKEN`, `*_API_KEY`, `SECRET_KEY`...) whose value is a non-empty literal.
-    Values taken from the environment or an `.env` file (`${DB_PASSWORD}`,
+    `*_PASSWORDS`, `*_SECRET`, `*_TOKEN`, `*_API_KEY`, `SECRET_KEY`, `*_JWT_KEY`, `*_SIGNING_KEY`...)
+    whose value is a non-empty literal, any other `*_KEY` whose value is a long random-looking string,
+    and any variable whose value is a URL with a literal password
+    (`DATABASE_URL: postgresql://app:hunter2@db/app`; not `${DB_PASSWORD}`, not a password equal to
+    the user name or a well-known local default such as `guest` or `postgres`). Values taken from the environment or an `.env` file (`${DB_PASSWORD}`,
     `${DB_PASSWORD:?required}`), names given without a value (`- DB_PASSWORD`, passed through from
     the shell), names that point at a secret file (`POSTGRES_PASSWORD_FILE`) and values that are file
     paths (`GOOGLE_APPLICATION_CREDENTIALS: /run/secrets/gcp.json`) are not reported.
@@ -25,8 +28,8 @@ class SecretInComposeEnvironment(LineCheck):
     `${VAR}` substitution from an untracked `.env` file, `env_file:`, or compose `secrets:`.
 
     ## Known limits
-    Only the variable name says what is secret: a password inside a neutral name
-    (`DATABASE_URL: postgres://app:hunter2@db/app`) is not found. A `${VAR:-default}` substitution
+    Apart from URL passwords and random-looking `*_KEY` values, only the variable name says what is
+    secret: a token under a neutral name (`BOT_CONFIG: sk-...`) is not found. A `${VAR:-default}` substitution
     is not reported even when its default is a real secret. Environments shared through YAML anchors
     and merge keys are not followed. Compose files under a tests directory are skipped.
     """
@@ -50,6 +53,10 @@ services:
       - STRIPE_API_KEY  # ok: CFG005
       - JWT_SECRET_FILE=/run/secrets/jwt  # ok: CFG005
       - GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/gcp.json  # ok: CFG005
+      - BROKER_URL=amqp://guest:guest@rabbitmq:5672//  # ok: CFG005
+      - REPORTS_DB_URL=postgresql://reports:${REPORTS_DB_PASSWORD}@db/reports  # ok: CFG005
+      - CACHE_KEY=user-profile-v2  # ok: CFG005
+      - MAX_TOKENS=4096
     secrets:
       - jwt
 """,
@@ -75,6 +82,16 @@ services:
     image: registry.example.com/worker:3.1.0
     environment: {AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE, AWS_REGION: eu-west-1}  # expect: CFG005
 """,
+        """
+services:
+  api:
+    image: registry.example.com/billing-api:2.4.0
+    environment:
+      INVOICE_DB_URL: postgresql://billing:Wq8-invoices-77@billing-db:5432/billing  # expect: CFG005
+      WEBHOOK_SIGNING_KEY: whsk-live-a81  # expect: CFG005
+      SESSION_KEY: 4f0c9a7e2d1b8c6a5e3f7d9b1a0c2e4f  # expect: CFG005
+      SMTP_PASSWORDS: mail-relay-Pw-19  # expect: CFG005
+""",
     )
 
     def run(self) -> None:
@@ -96,7 +113,11 @@ services:
             else:
                 continue
             for key, value, line in pairs:
-                if is_secret_name(key) and is_secret_value(value):
+                if (is_secret_name(key) and is_secret_value(value)) or is_generated_key(key, value):
                     self.report_line(line, f"Service `{service_name}` sets `{key}` to a literal value: the secret "
                                            "is committed with the compose file, visible to everyone with the "
                                            "repository and impossible to rotate without a commit.")
+                elif url_password(value) is not None:
+                    self.report_line(line, f"Service `{service_name}` sets `{key}` to a URL with a literal "
+                                           "password: the credential is committed with the compose file and "
+                                           "cannot be rotated without a commit.")

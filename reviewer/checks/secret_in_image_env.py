@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from reviewer.checks._base import LineCheck
-from reviewer.checks._files import env_pairs, is_secret_name, is_secret_value, is_substitution, parse_dockerfile
+from reviewer.checks._files import (
+    env_pairs,
+    is_generated_key,
+    is_secret_name,
+    is_secret_value,
+    is_substitution,
+    parse_dockerfile,
+    url_password,
+)
 from reviewer.findings import Confidence, FileKind
 
 
@@ -13,11 +21,14 @@ class SecretInImageEnv(LineCheck):
     ## What it does
     Reports `ENV` instructions (`ENV K=V` and `ENV K V` forms) that give a secret-looking name
     (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_API_KEY`, `*_PRIVATE_KEY`, `*_ACCESS_KEY`,
-    `*_CREDENTIALS`, `SECRET_KEY`...) a non-empty value, including a value copied from a build arg
-    (`ENV NPM_TOKEN=$NPM_TOKEN`). Reports `ARG` instructions with such a name: with a literal default
+    `*_CREDENTIALS`, `SECRET_KEY`, `*_JWT_KEY`...) a non-empty value, including a value copied from a
+    build arg (`ENV NPM_TOKEN=$NPM_TOKEN`). Reports `ARG` instructions with such a name: with a literal default
     at high confidence, and without one (or with an empty one) at medium confidence, because a secret passed with
-    `--build-arg` is still recorded in the image history. Names that point at a secret rather than
-    hold it (`DB_PASSWORD_FILE`, `TOKEN_URL`), values that are file paths
+    `--build-arg` is still recorded in the image history. Whatever the name, an `ENV` or `ARG` whose
+    value is a URL with a literal password (`DATABASE_URL=postgresql://app:s3cret@db/app`, a private
+    package index `https://ci:token@pypi.example.com/simple`) or a `*_KEY` whose value is a long
+    random-looking string is reported too. Names that point at a secret rather than hold it
+    (`DB_PASSWORD_FILE`, `TOKEN_URL`), values that are file paths
     (`GOOGLE_APPLICATION_CREDENTIALS=/app/key.json`) and public keys are not reported.
 
     ## Why is this bad?
@@ -28,8 +39,9 @@ class SecretInImageEnv(LineCheck):
     orchestrator's secret store.
 
     ## Known limits
-    Only the variable name says what is secret; a secret under a neutral name (`DATABASE_URL` with an
-    embedded password) is not found. An empty value is not reported. In the `ENV K=V` form, reading
+    Apart from URL passwords and random-looking `*_KEY` values, only the variable name says what is
+    secret: a bare token under a neutral name (`BOT_CONFIG=sk-...`) is not found. A URL password equal
+    to the user name or a well-known local default (`guest`, `postgres`) is not reported. An empty value is not reported. In the `ENV K=V` form, reading
     stops at the first word without `=`. Test fixtures under a tests directory are skipped.
     """
 
@@ -51,6 +63,9 @@ ENV POSTGRES_PASSWORD_FILE=/run/secrets/db_password # ok: CTR003
 ENV GPG_PUBLIC_KEY=0x4C3D2A1B # ok: CTR003
 ENV API_TOKEN= # ok: CTR003
 ENV GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json # ok: CTR003
+ENV BROKER_URL=amqp://guest:guest@broker:5672// # ok: CTR003
+ARG PIP_INDEX_URL=https://pypi.org/simple # ok: CTR003
+ENV CACHE_KEY=profile-v2 # ok: CTR003
 """,
     )
     INVALID = (
@@ -74,6 +89,13 @@ FROM alpine:3.20
 ARG AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI # expect: CTR003
 RUN aws s3 cp s3://bucket/model.bin /models/
 """,
+        """
+FROM python:3.12-slim
+ARG PIP_EXTRA_INDEX_URL=https://deploy-bot:Vq7-Rk2x-Lm9p@packages.example.org/simple # expect: CTR003
+ENV ORDERS_DB=mysql://orders:Ord3rs-Pw-2023@orders-db:3306/orders # expect: CTR003
+ENV WEBHOOK_KEY=7b1e4c9a0f3d6e2b8a5c1d7f9e0b3a6c # expect: CTR003
+RUN pip install -r requirements.txt
+""",
     )
 
     def run(self) -> None:
@@ -83,6 +105,12 @@ RUN aws s3 cp s3://bucket/model.bin /models/
             if instruction.keyword not in ("ENV", "ARG"):
                 continue
             for name, value in env_pairs(instruction):
+                if url_password(value) is not None or (not is_secret_name(name) and is_generated_key(name, value)):
+                    self.report_line(instruction.line, f"`{instruction.keyword} {name}` holds a literal credential "
+                                                       "(a password in a URL or a generated key): anyone who can "
+                                                       "pull the image reads it with docker inspect or docker "
+                                                       "history.")
+                    break
                 if not is_secret_name(name):
                     continue
                 if instruction.keyword == "ARG" and not value:

@@ -58,8 +58,10 @@ class UnboundedCache(ModuleStateTracker):
     The size of the key space is not known: a cache keyed by a handful of config names is reported
     too when its name says cache. Parameters annotated `bool` or `Literal[...]` count as bounded.
     `lru_cache(maxsize=None)(func)` applied by call, caches stored on attributes, and eviction done
-    by another module are not followed. Outside web apps, `@cache` on plain functions is not reported.
-    `cachetools` caches and `lru_cache` with a size are bounded.
+    by another module are not followed. Outside web apps, `@cache` and `lru_cache(maxsize=None)` on
+    plain functions are not reported, even when request handlers in another module call them with
+    what a client sent (a model loader keyed by the requested model name): one file does not show
+    who calls. `cachetools` caches and `lru_cache` with a size are bounded.
     """
 
     id = "RES002"

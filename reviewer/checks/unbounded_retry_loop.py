@@ -33,7 +33,8 @@ class UnboundedRetryLoop(ScopeCheck):
     """A `while True` (or `while not done`) loop that retries a remote call with no attempt limit.
 
     ## What it does
-    Reports a `while True:` / `while 1:` / `while not <flag>:` loop that calls the network, a client or a
+    Reports a `while True:` / `while 1:` / `while not <flag>:` loop, or a `for` over an endless
+    iterator (`itertools.count()`, `itertools.cycle(...)`, `itertools.repeat(x)`), that calls the network, a client or a
     database inside a `try`, leaves the loop when the call succeeds (`break`, `return`, or setting the flag)
     and goes round again when it fails (the `except` branch continues or falls through), when the loop has
     no attempt counter compared to a limit and no deadline (a comparison with `time.monotonic()`, a
@@ -46,8 +47,8 @@ class UnboundedRetryLoop(ScopeCheck):
     from recovering.
 
     ## Known limits
-    Only `while` loops are judged: a `for` loop over `range(n)` is bounded, and `for _ in itertools.count()`
-    is not recognised. A limit enforced inside a helper called from the `except` branch (one that raises
+    A `for` loop is judged only over the endless `itertools` iterators: one over `range(n)` is bounded,
+    and an endless generator of the project's own is not recognised. A limit enforced inside a helper called from the `except` branch (one that raises
     after N calls) is not seen, and neither is a bounded loop that retries without sleeping. A loop whose
     body first takes work from a queue (`queue.get()`, `consumer.poll()`) is treated as a worker loop and
     not reported, nor is a reconnect loop that never leaves on success. An `except` that only catches
@@ -116,7 +117,18 @@ def wait_for_database(dsn, timeout=60):
             time.sleep(1)
 """,
         """
+import itertools
+import smtplib
 import time
+
+def open_relay(host, max_attempts=6):
+    for attempt in itertools.count(1):  # ok: REL002
+        try:
+            return smtplib.SMTP(host, 587, timeout=10)
+        except OSError:
+            if attempt >= max_attempts:
+                raise
+            time.sleep(2 ** attempt)
 
 def next_power_of_two(n):
     value = 1
@@ -169,12 +181,27 @@ async def push_metrics(client, batch):
             logging.warning("metrics push failed, retrying")
             await asyncio.sleep(5)
 """,
+        """
+import itertools
+import time
+import smtplib
+
+def open_relay(host):
+    for attempt in itertools.count(1):  # expect: REL002
+        try:
+            return smtplib.SMTP(host, 587, timeout=10)
+        except OSError:
+            time.sleep(min(60, 2 ** attempt))
+""",
     )
 
     def judge(self, scope: Scope) -> None:
         for found in retry_loops(scope, self.ctx):
             loop = found.loop
-            if not isinstance(loop, cst.While) or not _unconditional(loop.test):
+            if isinstance(loop, cst.While):
+                if not _unconditional(loop.test):
+                    continue
+            elif found.whole_body or not self._endless(loop.iter):
                 continue
             tries = [t for t in found.tries if any(
                 method(c) not in _SERVING and is_remote_call(c, scope, self.ctx) for c in scope.calls_within(t.body))]
@@ -190,6 +217,16 @@ async def push_metrics(client, batch):
             self.report(loop, message)
 
 
+    def _endless(self, iterable: cst.BaseExpression) -> bool:
+        """`itertools.count()`, `itertools.cycle(...)`, `itertools.repeat(x)`: a `for` that never runs out."""
+        if not isinstance(iterable, cst.Call):
+            return False
+        name = self.ctx.qualify(iterable.func)
+        if name in ("itertools.count", "itertools.cycle"):
+            return True
+        return name == "itertools.repeat" and len(iterable.args) == 1 and iterable.args[0].keyword is None
+
+
 def _unconditional(test: cst.BaseExpression) -> bool:
     """`True`, `1`, `not done`, `running`: nothing in the test counts attempts or time."""
     if isinstance(test, cst.Name):
@@ -200,7 +237,7 @@ def _unconditional(test: cst.BaseExpression) -> bool:
             and isinstance(test.expression, cst.Name))
 
 
-def _is_worker(loop: cst.While, attempt: cst.Try, scope: Scope) -> bool:
+def _is_worker(loop: cst.While | cst.For, attempt: cst.Try, scope: Scope) -> bool:
     for statement in body_statements(loop.body):
         if statement is attempt:
             return False
@@ -209,9 +246,11 @@ def _is_worker(loop: cst.While, attempt: cst.Try, scope: Scope) -> bool:
     return False
 
 
-def _is_bounded(loop: cst.While, scope: Scope) -> bool:
+def _is_bounded(loop: cst.While | cst.For, scope: Scope) -> bool:
     """A counter changed in the loop and compared in it, or a comparison against the clock or a deadline."""
     counters: set[str] = set()
+    if isinstance(loop, cst.For):  # `for attempt in itertools.count(1)`: the loop variable counts attempts
+        counters.update(path for path in (attribute_path(loop.target),) if path is not None)
     for node in scope.within(loop.body):
         if isinstance(node, cst.AugAssign):
             path = attribute_path(node.target)

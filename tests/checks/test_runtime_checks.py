@@ -568,7 +568,7 @@ def test_runtime_checks_report_the_same_lines_batched_as_alone():
 
         @app.post("/upload")
         def upload():
-            rate_limits[request.remote_addr] = time.time()
+            rate_limits[request.remote_addr] = rate_limits.get(request.remote_addr, 0) + 1
             request.files["f"].save(f"uploads/{request.files['f'].filename}")
             log = open("audit.log", "a")
             log.write("upload\\n")
