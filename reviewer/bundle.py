@@ -35,6 +35,13 @@ def wheels_cache() -> Path:
     return Path(os.environ.get("REVIEWER_WHEELS") or Path.home() / ".cache" / "reviewer" / "wheels")
 
 
+def llama_wheels() -> Path:
+    """The folder of the llama-cpp-python wheel scripts/setup built last (it keeps one folder per CPU variant)."""
+    root = wheels_cache()
+    built = [*root.glob("llama_cpp_python-*.whl"), *root.glob("*/llama_cpp_python-*.whl")]
+    return max(built, key=lambda wheel: wheel.stat().st_mtime).parent if built else root
+
+
 def build_bundle(target: Path, model: str | None = None, log=print) -> Path:
     """Write wheels for reviewer and every dependency, the verified model file and install.sh into target."""
     project = _CHECKOUT
@@ -51,7 +58,7 @@ def build_bundle(target: Path, model: str | None = None, log=print) -> Path:
     models.mkdir(parents=True, exist_ok=True)
     # llama-cpp-python is source-only on PyPI: reuse the wheel scripts/setup built once, if there is one.
     cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(wheels),
-           "--find-links", str(wheels_cache()), str(project), LLAMA]
+           "--find-links", str(llama_wheels()), str(project), LLAMA]
     log("collecting wheels (llama-cpp-python is built from source if no wheel is cached: about 5 minutes)")
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
