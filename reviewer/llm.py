@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import threading
@@ -78,11 +79,17 @@ class LlamaBackend:
             prefix = len(llm.tokenize(system.encode(), add_bos=False)) if system == self._last_system else 0
             started = time.perf_counter()
             try:
-                out = llm.create_chat_completion(
-                    messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-                    response_format={"type": "json_object", "schema": schema},
-                    temperature=0.0, seed=seed, max_tokens=max_tokens,
-                )
+                import llama_cpp
+
+                constrain = TopCandidatesGrammar(llm, schema)
+                try:
+                    out = llm.create_chat_completion(
+                        messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                        temperature=0.0, seed=seed, max_tokens=max_tokens,
+                        logits_processor=llama_cpp.LogitsProcessorList([constrain]),
+                    )
+                finally:
+                    constrain.close()
             except Exception as error:
                 raise BackendError(f"model call failed: {error}") from None
             self._last_system = system
@@ -106,6 +113,71 @@ class LlamaBackend:
                               prompt_tokens=usage.get("prompt_tokens", 0),
                               completion_tokens=usage.get("completion_tokens", 0),
                               seconds=time.perf_counter() - started)
+
+
+class TopCandidatesGrammar:
+    """Greedy JSON-schema-constrained decoding that asks the grammar about the best few tokens first.
+
+    Why not llama-cpp-python's `response_format`: it applies the grammar to the whole vocabulary (151,000
+    tokens for Qwen) at every step, which made generation about 2.5 times slower than unconstrained
+    generation here. At temperature 0 the constrained answer is the highest-scoring token the grammar
+    accepts; when one of the top `width` tokens is accepted, the best of those is that token, so the output
+    is the same, and the whole vocabulary is checked only when none of them is (a test compares the two
+    paths token for token). No library offers this for llama-cpp-python, hence the code here.
+
+    Used as a logits processor: it leaves only the chosen token's score finite, so the greedy sampler
+    picks it, and advances its own grammar state with that token.
+    """
+
+    width = 32
+
+    def __init__(self, llm, schema: dict) -> None:
+        import llama_cpp
+        from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+        self._lib = llama_cpp
+        self._grammar = llama_cpp.llama_sampler_init_grammar(
+            llm._model.vocab, json_schema_to_gbnf(json.dumps(schema)).encode(), b"root")
+        if not self._grammar:
+            raise BackendError("the answer schema did not compile to a grammar")
+        self._few = (llama_cpp.llama_token_data * self.width)()
+        self._all = None
+
+    def _accepted(self, data, size: int) -> None:
+        lib = self._lib
+        candidates = lib.llama_token_data_array(data=data, size=size, selected=-1, sorted=False)
+        lib.llama_sampler_apply(self._grammar, ctypes.byref(candidates))
+
+    def __call__(self, input_ids, scores):
+        import numpy as np
+
+        top = np.argpartition(scores, -self.width)[-self.width:]
+        for slot, token in enumerate(top):
+            self._few[slot].id, self._few[slot].logit, self._few[slot].p = int(token), float(scores[token]), 0.0
+        self._accepted(self._few, self.width)
+        allowed = [(entry.logit, entry.id) for entry in self._few if entry.logit != -np.inf]
+        if allowed:
+            chosen = max(allowed)[1]
+        else:
+            if self._all is None:
+                self._all = (self._lib.llama_token_data * len(scores))()
+            view = np.ctypeslib.as_array(self._all).view(np.dtype([("id", np.intc), ("logit", np.single),
+                                                                   ("p", np.single)], align=True))
+            view["id"] = np.arange(len(scores), dtype=np.intc)
+            view["logit"] = scores
+            self._accepted(self._all, len(scores))
+            chosen = int(np.argmax(view["logit"]))
+            if view["logit"][chosen] == -np.inf:
+                raise BackendError("the grammar accepts no token")
+        self._lib.llama_sampler_accept(self._grammar, chosen)
+        forced = np.full_like(scores, -np.inf)
+        forced[chosen] = scores[chosen]
+        return forced
+
+    def close(self) -> None:
+        if self._grammar:
+            self._lib.llama_sampler_free(self._grammar)
+            self._grammar = None
 
 
 class OpenAIBackend:

@@ -40,3 +40,35 @@ def test_tiny_model_answers_are_schema_valid_and_cached(tmp_path):
     assert second["stats"]["model_loaded"] is False
     assert second["stats"]["cache_hits"] == len(asked)
     assert second["findings"] == first["findings"]
+
+
+@requires_model
+def test_top_candidates_grammar_decodes_what_the_full_vocabulary_grammar_decodes():
+    """The fast constrained path must give the same answer, token for token, as llama-cpp-python's own."""
+    from reviewer.ask import AskSettings, build_prompt
+    from reviewer.checklist import load_checklist
+    from reviewer.findings import Chunk, FileKind
+    from reviewer.llm import LlamaBackend
+    from reviewer.registry import find_model, model_file
+
+    entry = find_model("tiny")
+    backend = LlamaBackend(model_file(entry), entry.sha256, entry.name, n_ctx=entry.llama.n_ctx,
+                           n_batch=entry.llama.n_batch, n_threads=entry.llama.n_threads, seed=entry.llama.seed)
+    checklist = load_checklist()
+    settings = AskSettings(model_name=entry.name, model_sha256=entry.sha256)
+    code = (ROOT / "benchmarks" / "cases" / "apps" / "ticket_office" / "seat_purchase.py").read_text()
+    lines = code.splitlines()[40:70]
+    text = "\n".join(lines) + "\n"
+    chunk = Chunk(file="seat_purchase.py", kind="function", symbol="purchase_ticket", start=41, end=70,
+                  changed_lines=list(range(41, 71)), text=text, language=FileKind.python,
+                  content_hash=Chunk.hash_of("seat_purchase.py", 41, text))
+    for items in (["DB004", "REL003"], ["ERR003"], ["SEC005", "DB005", "REL004"]):
+        prompt = build_prompt(chunk, items, [], checklist, settings)
+        fast = backend.complete(prompt.system, prompt.user, prompt.schema_, 120, 1234)
+        llm = backend._load()
+        full = llm.create_chat_completion(
+            messages=[{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
+            response_format={"type": "json_object", "schema": prompt.schema_}, temperature=0.0, seed=1234,
+            max_tokens=120)
+        assert fast.text == full["choices"][0]["message"]["content"]
+        assert fast.completion_tokens == full["usage"]["completion_tokens"]
