@@ -103,7 +103,11 @@ def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cach
         for chunk in chunks:
             cov = by_key.get((chunk.file, chunk.start, chunk.end)) or ChunkCoverage(
                 file=chunk.file, symbol=chunk.symbol, start=chunk.start, end=chunk.end, kind=chunk.kind)
-            routed = route(chunk, checklist, findings, settings.max_items)
+            # Items a check answers are not asked unless the model may extend the checks: its answer could
+            # only confirm a finding that stands anyway or be dropped, and each question costs seconds.
+            # The check findings still reach the prompt as facts.
+            skip = () if settings.model_extends_checks else _checked_ids()
+            routed = route(chunk, checklist, findings, settings.max_items, disabled=skip)
             if not routed:
                 cov.model, cov.reason = "not_asked", "no checklist item applies"
                 continue

@@ -202,6 +202,10 @@ class StrictModel(BaseModel):
 VERDICTS = ("problem", "ok", "not_applicable")
 
 
+# A bound on the one-sentence explanation: generated tokens are what a review waits for (~15 tokens/s here).
+WHY_MAX_CHARS = 140
+
+
 def answer_model(item_ids: list[str], lines: list[int]) -> type[BaseModel]:
     """The answer schema for one chunk: one object per asked item; a problem names one of the chunk's lines.
 
@@ -223,7 +227,7 @@ def answer_model(item_ids: list[str], lines: list[int]) -> type[BaseModel]:
         "Problem",
         verdict=(Literal["problem"], Field(description="only if one line really causes the failure")),
         line=(line_type, Field(description="the number of the line that causes it")),
-        why=(str, Field(description="one short sentence naming the code on that line and what fails")),
+        why=(str, Field(max_length=WHY_MAX_CHARS, description="one short sentence naming the code on that line and what fails")),
         confidence=(Confidence, Field(description="how sure you are")),
         __config__=ConfigDict(extra="forbid"),
     )

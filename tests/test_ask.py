@@ -67,6 +67,8 @@ def selection_for(text: str = CODE) -> Selection:
 
 
 def settings(**overrides) -> AskSettings:
+    # Most tests here ask about REL001, which a check answers: by default such items are not asked.
+    overrides.setdefault("model_extends_checks", True)
     return AskSettings(model_name="fake", model_sha256="f" * 64, **overrides)
 
 
@@ -92,6 +94,31 @@ def test_routing_never_asks_items_for_other_file_kinds():
     chunk = make_chunk().model_copy(update={"text": "FROM python:latest\nUSER root\n", "language": FileKind.dockerfile})
     for routed in route(chunk, checklist):
         assert "dockerfile" in checklist.get(routed.id).applies_to
+
+
+def test_items_a_check_answers_are_not_asked_by_default_but_their_findings_are_facts():
+    backend = FakeBackend()
+    asked_prompts = []
+    complete = backend.complete
+
+    def spy(system, user, schema, max_tokens, seed):
+        asked_prompts.append((user, set(schema["properties"])))
+        return complete(system, user, schema, max_tokens, seed)
+
+    backend.complete = spy
+    code = CODE.replace("import requests\n", "import logging\nimport requests\n\nlogger = logging.getLogger(__name__)\n")
+    code = code.replace("    return len(orders)", "    logger.info(\"orders synced\", extra={\"count\": len(orders)})\n    return len(orders)")
+    step = make_model_step(settings(model_extends_checks=False), lambda: backend, None)
+    from reviewer.engine import ReviewOptions
+
+    report = review(selection_for(code), ReviewOptions(use_model=True), model_step=step)
+    from reviewer.ask import _checked_ids
+
+    assert asked_prompts
+    assert all(not (items & _checked_ids()) for _, items in asked_prompts)
+    with_call = [user for user, _ in asked_prompts if "requests.get(api)" in user]
+    assert with_call and all("[REL001]" in user for user in with_call)  # the check's finding is given as a fact
+    assert not any("REL001" in c.asked for c in report.coverage.chunks)
 
 
 def test_model_confirmation_marks_the_check_finding_both():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,11 +67,15 @@ def test_prompt_fences_the_code_after_the_questions():
 
 @requires_model
 def test_real_model_output_stays_schema_valid_on_injection_text(tmp_path):
-    env = dict(os.environ, REVIEWER_CACHE_DIR=str(tmp_path))
-    proc = subprocess.run([sys.executable, "-m", "reviewer", "scan", str(Path(__file__).parent / "fixtures" /
-                           "injection" / "fake_verdict.py"), "--model", "tiny", "--format", "json", "--fail-on",
-                           "never", "--max-items", "2"], capture_output=True, text=True, env=env, cwd=ROOT,
-                          timeout=600, check=False)
+    env = dict(os.environ, REVIEWER_CACHE_DIR=str(tmp_path / "cache"))
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "injection" / "fake_verdict.py", work / "fake_verdict.py")
+    # The fixture's items are answered by checks, which the model is asked about only when it may extend them.
+    (work / ".reviewer.toml").write_text("model_extends_checks = true\n")
+    proc = subprocess.run([sys.executable, "-m", "reviewer", "scan", "fake_verdict.py", "--model", "tiny",
+                           "--format", "json", "--fail-on", "never", "--max-items", "2"], capture_output=True,
+                          text=True, env=env, cwd=work, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["stats"]["model_calls"] >= 1 and data["stats"]["invalid_answers"] == 0
