@@ -9,10 +9,12 @@ import libcst as cst
 
 from reviewer.checks._base import FileContext, PythonCheck, attribute_path, keyword
 from reviewer.checks._data import (
+    _EXECUTE,
     Scope,
     body_statements,
     db_write,
     is_dbish,
+    is_query_call,
     is_retried_function,
     is_transaction_block,
     mentions_idempotency,
@@ -130,12 +132,35 @@ def _is_http_post(call: cst.Call, ctx: FileContext, url_words: list[str]) -> boo
     return bool({"url", "uri", "http", "https", "endpoint"} & set(url_words))
 
 
+def _record_action(url: cst.BaseExpression, scope: Scope) -> list[str] | None:
+    """The words of the path after a record's id: `f"{API}/invoices/{invoice.id}/sent"` -> `["sent"]`.
+
+    A POST to a record's own path acts on that record; what it does is the segment after the id, not the
+    service (`BILLING_API`) or the collection (`invoices`) named before it. None when the URL has no such
+    segment (`f"{API}/charges"`, `f"{API}/orders/{order_id}"`) or is not an f-string."""
+    if isinstance(url, cst.Name):
+        binding = scope.binding(url.value, url)
+        url = binding.value if binding is not None and not binding.unpacked else url
+    if not isinstance(url, cst.FormattedString):
+        return None
+    parts = list(url.parts)
+    last = max((i for i, part in enumerate(parts) if isinstance(part, cst.FormattedStringExpression)), default=0)
+    if not 0 < last < len(parts) - 1:
+        return None
+    before, after = parts[last - 1], parts[last + 1]
+    if (isinstance(before, cst.FormattedStringText) and before.value.endswith("/")
+            and isinstance(after, cst.FormattedStringText) and after.value.startswith("/")):
+        return name_tokens(after.value.split("?", 1)[0]) or None
+    return None
+
+
 def _post_effect(call: cst.Call, scope: Scope, ctx: FileContext, mode: str) -> str | None:
     url = _url_of(call)
     words = expr_words(url, scope) if url is not None else []
     if not _is_http_post(call, ctx, words):
         return None
-    text = " ".join(words)
+    action = _record_action(url, scope) if url is not None else None
+    text = " ".join(action if action is not None else words)
     function = " ".join(name_tokens(scope.root.name.value)) if isinstance(scope.root, cst.FunctionDef) else ""
     if _READ_LIKE.search(text) or _READ_LIKE.search(function) or _TELEMETRY.search(f"{text} {function}"):
         return None
@@ -336,6 +361,16 @@ class Helpers:
         """The helper writes to the database itself."""
         scope = self.scope(fn)
         return any(db_write(call, scope, self.ctx) is not None for call in scope.calls())
+
+    def commits_what_it_runs(self, fn: cst.FunctionDef) -> bool:
+        """A helper that runs whatever statement it is given (`cur.execute(sql, params)`) inside a transaction
+        block that commits it (`with conn:`), or commits after it."""
+        scope = self.scope(fn)
+        calls = [call for call in scope.calls() if not scope.in_except(call)]
+        runs = [call for call in calls if method(call) in _EXECUTE and is_query_call(call, scope, self.ctx)]
+        return any(transaction_of(call, scope, self.ctx) is not None for call in runs) or (
+            bool(runs) and any(db_write(call, scope, self.ctx) == "commit" and scope.before(runs[0], call)
+                               for call in calls))
 
     def commits(self, fn: cst.FunctionDef, depth: int = 0) -> bool:
         """The helper makes a database write durable: a commit, a Django write, a transaction block it closes."""

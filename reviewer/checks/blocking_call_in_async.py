@@ -95,7 +95,10 @@ class BlockingCallInAsync(PythonCheck):
     `lifespan`/`startup`/`shutdown`), are not judged, and neither is file I/O in a script's entry point
     run by `asyncio.run(main())`. `time.sleep(0)` and `sqlite3.connect(":memory:")` wait for nothing and
     are not reported. A client name rebound in the coroutine to something that is not a
-    call (`session = request.app.state.http`) no longer means the file-wide client.
+    call (`session = request.app.state.http`) no longer means the file-wide client. A sync database
+    connection is reported once per coroutine: at its `connect` when it is opened there (its
+    `execute`/`commit` calls are the same problem and are not reported again), otherwise at the first
+    statement run on it.
 
     ## Why is this bad?
     An event loop runs every request of the worker on one thread. A call that blocks for 200 ms stops
@@ -110,6 +113,8 @@ class BlockingCallInAsync(PythonCheck):
     raw `socket.socket` objects are not reported, since async code sets them non-blocking. A start-up
     hook is recognised by its decorator, registration or name in this file only; a blocking call in
     an entry point other than file I/O (`time.sleep` in `main()` while tasks run) is still reported.
+    A connection passed in as a parameter or kept on an object (`request.app.state.db`) is not
+    recognised, so the queries run on it are not reported.
     """
 
     id = "CON001"
@@ -234,7 +239,7 @@ app = FastAPI()
 async def get_order(order_id: int):
     conn = sqlite3.connect("orders.db")  # expect: CON001
     cur = conn.cursor()
-    cur.execute("select body from orders where id = ?", (order_id,))  # expect: CON001
+    cur.execute("select body from orders where id = ?", (order_id,))  # ok: CON001
     with open("config/discounts.json") as f:  # expect: CON001
         discounts = json.load(f)
     return {"order": cur.fetchone(), "discounts": discounts}
@@ -262,6 +267,25 @@ def reverse_geocode(lat: float, lon: float) -> str:
 async def vehicle(vehicle_id: str):
     position = await positions.latest(vehicle_id)
     return {"address": reverse_geocode(position.lat, position.lon)}  # expect: CON001
+""",
+        """
+import psycopg2
+import sqlite3
+from fastapi import FastAPI
+
+app = FastAPI()
+ledger = sqlite3.connect("ledger.db")
+
+@app.post("/shelves/{shelf_id}/count")
+async def recount(shelf_id: int, counted: int):
+    with psycopg2.connect(DSN) as conn:  # expect: CON001
+        with conn.cursor() as cur:
+            cur.execute("select quantity from shelves where id = %s", (shelf_id,))  # ok: CON001
+            cur.execute("update shelves set quantity = %s where id = %s", (counted, shelf_id))  # ok: CON001
+        conn.commit()  # ok: CON001
+    ledger.execute("insert into recounts values (?, ?)", (shelf_id, counted))  # expect: CON001
+    ledger.commit()  # ok: CON001
+    return {"shelf": shelf_id, "quantity": counted}
 """,
         """
 import asyncio
@@ -338,8 +362,21 @@ asyncio.run(main())
     # --- bindings -------------------------------------------------------------
     def _is_db_handle(self, frame: _Frame, name: str) -> bool:
         if name in frame.db_handles:
-            return frame.db_handles[name]
+            return frame.db_handles[name] is not None
         return name not in frame.params and name in self._module_db_handles
+
+    def _handle_root(self, frame: _Frame, name: str) -> str:
+        """The connection a handle comes from: itself, or the connection a cursor was opened on."""
+        return frame.db_handles.get(name) or name
+
+    def _handle_of(self, value: cst.BaseExpression, frame: _Frame) -> str | None:
+        """The connection `value` is a handle on (`connect(...)` is its own, `conn.cursor()` is `conn`'s), or None."""
+        if not self._makes_db_handle(value, frame):
+            return None
+        func = value.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "cursor" and isinstance(func.value, cst.Name):
+            return self._handle_root(frame, func.value.value)
+        return ""  # opened right here
 
     def _makes_db_handle(self, value: cst.BaseExpression, frame: _Frame | None) -> bool:
         if not isinstance(value, cst.Call):
@@ -368,7 +405,12 @@ asyncio.run(main())
             frame.rebound.add(name)  # `session = request.app.state.http`: not the file-wide client any more
         else:
             frame.rebound.discard(name)
-        frame.db_handles[name] = self._makes_db_handle(value, frame)
+        root = self._handle_of(value, frame)
+        frame.db_handles[name] = (root or name) if root is not None else None
+        if root == "" or (root and root in frame.opened_here):
+            frame.opened_here.add(name)  # its `connect` is reported here: its queries are the same finding
+        else:
+            frame.opened_here.discard(name)
         if isinstance(value, cst.Call) and self.ctx.qualify(value.func) in _OPENERS:
             frame.open_files[name] = value
         else:
@@ -413,7 +455,12 @@ asyncio.run(main())
                 self._blocks(frame, node, f"open(...).{method}")
             elif isinstance(receiver, cst.Name):
                 if method in _DB_IO_METHODS and self._is_db_handle(frame, receiver.value):
-                    self._blocks(frame, node, f"{receiver.value}.{method}")
+                    # One finding per connection and coroutine: at its `connect` when opened here, else at the
+                    # first statement run on it.
+                    root = self._handle_root(frame, receiver.value)
+                    if receiver.value not in frame.opened_here and root not in frame.used_handles:
+                        frame.used_handles.add(root)
+                        self._blocks(frame, node, f"{receiver.value}.{method}")
                 elif method in _FILE_IO_METHODS:
                     self._file_used(frame, receiver.value)
         if name in _FILE_USERS:
@@ -494,5 +541,9 @@ class _Frame:
     is_helper: bool
     params: set[str]
     rebound: set[str] = field(default_factory=set)
-    db_handles: dict[str, bool] = field(default_factory=dict)
+    # Local names bound to a sync database handle, each with the name of the connection it comes from
+    # (None: the name holds something else).
+    db_handles: dict[str, str | None] = field(default_factory=dict)
+    opened_here: set[str] = field(default_factory=set)  # handles whose connection is opened in this function
+    used_handles: set[str] = field(default_factory=set)  # connections already reported at a statement
     open_files: dict[str, cst.Call] = field(default_factory=dict)

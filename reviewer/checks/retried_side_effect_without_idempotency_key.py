@@ -12,7 +12,9 @@ from reviewer.checks._data import (
     ends_in_exit,
     is_retried_function,
     mentions_idempotency,
+    positional,
     retry_loops,
+    sql_verb,
 )
 from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, helpers_of
 
@@ -42,7 +44,11 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     event-id or message-id header, when an argument is built by a same-file helper that sets such a key, when
     the call passes `**kwargs`, when the POST's URL or the enclosing function reads (a token exchange, a
     search, a quote, a model inference), when a helper retries the call itself (reported there) or catches
-    its failure, or when a retried task first commits a claim on the record and returns when the claim fails.
+    its failure, or when a retried task first commits a claim on the record and returns when the claim fails
+    (the claim may be committed by a same-file helper: one that commits, or one that runs the `UPDATE` it is
+    given and commits it). A POST to a record's own path (`f"{API}/invoices/{invoice_id}/sent"`) is judged by
+    the path after the record's id only (`sent`: a state change, not reported; `refunds`: a payment), not by
+    the service or collection named before it.
 
     ## Why is this bad?
     A timeout does not mean the call failed: the payment provider may have charged the card and only the
@@ -58,7 +64,9 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     taken as using it for every call there. E-mail and SMS APIs rarely accept a key; the fix for them is a
     claimed "sending" record checked before sending, which is recognised only in its commit-then-`if ...:
     return` form. `publish` counts only on a broker-like receiver (`producer`, `publisher`, `sns`, `channel`,
-    a Redis or Kafka client), so a CMS `page.publish()` is not taken for one.
+    a Redis or Kafka client), so a CMS `page.publish()` is not taken for one. A record's own path is recognised
+    only in an f-string (directly or through one assignment) whose last interpolation sits between two `/`; an
+    action on a record that moves money without naming it (`/claims/{id}/reverse`) is not taken for a payment.
     """
 
     id = "REL003"
@@ -190,6 +198,42 @@ def close_lot(lot_id):
     close_in_db(lot_id)
     _tell_downstream(PRODUCER, lot_id)  # ok: REL003
 """,
+        """
+import requests
+from celery import shared_task
+
+@shared_task(autoretry_for=(requests.RequestException,), retry_backoff=True, max_retries=5)
+def confirm_reconciled(payout_id):
+    resp = requests.post(f"{PAYMENTS_API}/payouts/{payout_id}/reconciled", timeout=10)  # ok: REL003
+    resp.raise_for_status()
+""",
+        """
+import boto3
+import psycopg2
+from celery import shared_task
+
+sns = boto3.client("sns")
+
+def _one(sql, params):
+    conn = psycopg2.connect(DSN)
+    try:
+        cur = conn.cursor()
+        cur.execute(sql, params)
+        row = cur.fetchone()
+        conn.commit()
+        return row
+    finally:
+        conn.close()
+
+@shared_task(autoretry_for=(ConnectionError,), max_retries=3)
+def text_pickup_code(parcel_id):
+    claimed = _one("UPDATE parcels SET code_sent_at = now() WHERE id = %s AND code_sent_at IS NULL "
+                   "RETURNING phone, code", (parcel_id,))
+    if claimed is None:
+        return
+    phone, code = claimed
+    sns.publish(PhoneNumber=phone, Message=f"Your pickup code is {code}")  # ok: REL003
+""",
     )
     INVALID = (
         """
@@ -299,6 +343,15 @@ iot = boto3.client("iot")
 def enrol(sensor):
     iot.create_thing(thingName=sensor.serial)  # expect: REL003
 """,
+        """
+import httpx
+from tenacity import retry, stop_after_attempt
+
+@retry(stop=stop_after_attempt(4))
+def refund_return(shop_api, ret):
+    shop_api.post(f"/orders/{ret.order_id}/refunds", json={"amount": ret.amount_cents})  # expect: REL003
+    shop_api.post(f"/returns/{ret.id}/received")  # ok: REL003
+""",
     )
 
     _helpers: Helpers | None = None
@@ -328,7 +381,7 @@ def enrol(sensor):
                 if effect.keyed or keyed_here or carries_dedup_header(call, scope) or _keyed_through_helper(
                         call, scope, helpers, in_class, self):
                     continue
-                if block is function_body and _claimed_before(call, scope, self.ctx):
+                if block is function_body and _claimed_before(call, scope, self.ctx, helpers, in_class):
                     continue
                 self.report(call, f"This call is retried with no idempotency key: a retry after a timeout can "
                                   f"{_WHAT[effect.kind]}.")
@@ -341,6 +394,19 @@ def enrol(sensor):
         return self._helpers
 
 
+def _commits(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:
+    if db_write(call, scope, ctx) == "commit":
+        return True
+    helper = helpers.resolve(call, in_class)
+    if helper is None:
+        return False
+    return helpers.commits(helper) or (sql_verb(positional(call), scope) in _WRITE_VERBS
+                                       and helpers.commits_what_it_runs(helper))
+
+
+_WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "UPSERT"})
+
+
 def _keyed_through_helper(call: cst.Call, scope: Scope, helpers: Helpers, in_class: str, check: PythonCheck) -> bool:
     """`headers=_headers(order)` where the same-file helper sets the `Idempotency-Key`."""
     for arg in call.args:
@@ -351,11 +417,13 @@ def _keyed_through_helper(call: cst.Call, scope: Scope, helpers: Helpers, in_cla
     return False
 
 
-def _claimed_before(call: cst.Call, scope: Scope, ctx) -> bool:
+def _claimed_before(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:
     """A retried task that first commits a claim on the record (`UPDATE ... SET state = 'sending' WHERE state IN
-    (...)`, then `if not claimed: return`) and only then sends: a second run finds the claim and stops."""
+    (...)`, then `if not claimed: return`) and only then sends: a second run finds the claim and stops. The claim
+    may be committed by a same-file helper: one that commits, or one given the `UPDATE` that runs it in a
+    transaction block (`_run("UPDATE ... RETURNING id", ...)`)."""
     commits = [c for c in scope.calls() if scope.before(c, call) and not scope.in_except(c)
-               and db_write(c, scope, ctx) == "commit"]
+               and _commits(c, scope, ctx, helpers, in_class)]
     if not commits:
         return False
     first = scope.index[commits[0]]

@@ -9,6 +9,7 @@ import libcst as cst
 from reviewer.checks._base import PythonCheck, attribute_path
 from reviewer.checks._data import (
     Scope,
+    body_statements,
     db_write,
     mentions_idempotency,
     method,
@@ -57,7 +58,9 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     the write was staged before the side effect), when the function uses an outbox or `transaction.on_commit`,
     when the call carries an idempotency key or dedup id and the function is not a request handler (a task or
     job that is run again converges), when a message's failure is caught and ignored (best effort), or when the
-    only later write is `.save()` on an object the caller passed in.
+    only later write is `.save()` on an object the caller passed in. A write counts as "after" the side effect
+    only when it can run after it: a call in a branch that returns or raises (`if taken: refund(...); return`)
+    does not precede the writes below that branch.
 
     ## Why is this bad?
     The external call cannot be rolled back. If the process charges the card and then the commit fails (a
@@ -76,6 +79,9 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     after the commit, or one whose failure is caught and ignored, is not reported (it is best effort), nor is a
     job queued after the commit. An idempotency key is taken as making a background job safe without checking
     that the job is really retried or swept. Attribute names decide whether a write only records the sending.
+    Paths are read from the block structure only: a side effect followed by `abort(...)` or a call that always
+    raises is still taken to reach the writes below it, and a write in a loop's next round after a `continue`
+    is taken as after it.
     """
 
     id = "REL004"
@@ -236,6 +242,21 @@ def push_counts(conn, rows):
         conn.execute("UPDATE stock_counts SET exported_at = now() WHERE id = %s", (row.id,))
     conn.commit()
 """,
+        """
+from django.core.mail import send_mail
+from flask import jsonify
+
+@app.post("/signup")
+def sign_up(form):
+    if User.query.filter_by(email=form.email).first() is not None:
+        send_mail("Sign-up attempt", "Someone tried to register with your address.", "noreply@example.org",  # ok: REL004
+                  [form.email])
+        return jsonify(error="address already registered"), 409
+    user = User(email=form.email, name=form.name)
+    db.session.add(user)
+    db.session.commit()
+    return jsonify(id=user.id), 201
+""",
     )
     INVALID = (
         """
@@ -350,6 +371,24 @@ def donate(form):
     db.session.commit()
     return jsonify(ok=True)
 """,
+        """
+import stripe
+from flask import jsonify
+
+@app.post("/lessons/<int:slot_id>/book")
+def book_lesson(slot_id, payment_method):
+    slot = Slot.query.get_or_404(slot_id)
+    intent = stripe.PaymentIntent.create(amount=slot.price_cents, currency="eur",  # expect: REL004
+                                         payment_method=payment_method, confirm=True)
+    if slot.booked_by is not None:
+        stripe.Refund.create(payment_intent=intent.id)  # ok: REL004
+        return jsonify(error="slot taken"), 409
+    if intent.status != "succeeded":
+        raise PaymentFailed(intent.id)
+    slot.booked_by = current_user.id
+    db.session.commit()
+    return jsonify(id=slot.id), 201
+""",
     )
 
     _module_scope: Scope | None = None
@@ -404,13 +443,15 @@ def donate(form):
         ctx = self.ctx
         tx = transaction_of(call, scope, ctx)
         in_tx = [w for w, _ in writes if tx is not None and transaction_of(w, scope, ctx) is tx]
-        after = [w for w, _ in writes if scope.before(call, w) and not _records_on_existing(w, scope)]
+        later = [w for w, _ in writes if scope.before(call, w) and not _records_on_existing(w, scope)]
+        # Writes the call can be followed by: not those below a branch that returns or raises after the call.
+        after = [w for w in later if not _leaves_before(call, w, scope)]
         # Durable before the call: a commit, a Django write or a helper that commits, outside the call's
         # transaction; or any write inside a transaction block that has closed before the call.
         committed_before = [w for w, k in writes if scope.before(w, call) and w not in in_tx and (
             k == "commit" or transaction_of(w, scope, ctx) is not None)]
         staged_before = [w for w, k in writes if scope.before(w, call) and w not in committed_before]
-        if _compensated([call, *after], scope, rollback_counts=bool(staged_before)):
+        if _compensated([call, *later], scope, rollback_counts=bool(staged_before)):
             return
         if kind in ("message", "publish", "enqueue") and tx is not None and any(scope.before(w, call) for w in in_tx):
             self.report(call, f"This side effect runs inside the transaction, before it commits: if the commit fails, "
@@ -422,7 +463,7 @@ def donate(form):
                 self.report(call, f"This side effect runs before the database write on line "
                                   f"{self.line_of(after[0])} with no compensation or outbox: if the write fails, "
                                   f"{_NOUN[kind]} but nothing records it.")
-            elif (kind == "payment" and not after and committed_before and tx is None
+            elif (kind == "payment" and not later and committed_before and tx is None
                   and not any(isinstance(a, cst.Try) for a in scope.ancestors(call))):
                 self.report(call, f"The record is committed on line {self.line_of(committed_before[-1])} before this "
                                   "payment and nothing handles its failure: if the charge fails, the database keeps "
@@ -440,7 +481,7 @@ def donate(form):
             self.report(call, f"This side effect runs before the database write on line {self.line_of(after[0])} "
                               f"with no transaction, outbox or commit hook: if the write fails, {_NOUN[kind]} "
                               "about a change that was never stored.")
-        elif kind == "publish" and not after and committed_before and not _fire_and_forget(call, ctx):
+        elif kind == "publish" and not later and committed_before and not _fire_and_forget(call, ctx):
             self.report(call, f"The change is committed on line {self.line_of(committed_before[-1])} before this "
                               "event is published, with no outbox: if the publish fails or the process dies in "
                               "between, the change is stored but never announced.")
@@ -504,6 +545,33 @@ def _writes_sent_record(write: cst.Call, scope: Scope) -> bool:
     if isinstance(first, cst.Call):
         return _is_sent_record(attribute_path(first.func) or "")
     return _is_sent_record(attribute_path(write.func) or "")
+
+
+def _leaves_function(block: cst.BaseSuite) -> bool:
+    """The block ends in `return` or `raise` (on every branch of a final if/else)."""
+    statements = body_statements(block)
+    last = statements[-1] if statements else None
+    if isinstance(last, cst.If):
+        orelse = last.orelse
+        if orelse is None or not _leaves_function(last.body):
+            return False
+        return _leaves_function(orelse.body if isinstance(orelse, cst.Else) else cst.IndentedBlock(body=[orelse]))
+    return isinstance(last, cst.SimpleStatementLine) and bool(last.body) and isinstance(
+        last.body[-1], (cst.Raise, cst.Return))
+
+
+def _leaves_before(call: cst.Call, write: cst.Call, scope: Scope) -> bool:
+    """The call is on a path that returns or raises before the write: `if taken: refund(...); return 409`."""
+    for ancestor in scope.ancestors(call):
+        if ancestor is scope.root:
+            break
+        if not isinstance(ancestor, cst.BaseSuite) or scope.contains(ancestor, write) or not _leaves_function(ancestor):
+            continue
+        owner = scope.parent.get(ancestor)
+        if isinstance(owner, cst.Try) and owner.finalbody is not None and scope.contains(owner.finalbody, write):
+            continue  # a `finally` still runs
+        return True
+    return False
 
 
 def _records_on_existing(write: cst.Call, scope: Scope) -> bool:

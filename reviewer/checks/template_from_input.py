@@ -14,6 +14,8 @@ _TEMPLATE_SOURCES = frozenset({"flask.render_template_string", "quart.render_tem
 _SAFE_MARKERS = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "django.utils.safestring.mark_safe",
                            "django.utils.safestring.SafeString", "django.utils.html.mark_safe"})
 _CALL_NAMES = frozenset({q.rsplit(".", 1)[1] for q in _TEMPLATE_SOURCES | _SAFE_MARKERS} | {"from_string"})
+# Jinja's sandbox (`SandboxedEnvironment`, `ImmutableSandboxedEnvironment`) is built to compile untrusted templates.
+_SANDBOX = "jinja2.sandbox."
 # Escaping a value makes it plain text inside HTML.
 _ESCAPES = frozenset({"escape", "html.escape", "conditional_escape", "markupsafe.escape", "bleach.clean", "clean",
                       "urlencode", "quote", "json.dumps", "format_html", "escapejs", "strip_tags", "linebreaks"})
@@ -31,7 +33,8 @@ class TemplateFromInput(AssignmentTrackingCheck):
 
     Near-misses: a constant template with the values passed as context
     (`render_template_string(PAGE, name=name)`), `Markup("<b>{}</b>").format(name)` and `format_html`,
-    which escape their arguments.
+    which escape their arguments, and `from_string` on a Jinja `SandboxedEnvironment` (or
+    `ImmutableSandboxedEnvironment`), which is made for templates written by users.
 
     ## Why is this bad?
     Text placed into the template source is compiled as template code: `{{ config }}` leaks secrets, and
@@ -42,6 +45,9 @@ class TemplateFromInput(AssignmentTrackingCheck):
     ## Known limits
     A template source passed in as a function parameter (helpers that render admin-edited templates) is not
     reported; only text built in the function or read from the request is. Test files are skipped.
+    A sandbox is recognised only when the environment is made from `jinja2.sandbox` in this file (not a
+    subclass, not one passed in), and it is trusted as a whole: a sandbox that exposes dangerous objects in
+    its globals, or renders with autoescaping off into a page, is not judged.
     """
 
     id = "SEC016"
@@ -59,6 +65,21 @@ def hello():
     banner = Markup("<b>{}</b>").format(name)  # ok: SEC016
     badge = Markup(f"<span class='badge'>{escape(name)}</span>")  # ok: SEC016
     return render_template_string(GREETING, name=name, banner=banner, badge=badge)  # ok: SEC016
+""",
+        """
+from django.http import JsonResponse
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+user_templates = SandboxedEnvironment(autoescape=True)
+
+def render_signature(request, account):
+    source = request.POST["signature_template"]
+    try:
+        text = user_templates.from_string(source).render(account=account)  # ok: SEC016
+    except TemplateError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse({"signature": text})
 """,
         """
 from django.utils.html import format_html
@@ -118,6 +139,8 @@ def comment_html(comment):
 
     def _is_jinja_env(self, node: cst.Call) -> bool:
         qualified = self.ctx.qualify(node.func) or ""
+        if qualified.startswith(_SANDBOX):
+            return False  # the sandbox is how Jinja renders untrusted templates: no attribute escapes, no `os`
         return qualified.startswith("jinja2.") or (self.ctx.imports_module("jinja2") and "Environment" in qualified)
 
     def _unsafe(self, source: cst.BaseExpression, safe_calls: frozenset[str]) -> str | None:
