@@ -412,6 +412,20 @@ def has_conditional_update(scope: Scope, rows: Rows) -> bool:
                for call in scope.calls())
 
 
+def conditionally_updated(scope: Scope, rows: Rows) -> list[str | None]:
+    """The models or tables the function's conditional updates claim (None when not known): a claim on an order
+    (`UPDATE orders ... WHERE id = ? AND status = 'ready'`) serialises that order, not the stock it then changes."""
+    found = []
+    for call in scope.calls():
+        if method(call) in ("execute", "executemany", "update") and is_conditional_update(call, rows, scope):
+            if method(call) == "update":
+                orm = orm_model(call, scope, rows.ctx)
+                found.append(orm[1] if orm is not None else None)
+            else:
+                found.append(rows.table(positional(call), scope))
+    return found
+
+
 def same_model(a: str | None, b: str | None) -> bool:
     """`User` and `users`, `Category` and `categories` name one table."""
     return a is not None and b is not None and _normal(a) == _normal(b)

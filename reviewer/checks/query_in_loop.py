@@ -14,6 +14,7 @@ from reviewer.checks._data import (
     chain_methods,
     db_write,
     is_chain_link,
+    is_dbish,
     is_query_call,
     is_query_result,
     is_remote_call,
@@ -23,6 +24,7 @@ from reviewer.checks._data import (
     positional,
     receiver,
     scope_of,
+    side_effect,
     sql_text,
     sql_verb,
     tokens,
@@ -74,7 +76,8 @@ class QueryInLoop(PythonCheck):
     whose result the loop uses and that query: directly, through other helpers, or through a related manager
     of the row handed to them (`summary(order)` calling `order.events.order_by(...).first()`).
     A loop over query rows that reads nothing per row but sends one `UPDATE`/`DELETE` statement per row is
-    reported at that statement (N+1 writes).
+    reported at that statement (N+1 writes), unless each row is first sent somewhere else (an HTTP call, an
+    e-mail, a message) and the write records how that went: the remote call is the per-row work there.
 
     ## Why is this bad?
     One query per row turns a page of 50 orders into 51 round trips; with 10,000 rows the request or the
@@ -93,7 +96,9 @@ class QueryInLoop(PythonCheck):
     database catalog (`information_schema`, `sqlite_master`); generators that wait for messages
     (`while True:`, a queue or consumer), where each message is its own unit of work; helpers called only for
     their effect (`expire(order)` as a statement); per-row writes through the ORM (`row.save()`) or `INSERT`,
-    and per-row writes in a loop whose per-row reads are already reported; a lazy Django queryset handed to
+    per-row writes after a per-row remote call (an outbox or webhook delivery loop marking each row sent; any
+    call to an HTTP client, a mailer or a broker before the write counts, even one the write does not depend
+    on), and per-row writes in a loop whose per-row reads are already reported; a lazy Django queryset handed to
     another function; a deliberate per-row `select_for_update()` re-fetch; tests and migrations.
     """
 
@@ -179,6 +184,20 @@ def import_prices(session, fh):
     products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(wanted)))}  # ok: DB001
     for row in rows:
         products[row["sku"]].price = row["price"]
+""",
+        # Each row is delivered first; the UPDATE records that this one went out.
+        """
+import httpx
+
+def push_webhooks(conn):
+    pending = conn.execute("SELECT id, url, body FROM webhook_queue WHERE delivered = 0 LIMIT 100").fetchall()
+    for hook_id, url, body in pending:
+        try:
+            httpx.post(url, content=body, timeout=5).raise_for_status()
+        except httpx.HTTPError:
+            continue
+        conn.execute("UPDATE webhook_queue SET delivered = 1 WHERE id = ?", (hook_id,))  # ok: DB001
+        conn.commit()
 """,
     )
     INVALID = (
@@ -439,8 +458,23 @@ def refresh_totals(cur):
                 # A helper whose result the loop uses fetches data per row; one called for its effect
                 # (`expire(order)`) processes each row, which is not an N+1 read.
                 self._pending.append(_Pending(call, key, loop_name, loop, frozenset(names), related))
-        if writes:
+        if writes and not self._records_remote_outcome(loop, writes[0], scope):
             self._row_writes.append((loop, writes, loop_name))
+
+    def _records_remote_outcome(self, loop: cst.CSTNode, write: cst.Call, scope: Scope) -> bool:
+        """Each row is first sent somewhere (an HTTP call, an e-mail, a broker) and the write records how that went
+        (`UPDATE outbox SET sent_at = ... WHERE id = ?`): the remote call is the per-row work, and writing each
+        outcome as it happens is what lets a crash resume without sending the row again."""
+        for call in self._calls_in_loop(loop, scope):
+            if scope.index[call] >= scope.index[write]:
+                break
+            if is_query_call(call, scope, self.ctx) or db_write(call, scope, self.ctx) is not None:
+                continue
+            if is_dbish(receiver(call), scope, self.ctx) or (self.ctx.qualify(call.func) or "").startswith("redis"):
+                continue
+            if side_effect(call, scope, self.ctx) is not None or is_remote_call(call, scope, self.ctx):
+                return True
+        return False
 
     def _source(self, expr: cst.BaseExpression, scope: Scope, in_class: str, depth: int = 0) -> str | Key | None:
         """What a loop iterates: query rows, a stream of records (a CSV reader), a same-file helper's result

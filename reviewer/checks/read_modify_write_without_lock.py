@@ -25,7 +25,7 @@ from reviewer.checks._data import (
 from reviewer.checks._rows import (
     Origin,
     Rows,
-    has_conditional_update,
+    conditionally_updated,
     is_arithmetic,
     is_redis,
     is_script,
@@ -50,16 +50,19 @@ class ReadModifyWriteWithoutLock(PythonCheck):
     `commit()`, or inside a transaction block); an `UPDATE ... SET col = %s` whose parameter is computed from
     the same column read before (`(row[0] - 1, isbn)`, or a name assigned such a sum); a queryset
     `.update(stock=product.stock - qty)` or `update(Model).values(...)`; and a Redis `set(key, old + n)` of a
-    value read with `get(key)`. It reports the statement that computes the value, or the write when the
-    value is computed inline.
+    value read with `get(key)`. It reports the write (the attribute change, the `UPDATE`, the `set`), also
+    when the new value was computed in a statement above it.
 
     It is not reported when the function uses `select_for_update()` / `with_for_update()` / `FOR UPDATE`
     (there, or in the helper that loads the record), a Django `F()` expression, an atomic
     `UPDATE ... SET x = x - %s`, a version check, an advisory or named lock, Redis `WATCH`, or a
-    conditional update (`UPDATE ... WHERE id = %s AND qty = %s`, `filter(stock=old).update(...)`), and not
+    conditional update of the same table (`UPDATE ... WHERE id = %s AND qty = %s`, `filter(stock=old).update(...)`;
+    claiming an order with `... AND status = 'ready'` does not guard the stock row changed next), and not
     when the model maps a `version_id_col`. A value read from one column and written to another (a price
     copied into an order total) is not a read-modify-write. Tests, migrations and command-line scripts
-    (`if __name__ == "__main__":` in a module without a web framework) run as a single writer and are skipped.
+    (`if __name__ == "__main__":` in a module without a web framework) run as a single writer and are skipped,
+    and so is a background task (`@shared_task`, `@app.task`, `@actor`) that the module dispatches only from a
+    loop over query rows (`for m in due: renew.delay(m.id)`): each run owns the record it was queued for.
 
     ## Why is this bad?
     Two requests read the same balance of 100, each subtracts 30 and writes 70: one withdrawal is lost.
@@ -76,7 +79,9 @@ class ReadModifyWriteWithoutLock(PythonCheck):
     list through a method call, toggling a state) are not reported, nor are objects that were not loaded by
     a query (`request.user.login_count += 1`). A `with lock:` of any kind counts as a lock, although a
     threading lock does not protect against other processes. Scheduled jobs are judged like request code:
-    a nightly job that adds to balances races with the requests that spend them.
+    a nightly job that adds to balances races with the requests that spend them. A fanned-out task is taken
+    as the only writer of its record even if another module also queues it or changes the same field, and
+    two overlapping runs of the dispatching job are left to the idempotency checks.
     """
 
     id = "DB004"
@@ -183,6 +188,21 @@ def profile(player_id):
         store.set(f"profile:{player_id}", cached, ex=60)  # ok: DB004
     return cached
 """,
+        # A job queues one task per due row: each task run is the only writer of its subscription.
+        """
+from celery import shared_task
+
+@shared_task
+def extend_subscription(sub_id, months):
+    sub = Subscription.query.get(sub_id)
+    sub.months_paid = sub.months_paid + months  # ok: DB004
+    db.session.commit()
+
+@shared_task
+def extend_due():
+    for sub in Subscription.query.filter_by(auto_renew=True, due=True).all():
+        extend_subscription.delay(sub.id, 1)
+""",
     )
     INVALID = (
         """
@@ -210,8 +230,8 @@ def add_credit(conn, user_id, credit):
     cur = conn.cursor()
     cur.execute("SELECT credits FROM users WHERE id = %s", (user_id,))
     (credits,) = cur.fetchone()
-    new_total = credits + credit  # expect: DB004
-    cur.execute("UPDATE users SET credits = %s WHERE id = %s", (new_total, user_id))
+    new_total = credits + credit
+    cur.execute("UPDATE users SET credits = %s WHERE id = %s", (new_total, user_id))  # expect: DB004
     conn.commit()
 """,
         """
@@ -296,6 +316,33 @@ def bump(page):
     hits = int(counters.get(f"hits:{page}") or 0)
     counters.set(f"hits:{page}", hits + 1)  # expect: DB004
 """,
+        # Claiming the ticket guards the ticket, not the pool the new value is written to.
+        """
+def redeem_ticket(conn, ticket_id):
+    pool = conn.execute("SELECT points FROM pools WHERE id = 1").fetchone()
+    left = pool[0] - 10
+    cur = conn.execute("UPDATE tickets SET state = 'used' WHERE id = ? AND state = 'new'", (ticket_id,))
+    if cur.rowcount == 0:
+        return False
+    conn.execute("UPDATE pools SET points = ? WHERE id = 1", (left,))  # expect: DB004
+    conn.commit()
+    return True
+""",
+        # A task queued from a request, once per event: runs for one account overlap.
+        """
+from celery import shared_task
+
+@shared_task
+def add_points(account_id, points):
+    account = Account.query.get(account_id)
+    account.points += points  # expect: DB004
+    db.session.commit()
+
+@app.post("/purchases")
+def purchase():
+    add_points.delay(current_user.id, 10)
+    return "", 204
+""",
     )
 
     _module_scope: Scope | None = None
@@ -317,24 +364,55 @@ def bump(page):
         scope = scope_of(node, self._module_scope)
         if not scope.of_type(cst.AugAssign) and not scope.of_type(cst.BinaryOperation):
             return
-        found: dict[int, cst.CSTNode] = {}
+        found: dict[int, tuple[cst.CSTNode, str | None]] = {}
         for statement in scope.of_type(cst.AugAssign, cst.Assign):
-            if self._record_change(statement, scope):
-                found.setdefault(self.line_of(statement), statement)
+            record = self._record_change(statement, scope)
+            if record is not None:
+                found.setdefault(self.line_of(statement), (statement, record.model))
         for call in scope.calls():
-            where = self._computed_write(call, scope)
-            if where is not None:
-                found.setdefault(self.line_of(where), where)
-        # Only now look at the whole function's text: it needs positions, which files with no candidate never pay for.
-        if not found or has_conditional_update(scope, self._rows) or has_lock_or_atomic_update(scope, self) \
-                or _WATCHED.search(scope.code(self)):
+            model = self._computed_write(call, scope)
+            if model is not False:
+                found.setdefault(self.line_of(call), (call, model))
+        if not found or self._fanned_out(node):
             return
-        for _line, node_ in sorted(found.items()):
+        # Only now look at the whole function's text: it needs positions, which files with no candidate never pay for.
+        if has_lock_or_atomic_update(scope, self) or _WATCHED.search(scope.code(self)):
+            return
+        claimed = conditionally_updated(scope, self._rows)
+        for _line, (node_, model) in sorted(found.items()):
+            if any(c is None or model is None or same_model(c, model) for c in claimed):
+                continue  # a compare-and-set on this table; a claim on another table does not guard this one
             self.report(node_, "This writes back a value computed from the row's old value with no lock or atomic "
                                "update: two concurrent requests both read the old value and one update is lost.")
 
+    def _fanned_out(self, fn: cst.FunctionDef) -> bool:
+        """A background task that this module dispatches once per row of a query (`for m in due: renew.delay(m.id)`),
+        and from nowhere else in it: each run owns its record, so it is the single writer of that record. Two
+        overlapping runs of the job dispatch duplicates, which is the idempotency checks' concern."""
+        if self.ctx.class_stack or len(self.ctx.function_stack) != 1 or not any(
+                _decorator_name(d) in _TASK_DECORATORS for d in fn.decorators):
+            return False
+        dispatched = False
+        for other in self._rows.functions.values():
+            if other is fn:
+                continue
+            scope = scope_of(other, self._module_scope)
+            for call in scope.calls():
+                func = call.func
+                if not (method(call) in _DISPATCH and isinstance(func, cst.Attribute)
+                        and isinstance(func.value, cst.Name) and func.value.value == fn.name.value):
+                    continue
+                if self.ctx.is_handler(other):
+                    return False
+                loop = scope.innermost_loop(call)
+                rows = self._rows.origin(loop.iter, loop, scope) if isinstance(loop, cst.For) else None
+                if rows is None or rows.kind != "rows":
+                    return False
+                dispatched = True
+        return dispatched
+
     # --- records: obj.field -= n; obj.save() / commit() -------------------------------------------
-    def _record_change(self, statement: cst.AugAssign | cst.Assign, scope: Scope) -> bool:
+    def _record_change(self, statement: cst.AugAssign | cst.Assign, scope: Scope) -> Origin | None:
         if isinstance(statement, cst.AugAssign):
             targets, value = [statement.target], None
         else:
@@ -349,8 +427,8 @@ def bump(page):
             if value is not None and self._from_old(value, statement, scope, same_field) is None:
                 continue
             if self._saved_after(statement, attribute_path(target.value), scope):
-                return True
-        return False
+                return record
+        return None
 
     def _from_old(self, value: cst.BaseExpression, at: cst.CSTNode, scope: Scope,
                   matches: Callable[[Origin, cst.CSTNode], bool], depth: int = 0) -> cst.CSTNode | None:
@@ -397,7 +475,10 @@ def bump(page):
         return False
 
     # --- values: UPDATE t SET x = %s with (old - n); .update(x=old - n); redis.set(k, old + n) -----------
-    def _computed_write(self, call: cst.Call, scope: Scope) -> cst.CSTNode | None:
+    def _computed_write(self, call: cst.Call, scope: Scope) -> str | None | bool:
+        """The model or table (None when unknown) a write stores a value computed from its old value in, or
+        False. The write itself is what is reported: that is where the lost update happens and where the fix
+        (an atomic `SET x = x - %s`) goes, even when the new value was computed a few lines above."""
         name = method(call)
         if name in ("execute", "executemany"):
             return self._sql_update(call, scope)
@@ -410,14 +491,15 @@ def bump(page):
             else:
                 value = call.args[-1].value if name in ("setex", "psetex") else call.args[1].value
             if any(arg.keyword is not None and arg.keyword.value in ("nx", "xx") for arg in call.args):
-                return None
-            return self._from_old(value, call, scope, lambda o, _n: o.source == "redis" and o.field == key)
-        return None
+                return False
+            hit = self._from_old(value, call, scope, lambda o, _n: o.source == "redis" and o.field == key)
+            return "redis" if hit is not None else False
+        return False
 
-    def _sql_update(self, call: cst.Call, scope: Scope) -> cst.CSTNode | None:
+    def _sql_update(self, call: cst.Call, scope: Scope) -> str | None | bool:
         sql = positional(call)
         if self._rows.sql_verb(sql, scope) != "UPDATE":
-            return None
+            return False
         text = self._rows.sql(sql, scope)
         assigned = update_columns(text[0])[0] if text is not None else set()
         table = self._rows.table(sql, scope)
@@ -428,30 +510,38 @@ def bump(page):
             return origin.model is None or table is None or same_model(origin.model, table)
         for param in (arg.value for arg in call.args[1:]):
             for element in _elements(param):
-                hit = self._from_old(element, call, scope, matches)
-                if hit is not None:
-                    return call if hit is element else hit
-        return None
+                if self._from_old(element, call, scope, matches) is not None:
+                    return table
+        return False
 
-    def _orm_update(self, call: cst.Call, scope: Scope) -> cst.CSTNode | None:
+    def _orm_update(self, call: cst.Call, scope: Scope) -> str | None | bool:
         """`Model.objects.filter(pk=pk).update(stock=product.stock - qty)`, `update(Model).values(...)`."""
-        if method(call) == "update" and orm_model(call, scope, self.ctx) is None:
-            return None
+        orm = orm_model(call, scope, self.ctx)
+        if method(call) == "update" and orm is None:
+            return False
         if method(call) == "values" and not any(
                 method(inner) == "update" for inner in scope.calls_within(call) if inner is not call):
-            return None
+            return False
         for arg in call.args:
             pairs = [(arg.keyword.value, arg.value)] if arg.keyword is not None else [
                 (str(el.key.evaluated_value), el.value) for el in getattr(arg.value, "elements", ())
                 if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)]
             for field, value in pairs:
-                hit = self._from_old(value, call, scope, functools.partial(_same_column, field))
-                if hit is not None:
-                    return call if hit is value else hit
-        return None
+                if self._from_old(value, call, scope, functools.partial(_same_column, field)) is not None:
+                    return orm[1] if orm is not None else None
+        return False
 
 
 _REDIS_WRITES = frozenset({"set", "hset", "setex", "psetex", "getset"})
+# Decorators that make a function a background task, and the calls that queue one run of it.
+_TASK_DECORATORS = frozenset({"task", "shared_task", "actor", "job", "periodic_task", "db_task", "db_periodic_task"})
+_DISPATCH = frozenset({"delay", "apply_async", "send", "send_with_options", "s", "si", "signature"})
+
+
+def _decorator_name(decorator: cst.Decorator) -> str:
+    """`@shared_task(bind=True)` -> "shared_task", `@app.task` -> "task"."""
+    expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+    return (attribute_path(expr) or "").rsplit(".", 1)[-1]
 _WATCHED = re.compile(r"\.watch\(|\bWATCH\b")
 
 

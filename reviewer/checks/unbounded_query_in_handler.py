@@ -57,6 +57,9 @@ _SQL_ORDER = re.compile(r"\bORDER\s+BY\b")
 # After the last interpolated piece of an ORDER BY only a direction may follow, so no LIMIT can hide in it.
 _SQL_DIRECTION_ONLY = re.compile(r"\s*(ASC|DESC)\b\s*(NULLS\s+(FIRST|LAST))?\s*;?\s*")
 _HOLE = "{}"
+# A piece interpolated from a parameter of the handler (`ORDER BY {sort} {direction}`): a value the client sent,
+# not SQL the code wrote, so no LIMIT is hiding in it.
+_VALUE = "{value}"
 # Calls that read every row of a queryset they are given.
 _PANDAS_READERS = ("pandas.read_sql", "pandas.read_sql_query")
 _WHOLE_READERS = frozenset({"list", "tuple", "len", "set", "sorted", "JsonResponse"})
@@ -76,8 +79,11 @@ class UnboundedQueryInHandler(PythonCheck):
     `fetchall()`, asyncpg `fetch()`, `pandas.read_sql()` or Django `Model.objects.raw()` of a `SELECT ... FROM
     table` with no `LIMIT`. A filtered query (`filter`, `where`, SQL `WHERE`) is reported only when it is also
     ordered for display (`order_by`, `ORDER BY`) — a listing that grows with the table — and the filter does
-    not narrow it to one record (`id`), to a given list of keys (`in_`, `__in`, `IN (...)`, `= ANY(...)`), or to
-    the parts of one parent (`OrderLine` by `order_id`, `order_items` by `order_id`). Small reference tables
+    not narrow it to one record (`id`), to a given list of keys (`in_`, `__in`, `IN (...)`, `= ANY(...)`), to
+    the parts of one parent (`OrderLine` by `order_id`, `order_items` by `order_id`), or to a window of one
+    column whose width the code fixes (`starts_at >= day` and `starts_at < day + timedelta(days=1)`,
+    `.between(start, start + WEEK)`, `starts_at__date=day`): that listing does not grow with the table's
+    history. Small reference tables
     (categories, countries, currencies, roles, settings...) and records an owner keeps only a few of
     (addresses, devices, API keys) are not reported.
 
@@ -91,7 +97,10 @@ class UnboundedQueryInHandler(PythonCheck):
     A filtered query that is not ordered is not reported, although `Order.query.filter_by(user_id=...).all()`
     can still be large for a busy user. SQL built at run time is judged only when an `ORDER BY` is written out
     and every interpolated piece after it is followed by a direction (`ORDER BY {col} DESC`), so no `LIMIT` can
-    hide in it; other dynamic SQL is not judged. Querysets handed to a template
+    hide in it; a piece taken from a parameter of the handler is a value, not SQL, so it is not such a hiding
+    place (`ORDER BY {sort} {direction}`); other dynamic SQL is not judged. A fixed window is taken as small
+    even on a table that gets thousands of rows a day; a window whose two ends both come from the client is
+    judged like any filter. Querysets handed to a template
     (`render(request, ..., {"rows": qs})`) and class-based views' `queryset` attributes are not judged, nor are
     background jobs and scripts: they may legitimately scan. What counts as reference data, as a few records
     per owner, or as the parts of a parent is decided from model and table names. Aggregates (`COUNT`,
@@ -175,6 +184,18 @@ def shipment_summary(request):
     rows = Shipment.objects.filter(customer=request.user).order_by("-sent_at")  # ok: DB002
     latest = rows.first()
     return JsonResponse({"count": rows.count(), "latest": latest.code if latest else None})
+""",
+        # One day of a timetable: the window's width is fixed by the code, not by the table's age.
+        """
+from datetime import date, timedelta
+from flask import jsonify, request
+
+@app.get("/rooms/<int:room_id>/agenda")
+def agenda(room_id):
+    day = date.fromisoformat(request.args["day"])
+    until = day + timedelta(days=1)
+    talks = Talk.query.filter(Talk.begins >= day, Talk.begins < until).order_by(Talk.begins).all()  # ok: DB002
+    return jsonify([t.title for t in talks])
 """,
     )
     INVALID = (
@@ -265,6 +286,28 @@ def export_rows(request):
     rows = Measurement.objects.raw("SELECT * FROM lab_measurement ORDER BY taken_at")  # expect: DB002
     return JsonResponse({"rows": [[r.taken_at, r.value] for r in rows.iterator()]})
 """,
+        # Both ends of the window come from the client: it can span years.
+        """
+from flask import jsonify, request
+
+@app.get("/readings")
+def readings_between():
+    start, end = request.args["from"], request.args["to"]
+    rows = Reading.query.filter(Reading.at >= start, Reading.at < end).order_by(Reading.at).all()  # expect: DB002
+    return jsonify([r.value for r in rows])
+""",
+        # The sort column and direction are the client's values: no LIMIT can hide in them.
+        """
+from fastapi import APIRouter
+
+router = APIRouter()
+
+@router.get("/parcels")
+def parcels(depot_id: int, sort: str = "id", direction: str = "asc"):
+    cur = get_cursor()
+    cur.execute(f"SELECT id, label FROM parcels WHERE depot_id = %s ORDER BY {sort} {direction}", (depot_id,))
+    return cur.fetchall()  # expect: DB002
+""",
     )
 
     _module_scope: Scope | None = None
@@ -314,6 +357,8 @@ def export_rows(request):
         if "order_by" not in {method(c) for c in calls}:
             return False  # an unordered filtered read is often a small set; not judged
         if _head_noun(model) in _FEW_PER_OWNER:
+            return False
+        if _fixed_window(calls, scope):
             return False
         for call in calls:
             if method(call) not in _FILTERING:
@@ -491,6 +536,75 @@ def _sql_pinned(where: str, table: str) -> bool:
                for parent in re.findall(r"\b(\w+)_ID\s*=", where))
 
 
+_LOWER_OPS = (cst.GreaterThan, cst.GreaterThanEqual)
+_UPPER_OPS = (cst.LessThan, cst.LessThanEqual)
+_DAY_LOOKUPS = ("__date",)
+
+
+def _fixed_window(calls: list[cst.Call], scope: Scope) -> bool:
+    """The filters keep one column inside a window whose width the code fixes: `starts_at >= day` and
+    `starts_at < day + timedelta(days=1)`, `.between(start, start + WEEK)`, `created__range=(d, d + delta)`,
+    `starts_at__date=day`. Such a listing does not grow with the table's history. A window whose two ends both
+    come from the client (`?from=...&to=...`) is not fixed: it can span years."""
+    lower: dict[str, list[cst.BaseExpression]] = {}
+    upper: dict[str, list[cst.BaseExpression]] = {}
+    for call in calls:
+        if method(call) not in _FILTERING:
+            continue
+        for arg in call.args:
+            if arg.keyword is not None:
+                column, _, lookup = arg.keyword.value.rpartition("__")
+                if any(arg.keyword.value.endswith(day) for day in _DAY_LOOKUPS):
+                    return True
+                if lookup in ("gt", "gte"):
+                    lower.setdefault(column, []).append(arg.value)
+                elif lookup in ("lt", "lte"):
+                    upper.setdefault(column, []).append(arg.value)
+                elif lookup == "range" and isinstance(arg.value, (cst.Tuple, cst.List)) and len(arg.value.elements) == 2:
+                    low, high = (el.value for el in arg.value.elements)
+                    if _offset_of(high, low, scope):
+                        return True
+                continue
+            for node in scope.within(arg.value) if arg.value in scope.index else ():
+                if isinstance(node, cst.Call) and method(node) == "between" and len(node.args) == 2:
+                    if _offset_of(node.args[1].value, node.args[0].value, scope):
+                        return True
+                elif (isinstance(node, cst.Comparison) and len(node.comparisons) == 1
+                      and isinstance(node.left, cst.Attribute)):
+                    operator, bound = node.comparisons[0].operator, node.comparisons[0].comparator
+                    column = attribute_path(node.left) or ""
+                    if isinstance(operator, _LOWER_OPS):
+                        lower.setdefault(column, []).append(bound)
+                    elif isinstance(operator, _UPPER_OPS):
+                        upper.setdefault(column, []).append(bound)
+    return any(_offset_of(high, low, scope) for column, lows in lower.items() for low in lows
+               for high in upper.get(column, ()))
+
+
+def _offset_of(high: cst.BaseExpression, low: cst.BaseExpression, scope: Scope) -> bool:
+    """`high` is `low` plus a width written in the code (`start + timedelta(days=1)`, or a name assigned that)."""
+    def resolved(expr: cst.BaseExpression) -> cst.BaseExpression:
+        expr = unwrap(expr)
+        if isinstance(expr, cst.Name) and expr in scope.index:
+            binding = scope.binding(expr.value, expr)
+            if binding is not None and not binding.unpacked and binding.at in scope.index:
+                return unwrap(binding.value)
+        return expr
+    high = resolved(high)
+    if not (isinstance(high, cst.BinaryOperation) and isinstance(high.operator, cst.Add)):
+        return False
+    low_code = {_code(unwrap(low)), _code(resolved(low))}
+    return _code(unwrap(high.left)) in low_code
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _is_parameter(expr: cst.BaseExpression, scope: Scope) -> bool:
+    return isinstance(expr, cst.Name) and expr.value in scope.params
+
+
 def _no_limit_can_hide(order_tail: str) -> bool:
     """After ORDER BY, the interpolated pieces are followed by a direction: a LIMIT there would be a syntax error."""
     if _HOLE not in order_tail:
@@ -519,8 +633,10 @@ def _text_with_holes(expr: cst.BaseExpression | None, scope: Scope, depth: int) 
             return None
         return left[0] + right[0], left[1] or right[1]
     if isinstance(expr, cst.FormattedString):
-        parts = [p.value if isinstance(p, cst.FormattedStringText) else f" {_HOLE} " for p in expr.parts]
-        return "".join(parts), any(isinstance(p, cst.FormattedStringExpression) for p in expr.parts)
+        parts = [p.value if isinstance(p, cst.FormattedStringText) else
+                 f" {_VALUE} " if _is_parameter(p.expression, scope) else f" {_HOLE} " for p in expr.parts]
+        return "".join(parts), any(isinstance(p, cst.FormattedStringExpression)
+                                   and not _is_parameter(p.expression, scope) for p in expr.parts)
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
         left = _text_with_holes(expr.left, scope, depth + 1) or (f" {_HOLE} ", True)
         right = _text_with_holes(expr.right, scope, depth + 1) or (f" {_HOLE} ", True)

@@ -86,8 +86,9 @@ class UnlockedCheckThenAct(PythonCheck):
     ## Known limits
     The check and the write must be in the same function (the load may be in a helper of the same module),
     and the model of the check and of the write must be recognisable and equal (`User` and `users` match).
-    A unique constraint in the schema with the error handled by a caller or by middleware is not seen, so
-    such a function is still reported. Conditions joined by `and` before a `return` are not judged. An
+    Files are checked one at a time: a unique constraint declared on the model in another module
+    (`UniqueConstraint("member_id", "period")` in `models.py`), or its error handled by a caller or by
+    middleware, is not seen, so a check-then-insert that the schema already protects is still reported. Conditions joined by `and` before a `return` are not judged. An
     existence check followed only by an update of the record it found (`if user is None: abort(404)`, then
     `user.name = ...`) is not a race this check reports; nor is a status check followed only by an e-mail or
     another call outside the database (see the idempotency checks), nor a status set to a value taken from the

@@ -795,14 +795,14 @@ def test_change_without_a_save_is_not_reported():
     """) == []
 
 
-def test_value_computed_from_a_row_field_and_written_back_is_reported():
+def test_value_computed_from_a_row_field_and_written_back_is_reported_at_the_write():
     assert reported(ReadModifyWriteWithoutLock, """
         def take(conn, item_id, qty):
             row = conn.execute("SELECT stock FROM items WHERE id = ?", (item_id,)).fetchone()
             remaining = row["stock"] - qty
             conn.execute("UPDATE items SET stock = ? WHERE id = ?", (remaining, item_id))
             conn.commit()
-    """) == [3]
+    """) == [4]
 
 
 def test_read_modify_write_inside_session_begin_is_reported_without_an_explicit_commit():
