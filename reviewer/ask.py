@@ -32,6 +32,10 @@ class AskSettings(BaseModel):
     budget_seconds: float | None = None
     use_cache: bool = True
     progress: bool = False
+    # Let the model report items no check answers (its own findings). Off by default: on a 14-file sample of
+    # the benchmark all 10 such findings of the 1.5B model were false alarms, and a verdict cannot be
+    # verified against the code the way a check's can. By default the model confirms the checks' findings.
+    model_own_findings: bool = False
     # Let the model report items a check answers where the check found nothing: off by default, since on
     # the benchmark every such finding of the 1.5B model was a false alarm; for a stronger team model.
     model_extends_checks: bool = False
@@ -103,11 +107,7 @@ def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cach
         for chunk in chunks:
             cov = by_key.get((chunk.file, chunk.start, chunk.end)) or ChunkCoverage(
                 file=chunk.file, symbol=chunk.symbol, start=chunk.start, end=chunk.end, kind=chunk.kind)
-            # Items a check answers are not asked unless the model may extend the checks: its answer could
-            # only confirm a finding that stands anyway or be dropped, and each question costs seconds.
-            # The check findings still reach the prompt as facts.
-            skip = () if settings.model_extends_checks else _checked_ids()
-            routed = route(chunk, checklist, findings, settings.max_items, disabled=skip)
+            routed = route(chunk, checklist, findings, settings.max_items, **_routing(settings))
             if not routed:
                 cov.model, cov.reason = "not_asked", "no checklist item applies"
                 continue
@@ -183,6 +183,20 @@ def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cach
 
     step.backend_loaded = lambda: bool(backend_holder) and getattr(backend_holder[0], "loaded", False)  # type: ignore[attr-defined]
     return step
+
+
+def _routing(settings: AskSettings) -> dict:
+    """What the model is asked, by how far it is trusted (see AskSettings):
+    - by default, only the items a check reported in the chunk: the model confirms those findings;
+    - with its own findings, only the items no check answers (a confirmation would cost seconds and
+      change nothing: the check's findings reach the prompt as facts either way);
+    - extending the checks, every item the chunk's signals point at, checks' items included.
+    """
+    if settings.model_extends_checks:
+        return {"signals": True}
+    if settings.model_own_findings:
+        return {"signals": True, "disabled": _checked_ids()}
+    return {"signals": False}
 
 
 @functools.lru_cache(maxsize=1)

@@ -307,6 +307,7 @@ def _model_parts(args: argparse.Namespace, config, progress: bool):
         settings = AskSettings(model_name=name, model_sha256=backend.model_sha256,
                                max_items=args.max_items or config.max_items or DEFAULT_MAX_ITEMS,
                                budget_seconds=args.budget or config.budget, use_cache=use_cache,
+                               model_own_findings=config.model_own_findings,
                                model_extends_checks=config.model_extends_checks,
                                progress=progress)
         factory = lambda: backend  # noqa: E731
@@ -317,6 +318,7 @@ def _model_parts(args: argparse.Namespace, config, progress: bool):
                                max_items=args.max_items or config.max_items or DEFAULT_MAX_ITEMS,
                                max_tokens=entry.llama.max_tokens, seed=entry.llama.seed,
                                budget_seconds=args.budget or config.budget, use_cache=use_cache,
+                               model_own_findings=config.model_own_findings,
                                model_extends_checks=config.model_extends_checks,
                                progress=progress)
         factory = lambda: LlamaBackend(path, entry.sha256, entry.name, n_ctx=entry.llama.n_ctx,  # noqa: E731

@@ -26,6 +26,7 @@ class Config(StrictModel):
     model: str | None = None
     fail_on: str | None = Field(default=None, pattern="^(low|medium|high|critical|never)$")
     model_blocks: bool = False  # whether model-only findings may fail the hook
+    model_own_findings: bool = False  # may the model report items no check answers?
     model_extends_checks: bool = False  # may the model report items a check answers where it found nothing?
     fail_closed: bool = False  # whether a missing or failing model fails the hook
     budget: float | None = Field(default=None, gt=0)

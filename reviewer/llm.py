@@ -142,6 +142,8 @@ class TopCandidatesGrammar:
             raise BackendError("the answer schema did not compile to a grammar")
         self._few = (llama_cpp.llama_token_data * self.width)()
         self._all = None
+        self.steps = 0
+        self.full_passes = 0  # steps where no top candidate fitted and the whole vocabulary was checked
 
     def _accepted(self, data, size: int) -> None:
         lib = self._lib
@@ -151,6 +153,7 @@ class TopCandidatesGrammar:
     def __call__(self, input_ids, scores):
         import numpy as np
 
+        self.steps += 1
         top = np.argpartition(scores, -self.width)[-self.width:]
         for slot, token in enumerate(top):
             self._few[slot].id, self._few[slot].logit, self._few[slot].p = int(token), float(scores[token]), 0.0
@@ -159,6 +162,7 @@ class TopCandidatesGrammar:
         if allowed:
             chosen = max(allowed)[1]
         else:
+            self.full_passes += 1
             if self._all is None:
                 self._all = (self._lib.llama_token_data * len(scores))()
             view = np.ctypeslib.as_array(self._all).view(np.dtype([("id", np.intc), ("logit", np.single),

@@ -42,9 +42,9 @@ def matched_signals(item: ChecklistItem, text: str) -> list[str]:
 
 
 def route(chunk: Chunk, checklist: Checklist, findings: Sequence[Finding] = (),
-          max_items: int = DEFAULT_MAX_ITEMS, disabled: Iterable[str] = ()) -> list[RoutedItem]:
-    """Items with a deterministic finding in the chunk come first (to confirm and explain them), then the
-    items whose signals the chunk matches best. Items for other file kinds are never asked."""
+          max_items: int = DEFAULT_MAX_ITEMS, disabled: Iterable[str] = (), signals: bool = True) -> list[RoutedItem]:
+    """Items with a deterministic finding in the chunk come first (to confirm and explain them), then, with
+    `signals`, the items whose signals the chunk matches best. Items for other file kinds are never asked."""
     skip = set(disabled)
     chosen: dict[str, RoutedItem] = {}
     for finding in findings:
@@ -52,7 +52,7 @@ def route(chunk: Chunk, checklist: Checklist, findings: Sequence[Finding] = (),
             if finding.id in checklist and finding.id not in chosen:
                 chosen[finding.id] = RoutedItem(id=finding.id, why=f"check {finding.rule} reported line {finding.line}")
     scored: list[tuple[int, int, str, list[str]]] = []
-    for item in checklist:
+    for item in (checklist if signals else ()):
         if item.id in chosen or item.id in skip or chunk.language.value not in item.applies_to:
             continue
         signals = matched_signals(item, chunk.text)

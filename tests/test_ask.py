@@ -96,8 +96,9 @@ def test_routing_never_asks_items_for_other_file_kinds():
         assert "dockerfile" in checklist.get(routed.id).applies_to
 
 
-def test_items_a_check_answers_are_not_asked_by_default_but_their_findings_are_facts():
-    backend = FakeBackend()
+def _asked_with(**overrides):
+    """Review CODE plus a logging line (signals for OBS003, an item no check answers) and record each prompt."""
+    backend = FakeBackend({"OBS003": ("problem", 11, "logger.info of orders synced carries no request id")})
     asked_prompts = []
     complete = backend.complete
 
@@ -108,17 +109,30 @@ def test_items_a_check_answers_are_not_asked_by_default_but_their_findings_are_f
     backend.complete = spy
     code = CODE.replace("import requests\n", "import logging\nimport requests\n\nlogger = logging.getLogger(__name__)\n")
     code = code.replace("    return len(orders)", "    logger.info(\"orders synced\", extra={\"count\": len(orders)})\n    return len(orders)")
-    step = make_model_step(settings(model_extends_checks=False), lambda: backend, None)
+    step = make_model_step(settings(**overrides), lambda: backend, None)
     from reviewer.engine import ReviewOptions
 
     report = review(selection_for(code), ReviewOptions(use_model=True), model_step=step)
+    return asked_prompts, report
+
+
+def test_by_default_the_model_is_asked_only_about_the_checks_findings():
+    asked_prompts, report = _asked_with(model_extends_checks=False)
+    assert [items for _, items in asked_prompts] == [{"REL001"}]
+    assert not any(f.source is Source.model for f in report.findings)
+    module = next(c for c in report.coverage.chunks if c.symbol == "<module>")
+    assert module.model == "not_asked"
+
+
+def test_with_its_own_findings_the_model_is_asked_what_no_check_answers_and_gets_the_facts():
     from reviewer.ask import _checked_ids
 
+    asked_prompts, report = _asked_with(model_extends_checks=False, model_own_findings=True)
     assert asked_prompts
-    assert all(not (items & _checked_ids()) for _, items in asked_prompts)
+    assert all(items and not (items & _checked_ids()) for _, items in asked_prompts)
     with_call = [user for user, _ in asked_prompts if "requests.get(api)" in user]
     assert with_call and all("[REL001]" in user for user in with_call)  # the check's finding is given as a fact
-    assert not any("REL001" in c.asked for c in report.coverage.chunks)
+    assert any(f.id == "OBS003" and f.source is Source.model for f in report.findings)
 
 
 def test_model_confirmation_marks_the_check_finding_both():
