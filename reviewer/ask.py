@@ -21,13 +21,14 @@ from reviewer.routing import DEFAULT_MAX_ITEMS, route
 from reviewer.verify import drop_reason, merge
 
 BackendFactory = Callable[[], Backend]
+_INVALID = "invalid_answer"  # the cached outcome of an answer that failed validation
 
 
 class AskSettings(BaseModel):
     model_name: str
     model_sha256: str
     max_items: int = DEFAULT_MAX_ITEMS
-    max_tokens: int = 64  # per asked item: a problem answer is ~45 tokens, an ok one ~8
+    max_tokens: int = 96  # per asked item: a problem answer is ~60 tokens, an ok one ~8
     seed: int = 1234
     budget_seconds: float | None = None
     use_cache: bool = True
@@ -119,7 +120,9 @@ def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cach
         for index, (_, cov, prompt) in enumerate(plan):
             cached = cache.get(prompt.key) if (cache is not None and settings.use_cache) else None
             if cached is not None:
-                answers[index] = (cached, "cached", None)
+                # Decoding is deterministic, so an answer that failed validation would fail again: its
+                # outcome is cached too, and a second review of the same change never loads the model.
+                answers[index] = (None, "invalid-cached", None) if _INVALID in cached else (cached, "cached", None)
             else:
                 misses.append(index)
         progress = _Progress(len(misses)) if settings.progress and misses else None
@@ -157,10 +160,15 @@ def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cach
             elif outcome == "failed":
                 cov.model, cov.reason = "failed", state["failed"] or "model unavailable"
                 continue
-            elif outcome == "invalid":
+            elif outcome in ("invalid", "invalid-cached"):
                 cov.model, cov.reason = "failed", "answer did not match the schema"
                 cov.invalid_answers += 1
                 stats.invalid_answers += 1
+                if outcome == "invalid-cached":
+                    stats.cache_hits += 1
+                    cov.reason += " (from the cache)"
+                elif cache is not None and settings.use_cache:
+                    cache.set(prompt.key, {_INVALID: True})
                 continue
             else:
                 cov.model = "asked"

@@ -45,7 +45,7 @@ class LlamaParams(StrictModel):
     n_ctx: int = 4096
     n_batch: int = 512
     seed: int = 1234
-    max_tokens: int = 64  # per asked item
+    max_tokens: int = 96  # per asked item: a problem answer is ~60 tokens with its 140-character explanation
     n_threads: int = 0  # 0: all cores
 
 

@@ -186,6 +186,21 @@ def test_invalid_answer_is_counted_not_repaired():
     assert any(f.id == "REL001" for f in report.findings)  # the checks' findings survive
 
 
+def test_an_invalid_answer_is_cached_so_a_second_review_does_not_load_the_model(tmp_path):
+    cache = ResultCache(tmp_path / "cache")
+    first = FakeBackend(text='{"REL001": {"verdict": "maybe"')
+    run_review(first, cache)
+    assert first.calls >= 1
+    created = []
+    step = make_model_step(settings(), lambda: created.append(1) or FakeBackend(), cache)
+    from reviewer.engine import ReviewOptions
+
+    report = review(selection_for(), ReviewOptions(use_model=True), model_step=step)
+    assert created == []
+    assert report.stats.invalid_answers >= 1 and report.stats.cache_hits >= 1
+    assert any(c.model == "failed" and "from the cache" in c.reason for c in report.coverage.chunks)
+
+
 def test_backend_failure_keeps_deterministic_findings_and_says_so():
     report = run_review(FakeBackend(fail=True))
     assert any(f.id == "REL001" for f in report.findings)
