@@ -124,6 +124,7 @@ class Finding(BaseModel):
     source: Source
     fingerprint: str
     symbol: str = ""
+    explanation: str = ""  # the model's one sentence on a check finding it confirmed (source both)
 
 
 _SPACE = re.compile(r"\s+")

@@ -65,6 +65,8 @@ def to_text(report: Report, stream: IO[str]) -> None:
             console.print(f"  {f.line:>4}  [{style}]{f.id} {f.severity.value}[/{style}]{source}  {escape(f.message)}")
             if f.evidence:
                 console.print(f"        [dim]│ {escape(f.evidence)}[/dim]")
+            if f.explanation:
+                console.print(f"        [dim]│ model: {escape(f.explanation)}[/dim]")
         console.print()
     console.print(summary_line(report))
     for skipped in report.coverage.files_skipped:
@@ -94,7 +96,8 @@ def to_markdown(report: Report) -> str:
     else:
         lines += ["| severity | id | location | message |", "|---|---|---|---|"]
         for f in report.findings:
-            message = f.message.replace("|", "\\|")
+            message = f.message + (f" (model: {f.explanation})" if f.explanation else "")
+            message = message.replace("|", "\\|")
             lines.append(f"| {f.severity.value} | `{f.id}` | `{f.file}:{f.line}` | {message} |")
     lines += ["", f"_{summary_line(report)}_", ""]
     for skipped in report.coverage.files_skipped:
@@ -132,7 +135,8 @@ def to_sarif(report: Report, checklist: Checklist | None) -> dict:
                 "region": {"startLine": f.line, "endLine": max(f.line, f.end_line)},
             }}],
             "partialFingerprints": {"reviewerFingerprint/v1": f.fingerprint},
-            "properties": {"confidence": f.confidence.value, "source": f.source.value, "rule": f.rule},
+            "properties": {"confidence": f.confidence.value, "source": f.source.value, "rule": f.rule,
+                           **({"explanation": f.explanation} if f.explanation else {})},
         })
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

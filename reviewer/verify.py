@@ -53,7 +53,10 @@ def merge(findings: list[Finding], item: ChecklistItem, chunk: Chunk, line: int,
     for index, finding in enumerate(findings):
         if finding.file == chunk.file and finding.id == item.id and finding.line <= line <= finding.end_line:
             if finding.source is Source.check:
-                findings[index] = finding.model_copy(update={"source": Source.both})
+                # The model's sentence is kept beside the check's message: it explains the finding in this
+                # code's terms, which is what a confirmation is for (a second "problem" adds little alone).
+                findings[index] = finding.model_copy(update={"source": Source.both,
+                                                             "explanation": mask_secrets(why.strip())})
             return findings, False
     code = code_at(chunk, line) or ""
     capped = Confidence.low if confidence is Confidence.low else Confidence.medium  # a model is never "high"

@@ -140,6 +140,23 @@ def test_model_confirmation_marks_the_check_finding_both():
     report = run_review(backend)
     rel = [f for f in report.findings if f.id == "REL001"]
     assert len(rel) == 1 and rel[0].source is Source.both
+    assert rel[0].explanation == "requests.get to the api has no timeout and can hang"
+    assert rel[0].message != rel[0].explanation  # the check's message stays
+
+
+def test_the_models_explanation_of_a_confirmed_finding_is_in_every_report_format():
+    import io
+
+    from reviewer.report import to_markdown, to_sarif, to_text
+
+    backend = FakeBackend({"REL001": ("problem", 5, "requests.get to the api has no timeout and can hang")})
+    report = run_review(backend)
+    text = io.StringIO()
+    to_text(report, text)
+    assert "model: requests.get to the api has no timeout and can hang" in text.getvalue()
+    assert "(model: requests.get to the api has no timeout and can hang)" in to_markdown(report)
+    results = to_sarif(report, load_checklist())["runs"][0]["results"]
+    assert any(r["properties"].get("explanation") == "requests.get to the api has no timeout and can hang" for r in results)
 
 
 def test_model_cannot_remove_a_deterministic_finding():

@@ -68,4 +68,7 @@ class FindingDetail(Static):
             head.append(" · accepted", style="bold green")
         # The evidence before the message: a long message may be cut, the code line never.
         evidence = Text(f"> {finding.evidence}", style="italic", no_wrap=True, overflow="ellipsis")
-        self.update(Group(head, evidence, Text(finding.message)))
+        parts = [head, evidence, Text(finding.message)]
+        if finding.explanation:
+            parts.append(Text(f"model: {finding.explanation}", style="dim"))
+        self.update(Group(*parts))
