@@ -45,6 +45,8 @@ def to_json(report: Report) -> str:
     data = report.model_dump(mode="json")
     for finding in data["findings"]:
         finding.pop("symbol", None)
+        if not finding.get("explanation"):  # an optional key: only on findings the model confirmed
+            finding.pop("explanation", None)
     return json.dumps(data, indent=2)
 
 
