@@ -48,7 +48,9 @@ def test_top_candidates_grammar_decodes_what_the_full_vocabulary_grammar_decodes
     from reviewer.ask import AskSettings, build_prompt
     from reviewer.checklist import load_checklist
     from reviewer.findings import Chunk, FileKind
-    from reviewer.llm import LlamaBackend
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    from reviewer.llm import LlamaBackend, answer_grammar
     from reviewer.registry import find_model, model_file
 
     entry = find_model("tiny")
@@ -68,7 +70,22 @@ def test_top_candidates_grammar_decodes_what_the_full_vocabulary_grammar_decodes
         llm = backend._load()
         full = llm.create_chat_completion(
             messages=[{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
-            response_format={"type": "json_object", "schema": prompt.schema_}, temperature=0.0, seed=1234,
-            max_tokens=120)
+            grammar=LlamaGrammar.from_string(answer_grammar(prompt.schema_), verbose=False), temperature=0.0,
+            seed=1234, max_tokens=120)
         assert fast.text == full["choices"][0]["message"]["content"]
         assert fast.completion_tokens == full["usage"]["completion_tokens"]
+
+
+@requires_model
+def test_answer_grammar_keeps_control_characters_out_of_strings():
+    """llama-cpp-python's converter allows a raw newline in a string, which strict JSON (pydantic) rejects."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    from reviewer.findings import answer_model
+    from reviewer.llm import answer_grammar
+
+    schema = answer_model(["REL001"], [3, 4]).model_json_schema()
+    loose = [line for line in json_schema_to_gbnf(json.dumps(schema)).splitlines() if line.startswith("char ::=")]
+    strict = [line for line in answer_grammar(schema).splitlines() if line.startswith("char ::=")]
+    assert loose and strict and loose != strict
+    assert r"\x00-\x1F" in strict[0]
