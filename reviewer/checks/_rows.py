@@ -14,6 +14,7 @@ from reviewer.checks._data import (
     is_query_result,
     is_row_load,
     method,
+    not_production_code,
     orm_model,
     positional,
     receiver,
@@ -452,3 +453,29 @@ def is_script(module: cst.Module, check: PythonCheck) -> bool:
             if isinstance(left, cst.Name) and left.value == "__name__":
                 return True
     return False
+
+
+class RowsCheck(PythonCheck):
+    """A check that judges each function of a module's production code with one `Rows` tracer for the file;
+    tests, migrations and command-line scripts (one writer) are never judged."""
+
+    _module_scope: Scope | None = None
+    _module: cst.Module | None = None
+    _rows: Rows | None = None
+    _script: bool | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
+        self._module_scope = scope_of(node)
+        self._rows = Rows(self, node, self._module_scope)
+        self._script = None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self._script is None:  # imports are known once the first function is reached
+            self._script = is_script(self._module, self)
+        if not_production_code(self.ctx) or self._rows is None or self._script:
+            return
+        self.judge(node, scope_of(node, self._module_scope))
+
+    def judge(self, node: cst.FunctionDef, scope: Scope) -> None:  # pragma: no cover - every subclass implements it
+        raise NotImplementedError

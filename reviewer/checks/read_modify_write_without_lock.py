@@ -8,14 +8,13 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path
+from reviewer.checks._base import attribute_path
 from reviewer.checks._data import (
     Scope,
     db_write,
     has_lock_or_atomic_update,
     in_transaction,
     method,
-    not_production_code,
     orm_model,
     positional,
     receiver,
@@ -23,19 +22,18 @@ from reviewer.checks._data import (
     unwrap,
 )
 from reviewer.checks._rows import (
+    RowsCheck,
     Origin,
-    Rows,
     conditionally_updated,
     is_arithmetic,
     is_redis,
-    is_script,
     node_code,
     same_model,
     update_columns,
 )
 
 
-class ReadModifyWriteWithoutLock(PythonCheck):
+class ReadModifyWriteWithoutLock(RowsCheck):
     """A record loaded, a field recomputed from its old value in Python, and written back, with no lock.
 
     ## What it does
@@ -345,23 +343,7 @@ def purchase():
 """,
     )
 
-    _module_scope: Scope | None = None
-    _module: cst.Module | None = None
-    _rows: Rows | None = None
-    _script: bool | None = None
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._module = node
-        self._module_scope = scope_of(node)
-        self._rows = Rows(self, node, self._module_scope)
-        self._script = None
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self._script is None:  # imports are known once the first function is reached
-            self._script = is_script(self._module, self)
-        if not_production_code(self.ctx) or self._rows is None or self._script:
-            return
-        scope = scope_of(node, self._module_scope)
+    def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
         if not scope.of_type(cst.AugAssign) and not scope.of_type(cst.BinaryOperation):
             return
         found: dict[int, tuple[cst.CSTNode, str | None]] = {}

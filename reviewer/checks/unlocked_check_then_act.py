@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, is_literal
+from reviewer.checks._base import attribute_path, is_literal
 from reviewer.checks._data import (
     Scope,
     db_write,
@@ -17,20 +17,17 @@ from reviewer.checks._data import (
     is_query_call,
     is_row_load,
     method,
-    not_production_code,
     orm_model,
     positional,
     receiver,
-    scope_of,
     unwrap,
 )
 from reviewer.checks._rows import (
-    Rows,
+    RowsCheck,
     disjuncts,
     has_conditional_update,
     is_arithmetic,
     is_redis,
-    is_script,
     node_code,
     same_model,
     update_columns,
@@ -44,7 +41,7 @@ _ORDERING = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEq
 _CREATES = frozenset({"create", "bulk_create", "create_user", "create_superuser", "insert"})
 
 
-class UnlockedCheckThenAct(PythonCheck):
+class UnlockedCheckThenAct(RowsCheck):
     """A check on data read from the database, then a dependent write, with no lock, constraint or conditional update.
 
     ## What it does
@@ -313,23 +310,7 @@ def claim_welcome_bonus(user_id):
 """,
     )
 
-    _module_scope: Scope | None = None
-    _module: cst.Module | None = None
-    _rows: Rows | None = None
-    _script: bool | None = None
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._module = node
-        self._module_scope = scope_of(node)
-        self._rows = Rows(self, node, self._module_scope)
-        self._script = None
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self._script is None:  # imports are known once the first function is reached
-            self._script = is_script(self._module, self)
-        if not_production_code(self.ctx) or self._rows is None or self._script:
-            return
-        scope = scope_of(node, self._module_scope)
+    def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
         found: list[tuple[cst.If, str]] = []
         for branch in scope.of_type(cst.If):
             if self._existence_race(branch, scope):
