@@ -20,6 +20,7 @@ from reviewer.checklist import Checklist, load_checklist
 from reviewer.config import PathSettings
 from reviewer.checks._base import (FileContext, all_checks, is_test_path, line_checks, parse_python,
                                    python_checks, run_line_checks, run_python_checks)
+from reviewer.checks._files import deployed_with_liveness_probe
 from reviewer.chunking import chunk_file
 from reviewer.diff import Selection
 from reviewer.findings import (Chunk, ChunkCoverage, Coverage, FileChange, FileKind, Finding, Hit, Report,
@@ -96,7 +97,10 @@ def checks_fingerprint() -> str:
 
 
 def _file_key(change: FileChange, disabled: frozenset[str]) -> str:
+    # A Dockerfile's result also depends on whether a manifest beside it defines a liveness probe (CTR005).
+    beside = deployed_with_liveness_probe(change.path) if change.kind is FileKind.dockerfile else None
     material = json.dumps({"checks": checks_fingerprint(), "path": change.path, "kind": change.kind.value,
+                           "liveness_probe_beside": beside,
                            "changed": change.changed_lines, "whole": change.whole_file, "text": change.text,
                            "disabled": sorted(disabled)}, sort_keys=True)
     return "file:v1:" + hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()

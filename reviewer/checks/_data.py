@@ -444,6 +444,9 @@ _NOT_DB_WORDS = frozenset({"request", "requests", "http", "https", "client", "ch
 _SESSION_NAME = re.compile(r"(db_?|async_|sql_|orm_|sa_)?sess(ion)?(_db)?", re.I)
 
 
+_APP_STATE = re.compile(r"^(request\.)?app\.state\.|^request\.app\.")
+
+
 def is_dbish(expr: cst.BaseExpression | None, scope: Scope, ctx: FileContext, depth: int = 0) -> bool:
     """A database session, connection or cursor, by what it was made from, its import, or its name."""
     if expr is None or depth > 3:
@@ -469,6 +472,9 @@ def is_dbish(expr: cst.BaseExpression | None, scope: Scope, ctx: FileContext, de
                     attribute_path(made_by.func) or "") & _NOT_DB_WORDS:
                 return False  # `session = requests.Session()`: the name says nothing then
     path = attribute_path(expr)
+    state = _APP_STATE.match(path or "")
+    if state is not None:  # `request.app.state.pool`: what the app keeps there is named by the last part
+        return bool(tokens(path[state.end():]) & (_DB_TOKENS | {"pool", "dbpool", "pgpool"}))
     if path is None or tokens(path) & _NOT_DB_WORDS:
         return False
     prefix, _, last = path.rpartition(".")
@@ -607,6 +613,19 @@ _DJANGO_WRITES = frozenset({"create", "bulk_create", "update", "get_or_create", 
 _ORM_MODULES = ("django", "peewee", "mongoengine", "tortoise")
 
 
+def core_statement_verb(expr: cst.BaseExpression | None, ctx: FileContext) -> str | None:
+    """"UPDATE" for SQLAlchemy Core's `update(Model).where(...).values(...)`, likewise insert and delete."""
+    while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and isinstance(expr.func.value, cst.Call):
+        expr = expr.func.value  # down the `.where(...).values(...)` chain to `update(Model)`
+    if not isinstance(expr, cst.Call):
+        return None
+    qualified = ctx.qualify(expr.func) or ""
+    verb = qualified.rsplit(".", 1)[-1]
+    if verb in ("insert", "update", "delete") and qualified.split(".")[0] in ("sqlalchemy", "sqlmodel"):
+        return verb.upper()
+    return None
+
+
 def db_write(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
     """How a call writes to the database: "commit" (the write is durable now) or "stage" (it needs a commit)."""
     name = method(call)
@@ -618,7 +637,7 @@ def db_write(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
     if name in _STAGE and is_dbish(recv, scope, ctx) and not tokens(attribute_path(recv) or "") & {"cursor", "cur"}:
         return "stage"
     if name in _EXECUTE and is_query_call(call, scope, ctx):
-        verb = sql_verb(positional(call), scope)
+        verb = sql_verb(positional(call), scope) or core_statement_verb(positional(call), ctx)
         return "stage" if verb in ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "UPSERT") else None
     orm = orm_model(call, scope, ctx)
     if orm is not None and orm[0] == "django" and name in _DJANGO_WRITES:
@@ -663,10 +682,21 @@ _LOCKED = re.compile(
     re.I)
 
 
+_ATOMIC_UPDATE = re.compile(r"\bF\(|\bset\s+(\w+)\s*=\s*\1\s*[-+*]", re.I)
+
+
 def has_lock_or_atomic_update(scope: Scope, check: PythonCheck) -> bool:
     if _LOCKED.search(scope.code(check)):
         return True
     return "version_id_col" in check.ctx.text
+
+
+def has_lock(scope: Scope, check: PythonCheck) -> bool:
+    """A lock or version check in the function; an atomic `SET x = x - 1` or `F()` does not count: it settles
+    a race on that counter, not on an existence or status check elsewhere in the function."""
+    code = scope.code(check)
+    locks = [found for found in _LOCKED.finditer(code) if not _ATOMIC_UPDATE.fullmatch(found.group(0))]
+    return bool(locks) or "version_id_col" in check.ctx.text
 
 
 # ---------------------------------------------------------------------------

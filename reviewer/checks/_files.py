@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # ---------------------------------------------------------------------------
 # Secret-looking names (Dockerfile ENV/ARG, compose environment)
@@ -82,6 +84,43 @@ def is_generated_key(name: str, value: str | None) -> bool:
 def is_development_path(path: str) -> bool:
     """Files of a development container, which is not deployed (`.devcontainer/Dockerfile`)."""
     return ".devcontainer/" in path.replace("\\", "/")
+
+
+_MANIFEST_SEARCH_DEPTH = 3
+_MANIFEST_MAX_BYTES = 512 * 1024
+_SKIPPED_DIRS = frozenset({"node_modules", "venv", "site-packages", "__pycache__", "tests", "test"})
+_LIVENESS_PROBE = re.compile(r"^\s*livenessProbe\s*:", re.MULTILINE)
+
+
+def deployed_with_liveness_probe(dockerfile_path: str) -> bool:
+    """Whether a YAML file beside the Dockerfile (its folder, `k8s/`, `deploy/`, a chart; 3 levels down)
+    defines a Kubernetes `livenessProbe`: the image is run by Kubernetes, which ignores HEALTHCHECK and
+    restarts a hung container through the probe instead.
+
+    Reads the working tree (relative paths from the current directory); a path it cannot find reads
+    as no manifest, so the finding stays.
+    """
+    root = Path(dockerfile_path).parent
+    if not root.is_dir():
+        return False
+    base_depth = len(root.parts)
+    for folder, subfolders, files in os.walk(root):
+        depth = len(Path(folder).parts) - base_depth
+        subfolders[:] = [] if depth >= _MANIFEST_SEARCH_DEPTH else [
+            d for d in subfolders if not d.startswith(".") and d not in _SKIPPED_DIRS]
+        for name in files:
+            if not name.endswith((".yaml", ".yml")):
+                continue
+            path = Path(folder, name)
+            try:
+                if path.stat().st_size > _MANIFEST_MAX_BYTES:
+                    continue
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if _LIVENESS_PROBE.search(text):
+                return True
+    return False
 
 
 def is_substitution(value: str) -> bool:
@@ -169,6 +208,11 @@ class Stage:
     alias: str | None
     instructions: list[Instruction] = field(default_factory=list)
     parent: Stage | None = None  # the earlier stage this one is built FROM, if any
+
+    @property
+    def end_line(self) -> int:
+        """The stage's last line: a finding about what the whole stage lacks spans FROM to here."""
+        return max([self.start.end_line] + [i.end_line for i in self.instructions])
 
     def lineage(self) -> list[Stage]:
         """This stage and the earlier stages it builds on, oldest first (their settings are inherited)."""
@@ -716,6 +760,17 @@ def compose_services(text: str) -> list[tuple[str, Node]]:
             if service.kind == "map":
                 found.append((name, service))
     return found
+
+
+_PATCH_PART = re.compile(r"(^|[-_.])patch(es)?([-_.]|$)", re.IGNORECASE)
+
+
+def is_kustomize_patch(path: str) -> bool:
+    """A kustomize patch (`patch-memory.yaml`, `patches/api.yaml`): it holds only the fields it changes.
+
+    Matched on whole words of the path's parts: `food_dispatch/k8s/deployment.yaml` is not a patch.
+    """
+    return any(_PATCH_PART.search(part) for part in re.split(r"[/\\]", path))
 
 
 def is_templated(text: str) -> bool:

@@ -215,10 +215,12 @@ class Rows:
             return None
         if binding.unpacked:
             value = unwrap(binding.value)
+            row = None
             if isinstance(value, cst.Call) and method(value) in ("fetchone", "fetchrow"):
                 row = self._call_origin(value, binding.at, scope, depth + 1)
-                if row is None or row.kind != "row":
-                    return None
+            elif isinstance(value, (cst.Name, cst.Subscript)):
+                row = self.origin(value, binding.at, scope, depth + 1)  # `row = cur.fetchone()`, `a, b = row`
+            if row is not None and row.kind == "row" and row.source == "sql":
                 position = _position_in_target(name.value, binding.at)
                 columns = row.field.split(",") if row.field else []
                 column = columns[position] if position is not None and position < len(columns) else None

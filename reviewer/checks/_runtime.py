@@ -31,6 +31,10 @@ THREAD_CONSTRUCTORS = frozenset({
     "threading.Thread", "threading.Timer", "multiprocessing.Process", "multiprocessing.context.Process",
 })
 
+# Names that say a container remembers things: caches, memo tables, sets of ids already seen.
+# (`seen_ids` and `_processed` remember; `last_seen` is a timestamp.)
+CACHE_NAME = re.compile(r"cache|memo|dedup|(^_*|_)(seen|processed|visited)(_|$)(?<!last_seen)", re.IGNORECASE)
+
 
 def container_kind(expr: cst.BaseExpression | None, ctx: FileContext) -> str | None:
     """"dict", "list" or "set" when the expression builds a mutable container, else None."""

@@ -31,6 +31,9 @@ _BLOCKING = frozenset(
     + [f"smtplib.SMTP_SSL().{method}" for method in ("sendmail", "send_message", "login")]
     + list(SYNC_DB_CONNECT)
 )
+# Methods of boto3 clients and resources that work locally, without a request to AWS.
+_BOTO3_LOCAL = frozenset({"generate_presigned_url", "generate_presigned_post", "get_paginator", "get_waiter",
+                          "can_paginate", "Bucket", "Object", "Table", "Queue", "Topic", "ObjectSummary"})
 # Constructors that connect only when given a host.
 _BLOCKING_WITH_ARGS = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS"})
 _OPENERS = frozenset({"open", "io.open", "codecs.open"})
@@ -50,6 +53,14 @@ _ONCE_DECORATORS = frozenset({"on_startup", "on_shutdown", "before_serving", "af
                               "after_server_start", "before_server_stop", "after_server_stop"})
 _HOOK_LISTS = frozenset({"on_startup", "on_shutdown", "on_cleanup"})
 _HOOK_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
+
+
+def _is_boto3_request(name: str) -> bool:
+    """`boto3.client().put_object`, `boto3.resource().Bucket().upload_file`: boto3 is synchronous, every
+    call that reaches AWS blocks (aioboto3 is the async one)."""
+    if not name.startswith("boto3.") or not ("client()." in name or "resource()." in name):
+        return False
+    return name.rsplit(".", 1)[-1] not in _BOTO3_LOCAL
 
 
 def _is_once_decorator(expr: cst.BaseExpression) -> bool:
@@ -85,7 +96,8 @@ class BlockingCallInAsync(PythonCheck):
     thread: `time.sleep`, `requests` (module functions and `Session` methods), sync `httpx`,
     `urllib.request.urlopen`, `socket.create_connection`, `smtplib`, `subprocess.run`/`call`/
     `check_call`/`check_output`, `os.system`, sync database drivers (`sqlite3`, `psycopg2`, `pymysql`,
-    ...: their `connect`, and `execute`/`commit` on a connection or cursor bound from one), and file
+    ...: their `connect`, and `execute`/`commit` on a connection or cursor bound from one), boto3
+    client and resource calls that reach AWS (`s3.put_object`; not `generate_presigned_url`), and file
     I/O: `open(...)` whose file is read or written (reported at the `open`) and
     `Path(...).read_text()`/`write_bytes()`. A call that is awaited is never reported. A call from a
     coroutine to a module-level sync function of the same file that makes a network, database,
@@ -108,7 +120,8 @@ class BlockingCallInAsync(PythonCheck):
     ## Known limits
     Names are resolved through imports and simple bindings in the file. Helpers are followed only
     when called by name and defined at module level in the same file (not methods, not imports), and
-    a helper that only reads files does not count (usually a one-off config load). Work offloaded
+    a helper that only reads files does not count (usually a one-off config load). A blocking helper
+    called several times in one coroutine is reported at its first call: making it async fixes all. Work offloaded
     with `run_in_executor`/`asyncio.to_thread` or wrapped in a `lambda` is not reported. Methods of
     raw `socket.socket` objects are not reported, since async code sets them non-blocking. A start-up
     hook is recognised by its decorator, registration or name in this file only; a blocking call in
@@ -215,6 +228,19 @@ asyncio.run(main("urls.txt"))
 """,
     )
     INVALID = (
+        """
+import boto3
+from fastapi import FastAPI
+
+app = FastAPI()
+s3 = boto3.client("s3")
+
+@app.post("/exports")
+async def export(body: bytes):
+    s3.put_object(Bucket="exports", Key="latest.csv", Body=body)  # expect: CON001
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "exports", "Key": "latest.csv"})
+    return {"url": url}
+""",
         """
 import time
 import requests
@@ -448,6 +474,9 @@ asyncio.run(main())
         if (name in _BLOCKING or (name in _BLOCKING_WITH_ARGS and node.args)) and not _instant(name, node):
             self._blocks(frame, node, short_name(name))
             return
+        if name is not None and _is_boto3_request(name):
+            self._blocks(frame, node, short_name(name))
+            return
         if isinstance(func, cst.Attribute):
             receiver, method = func.value, func.attr.value
             if (method in _FILE_IO_METHODS and isinstance(receiver, cst.Call)
@@ -526,8 +555,10 @@ asyncio.run(main())
                         blocking[helper] = f"{callee}()"
                         changed = True
                         break
+        seen: set[tuple[str, str]] = set()
         for call, callee, coroutine in self._calls_from_coroutines:
-            if callee in blocking and coroutine not in self._run_once:
+            if callee in blocking and coroutine not in self._run_once and (coroutine, callee) not in seen:
+                seen.add((coroutine, callee))  # its first call: making the helper async fixes every call
                 self.report(call, f"`{callee}()` makes a blocking call (`{blocking[callee]}`) inside `async def "
                                   f"{coroutine}`: every other request on this worker waits until it returns.")
 

@@ -16,8 +16,8 @@ class ContainerRunsAsRoot(LineCheck):
 
     ## What it does
     Reads the final build stage (with the earlier stages it is built `FROM`, whose `USER` it inherits)
-    and reports its `FROM` line when no `USER` instruction applies, or the last `USER` line when it
-    names `root` or uid `0` (`USER root`, `USER 0:0`, `USER root:app`). Earlier stages of a multi-stage
+    and reports the stage (its `FROM` line to its last instruction) when no `USER` instruction
+    applies, or the last `USER` line when it names `root` or uid `0` (`USER root`, `USER 0:0`, `USER root:app`). Earlier stages of a multi-stage
     build are not reported: only the final stage becomes the running container.
 
     ## Why is this bad?
@@ -125,4 +125,5 @@ ENTRYPOINT ["/usr/local/bin/agent"]
         if any(mark in base for mark in _NON_ROOT_BASE_MARKS):
             return
         self.report_line(final.start.line, "The final stage sets no `USER`: the container's process runs as "
-                                           "root, so any code execution in it controls the whole container.")
+                                           "root, so any code execution in it controls the whole container.",
+                         end_line=final.end_line)

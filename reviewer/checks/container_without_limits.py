@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewer.checks._base import LineCheck
-from reviewer.checks._files import containers, is_templated
+from reviewer.checks._files import containers, is_kustomize_patch, is_templated
 from reviewer.findings import FileKind
 
 
@@ -126,7 +126,7 @@ spec:
     )
 
     def run(self) -> None:
-        if self.ctx.is_test or is_templated(self.ctx.text) or "patch" in self.ctx.path.lower():
+        if self.ctx.is_test or is_templated(self.ctx.text) or is_kustomize_patch(self.ctx.path):
             return
         for container in containers(self.ctx.text):
             resources = container.node.get("resources")

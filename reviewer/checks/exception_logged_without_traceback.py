@@ -20,6 +20,11 @@ _FAILURE_ROOTS = frozenset({
     "KafkaError", "BotoCoreError", "ClientError", "RequestError", "HTTPError", "TransportError", "AMQPError",
     "PyMongoError", "RpcError", "GoogleAPIError", "SMTPException", "ClientResponseError",
 })
+# Database and messaging drivers whose root exception is plain `Error` (PEP 249 names it so): `psycopg.Error`.
+_DRIVERS_WITH_ERROR_ROOT = frozenset({
+    "psycopg", "psycopg2", "sqlite3", "pymysql", "MySQLdb", "mysql.connector", "oracledb", "cx_Oracle", "pyodbc",
+    "pymssql", "aiosqlite", "aiomysql", "pika.exceptions", "grpc",
+})
 # Exceptions for bad input or a state the code expects: logging their message alone is often all that matters.
 _EXPECTED_EXCEPTION = re.compile(
     r"Key|Index|Lookup|Value|Type|Attribute|Valid|Pars|Decod|Format|Integrity|Unique|Duplicate|Exist|NotFound|"
@@ -41,9 +46,9 @@ class ExceptionLoggedWithoutTraceback(PythonCheck):
     `logging.warning`, `log.critical`, `logger.log(logging.ERROR, ...)`) whose arguments use the
     exception only as text: `str(e)`, `f"{e}"`, `"%s", e`, `repr(e)`, `e.args`, `extra={"error": e}`,
     and that passes neither `exc_info` nor `stack_info`. In a block for the root of a library's
-    failures (`requests.RequestException`, `SMTPException`, `SQLAlchemyError`, `OSError`, any
-    `...Exception`), where many different failures end up, error and critical logs are reported the
-    same way; not for a leaf (`TimeoutError`) or for bad input or an expected state (`ValueError`,
+    failures (`requests.RequestException`, `SMTPException`, `SQLAlchemyError`, `OSError`, a database
+    driver's `Error` such as `psycopg.Error` or `sqlite3.Error`, any `...Exception`), where many
+    different failures end up, error and critical logs are reported the same way; not for a leaf (`TimeoutError`) or for bad input or an expected state (`ValueError`,
     `ValidationError`, `DoesNotExist`). `logger.exception(...)` keeps the traceback
     and is not reported; debug and info logs are not reported; a block that re-raises
     (`raise`, `raise X from e`) keeps the traceback for whoever handles it and is not reported,
@@ -154,6 +159,20 @@ def sync_inventory(items):
 """,
         """
 import logging
+import psycopg
+
+logger = logging.getLogger(__name__)
+
+def reserve(pool, seat_id):
+    try:
+        with pool.connection() as conn:
+            conn.execute("UPDATE seats SET held = true WHERE id = %s", (seat_id,))
+    except psycopg.Error as exc:
+        logger.error("reserve failed seat=%s: %s", seat_id, exc)  # expect: OBS002
+        return False
+""",
+        """
+import logging
 
 def send_receipt(order):
     try:
@@ -242,8 +261,11 @@ def _unexpected_failure(handler: cst.ExceptHandler) -> bool:
     if handler.type is None:
         return False
     types = [el.value for el in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
-    names = [(attribute_path(t) or "").rsplit(".", 1)[-1] for t in types]
-    return (all(names) and any(name.endswith("Exception") or name in _FAILURE_ROOTS for name in names)
+    paths = [attribute_path(t) or "" for t in types]
+    names = [path.rsplit(".", 1)[-1] for path in paths]
+    driver_root = any(path.rpartition(".")[0] in _DRIVERS_WITH_ERROR_ROOT and name == "Error"
+                      for path, name in zip(paths, names))
+    return (all(names) and (driver_root or any(name.endswith("Exception") or name in _FAILURE_ROOTS for name in names))
             and not any(_EXPECTED_EXCEPTION.search(name) for name in names))
 
 

@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import is_literal
-from reviewer.checks._runtime import ModuleStateTracker
+from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker
 
 # Names that say the container holds state every replica must agree on.
 _SHARED_STATE_NAME = re.compile(
@@ -41,13 +41,60 @@ class InProcessSharedState(ModuleStateTracker):
 
     ## Known limits
     A counter keyed by a constant (`stats["hits"] += 1`) and a list used as a buffer are not
-    reported here (CON002 covers the race). A per-process cache of immutable data keyed per request
-    is reported although stale copies may be acceptable for it. Stores behind an attribute
+    reported here (CON002 covers the race). A cache (a memo table looked up before it is stored to,
+    or a container named cache or memo) is not reported unless its name says it holds per-user
+    state (`user_cache`): each process may keep its own copy of data that may be stale without harm,
+    so a per-process cache of data that must not be stale (permissions, prices) is missed; RES002
+    judges its growth. Nor is a buffer that a function outside request handling empties (`.clear()`,
+    `.popitem()`, rebinding), such as counts flushed to the database every few seconds: each process
+    adding up its share is correct (CON002 judges the race on it). Stores behind an attribute
     (`app.sessions`) or a class attribute are not followed.
     """
 
     id = "SCL001"
     VALID = (
+        # A memo table: each process may keep its own copy of route durations (RES002 judges its growth).
+        """
+import requests
+from fastapi import FastAPI
+
+app = FastAPI()
+_route_seconds: dict[tuple, float] = {}  # ok: SCL001
+
+def route_duration(origin, destination):
+    key = (origin, destination)
+    if key in _route_seconds:
+        return _route_seconds[key]
+    seconds = requests.get(ROUTER, params={"a": origin, "b": destination}, timeout=5).json()["seconds"]
+    _route_seconds[key] = seconds
+    return seconds
+
+@app.get("/eta")
+def eta(origin: str, destination: str):
+    return {"seconds": route_duration(origin, destination)}
+""",
+        # Counts buffered per process and flushed to the database by a background loop.
+        """
+import threading
+from collections import Counter
+from flask import Blueprint
+
+bp = Blueprint("tracking", __name__)
+_opens: Counter = Counter()  # ok: SCL001
+_lock = threading.Lock()
+
+@bp.get("/o/<int:campaign_id>.gif")
+def track_open(campaign_id):
+    with _lock:
+        _opens[campaign_id] += 1
+    return PIXEL
+
+def flush_opens():
+    with _lock:
+        pending = dict(_opens)
+        _opens.clear()
+    store_counts(pending)
+""",
         """
 import redis
 from flask import Flask, request, abort
@@ -156,18 +203,60 @@ def set_flag(name):
             return
         written_anywhere: set[str] = set()
         keyed_per_request: set[str] = set()
+        memo_tables: set[str] = set()
         request_scopes = self.request_scopes()
+        drained: set[str] = set()
         for scope in self.scopes:
             for write in scope.container_writes():
+                if write.kind in ("rebind", "method:clear", "method:popitem") and scope not in request_scopes:
+                    drained.add(write.name)  # emptied by a background flush: a write-behind buffer
                 if write.kind == "rebind":
                     continue
                 written_anywhere.add(write.name)
                 if scope in request_scopes and write.key is not None and not is_literal(write.key):
                     keyed_per_request.add(write.name)
+                    if _returns_lookup(scope.node, write.name):
+                        memo_tables.add(write.name)  # `if key in d: return d[key]` ... `d[key] = value`
         for name, (definition, kind) in self.module_containers.items():
             named_for_it = _SHARED_STATE_NAME.search(name) is not None and name in written_anywhere
+            if not named_for_it and (name in memo_tables or name in drained or CACHE_NAME.search(name)):
+                continue  # a cache: each process may hold its own copy; RES002 judges its growth
             # A list written per request is a buffer or a log (REL005, CON002), not state looked up by key.
             if named_for_it or (kind != "list" and name in keyed_per_request):
                 self.report(definition, f"`{name}` keeps per-user state in this process's memory: every worker "
                                         "and replica has its own copy, so it disagrees across requests and is "
                                         "lost on restart.")
+
+
+def _returns_lookup(function: cst.FunctionDef, container: str) -> bool:
+    """The function returns what it looks up in the container (`return d[key]`, or `v = d.get(key)` ...
+    `return v`): a memo table, filled on a miss and read on a hit."""
+    looked_up: set[str] = set()
+    returned: list[cst.BaseExpression] = []
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) \
+                and _is_lookup(node.value, container):
+            looked_up.add(node.targets[0].target.value)
+        if isinstance(node, cst.Return) and node.value is not None:
+            returned.append(node.value)
+        stack.extend(node.children)
+    for value in returned:
+        parts: list[cst.CSTNode] = [value]
+        while parts:
+            part = parts.pop()
+            if _is_lookup(part, container) or (isinstance(part, cst.Name) and part.value in looked_up):
+                return True
+            parts.extend(part.children)
+    return False
+
+
+def _is_lookup(node: cst.CSTNode, container: str) -> bool:
+    """`d[key]` or `d.get(key)`."""
+    if isinstance(node, cst.Subscript):
+        return isinstance(node.value, cst.Name) and node.value.value == container
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
+            and isinstance(node.func.value, cst.Name) and node.func.value.value == container)

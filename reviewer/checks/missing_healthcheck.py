@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reviewer.checks._base import LineCheck
-from reviewer.checks._files import is_development_path, parse_dockerfile
+from reviewer.checks._files import deployed_with_liveness_probe, is_development_path, parse_dockerfile
 from reviewer.findings import Confidence, FileKind
 
 # Commands that start a long-running network server.
@@ -26,12 +26,15 @@ class MissingHealthcheck(LineCheck):
     """A service image whose final stage declares no `HEALTHCHECK`.
 
     ## What it does
-    Reports the final stage's `FROM` line when that stage (with the earlier stages it is built
+    Reports the final stage (from its `FROM` line to its last instruction) when that stage (with the earlier stages it is built
     `FROM`) looks like a long-running service, that is, it has a `CMD` or `ENTRYPOINT` and either
     `EXPOSE`s a port, starts a known server (gunicorn, uvicorn, daphne, nginx, httpd, php-fpm,
     `flask run`, `npm start`...) or starts a long-running queue worker or scheduler (`celery worker`,
     `celery beat`, `rq worker`, `dramatiq`, `arq`, ...), and declares no `HEALTHCHECK`. `HEALTHCHECK NONE` is an explicit
-    decision and is not reported. Findings are medium confidence.
+    decision and is not reported. An image with a Kubernetes manifest beside it (in the Dockerfile's
+    folder or up to three levels below it: `k8s/`, `deploy/`, a Helm chart) that defines a
+    `livenessProbe` is not reported either: Kubernetes ignores `HEALTHCHECK`, and the probe restarts a
+    hung container. Findings are medium confidence.
 
     ## Why is this bad?
     Without a health check the container counts as healthy as long as its process exists: a server
@@ -41,10 +44,12 @@ class MissingHealthcheck(LineCheck):
     `HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 1` (or a small script).
 
     ## Known limits
-    Kubernetes ignores `HEALTHCHECK` and uses its own probes; an image deployed only there may
-    legitimately omit it. A service or worker started by a command the lists do not know
-    (`python -m app.consumer`), with no `EXPOSE`, and a `CMD` inherited from the base image
-    (`FROM nginx` with only `COPY`) are not recognised.
+    Manifests kept elsewhere (another repository, a parent folder, a GitOps repo) are not seen, so an
+    image deployed only to Kubernetes can still be reported; a manifest with only a `readinessProbe`
+    takes a hung pod out of rotation but never restarts it, and does not count. The manifests are read
+    from the working tree, not from the commit under review. A service or worker started by a
+    command the lists do not know (`python -m app.consumer`), with no `EXPOSE`, and a `CMD` inherited
+    from the base image (`FROM nginx` with only `COPY`) are not recognised.
     Test fixtures under a tests directory and development containers (`.devcontainer/`) are skipped.
     """
 
@@ -121,7 +126,8 @@ CMD ["celery", "-A", "billing.tasks", "worker", "-Q", "invoices", "--concurrency
             return
         serves = bool(final.inherited("EXPOSE")) or any(
             _SERVER_COMMAND.search(c.args) or _WORKER_COMMAND.search(c.args) for c in commands)
-        if serves:
+        if serves and not deployed_with_liveness_probe(self.ctx.path):
             self.report_line(final.start.line, "This service image declares no HEALTHCHECK: a server that hangs "
                                                "or stops answering still counts as healthy and is never "
-                                               "restarted or taken out of rotation.")
+                                               "restarted or taken out of rotation.",
+                              end_line=final.end_line)

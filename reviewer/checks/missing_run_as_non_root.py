@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewer.checks._base import LineCheck
-from reviewer.checks._files import Node, containers, is_templated
+from reviewer.checks._files import Node, containers, is_kustomize_patch, is_templated
 from reviewer.findings import FileKind
 
 
@@ -13,8 +13,8 @@ class MissingRunAsNonRoot(LineCheck):
     ## What it does
     For each entry of `containers` and `initContainers` of a Pod, Deployment, StatefulSet,
     DaemonSet, ReplicaSet, Job or CronJob, works out the effective `securityContext` (the
-    container's setting wins over the pod's) and reports the container's first line (its `- name:`
-    line in the usual layout) when `runAsNonRoot` is not `true` and `runAsUser` is not a non-zero
+    container's setting wins over the pod's) and reports the container from its first line (its
+    `- name:` line in the usual layout) to its `securityContext:` line, if it has one, when `runAsNonRoot` is not `true` and `runAsUser` is not a non-zero
     uid, or when `runAsUser` is `0`.
 
     ## Why is this bad?
@@ -106,14 +106,16 @@ spec:
     )
 
     def run(self) -> None:
-        if self.ctx.is_test or is_templated(self.ctx.text) or "patch" in self.ctx.path.lower():
+        if self.ctx.is_test or is_templated(self.ctx.text) or is_kustomize_patch(self.ctx.path):
             return
         for container in containers(self.ctx.text):
             verdict = _runs_as_root(container.pod_spec.get("securityContext"), container.node.get("securityContext"))
             if verdict is not None:
+                # The finding spans the container from its first line to its securityContext, where the fix goes.
                 self.report_line(container.line, f"Container `{container.name}` {verdict}: it runs as the image's "
                                                  "user, root for most images, so a compromise owns the container "
-                                                 "and is one step from the node.")
+                                                 "and is one step from the node.",
+                                 end_line=container.node.key_lines.get("securityContext"))
 
 
 def _runs_as_root(pod: Node | None, container: Node | None) -> str | None:

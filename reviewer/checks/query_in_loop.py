@@ -75,6 +75,9 @@ class QueryInLoop(PythonCheck):
     loaded without `prefetch_related`), and calls to functions and methods (`self.helper()`) of the same file
     whose result the loop uses and that query: directly, through other helpers, or through a related manager
     of the row handed to them (`summary(order)` calling `order.events.order_by(...).first()`).
+    A Django relation read on the row (`order.listing`) is reported when the queryset's own lookups show that
+    name is a relation (`filter(listing__seller=user)`, `order_by("listing__price")`) and the queryset uses no
+    `select_related`/`prefetch_related`: each access loads the related record in its own query.
     A loop over query rows that reads nothing per row but sends one `UPDATE`/`DELETE` statement per row is
     reported at that statement (N+1 writes), unless each row is first sent somewhere else (an HTTP call, an
     e-mail, a message) and the write records how that went: the remote call is the per-row work there.
@@ -117,6 +120,16 @@ def order_list(request):
             "items": [item.sku for item in order.items.all()],  # ok: DB001
         })
     return JsonResponse({"orders": data})
+""",
+        """
+from django.http import JsonResponse
+
+def seller_sales(request):
+    orders = Order.objects.filter(listing__seller=request.user).select_related("listing")[:100]
+    return JsonResponse({"sales": [
+        {"id": order.id, "section": order.listing.section, "at": order.created_at.isoformat()}  # ok: DB001
+        for order in orders
+    ]})
 """,
         """
 from sqlalchemy import select
@@ -201,6 +214,17 @@ def push_webhooks(conn):
 """,
     )
     INVALID = (
+        """
+from django.http import JsonResponse
+
+def seller_sales(request):
+    orders = Order.objects.filter(listing__seller=request.user, status="paid").order_by("-created_at")[:100]
+    sales = []
+    for order in orders:
+        listing = order.listing  # expect: DB001
+        sales.append({"id": order.id, "section": listing.section, "created": order.created_at.isoformat()})
+    return JsonResponse({"sales": sales})
+""",
         """
 from flask import jsonify
 from app.models import Order, Customer
@@ -458,6 +482,8 @@ def refresh_totals(cur):
                 # A helper whose result the loop uses fetches data per row; one called for its effect
                 # (`expire(order)`) processes each row, which is not an N+1 read.
                 self._pending.append(_Pending(call, key, loop_name, loop, frozenset(names), related))
+        if loop not in self._reported_loops and kind == _ROWS:
+            self._lazy_relation(loop, header, names, loop_name, scope)
         if writes and not self._records_remote_outcome(loop, writes[0], scope):
             self._row_writes.append((loop, writes, loop_name))
 
@@ -514,6 +540,32 @@ def refresh_totals(cur):
             return scope.calls_within(loop.body)
         outside = set(scope.calls_within(loop.for_in.iter))
         return [c for c in scope.calls_within(loop) if c not in outside]
+
+    def _lazy_relation(self, loop: cst.CSTNode, header: cst.CSTNode, names: set[str], loop_name: str,
+                       scope: Scope) -> None:
+        """`for order in Order.objects.filter(listing__seller=user)`: `order.listing` loads each listing in its own
+        query. A name is known to be a relation when the queryset's own lookups go through it (`listing__seller`)."""
+        source = unwrap(header.iter)
+        if isinstance(source, cst.Name):
+            binding = scope.binding(source.value, source)
+            source = unwrap(binding.value) if binding is not None and not binding.unpacked else source
+        found = orm_model(source, scope, self.ctx)
+        if found is None or found[0] != "django" or set(chain_methods(source)) & _EAGER or not names:
+            return
+        relations = _lookup_relations(source, scope)
+        if not relations:
+            return
+        body = loop.body if isinstance(loop, cst.For) else loop
+        for node in scope.within(body):
+            if (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in names
+                    and node.attr.value in relations):
+                parent = scope.parent.get(node)
+                if isinstance(parent, cst.Call) and parent.func is node:
+                    continue  # `row.listing(...)`: a method, not the relation
+                self._reported_loops.add(loop)
+                self.report(node, f"`{node.value.value}.{node.attr.value}` loads a related record once per row of "
+                                  f"`{loop_name}` (N+1): add `select_related(\"{node.attr.value}\")` to the query.")
+                return
 
     def _related_methods(self, iterable: cst.BaseExpression, scope: Scope) -> frozenset[str]:
         """Which related-manager calls on a row query the database, given how the rows were loaded."""
@@ -693,6 +745,34 @@ def _callee(call: cst.Call, in_class: str) -> Key | None:
             and call.func.value.value in ("self", "cls")):
         return (in_class, call.func.attr.value)
     return None
+
+
+# Django lookups and transforms: `created__gte`, `email__iexact`, `created__date`; any other second part is a field
+# of a related model, so the first part is a relation (`listing__seller`).
+_DJANGO_LOOKUPS = frozenset({
+    "exact", "iexact", "contains", "icontains", "in", "gt", "gte", "lt", "lte", "startswith", "istartswith",
+    "endswith", "iendswith", "range", "date", "year", "iso_year", "month", "day", "week", "week_day",
+    "iso_week_day", "quarter", "time", "hour", "minute", "second", "isnull", "regex", "iregex", "search",
+    "unaccent", "trigram_similar", "contained_by", "overlap", "has_key", "has_keys", "has_any_keys", "len", "keys",
+    "values", "lower", "upper", "isempty", "startswith",
+})
+
+
+def _lookup_relations(queryset: cst.BaseExpression, scope: Scope) -> set[str]:
+    """The relations a Django queryset's lookups go through: `filter(listing__seller=u)` -> {"listing"}."""
+    paths: list[str] = []
+    for call in scope.calls_within(queryset) if queryset in scope.index else ():
+        for arg in call.args:
+            if arg.keyword is not None:
+                paths.append(arg.keyword.value)
+            elif method(call) == "order_by" and isinstance(arg.value, cst.SimpleString):
+                paths.append(str(arg.value.evaluated_value).lstrip("-"))
+    relations = set()
+    for path in paths:
+        parts = path.split("__")
+        if len(parts) > 1 and parts[1] not in _DJANGO_LOOKUPS and parts[0] != "pk":
+            relations.add(parts[0])
+    return relations
 
 
 def _related_query(call: cst.Call, row_names: set[str], methods: frozenset[str]) -> bool:

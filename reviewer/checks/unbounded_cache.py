@@ -8,13 +8,10 @@ import libcst as cst
 import libcst.matchers as m
 
 from reviewer.checks._base import NONE, is_literal, keyword
-from reviewer.checks._runtime import ModuleStateTracker
+from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker
 
 _UNBOUNDED_DECORATORS = frozenset({"functools.cache"})
 _LRU_CACHE = frozenset({"functools.lru_cache"})
-# Names that say a container remembers things: caches, memo tables, sets of ids already seen.
-# (`seen_ids` and `_processed` remember; `last_seen` is a timestamp.)
-_CACHE_NAME = re.compile(r"cache|memo|dedup|(^_*|_)(seen|processed|visited)(_|$)(?<!last_seen)", re.IGNORECASE)
 # Per-client tables in a web app: one entry per IP, API key or login name, and clients are unbounded.
 _PER_CLIENT_TABLE = re.compile(
     r"rate_?limit|throttl|attempts|failed_?logins?|lockouts?|recent_requests|request_?counts?|"
@@ -221,7 +218,7 @@ def count_failed_logins(response):
     def leave_Module(self, original_node: cst.Module) -> None:
         if self.ctx.is_test:
             return
-        growing: set[str] = set()
+        growing: dict[str, cst.CSTNode] = {}  # name -> its first growing write
         evicted: set[str] = set(self.len_checked)
         memoized: set[str] = set()
         for scope in self.scopes:
@@ -229,13 +226,17 @@ def count_failed_logins(response):
                 if write.direct and write.kind in _EVICTING_KINDS:
                     evicted.add(write.name)
                 elif write.kind in _GROWING_KINDS and write.key is not None and not is_literal(write.key):
-                    growing.add(write.name)
+                    growing.setdefault(write.name, write.node)
                     if write.name in scope.membership_reads:
                         memoized.add(write.name)
         web_app = self.ctx.is_web_app
         for name, (definition, kind) in self.module_containers.items():
             if kind == "list" or name not in growing or name in evicted:
                 continue
-            if _CACHE_NAME.search(name) or (web_app and (name in memoized or _PER_CLIENT_TABLE.search(name))):
+            if CACHE_NAME.search(name) or (web_app and (name in memoized or _PER_CLIENT_TABLE.search(name))):
+                # The finding spans the definition and the first write that adds a key, when that comes later.
+                write = growing[name]
+                later = self.line_of(write) > self.line_of(definition)
                 self.report(definition, f"`{name}` only grows: entries are added per key and never evicted, so "
-                                        "memory grows with every new key until the process is killed.")
+                                        "memory grows with every new key until the process is killed.",
+                            end_node=write if later else None)

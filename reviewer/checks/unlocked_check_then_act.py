@@ -11,6 +11,7 @@ from reviewer.checks._data import (
     Scope,
     db_write,
     ends_in_leave,
+    has_lock,
     has_lock_or_atomic_update,
     in_transaction,
     is_camel,
@@ -45,7 +46,8 @@ class UnlockedCheckThenAct(RowsCheck):
     """A check on data read from the database, then a dependent write, with no lock, constraint or conditional update.
 
     ## What it does
-    Reports the `if` of a check-then-act sequence in one function. Values are followed back to their query
+    Reports the `if` of a check-then-act sequence in one function; when the value it tests was read into a
+    local name first, the finding spans the race window, from that read to the `if`'s condition. Values are followed back to their query
     through local names, `for` loops over query results and helper functions of the same module.
     - Existence: `if Model.objects.filter(...).exists()`, `if not Model.query.filter_by(...).first()`,
       `if row is None` after a `SELECT`, `if existing:` for a record loaded above (or by a helper), followed by
@@ -57,8 +59,8 @@ class UnlockedCheckThenAct(RowsCheck):
       (`Model.objects.filter(...).count()`, `SELECT count(*)`, a helper returning one) compared with a limit,
       followed by a write to the same model or table.
     - Status: `if seat.status != "available"`, `if not coupon.active`, `if x.sent_at is not None` on a loaded
-      record, followed by a move of that same field to its next state (a literal, the value compared with,
-      or anything after a truth or `None` test), a save, and another database write (an insert, another
+      record, followed by a move of that same field to its next state (a literal or named constant, the value
+      compared with, or anything after a truth or `None` test), a save, and another database write (an insert, another
       record changed) that the status was guarding.
     - Redis: `if r.exists(key)` / `if not r.get(key)` used as a flag, followed by `r.set(key, ...)` without
       `nx=True`.
@@ -66,8 +68,10 @@ class UnlockedCheckThenAct(RowsCheck):
 
     It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
     advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create`,
-    `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE`, an `F()` expression, or a conditional update
-    (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`).
+    `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE`, or a conditional update
+    (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`). An atomic
+    update (`F()`, `SET qty = qty - %s`) settles a balance or stock check, not an existence or status check:
+    a deposit recorded once and credited with `SET balance = balance + %s` can still be credited twice.
     An existence check inside a loop of a function that does not serve requests (an import or sync job going
     through its input) is a single writer and is not reported; nor is a Redis value that the `if` returns
     (a cache read), a status check whose only effect is the status change itself, tests, migrations and
@@ -224,8 +228,8 @@ def register(request):
 from app.models import db, Reservation
 
 def reserve(room_id, day, user_id):
-    existing = Reservation.query.filter_by(room_id=room_id, day=day).first()
-    if not existing:  # expect: DB005
+    existing = Reservation.query.filter_by(room_id=room_id, day=day).first()  # expect: DB005
+    if not existing:
         db.session.add(Reservation(room_id=room_id, day=day, user_id=user_id))
         db.session.commit()
         return True
@@ -233,8 +237,8 @@ def reserve(room_id, day, user_id):
 """,
         """
 def spend(session, wallet_id, amount):
-    wallet = session.get(Wallet, wallet_id)
-    if wallet.balance >= amount:  # expect: DB005
+    wallet = session.get(Wallet, wallet_id)  # expect: DB005
+    if wallet.balance >= amount:
         wallet.balance -= amount
         session.commit()
         return True
@@ -253,8 +257,8 @@ def subscribe(conn, user_id, list_id):
 from app.models import db, Locker, Rental
 
 def rent(locker_id, user_id):
-    locker = db.session.get(Locker, locker_id)
-    if locker.state != "free":  # expect: DB005
+    locker = db.session.get(Locker, locker_id)  # expect: DB005
+    if locker.state != "free":
         raise Conflict("taken")
     locker.state = "held"
     db.session.add(Rental(locker_id=locker.id, user_id=user_id))
@@ -273,8 +277,8 @@ def open_ticket(request):
         # Each part of an `or` guards what follows; the quantity comes from a fetched row.
         """
 def borrow(conn, tool_id):
-    row = conn.execute("SELECT in_stock FROM tools WHERE id = ?", (tool_id,)).fetchone()
-    if row is None or row[0] < 1:  # expect: DB005
+    row = conn.execute("SELECT in_stock FROM tools WHERE id = ?", (tool_id,)).fetchone()  # expect: DB005
+    if row is None or row[0] < 1:
         return False
     conn.execute("UPDATE tools SET in_stock = ?, lent_at = CURRENT_TIMESTAMP WHERE id = ?", (row[0] - 1, tool_id))
     conn.commit()
@@ -288,8 +292,8 @@ def _voucher(code):
     return Voucher.query.filter_by(code=code).first_or_404()
 
 def use_voucher(code, order_id):
-    voucher = _voucher(code)
-    if not voucher.usable:  # expect: DB005
+    voucher = _voucher(code)  # expect: DB005
+    if not voucher.usable:
         return {"error": "used"}, 409
     voucher.usable = False
     db.session.add(Usage(voucher_id=voucher.id, order_id=order_id))
@@ -320,13 +324,53 @@ def claim_welcome_bonus(user_id):
             if kind is not None:
                 found.append((branch, kind))
         # The function's text is read only for candidates: it needs positions, which other files never pay for.
-        if not found or has_conditional_update(scope, self._rows) or self._race_handled(scope):
+        if not found or has_conditional_update(scope, self._rows) or _RACE_HANDLED.search(scope.code(self)):
             return
         for branch, kind in found:
-            self.report(branch, _MESSAGES[kind])
+            if has_lock(scope, self) or (kind == "quantity" and has_lock_or_atomic_update(scope, self)):
+                continue
+            read = self._read_before(branch, scope)
+            if read is None:
+                self.report(branch, _MESSAGES[kind])
+            else:  # the finding spans the race window: from the read to the check on what it read
+                self.report(read, f"Read here, checked on line {self.line_of(branch)}. {_MESSAGES[kind]}",
+                            end_node=branch.test)
 
-    def _race_handled(self, scope: Scope) -> bool:
-        return bool(_RACE_HANDLED.search(scope.code(self))) or has_lock_or_atomic_update(scope, self)
+    @staticmethod
+    def _cursor_execute(fetch: cst.Call, before: cst.CSTNode, scope: Scope) -> cst.CSTNode | None:
+        cursor = attribute_path(receiver(fetch) or cst.Name("_"))
+        executes = [c for c in scope.calls() if method(c) == "execute" and scope.index[c] < scope.index[before]
+                    and attribute_path(receiver(c) or cst.Name("_")) == cursor]
+        return executes[-1] if executes else None
+
+    def _read_before(self, branch: cst.If, scope: Scope) -> cst.CSTNode | None:
+        """The earliest statement of this function that read, from the database, a value the `if` tests.
+
+        Follows local names back through plain assignments (`slot = ...fetchone()`, `qty, held = slot`).
+        """
+        earliest = None
+        for name in scope.within(branch.test):
+            if not isinstance(name, cst.Name) or self._rows.origin(name, branch, scope) is None:
+                continue
+            current, at, read = name.value, branch, None
+            for _ in range(4):
+                binding = scope.binding(current, at)
+                if binding is None or binding.at is None or binding.at not in scope.index:
+                    break
+                read, at = binding.at, binding.at
+                value = unwrap(binding.value)
+                if isinstance(value, cst.Call) and method(value) in ("fetchone", "fetchall", "fetchmany"):
+                    read = self._cursor_execute(value, read, scope) or read  # `cur.execute(sql)`, then `cur.fetchone()`
+                    break
+                while isinstance(value, (cst.Subscript, cst.Attribute)):
+                    value = value.value
+                if not isinstance(value, cst.Name):
+                    break
+                current = value.value
+            if read is not None and (earliest is None or scope.index[read] < scope.index[earliest]):
+                earliest = read
+        return earliest
+
 
     # --- existence: if not exists: insert / if exists: return; insert ---------------------------
     def _existence_race(self, branch: cst.If, scope: Scope) -> bool:
@@ -548,13 +592,15 @@ def _checked_sides(condition: cst.BaseExpression) -> list[tuple[cst.BaseExpressi
 
 def _flips(condition: cst.BaseExpression, side: cst.BaseExpression, change: cst.AugAssign | cst.Assign) -> bool:
     """The change moves the field to a fixed next state, so the check would now turn a twin away:
-    a literal (`"sold"`, `True`), the value compared with (`if new == x.status: return` ... `x.status = new`), or
+    a literal (`"sold"`, `True`) or a named constant (`OrderStatus.ASSIGNED`), the value compared with (`if new == x.status: return` ... `x.status = new`), or
     any value after a truth or `None` test (`if x.sent_at is not None` ... `x.sent_at = now()`). Setting it to
     whatever the request asked for (`user.role = form.role`) is an edit, not a guarded transition."""
     if isinstance(change, cst.AugAssign):
         return True
     value = change.value
-    if is_literal(value):
+    if _stays_accepted(condition, value):
+        return False
+    if is_literal(value) or _is_constant(value):
         return True
     if isinstance(condition, cst.UnaryOperation):
         condition = condition.expression
@@ -565,6 +611,28 @@ def _flips(condition: cst.BaseExpression, side: cst.BaseExpression, change: cst.
         return True
     other = right if side is condition.left else condition.left
     return node_code(other) == node_code(value)
+
+
+def _stays_accepted(condition: cst.BaseExpression, value: cst.BaseExpression) -> bool:
+    """`if c.status not in ("scheduled", "sending"): return` ... `c.status = "sending"`: the new state is one the
+    check lets through, so it turns no twin away and guards nothing."""
+    if not isinstance(condition, cst.Comparison) or len(condition.comparisons) != 1:
+        return False
+    operator, right = condition.comparisons[0].operator, condition.comparisons[0].comparator
+    new = node_code(value)
+    if isinstance(operator, cst.NotIn) and isinstance(right, (cst.Tuple, cst.List, cst.Set)):
+        return any(node_code(element.value) == new for element in right.elements)
+    if isinstance(operator, cst.NotEqual):
+        return node_code(right) == new or node_code(condition.left) == new
+    return False
+
+
+def _is_constant(value: cst.BaseExpression) -> bool:
+    """A named constant: `OrderStatus.ASSIGNED`, `Status.PAID.value`, `SOLD`."""
+    parts = (attribute_path(value) or "").split(".")
+    if parts[-1] == "value" and len(parts) > 2:
+        parts = parts[:-1]
+    return len(parts[-1]) > 1 and parts[-1].isupper()
 
 
 def _arithmetic_change(change: cst.AugAssign | cst.Assign, path: str) -> bool:

@@ -60,7 +60,7 @@ def test_all_data_checks_run_together_in_one_pass_and_each_reports_its_own_line(
             return jsonify(result)
     """
     assert lines_reported(DATA_CHECKS, source) == {
-        (8, "DB005"), (10, "DB004"), (11, "REL004"), (19, "DB002"), (20, "DB001"),
+        (7, "DB005"), (10, "DB004"), (11, "REL004"), (19, "DB002"), (20, "DB001"),
     }
 
 
@@ -848,15 +848,65 @@ def test_upsert_makes_the_check_safe():
     """) == []
 
 
-def test_balance_check_on_a_fetched_row_before_an_update_is_reported():
-    assert reported(UnlockedCheckThenAct, """
+def test_balance_check_on_a_fetched_row_is_reported_from_the_select_to_the_check():
+    source = """
         def withdraw(cur, account_id, amount):
             cur.execute("SELECT balance FROM accounts WHERE id = %s", (account_id,))
             (balance,) = cur.fetchone()
             if balance < amount:
                 raise InsufficientFunds()
             cur.execute("UPDATE accounts SET balance = %s WHERE id = %s", (balance - amount, account_id))
-    """) == [4]
+    """
+    hits = run_python_checks(parse_python(textwrap.dedent(source)), FileContext(path="app/wallet.py",
+                             text=textwrap.dedent(source)), [UnlockedCheckThenAct])
+    assert [(h.line, h.end_line) for h in hits] == [(3, 5)]
+
+
+def test_row_unpacked_from_a_fetched_name_is_followed_to_its_select():
+    source = """
+        def book(conn, slot_id, patient_id):
+            slot = conn.execute("SELECT capacity, booked FROM slots WHERE id = %s", (slot_id,)).fetchone()
+            capacity, booked = slot
+            if booked >= capacity:
+                return None
+            conn.execute("UPDATE slots SET booked = %s WHERE id = %s", (booked + 1, slot_id))
+            conn.execute("INSERT INTO appointments (slot_id, patient_id) VALUES (%s, %s)", (slot_id, patient_id))
+    """
+    assert reported(UnlockedCheckThenAct, source) == [2]
+    assert reported(ReadModifyWriteWithoutLock, source) == [6]
+
+
+def test_atomic_update_of_a_balance_does_not_settle_an_existence_check():
+    source = """
+        def credit_deposit(pool, tx_hash, wallet_id, amount):
+            with pool.connection() as conn:
+                seen = conn.execute("SELECT 1 FROM deposits WHERE tx_hash = %s", (tx_hash,)).fetchone()
+                if seen:
+                    return
+                conn.execute("INSERT INTO deposits (tx_hash, wallet_id, amount) VALUES (%s, %s, %s)",
+                             (tx_hash, wallet_id, amount))
+                conn.execute("UPDATE balances SET balance = balance + %s WHERE wallet_id = %s", (amount, wallet_id))
+    """
+    assert reported(UnlockedCheckThenAct, source) == [3]
+
+
+def test_status_moved_to_a_state_the_check_still_accepts_is_not_a_guard():
+    source = """
+        from app.models import db, Campaign
+
+        def send_campaign(campaign_id):
+            campaign = db.session.get(Campaign, campaign_id)
+            if campaign is None or campaign.status not in ("scheduled", "sending"):
+                return 0
+            campaign.status = "sending"
+            db.session.commit()
+            db.session.add(Delivery(campaign_id=campaign.id))
+            db.session.commit()
+    """
+    assert reported(UnlockedCheckThenAct, source) == []
+    moved_to_an_enum = source.replace('not in ("scheduled", "sending")', "!= Status.SCHEDULED").replace(
+        'campaign.status = "sending"', "campaign.status = Status.SENDING")
+    assert reported(UnlockedCheckThenAct, moved_to_an_enum) == [4]
 
 
 def test_existence_check_with_the_insert_in_the_else_branch_is_reported():

@@ -5,13 +5,15 @@ from __future__ import annotations
 import textwrap
 
 from reviewer.checks._base import FileContext, PythonCheck, is_test_path, parse_python, run_line_checks, run_python_checks
-from reviewer.checks._files import parse_dockerfile, parse_image, yaml_documents
+from reviewer.checks._files import (deployed_with_liveness_probe, is_kustomize_patch, parse_dockerfile, parse_image,
+                                    yaml_documents)
 from reviewer.checks.container_runs_as_root import ContainerRunsAsRoot
 from reviewer.checks.container_without_limits import ContainerWithoutLimits
 from reviewer.checks.error_reported_as_success import ErrorReportedAsSuccess
 from reviewer.checks.exception_logged_without_traceback import ExceptionLoggedWithoutTraceback
 from reviewer.checks.exception_swallowed import ExceptionSwallowed
 from reviewer.checks.latest_image_tag import LatestImageTag
+from reviewer.checks.missing_healthcheck import MissingHealthcheck
 from reviewer.checks.missing_run_as_non_root import MissingRunAsNonRoot
 from reviewer.checks.print_in_server_code import PrintInServerCode
 from reviewer.checks.privileged_container import PrivilegedContainer
@@ -278,3 +280,101 @@ def test_specific_exception_logged_as_text_is_not_reported():
                 logger.error("timed out: %s", error)
     """
     assert lines(ExceptionLoggedWithoutTraceback, "app/client.py", source) == []
+
+
+# --- where a missing instruction is reported, and what sits beside the Dockerfile ----------------------
+
+
+SERVICE_IMAGE = """
+    FROM python:3.12-slim AS build
+    RUN pip wheel -w /wheels -r requirements.txt
+    FROM python:3.12-slim
+    COPY --from=build /wheels /wheels
+    EXPOSE 8000
+    CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]
+"""
+
+
+def test_missing_user_and_healthcheck_span_the_final_stage():
+    for check in (ContainerRunsAsRoot, MissingHealthcheck):
+        found = hits(check, "tmp-does-not-exist/Dockerfile", SERVICE_IMAGE)
+        assert [(hit.line, hit.end_line) for hit in found] == [(3, 6)], check.__name__
+
+
+def test_healthcheck_is_not_asked_of_an_image_whose_kubernetes_manifest_has_a_liveness_probe(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "svc" / "k8s").mkdir(parents=True)
+    manifest = tmp_path / "svc" / "k8s" / "deployment.yaml"
+    manifest.write_text("kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n"
+                        "          readinessProbe:\n            httpGet: {path: /healthz, port: 8000}\n")
+    assert deployed_with_liveness_probe("svc/Dockerfile") is False  # readiness only: nothing restarts a hung pod
+    assert lines(MissingHealthcheck, "svc/Dockerfile", SERVICE_IMAGE) == [3]
+    manifest.write_text(manifest.read_text() + "          livenessProbe:\n            httpGet: {path: /healthz, port: 8000}\n")
+    assert deployed_with_liveness_probe("svc/Dockerfile") is True
+    assert lines(MissingHealthcheck, "svc/Dockerfile", SERVICE_IMAGE) == []
+    assert lines(MissingHealthcheck, "other/Dockerfile", SERVICE_IMAGE) == [3]  # a manifest elsewhere does not count
+
+
+def test_kustomize_patches_are_told_from_paths_that_merely_contain_the_word():
+    assert is_kustomize_patch("overlays/prod/patches/api.yaml")
+    assert is_kustomize_patch("k8s/patch-memory.yaml")
+    assert is_kustomize_patch("k8s/memory_patch.yml")
+    assert not is_kustomize_patch("food_dispatch/k8s/deployment.yaml")
+    assert not is_kustomize_patch("k8s/dispatcher.yaml")
+    manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              containers:
+                - name: worker
+                  image: registry.example.com/dispatch:1.2.0
+    """
+    assert lines(ContainerWithoutLimits, "food_dispatch/k8s/deployment.yaml", manifest) == [7]
+    assert lines(ContainerWithoutLimits, "overlays/prod/patches/deployment.yaml", manifest) == []
+
+
+def test_missing_run_as_non_root_spans_the_container_to_its_security_context():
+    manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              containers:
+                - name: api
+                  image: registry.example.com/api:1.0.0
+                  securityContext:
+                    allowPrivilegeEscalation: false
+    """
+    assert [(h.line, h.end_line) for h in hits(MissingRunAsNonRoot, "k8s/api.yaml", manifest)] == [(7, 9)]
+
+
+def test_host_namespaces_are_reported_outside_daemonsets_only():
+    manifest = """
+        apiVersion: apps/v1
+        kind: {kind}
+        spec:
+          template:
+            spec:
+              hostNetwork: true
+              containers:
+                - name: api
+                  image: registry.example.com/api:1.0.0
+    """
+    assert lines(PrivilegedContainer, "k8s/api.yaml", manifest.format(kind="Deployment")) == [6]
+    assert lines(PrivilegedContainer, "k8s/api.yaml", manifest.format(kind="DaemonSet")) == []
+
+
+def test_a_cached_dockerfile_result_is_not_reused_once_a_liveness_probe_appears_beside_it(tmp_path, monkeypatch):
+    from reviewer.engine import _file_key
+    from reviewer.findings import FileChange, FileKind
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k8s").mkdir()
+    change = FileChange(path="Dockerfile", status="scanned", kind=FileKind.dockerfile,
+                        text=textwrap.dedent(SERVICE_IMAGE), whole_file=True)
+    before = _file_key(change, frozenset())
+    (tmp_path / "k8s" / "api.yaml").write_text("kind: Deployment\n# ...\n          livenessProbe:\n")
+    assert _file_key(change, frozenset()) != before

@@ -13,7 +13,7 @@ from .models import Article, Comment
 
 logger = logging.getLogger(__name__)
 
-_rendered_bodies: dict[int, str] = {}  # expect: RES002, SCL001
+_rendered_bodies: dict[int, str] = {}  # expect: RES002
 
 
 def _render_body(article: Article) -> str:
