@@ -6,6 +6,7 @@ import re
 
 import libcst as cst
 
+from reviewer.checks._base import attribute_path
 from reviewer.checks._security import (
     SecurityCheck, call_name, dsn_with_password, expr_name, first_arg, identifier_words, is_placeholder_value,
     is_secret_name,    looks_generated, not_secret_words, secret_shape, string_value, url_with_password,
@@ -34,7 +35,8 @@ class HardcodedSecret(SecurityCheck):
     (`password`, `passwd`, `pwd`, `secret`, `token`, `api_key`, `apikey`, `SECRET_KEY`, `private_key`,
     `client_secret`, `access_key`, `Authorization` ...) in an assignment, an annotated assignment, an
     attribute or `config["..."]` item, a keyword argument, a dict key, a parameter default, or an `==`
-    comparison; and an environment read with a secret fallback (`os.environ.get("SECRET_KEY", "dev")`,
+    comparison (also a literal decoded into key bytes: `bytes.fromhex("9f2c...")`, `base64.b64decode(...)`,
+    `"...".encode()`); and an environment read with a secret fallback (`os.environ.get("SECRET_KEY", "dev")`,
     medium confidence). Names that describe a secret rather than hold it (`password_field`,
     `token_url`, `SECRET_NAME`, `api_key_header`) are ignored, and so are placeholders: empty or very short
     values, `changeme`, `xxx`, `<...>`, `${...}`, `%(...)s`, `your-api-key-here`, env var names, paths,
@@ -161,6 +163,10 @@ class Settings:
         self.db_password = db_password
         self.github_token = "ghp_R8kLm2Qx7VbN" "4pZt9WcY3sHj6DfG1aEu5Ko0"  # expect: SEC005
 """,
+        """
+KEY_ENCRYPTION_KEY = bytes.fromhex("9f2c7e41d8a35b60f1e2c4d7a8b9c0de13f5e7a9b2c4d6e8f0a1b3c5d7e9f1a2")  # expect: SEC005
+WEBHOOK_SECRET = "whsec_Lk29Vb71QmZx84RtPw03".encode()  # expect: SEC005
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -217,7 +223,7 @@ class Settings:
                  confidence: Confidence | None = None) -> None:
         if not self._names_count or not name or self._example_depth:
             return
-        text = string_value(value)
+        text = string_value(_decoded_literal(value))
         if text is None:
             return
         if not is_secret_name(name):
@@ -290,6 +296,24 @@ class Settings:
 
 _EXAMPLE_NAMES = frozenset({"example", "examples", "openapi_examples", "json_schema_extra", "schema_extra",
                             "openapi_extra"})
+
+
+# Calls that turn a literal into key bytes: the secret is still the literal.
+_DECODERS = frozenset({"bytes.fromhex", "base64.b64decode", "base64.urlsafe_b64decode", "base64.b32decode",
+                       "binascii.unhexlify", "binascii.a2b_hex", "codecs.decode"})
+
+
+def _decoded_literal(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`bytes.fromhex("9f2c...")`, `base64.b64decode("...")`, `"...".encode()` -> the literal inside."""
+    if not isinstance(value, cst.Call):
+        return value
+    func = value.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "encode" and isinstance(
+            func.value, (cst.SimpleString, cst.ConcatenatedString)):
+        return func.value
+    if (attribute_path(func) or "") in _DECODERS and value.args and value.args[0].keyword is None:
+        return value.args[0].value
+    return value
 
 
 def _is_example(node: cst.Assign | cst.Arg | cst.DictElement) -> bool:

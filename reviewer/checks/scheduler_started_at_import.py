@@ -32,10 +32,17 @@ class SchedulerStartedAtImport(PythonCheck):
     on 3 pods, the nightly billing job runs 12 times. The jobs also die with the worker when it is
     recycled, and a job in flight at deploy time is lost.
 
+    Also reported: in a start-up hook of a web app (a `lifespan` function, `@app.on_event("startup")`),
+    `asyncio.create_task(...)` of a coroutine of the same module that sleeps in a `while True` loop (a
+    periodic job run once per worker; a loop that waits on a queue is not); and, in a module meant to be
+    imported (no `if __name__ == "__main__":`, no module-level loop keeping a script alive), `.start()`
+    at import time on an APScheduler scheduler other than `BlockingScheduler`: a background scheduler
+    runs in every process that imports the module, each web worker and each Celery worker.
+
     ## Known limits
-    Schedulers started in a startup hook (`@app.on_event("startup")`, a lifespan function, Django's
-    `AppConfig.ready`) run once per worker too but are not reported, nor are schedulers started in
-    a helper module that does not import a web framework itself.
+    Schedulers started in Django's `AppConfig.ready` or through a helper of another module are not
+    reported, nor are threads or tasks started at import in a module that does not import a web
+    framework itself. A start-up loop guarded by a leader election or a lock is still reported.
     """
 
     id = "SCL003"
@@ -72,8 +79,55 @@ def start_cleanup():
     # Called by the deployment's single `worker` command, not at import.
     threading.Thread(target=cleanup_forever, daemon=True).start()  # ok: SCL003
 """,
+        """
+import asyncio
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+
+async def warm_cache():
+    await load_prices()
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    task = asyncio.create_task(warm_cache())  # ok: SCL003
+    yield
+    task.cancel()
+""",
+        """
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+scheduler = BlockingScheduler()
+scheduler.add_job(send_digest, "cron", hour=7)
+scheduler.start()  # ok: SCL003
+""",
     )
     INVALID = (
+        """
+import asyncio
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+
+async def summary_loop():
+    while True:
+        await asyncio.sleep(3600)
+        await send_summaries()
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    task = asyncio.create_task(summary_loop())  # expect: SCL003
+    yield
+    task.cancel()
+
+app = FastAPI(lifespan=lifespan)
+""",
+        """
+from apscheduler.schedulers.background import BackgroundScheduler
+from newsletter.celery_app import celery
+
+scheduler = BackgroundScheduler(timezone="UTC")
+scheduler.add_job(dispatch_due_campaigns, "interval", minutes=1)
+scheduler.start()  # expect: SCL003
+""",
         """
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
@@ -105,6 +159,17 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._guards: list[bool] = []
+        self._forever_loops: set[str] = set()  # module-level coroutines that sleep in a `while True` loop
+        self._is_script = False  # run as a program (a main guard, or a loop that keeps it alive), not imported
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for statement in node.body:
+            if (isinstance(statement, cst.FunctionDef) and statement.asynchronous is not None
+                    and _sleeps_in_forever_loop(statement)):
+                self._forever_loops.add(statement.name.value)
+            elif isinstance(statement, cst.While) or (isinstance(statement, cst.If)
+                                                      and m.matches(statement.test, _MAIN_GUARD)):
+                self._is_script = True
 
     def visit_If(self, node: cst.If) -> None:
         at_module_level = not self.ctx.function_stack and not self.ctx.class_stack
@@ -124,9 +189,23 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
 
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.ctx
-        if ctx.function_stack or ctx.class_stack or any(self._guards) or ctx.is_test or not ctx.is_web_app:
+        if ctx.is_test:
             return
         name = ctx.qualify(node.func) or ""
+        if ctx.function_stack:
+            if ctx.is_web_app and len(ctx.function_stack) == 1 and not ctx.class_stack and _is_startup_hook(
+                    ctx.function_stack[-1]) and self._starts_forever_loop(node, name):
+                self._report(node, short_name(name), where="at start-up")
+            return
+        if ctx.class_stack or any(self._guards):
+            return
+        if not ctx.is_web_app:
+            # A background scheduler started by an imported module runs in every process that imports it
+            # (each web worker, each Celery worker), web framework or not; a BlockingScheduler, or a script
+            # that keeps itself alive, is its own process.
+            if not self._is_script and self._background_scheduler_start(node):
+                self._report(node, short_name(name), where="at import time")
+            return
         if name in _TASK_STARTERS or (name.startswith("asyncio.") and name.endswith(".create_task")):
             self._report(node, short_name(name))
             return
@@ -140,6 +219,62 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
         if started in THREAD_CONSTRUCTORS or started.startswith(_SCHEDULER_PACKAGES) or "sched" in text:
             self._report(node, short_name(name))
 
-    def _report(self, node: cst.Call, what: str) -> None:
-        self.report(node, f"`{what}` runs at import time in a web app: every worker process and replica starts "
-                          "its own copy, so scheduled jobs run several times and die with the worker.")
+    def _background_scheduler_start(self, node: cst.Call) -> bool:
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value != "start":
+            return False
+        receiver = func.value
+        started = (self.ctx.qualify(receiver.func if isinstance(receiver, cst.Call) else receiver) or "")
+        started = started.removesuffix("()")
+        return started.startswith("apscheduler.") and not started.endswith("BlockingScheduler")
+
+    def _starts_forever_loop(self, node: cst.Call, name: str) -> bool:
+        """`asyncio.create_task(poll_forever())` where `poll_forever` is this module's `while True` coroutine."""
+        if not (name in _TASK_STARTERS or (name.startswith("asyncio.") and name.endswith(".create_task"))):
+            return False
+        coroutine = node.args[0].value if node.args else None
+        return (isinstance(coroutine, cst.Call) and isinstance(coroutine.func, cst.Name)
+                and coroutine.func.value in self._forever_loops)
+
+    def _report(self, node: cst.Call, what: str, where: str = "at import time in a web app") -> None:
+        self.report(node, f"`{what}` runs {where}: every worker process and replica starts its own copy, so "
+                          "scheduled jobs run several times and die with the worker.")
+
+
+_STARTUP_NAMES = frozenset({"lifespan", "startup", "on_startup", "app_lifespan"})
+
+
+def _is_startup_hook(function: cst.FunctionDef) -> bool:
+    """A lifespan function or a start-up hook: it runs once in every worker process."""
+    if function.name.value in _STARTUP_NAMES:
+        return True
+    for decorator in function.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call) and (attribute_path(expr.func) or "").endswith("on_event") and expr.args:
+            first = expr.args[0].value
+            if isinstance(first, cst.SimpleString) and first.evaluated_value == "startup":
+                return True
+    return False
+
+
+def _sleeps_in_forever_loop(function: cst.FunctionDef) -> bool:
+    """`while True: await asyncio.sleep(...)`: a periodic job. A loop that waits on a queue (`await q.get()`)
+    consumes its own process's work and is fine once per worker."""
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.While) and isinstance(node.test, cst.Name) and node.test.value == "True":
+            return any(isinstance(inner, cst.Call) and (attribute_path(inner.func) or "").endswith("sleep")
+                       for inner in _descendants(node.body))
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(node.children)
+    return False
+
+
+def _descendants(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(current.children)

@@ -39,8 +39,10 @@ def _request_dump(expr: cst.BaseExpression) -> str | None:
     """`request.headers`, `request.json`, `request.get_json()`, `await request.json()`: the whole part."""
     if isinstance(expr, cst.Await):
         expr = expr.expression
-    if isinstance(expr, cst.Call) and not expr.args:
-        expr = expr.func
+    if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+        expr = expr.left  # `request.get_json(silent=True) or {}`
+    if isinstance(expr, cst.Call) and all(arg.keyword is not None for arg in expr.args):
+        expr = expr.func  # `request.get_json()`, `request.get_json(force=True)`
     path = attribute_path(expr) if isinstance(expr, cst.Attribute) else None
     if path is None:
         return None
@@ -59,7 +61,8 @@ class SecretInLogCall(AssignmentTrackingCheck):
     `token`, `access_token`, `api_key`, `secret`, `Authorization`, `card_number`, `cvv`, `ssn`), directly,
     inside an f-string, `%`/`+`/`.format` text, `str()`/`repr()`, a structlog keyword (`password=...`) or an
     `extra={...}` dict; and whole request dumps (`request.headers`, `request.json`, `request.form`,
-    `request.get_json()`, `request.POST`, `request.META`, `request.body`). A value is also a secret when the
+    `request.get_json()`, `request.POST`, `request.META`, `request.body`, also through a local name bound to
+    one: `data = request.get_json()`, then `log.info("%s", data)`). A value is also a secret when the
     message names it (`"password reset code %s"`, `f"token={value}"`), when it has a plural credential
     name (`tokens`, `credentials`; not in ML code, where tokens are word pieces), or when it is a dict built
     in the function, or returned by a module function, with a credential key
@@ -112,6 +115,8 @@ logger = logging.getLogger(__name__)
 def login():
     body = request.get_json()
     logger.info(f"login attempt {body['username']} / {body['password']}")  # expect: SEC007
+    payload = request.get_json(force=True)
+    logger.info("login payload=%s", payload)  # expect: SEC007
     logger.debug("incoming headers: %s", request.headers)  # expect: SEC007
     return {"ok": True}
 """,
@@ -231,6 +236,12 @@ def send_reset(user, code, api_token, payload):
                 return name
             if isinstance(expr, cst.Name) and self._holds_credentials(expr.value):
                 return expr.value
+            if isinstance(expr, cst.Name):
+                # `data = request.get_json()` ... `logger.info("payload=%s", data)`: the whole body.
+                assigned = self.assignments_here()
+                values = assigned.get(expr.value) if assigned is not None else None
+                if values and _request_dump(values[-1]) is not None:
+                    return _request_dump(values[-1])
             return None
         children: list[cst.BaseExpression] = []
         if isinstance(expr, cst.FormattedString):

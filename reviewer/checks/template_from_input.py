@@ -21,13 +21,30 @@ _ESCAPES = frozenset({"escape", "html.escape", "conditional_escape", "markupsafe
                       "urlencode", "quote", "json.dumps", "format_html", "escapejs", "strip_tags", "linebreaks"})
 
 
+# Objects that hold the application's own settings, not records that users edit.
+_CONFIG_ROOTS = frozenset({"self", "cls", "settings", "config", "conf", "app", "current_app", "options"})
+
+
+def _stored_template(source: cst.BaseExpression) -> str | None:
+    """`campaign.body_template`: a template kept on a record, which the users who edit that record write."""
+    if not isinstance(source, cst.Attribute) or "template" not in source.attr.value.lower():
+        return None
+    root = source.value
+    while isinstance(root, (cst.Attribute, cst.Subscript)):
+        root = root.value
+    if not isinstance(root, cst.Name) or root.value in _CONFIG_ROOTS or root.value.isupper():
+        return None
+    return f"`{root.value}.{source.attr.value}`, a template stored on a record its users edit"
+
+
 class TemplateFromInput(AssignmentTrackingCheck):
     """A template, or HTML marked safe, built from variables.
 
     ## What it does
     Reports `render_template_string(...)`, `jinja2.Template(...)`, `Environment(...).from_string(...)`,
     Mako/Django/Tornado `Template(...)` when the template source is built from variables (f-string, `%`,
-    `+`, `.format`, directly or through one assignment in the function) or is request input; and
+    `+`, `.format`, directly or through one assignment in the function), is request input, or is a template
+    kept on a record (`from_string(campaign.body_template)`); and
     `Markup(...)` / `mark_safe(...)` of such built text, unless every interpolated value is escaped
     (`escape`, `conditional_escape`, `html.escape`, `bleach.clean`).
 
@@ -44,7 +61,10 @@ class TemplateFromInput(AssignmentTrackingCheck):
 
     ## Known limits
     A template source passed in as a function parameter (helpers that render admin-edited templates) is not
-    reported; only text built in the function or read from the request is. Test files are skipped.
+    reported; only text built in the function, read from the request, or kept in a record's `*template*`
+    attribute (`campaign.body_template`, not `settings.*` or `self.*`) is. A record's template that only
+    administrators can edit is still reported: the sandbox costs little and limits what a stolen admin
+    account can do. Test files are skipped.
     A sandbox is recognised only when the environment is made from `jinja2.sandbox` in this file (not a
     subclass, not one passed in), and it is trusted as a whole: a sandbox that exposes dangerous objects in
     its globals, or renders with autoescaping off into a page, is not judged.
@@ -105,10 +125,12 @@ from jinja2 import Environment, Template
 
 env = Environment(autoescape=True)
 
-def render_invoice(customer_note, total):
+def render_invoice(customer, customer_note, total):
     header = Template("Invoice for " + customer_note)  # expect: SEC016
     body = env.from_string("<p>Total: %s</p><p>%s</p>" % (total, customer_note))  # expect: SEC016
-    return header.render() + body.render()
+    footer = env.from_string(customer.footer_template)  # expect: SEC016
+    legal = env.from_string(settings.LEGAL_TEMPLATE)  # ok: SEC016
+    return header.render() + body.render() + footer.render() + legal.render()
 """,
         """
 from django.utils.safestring import mark_safe
@@ -125,7 +147,7 @@ def comment_html(comment):
         if qualified in _TEMPLATE_SOURCES or (call_name(node) == "from_string" and self._is_jinja_env(node)):
             source = first_arg(node, "source") or first_arg(node, "text")
             if source is not None:
-                labels = self._unsafe(source, frozenset())
+                labels = self._unsafe(source, frozenset()) or _stored_template(source)
                 if labels:
                     self.report(node, f"The template source is built from {labels}: text in it is compiled as "
                                       "template code and can read secrets or run commands (template injection).")

@@ -540,12 +540,36 @@ def test_werkzeug_reloader_guard_is_not_a_deployment_guard():
     """) == [7]
 
 
-def test_scheduler_started_in_a_module_that_is_not_a_web_app_is_not_reported():
-    assert reported(SchedulerStartedAtImport, """
+def test_background_scheduler_in_an_imported_module_is_reported_but_not_in_a_script():
+    imported = """
         from apscheduler.schedulers.background import BackgroundScheduler
         scheduler = BackgroundScheduler()
         scheduler.start()
-    """) == []
+    """
+    assert reported(SchedulerStartedAtImport, imported) == [3]
+    script = imported + """
+        while True:
+            time.sleep(60)
+    """
+    assert reported(SchedulerStartedAtImport, script) == []
+
+
+def test_startup_task_is_reported_when_it_sleeps_in_a_loop_not_when_it_consumes_a_queue():
+    source = """
+        import asyncio
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        async def loop_forever():
+            while True:
+                {body}
+
+        @app.on_event("startup")
+        async def start():
+            asyncio.create_task(loop_forever())
+    """
+    assert reported(SchedulerStartedAtImport, source.replace("{body}", "await asyncio.sleep(60); await tick()")) == [11]
+    assert reported(SchedulerStartedAtImport, source.replace("{body}", "await handle(await jobs.get())")) == []
 
 
 # --- all together ------------------------------------------------------------------
