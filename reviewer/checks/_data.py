@@ -657,9 +657,13 @@ _TRANSACTION_METHODS = frozenset({"atomic", "begin", "begin_nested", "transactio
 
 
 def is_transaction_block(item: cst.WithItem, scope: Scope, ctx: FileContext) -> bool:
-    """`with transaction.atomic()`, `with session.begin()`, `with engine.begin()`, `with conn:`."""
+    """`with transaction.atomic()`, `with session.begin()`, `with engine.begin()`, `with conn:`,
+    `with pool.connection() as conn:`."""
     value = item.item
     if isinstance(value, cst.Call):
+        if method(value) == "connection" and isinstance(value.func, cst.Attribute):
+            # psycopg's pool: `with pool.connection() as conn:` commits when the block ends
+            return "pool" in tokens(attribute_path(value.func.value) or "")
         return method(value) in _TRANSACTION_METHODS
     path = attribute_path(value)
     return path is not None and bool(tokens(path) & {"conn", "connection", "con"})
@@ -710,6 +714,9 @@ _PAYMENT_METHOD = re.compile(
 _MESSAGE_METHOD = re.compile(
     r"^(send_email|send_mail|send_\w+_email|send_\w+_mail|sendmail|send_message|send_mass_mail|send_sms"
     r"|send_text_message|send_push|send_push_notification|send_receipt|send_invoice)$")
+# A function imported from a module that sends messages (`app.notifications`, `core.mailer`) and named for it.
+_NOTIFY_FUNCTION = re.compile(r"^(send|notify|email|mail|text|sms)_\w+$")
+_NOTIFY_MODULE = re.compile(r"notif|mail|sms|messag|alert", re.I)
 _PUBLISH_METHOD = re.compile(r"^(publish|basic_publish|publish_message|produce)$")
 # `page.publish()` in a CMS writes to the database; a publish to one of these leaves the process.
 _BROKER_WORDS = frozenset({"producer", "publisher", "pubsub", "sns", "broker", "bus", "channel", "kafka", "redis",
@@ -741,6 +748,9 @@ def side_effect(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
         return "payment"
     if _MESSAGE_METHOD.match(name) or (name == "send_message" and "smtp" in qualified.lower()):
         return "message"
+    if isinstance(call.func, cst.Name) and _NOTIFY_FUNCTION.match(name) and _NOTIFY_MODULE.search(
+            qualified.rpartition(".")[0]):
+        return "message"  # `from app.notifications import send_booking_confirmation`
     recv = receiver(call)
     recv_path = (attribute_path(recv) or "") if recv is not None else ""
     if _PUBLISH_METHOD.match(name) and (name == "basic_publish" or _qualified_in(qualified, _BROKER_MODULES)

@@ -404,14 +404,29 @@ def _retried_in(call: cst.Call, fn: cst.FunctionDef, scope: Scope, ctx: FileCont
     return False
 
 
+# Exceptions a database driver or ORM raises: a handler for them does not catch a mailer's or a gateway's failure.
+_DATABASE_ERROR = re.compile(r"^(psycopg2?|sqlite3|pymysql|MySQLdb|asyncpg|sqlalchemy(\.exc)?|django\.db)\.|"
+                             r"(Integrity|Database|Operational|Programming|DBAPI|SQLAlchemy|Postgres)Error$")
+
+
 def failure_swallowed(call: cst.Call, scope: Scope) -> bool:
-    """The call sits in a `try` whose `except` ends without raising: its failure stops there."""
+    """The call sits in a `try` whose `except` can catch its failure and ends without raising: its failure
+    stops there. An `except psycopg.Error:` does not catch what an e-mail or a payment call raises."""
     for ancestor in scope.ancestors(call):
         if isinstance(ancestor, cst.Try) and scope.contains(ancestor.body, call):
             for handler in ancestor.handlers:
+                if _catches_database_errors_only(handler):
+                    continue
                 if not any(isinstance(node, cst.Raise) for node in scope.within(handler)):
                     return True
     return False
+
+
+def _catches_database_errors_only(handler: cst.ExceptHandler) -> bool:
+    if handler.type is None:
+        return False
+    types = [el.value for el in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+    return all(_DATABASE_ERROR.search(attribute_path(t) or "") for t in types)
 
 
 _HELPERS: dict[int, tuple[cst.Module, Helpers]] = {}

@@ -350,7 +350,10 @@ def purchase():
         for statement in scope.of_type(cst.AugAssign, cst.Assign):
             record = self._record_change(statement, scope)
             if record is not None:
-                found.setdefault(self.line_of(statement), (statement, record.model))
+                model = record.model
+                if record.kind == "attr" and record.field:  # `listing = offer.listing`: a related record
+                    model = record.field.title().replace("_", "")
+                found.setdefault(self.line_of(statement), (statement, model))
         for call in scope.calls():
             model = self._computed_write(call, scope)
             if model is not False:

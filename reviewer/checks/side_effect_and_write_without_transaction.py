@@ -42,7 +42,8 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     """A charge, e-mail, published event or queued job and a database write that can fail separately.
 
     ## What it does
-    Within one function, finds side-effect calls — a payment, an e-mail/SMS, a published message, a Celery
+    Within one function, finds side-effect calls — a payment, an e-mail/SMS (also a `send_*`/`notify_*`
+    function imported from a notifications or mail module), a published message, a Celery
     `.delay()`/`.apply_async()`, `create_*` on a boto3 client, a POST to a payment or messaging URL (see REL003
     for the names) — and database writes (`session.add`, `commit()`, `.save()`, `Model.objects.create`,
     `execute("INSERT/UPDATE ...")`). A call to a function defined in the same file counts as the side effect
@@ -57,7 +58,8 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     later write compensates (refund, cancel, void, reverse, release, deleting the row; `rollback` only when
     the write was staged before the side effect), when the function uses an outbox or `transaction.on_commit`,
     when the call carries an idempotency key or dedup id and the function is not a request handler (a task or
-    job that is run again converges), when a message's failure is caught and ignored (best effort), or when the
+    job that is run again converges), when a message's failure is caught and ignored (best effort; an
+    `except` for database errors only, such as `psycopg.Error`, does not catch it), or when the
     only later write is `.save()` on an object the caller passed in. A write counts as "after" the side effect
     only when it can run after it: a call in a branch that returns or raises (`if taken: refund(...); return`)
     does not precede the writes below that branch.

@@ -920,3 +920,41 @@ def test_existence_check_with_the_insert_in_the_else_branch_is_reported():
                 db.session.add(User(username=form.username))
                 db.session.commit()
     """) == [4]
+
+
+def test_claim_on_an_offer_does_not_guard_the_related_listing_it_then_changes():
+    source = """
+        from django.shortcuts import get_object_or_404
+
+        def accept_offer(request, offer_id):
+            offer = get_object_or_404(Offer.objects.select_related("listing"), pk=offer_id)
+            listing = offer.listing
+            claimed = Offer.objects.filter(pk=offer.pk, status="pending").update(status="accepted")
+            if not claimed:
+                return None
+            listing.quantity -= offer.quantity
+            listing.save(update_fields=["quantity"])
+    """
+    assert reported(ReadModifyWriteWithoutLock, source) == [9]
+
+
+def test_confirmation_sent_inside_a_pool_connection_block_before_it_commits_is_reported():
+    source = """
+        import psycopg
+        from flask import jsonify
+        from clinic.db import pool
+        from clinic.notifications import send_booking_confirmation
+
+        @bp.post("/appointments")
+        def book(slot_id, patient_id):
+            try:
+                with pool.connection() as conn:
+                    conn.execute("INSERT INTO appointments (slot_id, patient_id) VALUES (%s, %s)", (slot_id, patient_id))
+                    send_booking_confirmation(patient_id, slot_id)
+            except psycopg.Error:
+                return jsonify(error="could not book"), 500
+            return jsonify(ok=True), 201
+    """
+    assert reported(SideEffectAndWriteWithoutTransaction, source) == [11]
+    caught = source.replace("except psycopg.Error:", "except Exception:")
+    assert reported(SideEffectAndWriteWithoutTransaction, caught) == []  # best effort: its failure is ignored
