@@ -389,8 +389,26 @@ def string_text(expr: cst.BaseExpression | None, scope: Scope | None = None, dep
     if isinstance(expr, cst.Name) and scope is not None:
         binding = scope.binding(expr.value, expr)
         if binding is not None and not binding.unpacked:
-            return string_text(binding.value, scope, depth + 1)
+            found = string_text(binding.value, scope, depth + 1)
+            if found is None:
+                return None
+            text, complete = found
+            for extension in appended(expr, binding, scope):
+                part = string_text(extension, scope, depth + 1)
+                text, complete = (text + part[0], complete and part[1]) if part else (text + " {} ", False)
+            return text, complete
     return None
+
+
+def appended(name: cst.Name, binding: Binding, scope: Scope) -> list[cst.BaseExpression]:
+    """What `name += ...` adds between its assignment and this use (`sql += " ORDER BY created_at"`), in order:
+    the statement as it is run."""
+    used_at = scope.index.get(name)
+    if used_at is None:
+        return []
+    return [extension.value for extension in scope.of_type(cst.AugAssign)
+            if isinstance(extension.target, cst.Name) and extension.target.value == name.value
+            and isinstance(extension.operator, cst.AddAssign) and binding.index < scope.index[extension] < used_at]
 
 
 _SQL_START = re.compile(r"^\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE|MERGE|UPSERT)\b", re.I)

@@ -9,6 +9,7 @@ import libcst as cst
 from reviewer.checks._base import PythonCheck, keyword
 from reviewer.checks._data import (
     Scope,
+    appended,
     attribute_path,
     chain_methods,
     is_camel,
@@ -77,7 +78,7 @@ class UnboundedQueryInHandler(PythonCheck):
     `.order_by()`, `.values()`...) that is iterated, passed to `list()`/`len()`, or given to a serializer with
     `many=True`, directly or through a variable, also when it is narrowed only inside an `if`; and
     `fetchall()`, asyncpg `fetch()`, `pandas.read_sql()` or Django `Model.objects.raw()` of a `SELECT ... FROM
-    table` with no `LIMIT`. A filtered query (`filter`, `where`, SQL `WHERE`) is reported only when it is also
+    table` with no `LIMIT` (also SQL built up with `sql += " ORDER BY ..."`). A filtered query (`filter`, `where`, SQL `WHERE`) is reported only when it is also
     ordered for display (`order_by`, `ORDER BY`) — a listing that grows with the table — and the filter does
     not narrow it to one record (`id`), to a given list of keys (`in_`, `__in`, `IN (...)`, `= ANY(...)`), to
     the parts of one parent (`OrderLine` by `order_id`, `order_items` by `order_id`), or to a window of one
@@ -653,7 +654,14 @@ def _text_with_holes(expr: cst.BaseExpression | None, scope: Scope, depth: int) 
     if isinstance(expr, cst.Name):
         binding = scope.binding(expr.value, expr) if expr in scope.index else None
         if binding is not None and not binding.unpacked:
-            return _text_with_holes(binding.value, scope, depth + 1)
+            found = _text_with_holes(binding.value, scope, depth + 1)
+            if found is None:
+                return None
+            text, holes = found
+            for extension in appended(expr, binding, scope):
+                part = _text_with_holes(extension, scope, depth + 1) or (f" {_HOLE} ", True)
+                text, holes = text + part[0], holes or part[1]
+            return text, holes
     return None
 
 

@@ -958,3 +958,18 @@ def test_confirmation_sent_inside_a_pool_connection_block_before_it_commits_is_r
     assert reported(SideEffectAndWriteWithoutTransaction, source) == [11]
     caught = source.replace("except psycopg.Error:", "except Exception:")
     assert reported(SideEffectAndWriteWithoutTransaction, caught) == []  # best effort: its failure is ignored
+
+
+def test_sql_extended_with_augmented_assignment_is_judged_as_run():
+    source = """
+        @router.get("/wallets/{wallet_id}/statement")
+        def statement(wallet_id, start, end, kind=None):
+            sql = "SELECT created_at, amount FROM ledger_entries WHERE wallet_id = %s AND created_at >= %s"
+            if kind:
+                sql += " AND kind = %s"
+            sql += " ORDER BY created_at"
+            with pool.connection() as conn:
+                return conn.execute(sql, (wallet_id, start)).fetchall()
+    """
+    assert reported(UnboundedQueryInHandler, source) == [8]
+    assert reported(UnboundedQueryInHandler, source.replace('" ORDER BY created_at"', '" ORDER BY created_at LIMIT 500"')) == []
