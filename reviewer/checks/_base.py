@@ -50,6 +50,7 @@ class FileContext:
     class_stack: list[cst.ClassDef] = field(default_factory=list)
     loop_stack: list[cst.CSTNode] = field(default_factory=list)
     _lines: list[str] | None = None
+    _imports_answers: dict[tuple[str, ...], bool] = field(default_factory=dict)
 
     @property
     def lines(self) -> list[str]:
@@ -84,11 +85,14 @@ class FileContext:
 
     def imports_module(self, *prefixes: str) -> bool:
         """True when the file imports any of these modules (or something under them)."""
-        for qualified in self.imports.values():
-            for prefix in prefixes:
-                if qualified == prefix or qualified.startswith(prefix + "."):
-                    return True
-        return False
+        # Checks ask the same questions for every node; the answers are forgotten at each import statement.
+        cached = self._imports_answers.get(prefixes)
+        if cached is not None:
+            return cached
+        found = any(qualified == prefix or qualified.startswith(prefix + ".")
+                    for qualified in self.imports.values() for prefix in prefixes)
+        self._imports_answers[prefixes] = found
+        return found
 
     @property
     def is_web_app(self) -> bool:
@@ -308,6 +312,7 @@ class _ContextTracker:
         elif isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
             ctx.loop_stack.append(node)
         elif isinstance(node, cst.Import):
+            ctx._imports_answers.clear()
             for alias in node.names:
                 dotted = attribute_path(alias.name) or ""
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -316,6 +321,7 @@ class _ContextTracker:
                     top = dotted.split(".")[0]
                     ctx.imports[top] = top
         elif isinstance(node, cst.ImportFrom):
+            ctx._imports_answers.clear()
             if node.relative or node.module is None:
                 return
             module = attribute_path(node.module) or ""
@@ -410,6 +416,48 @@ def _child_order(kind: type) -> tuple[str, ...]:
     return order
 
 
+def _subclasses(kind: type) -> set[type]:
+    found = set()
+    for sub in kind.__subclasses__():
+        found.add(sub)
+        found |= _subclasses(sub)
+    return found
+
+
+# Every node class: `type(x) in NODE_CLASSES` is several times cheaper than `isinstance(x, cst.CSTNode)`, an ABC
+# check, and the walks make millions of them.
+NODE_CLASSES = frozenset(_subclasses(cst.CSTNode))
+_SEQUENCES = (tuple, list)
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """`node.children` without the visitor libcst runs to collect them: same nodes, same order."""
+    found = []
+    for name in _child_order(type(node)):
+        value = getattr(node, name)
+        kind = type(value)
+        if kind in NODE_CLASSES:
+            found.append(value)
+        elif kind in _SEQUENCES:
+            found.extend(item for item in value if type(item) in NODE_CLASSES)
+    return found
+
+
+def descendants(node: cst.CSTNode):
+    """The node and every node below it, in pre-order (libcst's order), without libcst's visitor machinery."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(children(current)))
+
+
+def findall(tree: cst.CSTNode, matcher) -> list[cst.CSTNode]:
+    """`libcst.matchers.findall` without its visitor, which rebuilds every node it passes (the same nodes,
+    in the same order)."""
+    return [node for node in descendants(tree) if m.matches(node, matcher)]
+
+
 class _Dispatcher:
     """One read-only walk that calls every check's visit_/leave_ methods for each node, in libcst's order.
 
@@ -434,11 +482,12 @@ class _Dispatcher:
                 for method in attributes.get(f"visit_{kind.__name__}_{name}", ()):
                     method(node)
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
+            kind_of_value = type(value)
+            if kind_of_value in NODE_CLASSES:
                 self.walk(value)
-            elif isinstance(value, (tuple, list)):
+            elif kind_of_value in _SEQUENCES:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if type(item) in NODE_CLASSES:
                         self.walk(item)
             if attributes:
                 for method in attributes.get(f"leave_{kind.__name__}_{name}", ()):

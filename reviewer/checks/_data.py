@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from reviewer.checks._base import FileContext, PythonCheck, attribute_path
+from reviewer.checks._base import NODE_CLASSES, FileContext, PythonCheck, attribute_path
 
 # ---------------------------------------------------------------------------
 # A scope: one function body (or a module's top-level code) indexed in source order
@@ -179,11 +179,12 @@ class _Indexer:
                 self._bind(node.asname.name, node.item, position)
             for name in _child_fields(kind):
                 value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
+                kind_of_value = type(value)
+                if kind_of_value in NODE_CLASSES:
                     self.walk(value, node)
-                elif isinstance(value, (tuple, list)):
+                elif kind_of_value is tuple or kind_of_value is list:
                     for item in value:
-                        if isinstance(item, cst.CSTNode):
+                        if type(item) in NODE_CLASSES:
                             self.walk(item, node)
         scope.last[node] = len(scope.nodes) - 1
 

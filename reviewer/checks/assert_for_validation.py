@@ -7,6 +7,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
+from reviewer.checks._base import findall
 from reviewer.checks._security import SecurityCheck
 
 # Names that make an assert an authorization check wherever it is.
@@ -104,7 +105,7 @@ def approve_refund(request, refund_id):
         if m.matches(node.test, _TYPE_CHECK):
             return  # `assert isinstance(request, Request)` states a type, it does not check a permission
         names = [found.value if isinstance(found, cst.Name) else found.attr.value
-                 for found in m.findall(node.test, _NAMES) if isinstance(found, (cst.Name, cst.Attribute))]
+                 for found in findall(node.test, _NAMES) if isinstance(found, (cst.Name, cst.Attribute))]
         with_user = any(_USER_NAME.fullmatch(name) for name in names)
         for name in names:
             if (_AUTH_NAME.fullmatch(name) or (name == "request" and self.ctx.is_web_app)

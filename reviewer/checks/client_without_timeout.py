@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import NONE, PythonCheck, has_star_kwargs, keyword
+from reviewer.checks._base import NONE, PythonCheck, findall, has_star_kwargs, keyword
 
 # psycopg2 (libpq) waits indefinitely to connect unless `connect_timeout` is set. psycopg 3 applies
 # its own 130 s default and PyMySQL 10 s, so they are not listed.
@@ -199,7 +199,7 @@ async def fetch_report(url):
         value = arg.value
         if isinstance(value, cst.Name) and value.value in self._string_constants:
             value = self._string_constants[value.value]
-        return any(word in part.value for part in m.findall(value, m.SimpleString() | m.FormattedStringText()))
+        return any(word in part.value for part in findall(value, m.SimpleString() | m.FormattedStringText()))
 
 
 def _positional(node: cst.Call, index: int) -> cst.Arg | None:

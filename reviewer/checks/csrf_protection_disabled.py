@@ -7,7 +7,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import attribute_path
+from reviewer.checks._base import attribute_path, findall
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, identifier_words, is_false, string_value
 
 _CSRF_SETTINGS = frozenset({"WTF_CSRF_ENABLED", "CSRF_ENABLED"})
@@ -228,10 +228,10 @@ def _authenticates_otherwise(node: cst.FunctionDef | cst.ClassDef) -> bool:
                 and _without_session(decorator.decorator)):
             return True
     if isinstance(node, cst.ClassDef):
-        for assign in m.findall(node.body, m.Assign(targets=[m.AssignTarget(target=m.Name("authentication_classes"))])):
+        for assign in findall(node.body, m.Assign(targets=[m.AssignTarget(target=m.Name("authentication_classes"))])):
             if isinstance(assign, cst.Assign) and _without_session(assign.value):
                 return True
-    for found in m.findall(node.body, _STRINGS_AND_CALLS):
+    for found in findall(node.body, _STRINGS_AND_CALLS):
         if isinstance(found, cst.SimpleString):
             text = string_value(found)
             if text and _NON_COOKIE_AUTH.search(text):
@@ -247,5 +247,5 @@ def _authenticates_otherwise(node: cst.FunctionDef | cst.ClassDef) -> bool:
 
 def _without_session(expr: cst.CSTNode) -> bool:
     """DRF `authentication_classes` naming only token-style classes (no `SessionAuthentication`)."""
-    names = [n.value for n in m.findall(expr, m.Name()) if isinstance(n, cst.Name)]
+    names = [n.value for n in findall(expr, m.Name()) if isinstance(n, cst.Name)]
     return bool(names) and not any("Session" in n for n in names if n != "authentication_classes")

@@ -7,7 +7,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import PythonCheck, attribute_path, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, findall, keyword
 from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broad, logging_level
 
 _FALSY = m.Name("False") | m.Name("None") | m.Integer("0")
@@ -250,7 +250,7 @@ def refresh_dashboard(dashboard_id):
 
     @staticmethod
     def _mentions(call: cst.Call, exception: str) -> bool:
-        return any(m.findall(arg.value, m.Name(exception)) for arg in call.args)
+        return any(findall(arg.value, m.Name(exception)) for arg in call.args)
 
 
 def _unexpected_failure(handler: cst.ExceptHandler) -> bool:

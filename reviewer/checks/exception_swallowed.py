@@ -7,7 +7,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import FileContext, PythonCheck, attribute_path, is_literal
+from reviewer.checks._base import FileContext, PythonCheck, attribute_path, findall, is_literal
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 # Calls that end the process or the request: the error is not swallowed.
@@ -128,7 +128,7 @@ def _is_fixed_response(expr: cst.BaseExpression | None) -> bool:
         return False
     if not _RESPONSE_BUILDER.search((attribute_path(expr.func) or "").rsplit(".", 1)[-1]):
         return False
-    for node in m.findall(expr, m.Integer() | m.SimpleString() | m.Arg(keyword=m.Name()) | m.Attribute()):
+    for node in findall(expr, m.Integer() | m.SimpleString() | m.Arg(keyword=m.Name()) | m.Attribute()):
         if isinstance(node, cst.Integer) and 400 <= node.evaluated_value < 600:
             return False
         if isinstance(node, cst.SimpleString) and _ERROR_WORDS.search(str(node.evaluated_value)):

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import is_literal
+from reviewer.checks._base import children, is_literal
 from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker
 
 # Names that say the container holds state every replica must agree on.
@@ -243,14 +243,14 @@ def _returns_lookup(function: cst.FunctionDef, container: str) -> bool:
             looked_up.add(node.targets[0].target.value)
         if isinstance(node, cst.Return) and node.value is not None:
             returned.append(node.value)
-        stack.extend(node.children)
+        stack.extend(children(node))
     for value in returned:
         parts: list[cst.CSTNode] = [value]
         while parts:
             part = parts.pop()
             if _is_lookup(part, container) or (isinstance(part, cst.Name) and part.value in looked_up):
                 return True
-            parts.extend(part.children)
+            parts.extend(children(part))
     return False
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
+from reviewer.checks._base import findall
 from reviewer.checks._security import AssignmentTrackingCheck, call_name, expr_name, identifier_words, string_value
 
 _RANDOM_FUNCTIONS = frozenset({"random", "randint", "choice", "choices", "getrandbits", "sample", "randrange",
@@ -211,9 +212,9 @@ def reset_password(request):
         fn = self.ctx.function
         if fn not in self._returned:
             names: set[str] = set()
-            for ret in m.findall(fn.body, m.Return()):
+            for ret in findall(fn.body, m.Return()):
                 if isinstance(ret, cst.Return) and ret.value is not None:
-                    names.update(n.value for n in m.findall(ret.value, m.Name()) if isinstance(n, cst.Name))
+                    names.update(n.value for n in findall(ret.value, m.Name()) if isinstance(n, cst.Name))
             self._returned[fn] = frozenset(names)
         return target.value in self._returned[fn]
 
@@ -227,7 +228,7 @@ def reset_password(request):
                 if not isinstance(earlier, cst.Name):
                     self._report_random_in(earlier)
             return
-        for call in m.findall(value, _CALL):
+        for call in findall(value, _CALL):
             if not isinstance(call, cst.Call) or call_name(call) not in _RANDOM_FUNCTIONS or id(call) in self._reported:
                 continue
             qualified = self.ctx.qualify(call.func) or ""

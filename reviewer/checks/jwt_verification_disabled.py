@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import has_star_kwargs, keyword
+from reviewer.checks._base import findall, has_star_kwargs, keyword
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, is_false, string_value
 from reviewer.findings import Confidence
 
@@ -149,7 +149,7 @@ def decode(token, key):
             return False
         if fn not in self._verifying_functions:
             verifying = False
-            for call in m.findall(fn.body, m.Call(func=m.Attribute(attr=m.Name("decode") | m.Name("decode_complete"))
+            for call in findall(fn.body, m.Call(func=m.Attribute(attr=m.Name("decode") | m.Name("decode_complete"))
                                                   | m.Name("decode"))):
                 if (isinstance(call, cst.Call) and self.ctx.qualify(call.func) in _DECODERS
                         and _problem(call, self.ctx.qualify(call.func) or "", self._module_values) is None):

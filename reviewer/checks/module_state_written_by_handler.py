@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from reviewer.checks._base import children
 from reviewer.checks._runtime import FunctionScope, ModuleStateTracker, StateWrite
 
 _REMOVING_KINDS = frozenset({
@@ -277,7 +278,7 @@ def register():
                 found.add(node.value)
                 found |= derived.get(node.value, set())
             elif not isinstance(node, (cst.Lambda, cst.FunctionDef)):
-                stack.extend(node.children)
+                stack.extend(children(node))
         return found
 
     def visit_Assign(self, node: cst.Assign) -> None:

@@ -7,7 +7,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import is_request_handler
+from reviewer.checks._base import findall, is_request_handler
 from reviewer.checks._security import SecurityCheck, call_name, is_request_input, string_value
 
 # Sinks whose first argument is a path.
@@ -241,7 +241,7 @@ def download_export(request, export_id):
 
     def _compute_taint(self, fn: cst.FunctionDef) -> dict[str, cst.CSTNode | None] | None:
         tainted: dict[str, cst.CSTNode | None] = dict.fromkeys(self._route_parameters(fn))
-        statements = list(m.findall(fn.body, _TAINT_STATEMENTS))
+        statements = list(findall(fn.body, _TAINT_STATEMENTS))
         values: dict[str, list[cst.BaseExpression]] = {}
         for _ in range(2):  # twice, so a loop that assigns before it reads is covered
             for statement in statements:
@@ -303,7 +303,7 @@ def _is_text_parameter(param: cst.Param) -> bool:
     if param.annotation is None:
         return False
     annotation = param.annotation.annotation
-    text = {n.value for n in m.findall(annotation, m.Name()) if isinstance(n, cst.Name)}
+    text = {n.value for n in findall(annotation, m.Name()) if isinstance(n, cst.Name)}
     return bool(text & {"str", "UploadFile", "Path"}) and not text & {"int", "float", "bool", "UUID"}
 
 
@@ -382,7 +382,7 @@ def _chain_start(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None
     """The earliest statement that carried request input toward this path, following the names back."""
     found: list[cst.CSTNode] = []
     seen: set[str] = set()
-    stack = [n.value for n in m.findall(expr, m.Name()) if isinstance(n, cst.Name)]
+    stack = [n.value for n in findall(expr, m.Name()) if isinstance(n, cst.Name)]
     while stack:
         name = stack.pop()
         if name in seen or tainted.get(name) is None:
@@ -390,7 +390,7 @@ def _chain_start(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None
         seen.add(name)
         statement = tainted[name]
         found.append(statement)
-        stack.extend(n.value for n in m.findall(statement, m.Name()) if isinstance(n, cst.Name))
+        stack.extend(n.value for n in findall(statement, m.Name()) if isinstance(n, cst.Name))
     return min(found, key=line_of) if found else None
 
 
@@ -400,13 +400,13 @@ def _resolves_path(expr: cst.BaseExpression, values: dict[str, list[cst.BaseExpr
     if isinstance(expr, cst.Name):
         candidates.extend(values.get(expr.value, ()))
     return any(call_name(c) in _RESOLVERS for candidate in candidates
-               for c in m.findall(candidate, m.Call()) if isinstance(c, cst.Call))
+               for c in findall(candidate, m.Call()) if isinstance(c, cst.Call))
 
 
 def _validates(fn: cst.FunctionDef, tainted: dict[str, cst.CSTNode | None],
                values: dict[str, list[cst.BaseExpression]]) -> bool:
     """Whether the function checks the path before use: containment, an allow-list, or a `..` test."""
-    for node in m.findall(fn.body, m.Call() | m.Comparison()):
+    for node in findall(fn.body, m.Call() | m.Comparison()):
         if isinstance(node, cst.Call) and call_name(node) in _VALIDATION_CALLS:
             return True
         # `full.startswith(BASE)` counts only on a resolved path: a prefix test on the raw name does not stop `..`.

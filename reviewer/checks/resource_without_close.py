@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import FileContext, PythonCheck
+from reviewer.checks._base import FileContext, PythonCheck, children, findall
 
 # What each constructor hands back, for the message.
 _RESOURCES = {
@@ -445,7 +445,7 @@ def load_rules(path):
             start, end = body.index(resource.statement), body.index(statement)  # type: ignore[arg-type]
         except ValueError:
             return False
-        return start < end and not any(m.findall(between, _CAN_RAISE) for between in body[start + 1:end])
+        return start < end and not any(findall(between, _CAN_RAISE) for between in body[start + 1:end])
 
 
 def _is_neutral_use(node: cst.Name, parent: cst.CSTNode) -> bool:
@@ -469,6 +469,6 @@ def _own_nodes(root: cst.CSTNode):
     while pending:
         node = pending.pop()
         yield node
-        for child in reversed(node.children):
+        for child in reversed(children(node)):
             if not isinstance(child, _NESTED_SCOPES):
                 pending.append(child)

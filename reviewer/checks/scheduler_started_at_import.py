@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import FileContext, PythonCheck, attribute_path
+from reviewer.checks._base import FileContext, PythonCheck, attribute_path, children, descendants, findall
 from reviewer.checks._runtime import THREAD_CONSTRUCTORS, short_name
 
 _SCHEDULER_PACKAGES = ("apscheduler.", "flask_apscheduler.")
@@ -183,8 +183,8 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
             return True
         mentions_environment = any(
             (self.ctx.qualify(node) or "").startswith(("os.environ", "os.getenv"))
-            for node in m.findall(test, m.Name() | m.Attribute()))
-        mentions_reloader = any(_RELOADER_FLAG in string.value for string in m.findall(test, m.SimpleString()))
+            for node in findall(test, m.Name() | m.Attribute()))
+        mentions_reloader = any(_RELOADER_FLAG in string.value for string in findall(test, m.SimpleString()))
         return mentions_environment and not mentions_reloader
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -265,16 +265,7 @@ def _sleeps_in_forever_loop(function: cst.FunctionDef) -> bool:
         node = stack.pop()
         if isinstance(node, cst.While) and isinstance(node.test, cst.Name) and node.test.value == "True":
             return any(isinstance(inner, cst.Call) and (attribute_path(inner.func) or "").endswith("sleep")
-                       for inner in _descendants(node.body))
+                       for inner in descendants(node.body))
         if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            stack.extend(node.children)
+            stack.extend(children(node))
     return False
-
-
-def _descendants(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            stack.extend(current.children)

@@ -7,6 +7,7 @@ import re
 import libcst as cst
 import libcst.matchers as m
 
+from reviewer.checks._base import findall
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, is_false, string_value
 
 # Keyword names that only ever mean "check the server's certificate".
@@ -228,7 +229,7 @@ def send_report(host, message):
 
 
 def _is_opt_in(node: cst.If) -> bool:
-    for found in m.findall(node.test, _NAMES):
+    for found in findall(node.test, _NAMES):
         name = found.value if isinstance(found, cst.Name) else found.attr.value if isinstance(
             found, cst.Attribute) else ""
         if _OPT_IN.search(name):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from reviewer.checks._base import is_literal
+from reviewer.checks._base import findall, is_literal
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, first_arg, identifier_words
 
 _FAST_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256",
@@ -153,7 +153,7 @@ def check_pin(conn, member_id, pin):
             data = first_arg(node)
         if data is None or is_literal(data):
             return
-        names = (expr_name(n) for n in m.findall(data, _NAMED))
+        names = (expr_name(n) for n in findall(data, _NAMED))
         if any(_is_password_value(name) for name in names) or self._in_password_function():
             self._report(node, qualified)
 
@@ -168,7 +168,7 @@ def check_pin(conn, member_id, pin):
             self._report_digests_in(node.value)
 
     def _report_digests_in(self, value: cst.BaseExpression) -> None:
-        for call in m.findall(value, _HASH_CALL):
+        for call in findall(value, _HASH_CALL):
             if isinstance(call, cst.Call) and call_name(call) in _FAST_DIGESTS:
                 qualified = self.ctx.qualify(call.func) or ""
                 if _digest_name(qualified) is not None and call.args:
