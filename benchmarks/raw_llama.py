@@ -3,10 +3,11 @@
     .venv/bin/python benchmarks/raw_llama.py benchmarks/cases/apps/ticket_office/seat_purchase.py [--model NAME]
 
 For each chunk reviewer would ask about, the same rendered prompt is sent three ways, each from a reset
-KV cache: reviewer's backend (JSON-schema grammar checked on the best candidates first); llama-cpp-python's
-own `response_format` path (the grammar over the whole vocabulary); and raw llama.cpp with no grammar,
-generating as many tokens as reviewer did (prompt-eval and generation tokens/s from llama.cpp's own
-timers). Overhead is reviewer's time over raw llama.cpp's for the same tokens.
+KV cache: reviewer's backend (AnswerWriter: the JSON's fixed text evaluated in batches, a decode step only
+for values); llama-cpp-python's own `response_format` path (a JSON-schema grammar over the whole vocabulary
+at every token); and raw llama.cpp with no constraint, generating as many tokens as reviewer's answer has
+(prompt-eval and generation tokens/s from llama.cpp's own timers). Overhead is reviewer's time over raw
+llama.cpp's for the same number of answer tokens; below 1 means the fixed text made it faster.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def main() -> None:
             prompt = build_prompt(chunk, [r.id for r in routed], report.findings, checklist, settings)
             messages = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
             max_tokens = settings.max_tokens * len(routed) + 16
-            # reviewer's path: the top-candidates grammar inside LlamaBackend.complete
+            # reviewer's path: LlamaBackend.complete (AnswerWriter)
             llm.reset()
             started = time.perf_counter()
             ours = backend.complete(prompt.system, prompt.user, prompt.schema_, max_tokens, settings.seed)

@@ -125,6 +125,11 @@ def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cach
                 answers[index] = (None, "invalid-cached", None) if _INVALID in cached else (cached, "cached", None)
             else:
                 misses.append(index)
+        # llama.cpp reuses the KV state of the longest prefix this prompt shares with the previous one. Prompts
+        # start with the fixed system text, then the asked questions: in sorted order, chunks asking the same
+        # questions follow each other and only their facts and code are evaluated. Answers do not depend on
+        # the order (the report keeps the chunks' own order); under a --budget, chunks past it are not asked.
+        misses.sort(key=lambda i: plan[i][2].user)
         progress = _Progress(len(misses)) if settings.progress and misses else None
 
         def run(index: int):

@@ -203,8 +203,9 @@ class StrictModel(BaseModel):
 VERDICTS = ("problem", "ok", "not_applicable")
 
 
-# A bound on the one-sentence explanation: generated tokens are what a review waits for (~15 tokens/s here).
-WHY_MAX_CHARS = 140
+# A bound on the one-sentence explanation: generated tokens are what a review waits for (~15 tokens/s here),
+# and 100 characters hold a sentence that names the code and the failure.
+WHY_MAX_CHARS = 100
 
 
 def answer_model(item_ids: list[str], lines: list[int]) -> type[BaseModel]:

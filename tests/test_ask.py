@@ -356,3 +356,49 @@ def test_a_team_can_let_a_stronger_model_extend_checked_items():
     answer = {"REL001": {"verdict": "problem", "line": 2, "why": "requests.get timeout is too long", "confidence": "high"}}
     found = _apply(answer, chunk, load_checklist(), [], cov, Stats(), model_extends_checks=True)
     assert [(f.id, f.source) for f in found] == [("REL001", Source.model)]
+
+
+def test_chunks_are_asked_in_prompt_order_so_shared_prefixes_follow_each_other():
+    text = '''import requests
+
+
+def load_profile(user_id):
+    try:
+        return requests.get(f"https://api.example.com/users/{user_id}").json()
+    except Exception:
+        pass
+
+
+def ping():
+    return requests.get("https://status.example.com/ping")
+
+
+def read_settings(path):
+    try:
+        return open(path).read()
+    except Exception:
+        pass
+'''
+    users: list[str] = []
+
+    class RecordingBackend(FakeBackend):
+        def complete(self, system, user, schema, max_tokens, seed):
+            users.append(user)
+            return super().complete(system, user, schema, max_tokens, seed)
+
+    from reviewer.engine import ReviewOptions
+
+    step = make_model_step(settings(), lambda: RecordingBackend(), None)
+    report = review(selection_for(text), ReviewOptions(use_model=True), model_step=step)
+    assert len(users) >= 2
+    assert users == sorted(users)
+    starts = [c.start for c in report.coverage.chunks]
+    assert starts == sorted(starts)  # the report keeps the file's order
+
+
+def test_shared_prefix_counts_the_leading_tokens_already_evaluated():
+    from reviewer.llm import _shared_prefix
+
+    assert _shared_prefix([1, 2, 3, 9, 9], [1, 2, 3, 4]) == 3
+    assert _shared_prefix([], [1, 2]) == 0
+    assert _shared_prefix([1, 2, 3], [1, 2]) == 2

@@ -43,14 +43,14 @@ def test_tiny_model_answers_are_schema_valid_and_cached(tmp_path):
 
 
 @requires_model
-def test_top_candidates_grammar_decodes_what_the_full_vocabulary_grammar_decodes():
-    """The fast constrained path must give the same answer, token for token, as llama-cpp-python's own."""
+def test_the_answer_writer_fills_the_schema_from_the_model_s_own_prompt_and_reuses_its_kv_prefix():
+    """Through llama.cpp with the tiny model: the prompt is the one llama-cpp-python's chat completion builds,
+    every answer validates, and a second prompt starting the same way is not evaluated again from the start."""
     from reviewer.ask import AskSettings, build_prompt
     from reviewer.checklist import load_checklist
-    from reviewer.findings import Chunk, FileKind
-    from llama_cpp.llama_grammar import LlamaGrammar
+    from reviewer.findings import Chunk, FileKind, answer_model
 
-    from reviewer.llm import LlamaBackend, answer_grammar
+    from reviewer.llm import LlamaBackend
     from reviewer.registry import find_model, model_file
 
     entry = find_model("tiny")
@@ -59,33 +59,23 @@ def test_top_candidates_grammar_decodes_what_the_full_vocabulary_grammar_decodes
     checklist = load_checklist()
     settings = AskSettings(model_name=entry.name, model_sha256=entry.sha256)
     code = (ROOT / "benchmarks" / "cases" / "apps" / "ticket_office" / "seat_purchase.py").read_text()
-    lines = code.splitlines()[40:70]
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(code.splitlines()[40:70]) + "\n"
     chunk = Chunk(file="seat_purchase.py", kind="function", symbol="purchase_ticket", start=41, end=70,
                   changed_lines=list(range(41, 71)), text=text, language=FileKind.python,
                   content_hash=Chunk.hash_of("seat_purchase.py", 41, text))
+    completions = []
     for items in (["DB004", "REL003"], ["ERR003"], ["SEC005", "DB005", "REL004"]):
         prompt = build_prompt(chunk, items, [], checklist, settings)
-        fast = backend.complete(prompt.system, prompt.user, prompt.schema_, 120, 1234)
-        llm = backend._load()
-        full = llm.create_chat_completion(
-            messages=[{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
-            grammar=LlamaGrammar.from_string(answer_grammar(prompt.schema_), verbose=False), temperature=0.0,
-            seed=1234, max_tokens=120)
-        assert fast.text == full["choices"][0]["message"]["content"]
-        assert fast.completion_tokens == full["usage"]["completion_tokens"]
+        completion = backend.complete(prompt.system, prompt.user, prompt.schema_, 96 * len(items) + 16, 1234)
+        answer_model(items, list(range(41, 71))).model_validate_json(completion.text)
+        completions.append(completion)
+    assert completions[0].prefix_tokens == 0
+    assert all(c.prefix_tokens > 0 for c in completions[1:])  # the system text is shared
 
-
-@requires_model
-def test_answer_grammar_keeps_control_characters_out_of_strings():
-    """llama-cpp-python's converter allows a raw newline in a string, which strict JSON (pydantic) rejects."""
-    from llama_cpp.llama_grammar import json_schema_to_gbnf
-
-    from reviewer.findings import answer_model
-    from reviewer.llm import answer_grammar
-
-    schema = answer_model(["REL001"], [3, 4]).model_json_schema()
-    loose = [line for line in json_schema_to_gbnf(json.dumps(schema)).splitlines() if line.startswith("char ::=")]
-    strict = [line for line in answer_grammar(schema).splitlines() if line.startswith("char ::=")]
-    assert loose and strict and loose != strict
-    assert r"\x00-\x1F" in strict[0]
+    llm = backend._load()
+    prompt = build_prompt(chunk, ["DB004"], [], checklist, settings)
+    ours = backend._prompt_tokens(llm, prompt.system, prompt.user)
+    llm.reset()
+    out = llm.create_chat_completion(messages=[{"role": "system", "content": prompt.system},
+                                               {"role": "user", "content": prompt.user}], max_tokens=1)
+    assert ours == [int(t) for t in llm._input_ids][:out["usage"]["prompt_tokens"]]
