@@ -152,14 +152,16 @@ class AnswerShape:
 
     @classmethod
     def of(cls, schema: dict) -> AnswerShape:
+        def choices(prop: dict) -> tuple:  # pydantic writes a one-value Literal as `const`
+            return tuple(prop["enum"]) if "enum" in prop else (prop["const"],)
+
         try:
             defs = schema["$defs"]
             problem = defs["Problem"]["properties"]
-            return cls(items=tuple(schema["properties"]), problem=problem["verdict"]["const"],
-                       fine=tuple(defs["Fine"]["properties"]["verdict"]["enum"]),
-                       lines=tuple(problem["line"]["enum"]), why_max=int(problem["why"]["maxLength"]),
-                       confidences=tuple(defs["Confidence"]["enum"]))
-        except (KeyError, TypeError, ValueError):
+            return cls(items=tuple(schema["properties"]), problem=choices(problem["verdict"])[0],
+                       fine=choices(defs["Fine"]["properties"]["verdict"]), lines=choices(problem["line"]),
+                       why_max=int(problem["why"]["maxLength"]), confidences=choices(defs["Confidence"]))
+        except (KeyError, TypeError, ValueError, IndexError):
             raise BackendError("the schema is not an answer schema this backend can fill") from None
 
 

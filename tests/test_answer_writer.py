@@ -102,3 +102,12 @@ def test_a_schema_that_is_not_an_answer_schema_is_refused():
 
     with pytest.raises(BackendError):
         AnswerShape.of({"type": "object"})
+
+
+def test_a_one_line_chunk_has_one_allowed_line():
+    one_line = AnswerShape.of(answer_model(["DB004"], [7]).model_json_schema())
+    assert one_line.lines == (7,)
+    model = ScriptedModel([["problem"], ['"'], ["36", "7"], [","], [" The"], ['"'], ["high"], ['"']])
+    model.vocab.append("7,")
+    text = AnswerWriter(model, one_line, max_tokens=100).write()
+    assert json.loads(text)["DB004"]["line"] == 7
