@@ -60,6 +60,7 @@ def build_prompt(chunk: Chunk, item_ids: list[str], findings: list[Finding], che
         questions=[q.model_dump() for q in questions],
         facts=[{"line": f.line, "id": f.id, "message": f.message} for f in facts],
         code=mask_secrets(chunk.numbered()),  # secrets never reach the model, the cache key or a log
+        confirming=not (settings.model_own_findings or settings.model_extends_checks),
     )
     lines = [n for n in range(chunk.start, chunk.end + 1)]
     schema = answer_model(item_ids, lines).model_json_schema()
