@@ -81,6 +81,14 @@ def is_generated_key(name: str, value: str | None) -> bool:
     return False
 
 
+def literal_secret(name: str, value: str) -> str | None:
+    """Why a variable set to a literal in a deployment file holds a secret: "literal" (a secret-looking name,
+    or a KEY-named variable with a random-looking value), "url" (a URL with a literal password), or None."""
+    if (is_secret_name(name) and is_secret_value(value)) or is_generated_key(name, value):
+        return "literal"
+    return "url" if url_password(value) is not None else None
+
+
 def is_development_path(path: str) -> bool:
     """Files of a development container, which is not deployed (`.devcontainer/Dockerfile`)."""
     return ".devcontainer/" in path.replace("\\", "/")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewer.checks._base import LineCheck
-from reviewer.checks._files import compose_services, is_generated_key, is_secret_name, is_secret_value, url_password
+from reviewer.checks._files import compose_services, literal_secret
 from reviewer.findings import FileKind
 
 
@@ -113,11 +113,12 @@ services:
             else:
                 continue
             for key, value, line in pairs:
-                if (is_secret_name(key) and is_secret_value(value)) or is_generated_key(key, value):
+                found = literal_secret(key, value)
+                if found == "literal":
                     self.report_line(line, f"Service `{service_name}` sets `{key}` to a literal value: the secret "
                                            "is committed with the compose file, visible to everyone with the "
                                            "repository and impossible to rotate without a commit.")
-                elif url_password(value) is not None:
+                elif found == "url":
                     self.report_line(line, f"Service `{service_name}` sets `{key}` to a URL with a literal "
                                            "password: the credential is committed with the compose file and "
                                            "cannot be rotated without a commit.")

@@ -3,16 +3,7 @@
 from __future__ import annotations
 
 from reviewer.checks._base import LineCheck
-from reviewer.checks._files import (
-    CONTAINER_LISTS,
-    containers,
-    is_generated_key,
-    is_secret_name,
-    is_secret_value,
-    is_templated,
-    url_password,
-    yaml_documents,
-)
+from reviewer.checks._files import CONTAINER_LISTS, containers, is_templated, literal_secret, yaml_documents
 from reviewer.findings import FileKind
 
 
@@ -125,10 +116,11 @@ data:
     def _judge(self, name: str, value: str, line: int, where: str) -> None:
         if "$(" in value:
             return  # `$(OTHER_VAR)`: Kubernetes substitutes another variable
-        if (is_secret_name(name) and is_secret_value(value)) or is_generated_key(name, value):
+        found = literal_secret(name, value)
+        if found == "literal":
             self.report_line(line, f"{where} sets `{name}` to a literal value: the secret is committed with the "
                                    "manifest and readable by anyone who can read the object; reference a Secret "
                                    "with `valueFrom.secretKeyRef`.")
-        elif url_password(value) is not None:
+        elif found == "url":
             self.report_line(line, f"{where} sets `{name}` to a URL with a literal password: the credential is "
                                    "committed with the manifest; reference a Secret instead.")
