@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 import libcst as cst
-import libcst.matchers as m
 
 from reviewer.checks._base import PythonCheck, attribute_path, findall, is_literal
 
@@ -365,9 +364,9 @@ Resolver = Callable[[str], "list[cst.BaseExpression] | None"]
 
 def _is_placeholder_list(call: cst.Call) -> bool:
     """`", ".join(["%s"] * len(ids))`, `",".join("?" * n)`: a run of parameter placeholders."""
-    if not call.args or findall(call.args[0].value, m.FormattedString()):
+    if not call.args or findall(call.args[0].value, cst.FormattedString):
         return False
-    strings = [string_value(s) for s in findall(call.args[0].value, m.SimpleString())]
+    strings = [string_value(s) for s in findall(call.args[0].value, cst.SimpleString)]
     return bool(strings) and all(s is not None and _PLACEHOLDER_STRING.fullmatch(s) for s in strings)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import findall
+from reviewer.checks._base import findall, is_name
 from reviewer.checks._security import SecurityCheck
 
 # Names that make an assert an authorization check wherever it is.
@@ -18,8 +17,6 @@ _AUTH_NAME = re.compile(
 _WEAK_AUTH_NAME = re.compile(r"permissions?|perms|roles?|role_name|owner|owner_id|authorized|authenticated|scopes?"
                              r"|can_[a-z_]+")
 _USER_NAME = re.compile(r"user|current_user|account|member|principal|identity|actor|request|g")
-_NAMES = m.Name() | m.Attribute()
-_TYPE_CHECK = m.Call(func=m.Name("isinstance"))
 
 
 class AssertForValidation(SecurityCheck):
@@ -102,10 +99,10 @@ def approve_refund(request, refund_id):
             self.report(node, "`assert` validates a request: Python drops asserts under `-O`, so the check "
                               "disappears and bad requests go through.")
             return
-        if m.matches(node.test, _TYPE_CHECK):
+        if isinstance(node.test, cst.Call) and is_name(node.test.func, "isinstance"):
             return  # `assert isinstance(request, Request)` states a type, it does not check a permission
         names = [found.value if isinstance(found, cst.Name) else found.attr.value
-                 for found in findall(node.test, _NAMES) if isinstance(found, (cst.Name, cst.Attribute))]
+                 for found in findall(node.test, (cst.Name, cst.Attribute)) if isinstance(found, (cst.Name, cst.Attribute))]
         with_user = any(_USER_NAME.fullmatch(name) for name in names)
         for name in names:
             if (_AUTH_NAME.fullmatch(name) or (name == "request" and self.ctx.is_web_app)

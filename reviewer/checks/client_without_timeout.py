@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import NONE, PythonCheck, findall, has_star_kwargs, keyword
+from reviewer.checks._base import PythonCheck, findall, has_star_kwargs, is_none, keyword
 
 # psycopg2 (libpq) waits indefinitely to connect unless `connect_timeout` is set. psycopg 3 applies
 # its own 130 s default and PyMySQL 10 s, so they are not listed.
@@ -178,7 +177,7 @@ async def fetch_report(url):
                               "stalled Redis blocks every worker that touches it.")
         elif name in _AIOHTTP_TIMEOUT:
             given = [arg.value for arg in node.args if arg.keyword is None or arg.keyword.value in _AIOHTTP_BOUNDS]
-            if all(m.matches(value, NONE) for value in given):
+            if all(is_none(value) for value in given):
                 self.report(node, "`aiohttp.ClientTimeout` sets no bound at all: requests using it can wait "
                                   "forever.")
 
@@ -199,7 +198,7 @@ async def fetch_report(url):
         value = arg.value
         if isinstance(value, cst.Name) and value.value in self._string_constants:
             value = self._string_constants[value.value]
-        return any(word in part.value for part in findall(value, m.SimpleString() | m.FormattedStringText()))
+        return any(word in part.value for part in findall(value, (cst.SimpleString, cst.FormattedStringText)))
 
 
 def _positional(node: cst.Call, index: int) -> cst.Arg | None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import attribute_path, findall
+from reviewer.checks._base import attribute_path, findall, is_name
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, identifier_words, is_false, string_value
 
 _CSRF_SETTINGS = frozenset({"WTF_CSRF_ENABLED", "CSRF_ENABLED"})
@@ -22,7 +21,12 @@ _SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 _CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 _DEV_FILE = re.compile(r"(^|/)[^/]*(dev|develop|development|local|test|testing|ci)[^/]*\.py$")
 _DEV_CLASS = re.compile(r"(dev|local|test)", re.IGNORECASE)
-_STRINGS_AND_CALLS = m.SimpleString() | m.Call()
+
+
+def _assigns_authentication_classes(node: cst.CSTNode) -> bool:
+    """`authentication_classes = ...` (one target)."""
+    return isinstance(node, cst.Assign) and len(node.targets) == 1 and is_name(node.targets[0].target,
+                                                                                  "authentication_classes")
 
 
 class CsrfProtectionDisabled(SecurityCheck):
@@ -228,10 +232,10 @@ def _authenticates_otherwise(node: cst.FunctionDef | cst.ClassDef) -> bool:
                 and _without_session(decorator.decorator)):
             return True
     if isinstance(node, cst.ClassDef):
-        for assign in findall(node.body, m.Assign(targets=[m.AssignTarget(target=m.Name("authentication_classes"))])):
+        for assign in findall(node.body, _assigns_authentication_classes):
             if isinstance(assign, cst.Assign) and _without_session(assign.value):
                 return True
-    for found in findall(node.body, _STRINGS_AND_CALLS):
+    for found in findall(node.body, (cst.SimpleString, cst.Call)):
         if isinstance(found, cst.SimpleString):
             text = string_value(found)
             if text and _NON_COOKIE_AUTH.search(text):
@@ -247,5 +251,5 @@ def _authenticates_otherwise(node: cst.FunctionDef | cst.ClassDef) -> bool:
 
 def _without_session(expr: cst.CSTNode) -> bool:
     """DRF `authentication_classes` naming only token-style classes (no `SessionAuthentication`)."""
-    names = [n.value for n in findall(expr, m.Name()) if isinstance(n, cst.Name)]
+    names = [n.value for n in findall(expr, cst.Name) if isinstance(n, cst.Name)]
     return bool(names) and not any("Session" in n for n in names if n != "authentication_classes")

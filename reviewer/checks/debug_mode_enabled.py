@@ -5,15 +5,10 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import keyword
+from reviewer.checks._base import is_main_guard, is_name, keyword
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, is_true, string_value
 
-_MAIN_GUARD = m.If(test=m.Comparison(
-    left=m.Name("__name__"),
-    comparisons=[m.ComparisonTarget(operator=m.Equal(), comparator=m.SimpleString() | m.ConcatenatedString())],
-))
 # Modules that hold a deployable configuration.
 _SETTINGS_PATH = re.compile(r"(^|/)((settings|config|conf|configuration)(/[^/]+)?|[^/]*_settings|settings_[^/]*)\.py$")
 # Settings meant for a developer's machine or CI, where debug is the point.
@@ -147,11 +142,11 @@ class ProductionConfig:
         self._settings_module = bool(_SETTINGS_PATH.search(path)) and not _DEV_FILE.search(path)
 
     def visit_If(self, node: cst.If) -> None:
-        if m.matches(node, _MAIN_GUARD):
+        if is_main_guard(node.test, concatenated=True):
             self._main_guards += 1
 
     def leave_If(self, original_node: cst.If) -> None:
-        if m.matches(original_node, _MAIN_GUARD):
+        if is_main_guard(original_node.test, concatenated=True):
             self._main_guards -= 1
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -172,7 +167,7 @@ class ProductionConfig:
             return
         for small in statement.body:
             if (isinstance(small, cst.Assign) and is_true(small.value)
-                    and any(m.matches(t.target, m.Name("DEBUG")) for t in small.targets)):
+                    and any(is_name(t.target, "DEBUG") for t in small.targets)):
                 self.report(small, "`DEBUG = True` in deployable settings: error pages show settings, source and "
                                    "SQL to every visitor, and debug-only behaviour runs in production.")
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import PythonCheck, attribute_path, findall, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, findall, is_name, keyword
 from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broad, logging_level
 
-_FALSY = m.Name("False") | m.Name("None") | m.Integer("0")
 # Exceptions that frameworks turn into an HTTP response without logging: `HTTPException`, aiohttp's
 # `web.HTTPInternalServerError`, DRF's `APIException`, Django's `Http404`.
 _RESPONSE_EXCEPTION = re.compile(r"^(HTTP(?!Error$)[A-Z]\w*|\w*HTTPException|APIException|Http404)$")
@@ -35,6 +33,11 @@ _TRACEBACK_KEEPERS = frozenset({
     "traceback.format_exc", "traceback.print_exc", "traceback.format_exception", "traceback.print_exception",
     "sentry_sdk.capture_exception", "capture_exception", "rollbar.report_exc_info", "bugsnag.notify",
 })
+
+
+def _is_falsy(value: cst.BaseExpression) -> bool:
+    """`False`, `None` or `0`: a logging option turned off."""
+    return is_name(value, "False") or is_name(value, "None") or (isinstance(value, cst.Integer) and value.value == "0")
 
 
 class ExceptionLoggedWithoutTraceback(PythonCheck):
@@ -244,13 +247,13 @@ def refresh_dashboard(dashboard_id):
     def _keeps_traceback(call: cst.Call) -> bool:
         for name in ("exc_info", "stack_info"):
             arg = keyword(call, name)
-            if arg is not None and not m.matches(arg.value, _FALSY):
+            if arg is not None and not _is_falsy(arg.value):
                 return True
         return any(arg.star == "**" for arg in call.args)
 
     @staticmethod
     def _mentions(call: cst.Call, exception: str) -> bool:
-        return any(findall(arg.value, m.Name(exception)) for arg in call.args)
+        return any(findall(arg.value, lambda node: is_name(node, exception)) for arg in call.args)
 
 
 def _unexpected_failure(handler: cst.ExceptHandler) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
 from reviewer.checks._base import FileContext, PythonCheck, attribute_path, findall, is_literal
 
@@ -30,7 +29,10 @@ _ERROR_WORDS = re.compile(r"error|fail|invalid|unavailable|denied|forbidden|unau
 LOG_LEVELS = {"debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "exception": 40,
               "critical": 50, "fatal": 50}
 _LOGGER_NAME = re.compile(r"^_*(\w+_)?(log|logger)$", re.IGNORECASE)
-TRIVIAL_STATEMENT = m.Pass() | m.Continue() | m.Break() | m.Expr(m.Ellipsis() | m.SimpleString())
+def is_trivial_statement(statement: cst.CSTNode) -> bool:
+    """`pass`, `continue`, `break`, `...` or a bare string."""
+    return isinstance(statement, (cst.Pass, cst.Continue, cst.Break)) or (
+        isinstance(statement, cst.Expr) and isinstance(statement.value, (cst.Ellipsis, cst.SimpleString)))
 
 
 # ---------------------------------------------------------------------------
@@ -128,7 +130,8 @@ def _is_fixed_response(expr: cst.BaseExpression | None) -> bool:
         return False
     if not _RESPONSE_BUILDER.search((attribute_path(expr.func) or "").rsplit(".", 1)[-1]):
         return False
-    for node in findall(expr, m.Integer() | m.SimpleString() | m.Arg(keyword=m.Name()) | m.Attribute()):
+    for node in findall(expr, lambda node: isinstance(node, (cst.Integer, cst.SimpleString, cst.Attribute)) or (
+            isinstance(node, cst.Arg) and isinstance(node.keyword, cst.Name))):
         if isinstance(node, cst.Integer) and 400 <= node.evaluated_value < 600:
             return False
         if isinstance(node, cst.SimpleString) and _ERROR_WORDS.search(str(node.evaluated_value)):
@@ -399,7 +402,7 @@ def load_rows(session, rows):
     def _only_a_default(self, handler: cst.ExceptHandler) -> bool:
         """Nothing but `pass`/`continue`, constant returns, a rollback or close, a counter, a fixed response."""
         for statement in _statements(handler.body):
-            if m.matches(statement, TRIVIAL_STATEMENT):
+            if is_trivial_statement(statement):
                 continue
             if isinstance(statement, cst.Return) and (is_constant(statement.value)
                                                       or _is_fixed_response(statement.value)):

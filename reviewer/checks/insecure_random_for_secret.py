@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
 from reviewer.checks._base import findall
 from reviewer.checks._security import AssignmentTrackingCheck, call_name, expr_name, identifier_words, string_value
@@ -27,7 +26,6 @@ _NOT_SECRET = frozenset({"length", "len", "size", "count", "delay", "timeout", "
 # Files that build tokenizers and samplers: there "token" is a word piece, not a credential.
 _ML_MODULES = ("torch", "numpy", "tensorflow", "transformers", "jax", "sklearn", "nltk", "tokenizers", "tiktoken",
                "sentencepiece")
-_CALL = m.Call()
 
 
 class InsecureRandomForSecret(AssignmentTrackingCheck):
@@ -212,9 +210,9 @@ def reset_password(request):
         fn = self.ctx.function
         if fn not in self._returned:
             names: set[str] = set()
-            for ret in findall(fn.body, m.Return()):
+            for ret in findall(fn.body, cst.Return):
                 if isinstance(ret, cst.Return) and ret.value is not None:
-                    names.update(n.value for n in findall(ret.value, m.Name()) if isinstance(n, cst.Name))
+                    names.update(n.value for n in findall(ret.value, cst.Name) if isinstance(n, cst.Name))
             self._returned[fn] = frozenset(names)
         return target.value in self._returned[fn]
 
@@ -228,7 +226,7 @@ def reset_password(request):
                 if not isinstance(earlier, cst.Name):
                     self._report_random_in(earlier)
             return
-        for call in findall(value, _CALL):
+        for call in findall(value, cst.Call):
             if not isinstance(call, cst.Call) or call_name(call) not in _RANDOM_FUNCTIONS or id(call) in self._reported:
                 continue
             qualified = self.ctx.qualify(call.func) or ""

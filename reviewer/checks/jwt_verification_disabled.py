@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import findall, has_star_kwargs, keyword
+from reviewer.checks._base import findall, has_star_kwargs, is_name, keyword
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, is_false, string_value
 from reviewer.findings import Confidence
 
 _DECODERS = frozenset({"jwt.decode", "jwt.decode_complete", "jwt.api_jwt.decode", "jwt.PyJWT().decode",
                        "jose.jwt.decode"})
 _JOSE = frozenset({"jose.jwt.decode"})
+
+
+def _is_decode_call(node: cst.CSTNode) -> bool:
+    """`jwt.decode(...)`, `x.decode_complete(...)` or `decode(...)`."""
+    if not isinstance(node, cst.Call):
+        return False
+    func = node.func
+    return is_name(func, "decode") or (isinstance(func, cst.Attribute) and func.attr.value in ("decode",
+                                                                                              "decode_complete"))
 
 
 class JwtVerificationDisabled(SecurityCheck):
@@ -149,8 +157,7 @@ def decode(token, key):
             return False
         if fn not in self._verifying_functions:
             verifying = False
-            for call in findall(fn.body, m.Call(func=m.Attribute(attr=m.Name("decode") | m.Name("decode_complete"))
-                                                  | m.Name("decode"))):
+            for call in findall(fn.body, _is_decode_call):
                 if (isinstance(call, cst.Call) and self.ctx.qualify(call.func) in _DECODERS
                         and _problem(call, self.ctx.qualify(call.func) or "", self._module_values) is None):
                     verifying = True

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
 
 from reviewer.checks._base import FileContext, PythonCheck, attribute_path, findall, keyword
 from reviewer.checks._runtime import bound_names, short_name
@@ -211,7 +210,7 @@ def publish(request, report_id):
         """Whether a path expression points into temporary space."""
         frame = self._handler
         temp_names = frame.temp_names if frame is not None else set()
-        for node in findall(expr, m.Name() | m.Attribute() | m.SimpleString() | m.FormattedStringText()):
+        for node in findall(expr, (cst.Name, cst.Attribute, cst.SimpleString, cst.FormattedStringText)):
             if isinstance(node, cst.Name):
                 if node.value in temp_names or _TEMP_NAME.search(node.value):
                     return True

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import NONE, PythonCheck, attribute_path, has_star_kwargs, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, has_star_kwargs, is_none, keyword
 
 # Calls whose library default is to wait forever when no timeout is given.
 _REQUESTS_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
@@ -226,7 +225,7 @@ def probe(host):
         name = self.ctx.qualify(node.func)
         if name is None:
             return
-        if name == "socket.setdefaulttimeout" and node.args and not m.matches(node.args[0].value, NONE):
+        if name == "socket.setdefaulttimeout" and node.args and not is_none(node.args[0].value):
             self._socket_default = True
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "mount" and len(node.args) >= 2:
             adapter = node.args[1].value
@@ -243,9 +242,9 @@ def probe(host):
                 if "()" in name and self._receiver_rebound(node.func):
                     return
                 self._pending.append((node, name, self._receiver(node.func)))
-            elif timeout is not None and m.matches(timeout.value, NONE):
+            elif timeout is not None and is_none(timeout.value):
                 self.report(node, f"`{_short(name)}` is called with `timeout=None` and can block forever.")
-        elif name in _FINITE_DEFAULT and timeout is not None and m.matches(timeout.value, NONE):
+        elif name in _FINITE_DEFAULT and timeout is not None and is_none(timeout.value):
             self.report(node, f"`{_short(name)}` is called with `timeout=None`, which removes the library's "
                               "default limit: the call can block forever.")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import findall, is_request_handler
+from reviewer.checks._base import findall, is_name, is_request_handler
 from reviewer.checks._security import SecurityCheck, call_name, is_request_input, string_value
 
 # Sinks whose first argument is a path.
@@ -36,7 +35,7 @@ _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _FASTAPI_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 _NON_TEXT_CONVERTERS = frozenset({"int", "float", "uuid"})
 _FASTAPI_SOURCES = frozenset({"Query", "Path", "Form", "File", "Header", "Cookie"})
-_TAINT_STATEMENTS = m.Assign() | m.AnnAssign() | m.AugAssign() | m.For()
+_TAINT_STATEMENTS = (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For)
 
 
 class PathFromRequestInput(SecurityCheck):
@@ -293,7 +292,7 @@ def download_export(request, export_id):
 
 
 def _annotated(param: cst.Param, type_name: str) -> bool:
-    return param.annotation is not None and m.matches(param.annotation.annotation, m.Name(type_name))
+    return param.annotation is not None and is_name(param.annotation.annotation, type_name)
 
 
 def _is_text_parameter(param: cst.Param) -> bool:
@@ -303,7 +302,7 @@ def _is_text_parameter(param: cst.Param) -> bool:
     if param.annotation is None:
         return False
     annotation = param.annotation.annotation
-    text = {n.value for n in findall(annotation, m.Name()) if isinstance(n, cst.Name)}
+    text = {n.value for n in findall(annotation, cst.Name) if isinstance(n, cst.Name)}
     return bool(text & {"str", "UploadFile", "Path"}) and not text & {"int", "float", "bool", "UUID"}
 
 
@@ -382,7 +381,7 @@ def _chain_start(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None
     """The earliest statement that carried request input toward this path, following the names back."""
     found: list[cst.CSTNode] = []
     seen: set[str] = set()
-    stack = [n.value for n in findall(expr, m.Name()) if isinstance(n, cst.Name)]
+    stack = [n.value for n in findall(expr, cst.Name) if isinstance(n, cst.Name)]
     while stack:
         name = stack.pop()
         if name in seen or tainted.get(name) is None:
@@ -390,7 +389,7 @@ def _chain_start(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None
         seen.add(name)
         statement = tainted[name]
         found.append(statement)
-        stack.extend(n.value for n in findall(statement, m.Name()) if isinstance(n, cst.Name))
+        stack.extend(n.value for n in findall(statement, cst.Name) if isinstance(n, cst.Name))
     return min(found, key=line_of) if found else None
 
 
@@ -400,13 +399,13 @@ def _resolves_path(expr: cst.BaseExpression, values: dict[str, list[cst.BaseExpr
     if isinstance(expr, cst.Name):
         candidates.extend(values.get(expr.value, ()))
     return any(call_name(c) in _RESOLVERS for candidate in candidates
-               for c in findall(candidate, m.Call()) if isinstance(c, cst.Call))
+               for c in findall(candidate, cst.Call) if isinstance(c, cst.Call))
 
 
 def _validates(fn: cst.FunctionDef, tainted: dict[str, cst.CSTNode | None],
                values: dict[str, list[cst.BaseExpression]]) -> bool:
     """Whether the function checks the path before use: containment, an allow-list, or a `..` test."""
-    for node in findall(fn.body, m.Call() | m.Comparison()):
+    for node in findall(fn.body, (cst.Call, cst.Comparison)):
         if isinstance(node, cst.Call) and call_name(node) in _VALIDATION_CALLS:
             return True
         # `full.startswith(BASE)` counts only on a resolved path: a prefix test on the raw name does not stop `..`.

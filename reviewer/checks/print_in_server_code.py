@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import WEB_FRAMEWORKS, PythonCheck, attribute_path, keyword
+from reviewer.checks._base import PythonCheck, WEB_FRAMEWORKS, attribute_path, is_main_guard, keyword
 
 # Modules whose import makes a file part of a long-running server or background worker.
 _SERVER_MODULES = ("celery", "dramatiq", "rq", "huey", "arq", "faust", "gunicorn", "uvicorn", "hypercorn",
                    "channels")
 _CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt")
 _STANDARD_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
-_MAIN_GUARD = m.If(test=m.Comparison(
-    left=m.Name("__name__"),
-    comparisons=[m.ComparisonTarget(operator=m.Equal(), comparator=m.SimpleString())],
-))
 
 
 class PrintInServerCode(PythonCheck):
@@ -120,11 +115,11 @@ def send_digest(user_id):
         self._candidates: list[cst.Call] = []
 
     def visit_If(self, node: cst.If) -> None:
-        if m.matches(node, _MAIN_GUARD):
+        if is_main_guard(node.test):
             self._main_guards += 1
 
     def leave_If(self, original_node: cst.If) -> None:
-        if m.matches(original_node, _MAIN_GUARD):
+        if is_main_guard(original_node.test):
             self._main_guards -= 1
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
 
 from reviewer.checks._base import FileContext, PythonCheck, children, findall
 
@@ -42,7 +41,7 @@ _CLOSERS = frozenset({"os.close"})
 _CONTEXT_MANAGERS = frozenset({"contextlib.closing", "closing"})
 _MANAGING_METHODS = frozenset({"enter_context", "enter_async_context", "callback", "push", "push_async_callback"})
 # A statement with any of these between `open` and `close` can raise and skip the close.
-_CAN_RAISE = m.Call() | m.Await() | m.Raise() | m.Return() | m.Subscript() | m.Yield()
+_CAN_RAISE = (cst.Call, cst.Await, cst.Raise, cst.Return, cst.Subscript, cst.Yield)
 _NEUTRAL_PARENTS = (cst.Comparison, cst.ComparisonTarget, cst.BooleanOperation, cst.UnaryOperation, cst.Del, cst.Expr)
 _NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import NONE, PythonCheck, has_star_kwargs, keyword
+from reviewer.checks._base import PythonCheck, has_star_kwargs, is_none, keyword
 from reviewer.checks._data import TENACITY_LOOPS, not_production_code, positional, retry_library
 
 # Keywords that put a bound on each library's retries; the library default is to retry forever.
@@ -204,7 +203,7 @@ def refresh_rates(self):
     def _celery_retries_forever(self, node: cst.Call) -> bool:
         """`@shared_task(autoretry_for=..., max_retries=None)` or `self.retry(exc=exc, max_retries=None)`."""
         limit = keyword(node, "max_retries")
-        if limit is None or not m.matches(limit.value, NONE):
+        if limit is None or not is_none(limit.value):
             return False
         func = node.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import FileContext, PythonCheck, attribute_path, children, descendants, findall
+from reviewer.checks._base import (
+    FileContext,
+    PythonCheck,
+    attribute_path,
+    children,
+    descendants,
+    findall,
+    is_main_guard,
+)
 from reviewer.checks._runtime import THREAD_CONSTRUCTORS, short_name
 
 _SCHEDULER_PACKAGES = ("apscheduler.", "flask_apscheduler.")
 _TASK_STARTERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
-_MAIN_GUARD = m.Comparison(
-    left=m.Name("__name__"), comparisons=[m.ComparisonTarget(operator=m.Equal(), comparator=m.SimpleString())])
 # The Flask reloader flag says "not the reloader's parent", not "one process per deployment".
 _RELOADER_FLAG = "WERKZEUG_RUN_MAIN"
 
@@ -168,7 +173,7 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
                     and _sleeps_in_forever_loop(statement)):
                 self._forever_loops.add(statement.name.value)
             elif isinstance(statement, cst.While) or (isinstance(statement, cst.If)
-                                                      and m.matches(statement.test, _MAIN_GUARD)):
+                                                      and is_main_guard(statement.test)):
                 self._is_script = True
 
     def visit_If(self, node: cst.If) -> None:
@@ -179,12 +184,12 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
         self._guards.pop()
 
     def _is_guard(self, test: cst.BaseExpression) -> bool:
-        if m.matches(test, _MAIN_GUARD):
+        if is_main_guard(test):
             return True
         mentions_environment = any(
             (self.ctx.qualify(node) or "").startswith(("os.environ", "os.getenv"))
-            for node in findall(test, m.Name() | m.Attribute()))
-        mentions_reloader = any(_RELOADER_FLAG in string.value for string in findall(test, m.SimpleString()))
+            for node in findall(test, (cst.Name, cst.Attribute)))
+        mentions_reloader = any(_RELOADER_FLAG in string.value for string in findall(test, cst.SimpleString))
         return mentions_environment and not mentions_reloader
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import FileContext, PythonCheck, keyword
+from reviewer.checks._base import FileContext, PythonCheck, is_name, keyword
 from reviewer.checks._runtime import THREAD_CONSTRUCTORS, short_name
 
 _RAW_THREAD_STARTS = frozenset({"_thread.start_new_thread", "thread.start_new_thread"})
-_NUMBER = m.Integer() | m.Float()
+_NUMBER = (cst.Integer, cst.Float)
 
 
 @dataclass
@@ -151,7 +150,7 @@ def export_csv(request):
         current = self._functions[-1]
         func = node.func
         if not isinstance(func, cst.Attribute):
-            if m.matches(func, m.Name("start_new_thread")) and self.ctx.qualify(func) in _RAW_THREAD_STARTS:
+            if is_name(func, "start_new_thread") and self.ctx.qualify(func) in _RAW_THREAD_STARTS:
                 current.starts.append((node, "start_new_thread"))
             return
         if func.attr.value == "start_new_thread":
@@ -179,4 +178,4 @@ def export_csv(request):
             return False
         if not node.args or keyword(node, "timeout") is not None:
             return True
-        return len(node.args) == 1 and m.matches(node.args[0].value, _NUMBER)
+        return len(node.args) == 1 and isinstance(node.args[0].value, _NUMBER)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
 from reviewer.checks._base import findall
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, is_false, string_value
@@ -19,7 +18,7 @@ _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "opt
 _AIOHTTP_CALLS = _HTTP_METHODS | {"TCPConnector", "ClientSession"}
 # An `if` on a setting like this makes turning verification off an explicit opt-in (`--insecure`).
 _OPT_IN = re.compile(r"verify|insecure|ssl|tls|cert|hostname|skip|ignore|unsafe|no_check", re.IGNORECASE)
-_NAMES = m.Name() | m.Attribute()
+_NAMES = (cst.Name, cst.Attribute)
 # Libraries whose `verify=` is the certificate check.
 _HTTP_LIBRARIES = ("requests", "httpx", "boto3", "botocore", "aiohttp", "urllib3", "niquests", "hvac")
 

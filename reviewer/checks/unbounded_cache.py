@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-import libcst.matchers as m
 
-from reviewer.checks._base import NONE, is_literal, keyword
+from reviewer.checks._base import is_literal, is_name, is_none, keyword
 from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker
 
 _UNBOUNDED_DECORATORS = frozenset({"functools.cache"})
@@ -28,7 +27,14 @@ _GROWING_KINDS = frozenset({
     "method:appendleft", "method:update",
 })
 # Parameter annotations with a small fixed set of values: a cache keyed by them cannot grow.
-_BOUNDED_ANNOTATION = m.Name("bool") | m.Subscript(value=m.Name("Literal") | m.Attribute(attr=m.Name("Literal")))
+def _bounded_annotation(annotation: cst.BaseExpression) -> bool:
+    """`bool` or `Literal[...]` (also `typing.Literal[...]`): a small fixed set of values."""
+    if is_name(annotation, "bool"):
+        return True
+    if not isinstance(annotation, cst.Subscript):
+        return False
+    value = annotation.value
+    return is_name(value, "Literal") or (isinstance(value, cst.Attribute) and is_name(value.attr, "Literal"))
 
 
 class UnboundedCache(ModuleStateTracker):
@@ -196,7 +202,7 @@ def count_failed_logins(response):
         maxsize = keyword(expr, "maxsize")
         if maxsize is None and expr.args and expr.args[0].keyword is None and expr.args[0].star == "":
             maxsize = expr.args[0]
-        return maxsize is not None and m.matches(maxsize.value, NONE)
+        return maxsize is not None and is_none(maxsize.value)
 
     def _is_request_keyed(self, node: cst.FunctionDef) -> bool:
         decorators = {getattr(d.decorator, "value", None) for d in node.decorators}
@@ -212,7 +218,7 @@ def count_failed_logins(response):
             return False
         if isinstance(node.params.star_arg, cst.Param) or isinstance(node.params.star_kwarg, cst.Param):
             return True
-        return any(param.annotation is None or not m.matches(param.annotation.annotation, _BOUNDED_ANNOTATION)
+        return any(param.annotation is None or not _bounded_annotation(param.annotation.annotation)
                    for param in params)
 
     def leave_Module(self, original_node: cst.Module) -> None:

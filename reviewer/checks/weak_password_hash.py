@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
 from reviewer.checks._base import findall, is_literal
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, first_arg, identifier_words
@@ -18,9 +17,9 @@ _NOT_PASSWORD_WORDS = frozenset({"token", "reset", "link", "code", "otp", "url",
 # Function names that handle a password's hash: hash_password, check_password, set_password ...
 _PASSWORD_VERBS = frozenset({"hash", "check", "verify", "set", "make", "encrypt", "encode", "digest", "store",
                              "compare", "validate", "salt", "hashed"})
-_HASH_CALL = m.Call(func=m.Attribute(attr=m.Name()) | m.Name())
+
 _CALL_NAMES = _FAST_DIGESTS | {"update"}
-_NAMED = m.Name() | m.Attribute() | m.Subscript() | m.Call()
+_NAMED = (cst.Name, cst.Attribute, cst.Subscript, cst.Call)
 
 
 def _is_password_value(name: str | None) -> bool:
@@ -168,7 +167,7 @@ def check_pin(conn, member_id, pin):
             self._report_digests_in(node.value)
 
     def _report_digests_in(self, value: cst.BaseExpression) -> None:
-        for call in findall(value, _HASH_CALL):
+        for call in findall(value, lambda node: isinstance(node, cst.Call) and isinstance(node.func, (cst.Attribute, cst.Name))):
             if isinstance(call, cst.Call) and call_name(call) in _FAST_DIGESTS:
                 qualified = self.ctx.qualify(call.func) or ""
                 if _digest_name(qualified) is not None and call.args:
