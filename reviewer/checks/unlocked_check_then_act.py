@@ -46,9 +46,10 @@ class UnlockedCheckThenAct(RowsCheck):
     """A check on data read from the database, then a dependent write, with no lock, constraint or conditional update.
 
     ## What it does
-    Reports the `if` of a check-then-act sequence in one function; when the value it tests was read into a
-    local name first, the finding spans the race window, from that read to the `if`'s condition. Values are followed back to their query
-    through local names, `for` loops over query results and helper functions of the same module.
+    Reports the `if` of a check-then-act sequence in one function; when the value it tests was read into a local
+    name first, the finding spans the race window, from that read to the `if`'s condition. Values are followed
+    back to their query through local names, `for` loops over query results and helper functions of the same
+    module.
     - Existence: `if Model.objects.filter(...).exists()`, `if not Model.query.filter_by(...).first()`,
       `if row is None` after a `SELECT`, `if existing:` for a record loaded above (or by a helper), followed by
       an insert of the same model or table (`Model.objects.create`, `session.add(Model(...))`,
@@ -592,7 +593,8 @@ def _checked_sides(condition: cst.BaseExpression) -> list[tuple[cst.BaseExpressi
 
 def _flips(condition: cst.BaseExpression, side: cst.BaseExpression, change: cst.AugAssign | cst.Assign) -> bool:
     """The change moves the field to a fixed next state, so the check would now turn a twin away:
-    a literal (`"sold"`, `True`) or a named constant (`OrderStatus.ASSIGNED`), the value compared with (`if new == x.status: return` ... `x.status = new`), or
+    a literal (`"sold"`, `True`) or a named constant (`OrderStatus.ASSIGNED`), the value compared with
+    (`if new == x.status: return` ... `x.status = new`), or
     any value after a truth or `None` test (`if x.sent_at is not None` ... `x.sent_at = now()`). Setting it to
     whatever the request asked for (`user.role = form.role`) is an edit, not a guarded transition."""
     if isinstance(change, cst.AugAssign):
