@@ -11,13 +11,12 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from reviewer.checks._base import NODE_CLASSES, FileContext, PythonCheck, attribute_path
+from reviewer.checks._base import NESTED_SCOPES, NODE_CLASSES, FileContext, PythonCheck, attribute_path
 
 # ---------------------------------------------------------------------------
 # A scope: one function body (or a module's top-level code) indexed in source order
 
 
-_NESTED = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 LOOPS = (cst.For, cst.While)
 COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
@@ -167,7 +166,7 @@ class _Indexer:
         scope.by_type.setdefault(kind, []).append(node)
         if parent is not None:
             scope.parent[node] = parent
-        if node is self.top or not isinstance(node, _NESTED):
+        if node is self.top or not isinstance(node, NESTED_SCOPES):
             if kind is cst.Assign:
                 for target in node.targets:
                     self._bind(target.target, node.value, position)

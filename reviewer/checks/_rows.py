@@ -330,10 +330,8 @@ class Rows:
         elif method(fetch) in ("fetchrow", "fetchval", "fetch", "execute") and fetch.args:
             sql = positional(fetch)
         elif recv is not None and at in scope.index:
-            path = attribute_path(recv)
-            executes = [c for c in scope.calls() if method(c) == "execute" and scope.index[c] < scope.index[at]
-                        and attribute_path(receiver(c) or cst.Name("_")) == path]
-            sql = positional(executes[-1]) if executes else None
+            executed = last_execute(fetch, at, scope)
+            sql = positional(executed) if executed is not None else None
         text = sql_text(sql, scope)
         if text is None or not text[0].lstrip("( ").startswith(("SELECT", "WITH")):
             return None, None
@@ -343,6 +341,14 @@ class Rows:
         if columns is not None:
             names = ",".join(_column_name(part) for part in columns.group(1).split(","))
         return (table.group(1).lower() if table is not None else None), names
+
+
+def last_execute(fetch: cst.Call, before: cst.CSTNode, scope: Scope) -> cst.Call | None:
+    """`cur.execute(sql)` that `cur.fetchone()` reads the result of: the last `execute` on that cursor before."""
+    cursor = attribute_path(receiver(fetch) or cst.Name("_"))
+    executes = [c for c in scope.calls() if method(c) == "execute" and scope.index[c] < scope.index[before]
+                and attribute_path(receiver(c) or cst.Name("_")) == cursor]
+    return executes[-1] if executes else None
 
 
 def _column_name(expression: str) -> str:

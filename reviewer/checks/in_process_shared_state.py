@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import children, is_literal
+from reviewer.checks._base import descendants, is_literal, own_nodes
 from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker
 
 # Names that say the container holds state every replica must agree on.
@@ -233,25 +233,14 @@ def _returns_lookup(function: cst.FunctionDef, container: str) -> bool:
     `return v`): a memo table, filled on a miss and read on a hit."""
     looked_up: set[str] = set()
     returned: list[cst.BaseExpression] = []
-    stack: list[cst.CSTNode] = [function.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
+    for node in own_nodes(function.body):
         if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) \
                 and _is_lookup(node.value, container):
             looked_up.add(node.targets[0].target.value)
         if isinstance(node, cst.Return) and node.value is not None:
             returned.append(node.value)
-        stack.extend(children(node))
-    for value in returned:
-        parts: list[cst.CSTNode] = [value]
-        while parts:
-            part = parts.pop()
-            if _is_lookup(part, container) or (isinstance(part, cst.Name) and part.value in looked_up):
-                return True
-            parts.extend(children(part))
-    return False
+    return any(_is_lookup(part, container) or (isinstance(part, cst.Name) and part.value in looked_up)
+               for value in returned for part in descendants(value))
 
 
 def _is_lookup(node: cst.CSTNode, container: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import children
+from reviewer.checks._base import own_nodes
 from reviewer.checks._runtime import FunctionScope, ModuleStateTracker, StateWrite
 
 _REMOVING_KINDS = frozenset({
@@ -271,14 +271,10 @@ def register():
         scope = self.scope
         derived = self._derived.get(scope, {}) if scope is not None else {}
         found: set[str] = set()
-        stack: list[cst.CSTNode] = [expr]
-        while stack:
-            node = stack.pop()
+        for node in own_nodes(expr):
             if isinstance(node, cst.Name):
                 found.add(node.value)
                 found |= derived.get(node.value, set())
-            elif not isinstance(node, (cst.Lambda, cst.FunctionDef)):
-                stack.extend(children(node))
         return found
 
     def visit_Assign(self, node: cst.Assign) -> None:

@@ -545,12 +545,8 @@ def refresh_totals(cur):
                        scope: Scope) -> None:
         """`for order in Order.objects.filter(listing__seller=user)`: `order.listing` loads each listing in its own
         query. A name is known to be a relation when the queryset's own lookups go through it (`listing__seller`)."""
-        source = unwrap(header.iter)
-        if isinstance(source, cst.Name):
-            binding = scope.binding(source.value, source)
-            source = unwrap(binding.value) if binding is not None and not binding.unpacked else source
-        found = orm_model(source, scope, self.ctx)
-        if found is None or found[0] != "django" or set(chain_methods(source)) & _EAGER or not names:
+        source = self._django_queryset(header.iter, scope)
+        if source is None or set(chain_methods(source)) & _EAGER or not names:
             return
         relations = _lookup_relations(source, scope)
         if not relations:
@@ -567,14 +563,19 @@ def refresh_totals(cur):
                                   f"`{loop_name}` (N+1): add `select_related(\"{node.attr.value}\")` to the query.")
                 return
 
-    def _related_methods(self, iterable: cst.BaseExpression, scope: Scope) -> frozenset[str]:
-        """Which related-manager calls on a row query the database, given how the rows were loaded."""
+    def _django_queryset(self, iterable: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
+        """The Django queryset a loop iterates, directly or through a name bound to it; None for anything else."""
         source = unwrap(iterable)
         if isinstance(source, cst.Name):
             binding = scope.binding(source.value, source)
             source = unwrap(binding.value) if binding is not None and not binding.unpacked else source
         found = orm_model(source, scope, self.ctx)
-        if found is None or found[0] != "django":
+        return source if found is not None and found[0] == "django" else None
+
+    def _related_methods(self, iterable: cst.BaseExpression, scope: Scope) -> frozenset[str]:
+        """Which related-manager calls on a row query the database, given how the rows were loaded."""
+        source = self._django_queryset(iterable, scope)
+        if source is None:
             return frozenset()
         if set(chain_methods(source)) & _EAGER:
             return _RELATED_QUERY
@@ -754,7 +755,7 @@ _DJANGO_LOOKUPS = frozenset({
     "endswith", "iendswith", "range", "date", "year", "iso_year", "month", "day", "week", "week_day",
     "iso_week_day", "quarter", "time", "hour", "minute", "second", "isnull", "regex", "iregex", "search",
     "unaccent", "trigram_similar", "contained_by", "overlap", "has_key", "has_keys", "has_any_keys", "len", "keys",
-    "values", "lower", "upper", "isempty", "startswith",
+    "values", "lower", "upper", "isempty",
 })
 
 

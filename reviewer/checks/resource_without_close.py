@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import FileContext, PythonCheck, children, findall
+from reviewer.checks._base import NESTED_SCOPES, FileContext, PythonCheck, findall, own_nodes
 
 # What each constructor hands back, for the message.
 _RESOURCES = {
@@ -43,7 +43,6 @@ _MANAGING_METHODS = frozenset({"enter_context", "enter_async_context", "callback
 # A statement with any of these between `open` and `close` can raise and skip the close.
 _CAN_RAISE = (cst.Call, cst.Await, cst.Raise, cst.Return, cst.Subscript, cst.Yield)
 _NEUTRAL_PARENTS = (cst.Comparison, cst.ComparisonTarget, cst.BooleanOperation, cst.UnaryOperation, cst.Del, cst.Expr)
-_NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
 @dataclass(eq=False)
@@ -74,14 +73,14 @@ class _UseFinder(cst.CSTVisitor):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Name) and node.value in self.resources:
             self._classify(node, self.resources[node.value])
-        if isinstance(node, _NESTED_SCOPES):
+        if isinstance(node, NESTED_SCOPES):
             self.nested += 1
         self.stack.append(node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self.stack.pop()
-        if isinstance(original_node, _NESTED_SCOPES):
+        if isinstance(original_node, NESTED_SCOPES):
             self.nested -= 1
 
     def _statement(self) -> tuple[cst.CSTNode | None, cst.CSTNode | None]:
@@ -403,7 +402,7 @@ def load_rules(path):
         found: dict[str, _Resource] = {}
         opened_here: set[str] = set()
         with_names: set[str] = set()
-        for node in _own_nodes(function.body):
+        for node in own_nodes(function.body):
             if isinstance(node, cst.WithItem) and node.asname is not None and isinstance(node.asname.name, cst.Name):
                 with_names.add(node.asname.name.value)
             target: cst.BaseExpression | None = None
@@ -462,12 +461,3 @@ def _is_cursor_call(call: cst.Call) -> bool:
     return isinstance(call.func, cst.Attribute) and call.func.attr.value == "cursor"
 
 
-def _own_nodes(root: cst.CSTNode):
-    """Every node under `root`, not descending into nested functions, lambdas or classes."""
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        yield node
-        for child in reversed(children(node)):
-            if not isinstance(child, _NESTED_SCOPES):
-                pending.append(child)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from reviewer.checks._base import (
+    NESTED_SCOPES,
     FileContext,
     PythonCheck,
     attribute_path,
@@ -211,31 +212,31 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
             if not self._is_script and self._background_scheduler_start(node):
                 self._report(node, short_name(name), where="at import time")
             return
-        if name in _TASK_STARTERS or (name.startswith("asyncio.") and name.endswith(".create_task")):
+        if _starts_task(name):
             self._report(node, short_name(name))
             return
-        func = node.func
-        if not isinstance(func, cst.Attribute) or func.attr.value != "start":
+        started = self._started(node)
+        if started is None:
             return
-        receiver = func.value
-        started = ctx.qualify(receiver.func if isinstance(receiver, cst.Call) else receiver) or ""
-        started = started.removesuffix("()")
-        text = (attribute_path(receiver) or "").rsplit(".", 1)[-1].lower()
+        text = (attribute_path(node.func.value) or "").rsplit(".", 1)[-1].lower()
         if started in THREAD_CONSTRUCTORS or started.startswith(_SCHEDULER_PACKAGES) or "sched" in text:
             self._report(node, short_name(name))
 
-    def _background_scheduler_start(self, node: cst.Call) -> bool:
+    def _started(self, node: cst.Call) -> str | None:
+        """What `x.start()` starts, by what made `x`: `threading.Thread`, `apscheduler....BackgroundScheduler`."""
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value != "start":
-            return False
+            return None
         receiver = func.value
-        started = (self.ctx.qualify(receiver.func if isinstance(receiver, cst.Call) else receiver) or "")
-        started = started.removesuffix("()")
-        return started.startswith("apscheduler.") and not started.endswith("BlockingScheduler")
+        return (self.ctx.qualify(receiver.func if isinstance(receiver, cst.Call) else receiver) or "").removesuffix("()")
+
+    def _background_scheduler_start(self, node: cst.Call) -> bool:
+        started = self._started(node)
+        return started is not None and started.startswith("apscheduler.") and not started.endswith("BlockingScheduler")
 
     def _starts_forever_loop(self, node: cst.Call, name: str) -> bool:
         """`asyncio.create_task(poll_forever())` where `poll_forever` is this module's `while True` coroutine."""
-        if not (name in _TASK_STARTERS or (name.startswith("asyncio.") and name.endswith(".create_task"))):
+        if not _starts_task(name):
             return False
         coroutine = node.args[0].value if node.args else None
         return (isinstance(coroutine, cst.Call) and isinstance(coroutine.func, cst.Name)
@@ -244,6 +245,11 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
     def _report(self, node: cst.Call, what: str, where: str = "at import time in a web app") -> None:
         self.report(node, f"`{what}` runs {where}: every worker process and replica starts its own copy, so "
                           "scheduled jobs run several times and die with the worker.")
+
+
+def _starts_task(name: str) -> bool:
+    """`asyncio.create_task(...)`, `asyncio.ensure_future(...)`, `loop.create_task(...)`."""
+    return name in _TASK_STARTERS or (name.startswith("asyncio.") and name.endswith(".create_task"))
 
 
 _STARTUP_NAMES = frozenset({"lifespan", "startup", "on_startup", "app_lifespan"})
@@ -271,6 +277,6 @@ def _sleeps_in_forever_loop(function: cst.FunctionDef) -> bool:
         if isinstance(node, cst.While) and isinstance(node.test, cst.Name) and node.test.value == "True":
             return any(isinstance(inner, cst.Call) and (attribute_path(inner.func) or "").endswith("sleep")
                        for inner in descendants(node.body))
-        if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        if not isinstance(node, NESTED_SCOPES):
             stack.extend(children(node))
     return False

@@ -29,6 +29,7 @@ from reviewer.checks._rows import (
     has_conditional_update,
     is_arithmetic,
     is_redis,
+    last_execute,
     node_code,
     same_model,
     update_columns,
@@ -337,13 +338,6 @@ def claim_welcome_bonus(user_id):
                 self.report(read, f"Read here, checked on line {self.line_of(branch)}. {_MESSAGES[kind]}",
                             end_node=branch.test)
 
-    @staticmethod
-    def _cursor_execute(fetch: cst.Call, before: cst.CSTNode, scope: Scope) -> cst.CSTNode | None:
-        cursor = attribute_path(receiver(fetch) or cst.Name("_"))
-        executes = [c for c in scope.calls() if method(c) == "execute" and scope.index[c] < scope.index[before]
-                    and attribute_path(receiver(c) or cst.Name("_")) == cursor]
-        return executes[-1] if executes else None
-
     def _read_before(self, branch: cst.If, scope: Scope) -> cst.CSTNode | None:
         """The earliest statement of this function that read, from the database, a value the `if` tests.
 
@@ -361,7 +355,7 @@ def claim_welcome_bonus(user_id):
                 read, at = binding.at, binding.at
                 value = unwrap(binding.value)
                 if isinstance(value, cst.Call) and method(value) in ("fetchone", "fetchall", "fetchmany"):
-                    read = self._cursor_execute(value, read, scope) or read  # `cur.execute(sql)`, then `cur.fetchone()`
+                    read = last_execute(value, read, scope) or read  # `cur.execute(sql)`, then `cur.fetchone()`
                     break
                 while isinstance(value, (cst.Subscript, cst.Attribute)):
                     value = value.value
