@@ -112,21 +112,6 @@ class LlamaBackend:
             result = llama_chat_format.format_chatml(messages=messages)
         return llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
 
-    def raw_generate(self, system: str, user: str, max_tokens: int, seed: int) -> Completion:
-        """The same prompt without grammar, for the benchmark's raw llama.cpp throughput baseline."""
-        with self._lock:
-            llm = self._load()
-            llm.reset()
-            started = time.perf_counter()
-            out = llm.create_chat_completion(
-                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-                temperature=0.0, seed=seed, max_tokens=max_tokens)
-            usage = out.get("usage") or {}
-            return Completion(text=out["choices"][0]["message"]["content"] or "",
-                              prompt_tokens=usage.get("prompt_tokens", 0),
-                              completion_tokens=usage.get("completion_tokens", 0),
-                              seconds=time.perf_counter() - started)
-
 
 def _shared_prefix(previous: list[int], prompt: list[int]) -> int:
     """How many leading prompt tokens were already evaluated: llama.cpp did not evaluate them again."""

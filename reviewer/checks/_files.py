@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -247,6 +248,7 @@ class Dockerfile:
         return self.stages[-1] if self.stages else None
 
 
+@functools.lru_cache(maxsize=8)
 def parse_dockerfile(text: str) -> Dockerfile:
     """Split a Dockerfile into instructions (continuations, comments, heredocs handled) and build stages.
 
@@ -431,7 +433,10 @@ _BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*$")
 _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)(\s|$)")
 
 
-def yaml_documents(text: str) -> list[Node]:
+# Each parser is cached on the file's text: the five Kubernetes checks, and the five Dockerfile checks, of one
+# file all read the same parse (checks only read it).
+@functools.lru_cache(maxsize=8)
+def yaml_documents(text: str) -> tuple[Node, ...]:
     """The root node of each `---`-separated document of a block-style YAML file.
 
     Template control lines (`{{- if ... }}`) are dropped; flow collections (`{}`, `[a, b]`, one level
@@ -454,7 +459,7 @@ def yaml_documents(text: str) -> list[Node]:
             node, _ = _YamlReader(lines).block(0, lines[0].indent)
             if node is not None:
                 roots.append(node)
-    return roots
+    return tuple(roots)
 
 
 def _strip_comment(line: str) -> str:
