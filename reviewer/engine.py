@@ -60,12 +60,12 @@ class FileResult(BaseModel):
     lines: int = 0
 
 
-def check_file(change: FileChange, disabled: frozenset[str] = frozenset()) -> FileResult:
+def check_file(change: FileChange, disabled: frozenset[str] = frozenset(), root: str = "") -> FileResult:
     """Parse once, run every check in one pass, chunk the changed lines."""
     text = change.text or ""
     result = FileResult(path=change.path, lines=text.count("\n") + (0 if text.endswith("\n") or not text else 1))
     selected = [c for c in all_checks() if c.id not in disabled and c.rule_name() not in disabled]
-    ctx = FileContext(path=change.path, text=text, kind=change.kind, is_test=is_test_path(change.path))
+    ctx = FileContext(path=change.path, text=text, kind=change.kind, is_test=is_test_path(change.path), root=root)
     wrapper = None
     if change.kind is FileKind.python:
         try:
@@ -96,9 +96,9 @@ def checks_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _file_key(change: FileChange, disabled: frozenset[str]) -> str:
+def _file_key(change: FileChange, disabled: frozenset[str], root: str = "") -> str:
     # A Dockerfile's result also depends on whether a manifest beside it defines a liveness probe (CTR005).
-    beside = deployed_with_liveness_probe(change.path) if change.kind is FileKind.dockerfile else None
+    beside = deployed_with_liveness_probe(change.path, root) if change.kind is FileKind.dockerfile else None
     material = json.dumps({"checks": checks_fingerprint(), "path": change.path, "kind": change.kind.value,
                            "liveness_probe_beside": beside,
                            "changed": change.changed_lines, "whole": change.whole_file, "text": change.text,
@@ -106,11 +106,11 @@ def _file_key(change: FileChange, disabled: frozenset[str]) -> str:
     return "file:v1:" + hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _check_all(changes: Sequence[FileChange], options: ReviewOptions) -> list[FileResult]:
+def _check_all(changes: Sequence[FileChange], options: ReviewOptions, root: str = "") -> list[FileResult]:
     disabled = [options.disabled_for(change.path) for change in changes]
     results: list[FileResult | None] = [None] * len(changes)
     cache = _file_cache() if options.use_cache else None
-    keys = [_file_key(c, d) for c, d in zip(changes, disabled)] if cache is not None else []
+    keys = [_file_key(c, d, root) for c, d in zip(changes, disabled)] if cache is not None else []
     if cache is not None:
         for index, key in enumerate(keys):
             cached = cache.get(key)
@@ -123,9 +123,10 @@ def _check_all(changes: Sequence[FileChange], options: ReviewOptions) -> list[Fi
     jobs = options.jobs or (os.cpu_count() or 1)
     if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            fresh = list(pool.map(check_file, [changes[i] for i in todo], [disabled[i] for i in todo], chunksize=8))
+            fresh = list(pool.map(check_file, [changes[i] for i in todo], [disabled[i] for i in todo],
+                                  [root] * len(todo), chunksize=8))
     else:
-        fresh = [check_file(changes[i], disabled[i]) for i in todo]
+        fresh = [check_file(changes[i], disabled[i], root) for i in todo]
     for index, result in zip(todo, fresh):
         results[index] = result
         if cache is not None:
@@ -169,7 +170,7 @@ def review(selection: Selection, options: ReviewOptions | None = None,
     coverage = Coverage(files_skipped=list(selection.skipped), checks_run=len(all_checks()))
     stats = Stats()
     reviewable = [c for c in selection.changes if c.text is not None]
-    results = _check_all(reviewable, options)
+    results = _check_all(reviewable, options, selection.root)
     stats.check_seconds = time.perf_counter() - started
 
     findings: list[Finding] = []

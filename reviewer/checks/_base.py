@@ -43,6 +43,7 @@ class FileContext:
     text: str
     kind: FileKind = FileKind.python
     is_test: bool = False
+    root: str = ""  # the folder `path` is relative to (the work tree's top); "" is the current directory
     imports: dict[str, str] = field(default_factory=dict)
     bindings: dict[str, str] = field(default_factory=dict)
     function_stack: list[cst.FunctionDef] = field(default_factory=list)

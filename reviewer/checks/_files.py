@@ -101,15 +101,16 @@ _SKIPPED_DIRS = frozenset({"node_modules", "venv", "site-packages", "__pycache__
 _LIVENESS_PROBE = re.compile(r"^\s*livenessProbe\s*:", re.MULTILINE)
 
 
-def deployed_with_liveness_probe(dockerfile_path: str) -> bool:
+def deployed_with_liveness_probe(dockerfile_path: str, root: str = "") -> bool:
     """Whether a YAML file beside the Dockerfile (its folder, `k8s/`, `deploy/`, a chart; 3 levels down)
     defines a Kubernetes `livenessProbe`: the image is run by Kubernetes, which ignores HEALTHCHECK and
     restarts a hung container through the probe instead.
 
-    Reads the working tree (relative paths from the current directory); a path it cannot find reads
-    as no manifest, so the finding stays.
+    Reads the working tree: `dockerfile_path` is relative to `root`, the folder the review's paths are
+    named from (the top of the work tree; the current directory when empty). A path it cannot find
+    reads as no manifest, so the finding stays.
     """
-    root = Path(dockerfile_path).parent
+    root = (Path(root) / dockerfile_path).parent
     if not root.is_dir():
         return False
     base_depth = len(root.parts)

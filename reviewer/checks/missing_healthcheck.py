@@ -126,7 +126,7 @@ CMD ["celery", "-A", "billing.tasks", "worker", "-Q", "invoices", "--concurrency
             return
         serves = bool(final.inherited("EXPOSE")) or any(
             _SERVER_COMMAND.search(c.args) or _WORKER_COMMAND.search(c.args) for c in commands)
-        if serves and not deployed_with_liveness_probe(self.ctx.path):
+        if serves and not deployed_with_liveness_probe(self.ctx.path, self.ctx.root):
             self.report_line(final.start.line, "This service image declares no HEALTHCHECK: a server that hangs "
                                                "or stops answering still counts as healthy and is never "
                                                "restarted or taken out of rotation.",

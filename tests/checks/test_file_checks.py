@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from reviewer.checks._base import FileContext, PythonCheck, is_test_path, parse_python, run_line_checks, run_python_checks
 from reviewer.checks._files import (deployed_with_liveness_probe, is_kustomize_patch, parse_dockerfile, parse_image,
@@ -378,3 +379,16 @@ def test_a_cached_dockerfile_result_is_not_reused_once_a_liveness_probe_appears_
     before = _file_key(change, frozenset())
     (tmp_path / "k8s" / "api.yaml").write_text("kind: Deployment\n# ...\n          livenessProbe:\n")
     assert _file_key(change, frozenset()) != before
+
+
+def test_a_liveness_probe_beside_the_dockerfile_is_found_when_the_scan_starts_in_a_subfolder(git_repo, monkeypatch):
+    from reviewer.diff import select_paths
+    from reviewer.engine import ReviewOptions, review
+
+    # Paths are named from the top of the work tree; the probe lookup must not read them from the cwd.
+    git_repo.write("deploy/api/Dockerfile", textwrap.dedent(SERVICE_IMAGE))
+    git_repo.write("deploy/api/k8s/deployment.yaml", "kind: Deployment\n# ...\n          livenessProbe:\n")
+    git_repo.write("deploy/web/Dockerfile", textwrap.dedent(SERVICE_IMAGE))
+    monkeypatch.chdir(git_repo.path / "deploy")
+    report = review(select_paths([Path("api"), Path("web")]), ReviewOptions(use_model=False, use_cache=False))
+    assert sorted((f.file, f.id) for f in report.findings if f.id == "CTR005") == [("deploy/web/Dockerfile", "CTR005")]
