@@ -317,26 +317,33 @@ def claim_welcome_bonus(user_id):
     )
 
     def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
-        found: list[tuple[cst.If, str]] = []
+        found: list[tuple[cst.If, str, cst.CSTNode]] = []
         for branch in scope.of_type(cst.If):
-            if self._existence_race(branch, scope):
-                found.append((branch, "existence"))
+            act = self._existence_race(branch, scope)
+            if act is not None:
+                found.append((branch, "existence", act))
                 continue
-            kind = self._condition_race(branch, scope)
-            if kind is not None:
-                found.append((branch, kind))
+            race = self._condition_race(branch, scope)
+            if race is not None:
+                found.append((branch, *race))
         # The function's text is read only for candidates: it needs positions, which other files never pay for.
         if not found or has_conditional_update(scope, self._rows) or _RACE_HANDLED.search(scope.code(self)):
             return
-        for branch, kind in found:
+        # One finding per write: two checks guarding one insert (a count limit and a duplicate test) are one race.
+        by_act: dict[cst.CSTNode, list[tuple[cst.If, str]]] = {}
+        for branch, kind, act in found:
             if has_lock(scope, self) or (kind == "quantity" and has_lock_or_atomic_update(scope, self)):
                 continue
-            read = self._read_before(branch, scope)
-            if read is None:
-                self.report(branch, _MESSAGES[kind])
-            else:  # the finding spans the race window: from the read to the check on what it read
-                self.report(read, f"Read here, checked on line {self.line_of(branch)}. {_MESSAGES[kind]}",
-                            end_node=branch.test)
+            by_act.setdefault(act, []).append((branch, kind))
+        for act, checks in by_act.items():
+            branch, kind = checks[0]
+            starts = [self._read_before(b, scope) or b for b, _ in checks]
+            start = min(starts, key=lambda n: self.line_of(n))
+            lines = ", ".join(str(self.line_of(b)) for b, _ in checks)
+            checked = f"checked on line{'s' if len(checks) > 1 else ''} {lines}"
+            where = checked.capitalize() if any(start is b for b, _ in checks) else "Read here, " + checked
+            # The finding spans the race window: from the read to the write that trusts what was read.
+            self.report(start, f"{where}, written on line {self.line_of(act)}. {_MESSAGES[kind]}", end_node=act)
 
     def _read_before(self, branch: cst.If, scope: Scope) -> cst.CSTNode | None:
         """The earliest statement of this function that read, from the database, a value the `if` tests.
@@ -368,16 +375,17 @@ def claim_welcome_bonus(user_id):
 
 
     # --- existence: if not exists: insert / if exists: return; insert ---------------------------
-    def _existence_race(self, branch: cst.If, scope: Scope) -> bool:
+    def _existence_race(self, branch: cst.If, scope: Scope) -> cst.Call | None:
+        """The insert that an existence check guards, if there is one."""
         found = _polarity(branch.test)
         if found is None:
-            return False
+            return None
         subject, present = found
         model = self._checked_model(subject, branch, scope)
         if model is None:
-            return False
+            return None
         if scope.innermost_loop(branch) is not None and not self.ctx.is_handler():
-            return False  # an import or sync job going through its input: one writer per record
+            return None  # an import or sync job going through its input: one writer per record
         if present:
             # `if exists: reject` then insert after the if, or `if exists: ... else: insert`.
             candidates = scope.calls_within(branch.orelse) if isinstance(branch.orelse, cst.Else) else []
@@ -385,7 +393,7 @@ def claim_welcome_bonus(user_id):
                 candidates += [c for c in scope.calls() if scope.index[c] > scope.last[branch]]
         else:
             candidates = scope.calls_within(branch.body)
-        return any(same_model(self._created_model(c, scope), model) for c in candidates)
+        return next((c for c in candidates if same_model(self._created_model(c, scope), model)), None)
 
     def _checked_model(self, subject: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> str | None:
         """Which model or table an existence test looks at, through a name bound to a query above."""
@@ -449,19 +457,19 @@ def claim_welcome_bonus(user_id):
         return None
 
     # --- a checked value acted on: balance, stock, status, a Redis key ---------------------------
-    def _condition_race(self, branch: cst.If, scope: Scope) -> str | None:
-        """"quantity" or "state" when a condition on a value read from the database guards a write of it."""
+    def _condition_race(self, branch: cst.If, scope: Scope) -> tuple[str, cst.CSTNode] | None:
+        """"quantity" or "state", and the write, when a condition on a value read from the database guards it."""
         guarded = [(_conjuncts(branch.test), (scope.index[branch.body], scope.last[branch.body] + 1))]
         if ends_in_leave(branch.body):  # `if a or b: return`: each one alone guards what follows
             guarded.append((disjuncts(branch.test), (scope.last[branch] + 1, len(scope.nodes))))
         for conditions, region in guarded:
-            kind = self._guarded_race(conditions, region, branch, scope)
-            if kind is not None:
-                return kind
+            race = self._guarded_race(conditions, region, branch, scope)
+            if race is not None:
+                return race
         return None
 
     def _guarded_race(self, conditions: list[cst.BaseExpression], region: tuple[int, int], branch: cst.If,
-                      scope: Scope) -> str | None:
+                      scope: Scope) -> tuple[str, cst.CSTNode] | None:
         for condition in conditions:
             for side, kind in _checked_sides(condition):
                 found = self._rows.origin(side, branch, scope)
@@ -470,19 +478,23 @@ def claim_welcome_bonus(user_id):
                 if found.source == "redis":
                     if _value_used_in(side, branch.body, scope):
                         continue  # `if cached: return cached`: a cache read, not a flag
-                    if self._redis_written(found.field, region, scope):
-                        return "state"
+                    written = self._redis_written(found.field, region, scope)
+                    if written is not None:
+                        return "state", written
                     continue
                 if found.kind == "attr" and found.source == "orm":
                     path = _path_of(side, scope)
-                    if path is not None and self._field_acted_on(path, kind, region, scope, condition, side):
-                        return "quantity" if kind == "order" else kind
+                    act = None if path is None else self._field_acted_on(path, kind, region, scope, condition, side)
+                    if act is not None:
+                        return ("quantity" if kind == "order" else kind), act
                     continue
                 if found.kind == "value" and found.model is not None and (kind == "order" or found.count):
                     # A count guards any write to its table; a column value guards a write of that column.
                     column = None if found.count else found.field
-                    if any(self._writes(c, found.model, column, scope) for c in self._calls(region, scope)):
-                        return "quantity"
+                    act = next((c for c in self._calls(region, scope)
+                                if self._writes(c, found.model, column, scope)), None)
+                    if act is not None:
+                        return "quantity", act
         return None
 
     def _writes(self, call: cst.Call, model: str, column: str | None, scope: Scope) -> bool:
@@ -499,23 +511,24 @@ def claim_welcome_bonus(user_id):
         return [c for c in scope.calls() if region[0] <= scope.index[c] < region[1]]
 
     def _field_acted_on(self, path: str, kind: str, region: tuple[int, int], scope: Scope,
-                        condition: cst.BaseExpression, side: cst.BaseExpression) -> bool:
+                        condition: cst.BaseExpression, side: cst.BaseExpression) -> cst.CSTNode | None:
         """`acct.balance` changed and saved after the check; for a status: moved to the state the check rejects
-        (`if seat.status != "free"` ... `seat.status = "sold"`), and something else written too."""
+        (`if seat.status != "free"` ... `seat.status = "sold"`), and something else written too. Gives the
+        change."""
         changes = [n for n in scope.of_type(cst.AugAssign, cst.Assign) if region[0] <= scope.index[n] < region[1]
                    and any(attribute_path(t) == path for t in _targets(n))]
         if kind == "state":
             changes = [n for n in changes if _flips(condition, side, n)]
         if not changes:
-            return False
+            return None
         obj = path.rsplit(".", 1)[0]
         saved = in_transaction(changes[0], scope, self.ctx) or any(
             _saves(c, obj, scope, self.ctx) for c in scope.calls() if scope.before(changes[0], c))
         if not saved:
-            return False
+            return None
         if kind == "order":  # `if acct.balance >= amount: acct.balance -= amount`, not `if ts > x.seen_at`
-            return any(_arithmetic_change(change, path) for change in changes)
-        return self._other_write(obj, region, scope)
+            return next((change for change in changes if _arithmetic_change(change, path)), None)
+        return changes[0] if self._other_write(obj, region, scope) else None
 
     def _other_write(self, obj: str, region: tuple[int, int], scope: Scope) -> bool:
         """Something else written after a status check: an insert, an update, another record changed."""
@@ -539,7 +552,7 @@ def claim_welcome_bonus(user_id):
                         return True
         return False
 
-    def _redis_written(self, key: str | None, region: tuple[int, int], scope: Scope) -> bool:
+    def _redis_written(self, key: str | None, region: tuple[int, int], scope: Scope) -> cst.Call | None:
         for call in self._calls(region, scope):
             if method(call) not in _REDIS_SETS or not call.args or not is_redis(receiver(call), scope, self):
                 continue
@@ -548,8 +561,8 @@ def claim_welcome_bonus(user_id):
             if node_code(call.args[0].value) == key or (
                     method(call) == "hset" and len(call.args) > 1
                     and node_code(call.args[0].value) + "|" + node_code(call.args[1].value) == key):
-                return True
-        return False
+                return call
+        return None
 
 
 _MESSAGES = {

@@ -848,7 +848,7 @@ def test_upsert_makes_the_check_safe():
     """) == []
 
 
-def test_balance_check_on_a_fetched_row_is_reported_from_the_select_to_the_check():
+def test_balance_check_on_a_fetched_row_is_reported_from_the_select_to_the_write_it_guards():
     source = """
         def withdraw(cur, account_id, amount):
             cur.execute("SELECT balance FROM accounts WHERE id = %s", (account_id,))
@@ -859,7 +859,8 @@ def test_balance_check_on_a_fetched_row_is_reported_from_the_select_to_the_check
     """
     hits = run_python_checks(parse_python(textwrap.dedent(source)), FileContext(path="app/wallet.py",
                              text=textwrap.dedent(source)), [UnlockedCheckThenAct])
-    assert [(h.line, h.end_line) for h in hits] == [(3, 5)]
+    assert [(h.line, h.end_line) for h in hits] == [(3, 7)]
+    assert hits[0].message.startswith("Read here, checked on line 5, written on line 7.")
 
 
 def test_row_unpacked_from_a_fetched_name_is_followed_to_its_select():
@@ -973,3 +974,21 @@ def test_sql_extended_with_augmented_assignment_is_judged_as_run():
     """
     assert reported(UnboundedQueryInHandler, source) == [8]
     assert reported(UnboundedQueryInHandler, source.replace('" ORDER BY created_at"', '" ORDER BY created_at LIMIT 500"')) == []
+
+
+def test_a_limit_and_a_duplicate_check_guarding_one_insert_are_one_finding_up_to_the_insert():
+    source = """
+        def place_hold(request, book_id):
+            member = request.user.member
+            active = Hold.objects.filter(member=member, status="waiting").count()
+            if active >= 5:
+                return JsonResponse({"error": "limit"}, status=409)
+            if Hold.objects.filter(member=member, book_id=book_id).exists():
+                return JsonResponse({"error": "duplicate"}, status=409)
+            hold = Hold.objects.create(member=member, book_id=book_id)
+            return JsonResponse({"id": hold.pk}, status=201)
+    """
+    hits = run_python_checks(parse_python(textwrap.dedent(source)), FileContext(path="library/views.py",
+                             text=textwrap.dedent(source)), [UnlockedCheckThenAct])
+    assert [(h.line, h.end_line) for h in hits] == [(4, 9)]
+    assert hits[0].message.startswith("Read here, checked on lines 5, 7, written on line 9.")
