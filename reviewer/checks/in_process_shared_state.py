@@ -23,7 +23,8 @@ class InProcessSharedState(ModuleStateTracker):
     """Per-user or per-client state (sessions, rate limits, tokens, flags) in a module-level dict of a web app.
 
     ## What it does
-    In a web app, reports the definition of a module-level dict or set (literal, `dict()`,
+    In a web app, reports the definition of a module-level dict or set (the finding spans it and the first
+    write made while serving a request) (literal, `dict()`,
     `defaultdict`, `Counter`, `OrderedDict`) that request-serving code writes under a key that is not
     a constant (`last_seen[user_id] = now`, `carts.setdefault(sid, [])`, `buckets[ip].append(t)`,
     `revoked.add(token)`): per-user or per-client state. A dict, set or list whose name says it holds
@@ -206,6 +207,7 @@ def set_flag(name):
         memo_tables: set[str] = set()
         request_scopes = self.request_scopes()
         drained: set[str] = set()
+        handler_write: dict[str, cst.CSTNode] = {}  # name -> its first write while serving a request
         for scope in self.scopes:
             for write in scope.container_writes():
                 if write.kind in ("rebind", "method:clear", "method:popitem") and scope not in request_scopes:
@@ -213,6 +215,8 @@ def set_flag(name):
                 if write.kind == "rebind":
                     continue
                 written_anywhere.add(write.name)
+                if scope in request_scopes:
+                    handler_write.setdefault(write.name, write.node)
                 if scope in request_scopes and write.key is not None and not is_literal(write.key):
                     keyed_per_request.add(write.name)
                     if _returns_lookup(scope.node, write.name):
@@ -223,9 +227,12 @@ def set_flag(name):
                 continue  # a cache: each process may hold its own copy; RES002 judges its growth
             # A list written per request is a buffer or a log (REL005, CON002), not state looked up by key.
             if named_for_it or (kind != "list" and name in keyed_per_request):
+                # The finding spans the definition and the first write made while serving a request.
+                write = handler_write.get(name)
+                later = write is not None and self.line_of(write) > self.line_of(definition)
                 self.report(definition, f"`{name}` keeps per-user state in this process's memory: every worker "
                                         "and replica has its own copy, so it disagrees across requests and is "
-                                        "lost on restart.")
+                                        "lost on restart.", end_node=write if later else None)
 
 
 def _returns_lookup(function: cst.FunctionDef, container: str) -> bool:

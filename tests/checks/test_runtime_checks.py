@@ -608,3 +608,22 @@ def test_runtime_checks_report_the_same_lines_batched_as_alone():
     assert {check_id for _line, check_id in together} == {
         "CON001", "CON002", "CON003", "RES001", "RES002", "SCL001", "SCL002", "SCL003"}
 
+
+
+def test_per_user_state_is_reported_from_its_definition_to_the_handler_that_writes_it():
+    source = textwrap.dedent("""
+        from flask import Flask, request
+        app = Flask(__name__)
+        last_seen = {}
+
+        def helper():
+            return 1
+
+        @app.post("/ping")
+        def ping():
+            last_seen[request.json["device"]] = request.json["at"]
+            return "", 204
+    """).lstrip("\n")
+    ctx = FileContext(path="app/service.py", text=source)
+    hits = run_python_checks(parse_python(source), ctx, [InProcessSharedState])
+    assert [(h.line, h.end_line) for h in hits] == [(3, 10)]
