@@ -243,10 +243,12 @@ def probe(host):
                     return
                 self._pending.append((node, name, self._receiver(node.func)))
             elif timeout is not None and is_none(timeout.value):
-                self.report(node, f"`{_short(name)}` is called with `timeout=None` and can block forever.")
+                self.report(node, f"`{_short(name)}` is called with `timeout=None` and can block forever.",
+                            end_node=timeout)
         elif name in _FINITE_DEFAULT and timeout is not None and is_none(timeout.value):
+            # The finding spans the call up to its `timeout=None`, the line to change.
             self.report(node, f"`{_short(name)}` is called with `timeout=None`, which removes the library's "
-                              "default limit: the call can block forever.")
+                              "default limit: the call can block forever.", end_node=timeout)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for node, name, receiver in self._pending:

@@ -627,3 +627,18 @@ def test_per_user_state_is_reported_from_its_definition_to_the_handler_that_writ
     ctx = FileContext(path="app/service.py", text=source)
     hits = run_python_checks(parse_python(source), ctx, [InProcessSharedState])
     assert [(h.line, h.end_line) for h in hits] == [(3, 10)]
+
+
+def test_an_explicit_timeout_none_is_reported_from_the_call_to_the_keyword():
+    from reviewer.checks.network_call_without_timeout import NetworkCallWithoutTimeout
+
+    source = textwrap.dedent("""
+        import httpx
+        client = httpx.Client(
+            base_url="https://channel.example",
+            timeout=None,
+        )
+    """).lstrip("\n")
+    hits = run_python_checks(parse_python(source), FileContext(path="app/sync.py", text=source),
+                             [NetworkCallWithoutTimeout])
+    assert [(h.line, h.end_line) for h in hits] == [(2, 4)]
