@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck, has_star_kwargs
@@ -10,6 +12,8 @@ from reviewer.checks._data import (
     ScopeCheck,
     db_write,
     ends_in_exit,
+    has_lock,
+    method,
     is_retried_function,
     mentions_idempotency,
     positional,
@@ -17,6 +21,7 @@ from reviewer.checks._data import (
     sql_verb,
 )
 from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, helpers_of
+from reviewer.checks._rows import node_code
 
 _WHAT = {"payment": "charge the customer twice", "message": "send the message twice",
          "publish": "publish the event twice", "create": "create the remote record twice",
@@ -47,7 +52,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     search, a quote, a model inference), when a helper retries the call itself (reported there) or catches
     its failure, or when a retried task first commits a claim on the record and returns when the claim fails
     (the claim may be committed by a same-file helper: one that commits, or one that runs the `UPDATE` it is
-    given and commits it). A POST to a record's own path (`f"{API}/invoices/{invoice_id}/sent"`) is judged by
+    given and commits it), or when it locks the record, returns when a field says the work was done
+    (`if hold.notice_sent_at is not None: return`) and sets that field after the call. A POST to a record's own path (`f"{API}/invoices/{invoice_id}/sent"`) is judged by
     the path after the record's id only (`sent`: a state change, not reported; `refunds`: a payment), not by
     the service or collection named before it.
 
@@ -64,7 +70,7 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     that is only a parameter (`post(url, ...)`) is not judged. Mentioning a key anywhere in the function is
     taken as using it for every call there. E-mail and SMS APIs rarely accept a key; the fix for them is a
     claimed "sending" record checked before sending, which is recognised only in its commit-then-`if ...:
-    return` form. `publish` counts only on a broker-like receiver (`producer`, `publisher`, `sns`, `channel`,
+    return` form and as a field tested and then set under a row lock in the function. `publish` counts only on a broker-like receiver (`producer`, `publisher`, `sns`, `channel`,
     a Redis or Kafka client), so a CMS `page.publish()` is not taken for one. A record's own path is recognised
     only in an f-string (directly or through one assignment) whose last interpolation sits between two `/`; an
     action on a record that moves money without naming it (`/claims/{id}/reverse`) is not taken for a payment.
@@ -72,6 +78,24 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
 
     id = "REL003"
     VALID = (
+        """
+from celery import shared_task
+from django.db import transaction
+from django.core.mail import send_mail
+
+@shared_task(bind=True, max_retries=5)
+def send_ready_notice(self, hold_id):
+    with transaction.atomic():
+        hold = Hold.objects.select_for_update().get(pk=hold_id)
+        if hold.notice_sent_at is not None:
+            return
+        try:
+            send_mail("Ready for pickup", "...", None, [hold.email])  # ok: REL003
+        except OSError as exc:
+            raise self.retry(exc=exc)
+        hold.notice_sent_at = timezone.now()
+        hold.save(update_fields=["notice_sent_at"])
+""",
         """
 import time
 import stripe
@@ -238,6 +262,22 @@ def text_pickup_code(parcel_id):
     )
     INVALID = (
         """
+from celery import shared_task
+from django.core.mail import send_mail
+
+@shared_task(bind=True, max_retries=5)
+def send_ready_notice(self, hold_id):
+    hold = Hold.objects.get(pk=hold_id)
+    if hold.notice_sent_at is not None:
+        return
+    try:
+        send_mail("Ready for pickup", "...", None, [hold.email])  # expect: REL003
+    except OSError as exc:
+        raise self.retry(exc=exc)
+    hold.notice_sent_at = timezone.now()
+    hold.save(update_fields=["notice_sent_at"])
+""",
+        """
 import time
 import stripe
 
@@ -382,7 +422,8 @@ def refund_return(shop_api, ret):
                 if effect.keyed or keyed_here or carries_dedup_header(call, scope) or _keyed_through_helper(
                         call, scope, helpers, in_class, self):
                     continue
-                if block is function_body and _claimed_before(call, scope, self.ctx, helpers, in_class):
+                if block is function_body and (_claimed_before(call, scope, self.ctx, helpers, in_class)
+                                               or _marked_done_under_lock(call, scope, self)):
                     continue
                 self.report(call, f"This call is retried with no idempotency key: a retry after a timeout can "
                                   f"{_WHAT[effect.kind]}.")
@@ -416,6 +457,30 @@ def _keyed_through_helper(call: cst.Call, scope: Scope, helpers: Helpers, in_cla
             if fn is not None and mentions_idempotency(helpers.scope(fn), check):
                 return True
     return False
+
+
+def _marked_done_under_lock(call: cst.Call, scope: Scope, check: PythonCheck) -> bool:
+    """A retried task that locks the record (`select_for_update`, `with_for_update`, `FOR UPDATE`), returns early
+    on what it read (`if hold.notice_sent_at is not None: return`, or `if not fines: return` after a locked query
+    filtered on `receipt_sent_at__isnull=True`), and after the call sets the field it read (`hold.notice_sent_at =
+    now`, `.update(receipt_sent_at=now)`): a second run waits for the first's lock, then finds the work done."""
+    if not has_lock(scope, check):
+        return False
+    marked: set[str] = set()  # fields written after the call
+    for node in scope.of_type(cst.Assign):
+        if scope.before(call, node):
+            marked.update(t.target.attr.value for t in node.targets if isinstance(t.target, cst.Attribute))
+    for other in scope.calls():
+        if scope.before(call, other) and method(other) == "update":
+            marked.update(arg.keyword.value for arg in other.args if arg.keyword is not None)
+    if not marked:
+        return False
+    exits = [branch for branch in scope.of_type(cst.If)
+             if scope.last[branch] < scope.index[call] and ends_in_exit(branch.body)]
+    if not exits:
+        return False
+    read = " ".join(node_code(n) for n in [*(b.test for b in exits), *(c for c in scope.calls() if scope.before(c, call))])
+    return any(re.search(rf"\b{re.escape(field)}(\b|__)", read) for field in marked)
 
 
 def _claimed_before(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:

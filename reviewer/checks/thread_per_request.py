@@ -19,7 +19,7 @@ class _Starts:
 
     # local name -> the constructor call that made it
     thread_names: dict[str, cst.Call] = field(default_factory=dict)
-    starts: list[tuple[cst.Call, str]] = field(default_factory=list)
+    starts: list[tuple[cst.Call, str, cst.Call | None]] = field(default_factory=list)  # node, name, its `.start()`
     joins: bool = False
 
 
@@ -29,8 +29,8 @@ class ThreadPerRequest(PythonCheck):
     ## What it does
     Reports a `threading.Thread`, `threading.Timer` or `multiprocessing.Process` created and started
     inside a request handler (a routed function, a Django view, a view-class method), chained
-    (`Thread(target=send).start()`) or through a local name (`t = Thread(...); t.start()`, reported at
-    the constructor), when that function never joins a thread; also `_thread.start_new_thread` there.
+    (`Thread(target=send).start()`) or through a local name (`t = Thread(...); t.start()`, reported from
+    the constructor to the `start()`), when that function never joins a thread; also `_thread.start_new_thread` there.
 
     ## Why is this bad?
     Every request creates a new thread or process and nothing limits how many run at once: a burst
@@ -130,10 +130,10 @@ def export_csv(request):
         starts = self._functions.pop()
         if not starts.starts or starts.joins or self.ctx.is_test or not self.ctx.in_handler:
             return
-        for call, what in starts.starts:
+        for call, what, start in starts.starts:
             self.report(call, f"`{what}` starts a new thread or process on every request and nothing joins or "
                               "bounds it: under load they pile up until memory runs out, and their work is lost "
-                              "on restart.")
+                              "on restart.", end_node=start)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if not self._functions or not isinstance(node.value, cst.Call):
@@ -151,21 +151,21 @@ def export_csv(request):
         func = node.func
         if not isinstance(func, cst.Attribute):
             if is_name(func, "start_new_thread") and self.ctx.qualify(func) in _RAW_THREAD_STARTS:
-                current.starts.append((node, "start_new_thread"))
+                current.starts.append((node, "start_new_thread", None))
             return
         if func.attr.value == "start_new_thread":
             name = self.ctx.qualify(func) or ""
             if name in _RAW_THREAD_STARTS:
-                current.starts.append((node, short_name(name)))
+                current.starts.append((node, short_name(name), None))
             return
         receiver = func.value
         if func.attr.value == "start" and not node.args:
             if isinstance(receiver, cst.Call) and self.ctx.qualify(receiver.func) in THREAD_CONSTRUCTORS:
-                current.starts.append((node, f"{self.ctx.qualify(receiver.func)}(...).start()"))
+                current.starts.append((node, f"{self.ctx.qualify(receiver.func)}(...).start()", None))
             elif isinstance(receiver, cst.Name) and receiver.value in current.thread_names:
-                # Reported where the thread is made: that line says what it runs.
+                # Reported where the thread is made (that line says what it runs), up to where it starts.
                 constructor = current.thread_names[receiver.value]
-                current.starts.append((constructor, f"{self.ctx.qualify(constructor.func)}(...)"))
+                current.starts.append((constructor, f"{self.ctx.qualify(constructor.func)}(...)", node))
         elif func.attr.value == "join" and self._is_thread_join(node, receiver, current):
             current.joins = True
 

@@ -642,3 +642,19 @@ def test_an_explicit_timeout_none_is_reported_from_the_call_to_the_keyword():
     hits = run_python_checks(parse_python(source), FileContext(path="app/sync.py", text=source),
                              [NetworkCallWithoutTimeout])
     assert [(h.line, h.end_line) for h in hits] == [(2, 4)]
+
+
+def test_a_thread_made_then_started_is_reported_from_its_constructor_to_its_start():
+    source = textwrap.dedent("""
+        import threading
+        from flask import Flask
+        app = Flask(__name__)
+
+        @app.post("/submit")
+        def submit():
+            scan = threading.Thread(target=print, daemon=True)
+            scan.start()
+            return "", 202
+    """).lstrip("\n")
+    hits = run_python_checks(parse_python(source), FileContext(path="app/views.py", text=source), [ThreadPerRequest])
+    assert [(h.line, h.end_line) for h in hits] == [(7, 8)]
