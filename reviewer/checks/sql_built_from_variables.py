@@ -6,10 +6,10 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import is_literal, keyword
+from reviewer.checks._base import attribute_path, findall, is_literal, keyword
 from reviewer.checks._security import (
-    AssignmentTrackingCheck, built_pieces, call_name, first_arg, is_constant_piece, literal_text, looks_like_sql,
-    piece_label, string_value,
+    AssignmentTrackingCheck, built_pieces, call_name, first_arg, is_constant_piece, is_request_input, literal_text,
+    looks_like_sql, piece_label, string_value,
 )
 
 # Methods that send their first argument to the database as SQL text.
@@ -47,8 +47,10 @@ class SqlBuiltFromVariables(AssignmentTrackingCheck):
     `self.table_name`, `Model.__tablename__`), and runs of placeholders (`", ".join(["%s"] * len(ids))`).
 
     When the call also passes parameters (`execute(sql, params)`), the author clearly binds values, so only
-    values placed inside quotes (`'{name}'`) are reported; unquoted pieces are taken to be SQL the code
-    built (a column list, a WHERE clause with placeholders). Unquoted names of tables, schemas, column
+    values placed inside quotes (`'{name}'`) and request text itself (`request.args.get("sort")`, a name
+    assigned from it, a `str` parameter of a request handler) are reported; other unquoted pieces are taken
+    to be SQL the code built (a column list, a WHERE clause with placeholders). Request text that the
+    function tests against an allow-list (`if sort not in SORTABLE: abort(400)`) is trusted. Unquoted names of tables, schemas, column
     types and SQL fragments (`table`, `where_sql`, `clause`, `placeholders`), number-named values (`limit`,
     `offset`, `page`) and calls named `quote*`/`escape*` are trusted too, unless the function assigns them
     from something else. A module function that returns SQL built from its arguments is followed to the
@@ -69,6 +71,18 @@ class SqlBuiltFromVariables(AssignmentTrackingCheck):
 
     id = "SEC001"
     VALID = (
+        """
+from fastapi import APIRouter, HTTPException
+
+router = APIRouter()
+SORTABLE = {"started_at", "distance_km"}
+
+@router.get("/vehicles/{vehicle_id}/trips")
+async def trips(vehicle_id: int, sort: str = "started_at", conn=None):
+    if sort not in SORTABLE:
+        raise HTTPException(status_code=400)
+    return await conn.fetch(f"SELECT id FROM trips WHERE vehicle_id = $1 ORDER BY {sort}", vehicle_id)  # ok: SEC001
+""",
         """
 from flask import request
 from app.db import get_connection
@@ -120,6 +134,23 @@ def page(cursor, limit, offset):
 """,
     )
     INVALID = (
+        """
+from fastapi import APIRouter
+
+router = APIRouter()
+
+@router.get("/vehicles/{vehicle_id}/trips")
+async def trips(vehicle_id: int, sort: str = "started_at", conn=None):
+    return await conn.fetch(f"SELECT id, started_at FROM trips WHERE vehicle_id = $1 ORDER BY {sort}", vehicle_id)  # expect: SEC001
+""",
+        """
+from flask import request
+
+def roster(cur, class_id):
+    order = request.args.get("sort", "last_name")
+    cur.execute(f"SELECT id, last_name FROM students WHERE class_id = %s ORDER BY {order}", (class_id,))  # expect: SEC001
+    return cur.fetchall()
+""",
         """
 from flask import Flask, request
 from app.db import get_connection
@@ -302,7 +333,7 @@ def checkout(conn, member_id, isbn, due):
                     continue  # `sql = sql + " AND ..."` adds nothing from outside
                 # With parameters passed, an unquoted piece is a fragment the code built (a column list, a
                 # WHERE clause with placeholders); a piece inside quotes is always a value.
-                if has_parameters and not quoted:
+                if has_parameters and not quoted and not self._request_value(piece):
                     continue
                 if not is_constant_piece(piece, module_constants=self.constants, safe_calls=_SQL_QUOTING,
                                          safe_prefixes=_SQL_QUOTING_PREFIXES, resolve=resolve,
@@ -316,6 +347,42 @@ def checkout(conn, member_id, isbn, due):
         if not unsafe or (require_sql and not looks_like_sql(" ".join(texts))):
             return None
         return unsafe, start
+
+
+    def _request_value(self, piece: cst.BaseExpression) -> bool:
+        """A piece that is request text itself: `request.args.get("sort")`, a local name assigned from it, or a
+        `str` parameter of a request handler (FastAPI query and path values), unless the function tests it
+        against an allow-list (`if sort not in SORTABLE: abort(400)`) or assigns it from something else."""
+        if is_request_input(piece):
+            return True
+        fn = self.ctx.function
+        if not isinstance(piece, cst.Name) or fn is None or _membership_tested(piece.value, fn):
+            return False
+        assignments = self.assignments_here()
+        values = assignments.get(piece.value) if assignments is not None else None
+        if values:
+            return all(is_request_input(v) for v in values)
+        return self.ctx.is_handler(fn) and _str_parameter(piece.value, fn)
+
+
+def _str_parameter(name: str, fn: cst.FunctionDef) -> bool:
+    """`sort: str = "id"` or `sort="id"`: a handler parameter the framework fills from the URL or query."""
+    for param in (*fn.params.params, *fn.params.kwonly_params):
+        if param.name.value != name:
+            continue
+        if param.annotation is not None:
+            return attribute_path(param.annotation.annotation) == "str"
+        return isinstance(param.default, cst.SimpleString)
+    return False
+
+
+def _membership_tested(name: str, fn: cst.FunctionDef) -> bool:
+    """`name in ALLOWED` / `name not in ALLOWED` anywhere in the function: an allow-list check."""
+    for node in findall(fn.body, cst.Comparison):
+        if isinstance(node.left, cst.Name) and node.left.value == name and any(
+                isinstance(c.operator, (cst.In, cst.NotIn)) for c in node.comparisons):
+            return True
+    return False
 
 
 def _has_parameters(call: cst.Call) -> bool:
