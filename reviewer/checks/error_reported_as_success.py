@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, descendants, findall, is_none, keyword, own_nodes
 from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broad, logging_level
 from reviewer.findings import Confidence
 
@@ -176,6 +176,9 @@ class ErrorReportedAsSuccess(PythonCheck):
     `JSONResponse(..., status_code=200)`, `make_response(body, 200)`, a response with no status (so
     200) and an empty body (`HttpResponse("")`, `JsonResponse([])`), or a tuple ending in a 2xx status
     (unless the body says it failed: `{"error": ...}`, `{"status": "degraded"}`, "could not ...").
+    Also the value the function returns when nothing failed, returned again by the except block (the same
+    non-empty value, or a dict of the same literal entries with some left out): the caller cannot tell a
+    failure from a success.
     In an `except Exception` (or bare or `BaseException`) block, a warning, error or `print` before
     the return counts; in a block for a specific exception, an error-level log (`error`,
     `exception`, `critical`) counts, and so does a warning whose message says the operation failed
@@ -199,6 +202,24 @@ class ErrorReportedAsSuccess(PythonCheck):
 
     id = "ERR002"
     VALID = (
+        """
+def redeem(session, account, points):
+    try:
+        session.commit()
+    except SQLAlchemyError as exc:  # ok: ERR002
+        session.rollback()
+        logger.error("could not record redemption: %s", exc)
+        return {"status": "pending", "points": points}
+    return {"status": "redeemed", "points": points, "balance": account.points}
+
+def lookup(client, key):
+    try:
+        value = client.get(key)
+    except Exception:  # ok: ERR002
+        logger.exception("cache read failed")
+        return None
+    return None if value is None else value.decode()
+""",
         """
 from flask import jsonify
 
@@ -264,6 +285,24 @@ def search(request):
 """,
     )
     INVALID = (
+        """
+def acknowledge(alert_id, conn):
+    try:
+        conn.execute("UPDATE alerts SET acked_at = now() WHERE id = $1", alert_id)
+    except Exception:  # expect: ERR002
+        logger.exception("could not acknowledge alert %s", alert_id)
+        return {"alert_id": alert_id, "acked": True}
+    return {"alert_id": alert_id, "acked": True}
+
+def redeem(session, account, points):
+    try:
+        session.commit()
+    except SQLAlchemyError as exc:  # expect: ERR002
+        session.rollback()
+        logger.error("could not record redemption: %s", exc)
+        return {"status": "redeemed", "points": points}
+    return {"status": "redeemed", "points": points, "balance": account.points}
+""",
         """
 from flask import jsonify
 
@@ -344,12 +383,28 @@ def publish_invoice(invoice):
         if not log_lines:
             return
         for statement in facts.returns:
-            what = success_value(statement.value)
+            what = success_value(statement.value) or self._normal_return(statement.value)
             if what is not None and self.line_of(statement) > min(log_lines):
                 # The finding spans the handler, from `except` to the return that reports success.
                 self.report(node, f"The except block logs a failure and then returns {what}: the caller "
                                   "believes the operation worked and will not retry or report it.",
                             end_node=statement, confidence=None if broad else Confidence.medium)
+
+    def _normal_return(self, value: cst.BaseExpression | None) -> str | None:
+        """The value the function returns when nothing failed, given again by the except block (`{"acked": True}`
+        both ways), or a dict of the same literal entries with some left out: the caller cannot tell them apart."""
+        fn = self.ctx.function
+        if value is None or fn is None or is_none(value) or tells_failure(value):
+            return None
+        handled = {id(n) for handler in findall(fn.body, cst.ExceptHandler) for n in descendants(handler)}
+        normal = [n.value for n in own_nodes(fn.body) if isinstance(n, cst.Return) and n.value is not None
+                  and id(n) not in handled]
+        for other in normal:
+            if value.deep_equals(other) and not isinstance(value, (cst.Name, cst.Attribute)) and not _is_empty(value):
+                return "the same value as when it succeeds"
+            if isinstance(value, cst.Dict) and isinstance(other, cst.Dict) and _literal_subset(value, other):
+                return "the success body, with fields left out"
+        return None
 
     def _signals_failure(self, call: cst.Call, broad: bool, outside: bool) -> bool:
         if isinstance(call.func, cst.Name) and call.func.value == "print":
@@ -361,6 +416,22 @@ def publish_invoice(invoice):
             return True
         # A warning that an outside system failed ("could not publish ...", with the traceback) is a failure too.
         return outside and LOG_LEVELS[level] >= LOG_LEVELS["warning"] and _says_failed(call)
+
+
+def _literal_subset(part: cst.Dict, whole: cst.Dict) -> bool:
+    """Every entry of `part` is in `whole`, and at least one of them is a literal (`"status": "redeemed"`):
+    not merely the same ids echoed back."""
+    def entries(d: cst.Dict) -> list[tuple[cst.BaseExpression, cst.BaseExpression]] | None:
+        found = [(el.key, el.value) for el in d.elements if isinstance(el, cst.DictElement)]
+        return found if len(found) == len(d.elements) else None
+
+    mine, theirs = entries(part), entries(whole)
+    if not mine or theirs is None:
+        return False
+    if not all(any(k.deep_equals(k2) and v.deep_equals(v2) for k2, v2 in theirs) for k, v in mine):
+        return False
+    return any(isinstance(v, (cst.SimpleString, cst.Integer)) or (isinstance(v, cst.Name) and v.value == "True")
+               for _, v in mine)
 
 
 def _outside_failure(handler: cst.ExceptHandler) -> bool:
