@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import FileContext, PythonCheck
+from reviewer.checks._base import FileContext, PythonCheck, keyword
 from reviewer.checks._runtime import param_names, short_name
 
 _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send")
@@ -101,7 +101,8 @@ class BlockingCallInAsync(PythonCheck):
     I/O: `open(...)` whose file is read or written (reported at the `open`) and
     `Path(...).read_text()`/`write_bytes()`. A call that is awaited is never reported. A call from a
     coroutine to a module-level sync function of the same file that makes a network, database,
-    sleep or subprocess call (directly or through other such functions) is reported at the call.
+    sleep or subprocess call or writes a file (directly or through other such functions) is reported at
+    the call.
     Coroutines that run once per process, before requests are served or after (start-up and shutdown
     hooks: `@app.on_event("startup")`, `app.on_startup.append(f)`, `lifespan=f`, a coroutine named
     `lifespan`/`startup`/`shutdown`), are not judged, and neither is file I/O in a script's entry point
@@ -228,6 +229,22 @@ asyncio.run(main("urls.txt"))
 """,
     )
     INVALID = (
+        """
+import csv
+from fastapi import FastAPI
+
+app = FastAPI()
+
+def _write_report(path, rows):
+    with open(path, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+@app.get("/reports/{month}")
+async def export(month: str):
+    rows = await load_rows(month)
+    _write_report(f"/exports/{month}.csv", rows)  # expect: CON001
+    return {"path": f"/exports/{month}.csv"}
+""",
         """
 import boto3
 from fastapi import FastAPI
@@ -533,9 +550,9 @@ asyncio.run(main())
             self._in_coroutines.append((node, f"`{what}` blocks the event loop inside `async def {frame.name}`: "
                                               "every other request on this worker waits until it returns.",
                                         frame.name, file_io))
-        elif what != "open" and not what.startswith(("open(", "pathlib.")):
+        elif (what != "open" and not what.startswith(("open(", "pathlib."))) or _opens_for_writing(node):
             # Reading a config file in a helper is usually a one-off at startup: only network, database,
-            # sleeps and subprocesses make a helper count as blocking.
+            # sleeps, subprocesses and writing a file (an export, an upload) make a helper count as blocking.
             self._blocking_helpers.setdefault(frame.name, what)
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -578,3 +595,13 @@ class _Frame:
     opened_here: set[str] = field(default_factory=set)  # handles whose connection is opened in this function
     used_handles: set[str] = field(default_factory=set)  # connections already reported at a statement
     open_files: dict[str, cst.Call] = field(default_factory=dict)
+
+
+def _opens_for_writing(node: cst.CSTNode) -> bool:
+    """`open(path, "w")`, `open(path, mode="ab")`: a file written, not read."""
+    if not isinstance(node, cst.Call):
+        return False
+    mode = keyword(node, "mode")
+    value = mode.value if mode is not None else (node.args[1].value if len(node.args) > 1
+                                                and node.args[1].keyword is None else None)
+    return isinstance(value, cst.SimpleString) and any(c in str(value.evaluated_value) for c in "wax")
