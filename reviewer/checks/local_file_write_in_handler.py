@@ -32,6 +32,7 @@ class _Frame:
     """One function being visited: whether it serves requests, and what its local names hold."""
 
     in_handler: bool
+    helper: str | None = None  # a module-level function that does not serve requests: its writes are noted
     temp_names: set[str] = field(default_factory=set)
     upload_names: set[str] = field(default_factory=set)
 
@@ -43,7 +44,8 @@ class LocalFileWriteInHandler(PythonCheck):
     Inside a request handler, reports `open(path, mode)` with a write, append, create or update mode,
     `FileStorage.save(...)` on a Flask/Werkzeug upload (`request.files[...]`, `request.files.get(...)`,
     `request.files.getlist(...)`), Django's `FileSystemStorage().save`, `shutil.copy*`/`shutil.move`/
-    `os.rename`/`os.replace`, and `Path.write_text`/`write_bytes`. Writes into temporary space
+    `os.rename`/`os.replace`, and `Path.write_text`/`write_bytes`, also when a module-level helper of the
+    same file does the write for the handler (reported at the call). Writes into temporary space
     (`tempfile`, `/tmp`, names bound from them, names such as `tmp_dir` or `temp_path`) are scratch
     files and are not reported.
 
@@ -55,8 +57,9 @@ class LocalFileWriteInHandler(PythonCheck):
     ## Known limits
     The path is not evaluated: a write to a mounted shared volume (NFS, EFS) is reported like any
     other. `default_storage.save` and other storage backends are not reported since they may be
-    remote. Writes made in helpers called by the handler, and writes through `pandas`/`PIL` `save`
-    methods, are not followed. Scratch files under `tempfile` that are never cleaned up are not
+    remote. Writes made in helpers are followed one call deep, only for module-level functions of the
+    same file called by name (reported at the handler's call, unless it passes a temporary path); writes
+    through `pandas`/`PIL` `save` methods are not followed. Scratch files under `tempfile` that are never cleaned up are not
     reported.
     """
 
@@ -112,6 +115,31 @@ def write_report(rows, path):
     )
     INVALID = (
         """
+import csv
+import os
+import tempfile
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+EXPORT_DIR = "/srv/exports"
+
+def _write_csv(path, rows):
+    with open(path, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+@app.post("/exports")
+def export():
+    path = os.path.join(EXPORT_DIR, "latest.csv")
+    _write_csv(path, load_rows())  # expect: SCL002
+    return jsonify(download="/exports/latest.csv")
+
+@app.post("/exports/preview")
+def preview():
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        _write_csv(os.path.join(tmp_dir, "p.csv"), load_rows())  # ok: SCL002
+        return jsonify(rows=count_rows(tmp_dir))
+""",
+        """
 import os
 from flask import Flask, request
 from werkzeug.utils import secure_filename
@@ -155,17 +183,31 @@ def publish(request, report_id):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._frames: list[_Frame] = []
+        self._helper_writes: dict[str, str] = {}  # module-level helper -> what it writes
+        self._helper_calls: list[tuple[cst.Call, str]] = []  # calls by name from handlers, judged at the end
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._frames.append(_Frame(in_handler=self.ctx.in_handler and not self.ctx.is_test))
+        in_handler = self.ctx.in_handler and not self.ctx.is_test
+        module_level = len(self.ctx.function_stack) == 1 and not self.ctx.class_stack
+        self._frames.append(_Frame(in_handler=in_handler,
+                                   helper=node.name.value if module_level and not in_handler else None))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._frames.pop()
 
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for call, callee in self._helper_calls:
+            what = self._helper_writes.get(callee)
+            if what is not None:
+                self._report(call, f"{callee}()", through=what)
+
     @property
     def _handler(self) -> _Frame | None:
-        """The current function's frame when it runs per request, else None."""
-        return self._frames[-1] if self._frames and self._frames[-1].in_handler else None
+        """The current function's frame when it runs per request, or is a module-level helper, else None."""
+        if not self._frames or self.ctx.is_test:
+            return None
+        frame = self._frames[-1]
+        return frame if frame.in_handler or frame.helper is not None else None
 
     # --- bindings -------------------------------------------------------------
     def _bind(self, names: list[str], value: cst.BaseExpression) -> None:
@@ -227,10 +269,13 @@ def publish(request, report_id):
 
     # --- writes ---------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        if self._handler is None:
+        frame = self._handler
+        if frame is None:
             return
         name = self.ctx.qualify(node.func) or ""
         func = node.func
+        if frame.in_handler and isinstance(func, cst.Name) and not any(self._is_scratch(a.value) for a in node.args):
+            self._helper_calls.append((node, func.value))
         if name in _OPENERS:
             self._check_open(node, name)
         elif name in _COPIES:
@@ -262,8 +307,14 @@ def publish(request, report_id):
         qualified = self.ctx.qualify(expr) or ""
         return qualified.startswith(("io.BytesIO", "io.StringIO"))
 
-    def _report(self, node: cst.Call, what: str) -> None:
-        self.report(node, f"`{what}` writes to the local disk in a request handler: the file exists on this "
+    def _report(self, node: cst.Call, what: str, through: str | None = None) -> None:
+        frame = self._frames[-1] if self._frames else None
+        if through is None and frame is not None and not frame.in_handler:
+            if frame.helper is not None:
+                self._helper_writes.setdefault(frame.helper, what)
+            return
+        how = f" (with `{through}`)" if through else ""
+        self.report(node, f"`{what}` writes to the local disk{how} in a request handler: the file exists on this "
                           "replica only and is lost when the container restarts.")
 
 
