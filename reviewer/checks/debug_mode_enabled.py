@@ -16,6 +16,7 @@ _DEV_FILE = re.compile(r"(^|/)[^/]*(dev|develop|development|local|test|testing|c
 _APP_FACTORIES = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart", "sanic.Sanic",
                             "litestar.Litestar"})
 _CONFIG_SETTERS = frozenset({"update", "from_mapping"})
+_ON_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
 
 
 class DebugModeEnabled(SecurityCheck):
@@ -26,7 +27,9 @@ class DebugModeEnabled(SecurityCheck):
     one) or in a web app module; `DEBUG = True` in a class whose name says production; and, in web app
     modules, `app.run(debug=True)`, `app.run(use_debugger=True)`, `run_simple(..., use_debugger=True)`,
     `app.debug = True`, `app.config["DEBUG"] = True`, `app.config.update(DEBUG=True)` and
-    `FastAPI(debug=True)` / `Starlette(debug=True)`.
+    `FastAPI(debug=True)` / `Starlette(debug=True)`. A value read from the environment that is on when the
+    variable is not set counts as `True` (`os.environ.get("FLASK_DEBUG", "1") == "1"`,
+    `env.bool("DEBUG", default=True)`): a deployment that forgets the variable runs in debug mode.
 
     ## Why is this bad?
     The Werkzeug debugger runs Python typed into the error page, so with `debug=True` anyone who can
@@ -46,6 +49,16 @@ class DebugModeEnabled(SecurityCheck):
     id = "SEC006"
     EXAMPLE_PATH = "mysite/settings.py"
     VALID = (
+        """
+import os
+from flask import Flask
+
+def create_app():
+    app = Flask(__name__)
+    app.config["DEBUG"] = os.environ.get("FLASK_DEBUG", "0") == "1"  # ok: SEC006
+    app.config.update(DEBUG=os.getenv("FLASK_DEBUG", "false").lower() in ("1", "true"))  # ok: SEC006
+    return app
+""",
         """
 import os
 
@@ -96,6 +109,19 @@ def main():
 """,
     )
     INVALID = (
+        """
+import os
+from flask import Flask
+
+def create_app():
+    app = Flask(__name__)
+    app.config["DEBUG"] = os.environ.get("FLASK_DEBUG", "1") == "1"  # expect: SEC006
+    app.config.update(
+        TESTING=False,
+        DEBUG=os.getenv("FLASK_DEBUG", "True").lower() in ("1", "true"),  # expect: SEC006
+    )
+    return app
+""",
         """
 from pathlib import Path
 
@@ -166,13 +192,13 @@ class ProductionConfig:
         if not isinstance(statement, cst.SimpleStatementLine):
             return
         for small in statement.body:
-            if (isinstance(small, cst.Assign) and is_true(small.value)
+            if (isinstance(small, cst.Assign) and self._switched_on(small.value)
                     and any(is_name(t.target, "DEBUG") for t in small.targets)):
                 self.report(small, "`DEBUG = True` in deployable settings: error pages show settings, source and "
                                    "SQL to every visitor, and debug-only behaviour runs in production.")
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if not self._applies() or not is_true(node.value):
+        if not self._applies() or not self._switched_on(node.value):
             return
         for target in node.targets:
             t = target.target
@@ -192,19 +218,60 @@ class ProductionConfig:
         if name in ("run", "run_simple"):
             for flag in ("debug", "use_debugger"):
                 arg = keyword(node, flag)
-                if arg is not None and is_true(arg.value):
+                if arg is not None and self._switched_on(arg.value):
                     self._report_debug(node)
                     return
         if self._main_guards:
             return
         if name in _CONFIG_SETTERS and isinstance(node.func, cst.Attribute) and _is_config(node.func.value):
             arg = keyword(node, "DEBUG")
-            if arg is not None and is_true(arg.value):
-                self._report_debug(node)
+            if arg is not None and self._switched_on(arg.value):
+                self._report_debug(arg)  # the `DEBUG=...` line, the one to change
         elif name in ("FastAPI", "Starlette", "Quart", "Sanic", "Litestar"):
             arg = keyword(node, "debug")
-            if arg is not None and is_true(arg.value) and self.ctx.qualify(node.func) in _APP_FACTORIES:
+            if arg is not None and self._switched_on(arg.value) and self.ctx.qualify(node.func) in _APP_FACTORIES:
                 self._report_debug(node)
+
+    def _switched_on(self, expr: cst.BaseExpression) -> bool:
+        """`True`, or a value read from the environment that is on when the variable is not set:
+        `os.environ.get("FLASK_DEBUG", "1") == "1"`, `os.getenv("DEBUG", "true").lower() in ("1", "true")`,
+        `bool(int(os.getenv("DEBUG", "1")))`, `env.bool("DEBUG", default=True)`."""
+        if is_true(expr):
+            return True
+        if isinstance(expr, cst.Comparison) and len(expr.comparisons) == 1:
+            default = self._env_default(expr.left)
+            target = expr.comparisons[0]
+            if default is None:
+                return False
+            if isinstance(target.operator, cst.Equal):
+                return isinstance(target.comparator, cst.SimpleString) and string_value(target.comparator) == default
+            if isinstance(target.operator, cst.In) and isinstance(target.comparator, (cst.Tuple, cst.List, cst.Set)):
+                return any(isinstance(el.value, cst.SimpleString) and string_value(el.value) == default
+                           for el in target.comparator.elements)
+            return False
+        if isinstance(expr, cst.Call) and call_name(expr) in ("bool", "int", "strtobool") and expr.args:
+            return self._switched_on(expr.args[0].value) or (
+                (self._env_default(expr.args[0].value) or "").lower() in _ON_WORDS)
+        if isinstance(expr, cst.Call) and call_name(expr) == "bool" and isinstance(expr.func, cst.Attribute):
+            default = keyword(expr, "default")  # django-environ / environs: `env.bool("DEBUG", default=True)`
+            return default is not None and is_true(default.value)
+        return False
+
+    def _env_default(self, expr: cst.BaseExpression) -> str | None:
+        """The default of `os.environ.get(name, default)` / `os.getenv(name, default)`, through `.lower()`
+        and `.strip()`; None when the expression is not such a read or has no literal default."""
+        lowered = False
+        while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in (
+                "lower", "strip", "casefold"):
+            lowered = lowered or expr.func.attr.value != "strip"
+            expr = expr.func.value
+        if not isinstance(expr, cst.Call) or self.ctx.qualify(expr.func) not in ("os.environ.get", "os.getenv"):
+            return None
+        positional = [a.value for a in expr.args if a.keyword is None]
+        default = positional[1] if len(positional) > 1 else next(
+            (a.value for a in expr.args if a.keyword is not None and a.keyword.value == "default"), None)
+        value = string_value(default) if isinstance(default, cst.SimpleString) else None
+        return value.lower() if value is not None and lowered else value
 
     def _applies(self) -> bool:
         return not self.ctx.is_test and self._main_guards == 0 and self.ctx.is_web_app
