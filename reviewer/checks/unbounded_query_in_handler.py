@@ -349,7 +349,7 @@ def parcels(depot_id: int, sort: str = "id", direction: str = "asc"):
         if names & _FILTERING and not self._filtered_listing(model, calls, scope):
             return
         if kind != "django" or self._consumed_whole(call, scope, set()):
-            self.report(call, _message(model))
+            self.report(call, _message(model), end_node=call)  # the whole query chain, to its `.all()`
 
     @staticmethod
     def _filtered_listing(model: str, calls: list[cst.Call], scope: Scope) -> bool:
@@ -436,7 +436,7 @@ def parcels(depot_id: int, sort: str = "id", direction: str = "asc"):
         if where is not None and (ordered is None or _sql_pinned(where.group(1), table.group(1))
                                   or _head_noun(table.group(1)) in _FEW_PER_OWNER):
             return
-        self.report(call, _message(table.group(1).lower()))
+        self.report(call, _message(table.group(1).lower()), end_node=call)
 
     def _executed_sql(self, recv: cst.BaseExpression | None, at: cst.Call, scope: Scope) -> cst.BaseExpression | None:
         """The SQL whose rows `fetchall()` reads: `conn.execute(SQL).fetchall()` or the last `cur.execute(SQL)`."""

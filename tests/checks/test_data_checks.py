@@ -992,3 +992,23 @@ def test_a_limit_and_a_duplicate_check_guarding_one_insert_are_one_finding_up_to
                              text=textwrap.dedent(source)), [UnlockedCheckThenAct])
     assert [(h.line, h.end_line) for h in hits] == [(4, 9)]
     assert hits[0].message.startswith("Read here, checked on lines 5, 7, written on line 9.")
+
+
+def test_an_unbounded_query_spans_its_whole_chain_to_the_call_that_runs_it():
+    from reviewer.checks.unbounded_query_in_handler import UnboundedQueryInHandler
+
+    source = textwrap.dedent("""
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/members")
+        def members(session):
+            rows = session.execute(
+                select(Guest.email, Guest.full_name)
+                .order_by(Guest.full_name)
+            ).all()
+            return [dict(r._mapping) for r in rows]
+    """).lstrip("\n")
+    hits = run_python_checks(parse_python(source), FileContext(path="app/members.py", text=source),
+                             [UnboundedQueryInHandler])
+    assert [(h.line, h.end_line) for h in hits] == [(6, 9)]
