@@ -13,6 +13,7 @@ from reviewer.checks._data import (
     Scope,
     chain_methods,
     db_write,
+    is_camel,
     is_chain_link,
     is_dbish,
     is_query_call,
@@ -90,8 +91,10 @@ class QueryInLoop(PythonCheck):
     and slow in production.
 
     ## Known limits
-    Lazy loading by plain attribute access (`order.customer.name` on a SQLAlchemy or Django relation) is
-    not visible and not reported. A loop over a function parameter or an attribute (`self.rows`) is not
+    Lazy loading by plain attribute access is seen only for relations the queryset's lookups name or whose
+    name is a model the file imports from a models module (`reservation.room` with `Room` imported): a
+    to-many relation (`order.items`), a relation named unlike its model (`order.buyer` for a `User`), and
+    eager loading configured on the relationship itself (`lazy="joined"` in the model) are not seen. A loop over a function parameter or an attribute (`self.rows`) is not
     known to grow. Helpers are followed only within the file, by name; a helper with its own cache (other
     than `lru_cache`-style decorators) is still reported. To stay precise it skips: a query given the loop
     variable whole (`Model.id.in_(chunk)`, `id__in=chunk`, `= ANY(%s)`) and generator loops whose variable
@@ -107,6 +110,22 @@ class QueryInLoop(PythonCheck):
 
     id = "DB001"
     VALID = (
+        """
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from .models import Reservation, Room
+
+def mark_no_shows(session, cur):
+    overdue = session.scalars(
+        select(Reservation).options(selectinload(Reservation.room)).where(Reservation.status == "confirmed")
+    ).all()
+    for reservation in overdue:
+        hotel = reservation.room.hotel  # ok: DB001
+        reservation.status = "no_show" if hotel.strict else "late"
+    cur.execute("SELECT id, room FROM reservations")
+    for row in cur.fetchall():
+        print(row.room)  # ok: DB001
+""",
         """
 from django.http import JsonResponse
 
@@ -214,6 +233,17 @@ def push_webhooks(conn):
 """,
     )
     INVALID = (
+        """
+from sqlalchemy import select
+from .models import Reservation, Room
+
+def mark_no_shows(session):
+    overdue = session.scalars(select(Reservation).where(Reservation.status == "confirmed")).all()
+    for reservation in overdue:
+        hotel = reservation.room.hotel  # expect: DB001
+        reservation.status = "no_show" if hotel.strict else "late"
+    session.commit()
+""",
         """
 from django.http import JsonResponse
 
@@ -336,6 +366,7 @@ def refresh_totals(cur):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._module_scope: Scope | None = None
+        self._models: frozenset[str] = frozenset()
         self._helpers: dict[Key, _Helper] = {}
         self._deferred: list[tuple[cst.CSTNode, Scope, str, Key]] = []  # loops over a same-file helper's result
         self._pending: list[_Pending] = []  # calls to same-file helpers inside query loops
@@ -344,6 +375,7 @@ def refresh_totals(cur):
         self._reported_loops: set[cst.CSTNode] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._models = _model_names(node)
         self._module_scope = scope_of(node)
         self._judge(self._module_scope, "")
 
@@ -544,24 +576,57 @@ def refresh_totals(cur):
     def _lazy_relation(self, loop: cst.CSTNode, header: cst.CSTNode, names: set[str], loop_name: str,
                        scope: Scope) -> None:
         """`for order in Order.objects.filter(listing__seller=user)`: `order.listing` loads each listing in its own
-        query. A name is known to be a relation when the queryset's own lookups go through it (`listing__seller`)."""
-        source = self._django_queryset(header.iter, scope)
-        if source is None or set(chain_methods(source)) & _EAGER or not names:
+        query. A name is known to be a relation when the queryset's own lookups go through it (`listing__seller`),
+        or when it names, in snake case, a model this file imports from a models module or defines
+        (`reservation.room` with `Room` imported): on ORM rows (Django or SQLAlchemy) loaded without eager
+        loading, reading it runs one query per row."""
+        if not names:
             return
-        relations = _lookup_relations(source, scope)
-        if not relations:
+        source = self._orm_rows_query(header.iter, scope)
+        if source is None or {method(c) for c in scope.calls_within(source)} & _EAGER:
             return
+        relations = _lookup_relations(source, scope) if self._django_queryset(header.iter, scope) is not None \
+            else set()
         body = loop.body if isinstance(loop, cst.For) else loop
         for node in scope.within(body):
-            if (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in names
-                    and node.attr.value in relations):
-                parent = scope.parent.get(node)
-                if isinstance(parent, cst.Call) and parent.func is node:
-                    continue  # `row.listing(...)`: a method, not the relation
-                self._reported_loops.add(loop)
-                self.report(node, f"`{node.value.value}.{node.attr.value}` loads a related record once per row of "
-                                  f"`{loop_name}` (N+1): add `select_related(\"{node.attr.value}\")` to the query.")
-                return
+            if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in names):
+                continue
+            attr = node.attr.value
+            if attr not in relations and _camel(attr) not in self._models:
+                continue
+            parent = scope.parent.get(node)
+            if isinstance(parent, cst.Call) and parent.func is node:
+                continue  # `row.listing(...)`: a method, not the relation
+            if isinstance(parent, (cst.AssignTarget, cst.AugAssign)):
+                continue  # `row.owner = user` sets it: nothing is loaded
+            self._reported_loops.add(loop)
+            self.report(node, f"`{node.value.value}.{attr}` loads a related record once per row of `{loop_name}` "
+                              f"(N+1): load it with the rows (`select_related(\"{attr}\")`, `selectinload`).")
+            return
+
+    def _orm_rows_query(self, iterable: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
+        """The ORM query whose model instances a loop iterates (a Django queryset, `Model.query...`,
+        `session.scalars(select(Model)...)`), directly or through a name bound to it; None for raw SQL rows."""
+        source = unwrap(iterable)
+        if isinstance(source, COMPREHENSIONS):
+            return None
+        if isinstance(source, cst.Name):
+            binding = scope.binding(source.value, source)
+            source = unwrap(binding.value) if binding is not None and not binding.unpacked else source
+        if orm_model(source, scope, self.ctx) is not None:
+            return source
+        while isinstance(source, cst.Subscript):  # `Order.objects.filter(...)[:100]`
+            source = source.value
+        if not isinstance(source, cst.Call):
+            return None
+        if orm_model(source, scope, self.ctx) is not None:
+            return source
+        for call in scope.calls_within(source):
+            if method(call) in ("select", "query") and call.args and len(call.args) == 1:
+                first = attribute_path(call.args[0].value) or ""
+                if is_camel(first) and first in self._models:
+                    return source  # `select(Reservation)`: whole instances, not chosen columns
+        return None
 
     def _django_queryset(self, iterable: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
         """The Django queryset a loop iterates, directly or through a name bound to it; None for anything else."""
@@ -757,6 +822,36 @@ _DJANGO_LOOKUPS = frozenset({
     "unaccent", "trigram_similar", "contained_by", "overlap", "has_key", "has_keys", "has_any_keys", "len", "keys",
     "values", "lower", "upper", "isempty",
 })
+
+
+def _camel(snake: str) -> str:
+    """`loyalty_account` -> `LoyaltyAccount`."""
+    return "".join(part[:1].upper() + part[1:] for part in snake.split("_") if part)
+
+
+_MODEL_BASES = re.compile(r"(^|\.)(Model|Base|DeclarativeBase|SQLModel|Document)$")
+
+
+def _model_names(module: cst.Module) -> frozenset[str]:
+    """Model classes the file knows: imported from a `models` module (`from .models import Room`) or defined here
+    on a model base (`class Room(db.Model)`, `class Room(Base)`)."""
+    found: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                    continue
+                origin = attribute_path(small.module) if small.module is not None else ""
+                if (origin or "").rsplit(".", 1)[-1] != "models":
+                    continue
+                for alias in small.names:
+                    name = alias.asname.name if alias.asname is not None else alias.name
+                    if isinstance(name, cst.Name) and is_camel(name.value):
+                        found.add(name.value)
+        elif isinstance(statement, cst.ClassDef) and any(
+                _MODEL_BASES.search(attribute_path(base.value) or "") for base in statement.bases):
+            found.add(statement.name.value)
+    return frozenset(found)
 
 
 def _lookup_relations(queryset: cst.BaseExpression, scope: Scope) -> set[str]:
