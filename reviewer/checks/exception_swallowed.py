@@ -190,8 +190,9 @@ class ExceptionSwallowed(PythonCheck):
     ## What it does
     Reports a bare `except:` that does not re-raise (whatever its body does: it also catches
     `KeyboardInterrupt` and `SystemExit`), and an `except Exception` / `except BaseException` /
-    `except (Exception, ...)` whose body only does `pass`, `continue`, `break`, `...`, returns a
-    constant (`None`, `False`, `0`, `""`, `{}`, `[]`, a dict of literals) or a response built only
+    `except (Exception, ...)` whose body only does `pass`, `continue`, `break`, `...`, returns or assigns
+    to a local name a constant (`None`, `False`, `0`, `""`, `{}`, `[]`, `frozenset()`, a dict of literals)
+    or a response built only
     from constants that does not say anything failed (`redirect(url_for("home"))`, not one with a
     4xx/5xx status or an error text), rolls back or closes (`session.rollback()`), or counts
     (`failed += 1`). `with contextlib.suppress(Exception):` is the same thing and is reported too.
@@ -209,8 +210,9 @@ class ExceptionSwallowed(PythonCheck):
     exceptions you expect, and log (`logger.exception`) or re-raise everything else.
 
     ## Known limits
-    A body that assigns a default (`value = None`) instead of returning it, returns a variable, or
-    returns a response built from variables (`redirect(next_url)`), is not reported. Test files are
+    A body that returns a variable, or returns a response built from variables (`redirect(next_url)`), is
+    not reported; a default assigned to a name is reported even when later code notices it (`if value is
+    None: logger.warning(...)`): the exception's type and traceback are lost either way. Test files are
     skipped: swallowing there hides test failures too, but most of it is teardown cleanup.
     """
 
@@ -293,6 +295,14 @@ class Worker:
 """,
     )
     INVALID = (
+        """
+def accrue_fines(today):
+    try:
+        closed = closed_days(today)
+    except Exception:  # expect: ERR001
+        closed = frozenset()
+    return [fine_for(loan, today, closed) for loan in open_loans()]
+""",
         """
 def get_order(order_id):
     try:
@@ -409,6 +419,9 @@ def load_rows(session, rows):
                 continue
             if isinstance(statement, cst.AugAssign) and is_literal(statement.value):
                 continue  # `failed += 1`: counted, but what failed and why is lost
+            if isinstance(statement, cst.Assign) and is_constant(statement.value) and all(
+                    isinstance(t.target, cst.Name) for t in statement.targets):
+                continue  # `closed = frozenset()`: the same default as a `return`, only kept for later
             if isinstance(statement, cst.Expr) and self._is_cleanup_call(statement.value):
                 continue
             return False
