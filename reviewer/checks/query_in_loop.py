@@ -74,7 +74,7 @@ class QueryInLoop(PythonCheck):
     Reads are `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*`, `Model.query.*`,
     related-manager calls on the row (`order.items.filter(...)`; `order.items.all()` only when the rows were
     loaded without `prefetch_related`), and calls to functions and methods (`self.helper()`) of the same file
-    whose result the loop uses and that query: directly, through other helpers, or through a related manager
+    whose result the loop uses and that query (`get_or_create`/`update_or_create` count: they read first): directly, through other helpers, or through a related manager
     of the row handed to them (`summary(order)` calling `order.events.order_by(...).first()`).
     A Django relation read on the row (`order.listing`) is reported when the queryset's own lookups show that
     name is a relation (`filter(listing__seller=user)`, `order_by("listing__price")`) and the queryset uses no
@@ -233,6 +233,16 @@ def push_webhooks(conn):
 """,
     )
     INVALID = (
+        """
+from celery import shared_task
+from .models import Fine, Loan
+
+@shared_task
+def accrue_fines():
+    overdue = Loan.objects.filter(returned_at__isnull=True).order_by("pk")
+    for loan in overdue.iterator(chunk_size=500):
+        fine, created = Fine.objects.get_or_create(loan=loan, defaults={"amount_cents": 10})  # expect: DB001
+""",
         """
 from sqlalchemy import select
 from .models import Reservation, Room
@@ -551,6 +561,8 @@ def refresh_totals(cur):
                 return _STREAM
             if is_query_result(expr, scope, self.ctx):
                 return None if _reads_catalog(expr, scope) else _ROWS
+            if method(expr) in ("iterator", "all") and isinstance(receiver(expr), cst.Name):
+                return self._source(receiver(expr), scope, in_class, depth + 1)  # `overdue.iterator(chunk_size=500)`
             return _callee(expr, in_class)
         if isinstance(expr, cst.Name):
             binding = scope.binding(expr.value, expr)
@@ -562,7 +574,11 @@ def refresh_totals(cur):
 
     def _reads(self, call: cst.Call, scope: Scope) -> bool:
         """A query that reads, and is not a deliberate per-row lock (`select_for_update().get(pk=...)`)."""
-        if not is_query_call(call, scope, self.ctx) or db_write(call, scope, self.ctx) is not None:
+        if not is_query_call(call, scope, self.ctx):
+            return False
+        if method(call) in ("get_or_create", "update_or_create"):
+            return True  # a SELECT first, whatever it writes after
+        if db_write(call, scope, self.ctx) is not None:
             return False
         return not set(chain_methods(call)) & {"select_for_update", "with_for_update"}
 
