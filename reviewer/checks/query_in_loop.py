@@ -71,10 +71,11 @@ class QueryInLoop(PythonCheck):
     of it, `Order.query.all()`, `session.scalars(select(...))`, `cur.fetchall()`, a cursor), a list built from
     one (`ids = [r[0] for r in cur.fetchall()]`), the rows of a `csv` reader, and the result of a function in
     the same file that returns query rows or is a generator yielding from a loop (the pages of an API).
-    Reads are `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*`, `Model.query.*`,
+    Reads are `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*` (`get_or_create` and
+    `update_or_create` too: they read first), `Model.query.*`,
     related-manager calls on the row (`order.items.filter(...)`; `order.items.all()` only when the rows were
     loaded without `prefetch_related`), and calls to functions and methods (`self.helper()`) of the same file
-    whose result the loop uses and that query (`get_or_create`/`update_or_create` count: they read first): directly, through other helpers, or through a related manager
+    whose result the loop uses and that query: directly, through other helpers, or through a related manager
     of the row handed to them (`summary(order)` calling `order.events.order_by(...).first()`).
     A Django relation read on the row (`order.listing`) is reported when the queryset's own lookups show that
     name is a relation (`filter(listing__seller=user)`, `order_by("listing__price")`) and the queryset uses no
