@@ -92,8 +92,11 @@ class QueryInLoop(PythonCheck):
     and slow in production.
 
     ## Known limits
-    Lazy loading by plain attribute access is seen only for relations the queryset's lookups name or whose
-    name is a model the file imports from a models module (`reservation.room` with `Room` imported): a
+    Lazy loading by plain attribute access is seen only for relations the queryset's lookups name, whose
+    name is a model the file imports from a models module (`reservation.room` with `Room` imported), or
+    that are read two attributes deep (`loan.member.user.email`), and only when the query does not load
+    them (`select_related("member")`, `selectinload(Loan.member)`; a `select_related()` without names
+    loads all): a
     to-many relation (`order.items`), a relation named unlike its model (`order.buyer` for a `User`), and
     eager loading configured on the relationship itself (`lazy="joined"` in the model) are not seen. A loop over a function parameter or an attribute (`self.rows`) is not
     known to grow. Helpers are followed only within the file, by name; a helper with its own cache (other
@@ -111,6 +114,15 @@ class QueryInLoop(PythonCheck):
 
     id = "DB001"
     VALID = (
+        """
+from django.core.mail import send_mail
+from .models import Loan
+
+def remind(now):
+    overdue = Loan.objects.filter(returned_at__isnull=True).select_related("book", "member__user")
+    for loan in overdue.iterator(chunk_size=500):
+        send_mail(f"Overdue: {loan.book.title}", "...", None, [loan.member.user.email])  # ok: DB001
+""",
         """
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -234,6 +246,15 @@ def push_webhooks(conn):
 """,
     )
     INVALID = (
+        """
+from django.core.mail import send_mail
+from .models import Loan
+
+def remind(now):
+    overdue = Loan.objects.filter(returned_at__isnull=True).select_related("book")
+    for loan in overdue.iterator(chunk_size=500):
+        send_mail(f"Overdue: {loan.book.title}", "...", None, [loan.member.user.email])  # expect: DB001
+""",
         """
 from celery import shared_task
 from .models import Fine, Loan
@@ -594,14 +615,18 @@ def refresh_totals(cur):
                        scope: Scope) -> None:
         """`for order in Order.objects.filter(listing__seller=user)`: `order.listing` loads each listing in its own
         query. A name is known to be a relation when the queryset's own lookups go through it (`listing__seller`),
-        or when it names, in snake case, a model this file imports from a models module or defines
-        (`reservation.room` with `Room` imported): on ORM rows (Django or SQLAlchemy) loaded without eager
-        loading, reading it runs one query per row."""
+        when it names, in snake case, a model this file imports from a models module or defines
+        (`reservation.room` with `Room` imported), or when two more attributes are read through it
+        (`loan.member.user.email`): on ORM rows (Django or SQLAlchemy) loaded without loading that relation
+        eagerly, reading it runs one query per row."""
         if not names:
             return
         source = self._orm_rows_query(header.iter, scope)
-        if source is None or {method(c) for c in scope.calls_within(source)} & _EAGER:
+        if source is None:
             return
+        eager = _eager_relations(source, scope)
+        if eager is None:
+            return  # `select_related()` with no names, or eager loading we cannot read: take it as loading all
         relations = _lookup_relations(source, scope) if self._django_queryset(header.iter, scope) is not None \
             else set()
         body = loop.body if isinstance(loop, cst.For) else loop
@@ -609,7 +634,9 @@ def refresh_totals(cur):
             if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in names):
                 continue
             attr = node.attr.value
-            if attr not in relations and _camel(attr) not in self._models:
+            if attr in eager:
+                continue
+            if attr not in relations and _camel(attr) not in self._models and not _deep_read(node, scope):
                 continue
             parent = scope.parent.get(node)
             if isinstance(parent, cst.Call) and parent.func is node:
@@ -627,6 +654,9 @@ def refresh_totals(cur):
         source = unwrap(iterable)
         if isinstance(source, COMPREHENSIONS):
             return None
+        if isinstance(source, cst.Call) and method(source) in ("iterator", "all") and isinstance(
+                receiver(source), cst.Name):
+            source = receiver(source)  # `overdue.iterator(chunk_size=500)`: the queryset bound above
         if isinstance(source, cst.Name):
             binding = scope.binding(source.value, source)
             source = unwrap(binding.value) if binding is not None and not binding.unpacked else source
@@ -839,6 +869,40 @@ _DJANGO_LOOKUPS = frozenset({
     "unaccent", "trigram_similar", "contained_by", "overlap", "has_key", "has_keys", "has_any_keys", "len", "keys",
     "values", "lower", "upper", "isempty",
 })
+
+
+def _eager_relations(source: cst.BaseExpression, scope: Scope) -> set[str] | None:
+    """The relations a query loads with its rows (`select_related("book", "member__user")` -> {"book",
+    "member"}; `selectinload(Loan.book)` -> {"book"}); None when it loads all of them or in a way not read here."""
+    names: set[str] = set()
+    for call in scope.calls_within(source):
+        if method(call) not in _EAGER or method(call) == "options":
+            continue
+        if not call.args:
+            return None
+        for arg in call.args:
+            value = arg.value
+            if isinstance(value, cst.SimpleString):
+                names.add(str(value.evaluated_value).split("__")[0].split(".")[0])
+            elif isinstance(value, cst.Attribute):
+                names.add(value.attr.value)
+            else:
+                return None
+    return names
+
+
+def _deep_read(node: cst.Attribute, scope: Scope) -> bool:
+    """`loan.member.user.email`: two more attributes read through this one, none of them called; objects
+    inside objects, which on an ORM row are related records."""
+    depth, current = 0, node
+    while True:
+        parent = scope.parent.get(current)
+        if not isinstance(parent, cst.Attribute) or parent.value is not current:
+            break
+        depth, current = depth + 1, parent
+    outer = scope.parent.get(current)
+    called = isinstance(outer, cst.Call) and outer.func is current
+    return depth >= 2 and not called
 
 
 def _camel(snake: str) -> str:
