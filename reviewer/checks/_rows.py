@@ -34,7 +34,7 @@ _COUNTS = frozenset({"count", "exists"})
 # Calls that only convert a value: `int(row[0])`, `Decimal(balance)`.
 _CONVERSIONS = frozenset({"int", "float", "Decimal", "abs", "round", "decimal.Decimal"})
 _ROW_ACCESS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar", "fetchone"})
-_ROWS_ACCESS = frozenset({"all", "scalars", "mappings", "unique", "fetchall"})
+_ROWS_ACCESS = frozenset({"all", "scalars", "mappings", "unique", "fetchall", "iterator"})
 _REDIS_READS = frozenset({"get", "hget", "exists", "hexists", "sismember", "getex"})
 _REDIS_MODULES = frozenset({"redis", "aioredis", "fakeredis"})
 _ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide)

@@ -49,7 +49,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     the same column read before (`(row[0] - 1, isbn)`, or a name assigned such a sum); a queryset
     `.update(stock=product.stock - qty)` or `update(Model).values(...)`; and a Redis `set(key, old + n)` of a
     value read with `get(key)`. It reports the write (the attribute change, the `UPDATE`, the `set`), also
-    when the new value was computed in a statement above it.
+    when the new value was computed in a statement above it; an attribute change spans to the `save()` or
+    `commit()` that stores it. A queryset's `.iterator()` is a loop over its rows like the queryset itself.
 
     It is not reported when the function uses `select_for_update()` / `with_for_update()` / `FOR UPDATE`
     (there, or in the helper that loads the record), a Django `F()` expression, an atomic
@@ -368,7 +369,8 @@ def purchase():
             if any(c is None or model is None or same_model(c, model) for c in claimed):
                 continue  # a compare-and-set on this table; a claim on another table does not guard this one
             self.report(node_, "This writes back a value computed from the row's old value with no lock or atomic "
-                               "update: two concurrent requests both read the old value and one update is lost.")
+                               "update: two concurrent requests both read the old value and one update is lost.",
+                        end_node=_saved_by(node_, scope))
 
     def _fanned_out(self, fn: cst.FunctionDef) -> bool:
         """A background task that this module dispatches once per row of a query (`for m in due: renew.delay(m.id)`),
@@ -570,3 +572,23 @@ def _elements(param: cst.BaseExpression) -> list[cst.BaseExpression]:
     if isinstance(param, cst.Dict):
         return [el.value for el in param.elements if isinstance(el, cst.DictElement)]
     return [param]
+
+
+def _saved_by(change: cst.CSTNode, scope: Scope) -> cst.Call | None:
+    """The call that writes a changed field to the database (`member.save(...)`, `session.commit()`): the
+    finding spans from the change to it."""
+    if not isinstance(change, (cst.AugAssign, cst.Assign)):
+        return None
+    targets = [change.target] if isinstance(change, cst.AugAssign) else [t.target for t in change.targets]
+    owners = {attribute_path(t.value) for t in targets if isinstance(t, cst.Attribute)} - {None}
+    if not owners:
+        return None
+    for call in scope.calls():
+        if not scope.before(change, call):
+            continue
+        name = method(call)
+        if name == "save" and attribute_path(receiver(call) or cst.Name("_")) in owners:
+            return call
+        if name in ("commit", "flush"):
+            return call
+    return None

@@ -1012,3 +1012,20 @@ def test_an_unbounded_query_spans_its_whole_chain_to_the_call_that_runs_it():
     hits = run_python_checks(parse_python(source), FileContext(path="app/members.py", text=source),
                              [UnboundedQueryInHandler])
     assert [(h.line, h.end_line) for h in hits] == [(6, 9)]
+
+
+def test_an_attribute_change_is_reported_from_the_change_to_the_save_that_stores_it():
+    from reviewer.checks.read_modify_write_without_lock import ReadModifyWriteWithoutLock
+
+    source = textwrap.dedent("""
+        def accrue(today):
+            overdue = Loan.objects.filter(returned_at__isnull=True)
+            for loan in overdue.iterator(chunk_size=500):
+                member = loan.member
+                member.fine_balance_cents += 5
+                log(member)
+                member.save(update_fields=["fine_balance_cents"])
+    """).lstrip("\n")
+    hits = run_python_checks(parse_python(source), FileContext(path="library/tasks.py", text=source),
+                             [ReadModifyWriteWithoutLock])
+    assert [(h.line, h.end_line) for h in hits] == [(5, 7)]
