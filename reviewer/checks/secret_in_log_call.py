@@ -20,6 +20,8 @@ _LOGGING_OPTIONS = frozenset({"exc_info", "stack_info", "stacklevel", "level", "
 # Whole request parts: the Authorization header, cookies, passwords in a login body.
 _REQUEST_DUMPS = frozenset({"headers", "json", "form", "get_json", "data", "body", "POST", "META", "cookies",
                             "COOKIES", "values", "get_data"})
+# Methods that copy a request part whole.
+_COPIES = (".to_dict", ".copy", ".items", ".dict", ".model_dump")
 # Calls that carry their arguments' text into the log line.
 _TEXT_WRAPPERS = frozenset({"str", "repr", "dict", "format", "dumps", "pformat"})
 
@@ -46,6 +48,8 @@ def _request_dump(expr: cst.BaseExpression) -> str | None:
     path = attribute_path(expr) if isinstance(expr, cst.Attribute) else None
     if path is None:
         return None
+    for copy in _COPIES:  # `request.form.to_dict()`, `request.headers.items()`: the same part, copied
+        path = path.removesuffix(copy)
     for root in ("request.", "self.request.", "req."):
         if path.startswith(root) and path[len(root):] in _REQUEST_DUMPS:
             return path
@@ -61,8 +65,10 @@ class SecretInLogCall(AssignmentTrackingCheck):
     `token`, `access_token`, `api_key`, `secret`, `Authorization`, `card_number`, `cvv`, `ssn`), directly,
     inside an f-string, `%`/`+`/`.format` text, `str()`/`repr()`, a structlog keyword (`password=...`) or an
     `extra={...}` dict; and whole request dumps (`request.headers`, `request.json`, `request.form`,
-    `request.get_json()`, `request.POST`, `request.META`, `request.body`, also through a local name bound to
-    one: `data = request.get_json()`, then `log.info("%s", data)`). A value is also a secret when the
+    `request.get_json()`, `request.POST`, `request.META`, `request.body`, copies of them such as
+    `request.form.to_dict()`, also through a local name bound to one: `data = request.get_json()`, then
+    `log.info("%s", data)`), and the `.headers` of a module-level client built with a credential header
+    (`client = httpx.Client(headers={"Authorization": f"Bearer {KEY}"})`, then `log.debug(dict(client.headers))`). A value is also a secret when the
     message names it (`"password reset code %s"`, `f"token={value}"`), when it has a plural credential
     name (`tokens`, `credentials`; not in ML code, where tokens are word pieces), or when it is a dict built
     in the function, or returned by a module function, with a credential key
@@ -104,6 +110,21 @@ def record_usage(request, usage):
 """,
     )
     INVALID = (
+        """
+import logging
+import httpx
+from flask import request
+
+logger = logging.getLogger(__name__)
+client = httpx.Client(base_url="https://channel.example", headers={"Authorization": f"Bearer {API_KEY}"})
+
+def push(payload):
+    logger.debug("PUT /availability headers=%s", dict(client.headers))  # expect: SEC007
+    return client.put("/availability", json=payload)
+
+def login():
+    logger.warning("failed login: %s", request.form.to_dict())  # expect: SEC007
+""",
         """
 import logging
 from flask import Flask, request
@@ -160,6 +181,19 @@ def send_reset(user, code, api_token, payload):
         # Module functions that return a dict with a credential in it (`def _headers(): return {"Authorization":
         # ...}`): a variable assigned their result holds the credential too.
         self._credential_builders: set[str] = set()
+        # Module-level clients built with credential headers (`httpx.Client(headers={"Authorization": ...})`):
+        # logging their `.headers` logs the credential.
+        self._credential_clients: set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        super().visit_Assign(node)
+        value = node.value
+        if self.ctx.function is None and isinstance(value, cst.Call) and len(node.targets) == 1 \
+                and isinstance(node.targets[0].target, cst.Name):
+            headers = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "headers"),
+                           None)
+            if headers is not None and self._is_credential_dict(headers):
+                self._credential_clients.add(node.targets[0].target.value)
 
     def visit_Return(self, node: cst.Return) -> None:
         fn = self.ctx.function
@@ -229,6 +263,9 @@ def send_reset(user, code, api_token, payload):
         dump = _request_dump(expr)
         if dump is not None:
             return dump
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "headers" and isinstance(expr.value, cst.Name) \
+                and expr.value.value in self._credential_clients:
+            return f"{expr.value.value}.headers"
         if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)) or (
                 isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get"):
             name = expr_name(expr)
