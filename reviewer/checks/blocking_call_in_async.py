@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -55,6 +56,29 @@ _HOOK_LISTS = frozenset({"on_startup", "on_shutdown", "on_cleanup"})
 _HOOK_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
 
 
+# Helpers that hand out a sync database handle in a `with` block: `db_cursor()`, `get_conn()`, `connection()`.
+_DB_HANDLE_FACTORY = re.compile(r"_?(get_|open_)?(db_|pg_|sql_)?(cursor|conn|connection|db_connection|db)", re.I)
+# S3 object calls (boto3, MinIO): distinctive names; on a sync client, each one is a request to the store.
+_S3_METHODS = frozenset({"put_object", "get_object", "upload_file", "upload_fileobj", "download_file",
+                         "download_fileobj", "copy_object", "delete_object", "head_object", "list_objects_v2"})
+
+
+def _callee_name(call: cst.Call) -> str | None:
+    func = call.func
+    return func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+
+
+def _is_s3_request(call: cst.Call) -> bool:
+    """`s3().put_object(...)`, `s3_client.upload_fileobj(...)`: an S3 object call on a client named for S3."""
+    if not isinstance(call.func, cst.Attribute) or call.func.attr.value not in _S3_METHODS:
+        return False
+    root = call.func.value
+    while isinstance(root, (cst.Call, cst.Attribute)):
+        root = root.func if isinstance(root, cst.Call) else root.value
+    text = root.value if isinstance(root, cst.Name) else ""
+    return "s3" in text.lower() or "minio" in text.lower()
+
+
 def _is_boto3_request(name: str) -> bool:
     """`boto3.client().put_object`, `boto3.resource().Bucket().upload_file`: boto3 is synchronous, every
     call that reaches AWS blocks (aioboto3 is the async one)."""
@@ -97,7 +121,10 @@ class BlockingCallInAsync(PythonCheck):
     `urllib.request.urlopen`, `socket.create_connection`, `smtplib`, `subprocess.run`/`call`/
     `check_call`/`check_output`, `os.system`, sync database drivers (`sqlite3`, `psycopg2`, `pymysql`,
     ...: their `connect`, and `execute`/`commit` on a connection or cursor bound from one), boto3
-    client and resource calls that reach AWS (`s3.put_object`; not `generate_presigned_url`), and file
+    client and resource calls that reach AWS (`s3.put_object`; not `generate_presigned_url`), S3 object
+    calls (`put_object`, `upload_fileobj`, ...) on a client named for S3 wherever it is built (`s3().put_object`),
+    queries on a handle from a plain `with` on a helper named for a cursor or connection
+    (`with db_cursor() as cur: cur.execute(...)`, the helper imported from anywhere), and file
     I/O: `open(...)` whose file is read or written (reported at the `open`) and
     `Path(...).read_text()`/`write_bytes()`. A call that is awaited is never reported. A call from a
     coroutine to a module-level sync function of the same file that makes a network, database,
@@ -133,6 +160,19 @@ class BlockingCallInAsync(PythonCheck):
 
     id = "CON001"
     VALID = (
+        """
+from fastapi import FastAPI
+from .clients import db_cursor, s3
+
+app = FastAPI()
+
+@app.post("/videos")
+async def upload(video_id: str, data: bytes):
+    await s3().put_object(Bucket="media", Key=video_id, Body=data)  # ok: CON001
+    async with db_cursor() as cur:
+        await cur.execute("INSERT INTO videos (id) VALUES (%s)", (video_id,))  # ok: CON001
+    return {"id": video_id}
+""",
         """
 import asyncio
 import requests
@@ -229,6 +269,22 @@ asyncio.run(main("urls.txt"))
 """,
     )
     INVALID = (
+        """
+from fastapi import FastAPI
+from .clients import db_cursor, s3
+
+app = FastAPI()
+
+def _register(video_id):
+    with db_cursor() as cur:
+        cur.execute("INSERT INTO videos (id) VALUES (%s)", (video_id,))
+
+@app.post("/videos")
+async def upload(video_id: str, data: bytes):
+    s3().put_object(Bucket="media", Key=video_id, Body=data)  # expect: CON001
+    _register(video_id)  # expect: CON001
+    return {"id": video_id}
+""",
         """
 import csv
 from fastapi import FastAPI
@@ -464,8 +520,19 @@ asyncio.run(main())
             self._bind(target.target, node.value)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind(node.asname.name, node.item)
+        if node.asname is None:
+            return
+        self._bind(node.asname.name, node.item)
+        frame = self._frame
+        name = node.asname.name
+        # `with db_cursor() as cur:`: a plain `with` (an async one is awaited) on a helper named for a database
+        # cursor or connection hands out a sync handle, whatever module the helper comes from.
+        if (frame is not None and isinstance(name, cst.Name) and node.item not in self._awaited
+                and isinstance(node.item, cst.Call) and isinstance(node.item.func, cst.Name)
+                and node.item.func.value not in frame.db_handles
+                and _DB_HANDLE_FACTORY.fullmatch(node.item.func.value)):
+            frame.db_handles[name.value] = name.value
+            frame.opened_here.discard(name.value)
 
     # --- calls ----------------------------------------------------------------
     def visit_For(self, node: cst.For) -> None:
@@ -493,6 +560,9 @@ asyncio.run(main())
             return
         if name is not None and _is_boto3_request(name):
             self._blocks(frame, node, short_name(name))
+            return
+        if _is_s3_request(node):
+            self._blocks(frame, node, f"{_callee_name(node)}")
             return
         if isinstance(func, cst.Attribute):
             receiver, method = func.value, func.attr.value
