@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, has_star_kwargs, is_none, keyword
+from reviewer.checks._base import PythonCheck, findall, has_star_kwargs, is_none, keyword
 from reviewer.checks._data import TENACITY_LOOPS, not_production_code, positional, retry_library
 
 # Keywords that put a bound on each library's retries; the library default is to retry forever.
@@ -25,6 +25,7 @@ class RetryDecoratorWithoutStop(PythonCheck):
     without `max_tries` or `max_time`; `@retrying.retry(...)` without a `stop_max_*`/`stop` argument; and
     `@retry.retry(...)` (the `retry` package) without `tries`, or with `tries=-1`; and a Celery task
     that retries with `max_retries=None` (`@shared_task(autoretry_for=..., max_retries=None)`,
+    `@shared_task(bind=True, max_retries=None)` on a task that calls `self.retry(...)`,
     `self.retry(exc=exc, max_retries=None)` in a bound task). Names are resolved through
     imports and aliases (`from tenacity import retry as retrying`), so a decorator called `retry` that comes
     from somewhere else is not reported.
@@ -38,12 +39,19 @@ class RetryDecoratorWithoutStop(PythonCheck):
     A call that passes `**kwargs` is not reported (the stop may be in there). A stop added later with
     `.retry_with(stop=...)` or `.copy(...)`, or a decorator built by a helper function in another file,
     is not followed. `stamina` and Celery's `autoretry_for` have finite defaults (Celery: 3 retries) and
-    are reported only with an explicit `max_retries=None`; a bound task that calls `self.retry()`
-    under a decorator with `max_retries=None` is not followed.
+    are reported only with an explicit `max_retries=None` (on the decorator of a bound task that calls
+    `self.retry()`, or on the `self.retry()` call).
     """
 
     id = "REL002"
     VALID = (
+        """
+from celery import shared_task
+
+@shared_task(bind=True, max_retries=None)  # ok: REL002
+def rebuild_index(self, shard):
+    build(shard)
+""",
         """
 from tenacity import retry, stop_after_attempt, wait_exponential
 import requests
@@ -114,6 +122,16 @@ def deliver(self, hook_id):
     )
     INVALID = (
         """
+from celery import shared_task
+
+@shared_task(bind=True, max_retries=None, default_retry_delay=10)  # expect: REL002
+def transcode(self, video_id):
+    try:
+        run_ffmpeg(video_id)
+    except FfmpegError as exc:
+        raise self.retry(exc=exc)
+""",
+        """
 from tenacity import retry
 import requests
 
@@ -177,6 +195,27 @@ def refresh_rates(self):
         library = retry_library(node.decorator, self.ctx)
         if library in _STOP_KEYWORDS:
             self.report(node.decorator, _message(library))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """`@app.task(bind=True, max_retries=None)` on a task that calls `self.retry(...)`: it retries forever."""
+        if not_production_code(self.ctx) or not node.params.params:
+            return
+        bound = node.params.params[0].name.value
+        for decorator in node.decorators:
+            call = decorator.decorator
+            if not isinstance(call, cst.Call) or keyword(call, "autoretry_for") is not None:
+                continue  # with autoretry_for, visit_Call judges it
+            func = call.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) \
+                else None
+            limit = keyword(call, "max_retries")
+            if name not in ("task", "shared_task") or limit is None or not is_none(limit.value):
+                continue
+            if any(isinstance(c.func, cst.Attribute) and c.func.attr.value == "retry"
+                   and isinstance(c.func.value, cst.Name) and c.func.value.value == bound
+                   for c in findall(node.body, cst.Call)):
+                self.report(call, "This Celery task retries with `max_retries=None`, so it retries forever: when "
+                                  "the dependency stays down the message is never given up and keeps hammering it.")
 
     def visit_Call(self, node: cst.Call) -> None:
         if not_production_code(self.ctx) or has_star_kwargs(node):
