@@ -31,9 +31,13 @@ class PrintInServerCode(PythonCheck):
     buffered when it is not a terminal, so the last lines before a crash are often lost. Use a
     module logger (`logger = logging.getLogger(__name__)`).
 
+    In other modules, `print` is reported inside functions decorated as a task (`@celery_app.task`,
+    `@shared_task`, `@actor`) or a route (`@router.post(...)`, `@bp.route(...)`), since those run in a worker
+    or server whatever the module imports.
+
     ## Known limits
     A server module that imports its framework only through a local module (`from .app import app`)
-    is not recognised. A `print` rebound by an import (`from rich import print`) is not reported.
+    is recognised only inside its decorated tasks and routes. A `print` rebound by an import (`from rich import print`) is not reported.
     """
 
     id = "OBS001"
@@ -84,6 +88,17 @@ def export_csv(rows, handle):
     )
     INVALID = (
         """
+from .worker import celery_app
+
+@celery_app.task(bind=True, max_retries=3)
+def transcode(self, video_id):
+    run(video_id)
+    print(f"[transcode] {video_id} done")  # expect: OBS001
+
+def report(video_id):
+    print(video_id)  # ok: OBS001
+""",
+        """
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -113,6 +128,7 @@ def send_digest(user_id):
         super().__init__(ctx)
         self._main_guards = 0
         self._candidates: list[cst.Call] = []
+        self._in_task_or_route: list[cst.Call] = []  # inside a function decorated as a task or a route
 
     def visit_If(self, node: cst.If) -> None:
         if is_main_guard(node.test):
@@ -135,13 +151,15 @@ def send_digest(user_id):
         if any(self._is_management_command(cls) for cls in self.ctx.class_stack):
             return
         self._candidates.append(node)
+        if any(_is_task_or_route(fn) for fn in self.ctx.function_stack):
+            self._in_task_or_route.append(node)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         server = self.ctx.is_web_app or self.ctx.imports_module(*_SERVER_MODULES)
         cli_only = self.ctx.imports_module(*_CLI_MODULES) and not self.ctx.imports_module(*WEB_FRAMEWORKS)
-        if not server or cli_only:
+        if cli_only:
             return
-        for call in self._candidates:
+        for call in self._candidates if server else self._in_task_or_route:
             self.report(call, "`print()` in server code writes unleveled, unstructured text to stdout: it cannot "
                               "be filtered or alerted on, and buffered lines are lost when the worker dies.")
 
@@ -159,3 +177,23 @@ def send_digest(user_id):
     @staticmethod
     def _is_management_command(class_def: cst.ClassDef) -> bool:
         return any((attribute_path(base.value) or "").endswith("Command") for base in class_def.bases)
+
+
+_TASK_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task"})
+_ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "websocket"})
+_ROUTERS = frozenset({"app", "router", "bp", "blueprint", "api", "routes"})
+
+
+def _is_task_or_route(fn: cst.FunctionDef) -> bool:
+    """`@celery_app.task(...)`, `@shared_task`, `@router.post("/x")`: the function runs in a worker or server,
+    even when the module reaches its framework only through a local import (`from .worker import celery_app`)."""
+    for decorator in fn.decorators:
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        path = attribute_path(target) or ""
+        owner, _, name = path.rpartition(".")
+        if name in _TASK_DECORATORS:
+            return True
+        receiver = owner.rsplit(".", 1)[-1].lower()
+        if name in _ROUTE_DECORATORS and (receiver in _ROUTERS or receiver.endswith(("_bp", "_router", "_api"))):
+            return True
+    return False
