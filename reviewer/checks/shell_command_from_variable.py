@@ -28,8 +28,9 @@ class ShellCommandFromVariable(AssignmentTrackingCheck):
     Reports `os.system`, `os.popen`, `subprocess.getoutput`/`getstatusoutput`, `commands.*`,
     `asyncio.create_subprocess_shell`, and `subprocess.run`/`call`/`check_call`/`check_output`/`Popen`
     with `shell=True`, when the command string is built from variables (f-string, `%`, `+`, `.format`),
-    directly or through one assignment in the same function, or is request input. Values wrapped in
-    `shlex.quote(...)`, module constants and numbers are allowed.
+    directly or through one assignment in the same function, or is request input, or is returned by a
+    module function of the same file that builds it from its arguments (`cmd = _ffmpeg_command(src, out)`).
+    Values wrapped in `shlex.quote(...)`, module constants and numbers are allowed.
 
     ## Why is this bad?
     The shell reads the whole string as a script: a value with `;`, `$(...)`, a backtick or a space in it
@@ -79,6 +80,17 @@ def git_log(repo: str, limit: int):
     INVALID = (
         """
 import subprocess
+
+def _ffmpeg_command(source, target, watermark):
+    filters = f"drawtext=text='{watermark}'"
+    return f"ffmpeg -y -i {source} -vf \\"{filters}\\" {target}"
+
+def transcode(source, target, watermark):
+    cmd = _ffmpeg_command(source, target, watermark)
+    subprocess.run(cmd, shell=True, check=True)  # expect: SEC002
+""",
+        """
+import subprocess
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -114,6 +126,12 @@ def disk_usage(folder):
 """,
     )
 
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        # Module functions that return a command line built from their inputs, and shell calls given their result.
+        self._builders: set[str] = set()
+        self._builder_calls: list[tuple[cst.Call, str, str]] = []
+
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.is_test or call_name(node) not in _CALL_NAMES:
             return
@@ -131,6 +149,27 @@ def disk_usage(folder):
         if labels:
             self.report(node, f"The shell command is built from {labels} and run by `{qualified}`: a `;`, `$(...)` "
                               "or space in the value runs other commands (command injection).")
+            return
+        assignments = self.assignments_here()
+        sources = [command] if not isinstance(command, cst.Name) or assignments is None else (
+            assignments.get(command.value) or [])
+        for source in sources:
+            if isinstance(source, cst.Call) and isinstance(source.func, cst.Name):
+                self._builder_calls.append((node, source.func.value, qualified or ""))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        fn = self.ctx.function
+        if fn is None or node.value is None or self.ctx.is_test or self.ctx.class_stack:
+            return
+        if self._unsafe_labels(node.value):
+            self._builders.add(fn.name.value)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for call, builder, sink in self._builder_calls:
+            if builder in self._builders:
+                self.report(call, f"`{builder}(...)` returns a shell command built from its arguments and `{sink}` "
+                                  "runs it: a `;`, `$(...)` or space in a value runs other commands (command "
+                                  "injection).")
 
     def _unsafe_labels(self, command: cst.BaseExpression) -> str | None:
         return built_or_input_labels(command, self.assignments_here(), constants=self.constants,
