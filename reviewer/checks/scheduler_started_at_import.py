@@ -45,6 +45,9 @@ class SchedulerStartedAtImport(PythonCheck):
     at import time on an APScheduler scheduler other than `BlockingScheduler`: a background scheduler
     runs in every process that imports the module, each web worker and each Celery worker.
 
+    A background scheduler started in an app factory (`create_app`, `make_app`) is reported too: every
+    worker calls the factory.
+
     ## Known limits
     Schedulers started in Django's `AppConfig.ready` or through a helper of another module are not
     reported, nor are threads or tasks started at import in a module that does not import a web
@@ -108,6 +111,17 @@ scheduler.start()  # ok: SCL003
 """,
     )
     INVALID = (
+        """
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+
+def create_app():
+    app = Flask(__name__)
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(remind, "cron", hour=9)
+    scheduler.start()  # expect: SCL003
+    return app
+""",
         """
 import asyncio
 from contextlib import asynccontextmanager
@@ -202,6 +216,9 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
             if ctx.is_web_app and len(ctx.function_stack) == 1 and not ctx.class_stack and _is_startup_hook(
                     ctx.function_stack[-1]) and self._starts_forever_loop(node, name):
                 self._report(node, short_name(name), where="at start-up")
+            elif (len(ctx.function_stack) == 1 and not any(self._guards) and _is_app_factory(ctx.function_stack[0])
+                  and self._background_scheduler_start(node)):
+                self._report(node, short_name(name), where="in the app factory")
             return
         if ctx.class_stack or any(self._guards):
             return
@@ -280,3 +297,11 @@ def _sleeps_in_forever_loop(function: cst.FunctionDef) -> bool:
         if not isinstance(node, NESTED_SCOPES):
             stack.extend(children(node))
     return False
+
+
+_APP_FACTORY = frozenset({"create_app", "make_app", "build_app", "app_factory", "get_app", "init_app", "setup_app"})
+
+
+def _is_app_factory(fn: cst.FunctionDef) -> bool:
+    """`def create_app(): app = Flask(__name__) ... return app`: it runs once in every worker process."""
+    return fn.name.value in _APP_FACTORY
