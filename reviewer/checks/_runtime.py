@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import FileContext, PythonCheck, attribute_path
+from reviewer.checks._base import FileContext, PythonCheck, attribute_path, descendants, own_nodes
 
 # Constructors of containers that can grow or change at run time.
 _CONTAINER_FACTORIES = {
@@ -426,3 +426,26 @@ def _alias_of(value: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None
             and value.func.attr.value in ("get", "setdefault") and isinstance(value.func.value, cst.Name)):
         return value.func.value.value, value.args[0].value if value.args else None
     return None
+
+
+def returns_lookup(function: cst.FunctionDef, container: str) -> bool:
+    """The function returns what it looks up in the container (`return d[key]`, or `v = d.get(key)` ...
+    `return v`): a memo table, filled on a miss and read on a hit."""
+    looked_up: set[str] = set()
+    returned: list[cst.BaseExpression] = []
+    for node in own_nodes(function.body):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) \
+                and _is_lookup(node.value, container):
+            looked_up.add(node.targets[0].target.value)
+        if isinstance(node, cst.Return) and node.value is not None:
+            returned.append(node.value)
+    return any(_is_lookup(part, container) or (isinstance(part, cst.Name) and part.value in looked_up)
+               for value in returned for part in descendants(value))
+
+
+def _is_lookup(node: cst.CSTNode, container: str) -> bool:
+    """`d[key]` or `d.get(key)`."""
+    if isinstance(node, cst.Subscript):
+        return isinstance(node.value, cst.Name) and node.value.value == container
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
+            and isinstance(node.func.value, cst.Name) and node.func.value.value == container)

@@ -6,8 +6,8 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import descendants, is_literal, own_nodes
-from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker
+from reviewer.checks._base import is_literal
+from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker, returns_lookup
 
 # Names that say the container holds state every replica must agree on.
 _SHARED_STATE_NAME = re.compile(
@@ -219,7 +219,7 @@ def set_flag(name):
                     handler_write.setdefault(write.name, write.node)
                 if scope in request_scopes and write.key is not None and not is_literal(write.key):
                     keyed_per_request.add(write.name)
-                    if _returns_lookup(scope.node, write.name):
+                    if returns_lookup(scope.node, write.name):
                         memo_tables.add(write.name)  # `if key in d: return d[key]` ... `d[key] = value`
         for name, (definition, kind) in self.module_containers.items():
             named_for_it = _SHARED_STATE_NAME.search(name) is not None and name in written_anywhere
@@ -233,26 +233,3 @@ def set_flag(name):
                 self.report(definition, f"`{name}` keeps per-user state in this process's memory: every worker "
                                         "and replica has its own copy, so it disagrees across requests and is "
                                         "lost on restart.", end_node=write if later else None)
-
-
-def _returns_lookup(function: cst.FunctionDef, container: str) -> bool:
-    """The function returns what it looks up in the container (`return d[key]`, or `v = d.get(key)` ...
-    `return v`): a memo table, filled on a miss and read on a hit."""
-    looked_up: set[str] = set()
-    returned: list[cst.BaseExpression] = []
-    for node in own_nodes(function.body):
-        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) \
-                and _is_lookup(node.value, container):
-            looked_up.add(node.targets[0].target.value)
-        if isinstance(node, cst.Return) and node.value is not None:
-            returned.append(node.value)
-    return any(_is_lookup(part, container) or (isinstance(part, cst.Name) and part.value in looked_up)
-               for value in returned for part in descendants(value))
-
-
-def _is_lookup(node: cst.CSTNode, container: str) -> bool:
-    """`d[key]` or `d.get(key)`."""
-    if isinstance(node, cst.Subscript):
-        return isinstance(node.value, cst.Name) and node.value.value == container
-    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
-            and isinstance(node.func.value, cst.Name) and node.func.value.value == container)
