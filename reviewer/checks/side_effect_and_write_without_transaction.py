@@ -89,6 +89,19 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     id = "REL004"
     VALID = (
         """
+from celery import shared_task
+from django.db import transaction
+
+@shared_task(bind=True, max_retries=5)
+def send_fine_receipt(self, intent_id):
+    with transaction.atomic():
+        fines = list(Fine.objects.select_for_update().filter(intent=intent_id, receipt_sent_at__isnull=True))
+        if not fines:
+            return
+        send_mail("Your receipt", "...", None, [fines[0].email])  # ok: REL004
+        Fine.objects.filter(pk__in=[f.pk for f in fines]).update(receipt_sent_at=timezone.now())
+""",
+        """
 import stripe
 from flask import jsonify
 from app.models import db, Order
@@ -539,10 +552,14 @@ def _persists_state(call: cst.Call, scope: Scope, ctx, writes: list[tuple[cst.Ca
 
 
 def _writes_sent_record(write: cst.Call, scope: Scope) -> bool:
-    """`session.add(EmailLog(...))`, `SentMessage.objects.create(...)`, `UPDATE notifications SET sent_at = ...`."""
+    """`session.add(EmailLog(...))`, `SentMessage.objects.create(...)`, `UPDATE notifications SET sent_at = ...`,
+    `.update(sent_at=now())`."""
     text = string_text(positional(write), scope)
     if text is not None:
         return _is_sent_record(text[0])
+    if method(write) == "update" and write.args and all(a.keyword is not None for a in write.args):
+        # `Fine.objects.filter(pk__in=ids).update(receipt_sent_at=now())`: the fields say what is written.
+        return all(_is_sent_record(a.keyword.value) for a in write.args)
     first = positional(write)
     if isinstance(first, cst.Call):
         return _is_sent_record(attribute_path(first.func) or "")
