@@ -160,6 +160,29 @@ def score(name: str, reported: list[Reported], cases: dict[str, Markers]) -> Too
     return result
 
 
+def mistakes(reported: list[Reported], cases: dict[str, Markers]) -> list[str]:
+    """One line per missed `expect` marker and per false positive, for reading a development set by line."""
+    by_file: dict[str, list[Reported]] = defaultdict(list)
+    for r in reported:
+        by_file[r.file].append(r)
+    lines = []
+    for path, markers in sorted(cases.items()):
+        found = by_file.get(path, [])
+        matched: set[int] = set()
+        for kind, marked in (("miss", markers.expect), ("todo", markers.todo)):
+            for line, ids in sorted(marked.items()):
+                for item in sorted(ids):
+                    hits = [i for i, r in enumerate(found) if r.id == item and r.line <= line <= max(r.end_line, r.line)]
+                    matched.update(hits)
+                    if not hits and kind == "miss":
+                        lines.append(f"miss {path}:{line} {item}")
+        for i, r in enumerate(found):
+            if i not in matched:
+                on_ok = " (on an ok line)" if r.id in markers.ok.get(r.line, set()) else ""
+                lines.append(f"false positive {path}:{r.line}-{r.end_line} {r.id}{on_ok}")
+    return lines
+
+
 def _timed(cmd: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
@@ -189,9 +212,10 @@ def run_reviewer(cases_root: Path, use_model: bool, cache_dir: Path,
     return reported, seconds, data
 
 
-def run_bandit(cases_root: Path) -> tuple[list[Reported], float, str, int]:
+def run_bandit(cases_root: Path, paths: list[str] | None = None) -> tuple[list[Reported], float, str, int]:
     exe = shutil.which("bandit") or str(Path(sys.executable).with_name("bandit"))
-    proc, seconds = _timed([exe, "-r", ".", "-f", "json", "-q"], cases_root)
+    targets = [p for p in paths if p.endswith(".py")] if paths is not None else ["."]
+    proc, seconds = _timed([exe, "-r", *targets, "-f", "json", "-q"], cases_root)
     data = json.loads(proc.stdout or "{}")
     reported, unmapped = [], 0
     for r in data.get("results", []):
@@ -206,10 +230,11 @@ def run_bandit(cases_root: Path) -> tuple[list[Reported], float, str, int]:
     return reported, seconds, version.strip(), unmapped
 
 
-def run_ruff(cases_root: Path) -> tuple[list[Reported], float, str, int]:
+def run_ruff(cases_root: Path, paths: list[str] | None = None) -> tuple[list[Reported], float, str, int]:
     exe = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    targets = [p for p in paths if p.endswith(".py")] if paths is not None else ["."]
     proc, seconds = _timed([exe, "check", "--select", "S", "--output-format", "json", "--no-cache",
-                            "--exit-zero", "--isolated", "."], cases_root)
+                            "--exit-zero", "--isolated", *targets], cases_root)
     reported, unmapped = [], 0
     for r in json.loads(proc.stdout or "[]"):
         item = RUFF_MAP.get(r["code"] or "")
@@ -308,13 +333,16 @@ def run_bench(args) -> int:
             layer_score = score(name, [r for r in reported if r.source in sources], cases)
             layer_score.seconds = seconds
             scores.append(layer_score)
-    if not args.no_peers and not args.select:
+    if not args.no_peers and not (args.select and use_model):
+        # On a selection the peers read the same files (their Python ones: neither reads Dockerfiles or YAML).
         for name, runner in (("bandit", run_bandit), ("ruff S", run_ruff)):
-            peer_reported, peer_seconds, version, unmapped = runner(cases_root)
+            peer_reported, peer_seconds, version, unmapped = runner(cases_root, paths)
             peer = score(name, peer_reported, cases)
             peer.seconds, peer.version, peer.unmapped = peer_seconds, version, unmapped
             scores.append(peer)
     print_tables(scores, len(cases), lines)
+    if args.mistakes:
+        print("\n".join(mistakes(reported, cases)) or "no misses and no false positives")
     model_stats = _model_stats(raw) if use_model else {}
     if model_stats:
         print("model: " + ", ".join(f"{k} {v}" for k, v in model_stats.items()))

@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--cases", default=None, help="benchmark folder (default: benchmarks/cases)")
     bench.add_argument("--no-llm", action="store_true", help="deterministic checks only")
     bench.add_argument("--no-peers", action="store_true", help="do not run Bandit and Ruff alongside")
+    bench.add_argument("--mistakes", action="store_true",
+                       help="list every missed expect marker and every false positive, by line")
     bench.add_argument("--output", default=None, help="results JSON (default: benchmarks/results/...)")
     bench.add_argument("--select", default=None, metavar="GLOBS",
                        help="only these case files (comma-separated globs), e.g. for the slower model layer")
