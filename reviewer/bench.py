@@ -110,6 +110,11 @@ def collect_cases(root: Path) -> dict[str, Markers]:
     return cases
 
 
+def _hits(found: list[Reported], item: str, line: int) -> list[int]:
+    """The findings of this id that span this line."""
+    return [i for i, r in enumerate(found) if r.id == item and r.line <= line <= max(r.end_line, r.line)]
+
+
 def score(name: str, reported: list[Reported], cases: dict[str, Markers]) -> ToolScore:
     """Match reported findings to markers: a finding matches an expectation of its id on a line it spans."""
     result = ToolScore(name=name)
@@ -126,7 +131,7 @@ def score(name: str, reported: list[Reported], cases: dict[str, Markers]) -> Too
             for item in ids:
                 per_id[item].expected += 1
                 result.expected += 1
-                hits = [i for i, r in enumerate(found) if r.id == item and r.line <= line <= max(r.end_line, r.line)]
+                hits = _hits(found, item, line)
                 if hits:
                     per_id[item].found += 1
                     result.found += 1
@@ -137,7 +142,7 @@ def score(name: str, reported: list[Reported], cases: dict[str, Markers]) -> Too
             for item in ids:
                 per_id[item].todo += 1
                 result.todo += 1
-                hits = [i for i, r in enumerate(found) if r.id == item and r.line <= line <= max(r.end_line, r.line)]
+                hits = _hits(found, item, line)
                 if hits:
                     per_id[item].todo_found += 1
                     result.todo_found += 1
@@ -172,7 +177,7 @@ def mistakes(reported: list[Reported], cases: dict[str, Markers]) -> list[str]:
         for kind, marked in (("miss", markers.expect), ("todo", markers.todo)):
             for line, ids in sorted(marked.items()):
                 for item in sorted(ids):
-                    hits = [i for i, r in enumerate(found) if r.id == item and r.line <= line <= max(r.end_line, r.line)]
+                    hits = _hits(found, item, line)
                     matched.update(hits)
                     if not hits and kind == "miss":
                         lines.append(f"miss {path}:{line} {item}")
