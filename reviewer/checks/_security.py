@@ -417,6 +417,11 @@ def is_constant_piece(expr: cst.BaseExpression, *, safe_calls: frozenset[str] = 
             return True
         if name is not None and safe_prefixes and name.startswith(safe_prefixes):
             return True
+        if name == "get" and isinstance(expr.func, cst.Attribute) and expr.args and isinstance(
+                expr.func.value, cst.Name) and (_CONSTANT_NAME.fullmatch(expr.func.value.value)
+                                                or expr.func.value.value in module_constants):
+            # `BUCKETS.get(bucket)`: a lookup in a constant allow-list, like `BUCKETS[bucket]`.
+            return all(again(arg.value) for arg in expr.args[1:])
         if name == "join" and isinstance(expr.func, cst.Attribute) and _is_stringy(expr.func.value):
             return _is_placeholder_list(expr) or (bool(expr.args) and again(expr.args[0].value))
         return False

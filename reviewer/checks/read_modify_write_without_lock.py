@@ -50,7 +50,7 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     `.update(stock=product.stock - qty)` or `update(Model).values(...)`; and a Redis `set(key, old + n)` of a
     value read with `get(key)`. It reports the write (the attribute change, the `UPDATE`, the `set`), also
     when the new value was computed in a statement above it; an attribute change spans to the `save()` or
-    `commit()` that stores it. A queryset's `.iterator()` is a loop over its rows like the queryset itself.
+    `commit()` that stores it, a write call spans the whole call (`update(t).where(...).values(...)`). A queryset's `.iterator()` is a loop over its rows like the queryset itself.
 
     It is not reported when the function uses `select_for_update()` / `with_for_update()` / `FOR UPDATE`
     (there, or in the helper that loads the record), a Django `F()` expression, an atomic
@@ -370,7 +370,7 @@ def purchase():
                 continue  # a compare-and-set on this table; a claim on another table does not guard this one
             self.report(node_, "This writes back a value computed from the row's old value with no lock or atomic "
                                "update: two concurrent requests both read the old value and one update is lost.",
-                        end_node=_saved_by(node_, scope))
+                        end_node=node_ if isinstance(node_, cst.Call) else _saved_by(node_, scope))
 
     def _fanned_out(self, fn: cst.FunctionDef) -> bool:
         """A background task that this module dispatches once per row of a query (`for m in due: renew.delay(m.id)`),

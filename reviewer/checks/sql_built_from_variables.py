@@ -43,7 +43,7 @@ class SqlBuiltFromVariables(AssignmentTrackingCheck):
 
     Interpolating values that cannot carry outside text is allowed: literals, module constants
     (UPPER_CASE names, or a module-level name bound once to a literal), a lookup in a constant allow-list
-    (`COLUMNS[key]`), numbers (`len(...)`, `int(...)`, `%d`), table and schema names (`table`,
+    (`COLUMNS[key]`, `COLUMNS.get(key)`), numbers (`len(...)`, `int(...)`, `%d`), table and schema names (`table`,
     `self.table_name`, `Model.__tablename__`), and runs of placeholders (`", ".join(["%s"] * len(ids))`).
 
     When the call also passes parameters (`execute(sql, params)`), the author clearly binds values, so only
@@ -71,6 +71,15 @@ class SqlBuiltFromVariables(AssignmentTrackingCheck):
 
     id = "SEC001"
     VALID = (
+        """
+_BUCKETS = {"1h": "1 hour", "1d": "1 day"}
+
+async def series(pool, device_id, bucket):
+    interval = _BUCKETS.get(bucket)
+    if interval is None:
+        raise ValueError(bucket)
+    return await pool.fetch(f"SELECT time_bucket('{interval}', ts) FROM readings WHERE device_id = $1", device_id)  # ok: SEC001
+""",
         """
 from fastapi import APIRouter, HTTPException
 
