@@ -111,11 +111,21 @@ spec:
         for container in containers(self.ctx.text):
             verdict = _runs_as_root(container.pod_spec.get("securityContext"), container.node.get("securityContext"))
             if verdict is not None:
-                # The finding spans the container from its first line to its securityContext, where the fix goes.
+                # The finding spans the container from its first line through its securityContext, where the fix goes.
                 self.report_line(container.line, f"Container `{container.name}` {verdict}: it runs as the image's "
                                                  "user, root for most images, so a compromise owns the container "
                                                  "and is one step from the node.",
-                                 end_line=container.node.key_lines.get("securityContext"))
+                                 end_line=_context_end(container.node))
+
+
+def _context_end(container: Node) -> int | None:
+    """The last line of the container's securityContext keys (`runAsUser: 0` is the line to change)."""
+    context = container.get("securityContext")
+    lines = [container.key_lines.get("securityContext")]
+    if context is not None and context.kind == "map":
+        lines += list(context.key_lines.values())
+    found = [line for line in lines if line is not None]
+    return max(found) if found else None
 
 
 def _runs_as_root(pod: Node | None, container: Node | None) -> str | None:

@@ -106,7 +106,7 @@ RUN pip install -r requirements.txt
                 continue
             for name, value in env_pairs(instruction):
                 if url_password(value) is not None or (not is_secret_name(name) and is_generated_key(name, value)):
-                    self.report_line(instruction.line, f"`{instruction.keyword} {name}` holds a literal credential "
+                    self.report_line(instruction.line_of(name), f"`{instruction.keyword} {name}` holds a literal credential "
                                                        "(a password in a URL or a generated key): anyone who can "
                                                        "pull the image reads it with docker inspect or docker "
                                                        "history.")
@@ -114,12 +114,12 @@ RUN pip install -r requirements.txt
                 if not is_secret_name(name):
                     continue
                 if instruction.keyword == "ARG" and not value:
-                    self.report_line(instruction.line, f"Build arg `{name}` looks like a secret: a value passed "
+                    self.report_line(instruction.line_of(name), f"Build arg `{name}` looks like a secret: a value passed "
                                                        "with --build-arg is recorded in the image history for "
                                                        "anyone who can pull the image.",
                                      confidence=Confidence.medium)
                 elif value and (is_secret_value(value) or is_substitution(value)):
-                    self.report_line(instruction.line, f"`{instruction.keyword} {name}` puts a secret into the "
+                    self.report_line(instruction.line_of(name), f"`{instruction.keyword} {name}` puts a secret into the "
                                                        "image, where anyone who can pull it reads it with docker "
                                                        "inspect or docker history.")
                 break

@@ -336,7 +336,7 @@ def test_kustomize_patches_are_told_from_paths_that_merely_contain_the_word():
     assert lines(ContainerWithoutLimits, "overlays/prod/patches/deployment.yaml", manifest) == []
 
 
-def test_missing_run_as_non_root_spans_the_container_to_its_security_context():
+def test_missing_run_as_non_root_spans_the_container_through_its_security_context():
     manifest = """
         apiVersion: apps/v1
         kind: Deployment
@@ -349,7 +349,9 @@ def test_missing_run_as_non_root_spans_the_container_to_its_security_context():
                   securityContext:
                     allowPrivilegeEscalation: false
     """
-    assert [(h.line, h.end_line) for h in hits(MissingRunAsNonRoot, "k8s/api.yaml", manifest)] == [(7, 9)]
+    assert [(h.line, h.end_line) for h in hits(MissingRunAsNonRoot, "k8s/api.yaml", manifest)] == [(7, 10)]
+    root = manifest.replace("allowPrivilegeEscalation: false", "runAsUser: 0")
+    assert [(h.line, h.end_line) for h in hits(MissingRunAsNonRoot, "k8s/api.yaml", root)] == [(7, 10)]
 
 
 def test_host_namespaces_are_reported_outside_daemonsets_only():
@@ -392,3 +394,13 @@ def test_a_liveness_probe_beside_the_dockerfile_is_found_when_the_scan_starts_in
     monkeypatch.chdir(git_repo.path / "deploy")
     report = review(select_paths([Path("api"), Path("web")]), ReviewOptions(use_model=False, use_cache=False))
     assert sorted((f.file, f.id) for f in report.findings if f.id == "CTR005") == [("deploy/web/Dockerfile", "CTR005")]
+
+
+def test_a_secret_in_a_continued_env_instruction_is_reported_on_its_own_line():
+    dockerfile = """
+        FROM python:3.12-slim
+        ENV PYTHONUNBUFFERED=1 \\
+            STRIPE_SECRET_KEY=sk_live_51NcPq2LkX8vT0aYbR4mWz9sJ3hD7fGk2
+        CMD ["python", "app.py"]
+    """
+    assert lines(SecretInImageEnv, "Dockerfile", dockerfile) == [3]
