@@ -58,6 +58,10 @@ _HOOK_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
 
 # Helpers that hand out a sync database handle in a `with` block: `db_cursor()`, `get_conn()`, `connection()`.
 _DB_HANDLE_FACTORY = re.compile(r"_?(get_|open_)?(db_|pg_|sql_)?(cursor|conn|connection|db_connection|db)", re.I)
+# `with SessionLocal() as db:` (a plain `with`: an AsyncSession is entered with `async with`): a sync ORM session.
+_SESSION_FACTORY = re.compile(r"_?(SessionLocal|Session|session_scope|get_session|db_session|session_factory)",
+                              re.I)
+_SESSION_IO_METHODS = frozenset({"get", "execute", "scalars", "scalar", "query", "commit", "flush", "refresh"})
 # S3 object calls (boto3, MinIO): distinctive names; on a sync client, each one is a request to the store.
 _S3_METHODS = frozenset({"put_object", "get_object", "upload_file", "upload_fileobj", "download_file",
                          "download_fileobj", "copy_object", "delete_object", "head_object", "list_objects_v2"})
@@ -124,7 +128,8 @@ class BlockingCallInAsync(PythonCheck):
     client and resource calls that reach AWS (`s3.put_object`; not `generate_presigned_url`), S3 object
     calls (`put_object`, `upload_fileobj`, ...) on a client named for S3 wherever it is built (`s3().put_object`),
     queries on a handle from a plain `with` on a helper named for a cursor or connection
-    (`with db_cursor() as cur: cur.execute(...)`, the helper imported from anywhere), and file
+    (`with db_cursor() as cur: cur.execute(...)`, the helper imported from anywhere) or on a sync ORM
+    session (`with SessionLocal() as db: db.get(...)`), and file
     I/O: `open(...)` whose file is read or written (reported at the `open`) and
     `Path(...).read_text()`/`write_bytes()`. A call that is awaited is never reported. A call from a
     coroutine to a module-level sync function of the same file that makes a network, database,
@@ -160,6 +165,18 @@ class BlockingCallInAsync(PythonCheck):
 
     id = "CON001"
     VALID = (
+        """
+from fastapi import APIRouter
+from .models import Auction, AsyncSessionLocal
+
+router = APIRouter()
+
+@router.get("/auctions/{auction_id}")
+async def auction_view(auction_id: int):
+    async with AsyncSessionLocal() as db:
+        auction = await db.get(Auction, auction_id)  # ok: CON001
+    return {"price": auction.price}
+""",
         """
 from fastapi import FastAPI
 from .clients import db_cursor, s3
@@ -269,6 +286,21 @@ asyncio.run(main("urls.txt"))
 """,
     )
     INVALID = (
+        """
+from fastapi import APIRouter
+from .models import Auction, SessionLocal
+
+router = APIRouter()
+
+def _snapshot(auction_id):
+    with SessionLocal() as db:
+        auction = db.get(Auction, auction_id)
+        return {"price": auction.price}
+
+@router.get("/auctions/{auction_id}")
+async def auction_view(auction_id: int):
+    return _snapshot(auction_id)  # expect: CON001
+""",
         """
 from fastapi import FastAPI
 from .clients import db_cursor, s3
@@ -533,6 +565,11 @@ asyncio.run(main())
                 and _DB_HANDLE_FACTORY.fullmatch(node.item.func.value)):
             frame.db_handles[name.value] = name.value
             frame.opened_here.discard(name.value)
+        if (frame is not None and isinstance(name, cst.Name) and node.item not in self._awaited
+                and isinstance(node.item, cst.Call) and isinstance(node.item.func, cst.Name)
+                and _SESSION_FACTORY.fullmatch(node.item.func.value)):
+            frame.session_handles.add(name.value)
+            frame.db_handles[name.value] = name.value
 
     # --- calls ----------------------------------------------------------------
     def visit_For(self, node: cst.For) -> None:
@@ -570,7 +607,8 @@ asyncio.run(main())
                     and self.ctx.qualify(receiver.func) in _OPENERS):
                 self._blocks(frame, node, f"open(...).{method}")
             elif isinstance(receiver, cst.Name):
-                if method in _DB_IO_METHODS and self._is_db_handle(frame, receiver.value):
+                if (method in _DB_IO_METHODS and self._is_db_handle(frame, receiver.value)) or (
+                        method in _SESSION_IO_METHODS and receiver.value in frame.session_handles):
                     # One finding per connection and coroutine: at its `connect` when opened here, else at the
                     # first statement run on it.
                     root = self._handle_root(frame, receiver.value)
@@ -665,6 +703,7 @@ class _Frame:
     opened_here: set[str] = field(default_factory=set)  # handles whose connection is opened in this function
     used_handles: set[str] = field(default_factory=set)  # connections already reported at a statement
     open_files: dict[str, cst.Call] = field(default_factory=dict)
+    session_handles: set[str] = field(default_factory=set)  # `with SessionLocal() as db:`: a sync ORM session
 
 
 def _opens_for_writing(node: cst.CSTNode) -> bool:
