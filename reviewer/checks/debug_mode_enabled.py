@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import is_main_guard, is_name, keyword
+from reviewer.checks._base import attribute_path, is_main_guard, is_name, keyword
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, is_true, string_value
 
 # Modules that hold a deployable configuration.
@@ -27,7 +27,8 @@ class DebugModeEnabled(SecurityCheck):
     one) or in a web app module; `DEBUG = True` in a class whose name says production; and, in web app
     modules, `app.run(debug=True)`, `app.run(use_debugger=True)`, `run_simple(..., use_debugger=True)`,
     `app.debug = True`, `app.config["DEBUG"] = True`, `app.config.update(DEBUG=True)` and
-    `FastAPI(debug=True)` / `Starlette(debug=True)`. A value read from the environment that is on when the
+    `FastAPI(debug=True)` / `Starlette(debug=True)`; and `debug: bool = True` in a pydantic-settings
+    `BaseSettings` class. A value read from the environment that is on when the
     variable is not set counts as `True` (`os.environ.get("FLASK_DEBUG", "1") == "1"`,
     `env.bool("DEBUG", default=True)`): a deployment that forgets the variable runs in debug mode.
 
@@ -49,6 +50,12 @@ class DebugModeEnabled(SecurityCheck):
     id = "SEC006"
     EXAMPLE_PATH = "mysite/settings.py"
     VALID = (
+        """
+from pydantic_settings import BaseSettings
+
+class Settings(BaseSettings):
+    debug: bool = False  # ok: SEC006
+""",
         """
 import os
 from flask import Flask
@@ -109,6 +116,13 @@ def main():
 """,
     )
     INVALID = (
+        """
+from pydantic_settings import BaseSettings
+
+class Settings(BaseSettings):
+    app_name: str = "auction-house"
+    debug: bool = True  # expect: SEC006
+""",
         """
 import os
 from flask import Flask
@@ -182,11 +196,23 @@ class ProductionConfig:
             self._judge_debug_constant(statement)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self.ctx.is_test or "prod" not in node.name.value.lower():
+        if self.ctx.is_test or not isinstance(node.body, cst.IndentedBlock):
             return
-        if isinstance(node.body, cst.IndentedBlock):
+        if "prod" in node.name.value.lower():
             for statement in node.body.body:
                 self._judge_debug_constant(statement)
+        elif any((attribute_path(base.value) or "").rsplit(".", 1)[-1] == "BaseSettings" for base in node.bases) \
+                and not _DEV_FILE.search(self.ctx.path.replace("\\", "/")):
+            # pydantic-settings: `debug: bool = True` is what runs wherever the variable is not set.
+            for statement in node.body.body:
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    continue
+                for small in statement.body:
+                    if (isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
+                            and small.target.value.lower() == "debug" and small.value is not None
+                            and self._switched_on(small.value)):
+                        self.report(small, "`debug` defaults to on in the deployed settings class: every "
+                                           "environment that does not set it serves debug error pages.")
 
     def _judge_debug_constant(self, statement: cst.CSTNode) -> None:
         if not isinstance(statement, cst.SimpleStatementLine):

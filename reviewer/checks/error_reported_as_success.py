@@ -419,8 +419,9 @@ def publish_invoice(invoice):
 
 
 def _literal_subset(part: cst.Dict, whole: cst.Dict) -> bool:
-    """Every entry of `part` is in `whole`, and at least one of them is a literal (`"status": "redeemed"`):
-    not merely the same ids echoed back."""
+    """Every entry of `part` is in `whole`, and at least one of them is a literal (`"status": "redeemed"`) or
+    is keyed by a word that says what was done (`"accepted": len(readings)`): not merely the same ids echoed
+    back."""
     def entries(d: cst.Dict) -> list[tuple[cst.BaseExpression, cst.BaseExpression]] | None:
         found = [(el.key, el.value) for el in d.elements if isinstance(el, cst.DictElement)]
         return found if len(found) == len(d.elements) else None
@@ -431,7 +432,8 @@ def _literal_subset(part: cst.Dict, whole: cst.Dict) -> bool:
     if not all(any(k.deep_equals(k2) and v.deep_equals(v2) for k2, v2 in theirs) for k, v in mine):
         return False
     return any(isinstance(v, (cst.SimpleString, cst.Integer)) or (isinstance(v, cst.Name) and v.value == "True")
-               for _, v in mine)
+               or (isinstance(k, cst.SimpleString) and str(k.evaluated_value).lower() in _DONE_KEYS | _STATUS_KEYS)
+               for k, v in mine)
 
 
 def _outside_failure(handler: cst.ExceptHandler) -> bool:
