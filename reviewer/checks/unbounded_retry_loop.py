@@ -11,6 +11,7 @@ from reviewer.checks._data import (
     Scope,
     ScopeCheck,
     body_statements,
+    ends_in_exit,
     is_remote_call,
     method,
     retry_loops,
@@ -36,7 +37,9 @@ class UnboundedRetryLoop(ScopeCheck):
     Reports a `while True:` / `while 1:` / `while not <flag>:` loop, or a `for` over an endless
     iterator (`itertools.count()`, `itertools.cycle(...)`, `itertools.repeat(x)`), that calls the network, a client or a
     database inside a `try`, leaves the loop when the call succeeds (`break`, `return`, or setting the flag)
-    and goes round again when it fails (the `except` branch continues or falls through), when the loop has
+    and goes round again when it fails (the `except` branch continues or falls through), or a `while True:`
+    that calls out and leaves only when the answer's status says it worked (`if resp.status_code < 500:
+    break`), when the loop has
     no attempt counter compared to a limit and no deadline (a comparison with `time.monotonic()`, a
     `deadline`, `elapsed` or `timeout` value). The message says whether there is a sleep between attempts.
 
@@ -58,6 +61,20 @@ class UnboundedRetryLoop(ScopeCheck):
 
     id = "REL002"
     VALID = (
+        """
+import time
+import requests
+
+def void_hold(url, headers, max_attempts=5):
+    attempt = 0
+    while True:  # ok: REL002
+        attempt += 1
+        response = requests.post(url, headers=headers, timeout=10)
+        if response.status_code < 500 or attempt >= max_attempts:
+            break
+        time.sleep(2 ** attempt)
+    return response
+""",
         """
 import time
 import requests
@@ -146,6 +163,20 @@ def next_power_of_two(n):
 import time
 import requests
 
+def void_hold(url, headers):
+    attempt = 0
+    while True:  # expect: REL002
+        attempt += 1
+        response = requests.post(url, headers=headers, timeout=10)
+        if response.status_code < 500:
+            break
+        time.sleep(1)
+    return response
+""",
+        """
+import time
+import requests
+
 def fetch_rates(base):
     while True:  # expect: REL002
         try:
@@ -196,7 +227,14 @@ def open_relay(host):
     )
 
     def judge(self, scope: Scope) -> None:
-        for found in retry_loops(scope, self.ctx):
+        found_loops = retry_loops(scope, self.ctx)
+        for loop in scope.of_type(cst.While):
+            # `while True: resp = post(...); if resp.status_code < 500: break`: a retry on the answer's status.
+            if (loop not in {f.loop for f in found_loops} and _unconditional(loop.test)
+                    and self._retries_on_status(loop, scope) and not _is_bounded(loop, scope)):
+                self.report(loop, _message(any(_WAIT.search((method(c) or "").lower())
+                                               for c in scope.calls_within(loop.body))))
+        for found in found_loops:
             loop = found.loop
             if isinstance(loop, cst.While):
                 if not _unconditional(loop.test):
@@ -208,13 +246,19 @@ def open_relay(host):
             if not tries or _is_worker(loop, tries[0], scope) or _is_bounded(loop, scope):
                 continue
             sleeps = any(_WAIT.search((method(c) or "").lower()) for c in scope.calls_within(loop.body))
-            if sleeps:
-                message = ("This loop retries a remote call with no attempt limit or deadline: when the dependency "
-                           "stays down it never gives up and the caller hangs forever.")
-            else:
-                message = ("This loop retries a remote call with no attempt limit and no sleep between attempts: "
-                           "when the dependency fails it is hammered as fast as possible, forever.")
-            self.report(loop, message)
+            self.report(loop, _message(sleeps))
+
+    def _retries_on_status(self, loop: cst.While, scope: Scope) -> bool:
+        """The loop calls out, leaves when the answer's status says it worked, and otherwise goes round."""
+        calls = [c for c in scope.calls_within(loop.body) if method(c) not in _SERVING]
+        if not any(is_remote_call(c, scope, self.ctx) for c in calls) or any(method(c) in _CONSUME for c in calls):
+            return False
+        for branch in scope.of_type(cst.If):
+            if scope.innermost_loop(branch) is not loop or not ends_in_exit(branch.body):
+                continue
+            if any(isinstance(n, cst.Attribute) and n.attr.value in _STATUS_ATTRIBUTES for n in scope.within(branch.test)):
+                return True
+        return False
 
 
     def _endless(self, iterable: cst.BaseExpression) -> bool:
@@ -225,6 +269,17 @@ def open_relay(host):
         if name in ("itertools.count", "itertools.cycle"):
             return True
         return name == "itertools.repeat" and len(iterable.args) == 1 and iterable.args[0].keyword is None
+
+
+_STATUS_ATTRIBUTES = frozenset({"status_code", "status", "ok"})
+
+
+def _message(sleeps: bool) -> str:
+    if sleeps:
+        return ("This loop retries a remote call with no attempt limit or deadline: when the dependency stays down "
+                "it never gives up and the caller hangs forever.")
+    return ("This loop retries a remote call with no attempt limit and no sleep between attempts: when the "
+            "dependency fails it is hammered as fast as possible, forever.")
 
 
 def _unconditional(test: cst.BaseExpression) -> bool:
