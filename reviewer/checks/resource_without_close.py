@@ -148,7 +148,9 @@ class ResourceWithoutClose(PythonCheck):
     `socket.socket(...)`, `socket.create_connection`, `sqlite3`/`psycopg2`/`pymysql` `connect`,
     `smtplib.SMTP`, `ftplib.FTP`, a `.cursor()` (the cursor of a connection opened in the same function
     only when it is closed outside `finally` and the connection leaks too),
-    `tempfile.NamedTemporaryFile`/`TemporaryFile`/`mkstemp`, or `urlopen(...)`. The rule is "closed on
+    `tempfile.NamedTemporaryFile`/`TemporaryFile`/`mkstemp`, `urlopen(...)`, or a module function of the same
+    file that opens a connection or session of these kinds and returns it (`server = _open_smtp(config)`).
+    The rule is "closed on
     every path": the resource is fine when it is closed in a `finally`, used as `with name:` (except a
     sqlite3/psycopg2 connection, whose `with` only ends a transaction), handed to
     `contextlib.closing`/an `ExitStack`, or leaves the function (returned, yielded, stored on an object,
@@ -235,6 +237,19 @@ def touch_marker(path):
     )
     INVALID = (
         """
+import smtplib
+
+def _open_smtp(host):
+    server = smtplib.SMTP(host, 587, timeout=10)
+    server.starttls()
+    return server
+
+def send_notice(host, msg):
+    server = _open_smtp(host)  # expect: RES001
+    server.send_message(msg)
+    server.quit()
+""",
+        """
 import csv
 
 def import_prices(path):
@@ -293,6 +308,10 @@ def load_rules(path):
         # Used as an ordered set: functions in the order their first resource was seen.
         self._functions_with_resources: dict[cst.FunctionDef, None] = {}
         self._module_functions: set[str] = set()
+        # Module functions that open a resource and return it (`def _open_smtp(): server = smtplib.SMTP(...);
+        # ...; return server`), by name, with what they hand back; and the functions that call one by name.
+        self._factories: dict[str, str] = {}
+        self._factory_callers: dict[cst.FunctionDef, set[str]] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         function = self.ctx.function
@@ -314,6 +333,22 @@ def load_rules(path):
             self._mark(function)
         elif self.ctx.qualify(value.func) in _RESOURCES or _is_cursor_call(value):
             self._mark(function)
+        elif isinstance(value.func, cst.Name):
+            self._factory_callers.setdefault(function, set()).add(value.func.value)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        function = self.ctx.function
+        if (function is None or self.ctx.is_test or len(self.ctx.function_stack) != 1 or self.ctx.class_stack
+                or not isinstance(node.value, cst.Name)):
+            return
+        for statement in own_nodes(function.body):
+            if (isinstance(statement, cst.Assign) and len(statement.targets) == 1
+                    and isinstance(statement.targets[0].target, cst.Name)
+                    and statement.targets[0].target.value == node.value.value
+                    and isinstance(statement.value, cst.Call)):
+                kind = _RESOURCES.get(self.ctx.qualify(statement.value.func) or "")
+                if kind is not None and kind not in ("file", "temporary file"):
+                    self._factories[function.name.value] = kind  # a connection or session handed to the caller
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         function = self.ctx.function
@@ -352,6 +387,9 @@ def load_rules(path):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # Judged at the end, once every helper function of the module is known.
+        for function, callees in self._factory_callers.items():
+            if callees & self._factories.keys() and function.name.value not in self._factories:
+                self._mark(function)
         for function in self._functions_with_resources:
             self._check_function(function)
 
@@ -379,8 +417,8 @@ def load_rules(path):
                 # Closing the connection closes its cursors: the cursor is worth its own report only when
                 # the code closes it explicitly, and that close can be skipped as well.
                 continue
-            what = _RESOURCES.get(resource.constructor, "cursor" if resource.constructor == "cursor"
-                                  else "file descriptor")
+            what = _RESOURCES.get(resource.constructor) or self._factories.get(resource.constructor) or (
+                "cursor" if resource.constructor == "cursor" else "file descriptor")
             if not resource.closes:
                 self.report(resource.call, f"`{resource.name}` ({what}) is opened outside `with` and never closed: "
                                            "each call leaks it until garbage collection, and under load the "
@@ -417,6 +455,9 @@ def load_rules(path):
             connection: str | None = None
             if constructor == _MKSTEMP and isinstance(target, (cst.Tuple, cst.List)) and target.elements:
                 target = target.elements[0].value
+            elif isinstance(value.func, cst.Name) and value.func.value in self._factories and (
+                    function.name.value not in self._factories):
+                constructor = value.func.value  # a same-file helper that opens the resource and returns it
             elif constructor not in _RESOURCES:
                 if not _is_cursor_call(value):
                     continue
