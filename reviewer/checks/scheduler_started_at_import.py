@@ -45,8 +45,9 @@ class SchedulerStartedAtImport(PythonCheck):
     at import time on an APScheduler scheduler other than `BlockingScheduler`: a background scheduler
     runs in every process that imports the module, each web worker and each Celery worker.
 
-    A background scheduler started in an app factory (`create_app`, `make_app`) is reported too: every
-    worker calls the factory.
+    A background scheduler started in an app factory (`create_app`, `make_app`), or in a function of the
+    module that the factory calls by name (`_start_scheduler(app)`), is reported too: every worker calls the
+    factory.
 
     ## Known limits
     Schedulers started in Django's `AppConfig.ready` or through a helper of another module are not
@@ -111,6 +112,21 @@ scheduler.start()  # ok: SCL003
 """,
     )
     INVALID = (
+        """
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+
+def _start_scheduler(app):
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(remind, "cron", hour=9, args=[app])
+    scheduler.start()  # expect: SCL003
+    return scheduler
+
+def create_app():
+    app = Flask(__name__)
+    _start_scheduler(app)
+    return app
+""",
         """
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
@@ -181,6 +197,9 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
         self._guards: list[bool] = []
         self._forever_loops: set[str] = set()  # module-level coroutines that sleep in a `while True` loop
         self._is_script = False  # run as a program (a main guard, or a loop that keeps it alive), not imported
+        # Background schedulers started in module functions, and the functions the app factory calls by name.
+        self._started_in: list[tuple[cst.Call, str, str]] = []
+        self._factory_calls: set[str] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
         for statement in node.body:
@@ -216,9 +235,12 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
             if ctx.is_web_app and len(ctx.function_stack) == 1 and not ctx.class_stack and _is_startup_hook(
                     ctx.function_stack[-1]) and self._starts_forever_loop(node, name):
                 self._report(node, short_name(name), where="at start-up")
-            elif (len(ctx.function_stack) == 1 and not any(self._guards) and _is_app_factory(ctx.function_stack[0])
-                  and self._background_scheduler_start(node)):
-                self._report(node, short_name(name), where="in the app factory")
+            elif len(ctx.function_stack) == 1 and not ctx.class_stack and not any(self._guards):
+                function = ctx.function_stack[0]
+                if self._background_scheduler_start(node):
+                    self._started_in.append((node, short_name(name), function.name.value))
+                elif _is_app_factory(function) and isinstance(node.func, cst.Name):
+                    self._factory_calls.add(node.func.value)
             return
         if ctx.class_stack or any(self._guards):
             return
@@ -238,6 +260,13 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
         text = (attribute_path(node.func.value) or "").rsplit(".", 1)[-1].lower()
         if started in THREAD_CONSTRUCTORS or started.startswith(_SCHEDULER_PACKAGES) or "sched" in text:
             self._report(node, short_name(name))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        # A background scheduler started in the app factory, or in a function of this module it calls
+        # (`_start_scheduler(app)`), starts in every worker process.
+        for node, what, function in self._started_in:
+            if function in _APP_FACTORY or function in self._factory_calls:
+                self._report(node, what, where="in the app factory")
 
     def _started(self, node: cst.Call) -> str | None:
         """What `x.start()` starts, by what made `x`: `threading.Thread`, `apscheduler....BackgroundScheduler`."""
