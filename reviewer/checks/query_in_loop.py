@@ -115,6 +115,22 @@ class QueryInLoop(PythonCheck):
     id = "DB001"
     VALID = (
         """
+import stripe
+from .models import Member
+
+def ensure_customer(member):
+    if member.stripe_customer_id:
+        return member.stripe_customer_id
+    customer = stripe.Customer.create(email=member.email, idempotency_key=f"member-{member.pk}")
+    Member.objects.filter(pk=member.pk).update(stripe_customer_id=customer.id)
+    return customer.id
+
+def sync_customers():
+    for member in Member.objects.filter(is_active=True).iterator(chunk_size=500):
+        if ensure_customer(member) is None:  # ok: DB001
+            continue
+""",
+        """
 from django.core.mail import send_mail
 from .models import Loan
 
@@ -426,7 +442,7 @@ def refresh_totals(cur):
         if memoized:  # repeated calls are answered from memory
             return info
         calls = scope.calls()
-        info.queries = any(self._reads(c, scope) for c in calls)
+        info.queries = any(self._reads(c, scope) and not is_chain_link(c, scope) for c in calls)
         info.callees = {k for c in calls if (k := _callee(c, in_class))}
         params = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
         if in_class and params and params[0] in ("self", "cls"):
