@@ -728,7 +728,8 @@ def has_lock(scope: Scope, check: PythonCheck) -> bool:
 _PAYMENT_METHOD = re.compile(
     r"^(charge|charge_\w+|create_charge|capture_payment|capture_charge|refund|refund_\w+|create_refund"
     r"|create_payment(_intent)?|make_payment|process_payment|submit_payment|pay_invoice|payout|create_payout"
-    r"|create_transfer|transfer_funds|send_payment|send_money|authorize_payment)$")
+    r"|create_transfer|send_transfer|initiate_transfer|make_transfer|transfer_funds|send_payment|initiate_payment"
+    r"|send_money|send_payout|initiate_payout|authorize_payment)$")
 _MESSAGE_METHOD = re.compile(
     r"^(send_email|send_mail|send_\w+_email|send_\w+_mail|sendmail|send_message|send_mass_mail|send_sms"
     r"|send_text_message|send_push|send_push_notification|send_receipt|send_invoice)$")
