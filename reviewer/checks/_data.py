@@ -700,7 +700,10 @@ def in_transaction(node: cst.CSTNode, scope: Scope, ctx: FileContext) -> bool:
 # Any of these in a function means the author serialises the write: a lock, an atomic update, a version check.
 _LOCKED = re.compile(
     r"with_for_update|select_for_update|for\s+(no\s+key\s+)?update\b|for\s+share\b|advisory|version_id"
-    r"|\bversion\s*(=|==)|\.version\b|serializable|\bF\(|\bset\s+(\w+)\s*=\s*\3\s*[-+*]|\block\b|_lock\b|\.lock\(",
+    # A version check is optimistic locking only where a write compares it: `UPDATE ... WHERE version = %s`,
+    # `filter(version=row.version)`, `Model.version == row.version`; not `WHERE r.version = $2` in a SELECT.
+    r"|\bupdate\b[^;]{0,300}?\bversion\s*(=|==)|\bversion\s*=\s*[\w.]+\.version\b|\.version\s*==\s*[\w.]+\.version\b"
+    r"|serializable|\bF\(|\bset\s+(?P<column>\w+)\s*=\s*(?P=column)\s*[-+*]|\block\b|_lock\b|\.lock\(",
     re.I)
 
 

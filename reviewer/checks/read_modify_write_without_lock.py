@@ -204,6 +204,14 @@ def extend_due():
 """,
     )
     INVALID = (
+        # A firmware version in a SELECT's WHERE is not an optimistic-lock version check.
+        """
+def report_installed(conn, device_id, version):
+    rollout = conn.fetchrow("SELECT r.id, r.installed_count FROM rollouts r WHERE r.device_id = $1 AND r.version = $2",
+                            device_id, version)
+    installed = rollout["installed_count"] + 1
+    conn.execute("UPDATE rollouts SET installed_count = $2 WHERE id = $1", rollout["id"], installed)  # expect: DB004
+""",
         """
 from django.shortcuts import get_object_or_404
 
