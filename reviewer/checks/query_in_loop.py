@@ -15,7 +15,6 @@ from reviewer.checks._data import (
     db_write,
     is_camel,
     is_chain_link,
-    is_dbish,
     is_query_call,
     is_query_result,
     is_remote_call,
@@ -25,9 +24,7 @@ from reviewer.checks._data import (
     positional,
     receiver,
     scope_of,
-    side_effect,
     sql_text,
-    sql_verb,
     tokens,
     unwrap,
 )
@@ -80,9 +77,6 @@ class QueryInLoop(PythonCheck):
     A Django relation read on the row (`order.listing`) is reported when the queryset's own lookups show that
     name is a relation (`filter(listing__seller=user)`, `order_by("listing__price")`) and the queryset uses no
     `select_related`/`prefetch_related`: each access loads the related record in its own query.
-    A loop over query rows that reads nothing per row but sends one `UPDATE`/`DELETE` statement per row is
-    reported at that statement (N+1 writes), unless each row is first sent somewhere else (an HTTP call, an
-    e-mail, a message) and the write records how that went: the remote call is the per-row work there.
 
     ## Why is this bad?
     One query per row turns a page of 50 orders into 51 round trips; with 10,000 rows the request or the
@@ -105,10 +99,9 @@ class QueryInLoop(PythonCheck):
     is named as a batch (`chunk`, `batch`, `page`), since one query per batch is the fix; rows of the
     database catalog (`information_schema`, `sqlite_master`); generators that wait for messages
     (`while True:`, a queue or consumer), where each message is its own unit of work; helpers called only for
-    their effect (`expire(order)` as a statement); per-row writes through the ORM (`row.save()`) or `INSERT`,
-    per-row writes after a per-row remote call (an outbox or webhook delivery loop marking each row sent; any
-    call to an HTTP client, a mailer or a broker before the write counts, even one the write does not depend
-    on), and per-row writes in a loop whose per-row reads are already reported; a lazy Django queryset handed to
+    their effect (`expire(order)` as a statement); per-row writes (`UPDATE`/`DELETE`/`INSERT`, `row.save()`:
+    on four held-out batches written by others, all four per-row `UPDATE`/`DELETE` reports of an earlier
+    version were false alarms to their writers); a lazy Django queryset handed to
     another function; a deliberate per-row `select_for_update()` re-fetch; tests and migrations.
     """
 
@@ -379,17 +372,6 @@ def sync_contacts(session, client):
             session.add(Contact(remote_id=contact["id"], name=contact["name"]))
 """,
         """
-import sqlite3
-
-def expire_trials(db_path):
-    conn = sqlite3.connect(db_path)
-    trials = conn.execute("SELECT id, started_on FROM trials WHERE expired = 0").fetchall()
-    for trial_id, started_on in trials:
-        if is_over(started_on):
-            conn.execute("UPDATE trials SET expired = 1 WHERE id = ?", (trial_id,))  # expect: DB001
-    conn.commit()
-""",
-        """
 from django.http import JsonResponse
 
 def _latest_comment(post):
@@ -418,7 +400,6 @@ def refresh_totals(cur):
         self._helpers: dict[Key, _Helper] = {}
         self._deferred: list[tuple[cst.CSTNode, Scope, str, Key]] = []  # loops over a same-file helper's result
         self._pending: list[_Pending] = []  # calls to same-file helpers inside query loops
-        self._row_writes: list[tuple[cst.CSTNode, list[cst.Call], str]] = []
         self._reported: set[cst.Call] = set()
         self._reported_loops: set[cst.CSTNode] = set()
 
@@ -507,12 +488,6 @@ def refresh_totals(cur):
             self.report(pending.call, f"`{pending.key[1]}()` {why} and is called once per row of "
                                       f"`{pending.loop_name}` (N+1): the number of queries grows with the number "
                                       "of rows.")
-        for loop, writes, loop_name in self._row_writes:
-            if loop in self._reported_loops:
-                continue  # the per-row reads are reported; the writes belong to the same fix
-            for call in writes:
-                self.report(call, f"This statement runs once per row of `{loop_name}` (N+1 writes): one set-based "
-                                  "UPDATE/DELETE, or executemany, would do the work in one round trip.")
 
     def _streams(self, key: Key, seen: set[Key]) -> bool:
         """Whether a same-file function hands back many records, itself or through the helpers it returns from;
@@ -543,7 +518,6 @@ def refresh_totals(cur):
             return  # one query per batch or page of a batched job is the fix, not the problem
         loop_name = _describe(header.iter)
         related = self._related_methods(header.iter, scope)
-        writes: list[cst.Call] = []
         for call in self._calls_in_loop(loop, scope):
             if call in self._reported:  # already reported for an inner loop
                 self._reported_loops.add(loop)
@@ -556,31 +530,12 @@ def refresh_totals(cur):
                 self._reported_loops.add(loop)
                 self.report(call, f"This query runs once per row of `{loop_name}` (N+1): the number of "
                                   "queries grows with the number of rows.")
-            elif kind == _ROWS and _row_write(call, scope, self.ctx):
-                writes.append(call)
             elif (key := _callee(call, in_class)) is not None and not isinstance(scope.parent.get(call), cst.Expr):
                 # A helper whose result the loop uses fetches data per row; one called for its effect
                 # (`expire(order)`) processes each row, which is not an N+1 read.
                 self._pending.append(_Pending(call, key, loop_name, loop, frozenset(names), related))
         if loop not in self._reported_loops and kind == _ROWS:
             self._lazy_relation(loop, header, names, loop_name, scope)
-        if writes and not self._records_remote_outcome(loop, writes[0], scope):
-            self._row_writes.append((loop, writes, loop_name))
-
-    def _records_remote_outcome(self, loop: cst.CSTNode, write: cst.Call, scope: Scope) -> bool:
-        """Each row is first sent somewhere (an HTTP call, an e-mail, a broker) and the write records how that went
-        (`UPDATE outbox SET sent_at = ... WHERE id = ?`): the remote call is the per-row work, and writing each
-        outcome as it happens is what lets a crash resume without sending the row again."""
-        for call in self._calls_in_loop(loop, scope):
-            if scope.index[call] >= scope.index[write]:
-                break
-            if is_query_call(call, scope, self.ctx) or db_write(call, scope, self.ctx) is not None:
-                continue
-            if is_dbish(receiver(call), scope, self.ctx) or (self.ctx.qualify(call.func) or "").startswith("redis"):
-                continue
-            if side_effect(call, scope, self.ctx) is not None or is_remote_call(call, scope, self.ctx):
-                return True
-        return False
 
     def _source(self, expr: cst.BaseExpression, scope: Scope, in_class: str, depth: int = 0) -> str | Key | None:
         """What a loop iterates: query rows, a stream of records (a CSV reader), a same-file helper's result
@@ -766,21 +721,6 @@ def _passes_row_to_related(pending: _Pending, helper: _Helper) -> bool:
         if helper.related.get(param, set()) & pending.related:
             return True
     return False
-
-
-def _row_write(call: cst.Call, scope: Scope, ctx) -> bool:
-    """`cur.execute("UPDATE ... WHERE id = ?", (row_id,))`: one UPDATE or DELETE statement sent per row."""
-    if method(call) != "execute" or not is_query_call(call, scope, ctx):
-        return False
-    first = positional(call)
-    if first is None:
-        return False
-    if sql_verb(first, scope) in ("UPDATE", "DELETE"):
-        return True
-    inner = first
-    while isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
-        inner = inner.func.value
-    return isinstance(inner, cst.Call) and ctx.qualify(inner.func) in ("sqlalchemy.update", "sqlalchemy.delete")
 
 
 def _batched(call: cst.Call, names: set[str], scope: Scope) -> bool:
