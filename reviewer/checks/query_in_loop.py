@@ -41,7 +41,8 @@ _LAZY = frozenset({"all", "filter", "exclude", "order_by", "select_related", "pr
 # Handing a lazy queryset to these runs it right away.
 _EVALUATORS = frozenset({"list", "tuple", "len", "set", "sorted", "sum", "any", "bool", "dict", "iter", "next",
                          "enumerate", "JsonResponse"})
-_EAGER = frozenset({"prefetch_related", "select_related", "joinedload", "selectinload", "subqueryload", "options"})
+_EAGER = frozenset({"prefetch_related", "select_related", "joinedload", "selectinload", "subqueryload", "contains_eager",
+                    "immediateload", "options"})
 # Rows of an uploaded or imported file: as many as the file has lines.
 _FILE_READERS = frozenset({"csv.reader", "csv.DictReader"})
 # A loop variable named like this is a batch of rows: one query per batch is the fix for N+1, not an instance.
