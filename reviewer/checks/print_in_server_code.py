@@ -37,7 +37,8 @@ class PrintInServerCode(PythonCheck):
 
     ## Known limits
     A server module that imports its framework only through a local module (`from .app import app`)
-    is recognised only inside its decorated tasks and routes. A `print` rebound by an import (`from rich import print`) is not reported.
+    is recognised only inside its decorated tasks and routes. A `print` rebound by an import
+    (`from rich import print`) is not reported.
     """
 
     id = "OBS001"

@@ -68,7 +68,8 @@ class SecretInLogCall(AssignmentTrackingCheck):
     `request.get_json()`, `request.POST`, `request.META`, `request.body`, copies of them such as
     `request.form.to_dict()`, also through a local name bound to one: `data = request.get_json()`, then
     `log.info("%s", data)`), and the `.headers` of a module-level client built with a credential header
-    (`client = httpx.Client(headers={"Authorization": f"Bearer {KEY}"})`, then `log.debug(dict(client.headers))`). A value is also a secret when the
+    (`client = httpx.Client(headers={"Authorization": f"Bearer {KEY}"})`, then
+    `log.debug(dict(client.headers))`). A value is also a secret when the
     message names it (`"password reset code %s"`, `f"token={value}"`), when it has a plural credential
     name (`tokens`, `credentials`; not in ML code, where tokens are word pieces), or when it is a dict built
     in the function, or returned by a module function, with a credential key
