@@ -139,9 +139,11 @@ class ReviewApp(ModelWork, TriageActions, ViewActions, App[int]):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        if self.session is not None:
+        # The 1 s timer can fire while the app shuts down, after the status bar is gone.
+        bars = self.query(StatusBar)
+        if self.session is not None and bars:
             elapsed = (self.finished if self.finished is not None else self.clock()) - self.started
-            self.query_one(StatusBar).show(self.session.progress(), elapsed, self.model_state_text())
+            bars.first().show(self.session.progress(), elapsed, self.model_state_text())
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         data = event.node.data

@@ -308,6 +308,17 @@ async def test_reask_asks_the_selected_chunk_again_without_the_cache(make_app):
             (36, "REL001", Source.model), (36, "REL004", Source.check)]
 
 
+async def test_the_status_timer_does_nothing_once_the_status_bar_is_gone(make_app):
+    # The 1 s timer can fire during shutdown, after the widgets are removed: it must not crash the app.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await app.query_one(StatusBar).remove()
+        await pilot.pause()
+        app.refresh_status()
+        assert not app.query(StatusBar)
+
+
 async def test_question_mark_opens_the_keys(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
