@@ -10,6 +10,8 @@ import libcst as cst
 from reviewer.checks._base import PythonCheck, attribute_path
 from reviewer.checks._data import (
     Scope,
+    db_write,
+    in_transaction,
     is_query_call,
     is_query_result,
     is_row_load,
@@ -487,3 +489,21 @@ class RowsCheck(PythonCheck):
 
     def judge(self, node: cst.FunctionDef, scope: Scope) -> None:  # pragma: no cover - every subclass implements it
         raise NotImplementedError
+
+
+def saves(call: cst.Call, obj: str | None, scope: Scope, ctx) -> bool:
+    """`obj.save(...)`, or a database commit or flush: the call that stores a changed record."""
+    name = method(call)
+    if name == "save":
+        return obj is not None and attribute_path(receiver(call) or cst.Name("_")) == obj
+    return name in ("commit", "flush") and db_write(call, scope, ctx) is not None
+
+
+def saving_call(change: cst.CSTNode, obj: str | None, scope: Scope, ctx) -> cst.Call | None:
+    """The first call after a change of `obj` that stores it."""
+    return next((c for c in scope.calls() if scope.before(change, c) and saves(c, obj, scope, ctx)), None)
+
+
+def is_saved(change: cst.CSTNode, obj: str | None, scope: Scope, ctx) -> bool:
+    """A change of `obj` that reaches the database: inside a transaction block, or stored by a later call."""
+    return in_transaction(change, scope, ctx) or saving_call(change, obj, scope, ctx) is not None

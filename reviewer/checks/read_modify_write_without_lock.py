@@ -11,9 +11,7 @@ import libcst as cst
 from reviewer.checks._base import attribute_path
 from reviewer.checks._data import (
     Scope,
-    db_write,
     has_lock_or_atomic_update,
-    in_transaction,
     method,
     orm_model,
     positional,
@@ -27,8 +25,10 @@ from reviewer.checks._rows import (
     conditionally_updated,
     is_arithmetic,
     is_redis,
+    is_saved,
     node_code,
     same_model,
+    saving_call,
     update_columns,
 )
 
@@ -378,7 +378,8 @@ def purchase():
                 continue  # a compare-and-set on this table; a claim on another table does not guard this one
             self.report(node_, "This writes back a value computed from the row's old value with no lock or atomic "
                                "update: two concurrent requests both read the old value and one update is lost.",
-                        end_node=node_ if isinstance(node_, cst.Call) else _saved_by(node_, scope))
+                        end_node=node_ if isinstance(node_, cst.Call) else saving_call(
+                            node_, _changed_object(node_), scope, self.ctx))
 
     def _fanned_out(self, fn: cst.FunctionDef) -> bool:
         """A background task that this module dispatches once per row of a query (`for m in due: renew.delay(m.id)`),
@@ -421,7 +422,7 @@ def purchase():
             same_field = functools.partial(_old_value_of, record, target, scope)
             if value is not None and self._from_old(value, statement, scope, same_field) is None:
                 continue
-            if self._saved_after(statement, attribute_path(target.value), scope):
+            if is_saved(statement, attribute_path(target.value), scope, self.ctx):
                 return record
         return None
 
@@ -453,19 +454,6 @@ def purchase():
         for operand in _operands(node):
             found = self._rows.origin(operand, at, scope)
             if found is not None and found.is_value and not found.locked and matches(found, operand):
-                return True
-        return False
-
-    def _saved_after(self, statement: cst.CSTNode, obj: str | None, scope: Scope) -> bool:
-        if in_transaction(statement, scope, self.ctx):
-            return True
-        for call in scope.calls():
-            if not scope.before(statement, call):
-                continue
-            name = method(call)
-            if name == "save" and obj is not None and attribute_path(receiver(call) or cst.Name("_")) == obj:
-                return True
-            if name in ("commit", "flush") and db_write(call, scope, self.ctx) is not None:
                 return True
         return False
 
@@ -582,21 +570,8 @@ def _elements(param: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [param]
 
 
-def _saved_by(change: cst.CSTNode, scope: Scope) -> cst.Call | None:
-    """The call that writes a changed field to the database (`member.save(...)`, `session.commit()`): the
-    finding spans from the change to it."""
-    if not isinstance(change, (cst.AugAssign, cst.Assign)):
-        return None
-    targets = [change.target] if isinstance(change, cst.AugAssign) else [t.target for t in change.targets]
-    owners = {attribute_path(t.value) for t in targets if isinstance(t, cst.Attribute)} - {None}
-    if not owners:
-        return None
-    for call in scope.calls():
-        if not scope.before(change, call):
-            continue
-        name = method(call)
-        if name == "save" and attribute_path(receiver(call) or cst.Name("_")) in owners:
-            return call
-        if name in ("commit", "flush"):
-            return call
-    return None
+def _changed_object(change: cst.CSTNode) -> str | None:
+    """`member` for `member.balance += 5`: the record an attribute change belongs to."""
+    targets = [change.target] if isinstance(change, cst.AugAssign) else [
+        t.target for t in change.targets] if isinstance(change, cst.Assign) else []
+    return next((attribute_path(t.value) for t in targets if isinstance(t, cst.Attribute)), None)

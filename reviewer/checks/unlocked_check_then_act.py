@@ -13,7 +13,6 @@ from reviewer.checks._data import (
     ends_in_leave,
     has_lock,
     has_lock_or_atomic_update,
-    in_transaction,
     is_camel,
     is_query_call,
     is_row_load,
@@ -27,6 +26,7 @@ from reviewer.checks._rows import (
     RowsCheck,
     disjuncts,
     has_conditional_update,
+    is_saved,
     is_arithmetic,
     is_redis,
     last_execute,
@@ -522,9 +522,7 @@ def claim_welcome_bonus(user_id):
         if not changes:
             return None
         obj = path.rsplit(".", 1)[0]
-        saved = in_transaction(changes[0], scope, self.ctx) or any(
-            _saves(c, obj, scope, self.ctx) for c in scope.calls() if scope.before(changes[0], c))
-        if not saved:
+        if not is_saved(changes[0], obj, scope, self.ctx):
             return None
         if kind == "order":  # `if acct.balance >= amount: acct.balance -= amount`, not `if ts > x.seen_at`
             return next((change for change in changes if _arithmetic_change(change, path)), None)
@@ -715,8 +713,3 @@ def _targets(node: cst.CSTNode) -> list[cst.BaseExpression]:
     return [t.target for t in node.targets]
 
 
-def _saves(call: cst.Call, obj: str, scope: Scope, ctx) -> bool:
-    name = method(call)
-    if name == "save":
-        return attribute_path(receiver(call) or cst.Name("_")) == obj
-    return name in ("commit", "flush") and db_write(call, scope, ctx) is not None
