@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import FileContext, PythonCheck, attribute_path, descendants, own_nodes
+from reviewer.checks._base import FileContext, PythonCheck, attribute_path, descendants, keyword, own_nodes
 
 # Constructors of containers that can grow or change at run time.
 _CONTAINER_FACTORIES = {
@@ -88,6 +88,24 @@ def param_names(params: cst.Parameters) -> list[str]:
         if isinstance(star, cst.Param):
             names.append(star.name.value)
     return names
+
+
+def positional_arg(call: cst.Call, index: int) -> cst.Arg | None:
+    """The call's `index`-th positional argument (keywords and `*args` left out)."""
+    positional = [arg for arg in call.args if arg.keyword is None and arg.star == ""]
+    return positional[index] if len(positional) > index else None
+
+
+_WRITE_MODE_LETTERS = frozenset("wax+")
+
+
+def write_mode(call: cst.Call) -> cst.SimpleString | None:
+    """The literal mode of `open(path, "w")` / `open(path, mode="ab")` when it writes, else None."""
+    mode = keyword(call, "mode") or positional_arg(call, 1)
+    if mode is None or not isinstance(mode.value, cst.SimpleString):
+        return None
+    text = mode.value.evaluated_value
+    return mode.value if isinstance(text, str) and set(text) & _WRITE_MODE_LETTERS else None
 
 
 def short_name(qualified: str) -> str:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import FileContext, PythonCheck, keyword
-from reviewer.checks._runtime import param_names, short_name
+from reviewer.checks._base import FileContext, PythonCheck
+from reviewer.checks._runtime import param_names, short_name, write_mode
 
 _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send")
 # Sync database drivers: their `connect` and their connections' and cursors' I/O methods block.
@@ -65,11 +65,6 @@ _SESSION_IO_METHODS = frozenset({"get", "execute", "scalars", "scalar", "query",
 # S3 object calls (boto3, MinIO): distinctive names; on a sync client, each one is a request to the store.
 _S3_METHODS = frozenset({"put_object", "get_object", "upload_file", "upload_fileobj", "download_file",
                          "download_fileobj", "copy_object", "delete_object", "head_object", "list_objects_v2"})
-
-
-def _callee_name(call: cst.Call) -> str | None:
-    func = call.func
-    return func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
 
 
 def _is_s3_request(call: cst.Call) -> bool:
@@ -557,17 +552,18 @@ asyncio.run(main())
         self._bind(node.asname.name, node.item)
         frame = self._frame
         name = node.asname.name
-        # `with db_cursor() as cur:`: a plain `with` (an async one is awaited) on a helper named for a database
-        # cursor or connection hands out a sync handle, whatever module the helper comes from.
-        if (frame is not None and isinstance(name, cst.Name) and node.item not in self._awaited
-                and isinstance(node.item, cst.Call) and isinstance(node.item.func, cst.Name)
-                and node.item.func.value not in frame.db_handles
-                and _DB_HANDLE_FACTORY.fullmatch(node.item.func.value)):
+        item = node.item
+        if (frame is None or not isinstance(name, cst.Name) or item in self._awaited or not isinstance(item, cst.Call)
+                or not isinstance(item.func, cst.Name)):
+            return
+        # `with db_cursor() as cur:` / `with SessionLocal() as db:`: a plain `with` (an async one is awaited) on a
+        # helper named for a database cursor, connection or ORM session hands out a sync handle, whatever module
+        # the helper comes from.
+        factory = item.func.value
+        if factory not in frame.db_handles and _DB_HANDLE_FACTORY.fullmatch(factory):
             frame.db_handles[name.value] = name.value
             frame.opened_here.discard(name.value)
-        if (frame is not None and isinstance(name, cst.Name) and node.item not in self._awaited
-                and isinstance(node.item, cst.Call) and isinstance(node.item.func, cst.Name)
-                and _SESSION_FACTORY.fullmatch(node.item.func.value)):
+        if _SESSION_FACTORY.fullmatch(factory):
             frame.session_handles.add(name.value)
             frame.db_handles[name.value] = name.value
 
@@ -599,7 +595,7 @@ asyncio.run(main())
             self._blocks(frame, node, short_name(name))
             return
         if _is_s3_request(node):
-            self._blocks(frame, node, f"{_callee_name(node)}")
+            self._blocks(frame, node, func.attr.value)  # an S3 method name: `put_object`
             return
         if isinstance(func, cst.Attribute):
             receiver, method = func.value, func.attr.value
@@ -658,7 +654,7 @@ asyncio.run(main())
             self._in_coroutines.append((node, f"`{what}` blocks the event loop inside `async def {frame.name}`: "
                                               "every other request on this worker waits until it returns.",
                                         frame.name, file_io))
-        elif (what != "open" and not what.startswith(("open(", "pathlib."))) or _opens_for_writing(node):
+        elif (what != "open" and not what.startswith(("open(", "pathlib."))) or (isinstance(node, cst.Call) and write_mode(node) is not None):
             # Reading a config file in a helper is usually a one-off at startup: only network, database,
             # sleeps, subprocesses and writing a file (an export, an upload) make a helper count as blocking.
             self._blocking_helpers.setdefault(frame.name, what)
@@ -704,13 +700,3 @@ class _Frame:
     used_handles: set[str] = field(default_factory=set)  # connections already reported at a statement
     open_files: dict[str, cst.Call] = field(default_factory=dict)
     session_handles: set[str] = field(default_factory=set)  # `with SessionLocal() as db:`: a sync ORM session
-
-
-def _opens_for_writing(node: cst.CSTNode) -> bool:
-    """`open(path, "w")`, `open(path, mode="ab")`: a file written, not read."""
-    if not isinstance(node, cst.Call):
-        return False
-    mode = keyword(node, "mode")
-    value = mode.value if mode is not None else (node.args[1].value if len(node.args) > 1
-                                                and node.args[1].keyword is None else None)
-    return isinstance(value, cst.SimpleString) and any(c in str(value.evaluated_value) for c in "wax")

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from reviewer.checks._base import FileContext, PythonCheck, attribute_path, findall, keyword
-from reviewer.checks._runtime import bound_names, short_name
+from reviewer.checks._runtime import bound_names, positional_arg, short_name, write_mode
 
 _OPENERS = frozenset({"open", "io.open", "codecs.open"})
-_WRITE_MODE_LETTERS = frozenset("wax+")
 # (function, index of the destination argument, its keyword name)
 _COPIES = {
     "shutil.copy": (1, "dst"), "shutil.copy2": (1, "dst"), "shutil.copyfile": (1, "dst"),
@@ -280,13 +279,13 @@ def publish(request, report_id):
             self._check_open(node, name)
         elif name in _COPIES:
             index, key = _COPIES[name]
-            destination = keyword(node, key) or _positional(node, index)
+            destination = keyword(node, key) or positional_arg(node, index)
             if destination is not None and not self._is_scratch(destination.value):
                 self._report(node, short_name(name))
         elif name == _LOCAL_STORAGE_SAVE:
             self._report(node, "FileSystemStorage.save")
         elif isinstance(func, cst.Attribute) and func.attr.value == "save" and self._is_upload(func.value):
-            destination = keyword(node, "dst") or _positional(node, 0)
+            destination = keyword(node, "dst") or positional_arg(node, 0)
             if destination is not None and not self._is_scratch(destination.value) and not self._is_buffer(
                     destination.value):
                 self._report(node, "FileStorage.save")
@@ -295,13 +294,10 @@ def publish(request, report_id):
             self._report(node, f"Path.{func.attr.value}")
 
     def _check_open(self, node: cst.Call, name: str) -> None:
-        mode = keyword(node, "mode") or _positional(node, 1)
-        path = keyword(node, "file") or _positional(node, 0)
-        if mode is None or path is None or not isinstance(mode.value, cst.SimpleString):
-            return
-        letters = set(mode.value.evaluated_value if isinstance(mode.value.evaluated_value, str) else "")
-        if letters & _WRITE_MODE_LETTERS and not self._is_scratch(path.value):
-            self._report(node, f"{name}(..., {mode.value.value})")
+        mode = write_mode(node)
+        path = keyword(node, "file") or positional_arg(node, 0)
+        if mode is not None and path is not None and not self._is_scratch(path.value):
+            self._report(node, f"{name}(..., {mode.value})")
 
     def _is_buffer(self, expr: cst.BaseExpression) -> bool:
         qualified = self.ctx.qualify(expr) or ""
@@ -316,8 +312,3 @@ def publish(request, report_id):
         how = f" (with `{through}`)" if through else ""
         self.report(node, f"`{what}` writes to the local disk{how} in a request handler: the file exists on this "
                           "replica only and is lost when the container restarts.")
-
-
-def _positional(node: cst.Call, index: int) -> cst.Arg | None:
-    positional = [arg for arg in node.args if arg.keyword is None and arg.star == ""]
-    return positional[index] if len(positional) > index else None
