@@ -204,6 +204,7 @@ class _CheckDocs:
 
     id: ClassVar[str]
     confidence: ClassVar[Confidence] = Confidence.high
+    hits: list[Hit]  # what the check found, filled by its instance
     # Example snippets: a trailing `# expect: ID` marks a line that must be reported,
     # `# ok: ID` a deliberate near-miss. VALID examples must report nothing.
     VALID: ClassVar[tuple[str, ...]] = ()
@@ -214,6 +215,12 @@ class _CheckDocs:
     @classmethod
     def rule_name(cls) -> str:
         return cls.__name__
+
+    def report_line(self, line: int, message: str, *, end_line: int | None = None,
+                    confidence: Confidence | None = None) -> None:
+        """A finding by line numbers: for line checks, and Python checks that judge text (comments)."""
+        self.hits.append(Hit(rule=self.rule_name(), id=self.id, line=line, end_line=end_line or line,
+                             message=message, confidence=confidence or self.confidence))
 
 
 class PythonCheck(cst.BatchableCSTVisitor, _CheckDocs):
@@ -249,11 +256,6 @@ class LineCheck(_CheckDocs):
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.hits: list[Hit] = []
-
-    def report_line(self, line: int, message: str, *, end_line: int | None = None,
-                    confidence: Confidence | None = None) -> None:
-        self.hits.append(Hit(rule=self.rule_name(), id=self.id, line=line, end_line=end_line or line,
-                             message=message, confidence=confidence or self.confidence))
 
     def run(self) -> None:  # pragma: no cover - every subclass implements it
         raise NotImplementedError

@@ -6,7 +6,6 @@ import libcst as cst
 
 from reviewer.checks._base import PythonCheck
 from reviewer.checks._injection import addresses_a_reviewer
-from reviewer.findings import Hit
 
 
 class InstructionsToReviewerInCode(PythonCheck):
@@ -81,10 +80,8 @@ def handler(event):
         block = " ".join(text.strip().lstrip("#").strip() for text in lines[start - 1:line])
         if addresses_a_reviewer(node.value) or addresses_a_reviewer(block):
             self._reported_blocks.add(start)
-            self.hits.append(Hit(rule=self.rule_name(), id=self.id, line=start, end_line=line,
-                                 message="This comment gives instructions to an automated reviewer: text aimed at "
-                                         "the tools that review the code, which needs a human look.",
-                                 confidence=self.confidence))
+            self.report_line(start, "This comment gives instructions to an automated reviewer: text aimed at the "
+                                    "tools that review the code, which needs a human look.", end_line=line)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if addresses_a_reviewer(node.value):
