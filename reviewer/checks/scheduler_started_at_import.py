@@ -239,7 +239,7 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
                 function = ctx.function_stack[0]
                 if self._background_scheduler_start(node):
                     self._started_in.append((node, short_name(name), function.name.value))
-                elif _is_app_factory(function) and isinstance(node.func, cst.Name):
+                elif function.name.value in _APP_FACTORY and isinstance(node.func, cst.Name):
                     self._factory_calls.add(node.func.value)
             return
         if ctx.class_stack or any(self._guards):
@@ -328,9 +328,5 @@ def _sleeps_in_forever_loop(function: cst.FunctionDef) -> bool:
     return False
 
 
+# App factories: `def create_app(): app = Flask(__name__) ... return app` runs once in every worker process.
 _APP_FACTORY = frozenset({"create_app", "make_app", "build_app", "app_factory", "get_app", "init_app", "setup_app"})
-
-
-def _is_app_factory(fn: cst.FunctionDef) -> bool:
-    """`def create_app(): app = Flask(__name__) ... return app`: it runs once in every worker process."""
-    return fn.name.value in _APP_FACTORY
