@@ -38,7 +38,7 @@ def room_history(room_id: int, db: Session = Depends(get_db)):
 @app.get("/rooms/{room_id}/search")
 def search_room(room_id: int, q: str, db: Session = Depends(get_db)):
     try:
-        rows = db.execute(text(f"SELECT id, body, sent_at FROM messages WHERE room_id = {room_id} AND body ILIKE '%{q}%' ORDER BY sent_at DESC LIMIT 50"))  # expect: SEC001
+        rows = db.execute(text(f"SELECT id, body, sent_at FROM messages WHERE room_id = {room_id} AND body ILIKE '%{q}%' ORDER BY sent_at DESC LIMIT 50"))  # expect: SEC001  # todo-expect: DB006
     except Exception as exc:
         logger.error("search failed: " + str(exc))  # expect: OBS002
         raise HTTPException(status_code=500, detail="search failed")
