@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck
 from reviewer.checks._injection import addresses_a_reviewer
+
+# A line break followed by a comment's `#`: joined the way a comment block is read.
+_JOIN_COMMENT_LINES = re.compile(r"[ \t]*\n[ \t]*#+[ \t]*")
+# `# system: ...`: the one pattern anchored at the start of a comment, which the joined text does not keep.
+_ROLE_HEADER = re.compile(r"#+[ \t]*(system|assistant)[ \t]*:", re.I)
 
 
 class InstructionsToReviewerInCode(PythonCheck):
@@ -67,8 +74,18 @@ def handler(event):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._reported_blocks: set[int] = set()
+        self._may_hold_instructions = True
+
+    def visit_Module(self, node: cst.Module) -> None:
+        # A comment's line number costs the positions of the whole file (most of a walk), and nearly every
+        # comment is innocent: read the file once with comment blocks joined as `visit_Comment` joins them,
+        # and look at single comments only if the file holds such text at all.
+        joined = _JOIN_COMMENT_LINES.sub(" ", self.ctx.text)
+        self._may_hold_instructions = addresses_a_reviewer(joined) or bool(_ROLE_HEADER.search(self.ctx.text))
 
     def visit_Comment(self, node: cst.Comment) -> None:
+        if not self._may_hold_instructions:
+            return
         # A comment block is read as one text: the instruction may start on one line and end on the next.
         line = self.line_of(node)
         lines = self.ctx.lines

@@ -1,0 +1,113 @@
+"""MNT002: a function that rebinds a module global (`global x; x += 1`), other than a one-time lazy set-up."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from reviewer.checks._base import is_name, is_none
+from reviewer.checks._data import Scope, ScopeCheck
+
+
+class GlobalReboundAtRuntime(ScopeCheck):
+    """A function that changes a module-level variable through the `global` statement.
+
+    ## What it does
+    Reports a `global NAME` statement in a function that then changes `NAME`: an augmented assignment
+    (`NAME += 1`), or an assignment that is not guarded by a test of `NAME` itself. The usual lazy
+    set-up (`if _pool is None: _pool = make_pool()`) and a reset to `None` are not reported, nor is a
+    function named `main` (a script's entry point). Tests are skipped.
+
+    ## Why is this bad?
+    The function's result depends on, and changes, state that is not in its arguments: two tests
+    that call it see each other's values, the order of calls matters, and with several worker
+    processes or replicas each has its own copy, so a counter or a "current" setting silently
+    differs between them. Pass the state in, keep it in an object the caller owns, or store it where
+    every process sees it.
+
+    ## Known limits
+    Module state changed without `global` (a dict or list mutated in place, an attribute set on a
+    module object) is not reported here (see CON002 for state that request handlers write).
+    """
+
+    id = "MNT002"
+    VALID = (
+        """
+import threading
+
+_pool = None
+_lock = threading.Lock()
+
+def get_pool(dsn):
+    global _pool  # ok: MNT002
+    with _lock:
+        if _pool is None:
+            _pool = make_pool(dsn)
+    return _pool
+
+def close_pool():
+    global _pool  # ok: MNT002
+    if _pool is not None:
+        _pool.close()
+        _pool = None
+
+def main():
+    global VERBOSE  # ok: MNT002
+    VERBOSE = True
+""",
+    )
+    INVALID = (
+        """
+from fastapi import FastAPI
+
+app = FastAPI()
+_requests_served = 0
+
+@app.post("/feedback")
+def feedback(customer_id: str):
+    global _requests_served  # expect: MNT002
+    _requests_served += 1
+    return {"accepted": True}
+""",
+        """
+_current_model = None
+
+def reload_model(path):
+    global _current_model  # expect: MNT002
+    _current_model = load(path)
+""",
+    )
+
+    def judge(self, scope: Scope) -> None:
+        root = scope.root
+        if not isinstance(root, cst.FunctionDef) or root.name.value == "main":
+            return
+        for statement in scope.of_type(cst.Global):
+            names = {item.name.value for item in statement.names}
+            if any(self._rebinds(name, scope) for name in names):
+                self.report(statement, f"`global {', '.join(sorted(names))}`: this function changes module state that "
+                                       "is not in its arguments, so calls and tests affect each other and each "
+                                       "worker process keeps its own copy.")
+
+    @staticmethod
+    def _rebinds(name: str, scope: Scope) -> bool:
+        for change in scope.of_type(cst.AugAssign):
+            if is_name(change.target, name):
+                return True
+        for assign in scope.of_type(cst.Assign):
+            if not any(is_name(target.target, name) for target in assign.targets) or is_none(assign.value):
+                continue
+            guarded = any(isinstance(ancestor, (cst.If, cst.While)) and _mentions(ancestor.test, name)
+                          for ancestor in scope.ancestors(assign))
+            if not guarded:
+                return True
+        return False
+
+
+def _mentions(expr: cst.BaseExpression, name: str) -> bool:
+    stack: list[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if is_name(node, name):
+            return True
+        stack.extend(node.children)
+    return False
