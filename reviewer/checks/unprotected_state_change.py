@@ -1,0 +1,246 @@
+"""SEC018: a handler that changes data with no authorization, beside handlers of the same module that have it."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from reviewer.checks._base import PythonCheck, attribute_path, descendants, is_request_handler, keyword
+
+# A decorator that lets only some callers in: `@login_required`, `@staff_required`, `@role_required("x")`,
+# `@permission_required`, `@jwt_required()`, `@requires_auth`, `@user_passes_test(...)`.
+_GUARD_DECORATOR = re.compile(r"required|auth|permission|role|login|staff|admin|superuser|jwt|token|scope|"
+                              r"user_passes_test|protected|signed|verify|only", re.I)
+# A dependency or call that identifies or authorizes the caller: `Depends(get_current_user)`,
+# `require_admin(...)`, `check_permission(...)`, `_may_view(...)`.
+_GUARD_CALL = re.compile(r"user|auth|admin|permission|perm|token|require|principal|current|verify|role|scope|"
+                         r"caller|signature|may_|can_|allowed|owner|staff|login|session_for", re.I)
+# Dependencies that hand a handler a resource rather than the caller: any other dependency
+# (`Depends(get_device_account)`, `Depends(api_key_header)`) is taken to identify the caller.
+_RESOURCE_DEPENDENCY = re.compile(r"db|database|session|settings|config|pool|redis|cache|client|conn|storage|queue|"
+                                  r"http|logger|repo|service|bucket|engine|templates|limiter|pagination|params", re.I)
+# Names and attributes that mean the handler looks at who the caller is.
+_CALLER = re.compile(r"current_user|request\.user|g\.user|g\.current_user|g\.account|g\.role|g\.user_id|"
+                     r"is_staff|is_admin|is_superuser|has_perm|is_authenticated|request\.auth|g\.principal|"
+                     r"request\.state\.user|identity|claims", re.I)
+# Module-level protection of every handler: a `before_request` hook, a router or app with dependencies.
+_MODULE_GUARD = re.compile(r"before_request|before_app_request|LoginRequiredMixin|PermissionRequiredMixin|"
+                           r"APIRouter\([^)]*dependencies|FastAPI\([^)]*dependencies|permission_classes|"
+                           r"authentication_classes", re.S)
+# A decorator that admits only staff: every handler of an admin module carries one.
+_ELEVATED = re.compile(r"admin|staff|superuser|role|permission|scope", re.I)
+# Handlers that are public by design.
+_PUBLIC = re.compile(r"login|logout|signin|signup|register|reset|forgot|verify|confirm|webhook|callback|health|"
+                     r"ready|live|status|public|subscribe|contact|track", re.I)
+_WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_PATH_PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}")
+
+
+class UnprotectedStateChange(PythonCheck):
+    """A handler that changes data with no authentication or authorization, where its neighbours have one.
+
+    ## What it does
+    Looks at the request handlers of one module (Flask, FastAPI, Django function views). A handler
+    is guarded when a decorator restricts its callers (`@login_required`, `@staff_required`,
+    `@role_required(...)`, `@permission_required`, `@jwt_required()`), a parameter or route
+    dependency identifies the caller (`Depends(get_current_user)`), or its body looks at the caller
+    (`current_user`, `request.user`, `g.user`, `is_staff`, `has_perm`, a call such as
+    `require_admin(...)` or `check_permission(...)`). Reports a handler that changes data (a POST, PUT,
+    PATCH or DELETE route, or `@require_POST`) and is not guarded, when either
+    - it acts on a resource named in its URL (`/<int:note_id>/delete`, `{appointment_id}`, a Django
+      view argument) and another handler of the module is guarded, or
+    - every other handler of the module (at least two) carries a staff-only decorator (`@admin_required`,
+      `@staff_required`, `@role_required(...)`, `@permission_required`): an admin module where one was
+      missed.
+    A handler named for a public flow (`login`, `signup`, `reset`, `webhook`, ...) is not reported.
+    A module that guards every handler at once (`before_request`, a router with `dependencies=`,
+    `permission_classes`, a login mixin) is not reported. Tests are skipped.
+
+    ## Why is this bad?
+    Anyone who can reach the URL can change or delete the data, by id, without an account or with
+    someone else's: an insecure direct object reference. Next to guarded handlers, the missing guard is
+    almost always an oversight, and a scanner finds these URLs in minutes.
+
+    ## Known limits
+    Guards applied elsewhere (a blueprint registered behind an auth proxy, middleware in another file,
+    a gateway) are not seen, and neither is a guard under a name the patterns above do not know.
+    Whether the handler checks that the caller owns the resource, as opposed to being logged in, is
+    not judged; a module where no handler is guarded is not reported at all.
+    """
+
+    id = "SEC018"
+    VALID = (
+        """
+from flask import Blueprint, jsonify
+from flask_login import current_user, login_required
+
+bp = Blueprint("notes", __name__)
+
+@bp.get("/<int:note_id>")
+@login_required
+def show_note(note_id):
+    return jsonify(load_note(note_id, current_user.id))
+
+@bp.post("/<int:note_id>/delete")
+def delete_note(note_id):  # ok: SEC018
+    if not current_user.is_authenticated:
+        return jsonify({"error": "login"}), 401
+    remove_note(note_id, current_user.id)
+    return jsonify({"deleted": note_id})
+
+@bp.post("/signup")
+def signup():  # ok: SEC018
+    return jsonify(create_account())
+""",
+        """
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+@bp.before_request
+def only_admins():
+    require_admin()
+
+@bp.post("/<int:user_id>/ban")
+def ban(user_id):  # ok: SEC018
+    ban_user(user_id)
+    return "", 204
+""",
+    )
+    INVALID = (
+        """
+from flask import Blueprint, jsonify
+from flask_login import login_required
+
+bp = Blueprint("patients", __name__)
+
+@bp.get("/<int:patient_id>/chart")
+@login_required
+def export_chart(patient_id: int):
+    return jsonify(load_chart(patient_id))
+
+@bp.post("/<int:patient_id>/notes/<int:note_id>/delete")
+def delete_note(patient_id: int, note_id: int):  # expect: SEC018
+    remove_note(patient_id, note_id)
+    return jsonify({"deleted": note_id})
+""",
+        """
+from flask import Blueprint, request
+from .auth import admin_required
+
+inventory_bp = Blueprint("inventory", __name__)
+
+@inventory_bp.route("/overview")
+@admin_required
+def stock_overview():
+    return overview()
+
+@inventory_bp.route("/low-stock.csv")
+@admin_required
+def low_stock_csv():
+    return low_stock()
+
+@inventory_bp.route("/restock", methods=["POST"])
+def restock():  # expect: SEC018
+    add_stock(request.get_json())
+    return {"ok": True}
+""",
+        """
+from fastapi import Depends, FastAPI
+
+app = FastAPI()
+
+@app.get("/orders/{order_id}")
+def show_order(order_id: int, user=Depends(get_current_user)):
+    return load_order(order_id, user.id)
+
+@app.delete("/orders/{order_id}")
+def cancel_order(order_id: int, db=Depends(get_db)):  # expect: SEC018
+    db.cancel(order_id)
+""",
+    )
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        # At the end of the walk: the module's imports are known by then.
+        node = original_node
+        if self.ctx.is_test or not self.ctx.is_web_app or _MODULE_GUARD.search(self.ctx.text):
+            return
+        handlers = [statement for statement in node.body if isinstance(statement, cst.FunctionDef)
+                    and is_request_handler(statement, None, self.ctx)]
+        if len(handlers) < 2:
+            return
+        guarded = {handler: self._guarded(handler) for handler in handlers}
+        for handler in handlers:
+            if guarded[handler] or not _changes_data(handler) or _PUBLIC.search(handler.name.value):
+                continue
+            others = [other for other in handlers if other is not handler]
+            if ((_names_a_resource(handler, self.ctx) and any(guarded[other] for other in others))
+                    or (len(others) >= 2 and all(_elevated(other) for other in others))):
+                self.report(handler.name, f"`{handler.name.value}` changes data but nothing checks who the caller is, "
+                                          "while other handlers here do: anyone who can reach the URL can call it.")
+
+    def _guarded(self, fn: cst.FunctionDef) -> bool:
+        for decorator in fn.decorators:
+            target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
+            if _GUARD_DECORATOR.search(name) and not name.startswith("require_http") and name not in (
+                    "require_POST", "require_GET", "require_safe"):
+                return True
+            if isinstance(decorator.decorator, cst.Call) and keyword(decorator.decorator, "dependencies") is not None:
+                return True
+        for node in descendants(fn):
+            if isinstance(node, cst.Call):
+                callee = attribute_path(node.func) or ""
+                if callee.rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
+                    dependency = attribute_path(node.args[0].value) or ""
+                    if _GUARD_CALL.search(dependency) or not _RESOURCE_DEPENDENCY.search(dependency):
+                        return True
+                elif _GUARD_CALL.search(callee.rsplit(".", 1)[-1]) and not callee.startswith(("request.", "db.")):
+                    return True
+            elif isinstance(node, (cst.Attribute, cst.Name)):
+                path = attribute_path(node)
+                if path is not None and _CALLER.search(path):
+                    return True
+        return False
+
+
+def _elevated(fn: cst.FunctionDef) -> bool:
+    for decorator in fn.decorators:
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
+        if _ELEVATED.search(name):
+            return True
+    return False
+
+
+def _changes_data(fn: cst.FunctionDef) -> bool:
+    for decorator in fn.decorators:
+        expr = decorator.decorator
+        target = expr.func if isinstance(expr, cst.Call) else expr
+        name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
+        if name in _WRITE_METHODS or name == "require_POST":
+            return True
+        if isinstance(expr, cst.Call):
+            methods = keyword(expr, "methods")
+            if name == "require_http_methods" and expr.args:
+                methods = expr.args[0]
+            if methods is not None and isinstance(methods.value, (cst.List, cst.Tuple)):
+                for element in methods.value.elements:
+                    if isinstance(element.value, cst.SimpleString) and \
+                            element.value.value.strip("'\"").upper() not in _READ_METHODS:
+                        return True
+    return False
+
+
+def _names_a_resource(fn: cst.FunctionDef, ctx) -> bool:
+    """The URL names the resource acted on: a path parameter, or a Django view's argument after `request`."""
+    for decorator in fn.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call) and expr.args and isinstance(expr.args[0].value, cst.SimpleString):
+            # `/reset/<token>`: a token in the URL is the caller's credential, not a resource
+            if any("token" not in found.lower() for found in _PATH_PARAMETER.findall(expr.args[0].value.value)):
+                return True
+    params = fn.params.params
+    return ctx.imports_module("django") and len(params) > 1 and params[0].name.value == "request"
