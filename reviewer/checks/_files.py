@@ -790,3 +790,44 @@ def is_kustomize_patch(path: str) -> bool:
 def is_templated(text: str) -> bool:
     """A Helm or other Go-template manifest: what it renders to is decided elsewhere."""
     return "{{" in text
+
+
+# A limit on the size of a request body, set in a web app's configuration or its proxy's.
+_BODY_LIMIT = re.compile(r"MAX_CONTENT_LENGTH|client_max_body_size|max_request_body_size|LimitRequestBody|"
+                         r"max_body_size|MAX_UPLOAD_SIZE|max_upload_size")
+_CONFIG_SUFFIXES = (".py", ".cfg", ".toml", ".ini", ".env", ".conf", ".yaml", ".yml", ".json")
+
+
+def request_body_limit_nearby(path: str, root: str = "") -> bool:
+    """Whether a file in `path`'s folder or up to two folders above it (not above `root`) sets a limit on
+    the size of request bodies: a Flask `MAX_CONTENT_LENGTH` in the app's config module, an nginx
+    `client_max_body_size`. Reads the working tree; a folder it cannot read reads as no limit."""
+    top = Path(root or ".").resolve()
+    folder = (Path(root) / path).parent.resolve()
+    for _ in range(3):
+        if _folder_sets_body_limit(str(folder)):
+            return True
+        if folder == top or top not in folder.parents:
+            return False
+        folder = folder.parent
+    return False
+
+
+@functools.lru_cache(maxsize=256)
+def _folder_sets_body_limit(folder: str) -> bool:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in entries:
+        if not entry.name.endswith(_CONFIG_SUFFIXES) and entry.name != "Dockerfile":
+            continue
+        try:
+            if not entry.is_file() or entry.stat().st_size > _MANIFEST_MAX_BYTES:
+                continue
+            text = Path(entry.path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if _BODY_LIMIT.search(text):
+            return True
+    return False

@@ -359,6 +359,7 @@ from werkzeug.utils import secure_filename
 from app.db import get_db
 
 app = Flask(__name__)
+app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # uploads (the avatar) are at most 2 MB
 app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
 app.config["SESSION_COOKIE_SECURE"] = True
 CORS(app, origins=["https://shop.example.com"], supports_credentials=True)

@@ -1,0 +1,161 @@
+"""SEC019: a request handler that accepts an uploaded file with no limit on its size."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from reviewer.checks._base import PythonCheck, attribute_path, descendants
+from reviewer.checks._files import request_body_limit_nearby
+
+# A size limit the code checks or sets: `request.content_length > MAX_BYTES`, `upload.size`, `max_length=`,
+# `read(MAX_UPLOAD_BYTES + 1)`, `len(data) > LIMIT`, a named maximum.
+_LIMIT = re.compile(r"content_length|CONTENT_LENGTH|[Cc]ontent-[Ll]ength|\.size\b|max_length|MAX_CONTENT_LENGTH|"
+                    r"DATA_UPLOAD_MAX|MAX_\w*(BYTES|SIZE|LENGTH|UPLOAD|MB|KB)|\w*_(BYTES|SIZE)_LIMIT|max_(bytes|size)\b|"
+                    r"len\(\s*\w+\s*\)\s*>|\.seek\(\s*0\s*,\s*(2|os\.SEEK_END)|\.tell\(\)")
+# Where an upload comes in. A raw body read (`request.get_data()`) is not counted: webhooks read theirs
+# to verify a signature, and the frameworks' own limits apply to it.
+_UPLOAD_SOURCES = frozenset({"request.files", "request.FILES"})
+
+
+class UploadWithoutSizeLimit(PythonCheck):
+    """A request handler that accepts an uploaded file with no limit on its size.
+
+    ## What it does
+    Reports a request handler that takes an uploaded file (`request.files[...]`, `request.FILES[...]`,
+    a FastAPI `UploadFile` parameter) when no size limit is visible: nothing in the module checks or sets one
+    (`request.content_length`, `upload.size`, `len(data) > ...`, `read(MAX_BYTES + 1)`, a
+    `MAX_..._BYTES`/`MAX_..._SIZE` constant, `max_length=`), and no file in the module's folder or
+    the two above it sets one for the app (`MAX_CONTENT_LENGTH`) or its proxy
+    (`client_max_body_size`). The finding spans the handler from its `def` line to the line that
+    reads or saves the upload. A raw body read (`request.get_data()`) is not reported: webhooks read
+    theirs to check a signature. Tests are skipped.
+
+    ## Why is this bad?
+    With no limit, one request (or a few in parallel) can send gigabytes: the worker reads it into
+    memory or onto local disk until the process is killed or the disk is full, and every other
+    request on that instance fails with it. Set the framework's limit (`MAX_CONTENT_LENGTH` in Flask,
+    a proxy's body limit for FastAPI), check `upload.size` in Django, and read in bounded chunks.
+
+    ## Known limits
+    A limit set by a reverse proxy or gateway configured outside the repository, or in a settings
+    module more than two folders up, is not seen. A type check on the content (an allow-list of
+    extensions or magic bytes) is not judged here: only the size is.
+    """
+
+    id = "SEC019"
+    VALID = (
+        """
+from flask import Flask, request
+
+app = Flask(__name__)
+app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+
+@app.post("/avatar")
+def avatar():  # ok: SEC019
+    data = request.files["avatar"].read()
+    return {"bytes": len(data)}
+""",
+        """
+from fastapi import FastAPI, HTTPException, UploadFile
+
+app = FastAPI()
+MAX_UPLOAD_BYTES = 5_000_000
+
+@app.post("/import")
+async def import_csv(file: UploadFile):  # ok: SEC019
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise HTTPException(413, "file too large")
+    return {"rows": data.count(b"\\n")}
+""",
+    )
+    INVALID = (
+        """
+from flask import Blueprint, jsonify, request
+
+bp = Blueprint("uploads", __name__)
+
+@bp.route("/upload", methods=["POST"])
+def upload():  # expect: SEC019
+    file = request.files.get("file")
+    file.save(f"/srv/uploads/{file.filename}")
+    return jsonify({"ok": True})
+""",
+        """
+from fastapi import FastAPI, UploadFile
+
+app = FastAPI()
+
+@app.post("/episodes/{episode_id}/audio")
+async def upload_audio(episode_id: int, audio: UploadFile):  # expect: SEC019
+    data = await audio.read()
+    store(episode_id, data)
+""",
+    )
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        # At the end of the walk: the module's imports are known by then.
+        if self.ctx.is_test or not self.ctx.is_web_app or _LIMIT.search(self.ctx.text):
+            return
+        findings: list[tuple[cst.FunctionDef, cst.CSTNode]] = []
+        for handler in _handlers(original_node, self):
+            taken = _upload_taken(handler)
+            if taken is not None:
+                findings.append((handler, taken))
+        if findings and request_body_limit_nearby(self.ctx.path, self.ctx.root):
+            return
+        for handler, taken in findings:
+            self.report(handler.name, f"`{handler.name.value}` accepts an upload with no limit on its "
+                                      "size: one large request can fill the worker's memory or disk. Set a limit "
+                                      "(MAX_CONTENT_LENGTH, a size check) and read in bounded chunks.", end_node=taken)
+
+
+def _handlers(module: cst.Module, check: PythonCheck) -> list[cst.FunctionDef]:
+    from reviewer.checks._base import is_request_handler
+
+    found: list[cst.FunctionDef] = []
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and is_request_handler(statement, None, check.ctx):
+            found.append(statement)
+        elif isinstance(statement, cst.ClassDef):
+            for inner in statement.body.body:
+                if isinstance(inner, cst.FunctionDef) and is_request_handler(inner, statement, check.ctx):
+                    found.append(inner)
+    return found
+
+
+def _upload_taken(handler: cst.FunctionDef) -> cst.CSTNode | None:
+    """The last place the handler takes or reads an upload, or None."""
+    uploads = {param.name.value for param in handler.params.params
+               if param.annotation is not None and "UploadFile" in (attribute_path(_annotation(param)) or "")}
+    taken: cst.CSTNode | None = None
+    for node in descendants(handler.body):
+        if isinstance(node, cst.Attribute) and attribute_path(node) in _UPLOAD_SOURCES:
+            taken = taken or node
+            uploads |= _assigned_names(handler, node)
+        elif isinstance(node, cst.Call) and uploads:
+            callee = attribute_path(node.func) or ""
+            if callee.endswith((".read", ".save", ".chunks")) and callee.split(".")[0] in uploads:
+                taken = node
+    return taken
+
+
+def _assigned_names(handler: cst.FunctionDef, source: cst.CSTNode) -> set[str]:
+    """`upload = request.files["file"]`: the names the upload is kept under."""
+    names: set[str] = set()
+    for node in descendants(handler.body):
+        if isinstance(node, cst.Assign) and any(part is source for part in descendants(node.value)):
+            names |= {target.target.value for target in node.targets if isinstance(target.target, cst.Name)}
+    return names
+
+
+def _annotation(param: cst.Param) -> cst.BaseExpression:
+    expr = param.annotation.annotation
+    # `UploadFile | None`, `Optional[UploadFile]`, `list[UploadFile]`
+    if isinstance(expr, cst.BinaryOperation):
+        expr = expr.left
+    if isinstance(expr, cst.Subscript) and expr.slice and isinstance(expr.slice[0].slice, cst.Index):
+        expr = expr.slice[0].slice.value
+    return expr
