@@ -339,13 +339,13 @@ def test_model_does_not_overrule_a_checks_silence_on_a_checked_item():
 def test_model_adds_a_finding_for_an_item_no_check_answers():
     from reviewer.ask import _apply
 
-    chunk = make_chunk("@app.route('/admin/users/<id>', methods=['DELETE'])\ndef delete_user(id):\n"
-                       "    db.session.delete(User.query.get(id))\n")
-    cov = ChunkCoverage(file="svc.py", symbol="delete_user", start=1, end=3, kind="function")
-    answer = {"SEC018": {"verdict": "problem", "line": 1, "why": "the admin route deletes users with no login check",
+    chunk = make_chunk("def cancel(appointment_id):\n    mark_cancelled(appointment_id)\n"
+                       "    logger.info('appointment cancelled')\n")
+    cov = ChunkCoverage(file="svc.py", symbol="cancel", start=1, end=3, kind="function")
+    answer = {"OBS003": {"verdict": "problem", "line": 3, "why": "the logger line omits the appointment id",
                          "confidence": "high"}}
     found = _apply(answer, chunk, load_checklist(), [], cov, Stats())
-    assert [(f.id, f.line, f.source, f.confidence.value) for f in found] == [("SEC018", 1, Source.model, "medium")]
+    assert [(f.id, f.line, f.source, f.confidence.value) for f in found] == [("OBS003", 3, Source.model, "medium")]
 
 
 def test_a_team_can_let_a_stronger_model_extend_checked_items():
