@@ -23,7 +23,7 @@ _BUILTINS = frozenset(dir(builtins))
 # Where test code lives: secrets, asserts and prints there are not production problems.
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|test_[^/]*\.py|[^/]*_test\.py|conftest\.py)(/|$)")
 
-WEB_FRAMEWORKS = ("flask", "fastapi", "django", "starlette", "aiohttp.web", "tornado", "bottle", "sanic", "quart", "falcon", "pyramid", "litestar")
+WEB_FRAMEWORKS = ("flask", "fastapi", "django", "rest_framework", "starlette", "aiohttp.web", "tornado", "bottle", "sanic", "quart", "falcon", "pyramid", "litestar")
 
 # Decorator attributes that register a request handler: `@app.route`, `@router.post`, `@bp.get`.
 _ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "head", "options"})

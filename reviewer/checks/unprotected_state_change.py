@@ -171,9 +171,12 @@ def cancel_order(order_id: int, db=Depends(get_db)):  # expect: SEC018
                     and is_request_handler(statement, None, self.ctx)]
         if len(handlers) < 2:
             return
+        candidates = [handler for handler in handlers if _changes_data(handler) and not _PUBLIC.search(handler.name.value)]
+        if not candidates:
+            return
         guarded = {handler: self._guarded(handler) for handler in handlers}
-        for handler in handlers:
-            if guarded[handler] or not _changes_data(handler) or _PUBLIC.search(handler.name.value):
+        for handler in candidates:
+            if guarded[handler]:
                 continue
             others = [other for other in handlers if other is not handler]
             if ((_names_a_resource(handler, self.ctx) and any(guarded[other] for other in others))

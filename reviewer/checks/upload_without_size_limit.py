@@ -11,11 +11,12 @@ from reviewer.checks._files import request_body_limit_nearby
 
 # A size limit the code checks or sets: `request.content_length > MAX_BYTES`, `upload.size`, `max_length=`,
 # `read(MAX_UPLOAD_BYTES + 1)`, `len(data) > LIMIT`, a named maximum.
-_LIMIT = re.compile(r"content_length|CONTENT_LENGTH|[Cc]ontent-[Ll]ength|\.size\b|max_length|MAX_CONTENT_LENGTH|"
+_LIMIT = re.compile(r"content_length|CONTENT_LENGTH|[Cc]ontent-[Ll]ength|\.size\s*[<>]|[<>]=?\s*[\w.]*\.size\b|max_length|MAX_CONTENT_LENGTH|"
                     r"DATA_UPLOAD_MAX|MAX_\w*(BYTES|SIZE|LENGTH|UPLOAD|MB|KB)|\w*_(BYTES|SIZE)_LIMIT|max_(bytes|size)\b|"
                     r"len\(\s*\w+\s*\)\s*>|\.seek\(\s*0\s*,\s*(2|os\.SEEK_END)|\.tell\(\)")
 # Where an upload comes in. A raw body read (`request.get_data()`) is not counted: webhooks read theirs
 # to verify a signature, and the frameworks' own limits apply to it.
+_VALIDATOR = re.compile(r"Form$|Serializer$|form$|serializer$|^validate")
 _UPLOAD_SOURCES = frozenset({"request.files", "request.FILES"})
 
 
@@ -29,7 +30,8 @@ class UploadWithoutSizeLimit(PythonCheck):
     `MAX_..._BYTES`/`MAX_..._SIZE` constant, `max_length=`), and no file in the module's folder or
     the two above it sets one for the app (`MAX_CONTENT_LENGTH`) or its proxy
     (`client_max_body_size`). The finding spans the handler from its `def` line to the line that
-    reads or saves the upload. A raw body read (`request.get_data()`) is not reported: webhooks read
+    reads or saves the upload. An upload handed to a form or serializer (`UploadForm(request.POST,
+    request.FILES)`) is validated there and is not reported. A raw body read (`request.get_data()`) is not reported: webhooks read
     theirs to check a signature. Tests are skipped.
 
     ## Why is this bad?
@@ -97,7 +99,9 @@ async def upload_audio(episode_id: int, audio: UploadFile):  # expect: SEC019
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # At the end of the walk: the module's imports are known by then.
-        if self.ctx.is_test or not self.ctx.is_web_app or _LIMIT.search(self.ctx.text):
+        text = self.ctx.text
+        if (self.ctx.is_test or not ("request.files" in text or "request.FILES" in text or "UploadFile" in text)
+                or not self.ctx.is_web_app or _LIMIT.search(text)):
             return
         findings: list[tuple[cst.FunctionDef, cst.CSTNode]] = []
         for handler in _handlers(original_node, self):
@@ -131,8 +135,12 @@ def _upload_taken(handler: cst.FunctionDef) -> cst.CSTNode | None:
     uploads = {param.name.value for param in handler.params.params
                if param.annotation is not None and "UploadFile" in (attribute_path(_annotation(param)) or "")}
     taken: cst.CSTNode | None = None
+    # `AttachmentForm(request.POST, request.FILES)`, `Serializer(data=..., files=request.FILES)`: the form or
+    # serializer validates the upload (its size included, where it is written to).
+    validated = {id(arg.value) for node in descendants(handler.body) if isinstance(node, cst.Call)
+                 and _VALIDATOR.search((attribute_path(node.func) or "").rsplit(".", 1)[-1]) for arg in node.args}
     for node in descendants(handler.body):
-        if isinstance(node, cst.Attribute) and attribute_path(node) in _UPLOAD_SOURCES:
+        if isinstance(node, cst.Attribute) and attribute_path(node) in _UPLOAD_SOURCES and id(node) not in validated:
             taken = taken or node
             uploads |= _assigned_names(handler, node)
         elif isinstance(node, cst.Call) and uploads:
