@@ -15,6 +15,7 @@ from reviewer.checks._data import (
     db_write,
     is_camel,
     is_chain_link,
+    is_dbish,
     is_query_call,
     is_query_result,
     is_remote_call,
@@ -78,6 +79,9 @@ class QueryInLoop(PythonCheck):
     A Django relation read on the row (`order.listing`) is reported when the queryset's own lookups show that
     name is a relation (`filter(listing__seller=user)`, `order_by("listing__price")`) and the queryset uses no
     `select_related`/`prefetch_related`: each access loads the related record in its own query.
+    A function of another module named for reading (`db.fetch_carrier(conn, row["carrier_id"])`,
+    `get_customer(session, ...)`) that is handed this function's connection or session and whose result is used
+    counts as a query.
 
     ## Why is this bad?
     One query per row turns a page of 50 orders into 51 round trips; with 10,000 rows the request or the
@@ -392,6 +396,17 @@ def refresh_totals(cur):
         totals[account_id] = cur.fetchone()[0]
     return totals
 """,
+        """
+from . import db
+
+async def list_quotes(conn, customer_id):
+    rows = await conn.fetch("SELECT id, carrier_id FROM quotes WHERE customer_id = $1 LIMIT 50", customer_id)
+    items = []
+    for row in rows:
+        carrier = await db.fetch_carrier(conn, row["carrier_id"])  # expect: DB001
+        items.append((row["id"], carrier))
+    return items
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -523,7 +538,8 @@ def refresh_totals(cur):
             if call in self._reported:  # already reported for an inner loop
                 self._reported_loops.add(loop)
                 continue
-            if not is_chain_link(call, scope) and (self._reads(call, scope) or _related_query(call, names, related)):
+            if not is_chain_link(call, scope) and (self._reads(call, scope) or _related_query(call, names, related)
+                                                   or self._reads_through_imported_helper(call, scope)):
                 if _handed_on_lazily(call, scope) or _batched(call, names, scope) or _is_row_name(
                         positional(call) or cst.Name("_"), names):
                     continue  # `for statement in script: cur.execute(statement)` runs a list of statements
@@ -575,6 +591,26 @@ def refresh_totals(cur):
         if db_write(call, scope, self.ctx) is not None:
             return False
         return not set(chain_methods(call)) & {"select_for_update", "with_for_update"}
+
+    def _reads_through_imported_helper(self, call: cst.Call, scope: Scope) -> bool:
+        """`carrier = await db.fetch_carrier(conn, row["carrier_id"])`: a function of another module, named for
+        reading, handed this function's connection or session, and its result used: a query per row."""
+        name = method(call)
+        if name is None or not _READ_HELPER.match(name) or isinstance(scope.parent.get(call), cst.Expr):
+            return False
+        parent = scope.parent.get(call)
+        if isinstance(parent, cst.Await) and isinstance(scope.parent.get(parent), cst.Expr):
+            return False
+        if isinstance(call.func, cst.Name):
+            if re.search(rf"^\s*(async\s+)?def {re.escape(call.func.value)}\b", self.ctx.text, re.M):
+                return False  # a same-file helper is followed into its body instead
+        elif isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name):
+            base = call.func.value.value
+            if base in ("self", "cls") or base in scope.params or scope.binding(base, call) is not None:
+                return False  # a method of an object: a repository or client, not a module's function
+        else:
+            return False
+        return any(is_dbish(arg.value, scope, self.ctx) for arg in call.args if arg.keyword is None)
 
     @staticmethod
     def _calls_in_loop(loop: cst.CSTNode, scope: Scope) -> list[cst.Call]:
@@ -805,6 +841,10 @@ def _handed_on_lazily(call: cst.Call, scope: Scope) -> bool:
         return False
     consumer = scope.parent.get(arg)
     return isinstance(consumer, cst.Call) and method(consumer) not in _EVALUATORS and keyword(consumer, "many") is None
+
+
+# A function named for reading one record: `fetch_carrier`, `get_customer`, `load_prices`.
+_READ_HELPER = re.compile(r"^_?(a?fetch|get|load|find|lookup|select|query|read)_\w+$")
 
 
 def _callee(call: cst.Call, in_class: str) -> Key | None:
