@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from reviewer.checks._base import (
@@ -40,7 +42,8 @@ class SchedulerStartedAtImport(PythonCheck):
 
     Also reported: in a start-up hook of a web app (a `lifespan` function, `@app.on_event("startup")`),
     `asyncio.create_task(...)` of a coroutine of the same module that sleeps in a `while True` loop (a
-    periodic job run once per worker; a loop that waits on a queue is not); and, in a module meant to be
+    periodic job run once per worker; a loop that waits on a queue is not), or of another module's
+    coroutine named for a loop (`surcharges.run_forever(app)`, `refresh_loop()`); and, in a module meant to be
     imported (no `if __name__ == "__main__":`, no module-level loop keeping a script alive), `.start()`
     at import time on an APScheduler scheduler other than `BlockingScheduler`: a background scheduler
     runs in every process that imports the module, each web worker and each Celery worker.
@@ -190,6 +193,14 @@ def _run_schedule():
 
 threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
 """,
+        """
+import asyncio
+from aiohttp import web
+from . import surcharges
+
+async def on_startup(app: web.Application) -> None:
+    app["surcharge_task"] = asyncio.create_task(surcharges.run_forever(app))  # expect: SCL003
+""",
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -200,9 +211,16 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
         # Background schedulers started in module functions, and the functions the app factory calls by name.
         self._started_in: list[tuple[cst.Call, str, str]] = []
         self._factory_calls: set[str] = set()
+        self._relative_imports: set[str] = set()  # `from . import surcharges`: modules of the same package
 
     def visit_Module(self, node: cst.Module) -> None:
         for statement in node.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.ImportFrom) and small.relative and not isinstance(small.names, cst.ImportStar):
+                        self._relative_imports |= {(alias.asname.name.value if alias.asname is not None
+                                                    and isinstance(alias.asname.name, cst.Name) else
+                                                    attribute_path(alias.name) or "") for alias in small.names}
             if (isinstance(statement, cst.FunctionDef) and statement.asynchronous is not None
                     and _sleeps_in_forever_loop(statement)):
                 self._forever_loops.add(statement.name.value)
@@ -285,12 +303,23 @@ threading.Thread(target=_run_schedule, daemon=True).start()  # expect: SCL003
         if not _starts_task(name):
             return False
         coroutine = node.args[0].value if node.args else None
-        return (isinstance(coroutine, cst.Call) and isinstance(coroutine.func, cst.Name)
-                and coroutine.func.value in self._forever_loops)
+        if not isinstance(coroutine, cst.Call):
+            return False
+        if isinstance(coroutine.func, cst.Name) and coroutine.func.value in self._forever_loops:
+            return True
+        # `asyncio.create_task(surcharges.run_forever(app))`: another module's coroutine, named for a loop that
+        # never ends (its body is not read here, so only the name can say so).
+        return (isinstance(coroutine.func, cst.Attribute) and isinstance(coroutine.func.value, cst.Name)
+                and coroutine.func.value.value in self.ctx.imports.keys() | self._relative_imports
+                and bool(_PERIODIC_NAME.search(coroutine.func.attr.value)))
 
     def _report(self, node: cst.Call, what: str, where: str = "at import time in a web app") -> None:
         self.report(node, f"`{what}` runs {where}: every worker process and replica starts its own copy, so "
                           "scheduled jobs run several times and die with the worker.")
+
+
+# A coroutine named for running forever on a schedule: `run_forever`, `refresh_loop`, `poll_periodically`.
+_PERIODIC_NAME = re.compile(r"forever|_loop$|^loop_|periodic|_every_|scheduler")
 
 
 def _starts_task(name: str) -> bool:
