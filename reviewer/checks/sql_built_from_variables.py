@@ -49,7 +49,9 @@ class SqlBuiltFromVariables(AssignmentTrackingCheck):
     When the call also passes parameters (`execute(sql, params)`), the author clearly binds values, so only
     values placed inside quotes (`'{name}'`) and request text itself (`request.args.get("sort")`, a name
     assigned from it, a `str` parameter of a request handler) are reported; other unquoted pieces are taken
-    to be SQL the code built (a column list, a WHERE clause with placeholders). Request text that the
+    to be SQL the code built (a column list, a WHERE clause with placeholders), unless that fragment was
+    itself built in the function with a value inside quotes (`f"last_name ILIKE '{term}%'"`). A module-level
+    SQL template filled with `.format(...)` (`SEARCH_SQL.format(filter=...)`) is read as its text. Request text that the
     function tests against an allow-list (`if sort not in SORTABLE: abort(400)`) is trusted. Unquoted names of tables, schemas, column
     types and SQL fragments (`table`, `where_sql`, `clause`, `placeholders`), number-named values (`limit`,
     `offset`, `page`) and calls named `quote*`/`escape*` are trusted too, unless the function assigns them
@@ -212,6 +214,21 @@ def with_local_price(currency):
     # RawSQL with parameters: only the quoted value is a finding, `{table}`-like fragments are not
     return Order.objects.annotate(
         price=RawSQL(f"SELECT amount FROM shop_price WHERE currency = '{currency}' AND id = order_id", ()),  # expect: SEC001
+        """
+from django.db import connection
+
+SEARCH_SQL = """
+    SELECT r.id FROM results r JOIN patients p ON p.id = r.patient_id
+    WHERE p.clinician_id = %s AND ({filter}) LIMIT 50
+"""
+
+def search(request):
+    term = request.GET.get("q", "")
+    name_filter = f"p.last_name ILIKE '{term}%%' OR p.mrn = '{term}'"
+    with connection.cursor() as cursor:
+        cursor.execute(SEARCH_SQL.format(filter=name_filter), [request.user.id])  # expect: SEC001
+        return cursor.fetchall()
+""",
     )
 """,
         """
@@ -323,6 +340,7 @@ def checkout(conn, member_id, isbn, due):
         """The pieces of `sql` that may carry outside text, and where the earliest of them was built."""
         assignments = self.assignments_here()
         resolve = assignments.get if assignments is not None else None
+        sql = self._template_filled(sql)
         values = [sql]
         if built_pieces(sql) is None:
             if not isinstance(sql, cst.Name) or assignments is None or not assignments.get(sql.value):
@@ -343,7 +361,10 @@ def checkout(conn, member_id, isbn, due):
                 # With parameters passed, an unquoted piece is a fragment the code built (a column list, a
                 # WHERE clause with placeholders); a piece inside quotes is always a value.
                 if has_parameters and not quoted and not self._request_value(piece):
-                    continue
+                    inner = self._quoted_value_inside(piece, assignments)
+                    if inner is None:
+                        continue
+                    piece, quoted = inner, True
                 if not is_constant_piece(piece, module_constants=self.constants, safe_calls=_SQL_QUOTING,
                                          safe_prefixes=_SQL_QUOTING_PREFIXES, resolve=resolve,
                                          trusted_names=None if quoted else _SQL_TRUSTED_NAME):
@@ -357,6 +378,38 @@ def checkout(conn, member_id, isbn, due):
             return None
         return unsafe, start
 
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        # Module-level SQL templates (`SEARCH_SQL = """... WHERE ({filter})"""`) that functions fill with `.format`.
+        self._templates: dict[str, cst.BaseExpression] = {}
+        for statement in node.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                            and isinstance(small.targets[0].target, cst.Name)
+                            and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))):
+                        self._templates[small.targets[0].target.value] = small.value
+
+    def _template_filled(self, sql: cst.BaseExpression) -> cst.BaseExpression:
+        """`SEARCH_SQL.format(filter=f)` read as the template's own text `.format(filter=f)`."""
+        if (isinstance(sql, cst.Call) and isinstance(sql.func, cst.Attribute) and sql.func.attr.value == "format"
+                and isinstance(sql.func.value, cst.Name) and sql.func.value.value in getattr(self, "_templates", {})):
+            return sql.with_changes(func=sql.func.with_changes(value=self._templates[sql.func.value.value]))
+        return sql
+
+    def _quoted_value_inside(self, piece: cst.BaseExpression, assignments) -> cst.BaseExpression | None:
+        """A fragment built in this function with a value inside quotes (`name_filter = f"last_name ILIKE
+        '{term}%'"`), pasted into SQL that is otherwise parameterised: the quoted value is the injection."""
+        if not isinstance(piece, cst.Name) or assignments is None:
+            return None
+        for value in assignments.get(piece.value) or ():
+            for inner, quoted in sql_pieces(value) or ():
+                if quoted and not is_constant_piece(inner, module_constants=self.constants, safe_calls=_SQL_QUOTING,
+                                                    safe_prefixes=_SQL_QUOTING_PREFIXES,
+                                                    resolve=assignments.get, trusted_names=None):
+                    return inner
+        return None
 
     def _request_value(self, piece: cst.BaseExpression) -> bool:
         """A piece that is request text itself: `request.args.get("sort")`, a local name assigned from it, or a
