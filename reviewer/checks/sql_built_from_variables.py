@@ -214,21 +214,6 @@ def with_local_price(currency):
     # RawSQL with parameters: only the quoted value is a finding, `{table}`-like fragments are not
     return Order.objects.annotate(
         price=RawSQL(f"SELECT amount FROM shop_price WHERE currency = '{currency}' AND id = order_id", ()),  # expect: SEC001
-        """
-from django.db import connection
-
-SEARCH_SQL = """
-    SELECT r.id FROM results r JOIN patients p ON p.id = r.patient_id
-    WHERE p.clinician_id = %s AND ({filter}) LIMIT 50
-"""
-
-def search(request):
-    term = request.GET.get("q", "")
-    name_filter = f"p.last_name ILIKE '{term}%%' OR p.mrn = '{term}'"
-    with connection.cursor() as cursor:
-        cursor.execute(SEARCH_SQL.format(filter=name_filter), [request.user.id])  # expect: SEC001
-        return cursor.fetchall()
-""",
     )
 """,
         """
@@ -249,6 +234,21 @@ def _loan_insert(member_id, isbn, due):
 def checkout(conn, member_id, isbn, due):
     conn.execute(_loan_insert(member_id, isbn, due))  # expect: SEC001
     conn.commit()
+""",
+        """
+from django.db import connection
+
+SEARCH_SQL = (
+    "SELECT r.id FROM results r JOIN patients p ON p.id = r.patient_id "
+    "WHERE p.clinician_id = %s AND ({filter}) LIMIT 50"
+)
+
+def search(request):
+    term = request.GET.get("q", "")
+    name_filter = f"p.last_name ILIKE '{term}%%' OR p.mrn = '{term}'"
+    with connection.cursor() as cursor:
+        cursor.execute(SEARCH_SQL.format(filter=name_filter), [request.user.id])  # expect: SEC001
+        return cursor.fetchall()
 """,
     )
 
