@@ -79,9 +79,9 @@ class QueryInLoop(PythonCheck):
     A Django relation read on the row (`order.listing`) is reported when the queryset's own lookups show that
     name is a relation (`filter(listing__seller=user)`, `order_by("listing__price")`) and the queryset uses no
     `select_related`/`prefetch_related`: each access loads the related record in its own query.
-    A function of another module named for reading (`db.fetch_carrier(conn, row["carrier_id"])`,
-    `get_customer(session, ...)`) that is handed this function's connection or session and whose result is used
-    counts as a query.
+    A function of another module that is handed this function's connection or session and the row or a value
+    read from it (`db.fetch_carrier(conn, row["carrier_id"])`, `balances.in_flight_total(session, seller.id)`),
+    or is named for reading (`get_customer(session, ...)`), and whose result is used, counts as a query.
 
     ## Why is this bad?
     One query per row turns a page of 50 orders into 51 round trips; with 10,000 rows the request or the
@@ -539,7 +539,7 @@ async def list_quotes(conn, customer_id):
                 self._reported_loops.add(loop)
                 continue
             if not is_chain_link(call, scope) and (self._reads(call, scope) or _related_query(call, names, related)
-                                                   or self._reads_through_imported_helper(call, scope)):
+                                                   or self._reads_through_imported_helper(call, scope, names)):
                 if _handed_on_lazily(call, scope) or _batched(call, names, scope) or _is_row_name(
                         positional(call) or cst.Name("_"), names):
                     continue  # `for statement in script: cur.execute(statement)` runs a list of statements
@@ -592,11 +592,16 @@ async def list_quotes(conn, customer_id):
             return False
         return not set(chain_methods(call)) & {"select_for_update", "with_for_update"}
 
-    def _reads_through_imported_helper(self, call: cst.Call, scope: Scope) -> bool:
-        """`carrier = await db.fetch_carrier(conn, row["carrier_id"])`: a function of another module, named for
-        reading, handed this function's connection or session, and its result used: a query per row."""
+    def _reads_through_imported_helper(self, call: cst.Call, scope: Scope, names: set[str]) -> bool:
+        """`carrier = await db.fetch_carrier(conn, row["carrier_id"])`: a function of another module handed this
+        function's connection or session and the row (or a value read from it), its result used: a query per
+        row. Unless it is named for reading, the row itself must be among its arguments."""
         name = method(call)
-        if name is None or not _READ_HELPER.match(name) or isinstance(scope.parent.get(call), cst.Expr):
+        if name is None or isinstance(scope.parent.get(call), cst.Expr):
+            return False
+        if not _READ_HELPER.match(name) and not any(
+                isinstance(node, cst.Name) and node.value in names
+                for arg in call.args for node in scope.within(arg.value)):
             return False
         parent = scope.parent.get(call)
         if isinstance(parent, cst.Await) and isinstance(scope.parent.get(parent), cst.Expr):
