@@ -208,6 +208,7 @@ def set_flag(name):
         request_scopes = self.request_scopes()
         drained: set[str] = set()
         handler_write: dict[str, cst.CSTNode] = {}  # name -> its first write while serving a request
+        last_write: dict[str, cst.CSTNode] = {}  # name -> its last write elsewhere (a helper the handlers call)
         for scope in self.scopes:
             for write in scope.container_writes():
                 if write.kind in ("rebind", "method:clear", "method:popitem") and scope not in request_scopes:
@@ -217,6 +218,8 @@ def set_flag(name):
                 written_anywhere.add(write.name)
                 if scope in request_scopes:
                     handler_write.setdefault(write.name, write.node)
+                elif write.name not in last_write or self.line_of(write.node) > self.line_of(last_write[write.name]):
+                    last_write[write.name] = write.node
                 if scope in request_scopes and write.key is not None and not is_literal(write.key):
                     keyed_per_request.add(write.name)
                     if returns_lookup(scope.node, write.name):
@@ -227,8 +230,9 @@ def set_flag(name):
                 continue  # a cache: each process may hold its own copy; RES002 judges its growth
             # A list written per request is a buffer or a log (REL005, CON002), not state looked up by key.
             if named_for_it or (kind != "list" and name in keyed_per_request):
-                # The finding spans the definition and the first write made while serving a request.
-                write = handler_write.get(name)
+                # The finding spans the definition and the first write made while serving a request, or else
+                # the last write in a helper of the module (`check_pin()` recording a failed attempt).
+                write = handler_write.get(name, last_write.get(name))
                 later = write is not None and self.line_of(write) > self.line_of(definition)
                 self.report(definition, f"`{name}` keeps per-user state in this process's memory: every worker "
                                         "and replica has its own copy, so it disagrees across requests and is "
