@@ -33,6 +33,10 @@ from reviewer.checks._rows import (
 )
 
 
+# A parameter that hands a function the caller's ORM session (and with it the caller's transaction).
+_SESSION_PARAM = re.compile(r"(db_|async_|orm_)?(session|sess|db|s)")
+
+
 class ReadModifyWriteWithoutLock(RowsCheck):
     """A record loaded, a field recomputed from its old value in Python, and written back, with no lock.
 
@@ -45,7 +49,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     `self._meter(id)`, a helper that returns `row[0]`). It reports a write of a value computed by arithmetic
     on that old value:
     an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, then `.save()`,
-    `commit()`, or inside a transaction block); an `UPDATE ... SET col = %s` whose parameter is computed from
+    `commit()`, or inside a transaction block; with SQLAlchemy, a record loaded through a session the function
+    was handed is written by the caller's commit); an `UPDATE ... SET col = %s` whose parameter is computed from
     the same column read before (`(row[0] - 1, isbn)`, or a name assigned such a sum); a queryset
     `.update(stock=product.stock - qty)` or `update(Model).values(...)`; and a Redis `set(key, old + n)` of a
     value read with `get(key)`. It reports the write (the attribute change, the `UPDATE`, the `set`), also
@@ -350,6 +355,14 @@ def purchase():
     add_points.delay(current_user.id, 10)
     return "", 204
 """,
+        """
+from sqlalchemy.orm import Session
+from payouts.models import Seller
+
+def credit_sale(session: Session, seller_id: int, amount_cents: int) -> None:
+    seller = session.get(Seller, seller_id)
+    seller.available_cents = seller.available_cents + amount_cents  # expect: DB004
+""",
     )
 
     def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
@@ -422,9 +435,31 @@ def purchase():
             same_field = functools.partial(_old_value_of, record, target, scope)
             if value is not None and self._from_old(value, statement, scope, same_field) is None:
                 continue
-            if is_saved(statement, attribute_path(target.value), scope, self.ctx):
+            if (is_saved(statement, attribute_path(target.value), scope, self.ctx)
+                    or self._flushed_by_caller(target.value, statement, scope)):
                 return record
         return None
+
+    def _flushed_by_caller(self, obj: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> bool:
+        """`seller = session.get(Seller, id); seller.cents = seller.cents + n` with `session` handed in: SQLAlchemy's
+        unit of work writes the change when the caller commits (a Django object would need `save()`)."""
+        if not isinstance(obj, cst.Name) or not self.ctx.imports_module("sqlalchemy", "flask_sqlalchemy", "sqlmodel") \
+                or self.ctx.imports_module("django"):
+            return False
+        binding = scope.binding(obj.value, at)
+        if binding is None or binding.unpacked:
+            return False
+        root = binding.value
+        while True:
+            if isinstance(root, cst.Await):
+                root = root.expression
+            elif isinstance(root, cst.Call):
+                root = root.func
+            elif isinstance(root, cst.Attribute):
+                root = root.value
+            else:
+                break
+        return isinstance(root, cst.Name) and root.value in scope.params and bool(_SESSION_PARAM.fullmatch(root.value))
 
     def _from_old(self, value: cst.BaseExpression, at: cst.CSTNode, scope: Scope,
                   matches: Callable[[Origin, cst.CSTNode], bool], depth: int = 0) -> cst.CSTNode | None:
