@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from reviewer import __version__
 from reviewer.diff import kind_of
 from reviewer.findings import FileKind
-from reviewer.markers import Markers, parse_markers
+from reviewer.markers import Markers, parse_markers, strip_markers
 
 # Peer rule ids mapped to the checklist item they answer. A peer finding with no mapping is a finding
 # outside our checklist: it is counted apart, not as a false positive.
@@ -108,6 +108,25 @@ def collect_cases(root: Path) -> dict[str, Markers]:
             continue
         cases[rel] = parse_markers(text)
     return cases
+
+
+def copy_without_markers(root: Path, target: Path) -> Path:
+    """A copy of the benchmark tree with every marker comment removed (the files around the cases too: some
+    checks read a manifest or a config module beside the reviewed file)."""
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if "results" in rel.parts or "__pycache__" in rel.parts:
+            continue
+        destination = target / rel
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            destination.write_text(strip_markers(path.read_text(encoding="utf-8")), encoding="utf-8")
+        except UnicodeDecodeError:
+            shutil.copyfile(path, destination)
+    return target
 
 
 def _hits(found: list[Reported], item: str, line: int) -> list[int]:
@@ -322,12 +341,20 @@ def run_bench(args) -> int:
             raise UsageError(f"--select {args.select!r} matches no benchmark file")
     lines = sum(len((cases_root / p).read_text(errors="replace").splitlines()) for p in cases)
     use_model = not args.no_llm
-    with tempfile.TemporaryDirectory() as cache_dir:
+    with tempfile.TemporaryDirectory() as cache_dir, tempfile.TemporaryDirectory() as copy_dir:
+        # Every tool reads a copy of the cases with the markers taken out: a marker states the answer, and the
+        # model reads comments. Lines stay where they were, so findings still match the markers.
+        reviewed_root = copy_without_markers(cases_root, Path(copy_dir) / cases_root.name)
         # Cold: an empty cache, every file parsed and checked. Warm: the same run again, as a hook or a
         # second review of the same change sees it.
         paths = sorted(cases) if args.select else None
-        reported, seconds, raw = run_reviewer(cases_root, use_model, Path(cache_dir), paths, args.model)
-        _, warm_seconds, _ = run_reviewer(cases_root, use_model, Path(cache_dir), paths, args.model)
+        reported, seconds, raw = run_reviewer(reviewed_root, use_model, Path(cache_dir), paths, args.model)
+        _, warm_seconds, _ = run_reviewer(reviewed_root, use_model, Path(cache_dir), paths, args.model)
+        peer_runs = []
+        if not args.no_peers and not (args.select and use_model):
+            # On a selection the peers read the same files (their Python ones: neither reads Dockerfiles or YAML).
+            for name, runner in (("bandit", run_bandit), ("ruff S", run_ruff)):
+                peer_runs.append((name, *runner(reviewed_root, paths)))
     ours = score("reviewer", reported, cases)
     ours.seconds, ours.version = seconds, __version__
     warm = ours.model_copy(update={"name": "reviewer (warm cache)", "seconds": warm_seconds})
@@ -338,13 +365,10 @@ def run_bench(args) -> int:
             layer_score = score(name, [r for r in reported if r.source in sources], cases)
             layer_score.seconds = seconds
             scores.append(layer_score)
-    if not args.no_peers and not (args.select and use_model):
-        # On a selection the peers read the same files (their Python ones: neither reads Dockerfiles or YAML).
-        for name, runner in (("bandit", run_bandit), ("ruff S", run_ruff)):
-            peer_reported, peer_seconds, version, unmapped = runner(cases_root, paths)
-            peer = score(name, peer_reported, cases)
-            peer.seconds, peer.version, peer.unmapped = peer_seconds, version, unmapped
-            scores.append(peer)
+    for name, peer_reported, peer_seconds, version, unmapped in peer_runs:
+        peer = score(name, peer_reported, cases)
+        peer.seconds, peer.version, peer.unmapped = peer_seconds, version, unmapped
+        scores.append(peer)
     print_tables(scores, len(cases), lines)
     if args.mistakes:
         print("\n".join(mistakes(reported, cases)) or "no misses and no false positives")

@@ -27,3 +27,12 @@ def parse_markers(text: str) -> Markers:
             target = {"expect": markers.expect, "ok": markers.ok, "todo-expect": markers.todo}[kind]
             target.setdefault(number, set()).update(i.strip() for i in ids.split(","))
     return markers
+
+
+_MARKER_COMMENT = re.compile(r"[ \t]*#\s*(expect|ok|todo-expect)\s*:\s*[A-Z]{2,5}\d{3}(?:\s*,\s*[A-Z]{2,5}\d{3})*")
+
+
+def strip_markers(text: str) -> str:
+    """The text with its marker comments removed and every line kept where it was: what a reviewer (or a model)
+    must see, since a marker states the answer."""
+    return _MARKER_COMMENT.sub("", text)

@@ -66,3 +66,20 @@ def test_bench_on_a_selection_scores_the_peers_on_the_same_files(tmp_path: Path)
     # Bandit's B113 (requests without timeout) maps to REL001; the unselected pickle file is not read.
     assert tools["bandit"]["true_positives"] == 1 and tools["bandit"]["false_positives"] == 0
     assert data["cases"]["files"] == 1
+
+
+def test_markers_are_stripped_from_what_the_tools_read_and_lines_stay_put(tmp_path: Path):
+    from reviewer.bench import copy_without_markers
+    from reviewer.markers import strip_markers
+
+    text = "x = 1  # expect: REL001\ny = 2  # noqa  # ok: SEC001, SEC002\n# todo-expect: DB006\nz = 3\n"
+    assert strip_markers(text) == "x = 1\ny = 2  # noqa\n\nz = 3\n"
+    cases = tmp_path / "cases"
+    (cases / "deploy").mkdir(parents=True)
+    (cases / "deploy" / "Dockerfile").write_text("FROM python:latest  # expect: CTR002\n")
+    (cases / "results").mkdir()
+    (cases / "results" / "old.json").write_text("{}")
+    copied = copy_without_markers(cases, tmp_path / "copy")
+    assert (copied / "deploy" / "Dockerfile").read_text() == "FROM python:latest\n"
+    assert not (copied / "results").exists()
+
