@@ -55,19 +55,47 @@ def build_prompt(chunk: Chunk, item_ids: list[str], findings: list[Finding], che
     template = load_prompt("review")
     questions = [checklist.get(i) for i in item_ids]
     facts = [f for f in findings if f.file == chunk.file and chunk.start <= f.line <= chunk.end]
+    confirming = not (settings.model_own_findings or settings.model_extends_checks)
+    # Confirming the checks' findings needs the code around them, not the whole function: a long chunk is cut
+    # to its first lines and a few lines around each finding, which is most of a long chunk's prompt time.
+    shown = _lines_around(chunk, facts) if confirming and facts else None
     system, user = template.render(
         file=chunk.file, language=chunk.language.value, symbol=chunk.symbol,
         questions=[q.model_dump() for q in questions],
-        facts=[{"line": f.line, "id": f.id, "message": f.message} for f in facts],
-        code=mask_secrets(chunk.numbered()),  # secrets never reach the model, the cache key or a log
-        confirming=not (settings.model_own_findings or settings.model_extends_checks),
+        facts=[{"line": f.line, "id": f.id, "message": _short(f.message) if confirming else f.message}
+               for f in facts],
+        code=mask_secrets(chunk.numbered(shown)),  # secrets never reach the model, the cache key or a log
+        confirming=confirming,
     )
-    lines = [n for n in range(chunk.start, chunk.end + 1)]
+    lines = [n for n in range(chunk.start, chunk.end + 1) if shown is None or n in shown]
     schema = answer_model(item_ids, lines).model_json_schema()
     params = {"max_tokens_per_item": settings.max_tokens, "seed": settings.seed, "temperature": 0.0,
               "prompt_version": template.version}
     key = cache_key(settings.model_sha256, system + "\n\x00\n" + user, schema, params)
     return ChunkPrompt(system=system, user=user, schema_=schema, key=key, item_ids=item_ids)
+
+
+# Lines of context shown around a finding when a long chunk is cut, and the chunk length that is cut.
+_CONTEXT_LINES = 4
+_WHOLE_CHUNK_LINES = 24
+
+
+def _lines_around(chunk: Chunk, facts: list[Finding]) -> set[int] | None:
+    """The chunk's first two lines (its decorator or signature) and the lines near each finding; None (all of
+    it) for a chunk short enough to show whole."""
+    if chunk.end - chunk.start + 1 <= _WHOLE_CHUNK_LINES:
+        return None
+    shown = {chunk.start, chunk.start + 1}
+    for fact in facts:
+        shown.update(range(max(chunk.start, fact.line - _CONTEXT_LINES),
+                           min(chunk.end, max(fact.end_line, fact.line) + _CONTEXT_LINES) + 1))
+    return shown
+
+
+def _short(message: str) -> str:
+    """A check's message up to its first colon (`requests.get has no timeout`): the fact without the advice."""
+    head = message.split(": ", 1)[0]
+    return head if len(head) >= 20 else message
 
 
 def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cache: ResultCache | None = None):

@@ -97,12 +97,17 @@ class Chunk(BaseModel):
     def hash_of(file: str, start: int, text: str) -> str:
         return hashlib.sha256(f"{file}\0{start}\0{text}".encode()).hexdigest()
 
-    def numbered(self) -> str:
-        """The chunk's code with its real line numbers, changed lines marked with `>`."""
+    def numbered(self, only: set[int] | None = None) -> str:
+        """The chunk's code with its real line numbers, changed lines marked with `>`; with `only`, just those
+        lines, each run of left-out lines shown as one `...` line."""
         changed = set(self.changed_lines)
         out = []
         for offset, line in enumerate(self.text.splitlines()):
             number = self.start + offset
+            if only is not None and number not in only:
+                if not out or out[-1] != "  ...":
+                    out.append("  ...")
+                continue
             mark = ">" if number in changed else " "
             out.append(f"{number:>5}{mark} {line}")
         return "\n".join(out)

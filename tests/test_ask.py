@@ -291,6 +291,30 @@ def test_prompt_schema_limits_line_to_the_chunk():
     assert lines[0] == 10 and lines[-1] == 10 + len(CODE.splitlines()) - 1
 
 
+def _check_finding(line: int, message: str):
+    from reviewer.findings import Confidence, Finding, Severity
+
+    return Finding(id="REL001", rule="NetworkCallWithoutTimeout", file="svc.py", line=line, end_line=line,
+                   severity=Severity.high, confidence=Confidence.high, category="reliability", message=message,
+                   evidence="", source=Source.check, fingerprint="x")
+
+
+def test_a_long_chunk_is_shown_around_the_checks_findings_when_the_model_only_confirms():
+    body = "".join(f"    step_{i} = compute({i})\n" for i in range(40))
+    text = "def handler(url):\n" + body + "    return requests.get(url)\n"
+    chunk = make_chunk(text, start=1)
+    fact = _check_finding(42, "`requests.get` has no timeout: if the other side stops answering, it blocks forever.")
+    prompt = build_prompt(chunk, ["REL001"], [fact], load_checklist(), settings(model_extends_checks=False))
+    lines = prompt.schema_["$defs"]["Problem"]["properties"]["line"]["enum"]
+    assert lines == [1, 2, 38, 39, 40, 41, 42]
+    assert "  ..." in prompt.user and "step_20" not in prompt.user and "requests.get(url)" in prompt.user
+    # the fact is stated without its advice
+    assert "`requests.get` has no timeout\n" in prompt.user and "blocks forever" not in prompt.user
+    # asked to find problems of its own, the model sees the whole function
+    whole = build_prompt(chunk, ["REL001"], [fact], load_checklist(), settings(model_extends_checks=True))
+    assert "step_20" in whole.user and "blocks forever" in whole.user
+
+
 def test_a_server_backend_is_asked_several_chunks_at_a_time():
     import threading
     import time as _time
