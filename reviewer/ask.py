@@ -76,8 +76,8 @@ def build_prompt(chunk: Chunk, item_ids: list[str], findings: list[Finding], che
 
 
 # Lines of context shown around a finding when a long chunk is cut, and the chunk length that is cut.
-_CONTEXT_LINES = 4
-_WHOLE_CHUNK_LINES = 24
+_CONTEXT_LINES = 3
+_WHOLE_CHUNK_LINES = 12
 
 
 def _lines_around(chunk: Chunk, facts: list[Finding]) -> set[int] | None:

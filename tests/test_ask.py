@@ -306,7 +306,7 @@ def test_a_long_chunk_is_shown_around_the_checks_findings_when_the_model_only_co
     fact = _check_finding(42, "`requests.get` has no timeout: if the other side stops answering, it blocks forever.")
     prompt = build_prompt(chunk, ["REL001"], [fact], load_checklist(), settings(model_extends_checks=False))
     lines = prompt.schema_["$defs"]["Problem"]["properties"]["line"]["enum"]
-    assert lines == [1, 2, 38, 39, 40, 41, 42]
+    assert lines == [1, 2, 39, 40, 41, 42]
     assert "  ..." in prompt.user and "step_20" not in prompt.user and "requests.get(url)" in prompt.user
     # the fact is stated without its advice
     assert "`requests.get` has no timeout\n" in prompt.user and "blocks forever" not in prompt.user
