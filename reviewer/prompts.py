@@ -36,9 +36,16 @@ class PromptTemplate(BaseModel):
         extra = set(values) - set(self.inputs)
         if missing or extra:
             raise ValueError(f"prompt {self.name}: missing {sorted(missing)}, unexpected {sorted(extra)}")
-        system = _ENV.from_string(self.system).render(**values).strip()
-        user = _ENV.from_string(self.user).render(**values).strip()
+        system = _compiled(self.system).render(**values).strip()
+        user = _compiled(self.user).render(**values).strip()
         return system, user
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(source: str) -> jinja2.Template:
+    # Compiling a template costs more than rendering it: once per process, not once per chunk (a cached
+    # review renders every chunk's prompt to find its cache key).
+    return _ENV.from_string(source)
 
 
 @functools.lru_cache(maxsize=None)
