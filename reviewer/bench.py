@@ -185,7 +185,8 @@ def score(name: str, reported: list[Reported], cases: dict[str, Markers]) -> Too
 
 
 def mistakes(reported: list[Reported], cases: dict[str, Markers]) -> list[str]:
-    """One line per missed `expect` marker and per false positive, for reading a development set by line."""
+    """One line per missed `expect` marker (`miss`), per missed `todo-expect` marker (`todo miss`) and per false
+    positive, for reading a development set by line."""
     by_file: dict[str, list[Reported]] = defaultdict(list)
     for r in reported:
         by_file[r.file].append(r)
@@ -198,8 +199,8 @@ def mistakes(reported: list[Reported], cases: dict[str, Markers]) -> list[str]:
                 for item in sorted(ids):
                     hits = _hits(found, item, line)
                     matched.update(hits)
-                    if not hits and kind == "miss":
-                        lines.append(f"miss {path}:{line} {item}")
+                    if not hits:
+                        lines.append(f"{'miss' if kind == 'miss' else 'todo miss'} {path}:{line} {item}")
         for i, r in enumerate(found):
             if i not in matched:
                 on_ok = " (on an ok line)" if r.id in markers.ok.get(r.line, set()) else ""
