@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from reviewer.chunking import chunk_file
 from reviewer.diff import select_paths
 from reviewer.engine import review
 from reviewer.llm import LlamaBackend
+from reviewer.markers import strip_markers
 from reviewer.registry import find_model, model_file
 from reviewer.routing import route
 
@@ -44,7 +46,15 @@ def main() -> None:
     llm = backend._load()
     checklist = load_checklist()
     settings = AskSettings(model_name=entry.name, model_sha256=entry.sha256)
-    selection = select_paths([Path(p) for p in args.paths])
+    # The benchmark's marker comments state the answers: the prompts are built from copies without them, as
+    # `reviewer bench` does.
+    copies = Path(tempfile.mkdtemp(prefix="raw-llama-"))
+    paths = []
+    for given in args.paths:
+        copy = copies / Path(given).name
+        copy.write_text(strip_markers(Path(given).read_text(encoding="utf-8")), encoding="utf-8")
+        paths.append(copy)
+    selection = select_paths(paths)
     report = review(selection)
     rows = []
     for change in selection.changes:

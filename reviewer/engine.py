@@ -122,9 +122,16 @@ def _check_all(changes: Sequence[FileChange], options: ReviewOptions, root: str 
     todo = [i for i, r in enumerate(results) if r is None]
     jobs = options.jobs or (os.cpu_count() or 1)
     if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        try:
             fresh = list(pool.map(check_file, [changes[i] for i in todo], [disabled[i] for i in todo],
                                   [root] * len(todo), chunksize=8))
+        except BaseException:
+            # Ctrl-C (or a failed worker): drop the files not started yet instead of checking all of them first,
+            # which `with` would do by waiting for every queued task.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     else:
         fresh = [check_file(changes[i], disabled[i], root) for i in todo]
     for index, result in zip(todo, fresh):
