@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, descendants
+from reviewer.checks._base import PythonCheck, attribute_path, descendants, is_request_handler
 from reviewer.checks._files import request_body_limit_nearby
 
 # A size limit the code checks or sets: `request.content_length > MAX_BYTES`, `upload.size`, `max_length=`,
@@ -43,7 +43,8 @@ class UploadWithoutSizeLimit(PythonCheck):
     ## Known limits
     A limit set by a reverse proxy or gateway configured outside the repository, or in a settings
     module more than two folders up, is not seen. A type check on the content (an allow-list of
-    extensions or magic bytes) is not judged here: only the size is.
+    extensions or magic bytes) is not judged here: only the size is. The configuration nearby is read from
+    the working tree, not from the revision under review.
     """
 
     id = "SEC019"
@@ -117,8 +118,6 @@ async def upload_audio(episode_id: int, audio: UploadFile):  # expect: SEC019
 
 
 def _handlers(module: cst.Module, check: PythonCheck) -> list[cst.FunctionDef]:
-    from reviewer.checks._base import is_request_handler
-
     found: list[cst.FunctionDef] = []
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and is_request_handler(statement, None, check.ctx):
