@@ -186,9 +186,11 @@ def audit_log(request):
                 pattern = next((value for value in _parameter_values(call, scope) if _starts_with_wildcard(value, scope)),
                                None)
                 if pattern is not None and sql is not None:
-                    self.report_line(self._line_matching(sql, _LIKE_PLACEHOLDER, scope),
-                                     "The LIKE pattern passed to this query starts with `%`: no ordinary index can serve "
-                                     "it, so each search reads the whole table and slows down as the table grows.")
+                    # The finding spans the `LIKE %s` and the `%`-prefixed value passed for it.
+                    like, value = self._line_matching(sql, _LIKE_PLACEHOLDER, scope), self.line_of(pattern)
+                    self.report_line(min(like, value), "The LIKE pattern passed to this query starts with `%`: no "
+                                     "ordinary index can serve it, so each search reads the whole table and slows down "
+                                     "as the table grows.", end_line=max(like, value))
             return
         if name in _SQLA_LIKE and _is_column(receiver(call)):
             pattern = positional(call)

@@ -32,10 +32,12 @@ _MODULE_GUARD = re.compile(r"before_request|before_app_request|LoginRequiredMixi
 _ELEVATED = re.compile(r"admin|staff|superuser|role|permission|scope", re.I)
 # Handlers that are public by design.
 _PUBLIC = re.compile(r"login|logout|signin|signup|register|reset|forgot|verify|confirm|webhook|callback|health|"
-                     r"ready|live|status|public|subscribe|contact|track", re.I)
+                     r"ready|live|status|public|subscribe|contact|track|share|invite", re.I)
 _WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PATH_PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}")
+# A path parameter that is itself the secret a caller presents: a reset token, a share code, a signed key.
+_CREDENTIAL_PARAMETER = re.compile(r"token|code|key|secret|signature|nonce|hash|invite", re.I)
 
 
 class UnprotectedStateChange(PythonCheck):
@@ -242,8 +244,8 @@ def _names_a_resource(fn: cst.FunctionDef, ctx) -> bool:
     for decorator in fn.decorators:
         expr = decorator.decorator
         if isinstance(expr, cst.Call) and expr.args and isinstance(expr.args[0].value, cst.SimpleString):
-            # `/reset/<token>`: a token in the URL is the caller's credential, not a resource
-            if any("token" not in found.lower() for found in _PATH_PARAMETER.findall(expr.args[0].value.value)):
+            # `/reset/<token>`, `/s/<code>`: a secret in the URL is the caller's credential, not a resource
+            if any(not _CREDENTIAL_PARAMETER.search(found) for found in _PATH_PARAMETER.findall(expr.args[0].value.value)):
                 return True
     params = fn.params.params
     return ctx.imports_module("django") and len(params) > 1 and params[0].name.value == "request"
