@@ -43,7 +43,7 @@ class SchedulerStartedAtImport(PythonCheck):
     Also reported: in a start-up hook of a web app (a `lifespan` function, `@app.on_event("startup")`),
     `asyncio.create_task(...)` of a coroutine of the same module that sleeps in a `while True` loop (a
     periodic job run once per worker; a loop that waits on a queue is not), or of another module's
-    coroutine named for a loop (`surcharges.run_forever(app)`, `refresh_loop()`); and, in a module meant to be
+    coroutine named for a loop (`surcharges.run_forever(app)`, an imported `reminder_loop()`); and, in a module meant to be
     imported (no `if __name__ == "__main__":`, no module-level loop keeping a script alive), `.start()`
     at import time on an APScheduler scheduler other than `BlockingScheduler`: a background scheduler
     runs in every process that imports the module, each web worker and each Celery worker.
@@ -309,8 +309,11 @@ async def on_startup(app: web.Application) -> None:
             return True
         # `asyncio.create_task(surcharges.run_forever(app))`: another module's coroutine, named for a loop that
         # never ends (its body is not read here, so only the name can say so).
+        imported = self.ctx.imports.keys() | self._relative_imports
+        if isinstance(coroutine.func, cst.Name):  # `from .anomalies import anomaly_scan_loop`
+            return coroutine.func.value in imported and bool(_PERIODIC_NAME.search(coroutine.func.value))
         return (isinstance(coroutine.func, cst.Attribute) and isinstance(coroutine.func.value, cst.Name)
-                and coroutine.func.value.value in self.ctx.imports.keys() | self._relative_imports
+                and coroutine.func.value.value in imported
                 and bool(_PERIODIC_NAME.search(coroutine.func.attr.value)))
 
     def _report(self, node: cst.Call, what: str, where: str = "at import time in a web app") -> None:
