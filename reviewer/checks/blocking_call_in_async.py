@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import FileContext, PythonCheck
+from reviewer.checks._base import FileContext, PythonCheck, attribute_path
+from reviewer.checks._data import tokens
 from reviewer.checks._runtime import param_names, short_name, write_mode
 
 _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send")
@@ -61,6 +62,8 @@ _DB_HANDLE_FACTORY = re.compile(r"_?(get_|open_)?(db_|pg_|sql_)?(cursor|conn|con
 # `with SessionLocal() as db:` (a plain `with`: an AsyncSession is entered with `async with`): a sync ORM session.
 _SESSION_FACTORY = re.compile(r"_?(SessionLocal|Session|session_scope|get_session|db_session|session_factory)",
                               re.I)
+# Methods that check a connection out of a pool or engine: `pool.connection()`, `engine.begin()`.
+_POOL_CHECKOUTS = frozenset({"connection", "connect", "getconn", "begin"})
 _SESSION_IO_METHODS = frozenset({"get", "execute", "scalars", "scalar", "query", "commit", "flush", "refresh"})
 # S3 object calls (boto3, MinIO): distinctive names; on a sync client, each one is a request to the store.
 _S3_METHODS = frozenset({"put_object", "get_object", "upload_file", "upload_fileobj", "download_file",
@@ -84,6 +87,17 @@ def _is_boto3_request(name: str) -> bool:
     if not name.startswith("boto3.") or not ("client()." in name or "resource()." in name):
         return False
     return name.rsplit(".", 1)[-1] not in _BOTO3_LOCAL
+
+
+# The Stripe library's request methods: synchronous (its `*_async` twins are the ones to await).
+_STRIPE_REQUESTS = frozenset({"create", "retrieve", "modify", "confirm", "capture", "cancel", "list", "delete",
+                              "refund", "pay", "finalize_invoice", "search"})
+
+
+def _is_stripe_request(name: str) -> bool:
+    """`stripe.PaymentIntent.create`, `stripe.Refund.create`: each one is an HTTP request to Stripe."""
+    parts = name.split(".")
+    return len(parts) == 3 and parts[0] == "stripe" and parts[1][:1].isupper() and parts[2] in _STRIPE_REQUESTS
 
 
 def _is_once_decorator(expr: cst.BaseExpression) -> bool:
@@ -122,7 +136,9 @@ class BlockingCallInAsync(PythonCheck):
     ...: their `connect`, and `execute`/`commit` on a connection or cursor bound from one), boto3
     client and resource calls that reach AWS (`s3.put_object`; not `generate_presigned_url`), S3 object
     calls (`put_object`, `upload_fileobj`, ...) on a client named for S3 wherever it is built (`s3().put_object`),
-    queries on a handle from a plain `with` on a helper named for a cursor or connection
+    Stripe requests (`stripe.PaymentIntent.create`: the library is synchronous), queries on a connection
+    checked out of a pool or engine with a plain `with` (`with pool.connection() as conn:`, the finding
+    spanning from the checkout), queries on a handle from a plain `with` on a helper named for a cursor or connection
     (`with db_cursor() as cur: cur.execute(...)`, the helper imported from anywhere) or on a sync ORM
     session (`with SessionLocal() as db: db.get(...)`), and file
     I/O: `open(...)` whose file is read or written (reported at the `open`) and
@@ -425,13 +441,30 @@ async def main():
 
 asyncio.run(main())
 """,
+        """
+import stripe
+from fastapi import APIRouter, Depends
+from psycopg_pool import ConnectionPool
+
+router = APIRouter()
+
+@router.get("/stations/{station_id}")
+async def station_detail(station_id: int, pool: ConnectionPool = Depends(get_pool)):
+    with pool.connection() as conn:  # expect: CON001
+        return conn.execute("SELECT * FROM stations WHERE id = %s", (station_id,)).fetchone()
+
+@router.post("/deposits")
+async def deposit(amount: int, customer_id: str):
+    intent = stripe.PaymentIntent.create(amount=amount, currency="eur", customer=customer_id)  # expect: CON001
+    return {"id": intent.id}
+""",
     )
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         # Reports in coroutines, judged at the end once the file's start-up hooks are known:
         # (node, message, coroutine name, whether it is file I/O).
-        self._in_coroutines: list[tuple[cst.CSTNode, str, str, bool]] = []
+        self._in_coroutines: list[tuple[cst.CSTNode, str, str, bool, cst.CSTNode | None]] = []
         # Coroutines that run once per process, before or after serving: start-up and shutdown hooks, lifespans.
         self._run_once: set[str] = set()
         # Coroutines run by `asyncio.run(...)`: a script's entry point, where reading a file stalls nobody.
@@ -553,8 +586,18 @@ asyncio.run(main())
         frame = self._frame
         name = node.asname.name
         item = node.item
-        if (frame is None or not isinstance(name, cst.Name) or item in self._awaited or not isinstance(item, cst.Call)
-                or not isinstance(item.func, cst.Name)):
+        if (frame is None or not isinstance(name, cst.Name) or item in self._awaited or not isinstance(item, cst.Call)):
+            return
+        if (isinstance(item.func, cst.Attribute) and item.func.attr.value in _POOL_CHECKOUTS
+                and tokens(attribute_path(item.func.value) or "") & {"pool", "engine"}):
+            # `with pool.connection() as conn:` in a coroutine: a plain `with` checks a sync connection out of a
+            # sync pool (psycopg_pool's ConnectionPool, SQLAlchemy's Engine); an async pool is entered with
+            # `async with`.
+            frame.db_handles[name.value] = name.value
+            frame.opened_here.discard(name.value)
+            frame.checked_out[name.value] = node
+            return
+        if not isinstance(item.func, cst.Name):
             return
         # `with db_cursor() as cur:` / `with SessionLocal() as db:`: a plain `with` (an async one is awaited) on a
         # helper named for a database cursor, connection or ORM session hands out a sync handle, whatever module
@@ -591,7 +634,7 @@ asyncio.run(main())
         if (name in _BLOCKING or (name in _BLOCKING_WITH_ARGS and node.args)) and not _instant(name, node):
             self._blocks(frame, node, short_name(name))
             return
-        if name is not None and _is_boto3_request(name):
+        if name is not None and (_is_boto3_request(name) or _is_stripe_request(name)):
             self._blocks(frame, node, short_name(name))
             return
         if _is_s3_request(node):
@@ -651,19 +694,27 @@ asyncio.run(main())
     def _blocks(self, frame: _Frame, node: cst.CSTNode, what: str) -> None:
         if frame.is_async:
             file_io = what == "open" or what.startswith(("open(", "pathlib."))
+            root = node.func if isinstance(node, cst.Call) else None
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            # A query on a connection checked out with a plain `with pool.connection()` spans from the checkout.
+            start = frame.checked_out.get(root.value) if isinstance(root, cst.Name) else None
             self._in_coroutines.append((node, f"`{what}` blocks the event loop inside `async def {frame.name}`: "
                                               "every other request on this worker waits until it returns.",
-                                        frame.name, file_io))
+                                        frame.name, file_io, start))
         elif (what != "open" and not what.startswith(("open(", "pathlib."))) or (isinstance(node, cst.Call) and write_mode(node) is not None):
             # Reading a config file in a helper is usually a one-off at startup: only network, database,
             # sleeps, subprocesses and writing a file (an export, an upload) make a helper count as blocking.
             self._blocking_helpers.setdefault(frame.name, what)
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for node, message, coroutine, file_io in self._in_coroutines:
+        for node, message, coroutine, file_io, start in self._in_coroutines:
             if coroutine in self._run_once or (file_io and coroutine in self._entry_points):
                 continue
-            self.report(node, message)
+            if start is not None:
+                self.report(start, message, end_node=node)
+            else:
+                self.report(node, message)
         blocking = dict(self._blocking_helpers)
         changed = True
         while changed:  # a helper that calls a blocking helper blocks too
@@ -700,3 +751,4 @@ class _Frame:
     used_handles: set[str] = field(default_factory=set)  # connections already reported at a statement
     open_files: dict[str, cst.Call] = field(default_factory=dict)
     session_handles: set[str] = field(default_factory=set)  # `with SessionLocal() as db:`: a sync ORM session
+    checked_out: dict[str, cst.CSTNode] = field(default_factory=dict)  # `with pool.connection() as conn:` items
