@@ -19,12 +19,14 @@ _RESOURCES = {
     "tempfile.SpooledTemporaryFile": "temporary file",
     "urllib.request.urlopen": "HTTP response", "urllib2.urlopen": "HTTP response",
     "smtplib.SMTP": "SMTP connection", "smtplib.SMTP_SSL": "SMTP connection", "ftplib.FTP": "FTP connection",
-    "ftplib.FTP_TLS": "FTP connection",
+    "ftplib.FTP_TLS": "FTP connection", "psycopg.connect": "connection", "os.fdopen": "file",
+    "aiohttp.ClientSession": "HTTP client session", "httpx.Client": "HTTP client", "httpx.AsyncClient": "HTTP client",
 }
 # Constructors of plain files, reported also when used unbound: `open(path).read()`.
 _FILE_OPENERS = frozenset({"open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"})
-# Methods that release the resource: `close()`, and `quit()` for SMTP and FTP sessions.
-_CLOSING_METHODS = frozenset({"close", "quit"})
+# Methods that release the resource: `close()` (awaited too, for an aiohttp session), `aclose()` for an
+# httpx async client, and `quit()` for SMTP and FTP sessions.
+_CLOSING_METHODS = frozenset({"close", "quit", "aclose"})
 _MKSTEMP = "tempfile.mkstemp"
 # `with conn:` on these commits or rolls back a transaction; it does not close the connection.
 _WITH_DOES_NOT_CLOSE = frozenset({"sqlite3.connect", "psycopg2.connect"})
@@ -145,8 +147,8 @@ class ResourceWithoutClose(PythonCheck):
 
     ## What it does
     Inside functions (not in test files), follows each local name bound outside `with` to `open(...)`,
-    `socket.socket(...)`, `socket.create_connection`, `sqlite3`/`psycopg2`/`pymysql` `connect`,
-    `smtplib.SMTP`, `ftplib.FTP`, a `.cursor()` (the cursor of a connection opened in the same function
+    `socket.socket(...)`, `socket.create_connection`, `sqlite3`/`psycopg2`/`psycopg`/`pymysql` `connect`,
+    `os.fdopen`, an `aiohttp.ClientSession` or `httpx.Client`/`AsyncClient`, `smtplib.SMTP`, `ftplib.FTP`, a `.cursor()` (the cursor of a connection opened in the same function
     only when it is closed outside `finally` and the connection leaks too),
     `tempfile.NamedTemporaryFile`/`TemporaryFile`/`mkstemp`, `urlopen(...)`, or a module function of the same
     file that opens a connection or session of these kinds and returns it (`server = _open_smtp(config)`).
@@ -300,6 +302,14 @@ def load_rules(path):
     for line in open(path + ".extra"):  # expect: RES001
         rules.append(line.strip())
     return rules
+""",
+        """
+import aiohttp
+
+async def export_intervals(url, payload):
+    session = aiohttp.ClientSession(base_url=url, timeout=aiohttp.ClientTimeout(total=10))  # expect: RES001
+    async with session.post("/v2/intervals", json=payload) as resp:
+        return await resp.json()
 """,
     )
 
