@@ -67,7 +67,7 @@ class SecretInLogCall(AssignmentTrackingCheck):
     `extra={...}` dict; and whole request dumps (`request.headers`, `request.json`, `request.form`,
     `request.get_json()`, `request.POST`, `request.META`, `request.body`, copies of them such as
     `request.form.to_dict()`, also through a local name bound to one: `data = request.get_json()`, then
-    `log.info("%s", data)`), and the `.headers` of a module-level client built with a credential header
+    `log.info("%s", data)`), and the `.headers` of a client (module-level or local) built with a credential header
     (`client = httpx.Client(headers={"Authorization": f"Bearer {KEY}"})`, then
     `log.debug(dict(client.headers))`). A value is also a secret when the
     message names it (`"password reset code %s"`, `f"token={value}"`), when it has a plural credential
@@ -174,6 +174,19 @@ def send_reset(user, code, api_token, payload):
     tokens = requests.post("https://idp.example.com/token", data=payload, timeout=5).json()
     logger.debug("token response from idp: %s", tokens)  # expect: SEC007
 """,
+        """
+import logging
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+async def export(url, token, payload):
+    async with aiohttp.ClientSession(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+        pass
+    session = aiohttp.ClientSession(base_url=url, headers={"Authorization": f"Bearer {token}"})
+    logger.debug("export client headers=%s", dict(session.headers))  # expect: SEC007
+    await session.close()
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -182,19 +195,18 @@ def send_reset(user, code, api_token, payload):
         # Module functions that return a dict with a credential in it (`def _headers(): return {"Authorization":
         # ...}`): a variable assigned their result holds the credential too.
         self._credential_builders: set[str] = set()
-        # Module-level clients built with credential headers (`httpx.Client(headers={"Authorization": ...})`):
-        # logging their `.headers` logs the credential.
-        self._credential_clients: set[str] = set()
+        # Clients built with credential headers (`httpx.Client(headers={"Authorization": ...})`), at module level
+        # (function None) or in a function: logging their `.headers` logs the credential.
+        self._credential_clients: set[tuple[cst.FunctionDef | None, str]] = set()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         super().visit_Assign(node)
         value = node.value
-        if self.ctx.function is None and isinstance(value, cst.Call) and len(node.targets) == 1 \
-                and isinstance(node.targets[0].target, cst.Name):
+        if isinstance(value, cst.Call) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             headers = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "headers"),
                            None)
             if headers is not None and self._is_credential_dict(headers):
-                self._credential_clients.add(node.targets[0].target.value)
+                self._credential_clients.add((self.ctx.function, node.targets[0].target.value))
 
     def visit_Return(self, node: cst.Return) -> None:
         fn = self.ctx.function
@@ -265,7 +277,8 @@ def send_reset(user, code, api_token, payload):
         if dump is not None:
             return dump
         if isinstance(expr, cst.Attribute) and expr.attr.value == "headers" and isinstance(expr.value, cst.Name) \
-                and expr.value.value in self._credential_clients:
+                and ((self.ctx.function, expr.value.value) in self._credential_clients
+                     or (None, expr.value.value) in self._credential_clients):
             return f"{expr.value.value}.headers"
         if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)) or (
                 isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get"):
