@@ -181,8 +181,6 @@ import aiohttp
 logger = logging.getLogger(__name__)
 
 async def export(url, token, payload):
-    async with aiohttp.ClientSession(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
-        pass
     session = aiohttp.ClientSession(base_url=url, headers={"Authorization": f"Bearer {token}"})
     logger.debug("export client headers=%s", dict(session.headers))  # expect: SEC007
     await session.close()
