@@ -20,7 +20,7 @@ from reviewer.checks._data import (
     retry_loops,
     sql_verb,
 )
-from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, helpers_of
+from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, handed_function, helpers_of
 from reviewer.checks._rows import node_code
 
 _WHAT = {"payment": "charge the customer twice", "message": "send the message twice",
@@ -44,7 +44,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     whose URL — its literal text, the names it is built from, and the name and default of the environment
     variable it comes from — names a payment, a message or notification, or something created (orders,
     events, webhooks, batches, ingest, upload). A call to a function defined in the same file is followed into
-    it: `_charge_card(...)` inside a retry loop is reported at the call when the helper posts to `/charges`.
+    it: `_charge_card(...)` inside a retry loop is reported at the call when the helper posts to `/charges`. A
+    function handed to `asyncio.to_thread(...)` or `run_in_executor(...)` counts as called there.
     It is not reported when the function (or the helper) mentions an idempotency or deduplication key
     (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`), when the call sends an
     event-id or message-id header, when an argument is built by a same-file helper that sets such a key, when
@@ -393,6 +394,18 @@ def refund_return(shop_api, ret):
     shop_api.post(f"/orders/{ret.order_id}/refunds", json={"amount": ret.amount_cents})  # expect: REL003
     shop_api.post(f"/returns/{ret.id}/received")  # ok: REL003
 """,
+        """
+import asyncio
+import stripe
+from tenacity import AsyncRetrying, stop_after_attempt
+
+async def charge_no_show_fee(customer_id: str, amount: int):
+    async for attempt in AsyncRetrying(stop=stop_after_attempt(3), reraise=True):
+        with attempt:
+            return await asyncio.to_thread(  # expect: REL003
+                stripe.PaymentIntent.create, amount=amount, currency="eur", customer=customer_id, confirm=True,
+            )
+""",
     )
 
     _helpers: Helpers | None = None
@@ -425,8 +438,10 @@ def refund_return(shop_api, ret):
                 if block is function_body and (_claimed_before(call, scope, self.ctx, helpers, in_class)
                                                or _marked_done_under_lock(call, scope, self)):
                     continue
+                # `asyncio.to_thread(stripe.Charge.create, ...)`: the finding reaches the function handed over
+                handed = handed_function(call, self.ctx)
                 self.report(call, f"This call is retried with no idempotency key: a retry after a timeout can "
-                                  f"{_WHAT[effect.kind]}.")
+                                  f"{_WHAT[effect.kind]}.", end_node=handed.func if handed is not None else None)
 
     def _helpers_for(self, scope: Scope) -> Helpers:
         if self._helpers is None:
