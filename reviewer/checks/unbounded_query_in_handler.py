@@ -45,6 +45,17 @@ _LOOKUP_WORDS = frozenset({"category", "categories", "country", "countries", "cu
 _FEW_PER_OWNER = frozenset({"address", "addresses", "device", "devices", "key", "keys", "token", "tokens", "card",
                             "cards", "membership", "memberships", "preference", "preferences", "credential",
                             "credentials", "webhook", "webhooks", "team", "teams", "workspace", "workspaces"})
+# Records that pile up under one parent for as long as it lives: listing them for one parent still grows.
+_ACCUMULATING = frozenset({
+    "message", "messages", "event", "events", "log", "logs", "entry", "entries", "reading", "readings", "sample",
+    "samples", "telemetry", "notification", "notifications", "transaction", "transactions", "order", "orders",
+    "payment", "payments", "activity", "activities", "audit", "comment", "comments", "post", "posts", "view",
+    "views", "click", "clicks", "visit", "visits", "ping", "pings", "position", "positions", "history", "metric",
+    "metrics", "job", "jobs", "task", "tasks", "session", "sessions", "booking", "bookings", "invoice", "invoices",
+    "ticket", "tickets", "shipment", "shipments", "reservation", "reservations", "charge", "charges",
+    "measurement", "measurements", "trip", "trips", "ride", "rides", "delivery", "deliveries", "attempt",
+    "attempts", "revision", "revisions", "snapshot", "snapshots", "sale", "sales", "purchase", "purchases",
+    "appointment", "appointments", "loan", "loans", "claim", "claims", "review", "reviews", "result", "results"})
 # The parts of one parent record: the lines of an order, the items of a cart, the images of a product.
 _PART_WORDS = frozenset({"line", "lines", "item", "items", "detail", "details", "option", "options", "variant",
                          "variants", "image", "images", "photo", "photos", "attachment", "attachments", "part", "parts",
@@ -81,7 +92,9 @@ class UnboundedQueryInHandler(PythonCheck):
     table` with no `LIMIT` (also SQL built up with `sql += " ORDER BY ..."`). A filtered query (`filter`, `where`, SQL `WHERE`) is reported only when it is also
     ordered for display (`order_by`, `ORDER BY`) — a listing that grows with the table — and the filter does
     not narrow it to one record (`id`), to a given list of keys (`in_`, `__in`, `IN (...)`, `= ANY(...)`), to
-    the parts of one parent (`OrderLine` by `order_id`, `order_items` by `order_id`), or to a window of one
+    the parts of one parent (`OrderLine` by `order_id`, `order_items` by `order_id`), to the children of one
+    parent in the ORM (`Attachment` by `ticket_id`, `Payout` by `claim_id`) unless they are records that pile
+    up over time (messages, events, readings, orders, bookings, appointments, ...), or to a window of one
     column whose width the code fixes (`starts_at >= day` and `starts_at < day + timedelta(days=1)`,
     `.between(start, start + WEEK)`, `starts_at__date=day`): that listing does not grow with the table's
     history. Small reference tables
@@ -198,6 +211,21 @@ def agenda(room_id):
     talks = Talk.query.filter(Talk.begins >= day, Talk.begins < until).order_by(Talk.begins).all()  # ok: DB002
     return jsonify([t.title for t in talks])
 """,
+        """
+from flask import Blueprint, jsonify
+from sqlalchemy import select
+from .db import get_session
+from .models import Attachment, Message
+
+bp = Blueprint("tickets", __name__)
+
+@bp.get("/tickets/<int:ticket_id>/attachments")
+def list_attachments(ticket_id: int):
+    rows = get_session().scalars(
+        select(Attachment).where(Attachment.ticket_id == ticket_id).order_by(Attachment.created_at)
+    ).all()  # ok: DB002
+    return jsonify(items=[a.filename for a in rows])
+""",
     )
     INVALID = (
         """
@@ -308,6 +336,21 @@ def parcels(depot_id: int, sort: str = "id", direction: str = "asc"):
     cur = get_cursor()
     cur.execute(f"SELECT id, label FROM parcels WHERE depot_id = %s ORDER BY {sort} {direction}", (depot_id,))
     return cur.fetchall()  # expect: DB002
+""",
+        """
+from flask import Blueprint, jsonify
+from sqlalchemy import select
+from .db import get_session
+from .models import Message
+
+bp = Blueprint("rooms", __name__)
+
+@bp.get("/rooms/<int:room_id>/messages")
+def room_history(room_id: int):
+    rows = get_session().scalars(  # expect: DB002
+        select(Message).where(Message.room_id == room_id).order_by(Message.sent_at)
+    ).all()
+    return jsonify(items=[m.body for m in rows])
 """,
     )
 
@@ -522,8 +565,12 @@ def _pins(column: str, model: str) -> bool:
     column = column.lower().removesuffix("__exact")
     if column in ("id", "pk", "uuid") or column.endswith("__in"):
         return True
+    if not column.endswith(("_id", "__id", "__pk")):
+        return False
     parent = column.removesuffix("_id").removesuffix("__id").removesuffix("__pk")
-    return parent in _words(model) and _head_noun(model) in _PART_WORDS and _head_noun(model) != parent
+    # The children of one parent (the attachments of a ticket, the payouts of a claim) are a few, unless they
+    # are records that accumulate over time (the messages of a room, the readings of a device).
+    return _head_noun(model) != parent and _head_noun(model) not in _ACCUMULATING
 
 
 def _sql_pinned(where: str, table: str) -> bool:
