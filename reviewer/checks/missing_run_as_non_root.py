@@ -15,7 +15,9 @@ class MissingRunAsNonRoot(LineCheck):
     DaemonSet, ReplicaSet, Job or CronJob, works out the effective `securityContext` (the
     container's setting wins over the pod's) and reports the container from its first line (its
     `- name:` line in the usual layout) to its `securityContext:` line, if it has one, when `runAsNonRoot` is not `true` and `runAsUser` is not a non-zero
-    uid, or when `runAsUser` is `0`.
+    uid, or when `runAsUser` is `0`. When the pod has a securityContext without either setting and its
+    containers do not set them, the pod's securityContext is reported once instead: one line there fixes
+    every container.
 
     ## Why is this bad?
     Without these settings the container runs as whatever user its image declares, which is root for
@@ -103,19 +105,57 @@ spec:
           securityContext:
             runAsUser: 0
 """,
+        """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: meters-api
+spec:
+  template:
+    spec:
+      securityContext:  # expect: CFG003
+        fsGroup: 2000
+      containers:
+        - name: api
+          image: registry.example.com/meters-api:2.14.0
+        - name: tunnel
+          image: registry.example.com/wireguard:1.0.2
+          securityContext:
+            capabilities:
+              drop: ["ALL"]
+""",
     )
 
     def run(self) -> None:
         if self.ctx.is_test or is_templated(self.ctx.text) or is_kustomize_patch(self.ctx.path):
             return
+        reported_pods: set[int] = set()
         for container in containers(self.ctx.text):
-            verdict = _runs_as_root(container.pod_spec.get("securityContext"), container.node.get("securityContext"))
+            pod_context = container.pod_spec.get("securityContext")
+            verdict = _runs_as_root(pod_context, container.node.get("securityContext"))
+            if verdict is not None and pod_context is not None and not _sets_user(container.node.get("securityContext")):
+                # The pod has a securityContext without the setting and the container inherits it: one finding, on
+                # the pod's securityContext, where one line fixes every container.
+                if id(container.pod_spec) not in reported_pods:
+                    reported_pods.add(id(container.pod_spec))
+                    start = container.pod_spec.key_lines.get("securityContext")
+                    end = max([start or 0, *(pod_context.key_lines.values() if pod_context.kind == "map" else [])])
+                    self.report_line(start or container.line, f"The pod's securityContext {verdict}: its containers "
+                                     "run as the image's user, root for most images, so a compromise owns the "
+                                     "container and is one step from the node.", end_line=end or None)
+                continue
             if verdict is not None:
                 # The finding spans the container from its first line through its securityContext, where the fix goes.
                 self.report_line(container.line, f"Container `{container.name}` {verdict}: it runs as the image's "
                                                  "user, root for most images, so a compromise owns the container "
                                                  "and is one step from the node.",
                                  end_line=_context_end(container.node))
+
+
+def _sets_user(context: Node | None) -> bool:
+    """The container's own securityContext says who it runs as (`runAsNonRoot` or `runAsUser`)."""
+    return context is not None and context.kind == "map" and (
+        context.get("runAsNonRoot") is not None or context.get("runAsUser") is not None)
 
 
 def _context_end(container: Node) -> int | None:
