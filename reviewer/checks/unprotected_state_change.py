@@ -183,8 +183,10 @@ def cancel_order(order_id: int, db=Depends(get_db)):  # expect: SEC018
             others = [other for other in handlers if other is not handler]
             if ((_names_a_resource(handler, self.ctx) and any(guarded[other] for other in others))
                     or (len(others) >= 2 and all(_elevated(other) for other in others))):
+                # The finding spans the handler: the guard is missing from all of it, and the harm is where it acts.
                 self.report(handler.name, f"`{handler.name.value}` changes data but nothing checks who the caller is, "
-                                          "while other handlers here do: anyone who can reach the URL can call it.")
+                                          "while other handlers here do: anyone who can reach the URL can call it.",
+                            end_node=handler.body)
 
     def _guarded(self, fn: cst.FunctionDef) -> bool:
         for decorator in fn.decorators:
