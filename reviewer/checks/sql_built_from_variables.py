@@ -143,6 +143,16 @@ def page(cursor, limit, offset):
     cursor.execute("SELECT * FROM events ORDER BY id LIMIT %d OFFSET %d" % (limit, offset))  # ok: SEC001
     return cursor.fetchall()
 """,
+        """
+async def list_robots(pool, zone=None, status=None):
+    filters, args = [], []
+    if zone:
+        args.append(zone)
+        filters.append(f"zone = ${len(args)}")
+    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    async with pool.acquire() as conn:
+        return await conn.fetch(f"SELECT id, name FROM robots {where} ORDER BY id LIMIT 50", *args)  # ok: SEC001
+""",
     )
     INVALID = (
         """
@@ -448,8 +458,11 @@ def _membership_tested(name: str, fn: cst.FunctionDef) -> bool:
 
 
 def _has_parameters(call: cst.Call) -> bool:
-    """`execute(sql, params)`: the author passes values separately, so interpolated parts are SQL, not values."""
+    """`execute(sql, params)`, asyncpg's `fetch(sql, *args)`: the author passes values separately, so interpolated
+    parts are SQL, not values."""
     positional = [a for a in call.args if a.keyword is None and a.star == ""]
+    if positional and positional[0] is call.args[0] and any(a.star == "*" for a in call.args[1:]):
+        return True
     return len(positional) > 1 or any(
         a.keyword is not None and a.keyword.value in ("params", "parameters", "args", "vars") for a in call.args)
 
