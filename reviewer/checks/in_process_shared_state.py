@@ -207,7 +207,7 @@ def set_flag(name):
         memo_tables: set[str] = set()
         request_scopes = self.request_scopes()
         drained: set[str] = set()
-        handler_write: dict[str, cst.CSTNode] = {}  # name -> its first write while serving a request
+        handler_write: dict[str, cst.CSTNode] = {}  # name -> its last write while serving a request
         last_write: dict[str, cst.CSTNode] = {}  # name -> its last write elsewhere (a helper the handlers call)
         for scope in self.scopes:
             for write in scope.container_writes():
@@ -217,7 +217,8 @@ def set_flag(name):
                     continue
                 written_anywhere.add(write.name)
                 if scope in request_scopes:
-                    handler_write.setdefault(write.name, write.node)
+                    if write.name not in handler_write or self.line_of(write.node) > self.line_of(handler_write[write.name]):
+                        handler_write[write.name] = write.node
                 elif write.name not in last_write or self.line_of(write.node) > self.line_of(last_write[write.name]):
                     last_write[write.name] = write.node
                 if scope in request_scopes and write.key is not None and not is_literal(write.key):
@@ -230,7 +231,7 @@ def set_flag(name):
                 continue  # a cache: each process may hold its own copy; RES002 judges its growth
             # A list written per request is a buffer or a log (REL005, CON002), not state looked up by key.
             if named_for_it or (kind != "list" and name in keyed_per_request):
-                # The finding spans the definition and the first write made while serving a request, or else
+                # The finding spans the definition and the last write made while serving a request, or else
                 # the last write in a helper of the module (`check_pin()` recording a failed attempt).
                 write = handler_write.get(name, last_write.get(name))
                 later = write is not None and self.line_of(write) > self.line_of(definition)
