@@ -149,6 +149,19 @@ def is_request_handler(fn: cst.FunctionDef, cls: cst.ClassDef | None, ctx: FileC
     return False
 
 
+def module_handlers(module: cst.Module, ctx: FileContext) -> list[tuple[cst.FunctionDef, cst.ClassDef | None]]:
+    """The request handlers a module defines at its top level: routed functions and views (class None), and the
+    handler methods of its view classes (with their class)."""
+    found: list[tuple[cst.FunctionDef, cst.ClassDef | None]] = []
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and is_request_handler(statement, None, ctx):
+            found.append((statement, None))
+        elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            found.extend((inner, statement) for inner in statement.body.body
+                         if isinstance(inner, cst.FunctionDef) and is_request_handler(inner, statement, ctx))
+    return found
+
+
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:

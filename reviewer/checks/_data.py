@@ -305,6 +305,19 @@ def chain_methods(expr: cst.BaseExpression) -> list[str]:
             return names
 
 
+def chain_root(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """`stmt.where(...).order_by(...)` -> `stmt`; `await session.get(...)` -> `session`."""
+    while True:
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        elif isinstance(expr, (cst.Attribute, cst.Subscript)):
+            expr = expr.value
+        elif isinstance(expr, cst.Await):
+            expr = expr.expression
+        else:
+            return expr
+
+
 def unwrap(expr: cst.BaseExpression) -> cst.BaseExpression:
     """`await x`, `(x)`, `enumerate(x)`, `list(x)` -> x: the thing really iterated or used."""
     while True:

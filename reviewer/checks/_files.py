@@ -831,3 +831,29 @@ def _folder_sets_body_limit(folder: str) -> bool:
         if _BODY_LIMIT.search(text):
             return True
     return False
+
+
+# ---------------------------------------------------------------------------
+# Requirements files
+
+
+def requirement_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """(first line number, text) of each logical line, comments removed and `\\` continuations joined."""
+    result: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = 0
+    for number, raw in enumerate(lines, start=1):
+        text = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if not pending:
+            start = number
+        if text.endswith("\\"):
+            pending.append(text[:-1])
+            continue
+        pending.append(text)
+        joined = " ".join(part.strip() for part in pending).strip()
+        pending = []
+        if joined:
+            result.append((start, joined))
+    if pending and " ".join(pending).strip():
+        result.append((start, " ".join(pending).strip()))
+    return result

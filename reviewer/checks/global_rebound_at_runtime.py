@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import is_name, is_none
+from reviewer.checks._base import descendants, is_name, is_none
 from reviewer.checks._data import Scope, ScopeCheck
 
 
@@ -96,18 +96,10 @@ def reload_model(path):
         for assign in scope.of_type(cst.Assign):
             if not any(is_name(target.target, name) for target in assign.targets) or is_none(assign.value):
                 continue
-            guarded = any(isinstance(ancestor, (cst.If, cst.While)) and _mentions(ancestor.test, name)
+            guarded = any(isinstance(ancestor, (cst.If, cst.While))
+                          and any(is_name(node, name) for node in descendants(ancestor.test))
                           for ancestor in scope.ancestors(assign))
             if not guarded:
                 return True
         return False
 
-
-def _mentions(expr: cst.BaseExpression, name: str) -> bool:
-    stack: list[cst.CSTNode] = [expr]
-    while stack:
-        node = stack.pop()
-        if is_name(node, name):
-            return True
-        stack.extend(node.children)
-    return False

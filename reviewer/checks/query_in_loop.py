@@ -414,6 +414,7 @@ async def list_quotes(conn, customer_id):
         self._module_scope: Scope | None = None
         self._models: frozenset[str] = frozenset()
         self._helpers: dict[Key, _Helper] = {}
+        self._defined_here: frozenset[str] | None = None  # names of the functions this file defines
         self._deferred: list[tuple[cst.CSTNode, Scope, str, Key]] = []  # loops over a same-file helper's result
         self._pending: list[_Pending] = []  # calls to same-file helpers inside query loops
         self._reported: set[cst.Call] = set()
@@ -607,7 +608,9 @@ async def list_quotes(conn, customer_id):
         if isinstance(parent, cst.Await) and isinstance(scope.parent.get(parent), cst.Expr):
             return False
         if isinstance(call.func, cst.Name):
-            if re.search(rf"^\s*(async\s+)?def {re.escape(call.func.value)}\b", self.ctx.text, re.M):
+            if self._defined_here is None:  # read once per file, and only for files that get this far
+                self._defined_here = frozenset(re.findall(r"^\s*(?:async\s+)?def (\w+)", self.ctx.text, re.M))
+            if call.func.value in self._defined_here:
                 return False  # a same-file helper is followed into its body instead
         elif isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name):
             base = call.func.value.value

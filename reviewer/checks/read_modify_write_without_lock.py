@@ -11,6 +11,7 @@ import libcst as cst
 from reviewer.checks._base import attribute_path
 from reviewer.checks._data import (
     Scope,
+    chain_root,
     has_lock_or_atomic_update,
     method,
     orm_model,
@@ -449,16 +450,7 @@ def credit_sale(session: Session, seller_id: int, amount_cents: int) -> None:
         binding = scope.binding(obj.value, at)
         if binding is None or binding.unpacked:
             return False
-        root = binding.value
-        while True:
-            if isinstance(root, cst.Await):
-                root = root.expression
-            elif isinstance(root, cst.Call):
-                root = root.func
-            elif isinstance(root, cst.Attribute):
-                root = root.value
-            else:
-                break
+        root = chain_root(binding.value)
         return isinstance(root, cst.Name) and root.value in scope.params and bool(_SESSION_PARAM.fullmatch(root.value))
 
     def _from_old(self, value: cst.BaseExpression, at: cst.CSTNode, scope: Scope,

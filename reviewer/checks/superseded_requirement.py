@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reviewer.checks._base import LineCheck
-from reviewer.checks.unpinned_requirement import _logical_lines
+from reviewer.checks._files import requirement_lines
 from reviewer.findings import Confidence, FileKind
 
 # Normalised distribution name -> what to use instead and why. Only packages whose replacement is
@@ -90,7 +90,7 @@ retrying==1.3.4 --hash=sha256:345da8c5765bd982b1d1915deb9102fd3d1f7ad16bd84a9700
     def run(self) -> None:
         if self.ctx.is_test:
             return
-        for line, requirement in _logical_lines(self.ctx.lines):
+        for line, requirement in requirement_lines(self.ctx.lines):
             found = _NAME.match(requirement)
             if found is None or requirement.startswith("-"):
                 continue

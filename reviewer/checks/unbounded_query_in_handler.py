@@ -12,6 +12,7 @@ from reviewer.checks._data import (
     appended,
     attribute_path,
     chain_methods,
+    chain_root,
     is_camel,
     is_chain_link,
     is_dbish,
@@ -511,7 +512,7 @@ def _query_calls(call: cst.Call, scope: Scope) -> list[cst.Call]:
         calls = scope.calls_within(expr)
         found.extend(calls)
         for inner in calls:
-            followed = [_chain_root(inner)]
+            followed = [chain_root(inner)]
             if method(inner) in _STATEMENT_RUNNERS:
                 followed.append(positional(inner))
             for name in followed:
@@ -524,19 +525,6 @@ def _query_calls(call: cst.Call, scope: Scope) -> list[cst.Call]:
                     seen.add(binding.at)
                     todo.append((binding.value, binding.at))
     return found
-
-
-def _chain_root(expr: cst.BaseExpression) -> cst.BaseExpression:
-    """`stmt.where(...).order_by(...)` -> `stmt`."""
-    while True:
-        if isinstance(expr, cst.Call):
-            expr = expr.func
-        elif isinstance(expr, (cst.Attribute, cst.Subscript)):
-            expr = expr.value
-        elif isinstance(expr, cst.Await):
-            expr = expr.expression
-        else:
-            return expr
 
 
 def _narrowed_on_one_branch(use: cst.Name, name: str, made: cst.Assign, scope: Scope) -> bool:

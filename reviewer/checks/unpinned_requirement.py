@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from reviewer.checks._base import LineCheck
+from reviewer.checks._files import requirement_lines
 from reviewer.findings import Confidence, FileKind
 
 _NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(.*)$")
@@ -82,33 +83,11 @@ payments-sdk @ git+https://github.com/acme/payments-sdk.git@main  # expect: DEP0
     def run(self) -> None:
         if self.ctx.is_test or self.ctx.path.endswith(".in"):
             return
-        for line, requirement in _logical_lines(self.ctx.lines):
+        for line, requirement in requirement_lines(self.ctx.lines):
             verdict = _judge(requirement)
             if verdict is not None:
                 message, confidence = verdict
                 self.report_line(line, message, confidence=confidence)
-
-
-def _logical_lines(lines: list[str]) -> list[tuple[int, str]]:
-    """(first line number, text) of each logical line, comments removed and `\\` continuations joined."""
-    result: list[tuple[int, str]] = []
-    pending: list[str] = []
-    start = 0
-    for number, raw in enumerate(lines, start=1):
-        text = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
-        if not pending:
-            start = number
-        if text.endswith("\\"):
-            pending.append(text[:-1])
-            continue
-        pending.append(text)
-        joined = " ".join(part.strip() for part in pending).strip()
-        pending = []
-        if joined:
-            result.append((start, joined))
-    if pending and " ".join(pending).strip():
-        result.append((start, " ".join(pending).strip()))
-    return result
 
 
 def _judge(requirement: str) -> tuple[str, Confidence] | None:

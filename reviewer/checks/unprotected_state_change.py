@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, descendants, is_request_handler, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, descendants, keyword, module_handlers
 
 # A decorator that lets only some callers in: `@login_required`, `@staff_required`, `@role_required("x")`,
 # `@permission_required`, `@jwt_required()`, `@requires_auth`, `@user_passes_test(...)`.
@@ -169,8 +169,7 @@ def cancel_order(order_id: int, db=Depends(get_db)):  # expect: SEC018
         node = original_node
         if self.ctx.is_test or not self.ctx.is_web_app or _MODULE_GUARD.search(self.ctx.text):
             return
-        handlers = [statement for statement in node.body if isinstance(statement, cst.FunctionDef)
-                    and is_request_handler(statement, None, self.ctx)]
+        handlers = [handler for handler, cls in module_handlers(node, self.ctx) if cls is None]
         if len(handlers) < 2:
             return
         candidates = [handler for handler in handlers if _changes_data(handler) and not _PUBLIC.search(handler.name.value)]

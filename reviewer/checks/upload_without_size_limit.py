@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, descendants, is_request_handler
+from reviewer.checks._base import PythonCheck, attribute_path, descendants, module_handlers
 from reviewer.checks._files import request_body_limit_nearby
 
 # A size limit the code checks or sets: `request.content_length > MAX_BYTES`, `upload.size`, `max_length=`,
@@ -105,7 +105,7 @@ async def upload_audio(episode_id: int, audio: UploadFile):  # expect: SEC019
                 or not self.ctx.is_web_app or _LIMIT.search(text)):
             return
         findings: list[tuple[cst.FunctionDef, cst.CSTNode]] = []
-        for handler in _handlers(original_node, self):
+        for handler, _ in module_handlers(original_node, self.ctx):
             taken = _upload_taken(handler)
             if taken is not None:
                 findings.append((handler, taken))
@@ -115,18 +115,6 @@ async def upload_audio(episode_id: int, audio: UploadFile):  # expect: SEC019
             self.report(handler.name, f"`{handler.name.value}` accepts an upload with no limit on its "
                                       "size: one large request can fill the worker's memory or disk. Set a limit "
                                       "(MAX_CONTENT_LENGTH, a size check) and read in bounded chunks.", end_node=taken)
-
-
-def _handlers(module: cst.Module, check: PythonCheck) -> list[cst.FunctionDef]:
-    found: list[cst.FunctionDef] = []
-    for statement in module.body:
-        if isinstance(statement, cst.FunctionDef) and is_request_handler(statement, None, check.ctx):
-            found.append(statement)
-        elif isinstance(statement, cst.ClassDef):
-            for inner in statement.body.body:
-                if isinstance(inner, cst.FunctionDef) and is_request_handler(inner, statement, check.ctx):
-                    found.append(inner)
-    return found
 
 
 def _upload_taken(handler: cst.FunctionDef) -> cst.CSTNode | None:
