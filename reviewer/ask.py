@@ -241,11 +241,10 @@ def _routing(settings: AskSettings) -> dict:
     return {"signals": False}
 
 
-@functools.lru_cache(maxsize=1)
 def _checked_ids() -> frozenset[str]:
-    from reviewer.checks import all_checks
+    from reviewer.engine import checked_ids
 
-    return frozenset(check.id for check in all_checks())
+    return checked_ids()
 
 
 def _apply(answer: dict, chunk: Chunk, checklist: Checklist, findings: list[Finding], cov: ChunkCoverage,

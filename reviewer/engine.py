@@ -7,21 +7,18 @@ import functools
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 
-import libcst as cst
 from pydantic import BaseModel, Field
 
 from reviewer import __version__
 from reviewer.checklist import Checklist, load_checklist
 from reviewer.config import PathSettings
-from reviewer.checks._base import (FileContext, all_checks, is_test_path, line_checks, parse_python,
-                                   python_checks, run_line_checks, run_python_checks)
 from reviewer.checks._files import deployed_with_liveness_probe
-from reviewer.chunking import chunk_file
 from reviewer.diff import Selection
 from reviewer.findings import (Chunk, ChunkCoverage, Coverage, FileChange, FileKind, Finding, Hit, Report,
                                Skipped, Source, Stats, fingerprint)
@@ -62,6 +59,14 @@ class FileResult(BaseModel):
 
 def check_file(change: FileChange, disabled: frozenset[str] = frozenset(), root: str = "") -> FileResult:
     """Parse once, run every check in one pass, chunk the changed lines."""
+    # Imported here, not with the module: libcst and the checks take a third of a second to load, and a
+    # review whose files are all cached never runs this.
+    import libcst as cst
+
+    from reviewer.checks._base import (FileContext, all_checks, is_test_path, line_checks, parse_python,
+                                       python_checks, run_line_checks, run_python_checks)
+    from reviewer.chunking import chunk_file
+
     text = change.text or ""
     result = FileResult(path=change.path, lines=text.count("\n") + (0 if text.endswith("\n") or not text else 1))
     selected = [c for c in all_checks() if c.id not in disabled and c.rule_name() not in disabled]
@@ -83,6 +88,26 @@ def check_file(change: FileChange, disabled: frozenset[str] = frozenset(), root:
     changed = change.changed_set()
     result.hits = [h for h in result.hits if any(n in changed for n in range(h.line, h.end_line + 1))]
     return result
+
+
+def _check_modules() -> list[Path]:
+    return sorted(p for p in (Path(__file__).parent / "checks").glob("*.py") if not p.name.startswith("_"))
+
+
+def check_count() -> int:
+    """How many checks there are, one per module, without importing them (a test holds the two equal)."""
+    return len(_check_modules())
+
+
+_CHECK_ID = re.compile(r'^    id = "([A-Z]{2,5}\d{3})"$', re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=1)
+def checked_ids() -> frozenset[str]:
+    """The checklist ids some check answers, read from the checks' source instead of importing them (libcst and
+    63 modules, a third of a second that a review served from the cache would spend on nothing else). A test
+    holds this equal to the ids of the imported checks."""
+    return frozenset(m for path in _check_modules() for m in _CHECK_ID.findall(path.read_text(encoding="utf-8")))
 
 
 @functools.lru_cache(maxsize=1)
@@ -120,6 +145,10 @@ def _check_all(changes: Sequence[FileChange], options: ReviewOptions, root: str 
                 except ValueError:
                     results[index] = None
     todo = [i for i, r in enumerate(results) if r is None]
+    if todo:
+        from reviewer.checks._base import all_checks
+
+        all_checks()  # loaded before the workers fork, so they share it instead of each importing it again
     jobs = options.jobs or (os.cpu_count() or 1)
     if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
         pool = ProcessPoolExecutor(max_workers=jobs)
@@ -174,7 +203,7 @@ def review(selection: Selection, options: ReviewOptions | None = None,
     options = options or ReviewOptions()
     started = time.perf_counter()
     checklist = checklist or load_checklist()
-    coverage = Coverage(files_skipped=list(selection.skipped), checks_run=len(all_checks()))
+    coverage = Coverage(files_skipped=list(selection.skipped), checks_run=check_count())
     stats = Stats()
     reviewable = [c for c in selection.changes if c.text is not None]
     results = _check_all(reviewable, options, selection.root)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +61,30 @@ def test_reviewing_without_the_model_never_imports_llama_cpp():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=PACKAGE.parent, check=False)
     assert proc.stderr.strip().endswith("False False"), proc.stderr
+
+
+def test_a_review_served_from_the_result_cache_never_imports_libcst_or_the_checks(tmp_path):
+    code = ("import sys; from reviewer.cli import main\n"
+            "try: main(['review', '--patch', 'examples/payments_change.diff', '--no-llm', '--format', 'json'])\n"
+            "except SystemExit: pass\n"
+            "sys.stderr.write(str('libcst' in sys.modules) + ' ' + str('reviewer.checks._base' in sys.modules))")
+    env = dict(os.environ, REVIEWER_CACHE_DIR=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent,
+                           check=False, env=env) for _ in range(2)]
+    assert runs[0].stderr.strip().splitlines()[-1] == "True True", runs[0].stderr  # the first run checks
+    assert runs[1].stderr.strip().splitlines()[-1] == "False False", runs[1].stderr
+    assert json.loads(runs[0].stdout)["findings"] == json.loads(runs[1].stdout)["findings"]
+
+
+def test_the_check_count_without_importing_equals_the_checks_discovered():
+    from reviewer.checks import all_checks
+    from reviewer.engine import check_count
+
+    assert check_count() == len(all_checks())
+
+
+def test_the_checked_ids_read_from_source_equal_the_ids_of_the_imported_checks():
+    from reviewer.checks import all_checks
+    from reviewer.engine import checked_ids
+
+    assert checked_ids() == {check.id for check in all_checks()}

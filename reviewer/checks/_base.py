@@ -280,6 +280,12 @@ class LineCheck(_CheckDocs):
 
 def all_checks() -> list[type[_CheckDocs]]:
     """Every check class, one per module in this package, in a stable order."""
+    return list(_discovered_checks())
+
+
+@functools.lru_cache(maxsize=1)
+def _discovered_checks() -> tuple[type[_CheckDocs], ...]:
+    # Once per process: the engine asks for every file, and listing the package each time cost 0.1 s a scan.
     found: list[type[_CheckDocs]] = []
     package = importlib.import_module("reviewer.checks")
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
@@ -290,7 +296,7 @@ def all_checks() -> list[type[_CheckDocs]]:
             if (isinstance(value, type) and issubclass(value, (PythonCheck, LineCheck))
                     and value not in (PythonCheck, LineCheck) and value.__module__ == module.__name__):
                 found.append(value)
-    return found
+    return tuple(found)
 
 
 def python_checks(selected: Iterable[type] | None = None) -> list[type[PythonCheck]]:
@@ -418,6 +424,12 @@ class _LazyPositions(Mapping):
 
     def __len__(self) -> int:
         return len(self._resolved())
+
+
+def positions_resolved(check: PythonCheck) -> bool:
+    """Whether this file's positions are already computed (a check has reported), so reading one is free."""
+    positions = check.metadata.get(PositionProvider)
+    return not isinstance(positions, _LazyPositions) or positions._positions is not None
 
 
 _TRACKED_ENTER = (cst.FunctionDef, cst.ClassDef, cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp,

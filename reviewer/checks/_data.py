@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from reviewer.checks._base import NESTED_SCOPES, NODE_CLASSES, FileContext, PythonCheck, attribute_path
+from reviewer.checks._base import (NESTED_SCOPES, NODE_CLASSES, FileContext, PythonCheck, attribute_path,
+                                   positions_resolved)
 
 # ---------------------------------------------------------------------------
 # A scope: one function body (or a module's top-level code) indexed in source order
@@ -29,6 +30,9 @@ class Binding:
     value: cst.BaseExpression
     unpacked: bool = False
     at: cst.CSTNode | None = None  # the assignment; a module-level binding seen from a function is not in its scope
+
+
+_EMPTY_MODULE = cst.Module(body=[])
 
 
 class Scope:
@@ -126,9 +130,13 @@ class Scope:
         if self._code is None:
             if isinstance(self.root, cst.Module):
                 self._code = check.ctx.text
-            else:
+            elif positions_resolved(check):
                 where = check.get_metadata(PositionProvider, self.root)
                 self._code = "\n".join(check.ctx.lines[where.start.line - 1:where.end.line])
+            else:
+                # Positions cost a codegen of the whole file; a file where nothing is reported never needs them,
+                # and regenerating this one function is a fraction of that. Same text, less its indentation.
+                self._code = _EMPTY_MODULE.code_for_node(self.root.with_changes(leading_lines=())).rstrip("\n")
         return self._code
 
 
