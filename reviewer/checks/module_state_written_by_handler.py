@@ -32,8 +32,8 @@ class ModuleStateWrittenByHandler(ModuleStateTracker):
     when the module reads the container whole (iterates it, calls `.items()`/`.values()`, `len(d)`,
     passes or returns it), when the same function looks the key up first (`k in d`, `d.get(k)`:
     check-then-act), or when other functions change the container too; a memo table filled on a
-    miss (`v = d.get(k)`, then `v = compute(); d[k] = v`) or a token table only read by key
-    elsewhere is not.
+    miss (`v = d.get(k)`, then `v = compute(); d[k] = v`, or `if k in d: return d[k]`, then
+    `d[k] = compute()`) or a token table only read by key elsewhere is not.
 
     ## Why is this bad?
     Threaded servers run handlers concurrently: a read-modify-write such as `counter += 1` or
@@ -135,6 +135,25 @@ def issue_token():
 @app.get("/whoami")
 def whoami():
     return jsonify(client=_api_tokens.get(request.headers.get("X-Token", "")))
+""",
+        # A memo table answered from on a hit: two requests that miss together store the same value twice.
+        """
+import requests
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+_rates_by_currency = {}
+
+def _rate(currency):
+    if currency in _rates_by_currency:
+        return _rates_by_currency[currency]
+    response = requests.get(f"https://rates.example.com/{currency}", timeout=5)
+    _rates_by_currency[currency] = response.json()["rate"]  # ok: CON002
+    return _rates_by_currency[currency]
+
+@app.get("/price/<currency>")
+def price(currency):
+    return jsonify(price=100 * _rate(currency))
 """,
     )
     INVALID = (
@@ -265,6 +284,8 @@ def register():
         self._derived: dict[FunctionScope, dict[str, set[str]]] = {}
         # Per function: local name -> the container it was read from with `.get(k)` (a memo table's lookup).
         self._looked_up: dict[FunctionScope, dict[str, str]] = {}
+        # Per function: containers answered from on a hit (`if k in d: return d[k]`), a memo table's lookup.
+        self._answered_from: dict[FunctionScope, set[str]] = {}
 
     # --- what a plain `d[k] = v` races with ---------------------------------------
     def _sources(self, expr: cst.BaseExpression) -> set[str]:
@@ -291,6 +312,18 @@ def register():
                             and value.func.attr.value == "get" and isinstance(value.func.value, cst.Name)):
                         self._looked_up.setdefault(scope, {})[target.target.value] = value.func.value.value
         super().visit_Assign(node)
+
+    def visit_If(self, node: cst.If) -> None:
+        test, scope = node.test, self.scope
+        if scope is None or not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+            return
+        comparison = test.comparisons[0]
+        if not isinstance(comparison.operator, cst.In) or not isinstance(comparison.comparator, cst.Name):
+            return
+        container = comparison.comparator.value
+        if any(isinstance(n, cst.Return) and isinstance(n.value, cst.Subscript) and isinstance(n.value.value, cst.Name)
+               and n.value.value.value == container for n in own_nodes(node.body)):
+            self._answered_from.setdefault(scope, set()).add(container)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         scope = self.scope
@@ -349,7 +382,8 @@ def register():
         if name not in scope.membership_reads:
             return False
         value = write.node.value if isinstance(write.node, cst.Assign) else None
-        memo_fill = isinstance(value, cst.Name) and self._looked_up.get(scope, {}).get(value.value) == name
+        memo_fill = (isinstance(value, cst.Name) and self._looked_up.get(scope, {}).get(value.value) == name
+                     or name in self._answered_from.get(scope, ()))
         return not memo_fill
 
     def leave_Module(self, original_node: cst.Module) -> None:

@@ -258,6 +258,23 @@ def push_webhooks(conn):
         conn.execute("UPDATE webhook_queue SET delivered = 1 WHERE id = ?", (hook_id,))  # ok: DB001
         conn.commit()
 """,
+        # One query per page of an API, for every number on the page at once.
+        """
+def catalogue_pages(session):
+    cursor = None
+    while True:
+        page = session.get(CATALOGUE_URL, params={"cursor": cursor}, timeout=10).json()
+        yield page["items"]
+        cursor = page.get("next")
+        if not cursor:
+            return
+
+def sync_catalogue(session):
+    for items in catalogue_pages(session):
+        numbers = [item["number"] for item in items]
+        known = {p.number: p for p in Product.objects.filter(number__in=numbers)}  # ok: DB001
+        Product.objects.bulk_create([Product(number=i["number"]) for i in items if i["number"] not in known])
+""",
     )
     INVALID = (
         """
@@ -773,10 +790,10 @@ def _batched(call: cst.Call, names: set[str], scope: Scope) -> bool:
     in_sql = False
     for node in scope.within(call):
         if isinstance(node, cst.Call) and method(node) in ("in_", "any_") and node.args:
-            if _is_row_name(node.args[0].value, names):
+            if _is_batch_of(node.args[0].value, names, call, scope):
                 return True
         elif isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value.endswith("__in"):
-            if _is_row_name(node.value, names):
+            if _is_batch_of(node.value, names, call, scope):
                 return True
         elif isinstance(node, cst.Call) and method(node) in ("execute", "text", "raw"):
             found = sql_text(positional(node), scope)
@@ -807,6 +824,22 @@ def _is_batch_name(name: str) -> bool:
     """`chunk`, `batch`, `id_batch`: a group of records (`batch_id` is one record's key)."""
     parts = [part for part in re.split(r"[_\W]+", name.lower()) if part]
     return bool(parts) and parts[-1] in _BATCH_WORDS
+
+
+def _is_batch_of(expr: cst.BaseExpression, names: set[str], at: cst.CSTNode, scope: Scope) -> bool:
+    """The loop variable, or a list made from it (`numbers = [i["number"] for i in items]`): the whole group
+    goes into one query."""
+    if _is_row_name(expr, names):
+        return True
+    expr = unwrap(expr)
+    if isinstance(expr, cst.Name):
+        binding = scope.binding(expr.value, at)
+        expr = unwrap(binding.value) if binding is not None and not binding.unpacked and binding.value is not None \
+            else expr
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in ("list", "set", "tuple") \
+            and expr.args:
+        expr = unwrap(expr.args[0].value)
+    return isinstance(expr, COMPREHENSIONS) and _is_row_name(expr.for_in.iter, names)
 
 
 def _is_row_name(expr: cst.BaseExpression, names: set[str]) -> bool:

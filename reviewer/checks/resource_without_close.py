@@ -59,6 +59,9 @@ class _Resource:
     closes: list[tuple[bool, cst.CSTNode | None, cst.CSTNode | None]] = field(default_factory=list)
     # For a cursor: the connection opened in the same function it comes from (closing that closes it).
     connection: str | None = None
+    # For a cursor of a connection some other call handed this function (`conn = pool.getconn()`): that call,
+    # where the finding starts, since an exception before the cleanup strands the connection with its cursor.
+    acquired: cst.Call | None = None
 
 
 class _UseFinder(cst.CSTVisitor):
@@ -149,7 +152,8 @@ class ResourceWithoutClose(PythonCheck):
     Inside functions (not in test files), follows each local name bound outside `with` to `open(...)`,
     `socket.socket(...)`, `socket.create_connection`, `sqlite3`/`psycopg2`/`psycopg`/`pymysql` `connect`,
     `os.fdopen`, an `aiohttp.ClientSession` or `httpx.Client`/`AsyncClient`, `smtplib.SMTP`, `ftplib.FTP`, a `.cursor()` (the cursor of a connection opened in the same function
-    only when it is closed outside `finally` and the connection leaks too),
+    only when it is closed outside `finally` and the connection leaks too; for a connection another call handed
+    over, `conn = pool.getconn()`, the finding spans from that call to the cursor),
     `tempfile.NamedTemporaryFile`/`TemporaryFile`/`mkstemp`, `urlopen(...)`, or a module function of the same
     file that opens a connection or session of these kinds and returns it (`server = _open_smtp(config)`).
     The rule is "closed on
@@ -429,13 +433,14 @@ async def export_intervals(url, payload):
                 continue
             what = _RESOURCES.get(resource.constructor) or self._factories.get(resource.constructor) or (
                 "cursor" if resource.constructor == "cursor" else "file descriptor")
+            start, end = (resource.acquired, resource.call) if resource.acquired is not None else (resource.call, None)
             if not resource.closes:
-                self.report(resource.call, f"`{resource.name}` ({what}) is opened outside `with` and never closed: "
-                                           "each call leaks it until garbage collection, and under load the "
-                                           "process runs out of descriptors or connections.")
+                self.report(start, f"`{resource.name}` ({what}) is opened outside `with` and never closed: "
+                                   "each call leaks it until garbage collection, and under load the "
+                                   "process runs out of descriptors or connections.", end_node=end)
             else:
-                self.report(resource.call, f"`{resource.name}` ({what}) is closed only on the success path: an "
-                                           "exception before `close()` leaks it; use `with` or `finally`.")
+                self.report(start, f"`{resource.name}` ({what}) is closed only on the success path: an "
+                                   "exception before `close()` leaks it; use `with` or `finally`.", end_node=end)
 
     def _leaks(self, resource: _Resource) -> bool:
         if resource.escapes or resource.block is None:
@@ -449,6 +454,7 @@ async def export_intervals(url, payload):
         """Every `name = <resource>(...)` of this function's own body, by name (the first binding wins)."""
         found: dict[str, _Resource] = {}
         opened_here: set[str] = set()
+        bound_to_call: dict[str, cst.Call] = {}
         with_names: set[str] = set()
         for node in own_nodes(function.body):
             if isinstance(node, cst.WithItem) and node.asname is not None and isinstance(node.asname.name, cst.Name):
@@ -461,6 +467,8 @@ async def export_intervals(url, payload):
                 target, value = node.target, node.value
             if not isinstance(value, cst.Call):
                 continue
+            if isinstance(target, cst.Name):
+                bound_to_call.setdefault(target.value, value)
             constructor = self.ctx.qualify(value.func) or ""
             connection: str | None = None
             if constructor == _MKSTEMP and isinstance(target, (cst.Tuple, cst.List)) and target.elements:
@@ -480,8 +488,12 @@ async def export_intervals(url, payload):
             if not isinstance(target, cst.Name) or target.value in found:
                 continue
             opened_here.add(target.value)
+            acquired = None
+            if constructor == "cursor" and connection is None and isinstance(value.func.value, cst.Name):  # type: ignore[attr-defined]
+                acquired = bound_to_call.get(value.func.value.value)  # type: ignore[attr-defined]
             found[target.value] = _Resource(name=target.value, call=value, constructor=constructor, definition=target,
-                                            connection=connection if constructor == "cursor" else None)
+                                            connection=connection if constructor == "cursor" else None,
+                                            acquired=acquired)
         return found
 
     @staticmethod

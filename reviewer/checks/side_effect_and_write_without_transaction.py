@@ -47,7 +47,9 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     `.delay()`/`.apply_async()`, `create_*` on a boto3 client, a POST to a payment or messaging URL (see REL003
     for the names) — and database writes (`session.add`, `commit()`, `.save()`, `Model.objects.create`,
     `execute("INSERT/UPDATE ...")`). A call to a function defined in the same file counts as the side effect
-    or the commit it makes. The finding is always reported on the side effect's line, in these cases:
+    or the commit it makes. The finding starts on the side effect's line and, when the write or commit it
+    races comes after it, spans to that write (the window in which a failure leaves one without the other), in
+    these cases:
     (1) a payment or external create runs before a write, and nothing was committed before it (a transaction
     block around both does not help: it rolls back the write, not the charge); (2) a message or published
     event runs before the commit of a business change — a row staged before it, or an attribute set that is
@@ -477,7 +479,7 @@ def book_lesson(slot_id, payment_method):
             if after and not committed_before:
                 self.report(call, f"This side effect runs before the database write on line "
                                   f"{self.line_of(after[0])} with no compensation or outbox: if the write fails, "
-                                  f"{_NOUN[kind]} but nothing records it.")
+                                  f"{_NOUN[kind]} but nothing records it.", end_node=after[0])
             elif (kind == "payment" and not later and committed_before and tx is None
                   and not any(isinstance(a, cst.Try) for a in scope.ancestors(call))):
                 self.report(call, f"The record is committed on line {self.line_of(committed_before[-1])} before this "
@@ -489,13 +491,13 @@ def book_lesson(slot_id, payment_method):
             if commit_after and _persists_state(call, scope, self.ctx, writes, committed_before, before_only=True):
                 self.report(call, f"This job is queued before the commit on line {self.line_of(commit_after[0])}: "
                                   "the worker may run before the change is visible, or for a change the failed "
-                                  "commit never stored.")
+                                  "commit never stored.", end_node=commit_after[0])
             return
         # A message or a published event.
         if after and not committed_before and _persists_state(call, scope, self.ctx, writes, committed_before):
             self.report(call, f"This side effect runs before the database write on line {self.line_of(after[0])} "
                               f"with no transaction, outbox or commit hook: if the write fails, {_NOUN[kind]} "
-                              "about a change that was never stored.")
+                              "about a change that was never stored.", end_node=after[0])
         elif kind == "publish" and not later and committed_before and not _fire_and_forget(call, ctx):
             self.report(call, f"The change is committed on line {self.line_of(committed_before[-1])} before this "
                               "event is published, with no outbox: if the publish fails or the process dies in "

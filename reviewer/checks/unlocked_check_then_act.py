@@ -76,8 +76,8 @@ class UnlockedCheckThenAct(RowsCheck):
     a deposit recorded once and credited with `SET balance = balance + %s` can still be credited twice.
     An existence check inside a loop of a function that does not serve requests (an import or sync job going
     through its input) is a single writer and is not reported; nor is a Redis value that the `if` returns
-    (a cache read), a status check whose only effect is the status change itself, tests, migrations and
-    command-line scripts.
+    (a cache read), a status check whose only effect is the status change itself or other fields set to fixed
+    values (a second cancel writes the same values again), tests, migrations and command-line scripts.
 
     ## Why is this bad?
     Two requests run the check at the same moment, both see "no such user", "enough money" or "seat
@@ -176,6 +176,17 @@ def change_plan(session, account_id, form):
         return {"error": "contact sales"}, 409
     account.plan = form.plan
     session.add(PlanChange(account_id=account_id, plan=form.plan))
+    session.commit()
+""",
+        # A status check guarding only fixed values: a twin cancels again and writes the same values.
+        """
+def cancel_rental(session, rental_id):
+    rental = session.get(Rental, rental_id)
+    if rental.status != "active":  # ok: DB005
+        raise Conflict("not active")
+    rental.status = "cancelled"
+    locker = session.get(Locker, rental.locker_id)
+    locker.status = "free"
     session.commit()
 """,
         # A status check guarding only an e-mail: a duplicate message, not a database race.
@@ -543,6 +554,8 @@ def claim_welcome_bonus(user_id):
         for node in scope.of_type(cst.AugAssign, cst.Assign):
             if not region[0] <= scope.index[node] < region[1]:
                 continue
+            if isinstance(node, cst.Assign) and (is_literal(node.value) or _is_constant(node.value)):
+                continue  # `locker.status = "free"`: a twin writes the same value, so letting it through changes nothing
             for target in _targets(node):
                 if isinstance(target, cst.Attribute) and attribute_path(target.value) != obj:
                     record = self._rows.origin(target.value, node, scope)
