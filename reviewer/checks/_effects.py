@@ -365,7 +365,7 @@ class Helpers:
         scope = self.scope(fn)
         in_class = self.class_of(fn)
         for call in scope.calls():
-            if scope.in_except(call):
+            if scope.in_except(call) or (mode == WRITE and scheduled_apart(call, scope)):
                 continue
             inner = self.effect(call, scope, in_class, check, mode, depth + 1)
             if inner is None:
@@ -474,3 +474,14 @@ def transaction_of(node: cst.CSTNode, scope: Scope, ctx: FileContext) -> cst.CST
             .rsplit(".", 1)[-1] == "atomic" for d in root.decorators):
         return root
     return None
+
+
+_SCHEDULERS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe"})
+
+
+def scheduled_apart(call: cst.Call, scope: Scope) -> bool:
+    """`asyncio.create_task(charge(...))`: the coroutine runs on its own later, with its own failure handling, so it
+    is not a step of this function that a later write of the function can leave half done."""
+    arg = scope.parent.get(call)
+    outer = scope.parent.get(arg) if isinstance(arg, cst.Arg) else None
+    return isinstance(outer, cst.Call) and method(outer) in _SCHEDULERS

@@ -27,6 +27,7 @@ from reviewer.checks._effects import (
     failure_swallowed,
     helpers_of,
     name_tokens,
+    scheduled_apart,
     transaction_of,
 )
 
@@ -274,6 +275,38 @@ def sign_up(form):
     db.session.commit()
     return jsonify(id=user.id), 201
 """,
+        # The charge and the write are in different branches: one run never does both.
+        """
+import stripe
+
+def on_event(session, event):
+    if event["type"] == "invoice.overdue":
+        stripe.PaymentIntent.create(amount=event["amount"], currency="eur", customer=event["customer"])  # ok: REL004
+    elif event["type"] == "invoice.paid":
+        session.add(Payment(invoice_id=event["invoice"]))
+        session.commit()
+""",
+        # A retry scheduled on the event loop runs on its own, after this function's commit.
+        """
+import asyncio
+import stripe
+
+async def _charge_again(subscription_id):
+    await asyncio.sleep(3600)
+    stripe.PaymentIntent.create(amount=900, currency="eur", metadata={"subscription": subscription_id})
+
+async def on_payment_failed(session, subscription):
+    subscription.status = "past_due"
+    await session.commit()
+    asyncio.create_task(_charge_again(subscription.id))  # ok: REL004
+""",
+        # The row written after the text message keeps the provider's id: it records the sending.
+        """
+def send_reminders(appointments):
+    for appointment in appointments:
+        result = sms_client.send_sms(appointment.phone, "See you tomorrow")  # ok: REL004
+        Reminder.objects.create(appointment=appointment, provider_message_id=result["id"])
+""",
     )
     INVALID = (
         """
@@ -422,6 +455,7 @@ def book_lesson(slot_id, payment_method):
         scope = scope_of(node, self._module_scope)
         in_class = helpers.class_of(node)
         effects = [(call, effect) for call in scope.calls() if not scope.in_except(call)
+                   and not scheduled_apart(call, scope)
                    and (effect := helpers.effect(call, scope, in_class, self, WRITE)) is not None]
         if not effects or _DEFERRED.search(scope.code(self)):
             return  # an outbox or a commit hook: the side effect happens only once the write is durable
@@ -461,8 +495,12 @@ def book_lesson(slot_id, payment_method):
         tx = transaction_of(call, scope, ctx)
         in_tx = [w for w, _ in writes if tx is not None and transaction_of(w, scope, ctx) is tx]
         later = [w for w, _ in writes if scope.before(call, w) and not _records_on_existing(w, scope)]
-        # Writes the call can be followed by: not those below a branch that returns or raises after the call.
-        after = [w for w in later if not _leaves_before(call, w, scope)]
+        # Writes the call can be followed by: not those below a branch that returns or raises after the call, nor
+        # those in another branch of an `if` the call is in (`if failed: notify(...) elif paid: save(...)`).
+        after = [w for w in later if not _leaves_before(call, w, scope) and not _other_branch(call, w, scope)]
+        # The window ends when the write is durable: at the first commit among them, else at the first write.
+        commits = {w for w, k in writes if k == "commit"}
+        durable = next((w for w in after if w in commits), after[0] if after else None)
         # Durable before the call: a commit, a Django write or a helper that commits, outside the call's
         # transaction; or any write inside a transaction block that has closed before the call.
         committed_before = [w for w, k in writes if scope.before(w, call) and w not in in_tx and (
@@ -479,7 +517,7 @@ def book_lesson(slot_id, payment_method):
             if after and not committed_before:
                 self.report(call, f"This side effect runs before the database write on line "
                                   f"{self.line_of(after[0])} with no compensation or outbox: if the write fails, "
-                                  f"{_NOUN[kind]} but nothing records it.", end_node=after[0])
+                                  f"{_NOUN[kind]} but nothing records it.", end_node=durable)
             elif (kind == "payment" and not later and committed_before and tx is None
                   and not any(isinstance(a, cst.Try) for a in scope.ancestors(call))):
                 self.report(call, f"The record is committed on line {self.line_of(committed_before[-1])} before this "
@@ -497,7 +535,7 @@ def book_lesson(slot_id, payment_method):
         if after and not committed_before and _persists_state(call, scope, self.ctx, writes, committed_before):
             self.report(call, f"This side effect runs before the database write on line {self.line_of(after[0])} "
                               f"with no transaction, outbox or commit hook: if the write fails, {_NOUN[kind]} "
-                              "about a change that was never stored.", end_node=after[0])
+                              "about a change that was never stored.", end_node=durable)
         elif kind == "publish" and not later and committed_before and not _fire_and_forget(call, ctx):
             self.report(call, f"The change is committed on line {self.line_of(committed_before[-1])} before this "
                               "event is published, with no outbox: if the publish fails or the process dies in "
@@ -533,6 +571,10 @@ def _persists_state(call: cst.Call, scope: Scope, ctx, writes: list[tuple[cst.Ca
     later = [w for w, k in writes if scope.before(call, w) and k == "commit"]
     end = scope.index[call] if before_only else (scope.index[later[0]] if later else len(scope.nodes))
     position = scope.index[call]
+    bound = scope.parent.get(call)
+    bound = scope.parent.get(bound) if isinstance(bound, cst.Await) else bound
+    result = bound.targets[0].target.value if isinstance(bound, cst.Assign) and isinstance(
+        bound.targets[0].target, cst.Name) else None
     # The message object itself (`msg.subject = ...; smtp.send_message(msg)`) is not a database row.
     used = {arg.value.value for arg in call.args if isinstance(arg.value, cst.Name)}
     if isinstance(receiver(call), cst.Name):
@@ -548,12 +590,12 @@ def _persists_state(call: cst.Call, scope: Scope, ctx, writes: list[tuple[cst.Ca
         elif isinstance(node, cst.Call) and node is not call and method(node) not in ("commit", "save", "flush"):
             if db_write(node, scope, ctx) is None:
                 continue
-            if scope.index[node] < position or not _writes_sent_record(node, scope):
+            if scope.index[node] < position or not _writes_sent_record(node, scope, result):
                 return True
     return False
 
 
-def _writes_sent_record(write: cst.Call, scope: Scope) -> bool:
+def _writes_sent_record(write: cst.Call, scope: Scope, result: str | None = None) -> bool:
     """`session.add(EmailLog(...))`, `SentMessage.objects.create(...)`, `UPDATE notifications SET sent_at = ...`,
     `.update(sent_at=now())`."""
     text = string_text(positional(write), scope)
@@ -563,9 +605,24 @@ def _writes_sent_record(write: cst.Call, scope: Scope) -> bool:
         # `Fine.objects.filter(pk__in=ids).update(receipt_sent_at=now())`: the fields say what is written.
         return all(_is_sent_record(a.keyword.value) for a in write.args)
     first = positional(write)
-    if isinstance(first, cst.Call):
-        return _is_sent_record(attribute_path(first.func) or "")
-    return _is_sent_record(attribute_path(write.func) or "")
+    built = first if isinstance(first, cst.Call) else write
+    # `Reminder.objects.create(appointment=a, provider_id=result["id"])`: the row keeps what the sending returned,
+    # so it is the record of that sending.
+    if result is not None and any(isinstance(node, cst.Name) and node.value == result
+                                  for arg in built.args for node in scope.within(arg.value)):
+        return True
+    return _is_sent_record(attribute_path(built.func) or "")
+
+
+def _other_branch(call: cst.CSTNode, write: cst.CSTNode, scope: Scope) -> bool:
+    """The write sits in another branch of an `if` (or `elif`/`else`) that holds the call: never both in one run."""
+    for ancestor in scope.ancestors(call):
+        if not isinstance(ancestor, cst.If) or not scope.contains(ancestor, write):
+            continue
+        for branch in (ancestor.body, ancestor.orelse):
+            if branch is not None and scope.contains(branch, call) != scope.contains(branch, write):
+                return True
+    return False
 
 
 def _leaves_function(block: cst.BaseSuite) -> bool:
