@@ -104,7 +104,7 @@ class QueryInLoop(PythonCheck):
     is named as a batch (`chunk`, `batch`, `page`), since one query per batch is the fix; rows of the
     database catalog (`information_schema`, `sqlite_master`); generators that wait for messages
     (`while True:`, a queue or consumer), where each message is its own unit of work; helpers called only for
-    their effect (`expire(order)` as a statement); per-row writes (`UPDATE`/`DELETE`/`INSERT`, `row.save()`:
+    their effect (`expire(order)` as a statement, or `if settle(driver):` using only whether it succeeded); per-row writes (`UPDATE`/`DELETE`/`INSERT`, `row.save()`:
     on four held-out batches written by others, all four per-row `UPDATE`/`DELETE` reports of an earlier
     version were false alarms to their writers); a lazy Django queryset handed to
     another function; a deliberate per-row `select_for_update()` re-fetch; tests and migrations.
@@ -257,6 +257,23 @@ def push_webhooks(conn):
             continue
         conn.execute("UPDATE webhook_queue SET delivered = 1 WHERE id = ?", (hook_id,))  # ok: DB001
         conn.commit()
+""",
+        # Each driver settled in its own transaction: the loop counts successes, it reads nothing per row.
+        """
+def settle_driver(conn, driver_id):
+    with conn.transaction():
+        row = conn.execute("SELECT balance FROM balances WHERE driver_id = %s FOR UPDATE", (driver_id,)).fetchone()
+        if row is None or row[0] <= 0:
+            return False
+        conn.execute("INSERT INTO payouts (driver_id, amount) VALUES (%s, %s)", (driver_id, row[0]))
+        return True
+
+def settle_all(conn):
+    sent = 0
+    for (driver_id,) in conn.execute("SELECT driver_id FROM balances WHERE balance > 0").fetchall():
+        if settle_driver(conn, driver_id):  # ok: DB001
+            sent += 1
+    return sent
 """,
         # One query per page of an API, for every number on the page at once.
         """
@@ -565,9 +582,11 @@ async def list_quotes(conn, customer_id):
                 self._reported_loops.add(loop)
                 self.report(call, f"This query runs once per row of `{loop_name}` (N+1): the number of "
                                   "queries grows with the number of rows.")
-            elif (key := _callee(call, in_class)) is not None and not isinstance(scope.parent.get(call), cst.Expr):
+            elif (key := _callee(call, in_class)) is not None and not isinstance(scope.parent.get(call), cst.Expr) \
+                    and not _used_as_flag(call, scope):
                 # A helper whose result the loop uses fetches data per row; one called for its effect
-                # (`expire(order)`) processes each row, which is not an N+1 read.
+                # (`expire(order)`, `if settle(driver):` counting successes) processes each row, which is not an
+                # N+1 read.
                 self._pending.append(_Pending(call, key, loop_name, loop, frozenset(names), related))
         if loop not in self._reported_loops and kind == _ROWS:
             self._lazy_relation(loop, header, names, loop_name, scope)
@@ -824,6 +843,15 @@ def _is_batch_name(name: str) -> bool:
     """`chunk`, `batch`, `id_batch`: a group of records (`batch_id` is one record's key)."""
     parts = [part for part in re.split(r"[_\W]+", name.lower()) if part]
     return bool(parts) and parts[-1] in _BATCH_WORDS
+
+
+def _used_as_flag(call: cst.Call, scope: Scope) -> bool:
+    """`if settle(driver):` / `if not send(row):`: only whether the call succeeded is used, not data it read."""
+    node: cst.CSTNode = call
+    parent = scope.parent.get(node)
+    while isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        node, parent = parent, scope.parent.get(parent)
+    return isinstance(parent, (cst.If, cst.While)) and parent.test is node
 
 
 def _is_batch_of(expr: cst.BaseExpression, names: set[str], at: cst.CSTNode, scope: Scope) -> bool:

@@ -97,8 +97,8 @@ class UnboundedQueryInHandler(PythonCheck):
     parent in the ORM (`Attachment` by `ticket_id`, `Payout` by `claim_id`) unless they are records that pile
     up over time (messages, events, readings, orders, bookings, appointments, ...), or to a window of one
     column whose width the code fixes (`starts_at >= day` and `starts_at < day + timedelta(days=1)`,
-    `.between(start, start + WEEK)`, `starts_at__date=day`): that listing does not grow with the table's
-    history. Small reference tables
+    `.between(start, start + WEEK)`, `starts_at__date=day`; in SQL `at < %s::date + 1`,
+    `+ INTERVAL '7 days'`, `at::date = %s`, `at >= now() - INTERVAL '1 day'`): that listing does not grow with the table's history. Small reference tables
     (categories, countries, currencies, roles, settings...) and records an owner keeps only a few of
     (addresses, devices, API keys) are not reported.
 
@@ -226,6 +226,20 @@ def list_attachments(ticket_id: int):
         select(Attachment).where(Attachment.ticket_id == ticket_id).order_by(Attachment.created_at)
     ).all()  # ok: DB002
     return jsonify(items=[a.filename for a in rows])
+""",
+        # One robot's telemetry for one day: the SQL fixes the window's width.
+        """
+from flask import jsonify
+
+@app.get("/robots/<robot_id>/telemetry/<day>")
+def telemetry(robot_id, day):
+    cur = db.cursor()
+    cur.execute(
+        "SELECT recorded_at, x, y FROM telemetry WHERE robot_id = %s AND recorded_at >= %s::date "
+        "AND recorded_at < %s::date + 1 ORDER BY recorded_at",
+        (robot_id, day, day),
+    )
+    return jsonify(rows=cur.fetchall())  # ok: DB002
 """,
     )
     INVALID = (
@@ -478,7 +492,8 @@ def room_history(room_id: int):
             return  # an interpolated piece may hold the LIMIT
         where = _SQL_WHERE.search(text)
         if where is not None and (ordered is None or _sql_pinned(where.group(1), table.group(1))
-                                  or _head_noun(table.group(1)) in _FEW_PER_OWNER):
+                                  or _head_noun(table.group(1)) in _FEW_PER_OWNER
+                                  or _sql_fixed_window(where.group(1))):
             return
         self.report(call, _message(table.group(1).lower()), end_node=call)
 
@@ -570,6 +585,22 @@ def _sql_pinned(where: str, table: str) -> bool:
         return False
     return any(parent.lower() in table.lower() and head not in (parent.lower(), parent.lower() + "s")
                for parent in re.findall(r"\b(\w+)_ID\s*=", where))
+
+
+# A column kept inside a window whose width the SQL itself fixes: `at >= %s AND at < %s::date + 1`,
+# `at < %s + INTERVAL '1 day'`, `BETWEEN %s AND %s + INTERVAL '7 days'`, `at::date = %s`, `date(at) = %s`.
+_SQL_WIDTH = r"(?:\d+|INTERVAL\s*'[^']*')"
+_SQL_LOWER = re.compile(r"([\w.]+)\s*>=?")
+_SQL_UPPER_PLUS = re.compile(r"([\w.]+)\s*<=?\s*[^\s]+\s*\+\s*" + _SQL_WIDTH)
+_SQL_BETWEEN_PLUS = re.compile(r"\bBETWEEN\s+[^\s]+\s+AND\s+[^\s]+\s*\+\s*" + _SQL_WIDTH)
+_SQL_ONE_DAY = re.compile(r"(?:\b\w+::DATE|\bDATE\s*\(\s*[\w.]+\s*\))\s*=")
+_SQL_RECENT = re.compile(r">=?\s*(?:NOW\(\)|CURRENT_TIMESTAMP|CURRENT_DATE)\s*-\s*" + _SQL_WIDTH)
+
+
+def _sql_fixed_window(where: str) -> bool:
+    lower = set(_SQL_LOWER.findall(where))
+    return bool(any(column in lower for column in _SQL_UPPER_PLUS.findall(where))
+                or _SQL_BETWEEN_PLUS.search(where) or _SQL_ONE_DAY.search(where) or _SQL_RECENT.search(where))
 
 
 _LOWER_OPS = (cst.GreaterThan, cst.GreaterThanEqual)
