@@ -12,7 +12,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from reviewer.checks._base import (NESTED_SCOPES, NODE_CLASSES, FileContext, PythonCheck, attribute_path,
-                                   positions_resolved)
+                                   descendants, positions_resolved)
 
 # ---------------------------------------------------------------------------
 # A scope: one function body (or a module's top-level code) indexed in source order
@@ -844,7 +844,54 @@ _IDEMPOTENCY = re.compile(r"idempot|dedup|deduplication", re.I)
 
 
 def mentions_idempotency(scope: Scope, check: PythonCheck) -> bool:
-    return bool(_IDEMPOTENCY.search(scope.code(check)))
+    """The function passes an idempotency or deduplication key; not when every key it passes is made fresh for
+    each call (`idempotency_key=uuid.uuid4().hex`): a retry or a re-sent request then carries a new key, and the
+    provider cannot tell it from a new operation."""
+    if not _IDEMPOTENCY.search(scope.code(check)):
+        return False
+    values = _idempotency_values(scope)
+    return not values or not all(_made_fresh(value, scope, check.ctx) for value in values)
+
+
+def fresh_idempotency_key(scope: Scope, within: cst.CSTNode | None = None) -> bool:
+    """Every idempotency key the function (or this call, `within`) passes is made new for each call (see
+    `mentions_idempotency`)."""
+    values = _idempotency_values(scope, within)
+    return bool(values) and all(_made_fresh(value, scope, None) for value in values)
+
+
+# Calls whose value differs on every call: a key built from one is new on every attempt.
+_FRESH_VALUES = frozenset({"uuid.uuid4", "uuid.uuid1", "secrets.token_hex", "secrets.token_urlsafe",
+                           "secrets.token_bytes", "os.urandom", "random.random", "random.randint",
+                           "random.getrandbits", "time.time", "time.time_ns", "time.monotonic",
+                           "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.now", "datetime.utcnow"})
+
+
+def _idempotency_values(scope: Scope, within: cst.CSTNode | None = None) -> list[cst.BaseExpression]:
+    """The values given as idempotency keys: `idempotency_key=...` arguments and `"Idempotency-Key": ...` entries."""
+    found = []
+    for node in (scope.nodes if within is None else scope.within(within)):
+        if isinstance(node, cst.Arg) and node.keyword is not None and _IDEMPOTENCY.search(node.keyword.value):
+            found.append(node.value)
+        elif isinstance(node, cst.DictElement) and isinstance(node.key, cst.SimpleString) and _IDEMPOTENCY.search(
+                node.key.value):
+            found.append(node.value)
+    return found
+
+
+def _made_fresh(value: cst.BaseExpression, scope: Scope, ctx: FileContext | None) -> bool:
+    value = unwrap(value)
+    if isinstance(value, cst.Name):
+        binding = scope.binding(value.value, value if value in scope.index else None)
+        if binding is None or binding.unpacked or binding.value is None:
+            return False
+        value = unwrap(binding.value)
+    return any(isinstance(node, cst.Call) and _fresh_call(node, ctx) for node in descendants(value))
+
+
+def _fresh_call(call: cst.Call, ctx: FileContext | None) -> bool:
+    name = ctx.qualify(call.func) if ctx is not None else attribute_path(call.func)
+    return name in _FRESH_VALUES or (name or "").rsplit(".", 1)[-1] in ("uuid4", "uuid1", "token_hex", "token_urlsafe")
 
 
 # ---------------------------------------------------------------------------

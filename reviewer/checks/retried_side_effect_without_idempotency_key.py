@@ -15,6 +15,7 @@ from reviewer.checks._data import (
     has_lock,
     method,
     is_retried_function,
+    fresh_idempotency_key,
     mentions_idempotency,
     positional,
     retry_loops,
@@ -47,7 +48,10 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     it: `_charge_card(...)` inside a retry loop is reported at the call when the helper posts to `/charges`. A
     function handed to `asyncio.to_thread(...)` or `run_in_executor(...)` counts as called there.
     It is not reported when the function (or the helper) mentions an idempotency or deduplication key
-    (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`), when the call sends an
+    (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`), unless every key it passes is
+    made new on each call (`idempotency_key=uuid.uuid4().hex`, `f"payout-{id}-{uuid4()}"`: a retry carries a new
+    key, so it is reported; such a key is reported outside a retry too, since the code meant the call to be safe
+    to send again and it is not), when the call sends an
     event-id or message-id header, when an argument is built by a same-file helper that sets such a key, when
     the call passes `**kwargs`, when the POST's URL or the enclosing function reads (a token exchange, a
     search, a quote, a model inference), when a helper retries the call itself (reported there) or catches
@@ -262,6 +266,24 @@ def text_pickup_code(parcel_id):
 """,
     )
     INVALID = (
+        # Outside a retry too: a fresh key makes a re-sent request a second payout.
+        """
+import uuid
+
+async def pay_claim(claim, body):
+    return await gateway.send_payout(amount=body.amount, iban=body.iban, idempotency_key=uuid.uuid4().hex)  # expect: REL003
+""",
+        # A key made new on every attempt: the provider sees each retry as a new transfer.
+        """
+import uuid
+import stripe
+from tenacity import retry, stop_after_attempt, wait_exponential
+
+@retry(stop=stop_after_attempt(4), wait=wait_exponential())
+def pay_out(seller_id, amount_cents):
+    key = f"payout-{seller_id}-{uuid.uuid4().hex}"
+    return stripe.Transfer.create(amount=amount_cents, currency="eur", destination=seller_id, idempotency_key=key)  # expect: REL003
+""",
         """
 from celery import shared_task
 from django.core.mail import send_mail
@@ -418,11 +440,13 @@ async def charge_no_show_fee(customer_id: str, amount: int):
             retried.append(function_body)
         for found in retry_loops(scope, self.ctx):
             retried.extend([found.loop.body] if found.whole_body else [t.body for t in found.tries])
-        if not retried:
-            return
         helpers = self._helpers_for(scope)
+        if not retried:
+            self._judge_fresh_keys(scope, helpers)
+            return
         in_class = helpers.class_of(scope.root) if isinstance(scope.root, cst.FunctionDef) else ""
         keyed_here = mentions_idempotency(scope, self)
+        fresh_key = not keyed_here and fresh_idempotency_key(scope)
         seen: set[cst.Call] = set()
         for block in retried:
             for call in scope.calls_within(block):
@@ -440,8 +464,26 @@ async def charge_no_show_fee(customer_id: str, amount: int):
                     continue
                 # `asyncio.to_thread(stripe.Charge.create, ...)`: the finding reaches the function handed over
                 handed = handed_function(call, self.ctx)
-                self.report(call, f"This call is retried with no idempotency key: a retry after a timeout can "
-                                  f"{_WHAT[effect.kind]}.", end_node=handed.func if handed is not None else None)
+                if fresh_key:
+                    message = (f"This call is retried with an idempotency key made new on every attempt: a retry "
+                               f"after a timeout can {_WHAT[effect.kind]}; derive the key from the operation.")
+                else:
+                    message = (f"This call is retried with no idempotency key: a retry after a timeout can "
+                               f"{_WHAT[effect.kind]}.")
+                self.report(call, message, end_node=handed.func if handed is not None else None)
+
+    def _judge_fresh_keys(self, scope: Scope, helpers: Helpers) -> None:
+        """Outside a retry: a side effect whose idempotency key is made new on each call. The code meant the call to
+        be safe to repeat and it is not: a client or a job that sends it again repeats the effect."""
+        in_class = helpers.class_of(scope.root) if isinstance(scope.root, cst.FunctionDef) else ""
+        for call in scope.calls():
+            if not fresh_idempotency_key(scope, call):
+                continue
+            effect = helpers.effect(call, scope, in_class, self, RETRY)
+            if effect is None:
+                continue
+            self.report(call, f"This call's idempotency key is made new on every call: a request or job that sends it "
+                              f"again can {_WHAT[effect.kind]}; derive the key from the operation.")
 
     def _helpers_for(self, scope: Scope) -> Helpers:
         if self._helpers is None:
