@@ -45,8 +45,9 @@ class TemplateFromInput(AssignmentTrackingCheck):
     Mako/Django/Tornado `Template(...)` when the template source is built from variables (f-string, `%`,
     `+`, `.format`, directly or through one assignment in the function), is request input, or is a template
     kept on a record (`from_string(campaign.body_template)`); and
-    `Markup(...)` / `mark_safe(...)` of such built text, unless every interpolated value is escaped
-    (`escape`, `conditional_escape`, `html.escape`, `bleach.clean`).
+    `Markup(...)` / `mark_safe(...)` of such built text, also when it is joined from built pieces
+    (`"".join(f"<li>{n.body}</li>" for n in notes)`, or a list filled with `rows.append(f"...")` and joined),
+    unless every interpolated value is escaped (`escape`, `conditional_escape`, `html.escape`, `bleach.clean`).
 
     Near-misses: a constant template with the values passed as context
     (`render_template_string(PAGE, name=name)`), `Markup("<b>{}</b>").format(name)` and `format_html`,
@@ -109,6 +110,25 @@ def user_link(user):
 """,
     )
     INVALID = (
+        # Pieces built from records, joined, then marked safe.
+        """
+from markupsafe import Markup, escape
+
+def notes_panel(notes):
+    items = "".join(f"<li><b>{n.author}</b>: {n.body}</li>" for n in notes)
+    return Markup(f"<ul>{items}</ul>")  # expect: SEC016
+
+def schedule_table(slots):
+    rows = []
+    for slot in slots:
+        rows.append(f"<tr><td>{slot.room}</td><td>{slot.title}</td></tr>")
+    table = "<table>" + "".join(rows) + "</table>"
+    return Markup(table)  # expect: SEC016
+
+def safe_notes_panel(notes):
+    items = "".join(f"<li>{escape(n.body)}</li>" for n in notes)
+    return Markup(items)  # ok: SEC016
+""",
         """
 from flask import Flask, request, render_template_string
 
@@ -140,7 +160,17 @@ def comment_html(comment):
 """,
     )
 
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._appended: dict[tuple[cst.FunctionDef, str], list[cst.BaseExpression]] = {}
+
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if (isinstance(func, cst.Attribute) and func.attr.value == "append" and isinstance(func.value, cst.Name)
+                and node.args and self.ctx.function is not None):
+            # `rows.append(f"<tr><td>{slot.room}</td></tr>")`: a list of HTML pieces joined into a page later.
+            self._appended.setdefault((self.ctx.function, func.value.value), []).append(node.args[0].value)
+            return
         if self.ctx.is_test or call_name(node) not in _CALL_NAMES:
             return
         qualified = self.ctx.qualify(node.func) or ""
@@ -154,7 +184,7 @@ def comment_html(comment):
         elif qualified in _SAFE_MARKERS:
             source = first_arg(node)
             if source is not None:
-                labels = self._unsafe(source, _ESCAPES)
+                labels = self._unsafe(source, _ESCAPES) or self._joined_unsafe(source, 0)
                 if labels:
                     self.report(node, f"HTML built from {labels} is marked safe and sent unescaped: a `<script>` "
                                       "in the value runs in every visitor's browser (XSS).")
@@ -164,6 +194,32 @@ def comment_html(comment):
         if qualified.startswith(_SANDBOX):
             return False  # the sandbox is how Jinja renders untrusted templates: no attribute escapes, no `os`
         return qualified.startswith("jinja2.") or (self.ctx.imports_module("jinja2") and "Environment" in qualified)
+
+    def _joined_unsafe(self, expr: cst.BaseExpression, depth: int) -> str | None:
+        """HTML joined from pieces built from values: `"".join(f"<li>{n.body}</li>" for n in notes)`, or the
+        `"".join(rows)` of a list filled with `rows.append(f"...")`, directly or through a local name."""
+        if depth > 3:
+            return None
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+            return self._joined_unsafe(expr.left, depth + 1) or self._joined_unsafe(expr.right, depth + 1)
+        if isinstance(expr, cst.Name):
+            assignments = self.assignments_here()
+            for value in (assignments.get(expr.value) if assignments is not None else None) or ():
+                found = self._joined_unsafe(value, depth + 1)
+                if found:
+                    return found
+            return None
+        if not (isinstance(expr, cst.Call) and call_name(expr) == "join" and expr.args):
+            return None
+        joined = expr.args[0].value
+        if isinstance(joined, (cst.GeneratorExp, cst.ListComp)):
+            return self._unsafe(joined.elt, _ESCAPES)
+        if isinstance(joined, cst.Name) and self.ctx.function is not None:
+            for piece in self._appended.get((self.ctx.function, joined.value), ()):
+                found = self._unsafe(piece, _ESCAPES)
+                if found:
+                    return found
+        return None
 
     def _unsafe(self, source: cst.BaseExpression, safe_calls: frozenset[str]) -> str | None:
         return built_or_input_labels(source, self.assignments_here(), constants=self.constants,
