@@ -43,7 +43,8 @@ class ThreadPerRequest(PythonCheck):
     joining. Threads handed to something that joins them later (a module-level list joined at
     shutdown) are still reported. Subclasses of `Thread` and executors created per request are not
     recognised. A module-level `ThreadPoolExecutor(max_workers=N)` used with `.submit` is bounded and
-    not reported; a task queue (Celery, RQ) or FastAPI's `BackgroundTasks` is the durable version.
+    not reported, nor is FastAPI's `BackgroundTasks`, which runs in the server's bounded thread pool; neither is
+    durable (a task queue such as Celery or RQ is), and a background task that sends or charges is REL005's finding.
     """
 
     id = "CON003"

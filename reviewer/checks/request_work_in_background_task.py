@@ -1,0 +1,157 @@
+"""REL005: a request handler that hands a side effect to a background task living only in this process."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from reviewer.checks._data import Scope, ScopeCheck, method, positional
+from reviewer.checks._effects import RETRY, Helpers, helpers_of
+
+_TASK_STARTERS = frozenset({"create_task", "ensure_future"})
+_WHAT = {"payment": "a payment", "message": "a message", "publish": "an event", "create": "a remote record",
+         "post": "a POST to another service", "enqueue": "a job"}
+
+
+class RequestWorkInBackgroundTask(ScopeCheck):
+    """A request handler that hands a charge, a message, a webhook or a remote create to a background task of this
+    process, and answers before it has run.
+
+    ## What it does
+    Inside request handlers (routed functions, Django views, view-class methods), reports
+    `asyncio.create_task(f(...))` / `asyncio.ensure_future(f(...))` and `background_tasks.add_task(f, ...)`
+    (FastAPI/Starlette `BackgroundTasks`) when `f` has a side effect another system keeps: a payment, an e-mail
+    or SMS, a published event, a POST that creates or delivers something, a remote create (the kinds REL003 and
+    REL004 recognise, following a function of the same file into its body).
+
+    ## Why is this bad?
+    The client is told the request succeeded while the work exists only as a task in this process's memory. A
+    deploy, a crash, an autoscaler removing the instance or an out-of-memory kill drops it with no error anywhere
+    and no retry: the receipt is never sent, the webhook never delivered. Put the job in a durable queue (Celery
+    or RQ with a broker, SQS, an outbox table written in the request's transaction) and let a worker acknowledge
+    it when done.
+
+    ## Known limits
+    A thread started per request (`threading.Thread(target=send_mail).start()`) loses its work the same way; it is
+    reported once, by CON003, whose message says so, not a second time here. Work whose effect stays in the
+    process or the database (a cache warm-up, a thumbnail written to disk, a metrics flush) is not reported:
+    losing it is not silent data loss in another system. A function handed over from another module is judged by
+    its name only (`send_*`/`notify_*` from a notifications or mail module); executors (`pool.submit(f)`) are not
+    followed. A module-level queue that a worker drains is reported by `WorkQueuedInMemory` on its definition.
+    """
+
+    id = "REL005"
+    VALID = (
+        """
+import asyncio
+from fastapi import FastAPI
+
+app = FastAPI()
+
+async def warm_cache(product_id):
+    cache.set(product_id, await load_product(product_id))
+
+@app.get("/products/{product_id}")
+async def product(product_id: int):
+    asyncio.create_task(warm_cache(product_id))  # ok: REL005
+    return await load_product(product_id)
+""",
+        """
+import asyncio
+from app.notifications import send_digest
+
+async def start_digest_loop():
+    # Started once at boot, not by a request.
+    asyncio.create_task(send_digest())  # ok: REL005
+""",
+        """
+from fastapi import BackgroundTasks, FastAPI
+from app.tasks import deliver_receipt
+
+app = FastAPI()
+
+@app.post("/orders")
+def create_order(order: dict):
+    saved = save(order)
+    deliver_receipt.delay(saved.id)  # ok: REL005
+    return {"id": saved.id}
+""",
+        """
+import threading
+from flask import Flask, request
+
+app = Flask(__name__)
+
+@app.post("/orders")
+def create_order():
+    order = save_order(request.json)
+    # A thread per request is CON003's finding, which says its work is lost on restart.
+    threading.Thread(target=send_confirmation_email, args=(order.id,), daemon=True).start()  # ok: REL005
+    return {"id": order.id}, 201
+""",
+    )
+    INVALID = (
+        """
+from fastapi import BackgroundTasks, FastAPI
+from app.notifications import send_receipt_email
+
+app = FastAPI()
+
+@app.post("/tickets")
+def buy_tickets(body: dict, background: BackgroundTasks):
+    order = save(body)
+    background.add_task(send_receipt_email, order.email, order.id)  # expect: REL005
+    return {"id": order.id}
+""",
+        """
+import asyncio
+import stripe
+from fastapi import FastAPI
+
+app = FastAPI()
+
+async def _charge_late_fee(customer_id, cents):
+    await asyncio.to_thread(stripe.PaymentIntent.create, amount=cents, currency="eur", customer=customer_id,
+                            confirm=True)
+
+@app.post("/returns/{loan_id}")
+async def return_loan(loan_id: int):
+    loan = await close_loan(loan_id)
+    asyncio.create_task(_charge_late_fee(loan.customer_id, loan.fee_cents))  # expect: REL005
+    return {"status": "returned"}
+""",
+    )
+
+    _helpers: Helpers | None = None
+
+    def judge(self, scope: Scope) -> None:
+        root = scope.root
+        if not isinstance(root, cst.FunctionDef) or not self.ctx.is_handler(root):
+            return
+        if self._helpers is None:
+            module_scope = self._module_scope or scope
+            assert isinstance(module_scope.root, cst.Module)
+            self._helpers = helpers_of(module_scope.root, module_scope, self.ctx)
+        helpers = self._helpers
+        in_class = helpers.class_of(root)
+        for call in scope.calls():
+            handed = self._handed(call)
+            if handed is None:
+                continue
+            effect = helpers.effect(handed, scope, in_class, self, RETRY)
+            if effect is None:
+                continue
+            self.report(call, f"This request hands {_WHAT.get(effect.kind, 'a side effect')} to a background task in this "
+                              "process and answers before it runs: a restart or crash loses it silently; put it "
+                              "on a durable queue.")
+
+    def _handed(self, call: cst.Call) -> cst.Call | None:
+        """The call the background task will make, as a call node."""
+        qualified = self.ctx.qualify(call.func) or ""
+        name = method(call)
+        if name in _TASK_STARTERS and (qualified.startswith("asyncio.") or isinstance(call.func, cst.Attribute)):
+            first = positional(call)
+            return first if isinstance(first, cst.Call) else None
+        if name == "add_task" and call.args and call.args[0].keyword is None:
+            return cst.Call(func=call.args[0].value,
+                            args=[arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in call.args[1:]])
+        return None
