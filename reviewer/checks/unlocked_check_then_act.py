@@ -51,7 +51,8 @@ class UnlockedCheckThenAct(RowsCheck):
     name first, the finding spans the race window, from that read to the `if`'s condition. Values are followed
     back to their query through local names, `for` loops over query results and helper functions of the same
     module.
-    - Existence: `if Model.objects.filter(...).exists()`, `if not Model.query.filter_by(...).first()`,
+    - Existence: `if Model.objects.filter(...).exists()` (also through a name: `taken = ...filter(...)`, then
+      `if taken.exists()`), `if not Model.query.filter_by(...).first()`,
       `if row is None` after a `SELECT`, `if existing:` for a record loaded above (or by a helper), followed by
       an insert of the same model or table (`Model.objects.create`, `session.add(Model(...))`,
       `Model(...).save()`, `INSERT INTO table`, also SQL built by a helper) inside the `if` (when it tested
@@ -227,6 +228,17 @@ def rates(currency):
 """,
     )
     INVALID = (
+        # The query is named first and tested later.
+        """
+from django.http import JsonResponse
+
+def book_desk(request, desk_id, day):
+    taken = DeskBooking.objects.filter(desk_id=desk_id, date=day, cancelled_at__isnull=True)  # expect: DB005
+    if taken.exists():
+        return JsonResponse({"error": "already booked"}, status=409)
+    booking = DeskBooking.objects.create(member=request.user.member, desk_id=desk_id, date=day)
+    return JsonResponse({"id": booking.pk}, status=201)
+""",
         """
 from django.http import JsonResponse
 
@@ -425,7 +437,7 @@ def claim_welcome_bonus(user_id):
                     and found.source != "redis" else None
         if not isinstance(value, cst.Call):
             return None
-        orm = orm_model(value, scope, self.ctx)
+        orm = orm_model(value, scope, self.ctx) or self._query_named_before(value, at, scope)
         if orm is not None:
             return orm[1]
         selected = next((c for c in scope.calls_within(value) if method(c) == "select" and c.args), None)
@@ -435,6 +447,19 @@ def claim_welcome_bonus(user_id):
             found = self._rows.origin(value, at, scope)
             return found.model if found is not None and found.source == "sql" else None
         return None
+
+    def _query_named_before(self, call: cst.Call, at: cst.CSTNode, scope: Scope) -> tuple[str, str] | None:
+        """`taken = Booking.objects.filter(...)` then `if taken.exists():`: the query the tested chain starts from."""
+        root = call.func
+        while isinstance(root, (cst.Attribute, cst.Call, cst.Subscript)):
+            root = root.value if isinstance(root, (cst.Attribute, cst.Subscript)) else root.func
+        if not isinstance(root, cst.Name):
+            return None
+        binding = scope.binding(root.value, at)
+        if binding is None or binding.unpacked or binding.at not in scope.index or not isinstance(
+                unwrap(binding.value), cst.Call):
+            return None
+        return orm_model(unwrap(binding.value), scope, self.ctx)
 
     def _created_model(self, call: cst.Call, scope: Scope) -> str | None:
         """The model or table a call inserts into, if it inserts."""
