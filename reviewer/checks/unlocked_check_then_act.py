@@ -57,7 +57,8 @@ class UnlockedCheckThenAct(RowsCheck):
       an insert of the same model or table (`Model.objects.create`, `session.add(Model(...))`,
       `Model(...).save()`, `INSERT INTO table`, also SQL built by a helper) inside the `if` (when it tested
       for absence) or after it (when the `if` tested for presence and returns or raises).
-    - Quantity: `if acct.balance >= amount` / `if stock <= 0` on a loaded record or fetched row, followed by
+    - Quantity: `if acct.balance >= amount` / `if stock <= 0` / `if slot["sold"] + n > slot["capacity"]` on a
+      loaded record or fetched row, followed by
       an arithmetic change of that field and a save, or an `UPDATE` that sets that column; a count
       (`Model.objects.filter(...).count()`, `SELECT count(*)`, a helper returning one) compared with a limit,
       followed by a write to the same model or table.
@@ -228,6 +229,15 @@ def rates(currency):
 """,
     )
     INVALID = (
+        # The stock is one term of the sum the check compares.
+        """
+def buy(conn, slot_id, quantity):
+    slot = conn.execute("SELECT sold, capacity FROM slots WHERE id = %s", (slot_id,)).fetchone()  # expect: DB005
+    if slot["sold"] + quantity > slot["capacity"]:
+        raise SoldOut()
+    conn.execute("UPDATE slots SET sold = %s WHERE id = %s", (slot["sold"] + quantity, slot_id))  # expect: DB004
+    conn.commit()
+""",
         # The query is named first and tested later.
         """
 from django.http import JsonResponse
@@ -628,10 +638,19 @@ def _checked_sides(condition: cst.BaseExpression) -> list[tuple[cst.BaseExpressi
         operator = condition.comparisons[0].operator
         kind = "order" if isinstance(operator, _ORDERING) else "state"
         sides = [condition.left, condition.comparisons[0].comparator]
+        if kind == "order":  # `slot["sold"] + quantity > slot["capacity"]`: the stock is a term of the sum
+            sides += [term for side in sides if isinstance(side, cst.BinaryOperation) for term in _terms(side)]
         return [(side, kind) for side in sides if not (isinstance(side, cst.Name) and side.value == "None")]
     if isinstance(condition, (cst.Attribute, cst.Name, cst.Call)):
         return [(condition, "state")]
     return []
+
+
+def _terms(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The operands of a sum or difference (`sold + quantity` gives `sold` and `quantity`)."""
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Add, cst.Subtract)):
+        return [*_terms(expr.left), *_terms(expr.right)] or [expr.left, expr.right]
+    return [expr] if not isinstance(expr, cst.BinaryOperation) else []
 
 
 def _flips(condition: cst.BaseExpression, side: cst.BaseExpression, change: cst.AugAssign | cst.Assign) -> bool:
