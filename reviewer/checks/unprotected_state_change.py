@@ -175,7 +175,7 @@ def cancel_order(order_id: int, db=Depends(get_db)):  # expect: SEC018
         candidates = [handler for handler in handlers if _changes_data(handler) and not _PUBLIC.search(handler.name.value)]
         if not candidates:
             return
-        guarded = {handler: self._guarded(handler) for handler in handlers}
+        guarded = {handler: identifies_caller(handler) for handler in handlers}
         for handler in candidates:
             if guarded[handler]:
                 continue
@@ -187,29 +187,30 @@ def cancel_order(order_id: int, db=Depends(get_db)):  # expect: SEC018
                                           "while other handlers here do: anyone who can reach the URL can call it.",
                             end_node=handler.body)
 
-    def _guarded(self, fn: cst.FunctionDef) -> bool:
-        for decorator in fn.decorators:
-            target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-            name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
-            if _GUARD_DECORATOR.search(name) and not name.startswith("require_http") and name not in (
-                    "require_POST", "require_GET", "require_safe"):
-                return True
-            if isinstance(decorator.decorator, cst.Call) and keyword(decorator.decorator, "dependencies") is not None:
-                return True
-        for node in descendants(fn):
-            if isinstance(node, cst.Call):
-                callee = attribute_path(node.func) or ""
-                if callee.rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
-                    dependency = attribute_path(node.args[0].value) or ""
-                    if _GUARD_CALL.search(dependency) or not _RESOURCE_DEPENDENCY.search(dependency):
-                        return True
-                elif _GUARD_CALL.search(callee.rsplit(".", 1)[-1]) and not callee.startswith(("request.", "db.")):
+def identifies_caller(fn: cst.FunctionDef) -> bool:
+    """A decorator, a dependency or the body restricts or looks at who the caller is."""
+    for decorator in fn.decorators:
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
+        if _GUARD_DECORATOR.search(name) and not name.startswith("require_http") and name not in (
+                "require_POST", "require_GET", "require_safe"):
+            return True
+        if isinstance(decorator.decorator, cst.Call) and keyword(decorator.decorator, "dependencies") is not None:
+            return True
+    for node in descendants(fn):
+        if isinstance(node, cst.Call):
+            callee = attribute_path(node.func) or ""
+            if callee.rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
+                dependency = attribute_path(node.args[0].value) or ""
+                if _GUARD_CALL.search(dependency) or not _RESOURCE_DEPENDENCY.search(dependency):
                     return True
-            elif isinstance(node, (cst.Attribute, cst.Name)):
-                path = attribute_path(node)
-                if path is not None and _CALLER.search(path):
-                    return True
-        return False
+            elif _GUARD_CALL.search(callee.rsplit(".", 1)[-1]) and not callee.startswith(("request.", "db.")):
+                return True
+        elif isinstance(node, (cst.Attribute, cst.Name)):
+            path = attribute_path(node)
+            if path is not None and _CALLER.search(path):
+                return True
+    return False
 
 
 def _elevated(fn: cst.FunctionDef) -> bool:

@@ -1,0 +1,352 @@
+"""SEC018: a handler that loads a caller's record by the id in its URL and never checks that it is the caller's."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from reviewer.checks._base import PythonCheck, attribute_path, module_handlers
+from reviewer.checks._data import Scope, method, orm_model, positional, scope_of, sql_text
+from reviewer.checks.unprotected_state_change import _PUBLIC, _RESOURCE_DEPENDENCY, _elevated, identifies_caller
+
+# Who the caller is, as handlers name it.
+_CALLER_PATHS = re.compile(r"^(current_user|request\.user|self\.request\.user|g\.user|g\.current_user|g\.account|"
+                           r"g\.user_id|g\.principal|g\.rep_id|g\.member|request\.state\.user|request\.auth)\b")
+# A handler that lets staff act on anyone's record says so.
+_STAFF_CHECK = re.compile(r"is_staff|is_superuser|is_admin|has_perm|has_role|is_lead|is_manager|role", re.I)
+# Calls whose arguments narrow what is read to the caller's rows (`filter(owner=request.user)`), or that decide
+# whether the caller may act (`ensure_owner(booking, current_user)`).
+_NARROWING = frozenset({"filter", "filter_by", "get", "get_object_or_404", "get_or_404", "first_or_404", "where",
+                        "exclude", "exists", "execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall",
+                        "select", "scalar", "scalars", "one_or_none", "first", "get_list_or_404"})
+_AUTHORIZING = re.compile(r"check|ensure|authori[sz]|require|assert|verify|permission|can_|may_|own|allowed|"
+                          r"staff_of|member_of|belongs", re.I)
+# A dependency or decorator that admits staff, who may act on any customer's record.
+_STAFF_DEPENDENCY = re.compile(r"staff|admin|role|superuser|operator|manager|supervisor|moderator|mechanic|"
+                               r"dispatcher|lead|desk|internal|permission|scope", re.I)
+_CREATING = frozenset({"create", "get_or_create", "update_or_create", "bulk_create", "add", "insert", "append"})
+_LOGGING = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
+_ID_PARAMETER = re.compile(r"^(pk|id|\w+_id|\w+_pk|\w+_uuid|uuid)$")
+_SQL_TABLE = re.compile(r"\b(?:FROM|UPDATE|INTO)\s+\"?(\w+)")
+_WHERE_ID = re.compile(r"\bWHERE\b.*?\b(?:\w+\.)?ID\s*=\s*(%S|\$\d+|\?|:\w+)")
+
+
+class RecordFetchedWithoutOwnerCheck(PythonCheck):
+    """A signed-in handler that loads a record by the id in its URL and never ties it to the caller.
+
+    ## What it does
+    Looks at the request handlers of one module where some handler ties records to the caller (compares a
+    record with `current_user`/`request.user`/`g.user` or a caller dependency such as
+    `principal = Depends(current_customer)`, or narrows a query by it: `filter(owner=request.user)`,
+    `WHERE member_id = %s` with the caller's id). Reports, in another handler that knows who the caller is
+    (a login decorator, a caller dependency), the call that loads or changes a record by an id parameter of the
+    URL (`get_object_or_404(Hold, pk=hold_id)`, `Model.objects.get(pk=...)`, `session.get(Booking, booking_id)`,
+    `Model.query.get_or_404(...)`, SQL `... WHERE id = %s` given that id) when nothing in the handler ties that
+    record to the caller: no comparison with the caller, no query narrowed by the caller, no call that
+    authorizes (`ensure_owner(...)`, `check_permission(...)`, `staff_of(...)`), and no staff or permission test.
+    Only records of a model (or table) the module ties to the caller somewhere are judged; handlers named for
+    public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`) and handlers that
+    write the caller into a new record (joining an event, answering a survey: something every user takes part
+    in) are skipped.
+
+    ## Why is this bad?
+    Being signed in is not being allowed: any account can change the number in the URL and read, change or
+    delete another customer's booking, payslip or lab result (an insecure direct object reference). The module's
+    other handlers show that these records belong to someone; this one forgot to check.
+
+    ## Known limits
+    A check done elsewhere (a helper that loads only the caller's rows, a queryset manager scoped to the request,
+    a row-level security policy in the database) is not seen unless the handler calls it by an authorizing name.
+    Records that are meant to be visible to every signed-in user (a shared catalogue) are reported when the module
+    also holds per-user records. A module where no handler ties records to the caller is not judged.
+    """
+
+    id = "SEC018"
+    VALID = (
+        """
+from flask import Blueprint, abort, jsonify
+from flask_login import current_user, login_required
+
+bp = Blueprint("bookings", __name__)
+
+@bp.get("/bookings")
+@login_required
+def my_bookings():
+    return jsonify([b.as_dict() for b in Booking.query.filter_by(member_id=current_user.id).limit(50)])
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+@login_required
+def cancel(booking_id):
+    booking = Booking.query.get_or_404(booking_id)  # ok: SEC018
+    if booking.member_id != current_user.id:
+        abort(404)
+    booking.status = "cancelled"
+    db.session.commit()
+    return jsonify(id=booking.id)
+""",
+        """
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404
+
+@login_required
+def my_invoices(request):
+    return render(request, "invoices.html", {"invoices": Invoice.objects.filter(owner=request.user)[:50]})
+
+@login_required
+@permission_required("billing.view_invoice")
+def any_invoice(request, invoice_id):
+    invoice = get_object_or_404(Invoice, pk=invoice_id)  # ok: SEC018
+    return render(request, "invoice.html", {"invoice": invoice})
+
+@login_required
+def invoice(request, invoice_id):
+    invoice = get_object_or_404(Invoice, pk=invoice_id, owner=request.user)  # ok: SEC018
+    return render(request, "invoice.html", {"invoice": invoice})
+""",
+        # Joining something every user may join; staff acting on any customer's record.
+        """
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+@router.get("/events/mine")
+def my_events(user=Depends(current_user), db=Depends(get_session)):
+    return db.scalars(select(Event).where(Event.organizer_id == user.id).limit(50)).all()
+
+@router.post("/events/{event_id}/waitlist")
+def join_waitlist(event_id: int, user=Depends(current_user), db=Depends(get_session)):
+    event = db.get(Event, event_id)  # ok: SEC018
+    db.add(WaitlistEntry(event_id=event.id, user_id=user.id))
+    db.commit()
+
+@router.post("/events/{event_id}/cancel")
+def cancel_event(event_id: int, staff=Depends(require_role("support")), db=Depends(get_session)):
+    event = db.get(Event, event_id)  # ok: SEC018
+    event.cancelled = True
+    db.commit()
+""",
+    )
+    INVALID = (
+        """
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
+
+@login_required
+def my_holds(request):
+    return JsonResponse({"holds": list(Hold.objects.filter(member=request.user.member).values("id")[:50])})
+
+@login_required
+@require_POST
+def cancel_hold(request, hold_id):
+    hold = get_object_or_404(Hold, pk=hold_id)  # expect: SEC018
+    hold.status = "cancelled"
+    hold.save(update_fields=["status"])
+    return JsonResponse({"id": hold.pk})
+""",
+        """
+from fastapi import APIRouter, Depends, HTTPException
+
+router = APIRouter()
+
+@router.get("/payslips")
+def my_payslips(employee=Depends(current_employee), conn=Depends(get_conn)):
+    return conn.execute("SELECT id FROM payslips WHERE employee_id = %s LIMIT 24", (employee.id,)).fetchall()
+
+@router.get("/payslips/{payslip_id}")
+def payslip(payslip_id: int, employee=Depends(current_employee), conn=Depends(get_conn)):
+    row = conn.execute("SELECT id, pdf_key FROM payslips WHERE id = %s", (payslip_id,)).fetchone()  # expect: SEC018
+    if row is None:
+        raise HTTPException(404)
+    return {"id": row[0], "pdf": row[1]}
+""",
+    )
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self.ctx.is_test or not self.ctx.is_web_app:
+            return
+        module_scope = scope_of(original_node)
+        handlers = [handler for handler, _cls in module_handlers(original_node, self.ctx)]
+        if len(handlers) < 2:
+            return
+        judged = {handler: _Handler(handler, scope_of(handler, module_scope), self.ctx) for handler in handlers}
+        # The models (or tables) this module ties to the caller somewhere: its per-customer records.
+        owned = {model for found in judged.values() for model in found.tied_models if model is not None}
+        if not owned:
+            return  # nothing here says these records belong to someone
+        for handler, found in judged.items():
+            if found.ties_to_caller or found.staff_only or found.participates or _PUBLIC.search(handler.name.value):
+                continue
+            if not identifies_caller(handler):
+                continue  # no caller at all: UnprotectedStateChange's finding
+            load = found.load_by_url_id()
+            if load is not None and found.model_of(load) in owned:
+                self.report(load, f"`{handler.name.value}` loads a record by the id in its URL and never checks "
+                                  "that it belongs to the caller: any signed-in user can change the id and reach "
+                                  "another customer's record.")
+
+
+class _Handler:
+    """One handler's view of its caller: who it is, and whether anything ties the records it reads to them."""
+
+    def __init__(self, fn: cst.FunctionDef, scope: Scope, ctx) -> None:
+        self.fn = fn
+        self.scope = scope
+        self.ctx = ctx
+        params = (*fn.params.params, *fn.params.kwonly_params)
+        self.caller_params = {p.name.value for p in params if _is_caller_dependency(p.default)}
+        self.id_params = {p.name.value for p in params if _ID_PARAMETER.match(p.name.value)
+                          and not _is_caller_dependency(p.default)}
+        self.staff_only = _elevated(fn) or any(
+            _STAFF_DEPENDENCY.search(_dependency(p.default)) for p in params if _is_caller_dependency(p.default)) or any(
+            isinstance(node, (cst.Name, cst.Attribute)) and _STAFF_CHECK.search(attribute_path(node) or "")
+            for node in scope.nodes)
+        # Per tie of a record to the caller: the model or table tied (None when the tie names none).
+        self.tied_models: list[str | None] = []
+        # The caller is written into a new record (`Response.objects.create(survey=s, respondent=request.user)`):
+        # the record loaded by id is something every user takes part in, not one of the caller's own.
+        self.participates = False
+        for node in scope.nodes:
+            if self._is_caller(node):
+                tie = self._tie(node)
+                if tie is not False:
+                    self.tied_models.append(tie)
+        self.ties_to_caller = bool(self.tied_models)
+
+    def _is_caller(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Name):
+            parent = self.scope.parent.get(node)
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                return False
+            return node.value in self.caller_params or node.value == "current_user"
+        if isinstance(node, cst.Attribute):
+            path = attribute_path(node) or ""
+            return bool(_CALLER_PATHS.match(path)) and not isinstance(self.scope.parent.get(node), cst.Attribute)
+        return False
+
+    def _tie(self, reference: cst.CSTNode) -> str | None | bool:
+        """False when the caller reference ties nothing; else the model or table it ties to the caller (None when
+        unknown): compared with a record's field, narrowing a query, handed to an authorizing call, or the start of
+        a query (`request.user.bookings.get(...)`)."""
+        node = reference
+        for ancestor in self.scope.ancestors(reference):
+            if isinstance(ancestor, cst.Comparison):
+                others = [ancestor.left, *(c.comparator for c in ancestor.comparisons)]
+                return next((m for o in others if o is not node for m in [self._record_model(o)] if m), None)
+            if isinstance(ancestor, (cst.If, cst.While, cst.Assert)):
+                return None
+            if isinstance(ancestor, cst.Call):
+                name = method(ancestor) or ""
+                if name in _LOGGING:
+                    return False
+                if name in _CREATING or (isinstance(ancestor.func, cst.Name) and ancestor.func.value[:1].isupper()):
+                    self.participates = True
+                    return False
+                if _AUTHORIZING.search(name):
+                    return next((m for arg in ancestor.args for m in [self._record_model(arg.value)] if m), None)
+                if name in _NARROWING and node is not ancestor.func:
+                    return self.model_of(ancestor)
+                if node is ancestor.func:  # `request.user.bookings.get(...)`: the caller's own rows
+                    return None
+            if isinstance(ancestor, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                return False
+            node = ancestor
+        return False
+
+    def _record_model(self, expr: cst.BaseExpression) -> str | None:
+        """`booking.member_id` or `row["owner_id"]`: the model of the record `booking`/`row` was loaded as."""
+        root = expr
+        while isinstance(root, (cst.Attribute, cst.Subscript)):
+            root = root.value
+        if not isinstance(root, cst.Name) or root is expr:
+            return None
+        binding = self.scope.binding(root.value, expr if expr in self.scope.index else None)
+        value = binding.value if binding is not None and not binding.unpacked else None
+        while isinstance(value, cst.Await):
+            value = value.expression
+        return self.model_of(value) if isinstance(value, cst.Call) else None
+
+    def model_of(self, call: cst.Call) -> str | None:
+        """The model or table a query call reads or writes, as a comparable key (`Booking`, `bookings` -> booking)."""
+        name = method(call) or ""
+        found: str | None = None
+        if name in ("get_object_or_404", "get_list_or_404") and call.args:
+            found = attribute_path(call.args[0].value)
+        elif name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "scalar", "scalars"):
+            text = sql_text(positional(call), self.scope)
+            table = _SQL_TABLE.search(text[0]) if text is not None else None
+            found = table.group(1) if table else None
+            if found is None:
+                inner = next((c for c in self.scope.calls_within(call) if method(c) == "select" and c.args), None) \
+                    if call in self.scope.index else None
+                found = attribute_path(inner.args[0].value) if inner is not None else None
+        if found is None:
+            orm = orm_model(call, self.scope, self.ctx)
+            found = orm[1] if orm is not None else None
+        if found is None and name == "get" and len(call.args) == 2 and call.args[0].keyword is None:
+            found = attribute_path(call.args[0].value)  # `session.get(Booking, booking_id)`
+        if found is None and call.func is not None:
+            inner = call.func.value if isinstance(call.func, cst.Attribute) else None
+            while isinstance(inner, (cst.Attribute, cst.Call)):
+                if isinstance(inner, cst.Call):
+                    return self.model_of(inner)
+                inner = inner.value
+        return _model_key(found) if found else None
+
+    def load_by_url_id(self) -> cst.Call | None:
+        """The first call that loads or changes a record by an id parameter of the URL."""
+        if not self.id_params:
+            return None
+        for call in self.scope.calls():
+            if self._loads_by_id(call):
+                return call
+        return None
+
+    def _loads_by_id(self, call: cst.Call) -> bool:
+        name = method(call) or ""
+        if name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone"):
+            text = sql_text(positional(call), self.scope)
+            return (text is not None and bool(_WHERE_ID.search(text[0]))
+                    and any(self._is_id(n) for arg in call.args[1:] for n in self.scope.within(arg.value)))
+        if name in ("get_object_or_404", "get", "get_or_404", "filter", "filter_by"):
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value in ("pk", "id") and self._is_id(arg.value):
+                    return True
+            if name in ("get", "get_or_404") and len(call.args) >= 1:
+                # `session.get(Booking, booking_id)`, `Booking.query.get_or_404(booking_id)`
+                last = call.args[-1]
+                return last.keyword is None and self._is_id(last.value) and (
+                    len(call.args) == 2 or name == "get_or_404" or (attribute_path(call.func) or "").endswith("query.get"))
+        return False
+
+    def _is_id(self, expr: cst.CSTNode) -> bool:
+        return isinstance(expr, cst.Name) and expr.value in self.id_params
+
+
+def _model_key(name: str) -> str:
+    """`Booking`, `bookings`, `app_booking`, `booking_items` -> a key a model and its table share."""
+    last = name.rsplit(".", 1)[-1]
+    key = re.sub(r"(?<!^)(?=[A-Z])", "_", last).lower()
+    key = key.split("_", 1)[1] if key.startswith(("app_", "core_")) else key
+    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key
+
+
+def _is_caller_dependency(default: cst.BaseExpression | None) -> bool:
+    """`Depends(get_current_user)`, `Security(current_customer)`: a parameter that is the caller."""
+    if not isinstance(default, cst.Call) or not default.args:
+        return False
+    callee = (attribute_path(default.func) or "").rsplit(".", 1)[-1]
+    if callee not in ("Depends", "Security"):
+        return False
+    dependency = _dependency(default)
+    return bool(dependency) and not _RESOURCE_DEPENDENCY.search(dependency)
+
+
+def _dependency(default: cst.Call) -> str:
+    """`Depends(current_user)` -> "current_user"; `Depends(require_role("agent"))` -> "require_role"."""
+    target = default.args[0].value
+    if isinstance(target, cst.Call):
+        target = target.func
+    return attribute_path(target) or ""
