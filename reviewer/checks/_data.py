@@ -929,6 +929,20 @@ def is_retried_function(fn: cst.FunctionDef, scope: Scope, ctx: FileContext) -> 
                for call in scope.calls())
 
 
+def self_retry_calls(fn: cst.FunctionDef, scope: Scope, ctx: FileContext) -> list[cst.Call] | None:
+    """The `self.retry(...)` calls of a retried function that retries only through them; None when a decorator or
+    `autoretry_for` retries the whole body whatever fails."""
+    for deco in fn.decorators:
+        call = deco.decorator
+        if retry_library(call, ctx) is not None or (
+                isinstance(call, cst.Call) and method(call) in ("task", "shared_task")
+                and any(arg.keyword is not None and arg.keyword.value == "autoretry_for" for arg in call.args)):
+            return None
+    first = fn.params.params[0].name.value if fn.params.params else None
+    return [call for call in scope.calls()
+            if method(call) == "retry" and attribute_path(receiver(call) or cst.Name("_")) == first]
+
+
 @dataclass
 class RetryLoop:
     """A loop that runs its body again when an attempt fails."""

@@ -12,13 +12,14 @@ from reviewer.checks._data import (
     ScopeCheck,
     db_write,
     ends_in_exit,
-    has_lock,
-    method,
-    is_retried_function,
     fresh_idempotency_key,
+    has_lock,
+    is_retried_function,
     mentions_idempotency,
+    method,
     positional,
     retry_loops,
+    self_retry_calls,
     sql_verb,
 )
 from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, handed_function, helpers_of
@@ -35,7 +36,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     ## What it does
     Reports a side-effect call when it runs inside a retry: the `try` of a loop whose `except` branch goes round
     again while success leaves the loop, a `for attempt in tenacity.Retrying(...)` loop, a function decorated
-    with tenacity, backoff, retrying or retry, or a Celery task with `autoretry_for` or `self.retry(...)`.
+    with tenacity, backoff, retrying or retry, or a Celery task with `autoretry_for` or `self.retry(...)` (with
+    `self.retry` alone, only calls that a later `self.retry` can repeat: one after every retry point runs once).
     Side effects are: Stripe `Charge`/`PaymentIntent`/`Refund`/`Transfer`/... `.create`, `.capture`, `.confirm`;
     methods named `charge`, `refund`, `create_payment`, `send_email`, `send_mail`, `sendmail`, `send_sms`,
     `publish`, `basic_publish`, `produce`; a `send_*`/`notify_*` function imported from a notifications or mail
@@ -264,6 +266,19 @@ def text_pickup_code(parcel_id):
     phone, code = claimed
     sns.publish(PhoneNumber=phone, Message=f"Your pickup code is {code}")  # ok: REL003
 """,
+        # The task retries only while the payment row is missing, before anything is sent.
+        """
+from celery import shared_task
+from django.core.mail import send_mail
+
+@shared_task(bind=True, max_retries=5)
+def send_payment_receipt(self, payment_id):
+    try:
+        payment = Payment.objects.get(pk=payment_id)
+    except Payment.DoesNotExist as exc:
+        raise self.retry(exc=exc, countdown=10)
+    send_mail("Payment received", f"Thanks for {payment.amount}", None, [payment.email])  # ok: REL003
+""",
     )
     INVALID = (
         # Outside a retry too: a fresh key makes a re-sent request a second payout.
@@ -447,6 +462,8 @@ async def charge_no_show_fee(customer_id: str, amount: int):
         in_class = helpers.class_of(scope.root) if isinstance(scope.root, cst.FunctionDef) else ""
         keyed_here = mentions_idempotency(scope, self)
         fresh_key = not keyed_here and fresh_idempotency_key(scope)
+        # A task that retries itself only with `self.retry(...)`: a call after every such retry never runs twice.
+        retry_points = self_retry_calls(scope.root, scope, self.ctx) if function_body is not None else None
         seen: set[cst.Call] = set()
         for block in retried:
             for call in scope.calls_within(block):
@@ -458,6 +475,9 @@ async def charge_no_show_fee(customer_id: str, amount: int):
                     continue  # a helper that retries the call reports it there; one that swallows its failure never retries
                 if effect.keyed or keyed_here or carries_dedup_header(call, scope) or _keyed_through_helper(
                         call, scope, helpers, in_class, self):
+                    continue
+                if block is function_body and retry_points and all(scope.before(point, call)
+                                                                   for point in retry_points):
                     continue
                 if block is function_body and (_claimed_before(call, scope, self.ctx, helpers, in_class)
                                                or _marked_done_under_lock(call, scope, self)):
