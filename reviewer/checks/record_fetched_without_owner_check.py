@@ -199,10 +199,11 @@ class _Handler:
         self.caller_params = {p.name.value for p in params if _is_caller_dependency(p.default)}
         self.id_params = {p.name.value for p in params if _ID_PARAMETER.match(p.name.value)
                           and not _is_caller_dependency(p.default)}
-        self.staff_only = _elevated(fn) or any(
-            _STAFF_DEPENDENCY.search(_dependency(p.default)) for p in params if _is_caller_dependency(p.default)) or any(
-            isinstance(node, (cst.Name, cst.Attribute)) and _STAFF_CHECK.search(attribute_path(node) or "")
-            for node in scope.nodes)
+        staff_dependency = any(_STAFF_DEPENDENCY.search(_dependency(p.default))
+                               for p in params if _is_caller_dependency(p.default))
+        staff_test = any(isinstance(node, (cst.Name, cst.Attribute)) and _STAFF_CHECK.search(attribute_path(node) or "")
+                         for node in scope.nodes)
+        self.staff_only = _elevated(fn) or staff_dependency or staff_test
         # Per tie of a record to the caller: the model or table tied (None when the tie names none).
         self.tied_models: list[str | None] = []
         # The caller is written into a new record (`Response.objects.create(survey=s, respondent=request.user)`):
