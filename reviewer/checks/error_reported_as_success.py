@@ -34,13 +34,13 @@ _BODY_KEYWORDS = ("content", "body", "text", "data", "response", "json")
 # Keywords of a response that say nothing about its body or status.
 _METADATA_KEYWORDS = frozenset({"content_type", "mimetype", "media_type", "headers", "charset", "safe",
                                 "encoder", "json_dumps_params", "background"})
-_RESPONSES = frozenset({"jsonify", "JsonResponse", "JSONResponse", "ORJSONResponse", "UJSONResponse", "Response",
+RESPONSES = frozenset({"jsonify", "JsonResponse", "JSONResponse", "ORJSONResponse", "UJSONResponse", "Response",
                         "HttpResponse", "PlainTextResponse", "HTMLResponse", "make_response", "json_response"})
 _HTTP_STATUS_OK = frozenset({"OK", "CREATED", "ACCEPTED", "NO_CONTENT"})
 _ERROR_LEVEL = LOG_LEVELS["error"]
 
 
-def _status_code(expr: cst.BaseExpression) -> int | None:
+def status_code_of(expr: cst.BaseExpression) -> int | None:
     """200 for `200`, `status.HTTP_200_OK`, `HTTPStatus.OK`; None when it is not a known status."""
     if isinstance(expr, cst.Integer):
         return int(expr.value)
@@ -69,7 +69,7 @@ def success_value(expr: cst.BaseExpression | None) -> str | None:
     if isinstance(expr, cst.Dict):
         return _success_dict(expr)
     if isinstance(expr, cst.Tuple) and len(expr.elements) >= 2:
-        code = _status_code(expr.elements[-1].value)
+        code = status_code_of(expr.elements[-1].value)
         if code is not None:
             return f"HTTP {code}" if _is_2xx(code) and not tells_failure(expr.elements[0].value) else None
         return success_value(expr.elements[0].value)
@@ -122,13 +122,13 @@ def _success_dict(expr: cst.Dict) -> str | None:
 def _success_response(call: cst.Call) -> str | None:
     """A response object whose explicit status is 2xx, or whose body says success."""
     name = (attribute_path(call.func) or "").rsplit(".", 1)[-1]
-    if name not in _RESPONSES:
+    if name not in RESPONSES:
         return None
     status = keyword(call, "status") or keyword(call, "status_code")
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-    code = _status_code(status.value) if status is not None else None
+    code = status_code_of(status.value) if status is not None else None
     if status is None and name == "make_response" and len(positional) >= 2:
-        code = _status_code(positional[1])
+        code = status_code_of(positional[1])
     if code is not None:
         # The status line is what clients, proxies and monitoring read, unless the body says otherwise.
         return f"HTTP {code}" if _is_2xx(code) and not tells_failure(call) else None
