@@ -18,8 +18,9 @@ class RequestWorkInBackgroundTask(ScopeCheck):
 
     ## What it does
     Inside request handlers (routed functions, Django views, view-class methods), reports
-    `asyncio.create_task(f(...))` / `asyncio.ensure_future(f(...))` and `background_tasks.add_task(f, ...)`
-    (FastAPI/Starlette `BackgroundTasks`) when `f` has a side effect another system keeps: a payment, an e-mail
+    `asyncio.create_task(f(...))` / `asyncio.ensure_future(f(...))` (not a task group's `tg.create_task(...)`,
+    which finishes inside its `async with`) and `background_tasks.add_task(f, ...)` (FastAPI/Starlette
+    `BackgroundTasks`) when `f` has a side effect another system keeps: a payment, an e-mail
     or SMS, a published event, a POST that creates or delivers something, a remote create (the kinds REL003 and
     REL004 recognise, following a function of the same file into its body).
 
@@ -88,6 +89,20 @@ def create_order():
     threading.Thread(target=send_confirmation_email, args=(order.id,), daemon=True).start()  # ok: REL005
     return {"id": order.id}, 201
 """,
+        """
+import asyncio
+from fastapi import FastAPI
+from app.notifications import send_receipt_email
+
+app = FastAPI()
+
+@app.post("/orders")
+async def create_order(order: dict):
+    saved = await save(order)
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(send_receipt_email(saved.email, saved.id))  # ok: REL005
+    return {"id": saved.id}
+""",
     )
     INVALID = (
         """
@@ -134,6 +149,8 @@ async def return_loan(loan_id: int):
         helpers = self._helpers
         in_class = helpers.class_of(root)
         for call in scope.calls():
+            if _in_task_group(call, scope):
+                continue  # `async with asyncio.TaskGroup() as tg: tg.create_task(...)` ends before the answer
             handed = self._handed(call)
             if handed is None:
                 continue
@@ -155,3 +172,17 @@ async def return_loan(loan_id: int):
             return cst.Call(func=call.args[0].value,
                             args=[arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in call.args[1:]])
         return None
+
+
+def _in_task_group(call: cst.Call, scope: Scope) -> bool:
+    """`tg.create_task(...)` where `tg` is the target of an enclosing `with`: a task group (asyncio's TaskGroup,
+    anyio's) waits for its tasks before the block ends, so the work is done before the request answers."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        return False
+    for ancestor in scope.ancestors(call):
+        if isinstance(ancestor, cst.With) and any(
+                item.asname is not None and isinstance(item.asname.name, cst.Name)
+                and item.asname.name.value == func.value.value for item in ancestor.items):
+            return True
+    return False
