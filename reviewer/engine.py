@@ -90,8 +90,11 @@ def check_file(change: FileChange, disabled: frozenset[str] = frozenset(), root:
     return result
 
 
+_CHECKS_DIR = Path(__file__).parent / "checks"
+
+
 def _check_modules() -> list[Path]:
-    return sorted(p for p in (Path(__file__).parent / "checks").glob("*.py") if not p.name.startswith("_"))
+    return sorted(p for p in _CHECKS_DIR.glob("*.py") if not p.name.startswith("_"))
 
 
 def check_count() -> int:
@@ -114,7 +117,7 @@ def checked_ids() -> frozenset[str]:
 def checks_fingerprint() -> str:
     """A hash of the checks' own source: editing a check invalidates its cached results."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted((Path(__file__).parent / "checks").glob("*.py")):
+    for path in sorted(_CHECKS_DIR.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in (Path(__file__).parent / "chunking.py", Path(__file__).parent / "findings.py"):
         digest.update(path.read_bytes())

@@ -847,17 +847,14 @@ def mentions_idempotency(scope: Scope, check: PythonCheck) -> bool:
     """The function passes an idempotency or deduplication key; not when every key it passes is made fresh for
     each call (`idempotency_key=uuid.uuid4().hex`): a retry or a re-sent request then carries a new key, and the
     provider cannot tell it from a new operation."""
-    if not _IDEMPOTENCY.search(scope.code(check)):
-        return False
-    values = _idempotency_values(scope)
-    return not values or not all(_made_fresh(value, scope, check.ctx) for value in values)
+    return bool(_IDEMPOTENCY.search(scope.code(check))) and not fresh_idempotency_key(scope, check.ctx)
 
 
-def fresh_idempotency_key(scope: Scope, within: cst.CSTNode | None = None) -> bool:
+def fresh_idempotency_key(scope: Scope, ctx: FileContext | None = None, within: cst.CSTNode | None = None) -> bool:
     """Every idempotency key the function (or this call, `within`) passes is made new for each call (see
     `mentions_idempotency`)."""
     values = _idempotency_values(scope, within)
-    return bool(values) and all(_made_fresh(value, scope, None) for value in values)
+    return bool(values) and all(_made_fresh(value, scope, ctx) for value in values)
 
 
 # Calls whose value differs on every call: a key built from one is new on every attempt.

@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path, descendants, keyword, module_handlers, own_nodes
-from reviewer.checks.error_reported_as_success import RESPONSES, status_code_of, tells_failure
+from reviewer.checks.error_reported_as_success import RESPONSES, explicit_status, status_code_of, tells_failure
 
 # Calls that answer with an error status by their nature.
 _ERROR_RAISERS = frozenset({"abort", "HTTPException", "Http404", "HttpResponseBadRequest", "HttpResponseForbidden",
@@ -149,12 +149,8 @@ def _failure_with_success_status(value: cst.BaseExpression, route_status: int | 
         name = (attribute_path(value.func) or "").rsplit(".", 1)[-1]
         if name not in RESPONSES:
             return False
-        status = keyword(value, "status") or keyword(value, "status_code")
-        positional = [arg.value for arg in value.args if arg.keyword is None and not arg.star]
-        if status is None and name == "make_response" and len(positional) >= 2:
-            code = status_code_of(positional[1])
-        else:
-            code = status_code_of(status.value) if status is not None else 200
+        given = explicit_status(value)
+        code = status_code_of(given) if given is not None else 200
         return code is not None and 200 <= code < 300 and _failure_body(value)
     if isinstance(value, cst.Dict):
         code = route_status if route_status is not None else 200

@@ -53,6 +53,17 @@ def status_code_of(expr: cst.BaseExpression) -> int | None:
     return None
 
 
+def explicit_status(call: cst.Call) -> cst.BaseExpression | None:
+    """The status a response call is given: `status=`/`status_code=`, or `make_response(body, 409)`'s second
+    argument; None when it takes the default (200)."""
+    status = keyword(call, "status") or keyword(call, "status_code")
+    if status is not None:
+        return status.value
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    name = (attribute_path(call.func) or "").rsplit(".", 1)[-1]
+    return positional[1] if name == "make_response" and len(positional) >= 2 else None
+
+
 def _is_2xx(code: int | None) -> bool:
     return code is not None and 200 <= code < 300
 
@@ -126,9 +137,8 @@ def _success_response(call: cst.Call) -> str | None:
         return None
     status = keyword(call, "status") or keyword(call, "status_code")
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-    code = status_code_of(status.value) if status is not None else None
-    if status is None and name == "make_response" and len(positional) >= 2:
-        code = status_code_of(positional[1])
+    given = explicit_status(call)
+    code = status_code_of(given) if given is not None else None
     if code is not None:
         # The status line is what clients, proxies and monitoring read, unless the body says otherwise.
         return f"HTTP {code}" if _is_2xx(code) and not tells_failure(call) else None

@@ -497,7 +497,7 @@ async def charge_no_show_fee(customer_id: str, amount: int):
         be safe to repeat and it is not: a client or a job that sends it again repeats the effect."""
         in_class = helpers.class_of(scope.root) if isinstance(scope.root, cst.FunctionDef) else ""
         for call in scope.calls():
-            if not fresh_idempotency_key(scope, call):
+            if not fresh_idempotency_key(scope, within=call):
                 continue
             effect = helpers.effect(call, scope, in_class, self, RETRY)
             if effect is None:

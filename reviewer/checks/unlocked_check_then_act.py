@@ -9,6 +9,7 @@ import libcst as cst
 from reviewer.checks._base import attribute_path, is_literal
 from reviewer.checks._data import (
     Scope,
+    chain_root,
     db_write,
     ends_in_leave,
     has_lock,
@@ -460,9 +461,7 @@ def claim_welcome_bonus(user_id):
 
     def _query_named_before(self, call: cst.Call, at: cst.CSTNode, scope: Scope) -> tuple[str, str] | None:
         """`taken = Booking.objects.filter(...)` then `if taken.exists():`: the query the tested chain starts from."""
-        root = call.func
-        while isinstance(root, (cst.Attribute, cst.Call, cst.Subscript)):
-            root = root.value if isinstance(root, (cst.Attribute, cst.Subscript)) else root.func
+        root = chain_root(call.func)
         if not isinstance(root, cst.Name):
             return None
         binding = scope.binding(root.value, at)
