@@ -69,10 +69,15 @@ def build_prompt(chunk: Chunk, item_ids: list[str], findings: list[Finding], che
     )
     lines = [n for n in range(chunk.start, chunk.end + 1) if shown is None or n in shown]
     schema = answer_model(item_ids, lines).model_json_schema()
-    params = {"max_tokens_per_item": settings.max_tokens, "seed": settings.seed, "temperature": 0.0,
-              "prompt_version": template.version}
-    key = cache_key(settings.model_sha256, system + "\n\x00\n" + user, schema, params)
+    key = prompt_key(settings, template.version, system, user, schema)
     return ChunkPrompt(system=system, user=user, schema_=schema, key=key, item_ids=item_ids)
+
+
+def prompt_key(settings: AskSettings, prompt_version: str, system: str, user: str, schema: dict) -> str:
+    """The result cache's key for one rendered prompt: the model, the text, the schema and the decoding."""
+    params = {"max_tokens_per_item": settings.max_tokens, "seed": settings.seed, "temperature": 0.0,
+              "prompt_version": prompt_version}
+    return cache_key(settings.model_sha256, system + "\n\x00\n" + user, schema, params)
 
 
 # Lines of context shown around a finding when a long chunk is cut, and the chunk length that is cut.

@@ -323,6 +323,9 @@ def _model_stats(raw: dict) -> dict:
         "answers_dropped_share": round(stats.get("dropped_answers", 0) / max(answered, 1), 2),
         "invalid_answers": stats.get("invalid_answers", 0),
         "model_load_s": stats.get("model_load_seconds", 0.0),
+        # The model step's own work (routing, prompts, verifying, caching) beside the model calls it made.
+        "outside_model_calls_share": round(max(stats.get("model_seconds", 0.0) - stats.get("model_load_seconds", 0.0)
+                                               - sum(times), 0.0) / max(sum(times), 1e-9), 3),
     }
 
 
@@ -356,6 +359,13 @@ def run_bench(args) -> int:
             # On a selection the peers read the same files (their Python ones: neither reads Dockerfiles or YAML).
             for name, runner in (("bandit", run_bandit), ("ruff S", run_ruff)):
                 peer_runs.append((name, *runner(reviewed_root, paths)))
+        raw_llama = {}
+        if use_model and args.raw_chunks > 0 and raw.get("stats", {}).get("model_calls"):
+            # Raw llama.cpp on the same prompts, in the same run, after the timed runs (it loads its own model).
+            from reviewer.bench_raw import compare_with_raw
+
+            raw_llama = compare_with_raw(reviewed_root, paths, args.model, raw["stats"]["model_calls"],
+                                         args.raw_chunks, run_cache_dir=Path(cache_dir))
     ours = score("reviewer", reported, cases)
     ours.seconds, ours.version = seconds, __version__
     warm = ours.model_copy(update={"name": "reviewer (warm cache)", "seconds": warm_seconds})
@@ -376,6 +386,9 @@ def run_bench(args) -> int:
     model_stats = _model_stats(raw) if use_model else {}
     if model_stats:
         print("model: " + ", ".join(f"{k} {v}" for k, v in model_stats.items()))
+    if raw_llama:
+        print("raw llama.cpp on the same prompts: " + ", ".join(
+            f"{k} {v}" for k, v in raw_llama.items() if k != "rows"))
     layer = "model" if use_model else "no-llm"
     name = f"bench-{layer}" + (f"-{cases_root.name}" if cases_root.name != "cases" else "") + ("-sample" if args.select else "")
     out = Path(args.output) if args.output else repo_root / "benchmarks" / "results" / f"{name}.json"
@@ -392,6 +405,7 @@ def run_bench(args) -> int:
                   for s in scores],
         "reviewer_stats": raw.get("stats", {}),
         "model_stats": model_stats,
+        "raw_llama": raw_llama,
         "reviewer_coverage": {k: v for k, v in raw.get("coverage", {}).items() if k != "chunks"},
     }
     tmp = out.with_name(out.name + ".tmp")

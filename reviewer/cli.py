@@ -120,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--select", default=None, metavar="GLOBS",
                        help="only these case files (comma-separated globs), e.g. for the slower model layer")
     bench.add_argument("--model", default=None, help="model for the model layer (default: the default model)")
+    bench.add_argument("--raw-chunks", type=int, default=24, metavar="N",
+                       help="with the model: send N of the run's prompts to raw llama.cpp too (0: none)")
     return parser
 
 

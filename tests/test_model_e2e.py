@@ -79,3 +79,23 @@ def test_the_answer_writer_fills_the_schema_from_the_model_s_own_prompt_and_reus
     out = llm.create_chat_completion(messages=[{"role": "system", "content": prompt.system},
                                                {"role": "user", "content": prompt.user}], max_tokens=1)
     assert ours == [int(t) for t in llm._input_ids][:out["usage"]["prompt_tokens"]]
+
+
+@requires_model
+def test_bench_with_the_model_sends_the_run_s_own_prompts_to_raw_llama(tmp_path):
+    """`reviewer bench` with the model compares reviewer's path with raw llama.cpp in the same run, on prompts
+    whose cache keys are the ones the timed run stored (the same text, schema and decoding)."""
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, "-m", "reviewer", "bench", "--select", "apps/ticket_office/seat_purchase.py",
+                           "--model", "tiny", "--no-peers", "--raw-chunks", "1", "--output", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, check=False, timeout=600,
+                          env=dict(os.environ, REVIEWER_CACHE_DIR=str(tmp_path / "cache")))
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text())
+    raw = result["raw_llama"]
+    calls = result["model_stats"]["model_calls"]
+    assert calls >= 1
+    assert raw["chunks"] == 1 and raw["of_run_calls"] == calls
+    assert raw["prompts_matched"] == 1
+    assert raw["rows"][0]["generated"] > 0 and raw["rows"][0]["raw_s"] > 0
+    assert raw["reviewer_over_raw"] > 0
