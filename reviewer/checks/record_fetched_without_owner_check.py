@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, module_handlers
+from reviewer.checks._base import PythonCheck, attribute_path, descendants, module_handlers
 from reviewer.checks._data import Scope, method, orm_model, positional, scope_of, sql_text
 from reviewer.checks.unprotected_state_change import _PUBLIC, _RESOURCE_DEPENDENCY, _elevated, identifies_caller
 
@@ -27,6 +27,10 @@ _STAFF_DEPENDENCY = re.compile(r"staff|admin|role|superuser|operator|manager|sup
                                r"dispatcher|lead|desk|internal|permission|scope", re.I)
 _CREATING = frozenset({"create", "get_or_create", "update_or_create", "bulk_create", "add", "insert", "append"})
 _LOGGING = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
+# Columns that name whose a record is (`Voucher.volunteer_id`), not who works on it (`Ticket.assignee_id`).
+_OWNER_COLUMN = re.compile(r"(owner|user|customer|member|account|client|patient|student|volunteer|employee|author|"
+                           r"buyer|renter|guest|holder|tenant|subscriber|creator|created_by|requester|applicant)"
+                           r"(_id|_pk)?$", re.I)
 _ID_PARAMETER = re.compile(r"^(pk|id|\w+_id|\w+_pk|\w+_uuid|uuid)$")
 _SQL_TABLE = re.compile(r"\b(?:FROM|UPDATE|INTO)\s+\"?(\w+)")
 _WHERE_ID = re.compile(r"\bWHERE\b.*?\b(?:\w+\.)?ID\s*=\s*(%S|\$\d+|\?|:\w+)")
@@ -45,6 +49,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     `Model.query.get_or_404(...)`, SQL `... WHERE id = %s` given that id) when nothing in the handler ties that
     record to the caller: no comparison with the caller, no query narrowed by the caller, no call that
     authorizes (`ensure_owner(...)`, `check_permission(...)`, `staff_of(...)`), and no staff or permission test.
+    DRF detail views (`RetrieveAPIView`, `ModelViewSet`, ...) that serve a class-level `queryset` with no
+    `get_queryset`/`get_object` of their own and no owner or staff permission class are reported at `queryset`.
     Only records of a model (or table) the module ties to the caller somewhere are judged; handlers named for
     public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`) and handlers that
     write the caller into a new record (joining an event, answering a survey: something every user takes part
@@ -126,6 +132,47 @@ def cancel_event(event_id: int, staff=Depends(require_role("support")), db=Depen
     event.cancelled = True
     db.commit()
 """,
+        # Detail views that narrow their own queryset, or decide per record with an owner permission.
+        """
+from rest_framework import generics, permissions
+
+class MyLessonsView(generics.ListAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return Lesson.objects.filter(student__user=self.request.user)[:50]
+
+class LessonDetailView(generics.RetrieveAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return Lesson.objects.filter(student__user=self.request.user)
+
+class LessonNotesView(generics.RetrieveUpdateAPIView):
+    permission_classes = [permissions.IsAuthenticated, IsLessonOwner]
+    queryset = Lesson.objects.all()  # ok: SEC018
+""",
+        # A column that names who works on the record, not whose it is.
+        """
+from flask import Blueprint, jsonify
+from flask_login import current_user, login_required
+
+bp = Blueprint("tickets", __name__)
+
+@bp.get("/tickets/assigned")
+@login_required
+def assigned():
+    rows = session.scalars(select(Ticket).where(Ticket.assignee_id == current_user.id).limit(50))
+    return jsonify([t.id for t in rows])
+
+@bp.post("/tickets/<int:ticket_id>/claim")
+@login_required
+def claim(ticket_id):
+    ticket = session.get(Ticket, ticket_id)  # ok: SEC018
+    ticket.assignee_id = current_user.id
+    session.commit()
+    return jsonify(id=ticket.id)
+""",
     )
     INVALID = (
         """
@@ -162,6 +209,41 @@ def payslip(payslip_id: int, employee=Depends(current_employee), conn=Depends(ge
         raise HTTPException(404)
     return {"id": row[0], "pdf": row[1]}
 """,
+        # A DRF detail view serving its whole queryset, beside a list view narrowed to the caller.
+        """
+from rest_framework import generics, permissions
+
+class MyLessonsView(generics.ListAPIView):
+    serializer_class = LessonSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return Lesson.objects.filter(student__user=self.request.user)[:50]
+
+class LessonDetailView(generics.RetrieveAPIView):
+    serializer_class = LessonSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Lesson.objects.select_related("tutor")  # expect: SEC018
+""",
+        # The tie is a query on the model's owner column; the load goes through Flask-SQLAlchemy's db.get_or_404.
+        """
+from flask import Blueprint, jsonify
+from flask_login import current_user, login_required
+
+bp = Blueprint("vouchers", __name__)
+
+@bp.get("/vouchers")
+@login_required
+def my_vouchers():
+    rows = db.session.scalars(select(Voucher).where(Voucher.member_id == current_user.id).limit(50))
+    return jsonify([v.code for v in rows])
+
+@bp.get("/vouchers/<int:voucher_id>")
+@login_required
+def voucher(voucher_id):
+    found = db.get_or_404(Voucher, voucher_id)  # expect: SEC018
+    return jsonify(code=found.code)
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -169,13 +251,23 @@ def payslip(payslip_id: int, employee=Depends(current_employee), conn=Depends(ge
             return
         module_scope = scope_of(original_node)
         handlers = [handler for handler, _cls in module_handlers(original_node, self.ctx)]
-        if len(handlers) < 2:
+        queryset_methods, detail_views = _queryset_methods(original_node), _generic_detail_views(original_node)
+        if len(handlers) + len(queryset_methods) + len(detail_views) < 2:
             return
         judged = {handler: _Handler(handler, scope_of(handler, module_scope), self.ctx) for handler in handlers}
+        # A view's `get_queryset` narrows what its handlers read (`filter(student__user=self.request.user)`).
+        narrowing = [_Handler(fn, scope_of(fn, module_scope), self.ctx) for fn in queryset_methods]
         # The models (or tables) this module ties to the caller somewhere: its per-customer records.
-        owned = {model for found in judged.values() for model in found.tied_models if model is not None}
+        owned = {model for found in (*judged.values(), *narrowing) for model in found.tied_models if model is not None}
         if not owned:
             return  # nothing here says these records belong to someone
+        for view, queryset in detail_views:
+            orm = orm_model(queryset.value, module_scope, self.ctx)
+            if orm is not None and _model_key(orm[1]) in owned:
+                self.report(queryset, f"`{view.name.value}` serves any `{orm[1]}` by the id in its URL: its queryset "
+                                      "is not narrowed to the caller's rows (no `get_queryset`, no owner "
+                                      "permission), so any signed-in user can change the id and read another "
+                                      "customer's record.")
         for handler, found in judged.items():
             if found.ties_to_caller or found.staff_only or found.participates or _PUBLIC.search(handler.name.value):
                 continue
@@ -264,6 +356,9 @@ class _Handler:
         if not isinstance(root, cst.Name) or root is expr:
             return None
         binding = self.scope.binding(root.value, expr if expr in self.scope.index else None)
+        if (binding is None and root.value[:1].isupper() and isinstance(expr, cst.Attribute)
+                and _OWNER_COLUMN.search(expr.attr.value)):
+            return _model_key(root.value)  # `Voucher.volunteer_id == volunteer.id`: the model's owner column
         value = binding.value if binding is not None and not binding.unpacked else None
         while isinstance(value, cst.Await):
             value = value.expression
@@ -274,7 +369,9 @@ class _Handler:
         name = method(call) or ""
         found: str | None = None
         if name in ("get_object_or_404", "get_list_or_404") and call.args:
-            found = attribute_path(call.args[0].value)
+            first = call.args[0].value
+            orm = orm_model(first, self.scope, self.ctx) if isinstance(first, cst.Call) else None
+            found = orm[1] if orm is not None else attribute_path(first)  # a model, or a queryset of one
         elif name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "scalar", "scalars"):
             text = sql_text(positional(call), self.scope)
             table = _SQL_TABLE.search(text[0]) if text is not None else None
@@ -286,8 +383,8 @@ class _Handler:
         if found is None:
             orm = orm_model(call, self.scope, self.ctx)
             found = orm[1] if orm is not None else None
-        if found is None and name == "get" and len(call.args) == 2 and call.args[0].keyword is None:
-            found = attribute_path(call.args[0].value)  # `session.get(Booking, booking_id)`
+        if found is None and name in ("get", "get_or_404") and len(call.args) == 2 and call.args[0].keyword is None:
+            found = attribute_path(call.args[0].value)  # `session.get(Booking, booking_id)`, `db.get_or_404(...)`
         if found is None and call.func is not None:
             inner = call.func.value if isinstance(call.func, cst.Attribute) else None
             while isinstance(inner, (cst.Attribute, cst.Call)):
@@ -324,6 +421,51 @@ class _Handler:
 
     def _is_id(self, expr: cst.CSTNode) -> bool:
         return isinstance(expr, cst.Name) and expr.value in self.id_params
+
+
+# DRF generic views and viewsets that serve one record by the id in the URL (`get_object()` over `queryset`).
+_DETAIL_VIEW = re.compile(r"^(Retrieve\w*APIView|UpdateAPIView|DestroyAPIView|ModelViewSet|ReadOnlyModelViewSet|"
+                          r"RetrieveModelMixin|UpdateModelMixin|DestroyModelMixin)$")
+
+
+def _queryset_methods(module: cst.Module) -> list[cst.FunctionDef]:
+    return [inner for statement in module.body if isinstance(statement, cst.ClassDef)
+            and isinstance(statement.body, cst.IndentedBlock) for inner in statement.body.body
+            if isinstance(inner, cst.FunctionDef) and inner.name.value == "get_queryset"]
+
+
+def _generic_detail_views(module: cst.Module) -> list[tuple[cst.ClassDef, cst.Assign]]:
+    """DRF detail views whose record comes from a class-level `queryset` alone: no `get_queryset` or `get_object`
+    of their own, and no permission class that decides per record (an owner or staff permission)."""
+    found = []
+    for statement in module.body:
+        if not isinstance(statement, cst.ClassDef) or not isinstance(statement.body, cst.IndentedBlock):
+            continue
+        bases = {(attribute_path(base.value) or "").rsplit(".", 1)[-1] for base in statement.bases}
+        if not any(_DETAIL_VIEW.match(base) for base in bases):
+            continue
+        queryset, permissions, overridden = None, "", False
+        for inner in statement.body.body:
+            if isinstance(inner, cst.FunctionDef) and inner.name.value in ("get_queryset", "get_object"):
+                overridden = True
+            if not isinstance(inner, cst.SimpleStatementLine):
+                continue
+            for small in inner.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target,
+                                                                                          cst.Name):
+                    target = small.targets[0].target.value
+                    if target == "queryset":
+                        queryset = small
+                    elif target == "permission_classes":
+                        # Permission classes are CamelCase: `permissions.IsAuthenticated` -> IsAuthenticated
+                        permissions = " ".join(n.value for n in descendants(small.value)
+                                               if isinstance(n, cst.Name) and n.value[:1].isupper())
+        if overridden or queryset is None:
+            continue
+        if _AUTHORIZING.search(permissions) or _STAFF_DEPENDENCY.search(permissions):
+            continue  # `IsOwner`, `IsAdminUser`, `DjangoModelPermissions`: decided per record or staff only
+        found.append((statement, queryset))
+    return found
 
 
 def _model_key(name: str) -> str:
