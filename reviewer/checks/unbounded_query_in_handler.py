@@ -406,8 +406,13 @@ def room_history(room_id: int):
             return
         if names & _FILTERING and not self._filtered_listing(model, calls, scope):
             return
-        if kind != "django" or self._consumed_whole(call, scope, set()):
+        if kind != "django":
             self.report(call, _message(model), end_node=call)  # the whole query chain, to its `.all()`
+            return
+        # A Django queryset runs where it is read: the finding spans from the query to that read.
+        consumer = self._consumed_whole(call, scope, set())
+        if consumer is not None:
+            self.report(call, _message(model), end_node=consumer)
 
     @staticmethod
     def _filtered_listing(model: str, calls: list[cst.Call], scope: Scope) -> bool:
@@ -436,24 +441,24 @@ def room_history(room_id: int):
                         return False
         return True
 
-    def _consumed_whole(self, expr: cst.BaseExpression, scope: Scope, seen: set[str]) -> bool:
-        """Whether a Django queryset is read to the end: iterated, listed, counted with len(), serialised."""
+    def _consumed_whole(self, expr: cst.BaseExpression, scope: Scope, seen: set[str]) -> cst.CSTNode | None:
+        """Where a Django queryset is read to the end (iterated, listed, counted with len(), serialised), if it is."""
         parent = scope.parent.get(expr)
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is expr:
-            return True
+            return expr
         if isinstance(parent, cst.Arg):
             call = scope.parent.get(parent)
             if isinstance(call, cst.Call):
                 many = keyword(call, "many")
                 many_rows = many is not None and getattr(many.value, "value", "") == "True"
-                return method(call) in _WHOLE_READERS or many_rows
+                return call if method(call) in _WHOLE_READERS or many_rows else None
         if isinstance(parent, cst.Return):
-            return False
+            return None
         if (isinstance(parent, cst.Assign) and len(parent.targets) == 1
                 and isinstance(parent.targets[0].target, cst.Name)):
             name = parent.targets[0].target.value
             if name in seen:
-                return False
+                return None
             seen.add(name)
             uses = [n for n in scope.of_type(cst.Name) if n.value == name and scope.before(parent, n)
                     and _is_variable_use(n, scope)]
@@ -463,12 +468,13 @@ def room_history(room_id: int):
                 if _narrowed_on_one_branch(use, name, parent, scope):
                     continue  # `if term: rows = rows.filter(...)`: without the term every row is still read
                 if isinstance(holder, (cst.Subscript, cst.Attribute)):
-                    return False  # sliced, filtered or paginated further on
+                    return None  # sliced, filtered or paginated further on
                 if isinstance(holder, cst.Arg) and method(scope.parent.get(holder)) in ("Paginator", "paginate"):
-                    return False
+                    return None
                 consumers.append(use)
-            return any(self._consumed_whole(use, scope, seen) for use in consumers)
-        return False
+            return next((found for use in consumers for found in [self._consumed_whole(use, scope, seen)]
+                         if found is not None), None)
+        return None
 
     def _judge_sql_read(self, call: cst.Call, scope: Scope) -> None:
         recv = receiver(call)
