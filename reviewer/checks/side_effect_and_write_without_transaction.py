@@ -61,7 +61,8 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     later write compensates (refund, cancel, void, reverse, release, deleting the row; `rollback` only when
     the write was staged before the side effect), when the function uses an outbox or `transaction.on_commit`,
     when the call carries an idempotency key or dedup id and the function is not a request handler (a task or
-    job that is run again converges), when a message's failure is caught and ignored (best effort; an
+    job that is run again converges; except case (5): a job that finds the record already committed does not
+    make the payment again), when a message's failure is caught and ignored (best effort; an
     `except` for database errors only, such as `psycopg.Error`, does not catch it), or when the
     only later write is `.save()` on an object the caller passed in. A write counts as "after" the side effect
     only when it can run after it: a call in a branch that returns or raises (`if taken: refund(...); return`)
@@ -439,6 +440,21 @@ def book_lesson(slot_id, payment_method):
     db.session.commit()
     return jsonify(id=slot.id), 201
 """,
+        # A key makes a refund safe to repeat, not safe to fail: the commit already says it was made.
+        """
+import stripe
+from celery import shared_task
+
+@shared_task
+def refund_invoice(invoice_id):
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None or invoice.status != "paid":
+        return
+    invoice.status = "refunded"
+    db.session.commit()
+    stripe.Refund.create(payment_intent=invoice.payment_intent_id,  # expect: REL004
+                         idempotency_key=f"invoice-{invoice.id}-refund")
+""",
     )
 
     _module_scope: Scope | None = None
@@ -468,11 +484,11 @@ def book_lesson(slot_id, payment_method):
         handler = ctx.is_handler(node)
         for call, effect in effects:
             keyed = effect.keyed or keyed_here or carries_dedup_header(call, scope)
-            if keyed and not handler:
-                continue
             if effect.kind == "message" and (effect.swallowed or failure_swallowed(call, scope)):
                 continue  # a message whose failure is caught and ignored is sent on a best-effort basis
-            self._judge(call, effect.kind, scope, writes)
+            # A key makes the call safe to repeat, not safe to fail: a payment after the commit that already
+            # records it is not run again by a job that finds the record done.
+            self._judge(call, effect.kind, scope, writes, after_commit_only=keyed and not handler)
 
     def _writes(self, scope: Scope, in_class: str) -> list[tuple[cst.Call, str]]:
         """Database writes in source order: direct ones ("stage" or "commit"), and same-file helpers that commit."""
@@ -490,7 +506,8 @@ def book_lesson(slot_id, payment_method):
                 found.append((call, kind))
         return found
 
-    def _judge(self, call: cst.Call, kind: str, scope: Scope, writes: list[tuple[cst.Call, str]]) -> None:
+    def _judge(self, call: cst.Call, kind: str, scope: Scope, writes: list[tuple[cst.Call, str]],
+               after_commit_only: bool = False) -> None:
         ctx = self.ctx
         tx = transaction_of(call, scope, ctx)
         in_tx = [w for w, _ in writes if tx is not None and transaction_of(w, scope, ctx) is tx]
@@ -508,6 +525,8 @@ def book_lesson(slot_id, payment_method):
         staged_before = [w for w, k in writes if scope.before(w, call) and w not in committed_before]
         if _compensated([call, *later], scope, rollback_counts=bool(staged_before)):
             return
+        if after_commit_only and not (kind == "payment" and not later and committed_before):
+            return
         if kind in ("message", "publish", "enqueue") and tx is not None and any(scope.before(w, call) for w in in_tx):
             self.report(call, f"This side effect runs inside the transaction, before it commits: if the commit fails, "
                               f"{_NOUN[kind]} for a change that was rolled back, and a consumer may read the "
@@ -521,8 +540,9 @@ def book_lesson(slot_id, payment_method):
             elif (kind == "payment" and not later and committed_before and tx is None
                   and not any(isinstance(a, cst.Try) for a in scope.ancestors(call))):
                 self.report(call, f"The record is committed on line {self.line_of(committed_before[-1])} before this "
-                                  "payment and nothing handles its failure: if the charge fails, the database keeps "
-                                  "an order nobody paid for.")
+                                  "payment and nothing handles its failure: if the payment call fails, the database "
+                                  "keeps a change the money never followed (an order nobody paid for, a refund "
+                                  "never made).")
             return
         if kind == "enqueue":
             commit_after = [w for w, k in writes if k == "commit" and scope.before(call, w)]
