@@ -138,11 +138,15 @@ def _upload_taken(handler: cst.FunctionDef) -> cst.CSTNode | None:
 
 
 def _assigned_names(handler: cst.FunctionDef, source: cst.CSTNode) -> set[str]:
-    """`upload = request.files["file"]`: the names the upload is kept under."""
+    """`upload = request.files["file"]`, `for upload in request.FILES.getlist("photos")`: the names the upload is
+    kept under."""
     names: set[str] = set()
     for node in descendants(handler.body):
         if isinstance(node, cst.Assign) and any(part is source for part in descendants(node.value)):
             names |= {target.target.value for target in node.targets if isinstance(target.target, cst.Name)}
+        elif (isinstance(node, cst.For) and isinstance(node.target, cst.Name)
+              and any(part is source for part in descendants(node.iter))):
+            names.add(node.target.value)
     return names
 
 

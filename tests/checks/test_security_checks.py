@@ -453,3 +453,19 @@ def test_every_security_check_is_discovered():
             "InsecureRandomForSecret", "TlsVerificationDisabled", "InsecureCookie", "CorsWildcardWithCredentials",
             "CsrfProtectionDisabled", "PathFromRequestInput", "TemplateFromInput", "AutoescapeDisabled",
             "AssertForValidation"} <= names
+
+
+def test_upload_read_in_a_loop_over_the_files_spans_to_the_read():
+    from reviewer.checks.upload_without_size_limit import UploadWithoutSizeLimit
+
+    source = """
+    from django.http import JsonResponse
+
+    def add_photos(request, visit_id):
+        for upload in request.FILES.getlist("photos"):
+            data = upload.read()
+            store(visit_id, data)
+        return JsonResponse({"ok": True})
+    """
+    [hit] = hits(UploadWithoutSizeLimit, source, path="visits/views.py")
+    assert (hit.line, hit.end_line) == (3, 5)
