@@ -82,7 +82,9 @@ def success_value(expr: cst.BaseExpression | None) -> str | None:
     if isinstance(expr, cst.Tuple) and len(expr.elements) >= 2:
         code = status_code_of(expr.elements[-1].value)
         if code is not None:
-            return f"HTTP {code}" if _is_2xx(code) and not tells_failure(expr.elements[0].value) else None
+            body = expr.elements[0].value
+            return f"HTTP {code}" if (_is_2xx(code) and not tells_failure(body)
+                                      and not _admits_partial_failure(body)) else None
         return success_value(expr.elements[0].value)
     if isinstance(expr, cst.Call):
         return _success_response(expr)
@@ -114,7 +116,31 @@ def tells_failure(expr: cst.BaseExpression | None) -> bool:
     return False
 
 
+def _admits_partial_failure(expr: cst.BaseExpression) -> bool:
+    """`jsonify(status="cancelled", vendor_notified=False)`: the answer says which part did not happen."""
+    if isinstance(expr, cst.Dict):
+        keyed = [(str(el.key.evaluated_value).lower(), el.value) for el in expr.elements
+                 if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)]
+    elif isinstance(expr, cst.Call):
+        keyed = [(arg.keyword.value.lower(), arg.value) for arg in expr.args if arg.keyword is not None]
+        keyed += [("", arg.value) for arg in expr.args if arg.keyword is None and isinstance(arg.value, cst.Dict)]
+        if any(_admits_partial_failure(value) for key, value in keyed if not key):
+            return True
+    else:
+        return False
+    return any(_names_an_outcome(key) and isinstance(value, cst.Name) and value.value == "False"
+               for key, value in keyed)
+
+
+def _names_an_outcome(key: str) -> bool:
+    """`vendor_notified`, `email_sent`, `synced`: a key that says whether something happened."""
+    last = key.rsplit("_", 1)[-1]
+    return last in _DONE_KEYS or last in _FLAG_KEYS or (last.endswith("ed") and len(last) > 4)
+
+
 def _success_dict(expr: cst.Dict) -> str | None:
+    if _admits_partial_failure(expr):
+        return None
     found = None
     for element in expr.elements:
         if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
@@ -133,7 +159,7 @@ def _success_dict(expr: cst.Dict) -> str | None:
 def _success_response(call: cst.Call) -> str | None:
     """A response object whose explicit status is 2xx, or whose body says success."""
     name = (attribute_path(call.func) or "").rsplit(".", 1)[-1]
-    if name not in RESPONSES:
+    if name not in RESPONSES or _admits_partial_failure(call):
         return None
     status = keyword(call, "status") or keyword(call, "status_code")
     positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
@@ -141,7 +167,7 @@ def _success_response(call: cst.Call) -> str | None:
     code = status_code_of(given) if given is not None else None
     if code is not None:
         # The status line is what clients, proxies and monitoring read, unless the body says otherwise.
-        return f"HTTP {code}" if _is_2xx(code) and not tells_failure(call) else None
+        return f"HTTP {code}" if _is_2xx(code) and not tells_failure(call) and not _admits_partial_failure(call) else None
     for arg in call.args:
         if arg.keyword is None:
             continue
@@ -212,6 +238,20 @@ class ErrorReportedAsSuccess(PythonCheck):
 
     id = "ERR002"
     VALID = (
+        # The booking was cancelled; the answer says the vendor was not told (a partial success, said).
+        """
+from flask import jsonify
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+def cancel_booking(booking_id):
+    cancel(booking_id)
+    try:
+        vendor.cancel_booking(booking_id)
+    except VendorError:
+        logger.exception("vendor cancellation failed")
+        return jsonify(id=booking_id, status="cancelled", vendor_notified=False), 200  # ok: ERR002
+    return jsonify(id=booking_id, status="cancelled", vendor_notified=True)
+""",
         """
 def redeem(session, account, points):
     try:
