@@ -31,9 +31,12 @@ class RequestWorkInBackgroundTask(ScopeCheck):
     or RQ with a broker, SQS, an outbox table written in the request's transaction) and let a worker acknowledge
     it when done.
 
+    A thread started per request (`threading.Thread(target=send_mail, args=(...))`) is judged the same way, by its
+    target and arguments: CON003 reports the thread itself (unbounded, never joined), this check the work it
+    carries (lost with the process).
+
     ## Known limits
-    A thread started per request (`threading.Thread(target=send_mail).start()`) loses its work the same way; it is
-    reported once, by CON003, whose message says so, not a second time here. Work whose effect stays in the
+    Work whose effect stays in the
     process or the database (a cache warm-up, a thumbnail written to disk, a metrics flush) is not reported:
     losing it is not silent data loss in another system. A function handed over from another module is judged by
     its name only (`send_*`/`notify_*` from a notifications or mail module); executors (`pool.submit(f)`) are not
@@ -42,6 +45,20 @@ class RequestWorkInBackgroundTask(ScopeCheck):
 
     id = "REL005"
     VALID = (
+        """
+import threading
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+def _warm(product_id):
+    cache.set(product_id, load_product(product_id))
+
+@app.get("/products/<int:product_id>")
+def product(product_id):
+    threading.Thread(target=_warm, args=(product_id,), daemon=True).start()  # ok: REL005
+    return jsonify(load_product(product_id))
+""",
         """
 import asyncio
 from fastapi import FastAPI
@@ -77,19 +94,6 @@ def create_order(order: dict):
     return {"id": saved.id}
 """,
         """
-import threading
-from flask import Flask, request
-
-app = Flask(__name__)
-
-@app.post("/orders")
-def create_order():
-    order = save_order(request.json)
-    # A thread per request is CON003's finding, which says its work is lost on restart.
-    threading.Thread(target=send_confirmation_email, args=(order.id,), daemon=True).start()  # ok: REL005
-    return {"id": order.id}, 201
-""",
-        """
 import asyncio
 from fastapi import FastAPI
 from app.notifications import send_receipt_email
@@ -105,6 +109,19 @@ async def create_order(order: dict):
 """,
     )
     INVALID = (
+        """
+import threading
+from flask import Flask, jsonify
+from app.mail import send_invitation
+
+app = Flask(__name__)
+
+@app.post("/invites")
+def invite():
+    email = request.json["email"]
+    threading.Thread(target=send_invitation, args=(email,), daemon=True).start()  # expect: REL005
+    return jsonify(invited=email), 202
+""",
         """
 from fastapi import BackgroundTasks, FastAPI
 from app.notifications import send_receipt_email
@@ -168,6 +185,15 @@ async def return_loan(loan_id: int):
         if name in _TASK_STARTERS and (qualified.startswith("asyncio.") or isinstance(call.func, cst.Attribute)):
             first = positional(call)
             return first if isinstance(first, cst.Call) else None
+        if qualified == "threading.Thread" or (name == "Thread" and qualified.endswith("threading.Thread")):
+            target = next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == "target"),
+                          None)
+            given = next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == "args"),
+                         None)
+            if target is None:
+                return None
+            values = [el.value for el in given.elements] if isinstance(given, (cst.Tuple, cst.List)) else []
+            return cst.Call(func=target, args=[cst.Arg(value=v) for v in values])
         if name == "add_task" and call.args and call.args[0].keyword is None:
             return cst.Call(func=call.args[0].value,
                             args=[arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in call.args[1:]])

@@ -33,7 +33,7 @@ def invite_user(request):
     if User.objects.filter(email=email).exists():  # expect: DB005
         return JsonResponse({"error": "already invited"}, status=409)
     user = User.objects.create(username=email, email=email, is_active=False)
-    threading.Thread(target=send_mail, args=("Admin portal invitation", INVITE_TEXT, "noreply@example.com", [email])).start()  # expect: CON003
+    threading.Thread(target=send_mail, args=("Admin portal invitation", INVITE_TEXT, "noreply@example.com", [email])).start()  # expect: CON003, REL005
     return JsonResponse({"id": user.pk}, status=201)
 
 

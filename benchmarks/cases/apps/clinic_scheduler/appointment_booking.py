@@ -46,7 +46,7 @@ def book_appointment():
     db.session.add(appointment)
     db.session.commit()
 
-    threading.Thread(  # expect: CON003
+    threading.Thread(  # expect: CON003, REL005
         target=_send_confirmation,
         args=(payload["phone"], doctor.name, starts_at),
     ).start()

@@ -56,5 +56,5 @@ def release_seats(request, event_id):
     if released <= 0:
         return JsonResponse({"error": "seats must be positive"}, status=400)
     event.release_seats(released)
-    threading.Thread(target=notify_waitlist, args=(event.pk,)).start()  # expect: CON003
+    threading.Thread(target=notify_waitlist, args=(event.pk,)).start()  # expect: CON003, REL005
     return JsonResponse({"released": released, "waitlist_notified": True})

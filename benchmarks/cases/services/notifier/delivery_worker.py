@@ -61,5 +61,5 @@ def send_urgent():
     job = request.get_json(force=True)
     if not job.get("to") or not job.get("body"):
         return jsonify({"error": "to and body are required"}), 400
-    threading.Thread(target=_deliver, args=(job,), daemon=True).start()  # expect: CON003
+    threading.Thread(target=_deliver, args=(job,), daemon=True).start()  # expect: CON003, REL005
     return jsonify({"accepted": True}), 202
