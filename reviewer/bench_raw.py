@@ -38,29 +38,16 @@ class _SideBySide:
         self.calls += 1
         if (self.calls - 1) % self.every or len(self.rows) >= self.limit:
             return Completion(text="")
-        import llama_cpp
-
-        llm = self.backend._load()
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        llm.reset()
+        self.backend.reset()
         ours = self.backend.complete(system, user, schema, max_tokens, seed)
         row = {"prompt_tokens": ours.prompt_tokens, "generated": ours.completion_tokens, "reviewer_s": ours.seconds}
         if self.grammar:
             # llama-cpp-python's own JSON-schema path: a grammar over the whole vocabulary at every token.
-            llm.reset()
-            started = time.perf_counter()
-            llm.create_chat_completion(messages=messages, temperature=0.0, seed=seed, max_tokens=max_tokens,
-                                       response_format={"type": "json_object", "schema": schema})
-            row["full_vocabulary_grammar_s"] = time.perf_counter() - started
-        llm.reset()
-        llama_cpp.llama_perf_context_reset(llm.ctx)
-        started = time.perf_counter()
-        llm.create_chat_completion(messages=messages, temperature=0.0, seed=seed,
-                                   max_tokens=max(ours.completion_tokens, 1))
-        row["raw_s"] = time.perf_counter() - started
-        perf = llama_cpp.llama_perf_context(llm.ctx)  # llama.cpp's own timings of the raw call
-        row["prompt_eval_tok_s"] = perf.n_p_eval / max(perf.t_p_eval_ms / 1000, 1e-9)
-        row["raw_generation_tok_s"] = perf.n_eval / max(perf.t_eval_ms / 1000, 1e-9)
+            row["full_vocabulary_grammar_s"] = self.backend.raw_completion(system, user, max_tokens, seed,
+                                                                           schema=schema)["seconds"]
+        raw = self.backend.raw_completion(system, user, max(ours.completion_tokens, 1), seed)
+        row.update(raw_s=raw["seconds"], prompt_eval_tok_s=raw["prompt_eval_tok_s"],
+                   raw_generation_tok_s=raw["generation_tok_s"])
         self.rows.append(row)
         self.prompts.append((system, user, schema))
         return ours

@@ -95,6 +95,30 @@ class LlamaBackend:
             return Completion(text=text, prompt_tokens=len(prompt), completion_tokens=writer.chosen + writer.forced,
                               prefix_tokens=shared, seconds=time.perf_counter() - started)
 
+    def raw_completion(self, system: str, user: str, max_tokens: int, seed: int, schema: dict | None = None) -> dict:
+        """For the benchmark: the same prompt through llama-cpp-python's own chat completion, from an empty KV
+        cache, unconstrained (or with its JSON-schema grammar when `schema` is given), timed by llama.cpp."""
+        import llama_cpp
+
+        with self._lock:
+            llm = self._load()
+            llm.reset()
+            llama_cpp.llama_perf_context_reset(llm.ctx)
+            extra = {"response_format": {"type": "json_object", "schema": schema}} if schema is not None else {}
+            started = time.perf_counter()
+            llm.create_chat_completion(messages=[{"role": "system", "content": system},
+                                                 {"role": "user", "content": user}],
+                                       temperature=0.0, seed=seed, max_tokens=max_tokens, **extra)
+            seconds = time.perf_counter() - started
+            perf = llama_cpp.llama_perf_context(llm.ctx)
+            return {"seconds": seconds, "prompt_eval_tok_s": perf.n_p_eval / max(perf.t_p_eval_ms / 1000, 1e-9),
+                    "generation_tok_s": perf.n_eval / max(perf.t_eval_ms / 1000, 1e-9)}
+
+    def reset(self) -> None:
+        """Forget the KV state, so the next prompt is evaluated from its first token."""
+        with self._lock:
+            self._load().reset()
+
     @staticmethod
     def _prompt_tokens(llm, system: str, user: str) -> list[int]:
         """The prompt as llama-cpp-python's chat completion builds it: the model's own chat template."""
