@@ -29,6 +29,7 @@ from reviewer.checks._data import (
     tokens,
     unwrap,
 )
+from reviewer.checks._models import declared_relations
 
 # A helper wrapped in one of these answers repeated calls from memory, not from the database.
 _MEMOIZED = frozenset({"lru_cache", "cache", "cached", "memoize", "memoized", "cached_property"})
@@ -92,12 +93,13 @@ class QueryInLoop(PythonCheck):
 
     ## Known limits
     Lazy loading by plain attribute access is seen only for relations the queryset's lookups name, whose
-    name is a model the file imports from a models module (`reservation.room` with `Room` imported), or
-    that are read two attributes deep (`loan.member.user.email`), and only when the query does not load
-    them (`select_related("member")`, `selectinload(Loan.member)`; a `select_related()` without names
-    loads all): a
-    to-many relation (`order.items`), a relation named unlike its model (`order.buyer` for a `User`), and
-    eager loading configured on the relationship itself (`lazy="joined"` in the model) are not seen. A loop over a function parameter or an attribute (`self.rows`) is not
+    name is a model the file imports from a models module (`reservation.room` with `Room` imported), that
+    the models module the file imports declares (`member = models.ForeignKey(...)`, `lines =
+    relationship(...)`, a `related_name=`/`backref=`; read from its text in the working tree, a package
+    `models/` whole, and a relationship declared `lazy="selectin"`/`"joined"` left out), or that are read two
+    attributes deep (`loan.member.user.email`), and only when the query does not load them
+    (`select_related("member")`, `selectinload(Loan.member)`; a `select_related()` without names loads all).
+    Models imported from a module not named `models` are not read. A loop over a function parameter or an attribute (`self.rows`) is not
     known to grow. Helpers are followed only within the file, by name; a helper with its own cache (other
     than `lru_cache`-style decorators) is still reported. To stay precise it skips: a query given the loop
     variable whole (`Model.id.in_(chunk)`, `id__in=chunk`, `= ANY(%s)`) and generator loops whose variable
@@ -447,6 +449,7 @@ async def list_quotes(conn, customer_id):
         super().__init__(ctx)
         self._module_scope: Scope | None = None
         self._models: frozenset[str] = frozenset()
+        self._declared: frozenset[str] | None = None
         self._helpers: dict[Key, _Helper] = {}
         self._defined_here: frozenset[str] | None = None  # names of the functions this file defines
         self._deferred: list[tuple[cst.CSTNode, Scope, str, Key]] = []  # loops over a same-file helper's result
@@ -688,7 +691,8 @@ async def list_quotes(conn, customer_id):
             attr = node.attr.value
             if attr in eager:
                 continue
-            if attr not in relations and _camel(attr) not in self._models and not _deep_read(node, scope):
+            if (attr not in relations and _camel(attr) not in self._models and not _deep_read(node, scope)
+                    and attr not in self._declared_relations()):
                 continue
             parent = scope.parent.get(node)
             if isinstance(parent, cst.Call) and parent.func is node:
@@ -699,6 +703,12 @@ async def list_quotes(conn, customer_id):
             self.report(node, f"`{node.value.value}.{attr}` loads a related record once per row of `{loop_name}` "
                               f"(N+1): load it with the rows (`select_related(\"{attr}\")`, `selectinload`).")
             return
+
+    def _declared_relations(self) -> frozenset[str]:
+        """Relations the models modules this file imports declare (read once per file, only when needed)."""
+        if self._declared is None:
+            self._declared = declared_relations(self.ctx.path, self.ctx.root, self.ctx.text)
+        return self._declared
 
     def _orm_rows_query(self, iterable: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
         """The ORM query whose model instances a loop iterates (a Django queryset, `Model.query...`,

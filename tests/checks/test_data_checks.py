@@ -1029,3 +1029,64 @@ def test_an_attribute_change_is_reported_from_the_change_to_the_save_that_stores
     hits = run_python_checks(parse_python(source), FileContext(path="library/tasks.py", text=source),
                              [ReadModifyWriteWithoutLock])
     assert [(h.line, h.end_line) for h in hits] == [(5, 7)]
+
+
+def test_relations_declared_in_the_imported_models_module_are_read(tmp_path):
+    from reviewer.checks._models import declared_relations
+
+    app = tmp_path / "shop"
+    app.mkdir()
+    (app / "models.py").write_text(
+        "from django.db import models\n"
+        "class Booking(models.Model):\n"
+        "    member = models.ForeignKey(\n        'Member', on_delete=models.CASCADE, related_name='bookings')\n"
+        "    note = models.TextField()\n"
+        "class Order(Base):\n"
+        "    lines: Mapped[list['Line']] = relationship(back_populates='order')\n"
+        "    customer = relationship('Customer', lazy='selectin')\n")
+    views = "from .models import Booking\n"
+    assert declared_relations("shop/views.py", str(tmp_path), views) == {"member", "bookings", "lines"}
+    assert declared_relations("shop/views.py", str(tmp_path), "from shop.models import Booking\n") == {
+        "member", "bookings", "lines"}
+    assert declared_relations("shop/views.py", str(tmp_path), "from shop.schemas import Booking\n") == set()
+
+
+def test_a_loop_reading_a_relation_the_models_module_declares_is_an_n_plus_one(tmp_path):
+    from reviewer.diff import kind_of
+
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / "models.py").write_text(
+        "class Reminder(Base):\n    member = relationship('Member')\n")
+    source = textwrap.dedent("""
+        from sqlalchemy import select
+        from .models import Reminder
+
+        def send_all(db):
+            for reminder in db.scalars(select(Reminder).limit(500)).all():
+                person = reminder.member
+                notify(person.email)
+        """).lstrip("\n")
+    ctx = FileContext(path="tasks/jobs.py", text=source, kind=kind_of("tasks/jobs.py", source), is_test=False,
+                      root=str(tmp_path))
+    hits = run_python_checks(parse_python(source), ctx, [QueryInLoop])
+    assert [(h.id, h.line) for h in hits] == [("DB001", 6)]
+    (tmp_path / "tasks" / "models.py").write_text("class Reminder(Base):\n    member_id = Column(Integer)\n")
+    from reviewer.checks._models import _relations_in
+
+    _relations_in.cache_clear()
+    assert run_python_checks(parse_python(source), ctx, [QueryInLoop]) == []
+
+
+def test_a_cached_result_is_not_reused_once_the_imported_models_module_declares_a_relation(tmp_path):
+    from reviewer.checks._models import _relations_in
+    from reviewer.engine import _file_key
+    from reviewer.findings import FileChange, FileKind
+
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "models.py").write_text("class Booking(Base):\n    member_id = Column(Integer)\n")
+    change = FileChange(path="shop/jobs.py", status="scanned", kind=FileKind.python,
+                        text="from .models import Booking\n", whole_file=True)
+    before = _file_key(change, frozenset(), str(tmp_path))
+    (tmp_path / "shop" / "models.py").write_text("class Booking(Base):\n    member = relationship('Member')\n")
+    _relations_in.cache_clear()  # one review reads a models module once; this test edits it in between
+    assert _file_key(change, frozenset(), str(tmp_path)) != before
