@@ -49,8 +49,10 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     `Model.query.get_or_404(...)`, SQL `... WHERE id = %s` given that id) when nothing in the handler ties that
     record to the caller: no comparison with the caller, no query narrowed by the caller, no call that
     authorizes (`ensure_owner(...)`, `check_permission(...)`, `staff_of(...)`), and no staff or permission test.
-    DRF detail views (`RetrieveAPIView`, `ModelViewSet`, ...) that serve a class-level `queryset` with no
-    `get_queryset`/`get_object` of their own and no owner or staff permission class are reported at `queryset`.
+    Detail views (DRF's `RetrieveAPIView`, `ModelViewSet`, ...; Django's `DetailView`, `UpdateView`,
+    `DeleteView`) that serve a class-level `queryset`, or a `get_queryset` of their own that does not narrow by
+    the caller, with no `get_object` of their own and no owner, staff or permission class or mixin, are
+    reported at the queryset.
     Only records of a model (or table) the module ties to the caller somewhere are judged; handlers named for
     public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`) and handlers that
     write the caller into a new record (joining an event, answering a survey: something every user takes part
@@ -225,6 +227,25 @@ class LessonDetailView(generics.RetrieveAPIView):
     permission_classes = [permissions.IsAuthenticated]
     queryset = Lesson.objects.select_related("tutor")  # expect: SEC018
 """,
+        # Django's generic detail views: a get_queryset of their own that forgets the caller.
+        """
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.views.generic import DetailView, ListView
+
+class MyTalksView(LoginRequiredMixin, ListView):
+    def get_queryset(self):
+        return Talk.objects.filter(speaker=self.request.user).order_by("-created_at")
+
+class TalkDetailView(LoginRequiredMixin, DetailView):
+    def get_queryset(self):
+        return Talk.objects.select_related("conference")  # expect: SEC018
+
+class TalkReviewView(LoginRequiredMixin, UserPassesTestMixin, DetailView):
+    queryset = Talk.objects.all()
+
+    def test_func(self):
+        return self.request.user.groups.filter(name="reviewers").exists()
+""",
         # The tie is a query on the model's owner column; the load goes through Flask-SQLAlchemy's db.get_or_404.
         """
 from flask import Blueprint, jsonify
@@ -261,13 +282,23 @@ def voucher(voucher_id):
         owned = {model for found in (*judged.values(), *narrowing) for model in found.tied_models if model is not None}
         if not owned:
             return  # nothing here says these records belong to someone
-        for view, queryset in detail_views:
-            orm = orm_model(queryset.value, module_scope, self.ctx)
+        for view, source in detail_views:
+            if isinstance(source, cst.FunctionDef):
+                own = _Handler(source, scope_of(source, module_scope), self.ctx)
+                if own.ties_to_caller or own.staff_only:
+                    continue
+                returned = next((n.value for n in descendants(source.body)
+                                 if isinstance(n, cst.Return) and n.value is not None), None)
+                if returned is None:
+                    continue
+                where, expr = returned, returned
+            else:
+                where, expr = source, source.value
+            orm = orm_model(expr, module_scope, self.ctx)
             if orm is not None and _model_key(orm[1]) in owned:
-                self.report(queryset, f"`{view.name.value}` serves any `{orm[1]}` by the id in its URL: its queryset "
-                                      "is not narrowed to the caller's rows (no `get_queryset`, no owner "
-                                      "permission), so any signed-in user can change the id and read another "
-                                      "customer's record.")
+                self.report(where, f"`{view.name.value}` serves any `{orm[1]}` by the id in its URL: its queryset "
+                                   "is not narrowed to the caller's rows and no permission decides per record, so "
+                                   "any signed-in user can change the id and read another customer's record.")
         for handler, found in judged.items():
             if found.ties_to_caller or found.staff_only or found.participates or _PUBLIC.search(handler.name.value):
                 continue
@@ -425,7 +456,9 @@ class _Handler:
 
 # DRF generic views and viewsets that serve one record by the id in the URL (`get_object()` over `queryset`).
 _DETAIL_VIEW = re.compile(r"^(Retrieve\w*APIView|UpdateAPIView|DestroyAPIView|ModelViewSet|ReadOnlyModelViewSet|"
-                          r"RetrieveModelMixin|UpdateModelMixin|DestroyModelMixin)$")
+                          r"RetrieveModelMixin|UpdateModelMixin|DestroyModelMixin|DetailView|UpdateView|DeleteView)$")
+# Django mixins and DRF permission classes that decide per record, or admit staff only.
+_PERMISSION_BASE = re.compile(r"Permission|UserPassesTest|Staff|Admin|Owner|Superuser")
 
 
 def _queryset_methods(module: cst.Module) -> list[cst.FunctionDef]:
@@ -434,37 +467,41 @@ def _queryset_methods(module: cst.Module) -> list[cst.FunctionDef]:
             if isinstance(inner, cst.FunctionDef) and inner.name.value == "get_queryset"]
 
 
-def _generic_detail_views(module: cst.Module) -> list[tuple[cst.ClassDef, cst.Assign]]:
-    """DRF detail views whose record comes from a class-level `queryset` alone: no `get_queryset` or `get_object`
-    of their own, and no permission class that decides per record (an owner or staff permission)."""
+def _generic_detail_views(module: cst.Module) -> list[tuple[cst.ClassDef, cst.Assign | cst.FunctionDef]]:
+    """Detail views (DRF generic views and viewsets, Django's DetailView/UpdateView/DeleteView) whose record
+    comes from a class-level `queryset` or their own `get_queryset` (judged by the caller), with no `get_object`
+    of their own and no permission class or mixin that decides per record or admits staff only."""
     found = []
     for statement in module.body:
         if not isinstance(statement, cst.ClassDef) or not isinstance(statement.body, cst.IndentedBlock):
             continue
         bases = {(attribute_path(base.value) or "").rsplit(".", 1)[-1] for base in statement.bases}
-        if not any(_DETAIL_VIEW.match(base) for base in bases):
+        if not any(_DETAIL_VIEW.match(base) for base in bases) or any(_PERMISSION_BASE.search(b) for b in bases):
             continue
-        queryset, permissions, overridden = None, "", False
+        source: cst.Assign | cst.FunctionDef | None = None
+        permissions, overridden = "", False
         for inner in statement.body.body:
-            if isinstance(inner, cst.FunctionDef) and inner.name.value in ("get_queryset", "get_object"):
+            if isinstance(inner, cst.FunctionDef) and inner.name.value == "get_object":
                 overridden = True
+            if isinstance(inner, cst.FunctionDef) and inner.name.value == "get_queryset":
+                source = inner
             if not isinstance(inner, cst.SimpleStatementLine):
                 continue
             for small in inner.body:
                 if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target,
                                                                                           cst.Name):
                     target = small.targets[0].target.value
-                    if target == "queryset":
-                        queryset = small
+                    if target == "queryset" and source is None:
+                        source = small
                     elif target == "permission_classes":
                         # Permission classes are CamelCase: `permissions.IsAuthenticated` -> IsAuthenticated
                         permissions = " ".join(n.value for n in descendants(small.value)
                                                if isinstance(n, cst.Name) and n.value[:1].isupper())
-        if overridden or queryset is None:
+        if overridden or source is None:
             continue
         if _AUTHORIZING.search(permissions) or _STAFF_DEPENDENCY.search(permissions):
             continue  # `IsOwner`, `IsAdminUser`, `DjangoModelPermissions`: decided per record or staff only
-        found.append((statement, queryset))
+        found.append((statement, source))
     return found
 
 
