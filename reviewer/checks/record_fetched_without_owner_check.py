@@ -227,6 +227,25 @@ class LessonDetailView(generics.RetrieveAPIView):
     permission_classes = [permissions.IsAuthenticated]
     queryset = Lesson.objects.select_related("tutor")  # expect: SEC018
 """,
+        # A role decorator that admits customers is not a staff-only guard; `delivery` is not the `live` of a probe.
+        """
+from flask import Blueprint, g, jsonify
+
+bp = Blueprint("deliveries", __name__)
+
+@bp.get("/deliveries")
+@require_role("customer")
+def my_deliveries():
+    return jsonify([d.id for d in Delivery.query.filter_by(customer_id=g.account.id).limit(50)])
+
+@bp.post("/deliveries/<int:delivery_id>/cancel")
+@require_role("customer", "dispatcher")
+def cancel_delivery(delivery_id):
+    delivery = db.session.get(Delivery, delivery_id)  # expect: SEC018
+    delivery.status = "cancelled"
+    db.session.commit()
+    return jsonify(id=delivery.id)
+""",
         # Django's generic detail views: a get_queryset of their own that forgets the caller.
         """
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
@@ -326,7 +345,7 @@ class _Handler:
                                for p in params if _is_caller_dependency(p.default))
         staff_test = any(isinstance(node, (cst.Name, cst.Attribute)) and _STAFF_CHECK.search(attribute_path(node) or "")
                          for node in scope.nodes)
-        self.staff_only = _elevated(fn) or staff_dependency or staff_test
+        self.staff_only = (_elevated(fn) or staff_dependency or staff_test) and not _admits_customers(fn)
         # Per tie of a record to the caller: the model or table tied (None when the tie names none).
         self.tied_models: list[str | None] = []
         # The caller is written into a new record (`Response.objects.create(survey=s, respondent=request.user)`):
@@ -503,6 +522,21 @@ def _generic_detail_views(module: cst.Module) -> list[tuple[cst.ClassDef, cst.As
             continue  # `IsOwner`, `IsAdminUser`, `DjangoModelPermissions`: decided per record or staff only
         found.append((statement, source))
     return found
+
+
+# Roles that customers hold, not staff: `@require_role("customer", "dispatcher")` admits any customer.
+_CUSTOMER_ROLES = frozenset({"customer", "customers", "member", "members", "user", "users", "client", "clients",
+                             "patient", "patients", "student", "students", "guest", "guests", "rider", "riders",
+                             "tenant", "tenants", "buyer", "buyers", "volunteer", "volunteers", "subscriber",
+                             "subscribers", "parent", "parents", "renter", "renters", "donor", "donors"})
+
+
+def _admits_customers(fn: cst.FunctionDef) -> bool:
+    """A role decorator or dependency that names a customer role among the roles it admits."""
+    calls = [d.decorator for d in fn.decorators if isinstance(d.decorator, cst.Call)]
+    calls += [p.default for p in (*fn.params.params, *fn.params.kwonly_params) if isinstance(p.default, cst.Call)]
+    return any(isinstance(node, cst.SimpleString) and str(node.evaluated_value).lower() in _CUSTOMER_ROLES
+               for call in calls for node in descendants(call))
 
 
 def _model_key(name: str) -> str:

@@ -31,8 +31,11 @@ _MODULE_GUARD = re.compile(r"before_request|before_app_request|LoginRequiredMixi
 # A decorator that admits only staff: every handler of an admin module carries one.
 _ELEVATED = re.compile(r"admin|staff|superuser|role|permission|scope", re.I)
 # Handlers that are public by design.
-_PUBLIC = re.compile(r"login|logout|signin|signup|register|reset|forgot|verify|confirm|webhook|callback|health|"
-                     r"ready|live|status|public|subscribe|contact|track|share|invite", re.I)
+# Matched on whole words of the name: `live` is a liveness probe, not part of `cancel_delivery`.
+_PUBLIC = re.compile(r"(?:^|_)(?:un)?(?:login|logout|log_in|log_out|signin|signup|sign_in|sign_up|register|reset|"
+                     r"forgot|verify|confirm|webhook|callback|health|healthz|ready|readyz|readiness|live|livez|"
+                     r"liveness|status|public|subscribe|contact|track|tracking|share|shared|invite|invitation)s?"
+                     r"(?:_|$)", re.I)
 _WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PATH_PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}")
