@@ -9,6 +9,7 @@ import libcst as cst
 
 from reviewer.checks._base import FileContext, PythonCheck, attribute_path
 from reviewer.checks._data import tokens
+from reviewer.checks._neighbours import imported_blocking
 from reviewer.checks._runtime import param_names, short_name, write_mode
 
 _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "send")
@@ -145,7 +146,12 @@ class BlockingCallInAsync(PythonCheck):
     `Path(...).read_text()`/`write_bytes()`. A call that is awaited is never reported. A call from a
     coroutine to a module-level sync function of the same file that makes a network, database,
     sleep or subprocess call or writes a file (directly or through other such functions) is reported at
-    the call.
+    the call, and so is a call to a sync function of a project module the file imports (`from .mailer import
+    send_email`, `from app.clients import weather` then `weather.outdoor(...)`) whose text makes such a call:
+    `requests`/`httpx` requests (also through a module-level `requests.Session()`/`httpx.Client()`),
+    `smtplib.SMTP`, `urlopen`, `time.sleep`, `subprocess`, a sync driver's `connect`, `feedparser.parse`, or
+    password key derivation (`hashlib.pbkdf2_hmac`, `bcrypt.hashpw`), directly or through another function of
+    that module.
     Coroutines that run once per process, before requests are served or after (start-up and shutdown
     hooks: `@app.on_event("startup")`, `app.on_startup.append(f)`, `lifespan=f`, a coroutine named
     `lifespan`/`startup`/`shutdown`), are not judged, and neither is file I/O in a script's entry point
@@ -162,9 +168,11 @@ class BlockingCallInAsync(PythonCheck):
     restarted, though CPU use looks low.
 
     ## Known limits
-    Names are resolved through imports and simple bindings in the file. Helpers are followed only
-    when called by name and defined at module level in the same file (not methods, not imports), and
-    a helper that only reads files does not count (usually a one-off config load). A blocking helper
+    Names are resolved through imports and simple bindings in the file. Helpers are followed when called by
+    name and defined at module level in the same file, or imported from a project module found beside the file
+    or above it (read as text: a call the patterns above do not name, a method, or a function re-exported
+    through another package is not followed); a helper that only reads files does not count (usually a
+    one-off config load). A blocking helper
     called several times in one coroutine is reported at its first call: making it async fixes all. Work offloaded
     with `run_in_executor`/`asyncio.to_thread` or wrapped in a `lambda` is not reported. Methods of
     raw `socket.socket` objects are not reported, since async code sets them non-blocking. A start-up
@@ -622,11 +630,15 @@ async def deposit(amount: int, customer_id: str):
         if frame is None or node in self._awaited:
             return
         func = node.func
-        if isinstance(func, cst.Name):
+        # `send_email(...)`, `fraud_client.score_claim(...)`: a function of this file or of a module it imports.
+        callee = func.value if isinstance(func, cst.Name) else (
+            f"{func.value.value}.{func.attr.value}" if isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name) else None)
+        if callee is not None:
             if frame.is_async:
-                self._calls_from_coroutines.append((node, func.value, frame.name))
+                self._calls_from_coroutines.append((node, callee, frame.name))
             else:
-                self._helper_calls[frame.name].add(func.value)
+                self._helper_calls[frame.name].add(callee)
         name = self.ctx.qualify(func)
         if name is not None and "()" in name and self._receiver_is_parameter(func, frame):
             # `session.get` on a parameter: the file-wide binding of `session` says nothing about it.
@@ -716,6 +728,14 @@ async def deposit(amount: int, customer_id: str):
             else:
                 self.report(node, message)
         blocking = dict(self._blocking_helpers)
+        callees = {callee for _, callee, _ in self._calls_from_coroutines} | {
+            c for calls in self._helper_calls.values() for c in calls}
+        if callees:
+            # Functions of the project modules this file imports, read from their text: `send_email` opening an
+            # SMTP connection in mailer.py blocks this coroutine just the same.
+            imported = imported_blocking(self.ctx.path, self.ctx.root, self.ctx.text)
+            blocking.update({name: what for name, what in imported.items()
+                             if name in callees and name not in self._helper_calls})
         changed = True
         while changed:  # a helper that calls a blocking helper blocks too
             changed = False

@@ -1071,14 +1071,10 @@ def test_a_loop_reading_a_relation_the_models_module_declares_is_an_n_plus_one(t
     hits = run_python_checks(parse_python(source), ctx, [QueryInLoop])
     assert [(h.id, h.line) for h in hits] == [("DB001", 6)]
     (tmp_path / "tasks" / "models.py").write_text("class Reminder(Base):\n    member_id = Column(Integer)\n")
-    from reviewer.checks._models import _relations_in
-
-    _relations_in.cache_clear()
     assert run_python_checks(parse_python(source), ctx, [QueryInLoop]) == []
 
 
 def test_a_cached_result_is_not_reused_once_the_imported_models_module_declares_a_relation(tmp_path):
-    from reviewer.checks._models import _relations_in
     from reviewer.engine import _file_key
     from reviewer.findings import FileChange, FileKind
 
@@ -1088,5 +1084,4 @@ def test_a_cached_result_is_not_reused_once_the_imported_models_module_declares_
                         text="from .models import Booking\n", whole_file=True)
     before = _file_key(change, frozenset(), str(tmp_path))
     (tmp_path / "shop" / "models.py").write_text("class Booking(Base):\n    member = relationship('Member')\n")
-    _relations_in.cache_clear()  # one review reads a models module once; this test edits it in between
     assert _file_key(change, frozenset(), str(tmp_path)) != before

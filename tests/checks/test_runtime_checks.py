@@ -658,3 +658,73 @@ def test_a_thread_made_then_started_is_reported_from_its_constructor_to_its_star
     """).lstrip("\n")
     hits = run_python_checks(parse_python(source), FileContext(path="app/views.py", text=source), [ThreadPerRequest])
     assert [(h.line, h.end_line) for h in hits] == [(7, 8)]
+
+
+def _write_project(root, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"))
+
+
+MAILER = """
+    import smtplib
+
+    def build(to, body):
+        return f"To: {to}\\n\\n{body}"
+
+    def send_email(
+        to: str,
+        body: str,
+    ) -> None:
+        with smtplib.SMTP("mail", 587, timeout=10) as smtp:
+            smtp.sendmail("noreply@example.com", [to], build(to, body))
+
+    def send_digest(to, items):
+        send_email(to, "\\n".join(items))
+
+    async def send_email_async(to, body):
+        await asyncio.to_thread(send_email, to, body)
+"""
+
+
+def test_a_blocking_function_imported_from_a_project_module_is_reported_in_async_def(tmp_path):
+    _write_project(tmp_path, {"app/mailer.py": MAILER, "app/clients/weather.py": """
+        import requests
+        _session = requests.Session()
+
+        def _fetch(city):
+            return _session.get(f"https://weather.example/{city}", timeout=5).json()
+
+        def outdoor(city):
+            return _fetch(city)["temp"]
+    """})
+    source = textwrap.dedent("""
+        from fastapi import FastAPI
+        from .mailer import build, send_digest, send_email_async
+        from app.clients import weather
+
+        app = FastAPI()
+
+        @app.post("/signup")
+        async def signup(email: str):
+            send_digest(email, ["welcome"])
+            await send_email_async(email, build(email, "hi"))
+            return {"temp": weather.outdoor("oslo")}
+        """).lstrip("\n")
+    ctx = FileContext(path="app/routes.py", text=source, is_test=False, root=str(tmp_path))
+    hits = run_python_checks(parse_python(source), ctx, [BlockingCallInAsync])
+    assert sorted(h.line for h in hits) == [9, 11]
+
+
+def test_the_cache_key_of_a_coroutine_file_changes_when_an_imported_function_starts_to_block(tmp_path):
+    from reviewer.engine import _file_key
+    from reviewer.findings import FileChange, FileKind
+
+    _write_project(tmp_path, {"app/geo.py": "def distance(a, b):\n    return abs(a - b)\n"})
+    change = FileChange(path="app/quotes.py", status="scanned", kind=FileKind.python, whole_file=True,
+                        text="from . import geo\n\nasync def quote(a, b):\n    return geo.distance(a, b)\n")
+    before = _file_key(change, frozenset(), str(tmp_path))
+    _write_project(tmp_path, {"app/geo.py": "import requests\n\ndef distance(a, b):\n"
+                                            "    return requests.get(f'https://geo/{a}/{b}', timeout=5).json()\n"})
+    assert _file_key(change, frozenset(), str(tmp_path)) != before

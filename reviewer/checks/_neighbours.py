@@ -1,0 +1,164 @@
+"""The project modules a file imports, found and read as text: what their functions do that a check needs.
+
+A check sees one file, but some answers are written in the modules it imports: a models module declares which
+attributes are relations (DB001), a client module's `send_email` opens an SMTP connection that blocks an event
+loop (CON001). These readers use regular expressions over the neighbour's text, not a parse: the engine also
+calls them to build a file's cache key (so that editing a neighbour re-checks the files that import it), and a
+review served from the cache must not load libcst. What a regular expression cannot see is not reported.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+# `from .mailer import send_email, build as build_message`, `from app.services import (fraud_client, geo)`.
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)", re.MULTILINE)
+_MAX_BYTES = 512 * 1024
+_MAX_FILES = 40
+
+
+def from_imports(text: str) -> list[tuple[int, list[str], str, str]]:
+    """Each name a `from ... import` binds: (leading dots, module parts, imported name, local name)."""
+    found = []
+    for dots, module, names in _FROM_IMPORT.findall(text):
+        parts = [p for p in module.split(".") if p]
+        for item in names.strip("()").replace("\n", " ").split(","):
+            words = item.split()
+            if not words or words[0] == "*":
+                continue
+            local = words[2] if len(words) == 3 and words[1] == "as" else words[0]
+            found.append((len(dots), parts, words[0], local))
+    return found
+
+
+def module_files(path: str, root: str, dots: int, parts: list[str]) -> list[Path]:
+    """The files of module `parts` as imported from `path`: relative to its folder for `from .x`, else under its
+    folder or up to four folders above it (not above `root`); every module of a package."""
+    folder = (Path(root or ".") / path).parent.resolve()
+    top = Path(root or ".").resolve()
+    if dots:
+        bases = [folder]
+        for _ in range(dots - 1):
+            bases = [bases[0].parent]
+    else:
+        bases, current = [], folder
+        for _ in range(5):
+            bases.append(current)
+            if current == top or top not in current.parents:
+                break
+            current = current.parent
+    for base in bases:
+        target = base.joinpath(*parts) if parts else base
+        if parts and target.with_suffix(".py").is_file():
+            return [target.with_suffix(".py")]
+        if target.is_dir() and parts:
+            return sorted(target.glob("*.py"))[:_MAX_FILES]
+    return []
+
+
+def stamp(file: str) -> tuple[int, int]:
+    """(modification time, size): what the caches of a neighbour's text and facts are keyed on, so that a
+    long-running process (the TUI) sees a neighbour that was edited."""
+    try:
+        found = Path(file).stat()
+    except OSError:
+        return (0, -1)
+    return (found.st_mtime_ns, found.st_size)
+
+
+def read_text(file: str) -> str:
+    """A neighbour's text, or "" when it cannot be read or is too large to be a hand-written module."""
+    return read_stamped(file, stamp(file))
+
+
+@functools.lru_cache(maxsize=512)
+def read_stamped(file: str, stamped: tuple[int, int]) -> str:
+    if stamped[1] < 0 or stamped[1] > _MAX_BYTES:
+        return ""
+    try:
+        return Path(file).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------------------
+# Blocking functions of a module (CON001)
+
+# Calls that block the calling thread on the network, a database, a subprocess or a sleep; and key derivation that
+# holds the CPU for a tenth of a second by design.
+_BLOCKING_CALL = re.compile(
+    r"\brequests\.(?:get|post|put|patch|delete|head|request)\(|\bhttpx\.(?:get|post|put|patch|delete|request)\(|"
+    r"\burlopen\(|\bsmtplib\.SMTP(?:_SSL)?\(|\btime\.sleep\(|\bsubprocess\.(?:run|call|check_call|check_output)\(|"
+    r"\b(?:sqlite3|psycopg2?|pymysql)\.connect\(|\bfeedparser\.parse\(|\bhashlib\.(?:pbkdf2_hmac|scrypt)\(|"
+    r"\bbcrypt\.(?:hashpw|checkpw|kdf)\(")
+# A module-level client whose methods make requests: `_session = requests.Session()`, `client = httpx.Client(...)`.
+_SYNC_CLIENT = re.compile(r"^(\w+)\s*(?::[^=\n]*)?=\s*(?:requests\.Session|requests\.session|httpx\.Client)\(",
+                          re.MULTILINE)
+_DEF = re.compile(r"^(async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+_CALLED = re.compile(r"(?<![.\w])(\w+)\(")
+
+
+def blocking_functions(file: str) -> dict[str, str]:
+    """The module-level sync functions of `file` that block, each with what blocks in it (directly, or through
+    another function of the same module that does)."""
+    return _blocking_functions(file, stamp(file))
+
+
+@functools.lru_cache(maxsize=256)
+def _blocking_functions(file: str, stamped: tuple[int, int]) -> dict[str, str]:
+    text = read_stamped(file, stamped)
+    if not text:
+        return {}
+    clients = set(_SYNC_CLIENT.findall(text))
+    client_call = re.compile(r"(?<![.\w])(" + "|".join(map(re.escape, clients)) + r")\.(?:get|post|put|patch|delete|"
+                             r"head|request|send)\(") if clients else None
+    bodies: dict[str, str] = {}
+    defs = list(_DEF.finditer(text))
+    for index, match in enumerate(defs):
+        if match.group(1):
+            continue  # `async def`: awaited, not blocking
+        end = defs[index + 1].start() if index + 1 < len(defs) else len(text)
+        body = text[match.end():end]
+        # The function ends at the next top-level statement (a signature's closing `)` is not one).
+        start = body.find("\n") + 1
+        top_level = re.compile(r"^[^\s)#]", re.MULTILINE).search(body, start)
+        bodies[match.group(2)] = body[: top_level.start()] if top_level else body
+    blocking: dict[str, str] = {}
+    for name, body in bodies.items():
+        found = _BLOCKING_CALL.search(body) or (client_call.search(body) if client_call else None)
+        if found:
+            blocking[name] = found.group(0).rstrip("(")
+    changed = True
+    while changed:  # a function calling a blocking function of the same module blocks too
+        changed = False
+        for name, body in bodies.items():
+            if name in blocking:
+                continue
+            callee = next((c for c in _CALLED.findall(body) if c in blocking and c != name), None)
+            if callee is not None:
+                blocking[name] = f"{callee}()"
+                changed = True
+    return blocking
+
+
+def imported_blocking(path: str, root: str, text: str) -> dict[str, str]:
+    """Names this file calls that are blocking functions of a project module it imports: `send_email` for
+    `from .mailer import send_email`, `fraud_client.score_claim` for `from app.services import fraud_client`."""
+    found: dict[str, str] = {}
+    for dots, parts, name, local in from_imports(text):
+        if not dots and not parts:
+            continue
+        # `from .mailer import send_email`: a function of the module; `from app.services import fraud_client`: a
+        # module of the package.
+        for file in module_files(path, root, dots, parts):
+            if file.stem == name:
+                found.update({f"{local}.{fn}": what for fn, what in blocking_functions(str(file)).items()})
+            elif name in (functions := blocking_functions(str(file))):
+                found[local] = functions[name]
+        if parts or dots:
+            submodule = module_files(path, root, dots, [*parts, name])
+            if len(submodule) == 1 and submodule[0].stem == name:
+                found.update({f"{local}.{fn}": what for fn, what in blocking_functions(str(submodule[0])).items()})
+    return found
