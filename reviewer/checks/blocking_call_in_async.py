@@ -21,6 +21,9 @@ SYNC_DB_CONNECT = frozenset({
 _DB_IO_METHODS = frozenset({"execute", "executemany", "executescript", "commit"})
 _BLOCKING = frozenset(
     ["time.sleep", "os.system", "socket.create_connection", "urllib.request.urlopen", "urllib2.urlopen",
+     "feedparser.parse",  # fetches the feed when given a URL
+     # Password key derivation holds the CPU for a tenth of a second by design.
+     "hashlib.pbkdf2_hmac", "hashlib.scrypt", "bcrypt.hashpw", "bcrypt.checkpw", "bcrypt.kdf",
      "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
      "subprocess.Popen().communicate", "subprocess.Popen().wait"]
     + [f"requests.{verb}" for verb in _HTTP_VERBS]
@@ -305,6 +308,19 @@ asyncio.run(main("urls.txt"))
 """,
     )
     INVALID = (
+        """
+import hashlib
+from fastapi import FastAPI
+
+app = FastAPI()
+
+def hash_pin(pin, salt):
+    return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, 600_000)
+
+@app.post("/login")
+async def login(pin: str, salt: bytes, expected: bytes):
+    return {"ok": hash_pin(pin, salt) == expected}  # expect: CON001
+""",
         """
 from fastapi import APIRouter
 from .models import Auction, SessionLocal
