@@ -463,7 +463,8 @@ DB_MODULES = ("sqlite3", "psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql.con
               "sqlalchemy", "flask_sqlalchemy", "django.db", "peewee", "sqlmodel", "databases", "cx_Oracle",
               "oracledb", "pyodbc", "aiomysql", "aiopg", "tortoise")
 _DB_TOKENS = frozenset({"session", "sess", "db", "conn", "connection", "con", "cursor", "cur", "transaction", "tx",
-                        "txn", "database", "engine", "dbsession", "uow", "dbconn", "pg", "sqlite", "mysql"})
+                        "txn", "database", "engine", "dbsession", "uow", "dbconn", "pg", "sqlite", "mysql", "pool",
+                        "dbpool", "pgpool"})
 _CONNECTOR_METHODS = frozenset({"cursor", "connect", "begin", "session", "Session", "get_db", "get_conn",
                                 "get_connection", "getconn", "acquire", "raw_connection", "connection",
                                 "get_session", "get_cursor", "SessionLocal", "sessionmaker", "scoped_session"})
