@@ -12,6 +12,7 @@ from reviewer.checks._base import attribute_path
 from reviewer.checks._data import (
     Scope,
     chain_root,
+    _LOCKED,
     has_lock_or_atomic_update,
     method,
     orm_model,
@@ -58,8 +59,10 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     when the new value was computed in a statement above it; an attribute change spans to the `save()` or
     `commit()` that stores it, a write call spans the whole call (`update(t).where(...).values(...)`). A queryset's `.iterator()` is a loop over its rows like the queryset itself.
 
-    It is not reported when the function uses `select_for_update()` / `with_for_update()` / `FOR UPDATE`
-    (there, or in the helper that loads the record), a Django `F()` expression, an atomic
+    Several fields of one record changed and stored by one save are one finding, at the first change.
+    It is not reported when the function reads that record's model or table under `select_for_update()` /
+    `with_for_update()` / `FOR UPDATE` (there, or in the helper that loads the record; a lock on another
+    model guards only that model's rows), a Django `F()` expression, an atomic
     `UPDATE ... SET x = x - %s`, a version check, an advisory or named lock, Redis `WATCH`, or a
     conditional update of the same table (`UPDATE ... WHERE id = %s AND qty = %s`, `filter(stock=old).update(...)`;
     claiming an order with `... AND status = 'ready'` does not guard the stock row changed next), and not
@@ -267,7 +270,7 @@ def consume(tenant_id, n):
     quota = _quota(tenant_id)
     quota.remaining -= n  # expect: DB004
     used = _used(tenant_id)
-    quota.used = used + n  # expect: DB004
+    quota.used = used + n  # one race on one row, reported once
     db.session.commit()
 """,
         # Computed inline in the UPDATE's parameters, from a value a helper read.
@@ -384,16 +387,54 @@ def credit_sale(session: Session, seller_id: int, amount_cents: int) -> None:
         if not found or self._fanned_out(node):
             return
         # Only now look at the whole function's text: it needs positions, which files with no candidate never pay for.
-        if has_lock_or_atomic_update(scope, self) or _WATCHED.search(scope.code(self)):
+        if _WATCHED.search(scope.code(self)):
             return
+        locked = self._row_locks(scope) if has_lock_or_atomic_update(scope, self) else set()
+        if locked is None:
+            return  # an atomic update, an advisory or named lock, a version check: it guards what it guards
         claimed = conditionally_updated(scope, self._rows)
+        # One finding per record and save: `a.points += n; a.total += n; a.save()` is one race on one row.
+        saved: set[tuple[int, str]] = set()
         for _line, (node_, model) in sorted(found.items()):
+            if model is None and locked:
+                continue
+            if any(same_model(m, model) for m in locked):
+                continue  # the row was read under `select_for_update()`/`FOR UPDATE`
             if any(c is None or model is None or same_model(c, model) for c in claimed):
                 continue  # a compare-and-set on this table; a claim on another table does not guard this one
+            end = node_ if isinstance(node_, cst.Call) else saving_call(node_, _changed_object(node_), scope, self.ctx)
+            if end is not None and end is not node_:
+                record = (id(end), _changed_object(node_) or "")
+                if record in saved:
+                    continue
+                saved.add(record)
             self.report(node_, "This writes back a value computed from the row's old value with no lock or atomic "
                                "update: two concurrent requests both read the old value and one update is lost.",
-                        end_node=node_ if isinstance(node_, cst.Call) else saving_call(
-                            node_, _changed_object(node_), scope, self.ctx))
+                        end_node=end)
+
+    def _row_locks(self, scope: Scope) -> set[str] | None:
+        """The models or tables whose rows the function locks (`Reservation.objects.select_for_update()`,
+        `SELECT ... FROM stock ... FOR UPDATE`); None when it guards in a way not tied to one of them (an atomic
+        update, an advisory or named lock, a version check) or a lock whose table is not known."""
+        matches = [m.group(0).lower() for m in _LOCKED.finditer(scope.code(self))]
+        if any(not (m in ("select_for_update", "with_for_update") or m.startswith("for ")) for m in matches):
+            return None
+        models: set[str] = set()
+        for call in scope.calls():
+            name = method(call)
+            if name in ("select_for_update", "with_for_update"):
+                orm = orm_model(call, scope, self.ctx)
+                if orm is None:
+                    return None
+                models.add(orm[1])
+            elif name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone"):
+                text = self._rows.sql(positional(call), scope)
+                if text is not None and re.search(r"\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b", text[0], re.I):
+                    table = self._rows.table(positional(call), scope)
+                    if table is None:
+                        return None
+                    models.add(table)
+        return models or None
 
     def _fanned_out(self, fn: cst.FunctionDef) -> bool:
         """A background task that this module dispatches once per row of a query (`for m in due: renew.delay(m.id)`),

@@ -1085,3 +1085,40 @@ def test_a_cached_result_is_not_reused_once_the_imported_models_module_declares_
     before = _file_key(change, frozenset(), str(tmp_path))
     (tmp_path / "shop" / "models.py").write_text("class Booking(Base):\n    member = relationship('Member')\n")
     assert _file_key(change, frozenset(), str(tmp_path)) != before
+
+
+def test_two_fields_changed_and_saved_together_are_one_read_modify_write():
+    assert reported(ReadModifyWriteWithoutLock, """
+        from django.http import JsonResponse
+
+        def add_points(request, customer_id, days):
+            account, _ = LoyaltyAccount.objects.get_or_create(customer_id=customer_id)
+            account.points += days * 10
+            account.lifetime_points += days * 10
+            account.save(update_fields=["points", "lifetime_points"])
+            return JsonResponse({"points": account.points})
+    """) == [5]
+
+
+def test_a_lock_on_another_model_does_not_guard_this_read_modify_write():
+    assert reported(ReadModifyWriteWithoutLock, """
+        from django.db import transaction
+
+        def return_car(reservation_id, days):
+            with transaction.atomic():
+                reservation = Reservation.objects.select_for_update().get(pk=reservation_id)
+                reservation.status = "returned"
+                reservation.save(update_fields=["status"])
+            account = LoyaltyAccount.objects.get(customer_id=reservation.customer_id)
+            account.points += days * 10
+            account.save(update_fields=["points"])
+    """) == [9]
+    assert reported(ReadModifyWriteWithoutLock, """
+        from django.db import transaction
+
+        def add_points(customer_id, days):
+            with transaction.atomic():
+                account = LoyaltyAccount.objects.select_for_update().get(customer_id=customer_id)
+                account.points += days * 10
+                account.save(update_fields=["points"])
+    """) == []
