@@ -66,3 +66,20 @@ def test_lazy_positions_match_libcst_resolver() -> None:
     expected = wrapper.resolve(PositionProvider)
     assert len(lazy) == len(expected)
     assert all(lazy[node] == position for node, position in expected.items())
+
+
+def test_a_check_that_raises_costs_only_its_own_findings_and_is_reported_as_coverage(monkeypatch):
+    from reviewer.checks.blocking_call_in_async import BlockingCallInAsync
+    from reviewer.engine import check_file
+    from reviewer.findings import FileChange, FileKind
+
+    def broken(self, node):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(BlockingCallInAsync, "leave_Module", broken)
+    text = "import requests\n\ndef fetch(url):\n    return requests.get(url)\n"
+    change = FileChange(path="app/client.py", status="scanned", kind=FileKind.python, text=text, whole_file=True)
+    result = check_file(change)
+    assert ("REL001", 4) in {(h.id, h.line) for h in result.hits}  # the other checks still ran
+    assert result.skipped is not None
+    assert "CON001 (RuntimeError: boom)" in result.skipped.reason
