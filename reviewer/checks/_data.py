@@ -802,6 +802,15 @@ def side_effect(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
         return "publish"
     if name == "send" and recv is not None:
         recv_tokens = tokens(recv_path) | tokens(ctx.qualify(recv) or "")
+        # What made the receiver: `message = EmailMessage(...)`, `gateway = SmsGateway()`, `sms.get_client()`.
+        made = unwrap(recv)
+        if isinstance(made, cst.Name):
+            binding = scope.binding(made.value, call)
+            made = unwrap(binding.value) if binding is not None and not binding.unpacked else None
+        if isinstance(made, cst.Call):
+            # A class splits at its capitals: `SmsGateway` -> sms, gateway.
+            made_by = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", attribute_path(made.func) or "")
+            recv_tokens |= tokens(made_by) | tokens(ctx.qualify(made.func) or "")
         if recv_tokens & _MAIL_WORDS:
             return "message"
         if recv_tokens & {"producer", "kafkaproducer"}:

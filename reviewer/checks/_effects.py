@@ -272,9 +272,14 @@ _DEDUP_HEADER = re.compile(r"idempot|dedup|event[-_ ]?id|message[-_ ]?id|deliver
 
 
 def carries_dedup_header(call: cst.Call, scope: Scope) -> bool:
-    """`headers={"X-Event-Id": ...}`, `headers=[("event_id", ...)]`, directly or through a variable."""
+    """`headers={"X-Event-Id": ...}`, `headers=[("event_id", ...)]`, directly or through a variable; or on the
+    message being sent (`message = EmailMessage(..., headers={"Message-ID": ...})`, then `message.send()`)."""
     found = keyword(call, "headers")
     if found is None:
+        recv = call.func.value if isinstance(call.func, cst.Attribute) else None
+        binding = scope.binding(recv.value, call) if isinstance(recv, cst.Name) else None
+        if binding is not None and not binding.unpacked and isinstance(binding.value, cst.Call):
+            return carries_dedup_header(binding.value, scope)
         return False
     value = found.value
     if isinstance(value, cst.Name):

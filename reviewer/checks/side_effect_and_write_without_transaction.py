@@ -575,7 +575,7 @@ def _fire_and_forget(call: cst.Call, ctx) -> bool:
 # Attribute and model names that record that a message went out, not the business change it announces.
 _SENT_RECORD = frozenset({"sent", "notified", "notification", "notifications", "delivered", "delivery", "deliveries",
                           "mailed", "emailed", "attempt", "attempts", "retries", "reminded", "alerted", "published",
-                          "log", "logs", "history", "outbox", "announced"})
+                          "log", "logs", "history", "outbox", "announced", "reminder", "reminders"})
 
 
 def _is_sent_record(name: str) -> bool:

@@ -1122,3 +1122,21 @@ def test_a_lock_on_another_model_does_not_guard_this_read_modify_write():
                 account.points += days * 10
                 account.save(update_fields=["points"])
     """) == []
+
+
+def test_a_message_object_sent_in_a_retried_task_is_a_retried_side_effect_unless_it_carries_a_message_id():
+    task = """
+        from celery import shared_task
+        from django.core.mail import EmailMessage
+
+        @shared_task(bind=True, autoretry_for=(Exception,), max_retries=5)
+        def send_reminder(self, invoice_id, recipient):
+            invoice = Invoice.objects.get(pk=invoice_id)
+            message = EmailMessage(subject="Reminder", body="...", to=[recipient]{headers})
+            message.send()
+            gateway = SmsGateway()
+            gateway.send(invoice.phone, "Reminder")
+    """
+    assert reported(RetriedSideEffectWithoutIdempotencyKey, task.format(headers="")) == [8, 10]
+    keyed = task.format(headers=', headers={"Message-ID": f"<reminder-{invoice_id}@example.org>"}')
+    assert reported(RetriedSideEffectWithoutIdempotencyKey, keyed) == [10]
