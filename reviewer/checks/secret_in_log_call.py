@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import attribute_path, is_literal
+from reviewer.checks._base import attribute_path, descendants, is_literal
 from reviewer.checks._security import (
     AssignmentTrackingCheck, expr_name, identifier_words, is_secret_name, not_secret_words, string_value,
 )
@@ -113,6 +113,19 @@ def record_usage(request, usage):
     INVALID = (
         """
 import logging
+log = logging.getLogger(__name__)
+
+class CarrierClient:
+    async def rates(self, carrier, payload):
+        headers = {**self._headers(carrier), "Idempotency-Key": payload["id"]}
+        log.debug("requesting rates headers=%s", headers)  # expect: SEC007
+        return await self.http.post(carrier.url, json=payload, headers=headers)
+
+    def _headers(self, carrier):
+        return {"Authorization": f"Bearer {carrier.api_token}"}
+""",
+        """
+import logging
 import httpx
 from flask import request
 
@@ -206,10 +219,18 @@ async def export(url, token, payload):
             if headers is not None and self._is_credential_dict(headers):
                 self._credential_clients.add((self.ctx.function, node.targets[0].target.value))
 
-    def visit_Return(self, node: cst.Return) -> None:
-        fn = self.ctx.function
-        if fn is not None and node.value is not None and self._is_credential_dict(node.value):
-            self._credential_builders.add(fn.name.value)
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        # Functions and methods that return a dict with a credential in it, wherever they are defined in the file:
+        # a log call may come before the builder it uses (`headers = self._headers()` above `def _headers`).
+        for statement in node.body:
+            inner = statement.body.body if isinstance(statement, cst.ClassDef) and isinstance(
+                statement.body, cst.IndentedBlock) else [statement]
+            for fn in inner:
+                if isinstance(fn, cst.FunctionDef) and any(
+                        isinstance(n, cst.Return) and n.value is not None and self._is_credential_dict(n.value)
+                        for n in descendants(fn.body)):
+                    self._credential_builders.add(fn.name.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -334,15 +355,26 @@ async def export(url, token, payload):
         """`headers = {"Authorization": f"Bearer {token}"}` earlier in the function: logging `headers` leaks it."""
         assignments = self.assignments_here()
         for value in (assignments.get(name) if assignments is not None else None) or ():
-            if self._is_credential_dict(value) or (
-                    isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
-                    and value.func.value in self._credential_builders):
+            if self._is_credential_dict(value) or self._builds_credentials(value):
                 return True
         return False
 
+    def _builds_credentials(self, value: cst.BaseExpression) -> bool:
+        """`_headers()`, `self._headers(carrier)`: a call to a function or method of this file that returns one."""
+        if not isinstance(value, cst.Call):
+            return False
+        func = value.func
+        name = func.value if isinstance(func, cst.Name) else (
+            func.attr.value if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+            and func.value.value in ("self", "cls") else None)
+        return name in self._credential_builders
+
     def _is_credential_dict(self, value: cst.BaseExpression) -> bool:
+        """`{"Authorization": f"Bearer {token}"}`, or `{**_headers(), "Idempotency-Key": key}`."""
         return isinstance(value, cst.Dict) and any(
-            isinstance(el, cst.DictElement) and self._is_secret_name(string_value(el.key)) and not is_literal(el.value)
+            (isinstance(el, cst.DictElement) and self._is_secret_name(string_value(el.key))
+             and not is_literal(el.value))
+            or (isinstance(el, cst.StarredDictElement) and self._builds_credentials(el.value))
             for el in value.elements)
 
 
