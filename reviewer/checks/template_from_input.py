@@ -25,9 +25,15 @@ _ESCAPES = frozenset({"escape", "html.escape", "conditional_escape", "markupsafe
 _CONFIG_ROOTS = frozenset({"self", "cls", "settings", "config", "conf", "app", "current_app", "options"})
 
 
-def _stored_template(source: cst.BaseExpression) -> str | None:
-    """`campaign.body_template`: a template kept on a record, which the users who edit that record write."""
-    if not isinstance(source, cst.Attribute) or "template" not in source.attr.value.lower():
+def _stored_template(source: cst.BaseExpression, any_field: bool = False) -> str | None:
+    """`campaign.body_template`: a template kept on a record, which the users who edit that record write. With
+    `any_field` (Flask's `render_template_string`, which compiles whatever text it is given), any field of a
+    record: `customer.invoice_footer or ""`, `opening + canned.body`."""
+    if any_field and isinstance(source, cst.BooleanOperation) and isinstance(source.operator, cst.Or):
+        return _stored_template(source.left, any_field)
+    if any_field and isinstance(source, cst.BinaryOperation) and isinstance(source.operator, cst.Add):
+        return _stored_template(source.left, any_field) or _stored_template(source.right, any_field)
+    if not isinstance(source, cst.Attribute) or not (any_field or "template" in source.attr.value.lower()):
         return None
     root = source.value
     while isinstance(root, (cst.Attribute, cst.Subscript)):
@@ -177,7 +183,8 @@ def comment_html(comment):
         if qualified in _TEMPLATE_SOURCES or (call_name(node) == "from_string" and self._is_jinja_env(node)):
             source = first_arg(node, "source") or first_arg(node, "text")
             if source is not None:
-                labels = self._unsafe(source, frozenset()) or _stored_template(source)
+                labels = self._unsafe(source, frozenset()) or _stored_template(
+                    source, any_field=qualified.endswith("render_template_string"))
                 if labels:
                     self.report(node, f"The template source is built from {labels}: text in it is compiled as "
                                       "template code and can read secrets or run commands (template injection).")
