@@ -69,7 +69,8 @@ class TemplateFromInput(AssignmentTrackingCheck):
     ## Known limits
     A template source passed in as a function parameter (helpers that render admin-edited templates) is not
     reported; only text built in the function, read from the request, or kept in a record's `*template*`
-    attribute (`campaign.body_template`, not `settings.*` or `self.*`) is. A record's template that only
+    attribute (`campaign.body_template`, not `settings.*` or `self.*`; for Flask's `render_template_string`,
+    which compiles whatever it is given, any field of a record: `customer.invoice_footer`) is. A record's template that only
     administrators can edit is still reported: the sandbox costs little and limits what a stolen admin
     account can do. Test files are skipped.
     A sandbox is recognised only when the environment is made from `jinja2.sandbox` in this file (not a
@@ -116,6 +117,17 @@ def user_link(user):
 """,
     )
     INVALID = (
+        # Flask's render_template_string compiles any record field it is given.
+        """
+from flask import render_template_string
+
+def invoice_footer(invoice):
+    return render_template_string(invoice.customer.invoice_footer or "")  # expect: SEC016
+
+def preview(ticket, canned):
+    opening = "Hi {{ customer }},\n\n"
+    return render_template_string(opening + canned.body, customer=ticket.name)  # expect: SEC016
+""",
         # Pieces built from records, joined, then marked safe.
         """
 from markupsafe import Markup, escape
