@@ -125,7 +125,7 @@ def invoice_footer(invoice):
     return render_template_string(invoice.customer.invoice_footer or "")  # expect: SEC016
 
 def preview(ticket, canned):
-    opening = "Hi {{ customer }},\n\n"
+    opening = "Hi {{ customer }}, "
     return render_template_string(opening + canned.body, customer=ticket.name)  # expect: SEC016
 """,
         # Pieces built from records, joined, then marked safe.
