@@ -124,7 +124,7 @@ _PLACEHOLDER_PART = re.compile(
     r"|redacted|todo|fixme|insert[-_ ]|^your|^my[-_]|[-_]here$|^enter[-_ ]")
 # "example"/"fake"/"sample" mark a placeholder in a made-up word ("example-secret"), not in a generated value
 # that happens to contain it ("AKIAQ3EXAMPLE7HJK2PL" written by someone hiding a real key's shape).
-_PLACEHOLDER_WORD = re.compile(r"example|fake|sample|dummy")
+_PLACEHOLDER_WORD = re.compile(r"example|fake|sample|dummy|(?<![a-z])test(?![a-z])")
 # The credentials printed in AWS's documentation.
 _DOCUMENTATION_KEYS = frozenset({"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"})
 _ENV_VAR_NAME = re.compile(r"[A-Z]+(?:_[A-Z0-9]+)+|[A-Z]+")

@@ -8,6 +8,7 @@ import libcst as cst
 
 from reviewer.checks._base import attribute_path, findall, is_name
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, identifier_words, is_false, string_value
+from reviewer.checks.unprotected_state_change import identifies_caller
 
 _CSRF_SETTINGS = frozenset({"WTF_CSRF_ENABLED", "CSRF_ENABLED"})
 # Calls that check a webhook signature or a request signature: the request is authenticated another way.
@@ -38,6 +39,8 @@ class CsrfProtectionDisabled(SecurityCheck):
     `app.config[...]` or `app.config.update(...)`), and a Django `MIDDLEWARE` list that has
     `SessionMiddleware` but not `CsrfViewMiddleware`.
 
+    A view that never looks at who is calling (no login decorator, no `request.user`/`current_user`) acts for
+    no session and is not reported, nor is `csrf.exempt(api_bp)` on an API blueprint (token-authenticated).
     An exempt view that authenticates the request some other way is a near-miss and is not reported: it
     verifies a signature (`stripe.Webhook.construct_event`, `hmac.compare_digest`, a `*signature*` call),
     reads an `Authorization`, `X-API-Key` or signature header, or sets DRF `authentication_classes` without
@@ -56,6 +59,21 @@ class CsrfProtectionDisabled(SecurityCheck):
 
     id = "SEC014"
     VALID = (
+        # A public form that acts for no signed-in user, and an API blueprint authenticated by tokens.
+        """
+from flask import Blueprint, request
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+api_bp = Blueprint("api", __name__)
+csrf.exempt(api_bp)  # ok: SEC014
+
+@share_bp.post("/s/<code>")
+@csrf.exempt  # ok: SEC014
+def open_share_link(code):
+    link = find_link(code)
+    return link.check_password(request.form.get("password", ""))
+""",
         """
 import stripe
 from django.conf import settings
@@ -127,8 +145,9 @@ csrf = CSRFProtect(app)
 
 @app.post("/transfer")
 @csrf.exempt  # expect: SEC014
+@login_required
 def transfer():
-    return {"ok": True}
+    return move_money(current_user.id, request.form["to"], request.form["amount"])
 """,
         """
 from django.utils.decorators import method_decorator
@@ -166,7 +185,9 @@ MIDDLEWARE = [  # expect: SEC014
             return
         for decorator in node.decorators:
             if self._is_exempt_decorator(decorator.decorator):
-                if not _authenticates_otherwise(node):
+                # A view that never looks at who is calling acts for no one: a forged request rides no session.
+                public = isinstance(node, cst.FunctionDef) and not identifies_caller(node)
+                if not _authenticates_otherwise(node) and not public:
                     self.report(decorator, f"`{node.name.value}` is exempt from CSRF checks: any website the user "
                                            "visits can submit this request with the user's cookies.")
                 return
@@ -192,7 +213,8 @@ MIDDLEWARE = [  # expect: SEC014
                 inner = node.args[0].value.func
                 if isinstance(inner, cst.Attribute):
                     view = expr_name(inner.value) or view
-            if not set(identifier_words(view)) & _WEBHOOK_WORDS:
+            # `csrf.exempt(api_bp)`: an API blueprint, authenticated by tokens rather than the session cookie.
+            if not set(identifier_words(view)) & (_WEBHOOK_WORDS | {"api"}):
                 self.report(node, f"`{view or 'the view'}` is exempt from CSRF checks: any website the user visits "
                                   "can submit this request with the user's cookies.")
         elif call_name(node) in ("update", "from_mapping") and not self._in_dev_config():

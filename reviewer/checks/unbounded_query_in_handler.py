@@ -62,7 +62,7 @@ _PART_WORDS = frozenset({"line", "lines", "item", "items", "detail", "details", 
                          "variants", "image", "images", "photo", "photos", "attachment", "attachments", "part", "parts",
                          "step", "steps", "field", "fields", "member", "members", "address", "addresses", "price",
                          "prices", "link", "links", "choice", "choices", "answer", "answers", "participant",
-                         "participants", "slot", "slots"})
+                         "participants", "slot", "slots", "version", "versions"})
 _SQL_BOUNDED = re.compile(r"\b(LIMIT|FETCH\s+(FIRST|NEXT)|TOP|OFFSET|GROUP\s+BY|DISTINCT|COUNT|SUM|AVG|MIN|MAX)\b")
 _SQL_TABLE = re.compile(r"\bFROM\s+[\"`\[]?(\w+)")
 _SQL_WHERE = re.compile(r"\bWHERE\b(.*?)(\bORDER\s+BY\b|$)")
