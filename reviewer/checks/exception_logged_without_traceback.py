@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, findall, is_name, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, findall, is_name, keyword, own_nodes
 from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broad, logging_level
 
 # Exceptions that frameworks turn into an HTTP response without logging: `HTTPException`, aiohttp's
@@ -16,7 +16,7 @@ _RESPONSE_EXCEPTION = re.compile(r"^(HTTP(?!Error$)[A-Z]\w*|\w*HTTPException|API
 _FAILURE_ROOTS = frozenset({
     "OSError", "IOError", "EnvironmentError", "SQLAlchemyError", "DBAPIError", "DatabaseError", "RedisError",
     "KafkaError", "BotoCoreError", "ClientError", "RequestError", "HTTPError", "TransportError", "AMQPError",
-    "PyMongoError", "RpcError", "GoogleAPIError", "SMTPException", "ClientResponseError",
+    "PyMongoError", "RpcError", "GoogleAPIError", "SMTPException", "ClientResponseError", "PostgresError",
 })
 # Database and messaging drivers whose root exception is plain `Error` (PEP 249 names it so): `psycopg.Error`.
 _DRIVERS_WITH_ERROR_ROOT = frozenset({
@@ -60,6 +60,9 @@ class ExceptionLoggedWithoutTraceback(PythonCheck):
     the traceback another way (another log call with `exc_info`, even at
     debug level, `traceback.format_exc()`, `sentry_sdk.capture_exception`), nor a retry inside a
     loop that sleeps before the next attempt.
+
+    The same holds in an app's catch-all error handler (`@app.errorhandler(Exception)`, `errorhandler(500)`,
+    `@app.exception_handler(Exception)`): a log of its exception argument as text is reported.
 
     ## Why is this bad?
     The message says what went wrong, not where: `KeyError: 'id'` or `connection reset` with no
@@ -150,6 +153,19 @@ def import_row(row):
     )
     INVALID = (
         """
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+app = Flask(__name__)
+
+@app.errorhandler(Exception)
+def handle_error(exc):
+    if isinstance(exc, HTTPException):
+        return jsonify(error=exc.description), exc.code
+    app.logger.error("unhandled error on %s: %s", request.path, exc)  # expect: OBS002
+    return jsonify(error="internal server error"), 500
+""",
+        """
 import logging
 
 logger = logging.getLogger(__name__)
@@ -236,6 +252,27 @@ def refresh_dashboard(dashboard_id):
             self.report(call, f"`{exception}` is logged as text without its traceback: the log says what failed "
                               "but not where, and this catch-all block hides every other trace of it.")
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """`@app.errorhandler(Exception)` / `@app.exception_handler(Exception)`: the catch-all of every request. A
+        log of its exception as text loses the traceback of every unexpected failure the app has."""
+        if self.ctx.is_test or not _catch_all_handler(node):
+            return
+        params = [p.name.value for p in node.params.params if p.name.value not in ("self", "request")]
+        if not params:
+            return
+        exception = params[0]
+        calls = [n for n in own_nodes(node.body) if isinstance(n, cst.Call)]
+        if any(self._records_traceback(call) for call in calls):
+            return
+        for call in calls:
+            level = logging_level(self.ctx, call)
+            if level is None or level == "exception" or LOG_LEVELS[level] < LOG_LEVELS["error"]:
+                continue
+            if self._keeps_traceback(call) or not self._mentions(call, exception):
+                continue
+            self.report(call, f"`{exception}` is logged as text without its traceback in the app's catch-all "
+                              "error handler: every unexpected failure is logged with what went wrong but not where.")
+
     def _records_traceback(self, call: cst.Call) -> bool:
         """A call in the block that keeps the traceback somewhere: then the text log beside it loses nothing."""
         if self.ctx.qualify(call.func) in _TRACEBACK_KEEPERS:
@@ -254,6 +291,24 @@ def refresh_dashboard(dashboard_id):
     @staticmethod
     def _mentions(call: cst.Call, exception: str) -> bool:
         return any(findall(arg.value, lambda node: is_name(node, exception)) for arg in call.args)
+
+
+def _catch_all_handler(fn: cst.FunctionDef) -> bool:
+    """Registered for every exception or for 500: `@app.errorhandler(Exception)`, `@app.errorhandler(500)`,
+    `@app.exception_handler(Exception)`."""
+    for decorator in fn.decorators:
+        call = decorator.decorator
+        if not isinstance(call, cst.Call) or not call.args:
+            continue
+        name = (attribute_path(call.func) or "").rsplit(".", 1)[-1]
+        if name not in ("errorhandler", "exception_handler", "app_errorhandler"):
+            continue
+        target = call.args[0].value
+        caught = (attribute_path(target) or "").rsplit(".", 1)[-1] if not isinstance(target, cst.Integer) \
+            else target.value
+        if caught in ("Exception", "BaseException", "500", "InternalServerError"):
+            return True
+    return False
 
 
 def _unexpected_failure(handler: cst.ExceptHandler) -> bool:
