@@ -48,9 +48,10 @@ class SchedulerStartedAtImport(PythonCheck):
     at import time on an APScheduler scheduler other than `BlockingScheduler`: a background scheduler
     runs in every process that imports the module, each web worker and each Celery worker.
 
-    A background scheduler started in an app factory (`create_app`, `make_app`), or in a function of the
-    module that the factory calls by name (`_start_scheduler(app)`), is reported too: every worker calls the
-    factory.
+    A background scheduler, or a thread whose target is a function of the module that sleeps in a `while True`
+    loop, started in an app factory (`create_app`, `make_app`), or in a function of the module that the factory
+    calls by name (`_start_scheduler(app)`), is reported too: every worker calls the factory; and so is an
+    APScheduler background scheduler started in a start-up hook.
 
     ## Known limits
     Schedulers started in Django's `AppConfig.ready` or through a helper of another module are not
@@ -115,6 +116,32 @@ scheduler.start()  # ok: SCL003
 """,
     )
     INVALID = (
+        """
+import threading
+import time
+from contextlib import asynccontextmanager
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from fastapi import FastAPI
+from flask import Flask
+
+scheduler = AsyncIOScheduler()
+
+def mark_lost_drones(app):
+    while True:
+        sweep(app)
+        time.sleep(60)
+
+def create_app():
+    app = Flask(__name__)
+    threading.Thread(target=mark_lost_drones, args=(app,), daemon=True).start()  # expect: SCL003
+    return app
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    scheduler.add_job(poll_feeds, "interval", minutes=5)
+    scheduler.start()  # expect: SCL003
+    yield
+""",
         """
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
@@ -207,6 +234,7 @@ async def on_startup(app: web.Application) -> None:
         super().__init__(ctx)
         self._guards: list[bool] = []
         self._forever_loops: set[str] = set()  # module-level coroutines that sleep in a `while True` loop
+        self._forever_functions: set[str] = set()  # and module-level functions that do, run in a thread
         self._is_script = False  # run as a program (a main guard, or a loop that keeps it alive), not imported
         # Background schedulers started in module functions, and the functions the app factory calls by name.
         self._started_in: list[tuple[cst.Call, str, str]] = []
@@ -221,9 +249,11 @@ async def on_startup(app: web.Application) -> None:
                         self._relative_imports |= {(alias.asname.name.value if alias.asname is not None
                                                     and isinstance(alias.asname.name, cst.Name) else
                                                     attribute_path(alias.name) or "") for alias in small.names}
-            if (isinstance(statement, cst.FunctionDef) and statement.asynchronous is not None
-                    and _sleeps_in_forever_loop(statement)):
-                self._forever_loops.add(statement.name.value)
+            if isinstance(statement, cst.FunctionDef) and _sleeps_in_forever_loop(statement):
+                if statement.asynchronous is not None:
+                    self._forever_loops.add(statement.name.value)
+                else:
+                    self._forever_functions.add(statement.name.value)
             elif isinstance(statement, cst.While) or (isinstance(statement, cst.If)
                                                       and is_main_guard(statement.test)):
                 self._is_script = True
@@ -251,11 +281,12 @@ async def on_startup(app: web.Application) -> None:
         name = ctx.qualify(node.func) or ""
         if ctx.function_stack:
             if ctx.is_web_app and len(ctx.function_stack) == 1 and not ctx.class_stack and _is_startup_hook(
-                    ctx.function_stack[-1]) and self._starts_forever_loop(node, name):
+                    ctx.function_stack[-1]) and (self._starts_forever_loop(node, name)
+                                                 or self._background_scheduler_start(node)):
                 self._report(node, short_name(name), where="at start-up")
             elif len(ctx.function_stack) == 1 and not ctx.class_stack and not any(self._guards):
                 function = ctx.function_stack[0]
-                if self._background_scheduler_start(node):
+                if self._background_scheduler_start(node) or self._starts_forever_thread(node):
                     self._started_in.append((node, short_name(name), function.name.value))
                 elif function.name.value in _APP_FACTORY and isinstance(node.func, cst.Name):
                     self._factory_calls.add(node.func.value)
@@ -293,6 +324,16 @@ async def on_startup(app: web.Application) -> None:
             return None
         receiver = func.value
         return (self.ctx.qualify(receiver.func if isinstance(receiver, cst.Call) else receiver) or "").removesuffix("()")
+
+    def _starts_forever_thread(self, node: cst.Call) -> bool:
+        """`threading.Thread(target=mark_lost_drones, ...).start()` where the target is this module's function that
+        sleeps in a `while True` loop: a periodic job in a thread."""
+        if self._started(node) not in THREAD_CONSTRUCTORS or not isinstance(node.func, cst.Attribute):
+            return False
+        made = node.func.value
+        target = next((arg.value for arg in made.args if arg.keyword is not None and arg.keyword.value == "target"),
+                      None) if isinstance(made, cst.Call) else None
+        return isinstance(target, cst.Name) and target.value in self._forever_functions
 
     def _background_scheduler_start(self, node: cst.Call) -> bool:
         started = self._started(node)
