@@ -11,7 +11,10 @@ from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broa
 from reviewer.findings import Confidence
 
 _SUCCESS_WORDS = frozenset({"ok", "success", "succeeded", "successful", "done", "completed", "complete",
-                            "accepted", "created", "sent", "saved", "processed"})
+                            "accepted", "created", "sent", "saved", "processed",
+                            # states that say the work happened: `{"status": "paid"}` after the write failed
+                            "paid", "recorded", "refunded", "charged", "confirmed", "delivered", "published",
+                            "queued", "submitted", "booked", "reserved", "stored", "uploaded", "imported", "synced"})
 _FAILURE_WORDS = frozenset({"error", "failed", "failure", "fail", "degraded", "unhealthy", "down", "ko", "unavailable"})
 _STATUS_KEYS = frozenset({"status", "state", "result", "outcome"})
 _FLAG_KEYS = frozenset({"success", "ok", "succeeded"})
