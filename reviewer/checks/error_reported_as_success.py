@@ -119,6 +119,16 @@ def tells_failure(expr: cst.BaseExpression | None) -> bool:
     return False
 
 
+def _next_statement(body: cst.BaseSuite, target: cst.CSTNode) -> cst.CSTNode | None:
+    """The statement right after `target` in the block that holds it, at any depth of `body`."""
+    for block in [body, *findall(body, cst.IndentedBlock)]:
+        statements = list(getattr(block, "body", ()))
+        for index, statement in enumerate(statements):
+            if statement is target:
+                return statements[index + 1] if index + 1 < len(statements) else None
+    return None
+
+
 def _admits_partial_failure(expr: cst.BaseExpression) -> bool:
     """`jsonify(status="cancelled", vendor_notified=False)`: the answer says which part did not happen."""
     if isinstance(expr, cst.Dict):
@@ -338,6 +348,16 @@ def search(request):
 """,
     )
     INVALID = (
+        # A catch-all that logs and lets the handler go on to its success answer.
+        """
+@app.post("/webhooks/stripe")
+async def stripe_webhook(event: dict):
+    try:
+        await apply_event(event)
+    except Exception:  # expect: ERR002
+        logger.exception("could not process stripe event %s", event["id"])
+    return {"received": True}
+""",
         """
 def acknowledge(alert_id, conn):
     try:
@@ -428,9 +448,12 @@ def publish_invoice(invoice):
         if self.ctx.is_test:
             return
         facts = HandlerBody.of(node)
-        if facts.leaves(self.ctx) or not facts.returns:
+        if facts.leaves(self.ctx):
             return
         broad = is_broad(self.ctx, node)
+        if not facts.returns:
+            self._falls_through_to_success(node, facts, broad)
+            return
         outside = not broad and _outside_failure(node)
         log_lines = [self.line_of(call) for call in facts.calls if self._signals_failure(call, broad, outside)]
         if not log_lines:
@@ -442,6 +465,29 @@ def publish_invoice(invoice):
                 self.report(node, f"The except block logs a failure and then returns {what}: the caller "
                                   "believes the operation worked and will not retry or report it.",
                             end_node=statement, confidence=None if broad else Confidence.medium)
+
+    def _falls_through_to_success(self, node: cst.ExceptHandler, facts, broad: bool) -> None:
+        """`try: queue(...) except Exception: log(...)` and then `return {"ok": True}` right after the `try`: a
+        catch-all block that logs and lets the function go on to answer success."""
+        if not broad or facts.raises:
+            return
+        log_lines = [self.line_of(call) for call in facts.calls if self._signals_failure(call, broad, False)]
+        if not log_lines:
+            return
+        statement = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if statement is None:
+            return
+        try_node = next((t for t in findall(statement.body, cst.Try) if node in t.handlers), None)
+        if try_node is None or try_node.orelse is not None or try_node.finalbody is not None:
+            return
+        following = _next_statement(statement.body, try_node)
+        if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], cst.Return):
+            returned = following.body[0]
+            what = success_value(returned.value)
+            if what is not None:
+                self.report(node, f"The except block logs a failure and the function then returns {what}: the "
+                                  "caller believes the operation worked and will not retry or report it.",
+                            end_node=returned)
 
     def _normal_return(self, value: cst.BaseExpression | None) -> str | None:
         """The value the function returns when nothing failed, given again by the except block (`{"acked": True}`
