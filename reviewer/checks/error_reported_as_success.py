@@ -234,7 +234,9 @@ class ErrorReportedAsSuccess(PythonCheck):
     (or that passes `exc_info`) when the exception is an outside system's failure (`KafkaError`,
     `SMTPException`), not bad input or an expected state (`KeyError`, `ValidationError`,
     `IntegrityError`, `...AlreadyExists`); these findings have medium confidence. A block that
-    re-raises or aborts is not reported.
+    re-raises or aborts is not reported. A catch-all block with no return that logs the failure is reported
+    when the statement right after its `try` returns success (`return {"received": True}`): the function
+    goes on to answer that the work was done, a best-effort step included.
 
     ## Why is this bad?
     The code knows the operation failed (it just logged an error) and tells the caller it succeeded:
