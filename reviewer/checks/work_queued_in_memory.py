@@ -27,7 +27,8 @@ class WorkQueuedInMemory(ScopeCheck):
     Reports a module-level `queue.Queue`, `asyncio.Queue`, `collections.deque` or list (`[]`) that
     functions of the same file add work to (`put`, `put_nowait`, `append`) and take work from
     (`get`, `popleft`, `pop`, or, for a list, `clear()` or a slice of it): an in-process job queue.
-    The finding is on the queue's definition. Queues named for connections, pools, clients,
+    The finding is on the queue's definition and spans to the first call that hands work to it (so a
+    change that adds a `put` there shows it). Queues named for connections, pools, clients,
     subscribers, results or caches are not work and are not reported. Tests are skipped.
 
     ## Why is this bad?
@@ -124,6 +125,7 @@ def flush_forever(db):
             return
         added: set[str] = set()
         taken: set[str] = set()
+        first_add: dict[str, cst.Call] = {}  # where work is first handed over: the finding spans to it
         calls, subscripts = _used_in_functions(scope.root)
         for call in calls:
             target = attribute_path(receiver(call)) if receiver(call) is not None else None
@@ -132,6 +134,7 @@ def flush_forever(db):
             name = method(call)
             if name in _ADD:
                 added.add(target)
+                first_add.setdefault(target, call)
             elif name in _TAKE and (name != "copy" and name != "clear" or queues[target][1]):
                 taken.add(target)
         for subscript in subscripts:
@@ -141,7 +144,7 @@ def flush_forever(db):
         for name in sorted(added & taken, key=lambda n: self.line_of(queues[n][0])):
             self.report(queues[name][0], f"`{name}` holds work in this process's memory until a worker takes it: a "
                                          "crash, deploy or scale-down loses every item not yet handled. Use a durable "
-                                         "queue (a broker, SQS, an outbox table).")
+                                         "queue (a broker, SQS, an outbox table).", end_node=first_add.get(name))
 
     def _module_queues(self, scope: Scope) -> dict[str, tuple[cst.CSTNode, bool]]:
         """Module-level queues: name -> (the assignment, whether it is a plain list)."""
