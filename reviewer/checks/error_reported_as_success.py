@@ -30,7 +30,7 @@ _FAILURE_TEXT = re.compile(r"error|fail|unable|could ?n[o']t|can ?n[o']t|wrong|s
 # or a state the code expects (`KeyError`, `ValidationError`, `IntegrityError`, `AlreadyExists`, `DoesNotExist`).
 _EXPECTED_EXCEPTION = re.compile(
     r"Key|Index|Lookup|Value|Type|Attribute|Valid|Pars|Decod|Format|Integrity|Unique|Duplicate|Exist|NotFound|"
-    r"Conflict|Permission|Forbidden|Auth|Denied|Http404|Declin|Insufficient|Empty|StopIteration|NotSubscribed",
+    r"Conflict|Permission|Forbidden|Auth|Denied|Http404|Declin|Insufficient|Empty|StopIteration|NotSubscribed|Invalid",
 )
 _ERROR_KEYS = frozenset({"error", "errors", "err", "exception", "failure", "failed"})
 _BODY_KEYWORDS = ("content", "body", "text", "data", "response", "json")
@@ -117,6 +117,25 @@ def tells_failure(expr: cst.BaseExpression | None) -> bool:
         if key in _STATUS_KEYS | _FLAG_KEYS | {"content", "body", "data"} and tells_failure(value):
             return True
     return False
+
+
+# Calls that put a failure into the answer the user sees: a form error, a flashed or queued message.
+_TELLS_USER = frozenset({"add_error", "flash", "error", "warning"})
+
+
+def method_name(call: cst.Call) -> str | None:
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        if func.attr.value in ("error", "warning"):
+            return func.attr.value if (attribute_path(func.value) or "").endswith("messages") else None
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def _caught_names(handler: cst.ExceptHandler) -> str:
+    caught = handler.type
+    parts = caught.elements if isinstance(caught, cst.Tuple) else ([] if caught is None else [caught])
+    return " ".join((attribute_path(p.value if isinstance(p, cst.Element) else p) or "") for p in parts)
 
 
 def _next_statement(body: cst.BaseSuite, target: cst.CSTNode) -> cst.CSTNode | None:
@@ -253,6 +272,28 @@ class ErrorReportedAsSuccess(PythonCheck):
 
     id = "ERR002"
     VALID = (
+        # A default after bad data, and a form re-rendered with the failure in it.
+        """
+from decimal import Decimal, InvalidOperation
+
+def surcharge(value):
+    if value is None:
+        return Decimal("0")
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        log.error("bad surcharge value %r", value)
+        return Decimal("0")  # ok: ERR002
+
+def book(request, form, slot):
+    try:
+        charge_deposit(slot, form.cleaned_data["card"])
+    except PaymentError:
+        logger.exception("deposit failed for slot %s", slot.pk)
+        form.add_error(None, "We could not take the deposit.")
+        return render(request, "book.html", {"slot": slot, "form": form})  # ok: ERR002
+    return render(request, "book.html", {"slot": slot, "form": form})
+""",
         # The booking was cancelled; the answer says the vendor was not told (a partial success, said).
         """
 from flask import jsonify
@@ -460,8 +501,12 @@ def publish_invoice(invoice):
         log_lines = [self.line_of(call) for call in facts.calls if self._signals_failure(call, broad, outside)]
         if not log_lines:
             return
+        # Returning the normal value is a fallback, not a lie, after bad input (`InvalidOperation`: a default) or
+        # when the block puts the failure into the answer itself (`form.add_error(...)`, `flash(...)`).
+        fallback = (not broad and bool(_EXPECTED_EXCEPTION.search(_caught_names(node)))) or any(
+            (method_name(call) or "") in _TELLS_USER for call in facts.calls)
         for statement in facts.returns:
-            what = success_value(statement.value) or self._normal_return(statement.value)
+            what = success_value(statement.value) or (None if fallback else self._normal_return(statement.value))
             if what is not None and self.line_of(statement) > min(log_lines):
                 # The finding spans the handler, from `except` to the return that reports success.
                 self.report(node, f"The except block logs a failure and then returns {what}: the caller "
