@@ -99,6 +99,7 @@ _MANIFEST_SEARCH_DEPTH = 3
 _MANIFEST_MAX_BYTES = 512 * 1024
 _SKIPPED_DIRS = frozenset({"node_modules", "venv", "site-packages", "__pycache__", "tests", "test"})
 _LIVENESS_PROBE = re.compile(r"^\s*livenessProbe\s*:", re.MULTILINE)
+_COMPOSE_HEALTHCHECK = re.compile(r"^\s*healthcheck\s*:\s*\n\s+(?!disable\s*:\s*true)\w", re.MULTILINE)
 
 
 def deployed_with_liveness_probe(dockerfile_path: str, root: str = "") -> bool:
@@ -130,6 +131,24 @@ def deployed_with_liveness_probe(dockerfile_path: str, root: str = "") -> bool:
                 continue
             if _LIVENESS_PROBE.search(text):
                 return True
+            # A compose file's `healthcheck:` on the service built from this folder is the container's health
+            # check when compose runs it (one on the database's service is not).
+            if name.startswith(("docker-compose", "compose")) and _built_service_has_healthcheck(text):
+                return True
+    return False
+
+
+_COMPOSE_SERVICE = re.compile(r"^  ([\w.-]+):[ \t]*$", re.MULTILINE)
+
+
+def _built_service_has_healthcheck(text: str) -> bool:
+    """A service of a compose file that is built (`build:`) and declares a `healthcheck:`."""
+    services = list(_COMPOSE_SERVICE.finditer(text))
+    for index, match in enumerate(services):
+        end = services[index + 1].start() if index + 1 < len(services) else len(text)
+        block = text[match.end():end]
+        if re.search(r"^\s+build\s*:", block, re.MULTILINE) and _COMPOSE_HEALTHCHECK.search(block):
+            return True
     return False
 
 

@@ -34,7 +34,8 @@ class MissingHealthcheck(LineCheck):
     decision and is not reported. An image with a Kubernetes manifest beside it (in the Dockerfile's
     folder or up to three levels below it: `k8s/`, `deploy/`, a Helm chart) that defines a
     `livenessProbe` is not reported either: Kubernetes ignores `HEALTHCHECK`, and the probe restarts a
-    hung container. Findings are medium confidence.
+    hung container; nor is one whose compose file beside it declares a `healthcheck:` on the service it
+    builds (`build:`), which replaces the image's. Findings are medium confidence.
 
     ## Why is this bad?
     Without a health check the container counts as healthy as long as its process exists: a server

@@ -404,3 +404,17 @@ def test_a_secret_in_a_continued_env_instruction_is_reported_on_its_own_line():
         CMD ["python", "app.py"]
     """
     assert lines(SecretInImageEnv, "Dockerfile", dockerfile) == [3]
+
+
+def test_a_compose_healthcheck_on_the_built_service_stands_for_the_image_s_own(tmp_path, monkeypatch):
+    from reviewer.checks._files import deployed_with_liveness_probe
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(textwrap.dedent(SERVICE_IMAGE))
+    compose = ("services:\n  web:\n    build: .\n{web}  db:\n    image: postgres:16\n"
+               "    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready\"]\n")
+    (tmp_path / "docker-compose.yml").write_text(compose.format(web=""))
+    assert not deployed_with_liveness_probe("Dockerfile")  # the database's health check is not the app's
+    (tmp_path / "docker-compose.yml").write_text(compose.format(
+        web="    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/healthz\"]\n"))
+    assert deployed_with_liveness_probe("Dockerfile")
