@@ -14,7 +14,8 @@ class LatestImageTag(LineCheck):
     Reports the `image:` line of each Kubernetes container (`containers`, `initContainers`,
     `ephemeralContainers` of the workload kinds) and of each compose service whose image has no
     digest and either no tag or the `latest` tag. Registry ports (`registry:5000/app`) are not taken
-    for tags. A compose service that also has `build:` is not reported: there `image:` names the
+    for tags. A compose service that also has `build:` is not reported (unless its image names a registry
+    host it is pushed to): there `image:` names the
     image compose builds locally. Images given through variables (`${IMAGE}`, `{{ .Values.image }}`)
     are not reported.
 
@@ -94,8 +95,11 @@ spec:
             return
         if self.ctx.kind == FileKind.compose:
             for name, service in compose_services(self.ctx.text):
-                if "build" not in service.entries:
-                    self._judge(service.scalar("image"), service.key_lines.get("image"), f"Service `{name}`")
+                image = service.scalar("image")
+                # With `build:`, `image:` names what compose builds locally, unless it names a registry the build
+                # is pushed to (`registry.example.com/app:latest`): the deploy then pulls whatever was last pushed.
+                if "build" not in service.entries or (image and _names_registry(image)):
+                    self._judge(image, service.key_lines.get("image"), f"Service `{name}`")
             return
         for container in containers(self.ctx.text, (*CONTAINER_LISTS, "ephemeralContainers")):
             self._judge(container.node.scalar("image"), container.node.key_lines.get("image"),
@@ -109,3 +113,9 @@ spec:
             version = "the `latest` tag" if ref.tag else "no tag"
             self.report_line(line, f"{owner} deploys `{image}` with {version}: replicas can run different "
                                    "versions, and a rollback does not bring back the image that worked.")
+
+
+def _names_registry(image: str) -> bool:
+    """`registry.example.com/app`, `localhost:5000/app`: the first part of the name is a registry host."""
+    first, slash, _rest = image.partition("/")
+    return bool(slash) and ("." in first or ":" in first or first == "localhost")

@@ -41,8 +41,8 @@ class PrivilegedContainer(LineCheck):
     ## Known limits
     Host namespaces in DaemonSets are not reported, since that is where node agents legitimately need
     them; a Deployment that really is a node-level agent is reported and needs a suppression with its
-    reason. Compose files' `cap_add`, `network_mode: host` and `pid: host` are not read (compose is
-    mostly used for local development). Capabilities other than `ALL` and `SYS_ADMIN` are not judged. Node agents (CNI plugins, storage drivers) that genuinely need
+    reason. Compose files' `network_mode: host` and `pid: host` are not read (compose is
+    mostly used for local development); their `cap_add` of `ALL` or `SYS_ADMIN` is. Capabilities other than `ALL` and `SYS_ADMIN` are not judged. Node agents (CNI plugins, storage drivers) that genuinely need
     privileged mode are still reported; suppress them inline with the reason. Values set through
     templates, aliases or merge keys are not seen. Files under a tests directory are skipped.
     """
@@ -149,6 +149,13 @@ spec:
                     self.report_line(service.key_lines["privileged"], f"Service `{name}` runs privileged: a "
                                                                       "compromise of the container is a compromise "
                                                                       "of the host.")
+                added = service.get("cap_add")
+                if added is not None and added.kind == "seq":
+                    for item in added.items:
+                        if item.kind == "scalar" and item.text.upper().removeprefix("CAP_") in _BROAD_CAPABILITIES:
+                            self.report_line(item.line, f"Service `{name}` adds the `{item.text}` capability: "
+                                                        "nearly root on the host, for any compromise of the "
+                                                        "container.")
             return
         for kind, spec in workloads(self.ctx.text):
             if kind == "DaemonSet":

@@ -418,3 +418,26 @@ def test_a_compose_healthcheck_on_the_built_service_stands_for_the_image_s_own(t
     (tmp_path / "docker-compose.yml").write_text(compose.format(
         web="    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/healthz\"]\n"))
     assert deployed_with_liveness_probe("Dockerfile")
+
+
+def test_compose_cap_add_of_sys_admin_is_reported_and_a_narrow_capability_is_not():
+    compose = """
+        services:
+          api:
+            image: registry.example.com/api:1.4.2
+            cap_add:
+              - NET_BIND_SERVICE
+              - SYS_ADMIN
+    """
+    assert lines(PrivilegedContainer, "docker-compose.yml", compose) == [6]
+
+
+def test_a_built_compose_image_tagged_latest_in_a_registry_is_reported_and_a_local_name_is_not():
+    compose = """
+        services:
+          web:
+            build: .
+            image: {image}
+    """
+    assert lines(LatestImageTag, "docker-compose.yml", compose.format(image="registry.example.com/shop/web:latest")) == [4]
+    assert lines(LatestImageTag, "docker-compose.yml", compose.format(image="shop-web:latest")) == []
