@@ -7,7 +7,13 @@ import libcst as cst
 from reviewer.checks._base import has_star_kwargs, keyword
 from reviewer.checks._security import SecurityCheck, call_name, is_true, string_value
 
-_WILDCARD_REGEXES = frozenset({".*", ".+", "^.*$", "^.+$", "https?://.*", "https://.*", "http.*", "*"})
+_WILDCARD_REGEXES = frozenset({".*", ".+", "https?://.*", "https://.*", "http.*", "*", "https?://.+",
+                               "https://.+"})
+
+
+def _match_all(pattern: str | None) -> bool:
+    """A regex of origins that any site matches: `.*`, `^https://.*$`."""
+    return pattern is not None and pattern.strip().removeprefix("^").removesuffix("$") in _WILDCARD_REGEXES
 _DJANGO_ALLOW_ALL = frozenset({"CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"})
 
 
@@ -20,7 +26,7 @@ class CorsWildcardWithCredentials(SecurityCheck):
     `allow_credentials=True`; Flask-CORS `CORS(...)` / `@cross_origin(...)` with `supports_credentials=True`
     and no origins (the default is `*`) or `origins="*"`; aiohttp-cors defaults keyed `"*"` with
     `allow_credentials=True`; and django-cors-headers `CORS_ALLOW_ALL_ORIGINS = True` (or
-    `CORS_ORIGIN_ALLOW_ALL`) together with `CORS_ALLOW_CREDENTIALS = True` in the same module.
+    `CORS_ORIGIN_ALLOW_ALL`, or `CORS_ALLOWED_ORIGIN_REGEXES` with a match-all pattern) together with `CORS_ALLOW_CREDENTIALS = True` in the same module.
     A list of origins held in a module-level variable is followed.
 
     ## Why is this bad?
@@ -61,6 +67,10 @@ CORS_ALLOW_CREDENTIALS = False
 """,
     )
     INVALID = (
+        """
+CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://.*$"]  # expect: SEC013
+CORS_ALLOW_CREDENTIALS = True
+""",
         """
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -117,6 +127,9 @@ CORS_ALLOW_CREDENTIALS = True
                 self._module_values[name] = node.value
                 if name in _DJANGO_ALLOW_ALL and is_true(node.value):
                     self._allow_all = node
+                elif name == "CORS_ALLOWED_ORIGIN_REGEXES" and isinstance(node.value, (cst.List, cst.Tuple)) and any(
+                        _match_all(string_value(element.value)) for element in node.value.elements):
+                    self._allow_all = node  # `[r"^https://.*$"]`: every site served over https
                 elif name == "CORS_ALLOW_CREDENTIALS" and is_true(node.value):
                     self._credentials = True
 
@@ -134,7 +147,7 @@ CORS_ALLOW_CREDENTIALS = True
             origins, regex = keyword(node, "allow_origins"), keyword(node, "allow_origin_regex")
             credentials = keyword(node, "allow_credentials")
             wildcard = (origins is not None and self._has_wildcard(origins.value)) or (
-                regex is not None and string_value(regex.value) in _WILDCARD_REGEXES)
+                regex is not None and _match_all(string_value(regex.value)))
             if wildcard and credentials is not None and is_true(credentials.value):
                 self._report(node)
         elif name in ("CORS", "cross_origin"):
