@@ -24,13 +24,15 @@ class DebugModeEnabled(SecurityCheck):
 
     ## What it does
     Reports a module-level `DEBUG = True` in a settings/config module (not a dev, local, test or example
-    one) or in a web app module; `DEBUG = True` in a class whose name says production; and, in web app
+    one) or in a web app module; `DEBUG = True` in a class whose name says production, or in the base
+    `Config`/`BaseConfig` class of a settings module that has no production class; and, in web app
     modules, `app.run(debug=True)`, `app.run(use_debugger=True)`, `run_simple(..., use_debugger=True)`,
     `app.debug = True`, `app.config["DEBUG"] = True`, `app.config.update(DEBUG=True)` and
     `FastAPI(debug=True)` / `Starlette(debug=True)`; and `debug: bool = True` in a pydantic-settings
     `BaseSettings` class. A value read from the environment that is on when the
     variable is not set counts as `True` (`os.environ.get("FLASK_DEBUG", "1") == "1"`,
-    `env.bool("DEBUG", default=True)`): a deployment that forgets the variable runs in debug mode.
+    `env.bool("DEBUG", default=True)`, a project's own reader `_setting("FLASK_DEBUG", "1") == "1"`): a
+    deployment that forgets the variable runs in debug mode.
 
     ## Why is this bad?
     The Werkzeug debugger runs Python typed into the error page, so with `debug=True` anyone who can
@@ -180,6 +182,7 @@ class ProductionConfig:
         self._main_guards = 0
         path = ctx.path.replace("\\", "/")
         self._settings_module = bool(_SETTINGS_PATH.search(path)) and not _DEV_FILE.search(path)
+        self._deployed_base = False
 
     def visit_If(self, node: cst.If) -> None:
         if is_main_guard(node.test, concatenated=True):
@@ -190,6 +193,10 @@ class ProductionConfig:
             self._main_guards -= 1
 
     def visit_Module(self, node: cst.Module) -> None:
+        # A base `Config` class is what production runs when no class of the module is named for production.
+        self._deployed_base = (self._settings_module and not _DEV_FILE.search(self.ctx.path.replace("\\", "/"))
+                               and not any(isinstance(s, cst.ClassDef) and "prod" in s.name.value.lower()
+                                           for s in node.body))
         if self.ctx.is_test or not (self._settings_module or self.ctx.is_web_app):
             return
         for statement in node.body:
@@ -198,7 +205,7 @@ class ProductionConfig:
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.ctx.is_test or not isinstance(node.body, cst.IndentedBlock):
             return
-        if "prod" in node.name.value.lower():
+        if "prod" in node.name.value.lower() or (node.name.value in _BASE_CONFIGS and self._deployed_base):
             for statement in node.body.body:
                 self._judge_debug_constant(statement)
         elif any((attribute_path(base.value) or "").rsplit(".", 1)[-1] == "BaseSettings" for base in node.bases) \
@@ -291,7 +298,8 @@ class ProductionConfig:
                 "lower", "strip", "casefold"):
             lowered = lowered or expr.func.attr.value != "strip"
             expr = expr.func.value
-        if not isinstance(expr, cst.Call) or self.ctx.qualify(expr.func) not in ("os.environ.get", "os.getenv"):
+        if not isinstance(expr, cst.Call) or (self.ctx.qualify(expr.func) not in ("os.environ.get", "os.getenv")
+                                              and not _SETTING_READER.search(attribute_path(expr.func) or "")):
             return None
         positional = [a.value for a in expr.args if a.keyword is None]
         default = positional[1] if len(positional) > 1 else next(
@@ -305,6 +313,12 @@ class ProductionConfig:
     def _report_debug(self, node: cst.CSTNode) -> None:
         self.report(node, "Debug mode is switched on in code that serves other machines: the interactive debugger "
                           "and detailed error pages let visitors read internals or run code.")
+
+
+# A project's own reader of settings with a default: `_setting("FLASK_DEBUG", "1")`, `get_setting(...)`.
+_SETTING_READER = re.compile(r"(^|\.)_?(get_?)?(setting|env|config)s?$")
+# Base configuration classes: the values every environment gets unless a subclass overrides them.
+_BASE_CONFIGS = frozenset({"Config", "BaseConfig", "DefaultConfig", "AppConfig"})
 
 
 def _is_config(expr: cst.BaseExpression) -> bool:

@@ -469,3 +469,19 @@ def test_upload_read_in_a_loop_over_the_files_spans_to_the_read():
     """
     [hit] = hits(UploadWithoutSizeLimit, source, path="visits/views.py")
     assert (hit.line, hit.end_line) == (3, 5)
+
+
+def test_debug_on_in_the_base_config_class_of_a_settings_module_with_no_production_class():
+    from reviewer.checks.debug_mode_enabled import DebugModeEnabled
+
+    source = """
+    class Config:
+        SECRET_KEY = _setting("FLASK_SECRET_KEY")
+        DEBUG = _setting("FLASK_DEBUG", "1") == "1"
+
+    class TestingConfig(Config):
+        TESTING = True
+    """
+    assert [h.line for h in hits(DebugModeEnabled, source, path="app/config.py")] == [3]
+    with_production = source + "\n    class ProductionConfig(Config):\n        DEBUG = False\n"
+    assert hits(DebugModeEnabled, with_production, path="app/config.py") == []
