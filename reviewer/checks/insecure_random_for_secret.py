@@ -19,7 +19,8 @@ _KEY_QUALIFIERS = frozenset({"api", "secret", "access", "private", "signing", "e
 _CODE_QUALIFIERS = frozenset({"verification", "verify", "otp", "reset", "confirm", "confirmation", "auth", "login",
                               "invite", "invitation", "sms", "email", "pin", "security", "access", "recovery",
                               "backup", "activation", "mfa", "coupon", "promo", "voucher", "discount", "referral",
-                              "gift", "magic", "unlock", "signup", "registration", "one", "twofa"})
+                              "gift", "magic", "unlock", "signup", "registration", "one", "twofa", "pickup",
+                              "share", "sharing", "locker", "door", "claim", "redeem", "download"})
 _NOT_SECRET = frozenset({"length", "len", "size", "count", "delay", "timeout", "jitter", "index", "position", "seed",
                          "sample", "test", "mock", "fake", "pad", "eos", "bos", "unk", "mask", "next", "prev",
                          "sampled", "max", "min", "type", "tokens", "vocab"})
