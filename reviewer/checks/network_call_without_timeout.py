@@ -16,12 +16,14 @@ _NO_DEFAULT_TIMEOUT = frozenset(
     + [f"requests.sessions.Session().{verb}" for verb in _REQUESTS_VERBS]
     + ["urllib.request.urlopen", "urllib2.urlopen", "socket.create_connection",
        "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS",
-       "http.client.HTTPConnection", "http.client.HTTPSConnection", "telnetlib.Telnet"]
+       "http.client.HTTPConnection", "http.client.HTTPSConnection", "telnetlib.Telnet",
+       "imaplib.IMAP4", "imaplib.IMAP4_SSL", "poplib.POP3", "poplib.POP3_SSL"]
 )
 # Standard-library clients that use `socket.getdefaulttimeout()` when given no timeout.
 _SOCKET_DEFAULT = frozenset({
     "urllib.request.urlopen", "urllib2.urlopen", "socket.create_connection", "smtplib.SMTP", "smtplib.SMTP_SSL",
     "ftplib.FTP", "ftplib.FTP_TLS", "http.client.HTTPConnection", "http.client.HTTPSConnection", "telnetlib.Telnet",
+    "imaplib.IMAP4", "imaplib.IMAP4_SSL", "poplib.POP3", "poplib.POP3_SSL",
 })
 # Constructors that connect only when given a host: `smtplib.SMTP()` then `.connect(...)` is judged elsewhere.
 _CONNECT_WITH_HOST = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "ftplib.FTP_TLS", "telnetlib.Telnet"})
@@ -29,6 +31,7 @@ _CONNECT_WITH_HOST = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP"
 _TIMEOUT_POSITION = {
     "urllib.request.urlopen": 2, "urllib2.urlopen": 2, "socket.create_connection": 1,
     "http.client.HTTPConnection": 2, "telnetlib.Telnet": 2, "smtplib.SMTP": 3, "ftplib.FTP": 4,
+    "imaplib.IMAP4": 2, "poplib.POP3": 2,
 }
 # Standard adapters: mounting one sets retries or pool sizes, not a timeout.
 _STANDARD_ADAPTERS = frozenset({"requests.adapters.HTTPAdapter", "requests.HTTPAdapter"})
@@ -47,7 +50,7 @@ class NetworkCallWithoutTimeout(PythonCheck):
 
     ## What it does
     Reports calls to `requests` (module functions and `Session` methods), `urllib.request.urlopen`,
-    `socket.create_connection`, `smtplib`, `ftplib` and `http.client` connections made without a
+    `socket.create_connection`, `smtplib`, `ftplib`, `imaplib`, `poplib` and `http.client` connections made without a
     `timeout` argument (keyword or in its positional place), and calls to `httpx` or `aiohttp` that
     pass `timeout=None`. Names are resolved through imports and aliases (`from requests import get as
     fetch`) and through simple bindings (`session = requests.Session()`). A session is taken as having

@@ -728,3 +728,16 @@ def test_the_cache_key_of_a_coroutine_file_changes_when_an_imported_function_sta
     _write_project(tmp_path, {"app/geo.py": "import requests\n\ndef distance(a, b):\n"
                                             "    return requests.get(f'https://geo/{a}/{b}', timeout=5).json()\n"})
     assert _file_key(change, frozenset(), str(tmp_path)) != before
+
+
+def test_imap_and_pop_connections_without_a_timeout_are_reported():
+    from reviewer.checks.network_call_without_timeout import NetworkCallWithoutTimeout
+
+    assert reported(NetworkCallWithoutTimeout, """
+        import imaplib, poplib
+
+        def fetch(host):
+            imap = imaplib.IMAP4_SSL(host)
+            pop = poplib.POP3(host, 110, 10)
+            return imaplib.IMAP4_SSL(host, timeout=10), imap, pop
+    """) == [4]
