@@ -133,8 +133,8 @@ def deployed_with_liveness_probe(dockerfile_path: str, root: str = "") -> bool:
                 return True
             # A compose file's `healthcheck:` on the service built from this folder is the container's health
             # check when compose runs it (one on the database's service is not).
-            if name.startswith(("docker-compose", "compose")) and _built_service_has_healthcheck(text):
-                return True
+            if depth == 0 and name.startswith(("docker-compose", "compose")) and _built_service_has_healthcheck(text):
+                return True  # a compose file beside the Dockerfile (one deeper belongs to another service)
     return False
 
 
