@@ -746,7 +746,7 @@ async def deposit(amount: int, customer_id: str):
         blocking = dict(self._blocking_helpers)
         callees = {callee for _, callee, _ in self._calls_from_coroutines} | {
             c for calls in self._helper_calls.values() for c in calls}
-        if callees:
+        if self._calls_from_coroutines:  # neighbours matter only to a coroutine's calls
             # Functions of the project modules this file imports, read from their text: `send_email` opening an
             # SMTP connection in mailer.py blocks this coroutine just the same.
             imported = imported_blocking(self.ctx.path, self.ctx.root, self.ctx.text)

@@ -234,7 +234,10 @@ async def on_startup(app: web.Application) -> None:
         super().__init__(ctx)
         self._guards: list[bool] = []
         self._forever_loops: set[str] = set()  # module-level coroutines that sleep in a `while True` loop
-        self._forever_functions: set[str] = set()  # and module-level functions that do, run in a thread
+        # Module-level sync functions that sleep in a `while True` loop, run in a thread: read when a thread is
+        # first started in a function (most files start none).
+        self._forever_functions: set[str] | None = None
+        self._module: cst.Module | None = None
         self._is_script = False  # run as a program (a main guard, or a loop that keeps it alive), not imported
         # Background schedulers started in module functions, and the functions the app factory calls by name.
         self._started_in: list[tuple[cst.Call, str, str]] = []
@@ -242,6 +245,7 @@ async def on_startup(app: web.Application) -> None:
         self._relative_imports: set[str] = set()  # `from . import surcharges`: modules of the same package
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
         for statement in node.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
@@ -249,11 +253,9 @@ async def on_startup(app: web.Application) -> None:
                         self._relative_imports |= {(alias.asname.name.value if alias.asname is not None
                                                     and isinstance(alias.asname.name, cst.Name) else
                                                     attribute_path(alias.name) or "") for alias in small.names}
-            if isinstance(statement, cst.FunctionDef) and _sleeps_in_forever_loop(statement):
-                if statement.asynchronous is not None:
-                    self._forever_loops.add(statement.name.value)
-                else:
-                    self._forever_functions.add(statement.name.value)
+            if (isinstance(statement, cst.FunctionDef) and statement.asynchronous is not None
+                    and _sleeps_in_forever_loop(statement)):
+                self._forever_loops.add(statement.name.value)
             elif isinstance(statement, cst.While) or (isinstance(statement, cst.If)
                                                       and is_main_guard(statement.test)):
                 self._is_script = True
@@ -333,7 +335,13 @@ async def on_startup(app: web.Application) -> None:
         made = node.func.value
         target = next((arg.value for arg in made.args if arg.keyword is not None and arg.keyword.value == "target"),
                       None) if isinstance(made, cst.Call) else None
-        return isinstance(target, cst.Name) and target.value in self._forever_functions
+        if not isinstance(target, cst.Name):
+            return False
+        if self._forever_functions is None:
+            self._forever_functions = {f.name.value for f in (self._module.body if self._module else ())
+                                       if isinstance(f, cst.FunctionDef) and f.asynchronous is None
+                                       and _sleeps_in_forever_loop(f)}
+        return target.value in self._forever_functions
 
     def _background_scheduler_start(self, node: cst.Call) -> bool:
         started = self._started(node)

@@ -205,7 +205,8 @@ async def export(url, token, payload):
         self._ml: bool | None = None
         # Module functions that return a dict with a credential in it (`def _headers(): return {"Authorization":
         # ...}`): a variable assigned their result holds the credential too.
-        self._credential_builders: set[str] = set()
+        self._credential_builders: set[str] | None = None
+        self._module: cst.Module | None = None
         # Clients built with credential headers (`httpx.Client(headers={"Authorization": ...})`), at module level
         # (function None) or in a function: logging their `.headers` logs the credential.
         self._credential_clients: set[tuple[cst.FunctionDef | None, str]] = set()
@@ -221,16 +222,22 @@ async def export(url, token, payload):
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
-        # Functions and methods that return a dict with a credential in it, wherever they are defined in the file:
-        # a log call may come before the builder it uses (`headers = self._headers()` above `def _headers`).
-        for statement in node.body:
-            inner = statement.body.body if isinstance(statement, cst.ClassDef) and isinstance(
-                statement.body, cst.IndentedBlock) else [statement]
-            for fn in inner:
-                if isinstance(fn, cst.FunctionDef) and any(
-                        isinstance(n, cst.Return) and n.value is not None and self._is_credential_dict(n.value)
-                        for n in descendants(fn.body)):
-                    self._credential_builders.add(fn.name.value)
+        self._module = node
+
+    def _builders(self) -> set[str]:
+        """Functions and methods that return a dict with a credential in it, wherever they are defined in the file
+        (a log call may come before the builder it uses); found on the first log call that needs them."""
+        if self._credential_builders is None:
+            self._credential_builders = set()
+            for statement in (self._module.body if self._module is not None else ()):
+                inner = statement.body.body if isinstance(statement, cst.ClassDef) and isinstance(
+                    statement.body, cst.IndentedBlock) else [statement]
+                for fn in inner:
+                    if isinstance(fn, cst.FunctionDef) and any(
+                            isinstance(n, cst.Return) and n.value is not None and self._is_credential_dict(n.value)
+                            for n in descendants(fn.body)):
+                        self._credential_builders.add(fn.name.value)
+        return self._credential_builders
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -367,7 +374,7 @@ async def export(url, token, payload):
         name = func.value if isinstance(func, cst.Name) else (
             func.attr.value if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
             and func.value.value in ("self", "cls") else None)
-        return name in self._credential_builders
+        return name is not None and name in self._builders()
 
     def _is_credential_dict(self, value: cst.BaseExpression) -> bool:
         """`{"Authorization": f"Bearer {token}"}`, or `{**_headers(), "Idempotency-Key": key}`."""
