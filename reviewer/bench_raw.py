@@ -15,7 +15,6 @@ how many were the very prompts the run asked (a mismatch would mean this compari
 from __future__ import annotations
 
 import statistics
-import time
 from pathlib import Path
 
 from reviewer.llm import BackendError, Completion, LlamaBackend
