@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path, descendants, findall, is_none, keyword, own_nodes
+from reviewer.checks._data import method
 from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broad, logging_level
 from reviewer.findings import Confidence
 
@@ -119,23 +120,21 @@ def tells_failure(expr: cst.BaseExpression | None) -> bool:
     return False
 
 
-# Calls that put a failure into the answer the user sees: a form error, a flashed or queued message.
-_TELLS_USER = frozenset({"add_error", "flash", "error", "warning"})
+def _tells_user(call: cst.Call) -> bool:
+    """A call that puts the failure into the answer the user sees: `form.add_error(...)`, `flash(...)`,
+    `messages.error(request, ...)`."""
+    name = method(call)
+    if name in ("error", "warning") and isinstance(call.func, cst.Attribute):
+        return (attribute_path(call.func.value) or "").endswith("messages")
+    return name in ("add_error", "flash", "error", "warning")
 
 
-def method_name(call: cst.Call) -> str | None:
-    func = call.func
-    if isinstance(func, cst.Attribute):
-        if func.attr.value in ("error", "warning"):
-            return func.attr.value if (attribute_path(func.value) or "").endswith("messages") else None
-        return func.attr.value
-    return func.value if isinstance(func, cst.Name) else None
-
-
-def _caught_names(handler: cst.ExceptHandler) -> str:
-    caught = handler.type
-    parts = caught.elements if isinstance(caught, cst.Tuple) else ([] if caught is None else [caught])
-    return " ".join((attribute_path(p.value if isinstance(p, cst.Element) else p) or "") for p in parts)
+def _caught(handler: cst.ExceptHandler) -> list[str]:
+    """The names of the exceptions an except block catches (`psycopg.Error` -> "Error"); [] for a bare one."""
+    if handler.type is None:
+        return []
+    types = [el.value for el in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+    return [(attribute_path(t) or "").rsplit(".", 1)[-1] for t in types]
 
 
 def _next_statement(body: cst.BaseSuite, target: cst.CSTNode) -> cst.CSTNode | None:
@@ -503,8 +502,8 @@ def publish_invoice(invoice):
             return
         # Returning the normal value is a fallback, not a lie, after bad input (`InvalidOperation`: a default) or
         # when the block puts the failure into the answer itself (`form.add_error(...)`, `flash(...)`).
-        fallback = (not broad and bool(_EXPECTED_EXCEPTION.search(_caught_names(node)))) or any(
-            (method_name(call) or "") in _TELLS_USER for call in facts.calls)
+        fallback = (not broad and any(_EXPECTED_EXCEPTION.search(name) for name in _caught(node))) or any(
+            _tells_user(call) for call in facts.calls)
         for statement in facts.returns:
             what = success_value(statement.value) or (None if fallback else self._normal_return(statement.value))
             if what is not None and self.line_of(statement) > min(log_lines):
@@ -585,11 +584,8 @@ def _literal_subset(part: cst.Dict, whole: cst.Dict) -> bool:
 def _outside_failure(handler: cst.ExceptHandler) -> bool:
     """The block catches only failures of outside systems (`KafkaError`, `SMTPException`, `TimeoutError`),
     not bad input or an expected state (`KeyError`, `ValidationError`, `IntegrityError`, `AlreadyExists`)."""
-    if handler.type is None:
-        return False
-    types = [el.value for el in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
-    names = [(attribute_path(t) or "").rsplit(".", 1)[-1] for t in types]
-    return all(names) and not any(_EXPECTED_EXCEPTION.search(name) for name in names)
+    names = _caught(handler)
+    return bool(names) and all(names) and not any(_EXPECTED_EXCEPTION.search(name) for name in names)
 
 
 def _says_failed(call: cst.Call) -> bool:

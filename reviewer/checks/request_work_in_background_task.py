@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from reviewer.checks._base import keyword
 from reviewer.checks._data import Scope, ScopeCheck, method, positional
 from reviewer.checks._effects import RETRY, Helpers, helpers_of
 
@@ -186,14 +187,12 @@ async def return_loan(loan_id: int):
             first = positional(call)
             return first if isinstance(first, cst.Call) else None
         if qualified == "threading.Thread" or (name == "Thread" and qualified.endswith("threading.Thread")):
-            target = next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == "target"),
-                          None)
-            given = next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == "args"),
-                         None)
+            target, given = keyword(call, "target"), keyword(call, "args")
             if target is None:
                 return None
-            values = [el.value for el in given.elements] if isinstance(given, (cst.Tuple, cst.List)) else []
-            return cst.Call(func=target, args=[cst.Arg(value=v) for v in values])
+            values = [el.value for el in given.value.elements] if given is not None and isinstance(
+                given.value, (cst.Tuple, cst.List)) else []
+            return cst.Call(func=target.value, args=[cst.Arg(value=v) for v in values])
         if name == "add_task" and call.args and call.args[0].keyword is None:
             return cst.Call(func=call.args[0].value,
                             args=[arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in call.args[1:]])

@@ -15,6 +15,7 @@ from reviewer.checks._base import (
     descendants,
     findall,
     is_main_guard,
+    keyword,
 )
 from reviewer.checks._runtime import THREAD_CONSTRUCTORS, short_name
 
@@ -333,8 +334,8 @@ async def on_startup(app: web.Application) -> None:
         if self._started(node) not in THREAD_CONSTRUCTORS or not isinstance(node.func, cst.Attribute):
             return False
         made = node.func.value
-        target = next((arg.value for arg in made.args if arg.keyword is not None and arg.keyword.value == "target"),
-                      None) if isinstance(made, cst.Call) else None
+        found = keyword(made, "target") if isinstance(made, cst.Call) else None
+        target = found.value if found is not None else None
         if not isinstance(target, cst.Name):
             return False
         if self._forever_functions is None:
