@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
 import dataclasses
 import functools
@@ -15,6 +16,7 @@ from typing import ClassVar, Iterable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from reviewer.findings import Confidence, FileKind, Hit
 
@@ -398,11 +400,22 @@ def _visitor_method_names(check: type[PythonCheck]) -> tuple[str, ...]:
 
 
 class _LazyPositions(Mapping):
-    """PositionProvider's mapping, computed on first lookup."""
+    """PositionProvider's mapping, computed on first lookup, and then only for the top-level statement that holds
+    the node: libcst learns positions by regenerating code, and regenerating the whole file for a finding in one
+    function cost more than the parse. A statement's first line comes from stdlib `ast` (line numbers for a
+    fraction of a codegen); its regenerated code must equal the file's text at that line, else the whole file is
+    regenerated as before, so a position is never wrong, only sometimes slower."""
 
-    def __init__(self, wrapper: MetadataWrapper) -> None:
+    def __init__(self, wrapper: MetadataWrapper, text: str | None = None) -> None:
         self._wrapper = wrapper
+        self._text = text
         self._positions: Mapping | None = None
+        self._statements: dict[int, dict] = {}
+        self._starts: list[int] | None = None
+        self._lines: list[str] = []
+        self.current: int | None = None  # the top-level statement the walk is in: where a lookup looks first
+        self._last: int | None = None
+        self._owner: dict[int, int] | None = None
 
     def _resolved(self) -> Mapping:
         if self._positions is None:
@@ -413,11 +426,85 @@ class _LazyPositions(Mapping):
             self._positions = PositionProvider()._gen(self._wrapper)
         return self._positions
 
+    def _statement_starts(self) -> list[int] | None:
+        """The first line (leading blank and comment lines included) of each top-level statement, or None when
+        `ast` and libcst do not line up statement for statement."""
+        if self._starts is None:
+            self._starts = []
+            try:
+                tree = ast.parse(self._text or "")
+            except (SyntaxError, ValueError):
+                return None
+            body, index = tree.body, 0
+            for statement in self._wrapper.module.body:
+                if index >= len(body):
+                    return None
+                first = body[index]
+                line = min([d.lineno for d in getattr(first, "decorator_list", ())] + [first.lineno])
+                decorators = getattr(statement, "decorators", ())
+                line -= len(statement.leading_lines) + (len(decorators[0].leading_lines) if decorators else 0)
+                self._starts.append(line)
+                index += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+            if index != len(body):
+                self._starts = []
+                return None
+            self._lines = _LINE.findall(self._text or "")
+        return self._starts or None
+
+    def _statement(self, index: int) -> dict | None:
+        """The positions of every node in one top-level statement, or None when they cannot be trusted."""
+        computed = self._statements.get(index)
+        if computed is None:
+            starts = self._statement_starts()
+            if starts is None:
+                return None
+            module = self._wrapper.module
+            provider = PositionProvider()
+            state = PositionProvidingCodegenState(default_indent=module.default_indent,
+                                                  default_newline=module.default_newline, provider=provider)
+            state.line = starts[index]
+            module.body[index]._codegen(state)
+            if "".join(state.tokens) != "".join(self._lines[starts[index] - 1:state.line - 1]):
+                return None
+            computed = self._statements[index] = provider._computed
+        return computed
+
+    def _find(self, node) -> dict | None:
+        if self._positions is not None or self._text is None or node is self._wrapper.module:
+            return None
+        for index in (self.current, self._last):
+            if index is not None and (computed := self._statement(index)) is not None and node in computed:
+                self._last = index
+                return computed
+        if self._owner is None:
+            # Which statement holds which node: a walk is several times cheaper than regenerating code.
+            self._owner = {id(n): i for i, statement in enumerate(self._wrapper.module.body)
+                           for n in descendants(statement)}
+        index = self._owner.get(id(node))
+        if index is None:
+            return None  # the module itself, its header or footer
+        computed = self._statement(index)
+        if computed is None or node not in computed:
+            return None
+        self._last = index
+        return computed
+
+    def cached(self, node):
+        """The node's position when it is already known, else None (nothing is computed)."""
+        if self._positions is not None:
+            return self._positions.get(node)
+        for computed in self._statements.values():
+            if node in computed:
+                return computed[node]
+        return None
+
     def __getitem__(self, node):
-        return self._resolved()[node]
+        computed = self._find(node)
+        return computed[node] if computed is not None else self._resolved()[node]
 
     def get(self, node, default=None):
-        return self._resolved().get(node, default)
+        computed = self._find(node)
+        return computed[node] if computed is not None else self._resolved().get(node, default)
 
     def __iter__(self):
         return iter(self._resolved())
@@ -426,10 +513,17 @@ class _LazyPositions(Mapping):
         return len(self._resolved())
 
 
-def positions_resolved(check: PythonCheck) -> bool:
-    """Whether this file's positions are already computed (a check has reported), so reading one is free."""
+# Lines as `ast` and libcst count them (not str.splitlines, which also splits at form feeds and other separators).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def known_position(check: PythonCheck, node: cst.CSTNode):
+    """The node's position if this file's positions already hold it (a check reported near it), else None:
+    reading one is then free."""
     positions = check.metadata.get(PositionProvider)
-    return not isinstance(positions, _LazyPositions) or positions._positions is not None
+    if isinstance(positions, _LazyPositions):
+        return positions.cached(node)
+    return positions.get(node) if positions is not None else None
 
 
 _TRACKED_ENTER = (cst.FunctionDef, cst.ClassDef, cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp,
@@ -556,6 +650,25 @@ class _Dispatcher:
             method(node)
 
 
+    def walk_module(self, module: cst.Module, positions: _LazyPositions) -> None:
+        """`walk(module)`, noting which top-level statement the walk is in: a check's report looks for its
+        node's position there first."""
+        kind = type(module)
+        for method in self._visit.get(kind, ()):
+            method(module)
+        for name in _child_order(kind):
+            for method in self._attributes.get(f"visit_Module_{name}", ()):
+                method(module)
+            for index, item in enumerate(getattr(module, name)):
+                positions.current = index if name == "body" else None
+                self.walk(item)
+            positions.current = None
+            for method in self._attributes.get(f"leave_Module_{name}", ()):
+                method(module)
+        for method in self._leave.get(kind, ()):
+            method(module)
+
+
 def _node_types() -> dict[str, type]:
     return {name: value for name, value in vars(cst).items() if isinstance(value, type) and issubclass(value, cst.CSTNode)}
 
@@ -586,11 +699,12 @@ def run_python_checks(wrapper: MetadataWrapper, ctx: FileContext,
     # Positions are resolved once per file, shared, and only when a check first asks: every check depends
     # on PositionProvider alone, resolving it per visitor repeated the work ~50 times, and it costs more than
     # the parse, so files where nothing is reported never pay for it.
-    metadata = {PositionProvider: _LazyPositions(wrapper)}
+    positions = _LazyPositions(wrapper, ctx.text)
+    metadata = {PositionProvider: positions}
     for visitor in visitors:
         visitor.metadata = metadata
     try:
-        _Dispatcher(visit, leave, attributes).walk(wrapper.module)
+        _Dispatcher(visit, leave, attributes).walk_module(wrapper.module, positions)
     finally:
         for visitor in visitors:
             visitor.metadata = {}

@@ -9,10 +9,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from reviewer.checks._base import (NESTED_SCOPES, NODE_CLASSES, FileContext, PythonCheck, attribute_path,
-                                   descendants, positions_resolved)
+                                   descendants, known_position)
 
 # ---------------------------------------------------------------------------
 # A scope: one function body (or a module's top-level code) indexed in source order
@@ -130,8 +129,7 @@ class Scope:
         if self._code is None:
             if isinstance(self.root, cst.Module):
                 self._code = check.ctx.text
-            elif positions_resolved(check):
-                where = check.get_metadata(PositionProvider, self.root)
+            elif (where := known_position(check, self.root)) is not None:
                 self._code = "\n".join(check.ctx.lines[where.start.line - 1:where.end.line])
             else:
                 # Positions cost a codegen of the whole file; a file where nothing is reported never needs them,

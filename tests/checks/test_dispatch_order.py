@@ -68,6 +68,46 @@ def test_lazy_positions_match_libcst_resolver() -> None:
     assert all(lazy[node] == position for node, position in expected.items())
 
 
+_TRICKY_SOURCES = {
+    "decorators, comments, blank lines and two statements on a line": (
+        "# header comment\n\nimport os; import re\n\n\n# about f\n@first\n\n# between\n@second(1,\n        2)\n"
+        "def f(a,\n      b):\n    return a + b\n\nclass C:\n    x = 1\n\n    @property\n    def y(self):\n"
+        "        return \"\"\"\nmulti\nline\n\"\"\"\nif os.name:\n    pass\n# trailing comment\n"),
+    "Windows newlines": "import os\r\n\r\ndef f():\r\n    return os.sep\r\n",
+    "no newline at the end": "import os\n\ndef f():\n    return os.sep",
+    "a form feed between definitions": "def f():\n    return 1\n\x0c\ndef g():\n    return 2\n",
+}
+
+
+@pytest.mark.parametrize("text", list(_TRICKY_SOURCES.values()), ids=list(_TRICKY_SOURCES))
+def test_positions_computed_per_statement_match_libcst_on_every_node(text: str) -> None:
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from reviewer.checks._base import _LazyPositions
+
+    wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    expected = wrapper.resolve(PositionProvider)
+    lazy = _LazyPositions(wrapper, text)
+    # Looked up from the last node back, as a check reporting at the end of the walk would.
+    assert all(lazy[node] == expected[node] for node in reversed(list(expected)))
+
+
+def test_positions_of_a_finding_in_one_function_regenerate_only_that_function() -> None:
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from reviewer.checks._base import _LazyPositions
+
+    text = (ROOT / "reviewer" / "engine.py").read_text(encoding="utf-8")
+    wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    expected = wrapper.resolve(PositionProvider)
+    function = next(s for s in wrapper.module.body if isinstance(s, cst.FunctionDef) and s.name.value == "review")
+    inside = [n for n in expected if isinstance(n, cst.Call) and expected[n].start.line > expected[function].start.line
+              and expected[n].end.line <= expected[function].end.line]
+    lazy = _LazyPositions(wrapper, text)
+    assert lazy[inside[0]] == expected[inside[0]]
+    assert lazy._positions is None and len(lazy._statements) == 1
+
+
 def test_a_check_that_raises_costs_only_its_own_findings_and_is_reported_as_coverage(monkeypatch):
     from reviewer.checks.blocking_call_in_async import BlockingCallInAsync
     from reviewer.engine import check_file
