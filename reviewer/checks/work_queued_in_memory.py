@@ -26,7 +26,8 @@ class WorkQueuedInMemory(ScopeCheck):
     ## What it does
     Reports a module-level `queue.Queue`, `asyncio.Queue`, `collections.deque` or list (`[]`) that
     functions of the same file add work to (`put`, `put_nowait`, `append`) and take work from
-    (`get`, `popleft`, `pop`, or, for a list, `clear()` or a slice of it): an in-process job queue.
+    (`get`, `popleft`, `pop`, or, for a list, `clear()` or a slice of it in a function with a `while` loop: a
+    worker that keeps draining it): an in-process job queue.
     The finding is on the queue's definition and spans to the first call that hands work to it (so a
     change that adds a `put` there shows it). Queues named for connections, pools, clients,
     subscribers, results or caches are not work and are not reported. Tests are skipped.
@@ -73,6 +74,21 @@ def crawl(start):
     frontier.put(start)
     while not frontier.empty():
         frontier.get()
+""",
+        """
+import atexit
+
+_providers: list = []  # ok: REL005
+
+def configure(provider):
+    _providers.append(provider)
+
+def _shutdown():
+    for provider in _providers:
+        provider.shutdown()
+    _providers.clear()
+
+atexit.register(_shutdown)
 """,
     )
     INVALID = (
@@ -126,7 +142,7 @@ def flush_forever(db):
         added: set[str] = set()
         taken: set[str] = set()
         first_add: dict[str, cst.Call] = {}  # where work is first handed over: the finding spans to it
-        calls, subscripts = _used_in_functions(scope.root)
+        calls, subscripts, in_worker = _used_in_functions(scope.root)
         for call in calls:
             target = attribute_path(receiver(call)) if receiver(call) is not None else None
             if target not in queues:
@@ -136,9 +152,13 @@ def flush_forever(db):
                 added.add(target)
                 first_add.setdefault(target, call)
             elif name in _TAKE and (name != "copy" and name != "clear" or queues[target][1]):
-                taken.add(target)
+                # A plain list is a queue only when a worker loop drains it: a list emptied once (at shutdown,
+                # on reload) holds registered things, not pending work.
+                if not queues[target][1] or call in in_worker:
+                    taken.add(target)
         for subscript in subscripts:
-            if isinstance(subscript.value, cst.Name) and subscript.value.value in queues and queues[subscript.value.value][1]:
+            if (isinstance(subscript.value, cst.Name) and subscript.value.value in queues
+                    and queues[subscript.value.value][1] and subscript in in_worker):
                 if any(isinstance(element.slice, cst.Slice) for element in subscript.slice):
                     taken.add(subscript.value.value)
         for name in sorted(added & taken, key=lambda n: self.line_of(queues[n][0])):
@@ -177,14 +197,22 @@ def _is_queue(call: cst.Call, ctx: FileContext) -> bool:
     return True
 
 
-def _used_in_functions(module: cst.Module) -> tuple[list[cst.Call], list[cst.Subscript]]:
-    """Calls and subscripts inside the module's functions and methods: where queues are filled and drained."""
+def _used_in_functions(module: cst.Module) -> tuple[list[cst.Call], list[cst.Subscript], set[cst.CSTNode]]:
+    """Calls and subscripts inside the module's functions and methods: where queues are filled and drained;
+    and which of them run in a function with a `while` loop (a worker that keeps draining)."""
     calls: list[cst.Call] = []
     subscripts: list[cst.Subscript] = []
+    in_worker: set[cst.CSTNode] = set()
     for top in findall(module, cst.FunctionDef):
-        for node in descendants(top.body):
+        nodes = list(descendants(top.body))
+        worker = any(isinstance(node, cst.While) for node in nodes)
+        for node in nodes:
             if isinstance(node, cst.Call):
                 calls.append(node)
             elif isinstance(node, cst.Subscript):
                 subscripts.append(node)
-    return calls, subscripts
+            else:
+                continue
+            if worker:
+                in_worker.add(node)
+    return calls, subscripts, in_worker
