@@ -167,6 +167,49 @@ def _statements(body: cst.BaseSuite) -> list[cst.CSTNode]:
     return small
 
 
+# Conversions and parsers whose only failure is "this value is not one": no I/O, nothing outside can break.
+_PARSERS = frozenset({
+    "int", "float", "complex", "bool", "str", "bytes", "len", "isinstance", "json.loads", "decimal.Decimal",
+    "uuid.UUID", "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.IPv4Address", "ipaddress.IPv6Address",
+    "ipaddress.IPv4Network", "ipaddress.IPv6Network", "datetime.datetime.strptime", "datetime.datetime.fromisoformat",
+    "datetime.date.fromisoformat", "datetime.time.fromisoformat", "base64.b64decode", "base64.urlsafe_b64decode",
+    "binascii.unhexlify", "bytes.fromhex", "urllib.parse.urlparse", "urllib.parse.urlsplit", "re.compile",
+})
+
+
+def is_probe(ctx: FileContext, node: cst.Try, handler: cst.ExceptHandler) -> bool:
+    """The guarded code only imports an optional module, or it converts a value (`int(text)`,
+    `ipaddress.ip_address(host)`) and the handler answers `False`: "is this valid?" asked by trying. Its failure
+    means "not available" or "not valid", and no outage or lost write can hide behind it. A parse that falls back
+    to an empty value (`json.loads(stored)` -> `{}`) is still reported: corrupt data then looks like no data."""
+    statements = _statements(node.body)
+    if not statements:
+        return False
+    if all(isinstance(statement, (cst.Import, cst.ImportFrom)) for statement in statements):
+        return True
+    answers = _statements(handler.body)
+    if not (len(answers) == 1 and isinstance(answers[0], cst.Return) and isinstance(answers[0].value, cst.Name)
+            and answers[0].value.value in ("False", "True")):
+        return False
+    for statement in statements:
+        if isinstance(statement, (cst.Import, cst.ImportFrom)):
+            continue
+        if not isinstance(statement, (cst.Assign, cst.Return, cst.Expr)):
+            return False
+        value = statement.value
+        if value is None or isinstance(value, (cst.Await, cst.Yield)):
+            return False
+        for node in findall(value, (cst.Call, cst.Await, cst.Yield, cst.Subscript, cst.Attribute)):
+            if isinstance(node, cst.Call):
+                if ctx.qualify(node.func) not in _PARSERS:
+                    return False
+            elif not isinstance(node, cst.Attribute):
+                return False  # an await, a lookup that may raise for its own reasons
+        if isinstance(statement, cst.Assign) and not all(isinstance(t.target, cst.Name) for t in statement.targets):
+            return False
+    return True
+
+
 def _only_cleanup(ctx: FileContext, body: cst.BaseSuite) -> bool:
     """The guarded code only closes, removes or stops things: ignoring its failure is a common choice."""
     statements = _statements(body)
@@ -201,7 +244,8 @@ class ExceptionSwallowed(PythonCheck):
     something (`conn.close()`, `os.remove(tmp)`), where ignoring a failure is a common best-effort
     cleanup, nor a `try` nested in an `except` or `finally` block, where a second failure is often
     dropped so that the first one is not masked, nor anything in a shutdown function (`close`,
-    `shutdown`, `stop`, `__del__`, `__exit__`).
+    `shutdown`, `stop`, `__del__`, `__exit__`), nor a probe: a `try` that only imports an optional module, or
+    only converts a value (`int(text)`, `ipaddress.ip_address(host)`) with a handler that answers `False`.
 
     ## Why is this bad?
     Every failure becomes silence: a database outage, a typo raising `NameError` and a bug in a
@@ -218,6 +262,21 @@ class ExceptionSwallowed(PythonCheck):
 
     id = "ERR001"
     VALID = (
+        """
+import ipaddress
+
+try:
+    import ujson as json_impl
+except Exception:  # ok: ERR001
+    json_impl = None
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except Exception:  # ok: ERR001
+        return False
+    return True
+""",
         """
 import json
 import os
@@ -395,7 +454,7 @@ def load_rows(session, rows):
             if handler.type is None:
                 self.report(handler, "A bare `except:` catches every error, KeyboardInterrupt and SystemExit "
                                      "included, and carries on: failures disappear without a trace.")
-            elif self._only_a_default(handler):
+            elif self._only_a_default(handler) and not is_probe(self.ctx, node, handler):
                 self.report(handler, "This `except` catches every exception and drops it without logging: "
                                      "outages and bugs turn into silent default results.")
 
