@@ -6,8 +6,9 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, findall, is_name, keyword, own_nodes
-from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broad, logging_level
+from reviewer.checks._base import PythonCheck, attribute_path, findall, is_name, own_nodes
+from reviewer.checks.exception_swallowed import (LOG_LEVELS, HandlerBody, is_broad, keeps_traceback,
+                                                 logging_level, records_traceback)
 
 # Exceptions that frameworks turn into an HTTP response without logging: `HTTPException`, aiohttp's
 # `web.HTTPInternalServerError`, DRF's `APIException`, Django's `Http404`.
@@ -28,18 +29,6 @@ _EXPECTED_EXCEPTION = re.compile(
     r"Key|Index|Lookup|Value|Type|Attribute|Valid|Pars|Decod|Format|Integrity|Unique|Duplicate|Exist|NotFound|"
     r"Conflict|Permission|Forbidden|Auth|Denied|Http404|Declin|Insufficient|Empty|StopIteration|Rejected",
 )
-# Calls that record the traceback elsewhere in the same block (a text log beside them loses nothing).
-_TRACEBACK_KEEPERS = frozenset({
-    "traceback.format_exc", "traceback.print_exc", "traceback.format_exception", "traceback.print_exception",
-    "sentry_sdk.capture_exception", "capture_exception", "rollbar.report_exc_info", "bugsnag.notify",
-})
-
-
-def _is_falsy(value: cst.BaseExpression) -> bool:
-    """`False`, `None` or `0`: a logging option turned off."""
-    return is_name(value, "False") or is_name(value, "None") or (isinstance(value, cst.Integer) and value.value == "0")
-
-
 class ExceptionLoggedWithoutTraceback(PythonCheck):
     """`logger.error(f"failed: {e}")` in an `except Exception as e:` that does not re-raise.
 
@@ -237,7 +226,7 @@ def refresh_dashboard(dashboard_id):
         facts = HandlerBody.of(node)
         if any(not _becomes_response(self.ctx, raised) for raised in facts.raises):
             return  # re-raised: whoever handles it higher up can log the traceback
-        if any(self._records_traceback(call) for call in facts.calls):
+        if any(records_traceback(self.ctx, call) for call in facts.calls):
             return
         if self.ctx.loop_stack and any((self.ctx.qualify(call.func) or "").endswith("sleep") for call in facts.calls):
             return  # a retry: the attempt's failure is expected, the final one is handled after the loop
@@ -247,7 +236,7 @@ def refresh_dashboard(dashboard_id):
             floor = LOG_LEVELS["warning"] if broad else LOG_LEVELS["error"]
             if level is None or level == "exception" or LOG_LEVELS[level] < floor:
                 continue
-            if self._keeps_traceback(call) or not self._mentions(call, exception):
+            if keeps_traceback(call) or not self._mentions(call, exception):
                 continue
             self.report(call, f"`{exception}` is logged as text without its traceback: the log says what failed "
                               "but not where, and this catch-all block hides every other trace of it.")
@@ -262,31 +251,16 @@ def refresh_dashboard(dashboard_id):
             return
         exception = params[0]
         calls = [n for n in own_nodes(node.body) if isinstance(n, cst.Call)]
-        if any(self._records_traceback(call) for call in calls):
+        if any(records_traceback(self.ctx, call) for call in calls):
             return
         for call in calls:
             level = logging_level(self.ctx, call)
             if level is None or level == "exception" or LOG_LEVELS[level] < LOG_LEVELS["error"]:
                 continue
-            if self._keeps_traceback(call) or not self._mentions(call, exception):
+            if keeps_traceback(call) or not self._mentions(call, exception):
                 continue
             self.report(call, f"`{exception}` is logged as text without its traceback in the app's catch-all "
                               "error handler: every unexpected failure is logged with what went wrong but not where.")
-
-    def _records_traceback(self, call: cst.Call) -> bool:
-        """A call in the block that keeps the traceback somewhere: then the text log beside it loses nothing."""
-        if self.ctx.qualify(call.func) in _TRACEBACK_KEEPERS:
-            return True
-        level = logging_level(self.ctx, call)
-        return level is not None and (level == "exception" or self._keeps_traceback(call))
-
-    @staticmethod
-    def _keeps_traceback(call: cst.Call) -> bool:
-        for name in ("exc_info", "stack_info"):
-            arg = keyword(call, name)
-            if arg is not None and not _is_falsy(arg.value):
-                return True
-        return any(arg.star == "**" for arg in call.args)
 
     @staticmethod
     def _mentions(call: cst.Call, exception: str) -> bool:

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import FileContext, PythonCheck, attribute_path, findall, is_literal
+from reviewer.checks._base import FileContext, PythonCheck, attribute_path, findall, is_literal, is_name, keyword
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 # Calls that end the process or the request: the error is not swallowed.
@@ -101,6 +101,36 @@ def logging_level(ctx: FileContext, call: cst.Call) -> str | None:
     level = attribute_path(positional[0]) if positional else None
     name = level.rsplit(".", 1)[-1].lower() if level else ""
     return name if name in LOG_LEVELS else None
+
+
+# Calls that record the traceback elsewhere in the same block (a text log beside them loses nothing).
+_TRACEBACK_KEEPERS = frozenset({
+    "traceback.format_exc", "traceback.print_exc", "traceback.format_exception", "traceback.print_exception",
+    "sentry_sdk.capture_exception", "capture_exception", "rollbar.report_exc_info", "bugsnag.notify",
+})
+
+
+def _is_falsy(value: cst.BaseExpression) -> bool:
+    """`False`, `None` or `0`: a logging option turned off."""
+    return is_name(value, "False") or is_name(value, "None") or (isinstance(value, cst.Integer) and value.value == "0")
+
+
+def keeps_traceback(call: cst.Call) -> bool:
+    """A logging call passed `exc_info` or `stack_info` (or `**kwargs` that may carry them)."""
+    for name in ("exc_info", "stack_info"):
+        arg = keyword(call, name)
+        if arg is not None and not _is_falsy(arg.value):
+            return True
+    return any(arg.star == "**" for arg in call.args)
+
+
+def records_traceback(ctx: FileContext, call: cst.Call) -> bool:
+    """A call that keeps the traceback somewhere: `logger.exception`, `exc_info=True`, `traceback.print_exc()`,
+    Sentry."""
+    if ctx.qualify(call.func) in _TRACEBACK_KEEPERS:
+        return True
+    level = logging_level(ctx, call)
+    return level is not None and (level == "exception" or keeps_traceback(call))
 
 
 def is_logger(ctx: FileContext, receiver: cst.BaseExpression) -> bool:
@@ -231,13 +261,13 @@ class ExceptionSwallowed(PythonCheck):
     """An exception caught broadly and then dropped: no log, no re-raise, just a default.
 
     ## What it does
-    Reports a bare `except:` that does not re-raise (whatever its body does: it also catches
-    `KeyboardInterrupt` and `SystemExit`), and an `except Exception` / `except BaseException` /
-    `except (Exception, ...)` whose body only does `pass`, `continue`, `break`, `...`, returns or assigns
-    to a local name a constant (`None`, `False`, `0`, `""`, `{}`, `[]`, `frozenset()`, a dict of literals)
-    or a response built only
-    from constants that does not say anything failed (`redirect(url_for("home"))`, not one with a
-    4xx/5xx status or an error text), rolls back or closes (`session.rollback()`), or counts
+    Reports a bare `except:` that neither re-raises nor logs the traceback (`logger.exception`,
+    `exc_info=True`): it also catches `KeyboardInterrupt` and `SystemExit`, whatever else its body does;
+    and an `except Exception` / `except BaseException` / `except (Exception, ...)` whose body only does
+    `pass`, `continue`, `break`, `...`, returns or assigns to a local name a constant (`None`, `False`, `0`,
+    `""`, `{}`, `[]`, `frozenset()`, a dict of literals) or a response built only from constants that does
+    not say anything failed (`redirect(url_for("home"))`, not one with a 4xx/5xx status or an error text),
+    rolls back or closes (`session.rollback()`), or counts
     (`failed += 1`). `with contextlib.suppress(Exception):` is the same thing and is reported too.
     A specific exception (`except FileNotFoundError: pass`, `except KeyError: return default`) is a
     deliberate choice and is not reported, nor is a `try` that only closes, removes or stops
@@ -276,6 +306,13 @@ def is_ip_literal(host: str) -> bool:
     except Exception:  # ok: ERR001
         return False
     return True
+
+def thumbnail_url(logo):
+    try:
+        return make_thumbnail(logo).url
+    except:  # ok: ERR001
+        logger.exception("thumbnail of %s failed", logo)
+        return logo.url
 """,
         """
 import json
@@ -452,6 +489,8 @@ def load_rows(session, rows):
             if facts.leaves(self.ctx):
                 continue
             if handler.type is None:
+                if any(records_traceback(self.ctx, call) for call in facts.calls):
+                    continue  # logged with its traceback: caught too broadly, but nothing disappears
                 self.report(handler, "A bare `except:` catches every error, KeyboardInterrupt and SystemExit "
                                      "included, and carries on: failures disappear without a trace.")
             elif self._only_a_default(handler) and not is_probe(self.ctx, node, handler):
