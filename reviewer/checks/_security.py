@@ -355,7 +355,7 @@ NUMERIC_NAME = re.compile(
     r"(\w+_)?(count|num|limit|offset|size|length|len|ms|seconds|secs|timeout|days|hours|minutes|port|pid|page"
     r"|per_page|width|height|total|idx|index|year|month|day|level|depth|retries|attempts)|[ijkn]", re.IGNORECASE)
 # Calls whose result is a number or an opaque generated id, never outside text.
-_OPAQUE_CALLS = frozenset({"len", "int", "float", "bool", "abs", "round", "min", "max", "uuid4", "uuid1", "token_hex",
+_OPAQUE_CALLS = frozenset({"len", "int", "float", "bool", "abs", "round", "min", "max", "ord", "uuid4", "uuid1", "token_hex",
                            "token_urlsafe", "randint", "count", "hexdigest", "time", "monotonic", "perf_counter"})
 _PLACEHOLDER_STRING = re.compile(r"[\s,()]*(\?|%s|:\w+|\$\d+)?[\s,()]*")
 

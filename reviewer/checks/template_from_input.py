@@ -19,6 +19,9 @@ _SANDBOX = "jinja2.sandbox."
 # Escaping a value makes it plain text inside HTML.
 _ESCAPES = frozenset({"escape", "html.escape", "conditional_escape", "markupsafe.escape", "bleach.clean", "clean",
                       "urlencode", "quote", "json.dumps", "format_html", "escapejs", "strip_tags", "linebreaks"})
+# The application's own text, translated: what a translator writes is not what a visitor sends.
+_TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy",
+                           "npgettext", "ugettext", "ugettext_lazy", "lazy_gettext", "lazy_pgettext"})
 
 
 # Objects that hold the application's own settings, not records that users edit.
@@ -241,5 +244,9 @@ def comment_html(comment):
         return None
 
     def _unsafe(self, source: cst.BaseExpression, safe_calls: frozenset[str]) -> str | None:
+        if safe_calls:
+            # ... under the names this file imports them as (`from django.utils.html import escape as esc`).
+            safe_calls = safe_calls | _TRANSLATIONS | {local for local, qualified in self.ctx.imports.items()
+                                                       if qualified.rsplit(".", 1)[-1] in safe_calls | _TRANSLATIONS}
         return built_or_input_labels(source, self.assignments_here(), constants=self.constants,
                                      safe_calls=safe_calls)
