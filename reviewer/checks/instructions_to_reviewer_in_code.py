@@ -33,9 +33,10 @@ class InstructionsToReviewerInCode(PythonCheck):
 
     ## Known limits
     Only English phrasings close to the patterns are recognised; text split across several string
-    literals or built at run time is not. A prompt template in an application that legitimately talks
-    to a model (an LLM app's own system prompt) is reported too, at medium confidence: suppress it with
-    `# reviewer: ignore[SEC020]` once a human has read it.
+    literals or built at run time is not. In a string literal a bare role claim ("You are a helpful
+    assistant") is taken for an LLM application's own prompt and not reported; a prompt that casts its model
+    as a code reviewer is, at medium confidence: suppress it with `# reviewer: ignore[SEC020]` once a human
+    has read it.
     """
 
     id = "SEC020"
@@ -47,6 +48,11 @@ def price(item, fresh=False):
 """,
         """
 HELP = "Run with --verbose to see every request."  # ok: SEC020
+SYSTEM_PROMPT = "You are a helpful assistant for our travel agency."  # ok: SEC020
+
+def archived(model):
+    # A model exists but is archived: never skip active ones, even with ignore_missing.  # ok: SEC020
+    return model.stage == "archived"
 """,
     )
     INVALID = (
@@ -94,13 +100,15 @@ def handler(event):
             start -= 1
         if start in self._reported_blocks:
             return
-        block = " ".join(text.strip().lstrip("#").strip() for text in lines[start - 1:line])
+        # A trailing comment is read alone: the code before it on the line is not part of it.
+        block = (" ".join(text.strip().lstrip("#").strip() for text in lines[start - 1:line])
+                 if lines[line - 1].lstrip().startswith("#") else node.value)
         if addresses_a_reviewer(node.value) or addresses_a_reviewer(block):
             self._reported_blocks.add(start)
             self.report_line(start, "This comment gives instructions to an automated reviewer: text aimed at the "
                                     "tools that review the code, which needs a human look.", end_line=line)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if addresses_a_reviewer(node.value):
+        if addresses_a_reviewer(node.value, in_string=True):
             self.report(node, "This string gives instructions to an automated reviewer or a language model: "
                               "text aimed at the tools that review the code, which needs a human look.")
