@@ -25,6 +25,16 @@ _AUTH_SCHEME = re.compile(r"^(bearer|basic|token|bot|apikey)\s+", re.IGNORECASE)
 _TOKEN_VALUE = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-.:+/=]{16,}")
 _STRONGER_WORDS = frozenset({"password", "passwd", "passwrd", "passphrase", "pwd", "secret", "apikey", "key", "pass",
                              "authorization"})
+# Names of something a person chooses and remembers: a word is as real a password as any.
+_CHOSEN_WORDS = frozenset({"password", "passwd", "passwrd", "passphrase", "pwd", "pass", "secret"})
+# A lowercase word or two (`"ollama"`, `"unused"`, `"local-gateway"`): what a client library is given when the
+# service needs no key. Keys that services issue are generated: digits, mixed case, length.
+_WORD_VALUE = re.compile(r"[a-z]+(?:[-_][a-z]+){0,3}")
+
+
+def _word_for_a_key(text: str, name: str) -> bool:
+    """A word-like value for an issued key or token (not a password or secret someone chose)."""
+    return len(text) <= 24 and bool(_WORD_VALUE.fullmatch(text)) and not set(identifier_words(name)) & _CHOSEN_WORDS
 
 
 class HardcodedSecret(SecurityCheck):
@@ -40,7 +50,9 @@ class HardcodedSecret(SecurityCheck):
     medium confidence). Names that describe a secret rather than hold it (`password_field`,
     `token_url`, `SECRET_NAME`, `api_key_header`) are ignored, and so are placeholders: empty or very short
     values, `changeme`, `xxx`, `<...>`, `${...}`, `%(...)s`, `your-api-key-here`, env var names, paths,
-    URLs, sentences, hashes, regular expressions. A name that says only `token` (lexer and parser tokens
+    URLs, sentences, hashes, regular expressions, and a lowercase word or two for an API key or token
+    (`api_key="ollama"`, `"unused"`: what a client is given when the service needs no key; issued keys are
+    generated, while a password that is a word is still a password). A name that says only `token` (lexer and parser tokens
     share the word) needs a generated-looking value of 16+ letters and digits; any other `*_KEY`
     (`PROVISIONING_KEY`) is reported when its value looks generated, except public, database, cache and
     KMS keys.
@@ -67,6 +79,15 @@ class HardcodedSecret(SecurityCheck):
 
     id = "SEC005"
     VALID = (
+        """
+import os
+
+from openai import OpenAI
+
+# The local model server takes any key; the client library insists on one.
+local_llm = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")  # ok: SEC005
+OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "unused")  # ok: SEC005
+""",
         """
 import os
 
@@ -236,7 +257,7 @@ WEBHOOK_SECRET = "whsec_Lk29Vb71QmZx84RtPw03".encode()  # expect: SEC005
             if not _AUTH_SCHEME.match(text):
                 return
             text = _AUTH_SCHEME.sub("", text)
-        if is_placeholder_value(text, name):
+        if is_placeholder_value(text, name) or _word_for_a_key(text, name):
             return
         if not set(identifier_words(name)) & _STRONGER_WORDS and not _TOKEN_VALUE.fullmatch(text):
             return
@@ -258,7 +279,8 @@ WEBHOOK_SECRET = "whsec_Lk29Vb71QmZx84RtPw03".encode()  # expect: SEC005
         if variable is None or default is None:
             return
         text = string_value(default)
-        if text is None or not is_secret_name(variable) or is_placeholder_value(text, variable):
+        if (text is None or not is_secret_name(variable) or is_placeholder_value(text, variable)
+                or _word_for_a_key(text, variable)):
             return
         if not set(identifier_words(variable)) & _STRONGER_WORDS and not _TOKEN_VALUE.fullmatch(text):
             return
