@@ -55,6 +55,11 @@ def _request_dump(expr: cst.BaseExpression) -> str | None:
             return path
     return None
 
+# Tokens that are credentials: `access_tokens`, `refresh_tokens`; any other qualifier counts something.
+_SECRET_TOKEN_KINDS = frozenset({"access", "refresh", "id", "auth", "oauth", "bearer", "api", "session", "jwt", "user",
+                                 "device", "reset", "csrf"})
+# A format spec that prints a number: `.2f`, `d`, `,`, `>8.1%`.
+_NUMBER_FORMAT = re.compile(r"[<>=^]?[+\- ]?#?0?\d*[,_]?(\.\d+)?[bcdeEfFgGnoxX%]")
 
 class SecretInLogCall(AssignmentTrackingCheck):
     """A credential, card data or a whole request dump written to the logs.
@@ -71,7 +76,8 @@ class SecretInLogCall(AssignmentTrackingCheck):
     (`client = httpx.Client(headers={"Authorization": f"Bearer {KEY}"})`, then
     `log.debug(dict(client.headers))`). A value is also a secret when the
     message names it (`"password reset code %s"`, `f"token={value}"`), when it has a plural credential
-    name (`tokens`, `credentials`; not in ML code, where tokens are word pieces), or when it is a dict built
+    name (`tokens`, `access_tokens`, `credentials`; not `total_tokens` and other counts, nor any `tokens` in ML
+    code, where tokens are word pieces), or when it is a dict built
     in the function, or returned by a module function, with a credential key
     (`headers = {"Authorization": f"Bearer {token}"}`, `headers = _auth_headers()`).
 
@@ -108,6 +114,11 @@ log = structlog.get_logger()
 def record_usage(request, usage):
     log.info("completion", total_tokens=usage.total_tokens, path=request.path)  # ok: SEC007
     log.info("client", agent=request.headers.get("User-Agent"))  # ok: SEC007
+
+class TokenBucket:
+    def acquire(self, initial_tokens):
+        log.debug(f"acquire: {self._tokens:.2f} left")  # ok: SEC007
+        log.info(f"pruned history from {initial_tokens} tokens")  # ok: SEC007
 """,
     )
     INVALID = (
@@ -282,6 +293,8 @@ async def export(url, token, payload):
         # where tokens are word pieces and counts.
         if not words or words[-1] not in _PLURAL_SECRETS or not_secret_words(words):
             return False
+        if words[-1] == "tokens" and len(words) > 1 and words[-2] not in _SECRET_TOKEN_KINDS:
+            return False  # `total_tokens`, `initial_tokens`, `max_tokens`: counts
         if self._ml is None:
             self._ml = self.ctx.imports_module(*_ML_MODULES)
         return not (words[-1] == "tokens" and self._ml)
@@ -327,6 +340,10 @@ async def export(url, token, payload):
                 if isinstance(part, cst.FormattedStringText):
                     before = part.value
                     continue
+                if _NUMBER_FORMAT.fullmatch("".join(
+                        getattr(piece, "value", "") for piece in part.format_spec or ())) and part.format_spec:
+                    before = ""
+                    continue  # `{self._tokens:.2f}`: formatted as a number, so a count, not a credential
                 children.append(part.expression)
                 # f"reset code {code}": the text right before the value says what it is.
                 label = _SAID_SECRET.search(before)
