@@ -97,6 +97,8 @@ _BLOCKING_CALL = re.compile(
 _SYNC_CLIENT = re.compile(r"^(\w+)\s*(?::[^=\n]*)?=\s*(?:requests\.Session|requests\.session|httpx\.Client)\(",
                           re.MULTILINE)
 _DEF = re.compile(r"^(async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+_TRIPLE_QUOTED = re.compile(r'(?s)(\"\"\"|\'\'\').*?\1')
+_COMMENT = re.compile(r"#[^\n]*")
 _CALLED = re.compile(r"(?<![.\w])(\w+)\(")
 
 
@@ -108,7 +110,8 @@ def blocking_functions(file: str) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=256)
 def _blocking_functions(file: str, stamped: tuple[int, int]) -> dict[str, str]:
-    text = read_stamped(file, stamped)
+    # Docstrings and comments out first: a usage example in a docstring (`resp = requests.post(...)`) is not a call.
+    text = _COMMENT.sub("", _TRIPLE_QUOTED.sub('""', read_stamped(file, stamped)))
     if not text:
         return {}
     clients = set(_SYNC_CLIENT.findall(text))

@@ -741,3 +741,23 @@ def test_imap_and_pop_connections_without_a_timeout_are_reported():
             pop = poplib.POP3(host, 110, 10)
             return imaplib.IMAP4_SSL(host, timeout=10), imap, pop
     """) == [4]
+
+
+def test_a_call_shown_in_an_imported_function_docstring_or_comment_does_not_make_it_blocking(tmp_path):
+    _write_project(tmp_path, {"app/tracing.py": '''
+        def headers_for(span):
+            """Headers for the span. Example:
+
+                resp = requests.post(url, headers=headers_for(span))
+            """
+            # time.sleep(1) was here once
+            return {"traceparent": span.trace_id}
+    '''})
+    source = textwrap.dedent("""
+        from .tracing import headers_for
+
+        async def forward(span, client):
+            return await client.post("/x", headers=headers_for(span))
+        """).lstrip("\n")
+    ctx = FileContext(path="app/proxy.py", text=source, is_test=False, root=str(tmp_path))
+    assert run_python_checks(parse_python(source), ctx, [BlockingCallInAsync]) == []
