@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import attribute_path
+from reviewer.checks._base import attribute_path, is_name
 from reviewer.checks._data import (
     Scope,
     ScopeCheck,
@@ -14,6 +14,7 @@ from reviewer.checks._data import (
     ends_in_exit,
     is_remote_call,
     method,
+    positional,
     retry_loops,
     tokens,
 )
@@ -172,6 +173,14 @@ def void_hold(url, headers):
             break
         time.sleep(1)
     return response
+
+def player(url):
+    while True:  # expect: REL002
+        resp = requests.get(url, timeout=10)
+        if resp.status_code != 429:
+            break
+        time.sleep(int(resp.headers.get("Retry-After", "2")))
+    return resp.json()
 """,
         """
 import time
@@ -251,7 +260,8 @@ def open_relay(host):
     def _retries_on_status(self, loop: cst.While, scope: Scope) -> bool:
         """The loop calls out, leaves when the answer's status says it worked, and otherwise goes round."""
         calls = [c for c in scope.calls_within(loop.body) if method(c) not in _SERVING]
-        if not any(is_remote_call(c, scope, self.ctx) for c in calls) or any(method(c) in _CONSUME for c in calls):
+        remote = [c for c in calls if is_remote_call(c, scope, self.ctx)]
+        if not remote or any(_takes_work(c) for c in calls if c not in remote):
             return False
         for branch in scope.of_type(cst.If):
             if scope.innermost_loop(branch) is not loop or not ends_in_exit(branch.body):
@@ -272,6 +282,18 @@ def open_relay(host):
 
 
 _STATUS_ATTRIBUTES = frozenset({"status_code", "status", "ok"})
+
+
+def _takes_work(call: cst.Call) -> bool:
+    """`jobs.get()`, `q.get(timeout=1)`, `consumer.poll(...)`: the loop waits for work. A `get` with a key
+    (`resp.headers.get("Retry-After")`) reads a mapping, and `requests.get(url)` is the remote call itself."""
+    name = method(call)
+    if name not in _CONSUME:
+        return False
+    if name != "get":
+        return True
+    first = positional(call)
+    return first is None or is_name(first, "True") or is_name(first, "False")
 
 
 def _message(sleeps: bool) -> str:
@@ -296,7 +318,7 @@ def _is_worker(loop: cst.While | cst.For, attempt: cst.Try, scope: Scope) -> boo
     for statement in body_statements(loop.body):
         if statement is attempt:
             return False
-        if any(method(call) in _CONSUME for call in scope.calls_within(statement)):
+        if any(_takes_work(call) for call in scope.calls_within(statement)):
             return True
     return False
 
