@@ -29,8 +29,9 @@ class JwtVerificationDisabled(SecurityCheck):
     Reports PyJWT and python-jose `jwt.decode` (and PyJWT `decode_complete`) calls that pass
     `verify=False`, `options={"verify_signature": False}` (also `dict(verify_signature=False)`), an
     `algorithms` list containing `"none"`, or algorithms taken from the token's own header
-    (`algorithms=[header["alg"]]`), a module-level list of algorithms included; and python-jose
-    `jwt.decode` without `algorithms=`, which accepts whatever algorithm the token names.
+    (`algorithms=[header["alg"]]`, `[header.get("alg", "HS256")]`), a module-level list of algorithms
+    included; and python-jose `jwt.decode` without `algorithms=`, which accepts whatever algorithm the token
+    names.
 
     An unverified decode in a function that also verifies the token with another `jwt.decode` call (read
     the `kid`/`iss` first, then verify) is a near-miss and is not reported.
@@ -115,6 +116,10 @@ def decode(token, key):
     header = jwt.get_unverified_header(token)
     loose = jwt.decode(token, key)  # expect: SEC008
     return jwt.decode(token, key, algorithms=[header["alg"]]), loose  # expect: SEC008
+
+def decode_default(token, key):
+    header = jwt.get_unverified_header(token)
+    return jwt.decode(token, key, algorithms=[header.get("alg", "HS256")])  # expect: SEC008
 """,
     )
 
@@ -186,6 +191,9 @@ def _problem(call: cst.Call, qualified: str, module_values: dict[str, cst.BaseEx
                 return "none"
             if isinstance(value, cst.Subscript) and expr_name(value) == "alg":
                 return "header"
+            if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get"
+                    and value.args and string_value(value.args[0].value) == "alg"):
+                return "header"  # `header.get("alg", "HS256")`: the token still picks
         return None
     positional = [arg for arg in call.args if arg.keyword is None and arg.star == ""]
     if qualified in _JOSE and not has_star_kwargs(call) and len(positional) < 3:
