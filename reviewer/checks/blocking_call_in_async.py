@@ -69,6 +69,8 @@ _SESSION_FACTORY = re.compile(r"_?(SessionLocal|Session|session_scope|get_sessio
 # Methods that check a connection out of a pool or engine: `pool.connection()`, `engine.begin()`.
 _POOL_CHECKOUTS = frozenset({"connection", "connect", "getconn", "begin"})
 _SESSION_IO_METHODS = frozenset({"get", "execute", "scalars", "scalar", "query", "commit", "flush", "refresh"})
+_SYNC_SESSION_TYPES = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session",
+                                 "sqlmodel.orm.session.Session"})
 # S3 object calls (boto3, MinIO): distinctive names; on a sync client, each one is a request to the store.
 _S3_METHODS = frozenset({"put_object", "get_object", "upload_file", "upload_fileobj", "download_file",
                          "download_fileobj", "copy_object", "delete_object", "head_object", "list_objects_v2"})
@@ -144,7 +146,7 @@ class BlockingCallInAsync(PythonCheck):
     checked out of a pool or engine with a plain `with` (`with pool.connection() as conn:`, the finding
     spanning from the checkout), queries on a handle from a plain `with` on a helper named for a cursor or connection
     (`with db_cursor() as cur: cur.execute(...)`, the helper imported from anywhere) or on a sync ORM
-    session (`with SessionLocal() as db: db.get(...)`), and file
+    session (`with SessionLocal() as db: db.get(...)`, or a parameter typed `sqlalchemy.orm.Session`), and file
     I/O: `open(...)` whose file is read or written (reported at the `open`) and
     `Path(...).read_text()`/`write_bytes()`. A call that is awaited is never reported. A call from a
     coroutine to a module-level sync function of the same file that makes a network, database,
@@ -320,6 +322,28 @@ def hash_pin(pin, salt):
 @app.post("/login")
 async def login(pin: str, salt: bytes, expected: bytes):
     return {"ok": hash_pin(pin, salt) == expected}  # expect: CON001
+""",
+        """
+from fastapi import Depends, FastAPI
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .db import get_session
+from .models import Tab
+
+app = FastAPI()
+
+def _bill(session: Session, tab_id: int):
+    return session.scalars(select(Tab).where(Tab.id == tab_id)).one()
+
+@app.get("/tabs/{tab_id}/bill")
+async def bill(tab_id: int, session: Session = Depends(get_session)):
+    return _bill(session, tab_id)  # expect: CON001
+
+@app.post("/tabs/{tab_id}/close")
+async def close(tab_id: int, session: Session = Depends(get_session)):
+    session.get(Tab, tab_id).closed = True  # expect: CON001
+    session.commit()
 """,
         """
 from fastapi import APIRouter
@@ -510,10 +534,15 @@ async def deposit(amount: int, customer_id: str):
                 _is_once_decorator(d.decorator) for d in node.decorators)):
             self._run_once.add(node.name.value)
         helper = (node.asynchronous is None and len(self.ctx.function_stack) == 1 and not self.ctx.class_stack)
-        self._frames.append(_Frame(
-            name=node.name.value, is_async=node.asynchronous is not None, is_helper=helper,
-            params=set(param_names(node.params)),
-        ))
+        frame = _Frame(name=node.name.value, is_async=node.asynchronous is not None, is_helper=helper,
+                       params=set(param_names(node.params)))
+        # `session: Session = Depends(get_session)`: a parameter typed as a sync ORM session (an AsyncSession
+        # is awaited); in a helper, each query on it blocks whichever coroutine calls the helper.
+        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            if param.annotation is not None and self.ctx.qualify(param.annotation.annotation) in _SYNC_SESSION_TYPES:
+                frame.session_handles.add(param.name.value)
+                frame.db_handles[param.name.value] = param.name.value
+        self._frames.append(frame)
         if helper:
             self._helper_calls[node.name.value] = set()
 
