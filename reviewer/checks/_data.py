@@ -118,7 +118,8 @@ class Scope:
         position = self.index.get(at, len(self.nodes)) if at is not None else len(self.nodes)
         found = None
         for binding in self.bindings.get(name, ()):
-            if binding.index < position:
+            # `q = q.filter(...)`: the `q` on the right is the one bound before this statement, not by it.
+            if binding.index < position and not position <= self.last[binding.at]:
                 found = binding
         if found is None and name not in self.params and self.outer is not None:
             return self.outer.binding(name)

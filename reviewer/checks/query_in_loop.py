@@ -27,6 +27,7 @@ from reviewer.checks._data import (
     scope_of,
     sql_text,
     tokens,
+    chain_root,
     unwrap,
 )
 from reviewer.checks._models import declared_relations
@@ -296,6 +297,34 @@ def sync_catalogue(session):
 """,
     )
     INVALID = (
+        """
+from flask import jsonify
+from .models import Pet, VaccinationRecord
+
+def expiring(cutoff):
+    query = VaccinationRecord.query.filter(VaccinationRecord.expires_on <= cutoff)
+    records = query.order_by(VaccinationRecord.expires_on).limit(200).all()
+    return jsonify([{"pet": record.pet.name} for record in records])  # expect: DB001
+
+def expiring_loaded(cutoff):
+    query = VaccinationRecord.query.options(selectinload(VaccinationRecord.pet))
+    records = query.filter(VaccinationRecord.expires_on <= cutoff).limit(200).all()
+    return jsonify([{"pet": record.pet.name} for record in records])  # ok: DB001
+""",
+        """
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from .models import Allocation, Member
+
+@api_view(["GET"])
+def pick_list(request):
+    allocations = Allocation.objects.filter(quarter=request.GET["q"]).order_by("id")
+    queryset = allocations
+    if request.GET.get("wine"):
+        queryset = queryset.filter(wine_id=request.GET["wine"])
+    page = paginator.paginate_queryset(queryset, request)
+    return Response([{"email": a.member.email} for a in page])  # expect: DB001
+""",
         """
 from django.core.mail import send_mail
 from .models import Loan
@@ -598,7 +627,7 @@ async def list_quotes(conn, customer_id):
         """What a loop iterates: query rows, a stream of records (a CSV reader), a same-file helper's result
         (decided once the whole file is read), or something not known to grow with the data."""
         expr = unwrap(expr)
-        if depth > 4:
+        if depth > 8:  # names bound to names bound to queries; a cycle ends here too
             return None
         if isinstance(expr, cst.Subscript):  # `Order.objects.filter(...)[:100]`: a slice of the rows
             if not all(isinstance(el.slice, cst.Slice) for el in expr.slice):
@@ -613,6 +642,16 @@ async def list_quotes(conn, customer_id):
                 return None if _reads_catalog(expr, scope) else _ROWS
             if method(expr) in ("iterator", "all") and isinstance(receiver(expr), cst.Name):
                 return self._source(receiver(expr), scope, in_class, depth + 1)  # `overdue.iterator(chunk_size=500)`
+            if method(expr) == "paginate_queryset" and expr.args:  # DRF: one page of the queryset's rows
+                return self._source(expr.args[0].value, scope, in_class, depth + 1)
+            root = chain_root(expr)
+            if isinstance(root, cst.Name) and root is not expr.func and method(expr) not in _NOT_ROWS:
+                # `query = Record.query.filter(...)`, then `query.order_by(...).all()`: the rows of that query.
+                binding = scope.binding(root.value, root)
+                if binding is not None and not binding.unpacked and (
+                        orm_model(unwrap(binding.value), scope, self.ctx) is not None
+                        or self._source(binding.value, scope, in_class, depth + 1) == _ROWS):
+                    return _ROWS
             return _callee(expr, in_class)
         if isinstance(expr, cst.Name):
             binding = scope.binding(expr.value, expr)
@@ -676,12 +715,15 @@ async def list_quotes(conn, customer_id):
         eagerly, reading it runs one query per row."""
         if not names:
             return
-        source = self._orm_rows_query(header.iter, scope)
-        if source is None:
+        parts = self._query_parts(header.iter, scope)
+        if parts is None:
             return
-        eager = _eager_relations(source, scope)
-        if eager is None:
-            return  # `select_related()` with no names, or eager loading we cannot read: take it as loading all
+        source, eager = parts[0], set()
+        for part in parts:
+            loaded = _eager_relations(part, scope)
+            if loaded is None:
+                return  # `select_related()` with no names, or eager loading we cannot read: take it as loading all
+            eager |= loaded
         relations = _lookup_relations(source, scope) if self._django_queryset(header.iter, scope) is not None \
             else set()
         body = loop.body if isinstance(loop, cst.For) else loop
@@ -709,6 +751,34 @@ async def list_quotes(conn, customer_id):
         if self._declared is None:
             self._declared = declared_relations(self.ctx.path, self.ctx.root, self.ctx.text)
         return self._declared
+
+    def _query_parts(self, iterable: cst.BaseExpression, scope: Scope) -> list[cst.BaseExpression] | None:
+        """The ORM query a loop iterates, outermost part first, followed back through the local names its chain
+        starts from (`query = Record.query.filter(...)`, then `records = query.order_by(...).all()`) and through
+        DRF's `paginator.paginate_queryset(queryset, request)`: every part may load relations eagerly."""
+        parts: list[cst.BaseExpression] = []
+        current = iterable
+        for _ in range(8):
+            found = self._orm_rows_query(current, scope)
+            if found is not None:
+                return [*parts, found]
+            source = unwrap(current)
+            if isinstance(source, cst.Name):  # a name adds nothing to the query: go to what it is bound to
+                binding = scope.binding(source.value, source)
+                if binding is None or binding.unpacked:
+                    return None
+                current = binding.value
+                continue
+            if isinstance(source, cst.Call) and method(source) == "paginate_queryset" and source.args:
+                parts.append(source)
+                current = source.args[0].value
+                continue
+            root = chain_root(source)
+            if not isinstance(root, cst.Name) or root is source:
+                return None
+            parts.append(source)
+            current = root
+        return None
 
     def _orm_rows_query(self, iterable: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
         """The ORM query whose model instances a loop iterates (a Django queryset, `Model.query...`,
@@ -757,6 +827,10 @@ async def list_quotes(conn, customer_id):
 
 
 _ROWS, _STREAM = "rows", "stream"
+# The end of a query chain that gives one row or a number, not rows to loop over.
+_NOT_ROWS = frozenset({"get", "first", "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none", "last",
+                       "count", "exists", "aggregate", "delete", "update", "first_or_404", "get_or_404",
+                       "one_or_404", "earliest", "latest"})
 
 
 @dataclass

@@ -469,7 +469,8 @@ def room_history(room_id: int):
                     continue  # `if term: rows = rows.filter(...)`: without the term every row is still read
                 if isinstance(holder, (cst.Subscript, cst.Attribute)):
                     return None  # sliced, filtered or paginated further on
-                if isinstance(holder, cst.Arg) and method(scope.parent.get(holder)) in ("Paginator", "paginate"):
+                if isinstance(holder, cst.Arg) and method(scope.parent.get(holder)) in ("Paginator", "paginate",
+                                                                                        "paginate_queryset"):
                     return None
                 consumers.append(use)
             return next((found for use in consumers for found in [self._consumed_whole(use, scope, seen)]

@@ -1140,3 +1140,19 @@ def test_a_message_object_sent_in_a_retried_task_is_a_retried_side_effect_unless
     assert reported(RetriedSideEffectWithoutIdempotencyKey, task.format(headers="")) == [8, 10]
     keyed = task.format(headers=', headers={"Message-ID": f"<reminder-{invoice_id}@example.org>"}')
     assert reported(RetriedSideEffectWithoutIdempotencyKey, keyed) == [10]
+
+
+def test_a_name_on_the_right_of_its_own_assignment_means_the_earlier_binding():
+    import libcst as cst
+
+    from reviewer.checks._base import descendants
+    from reviewer.checks._data import scope_of
+
+    module = cst.parse_module("def view(status):\n    q = Permit.objects.all()\n    if status:\n"
+                              "        q = q.filter(status=status)\n    return list(q)\n")
+    function = module.body[0]
+    scope = scope_of(function, scope_of(module))
+    uses = [n for n in descendants(function) if isinstance(n, cst.Name) and n.value == "q"]
+    inside_filter, in_return = uses[2], uses[3]
+    assert module.code_for_node(scope.binding("q", inside_filter).value) == "Permit.objects.all()"
+    assert module.code_for_node(scope.binding("q", in_return).value) == "q.filter(status=status)"
