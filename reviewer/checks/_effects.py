@@ -269,11 +269,16 @@ def handed_function(call: cst.Call, ctx: FileContext) -> cst.Call | None:
 
 
 _DEDUP_HEADER = re.compile(r"idempot|dedup|event[-_ ]?id|message[-_ ]?id|delivery[-_ ]?id", re.IGNORECASE)
+_MESSAGE_ID = re.compile(r"message_?id|msgid", re.IGNORECASE)
 
 
 def carries_dedup_header(call: cst.Call, scope: Scope) -> bool:
     """`headers={"X-Event-Id": ...}`, `headers=[("event_id", ...)]`, directly or through a variable; or on the
-    message being sent (`message = EmailMessage(..., headers={"Message-ID": ...})`, then `message.send()`)."""
+    message being sent (`message = EmailMessage(..., headers={"Message-ID": ...})`, then `message.send()`); or
+    a mail helper's `message_id=` argument (`send_email(..., message_id=f"<inspection-{pk}@...>")`). An
+    `idempotency_key=` argument is judged where it is made (a fresh uuid per attempt is no key)."""
+    if any(arg.keyword is not None and _MESSAGE_ID.fullmatch(arg.keyword.value) for arg in call.args):
+        return True
     found = keyword(call, "headers")
     if found is None:
         recv = call.func.value if isinstance(call.func, cst.Attribute) else None

@@ -87,6 +87,15 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     VALID = (
         """
 from celery import shared_task
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_confirmation(inspection_id):
+    inspection = Inspection.objects.get(pk=inspection_id)
+    send_plain_email(to=inspection.email, subject="Booked", body="...",  # ok: REL003
+                     message_id=f"<inspection-{inspection.pk}@permits.example.gov>")
+""",
+        """
+from celery import shared_task
 from django.db import transaction
 from django.core.mail import send_mail
 
