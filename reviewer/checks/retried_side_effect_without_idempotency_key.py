@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, has_star_kwargs, is_none, keyword
+from reviewer.checks._base import PythonCheck, has_star_kwargs
 from reviewer.checks._data import (
     Scope,
     ScopeCheck,
@@ -24,41 +24,11 @@ from reviewer.checks._data import (
 )
 from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, handed_function, helpers_of
 from reviewer.checks._rows import node_code
-from reviewer.checks.exception_swallowed import logging_level
 
-# Calls after a send that cannot make the task run again once the send has succeeded.
-_HARMLESS = frozenset({"raise_for_status", "json", "get", "len", "str", "int", "float", "bool", "dict", "list",
-                       "format", "isoformat", "strftime", "now", "utcnow", "print"})
 _WHAT = {"payment": "charge the customer twice", "message": "send the message twice",
          "publish": "publish the event twice", "create": "create the remote record twice",
          "post": "repeat what the POST does (a second record, message or transfer)"}
 
-
-
-def _bounded_task(function: cst.CSTNode) -> bool:
-    """A Celery task (`@shared_task(...)`, `@app.task(...)`) that is not retried forever (`max_retries=None`)."""
-    if not isinstance(function, cst.FunctionDef):
-        return False
-    for decorator in function.decorators:
-        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-        name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
-        if name in ("shared_task", "task"):
-            limit = keyword(decorator.decorator, "max_retries") if isinstance(decorator.decorator, cst.Call) else None
-            return limit is None or not is_none(limit.value)
-    return False
-
-
-def _work_after(call: cst.Call, block: cst.CSTNode, scope: Scope, ctx) -> bool:
-    """Whether anything that may fail runs after `call` in the retried block: any call but a log line, a check of
-    the answer (`raise_for_status()`) or a conversion."""
-    end = scope.last[call]
-    for later in scope.calls_within(block):
-        if scope.index[later] <= end or scope.in_except(later, within=block):
-            continue
-        if method(later) in _HARMLESS or logging_level(ctx, later) is not None:
-            continue
-        return True
-    return False
 
 class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     """A call that charges, sends, creates or publishes, retried without an idempotency key.
@@ -92,10 +62,7 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     given and commits it), or when it locks the record, returns when a field says the work was done
     (`if hold.notice_sent_at is not None: return`) and sets that field after the call. A POST to a record's own path (`f"{API}/invoices/{invoice_id}/sent"`) is judged by
     the path after the record's id only (`sent`: a state change, not reported; `refunds`: a payment), not by
-    the service or collection named before it. A Celery task with a bounded number of retries that sends one
-    message (not in a loop) and then does nothing that may fail (a log line, `raise_for_status()`) is not
-    reported: it runs again only when the send failed, and a message sent twice after an ambiguous timeout is the
-    usual at-least-once cost, where a charge is not.
+    the service or collection named before it.
 
     ## Why is this bad?
     A timeout does not mean the call failed: the payment provider may have charged the card and only the
@@ -118,16 +85,6 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
 
     id = "REL003"
     VALID = (
-        """
-import requests
-from celery import shared_task
-
-@shared_task(autoretry_for=(requests.RequestException,), retry_backoff=True, max_retries=5)
-def text_customer(phone, body):
-    resp = requests.post(SMS_URL, json={"to": phone, "text": body}, timeout=10)  # ok: REL003
-    resp.raise_for_status()
-    logger.info("texted %s", phone[-4:])
-""",
         """
 from celery import shared_task
 
@@ -533,13 +490,6 @@ async def charge_no_show_fee(customer_id: str, amount: int):
                     continue
                 if block is function_body and (_claimed_before(call, scope, self.ctx, helpers, in_class)
                                                or _marked_done_under_lock(call, scope, self)):
-                    continue
-                if (effect.kind == "message" and block is function_body and _bounded_task(scope.root)
-                        and scope.innermost_loop(call) is None and not _work_after(call, block, scope, self.ctx)):
-                    # A task that sends one message and then does nothing that can fail: the broker retries it a
-                    # bounded number of times when the send failed, and a message sent twice after an ambiguous
-                    # timeout is the usual at-least-once cost. What sends again for sure is a later step (or a
-                    # later message of a loop) failing after the send succeeded.
                     continue
                 # `asyncio.to_thread(stripe.Charge.create, ...)`: the finding reaches the function handed over
                 handed = handed_function(call, self.ctx)
