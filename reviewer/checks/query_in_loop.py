@@ -648,7 +648,7 @@ async def list_quotes(conn, customer_id):
             if isinstance(root, cst.Name) and root is not expr.func and method(expr) not in _NOT_ROWS:
                 # `query = Record.query.filter(...)`, then `query.order_by(...).all()`: the rows of that query.
                 binding = scope.binding(root.value, root)
-                if binding is not None and not binding.unpacked and (
+                if binding is not None and not binding.unpacked and binding.value in scope.index and (
                         orm_model(unwrap(binding.value), scope, self.ctx) is not None
                         or self._source(binding.value, scope, in_class, depth + 1) == _ROWS):
                     return _ROWS
@@ -765,8 +765,8 @@ async def list_quotes(conn, customer_id):
             source = unwrap(current)
             if isinstance(source, cst.Name):  # a name adds nothing to the query: go to what it is bound to
                 binding = scope.binding(source.value, source)
-                if binding is None or binding.unpacked:
-                    return None
+                if binding is None or binding.unpacked or binding.value not in scope.index:
+                    return None  # (a module-level name is not followed: its nodes are not this scope's)
                 current = binding.value
                 continue
             if isinstance(source, cst.Call) and method(source) == "paginate_queryset" and source.args:
@@ -791,7 +791,8 @@ async def list_quotes(conn, customer_id):
             source = receiver(source)  # `overdue.iterator(chunk_size=500)`: the queryset bound above
         if isinstance(source, cst.Name):
             binding = scope.binding(source.value, source)
-            source = unwrap(binding.value) if binding is not None and not binding.unpacked else source
+            source = unwrap(binding.value) if binding is not None and not binding.unpacked and (
+                binding.value in scope.index) else source
         if orm_model(source, scope, self.ctx) is not None:
             return source
         while isinstance(source, cst.Subscript):  # `Order.objects.filter(...)[:100]`

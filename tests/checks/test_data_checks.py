@@ -1156,3 +1156,21 @@ def test_a_name_on_the_right_of_its_own_assignment_means_the_earlier_binding():
     inside_filter, in_return = uses[2], uses[3]
     assert module.code_for_node(scope.binding("q", inside_filter).value) == "Permit.objects.all()"
     assert module.code_for_node(scope.binding("q", in_return).value) == "q.filter(status=status)"
+
+
+def test_rows_from_a_connection_bound_at_module_level_are_read_without_leaving_the_function_scope():
+    # A loop over `conn.execute(...)`, `conn` from a module-level engine: following names back to their query must
+    # not step into the module's nodes (a KeyError that cost the file its DB001 findings).
+    source = """
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(URL, pool_pre_ping=True)
+
+        def reconcile(references):
+            with engine.connect() as conn:
+                known = {row.reference for row in conn.execute(text("SELECT reference FROM t"))}
+            for ref in references:
+                engine.connect().execute(text("SELECT 1"))
+            return known
+    """
+    assert reported(QueryInLoop, source) == []
