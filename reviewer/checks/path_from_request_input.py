@@ -14,7 +14,8 @@ _PATH_SINKS = frozenset({"open", "io.open", "codecs.open", "aiofiles.open", "fla
                          "starlette.responses.FileResponse", "fastapi.responses.FileResponse",
                          "django.http.FileResponse"})
 # Sinks where any argument is a path.
-_FS_SINKS = frozenset({"os.remove", "os.unlink", "os.rmdir", "os.rename", "os.replace", "shutil.rmtree",
+_FS_SINKS = frozenset({"os.remove", "os.unlink", "os.rmdir", "os.rename", "os.replace", "shutil.rmtree", "os.makedirs",
+                       "os.mkdir",
                        "shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.move"})
 # pathlib methods that touch the file a tainted path names.
 _PATH_METHODS = frozenset({"open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir",
@@ -43,8 +44,8 @@ class PathFromRequestInput(SecurityCheck):
 
     ## What it does
     Reports `open(...)` (also `io.open`, `aiofiles.open`), `send_file(...)`, `FileResponse(...)`,
-    `os.remove`/`unlink`/`rename`, `shutil.copy`/`move`/`rmtree`, pathlib `.open/.read_*/.write_*/.unlink`
-    and an uploaded file's `.save(...)` when the path comes from request input: `request.args`, `form`,
+    `os.remove`/`unlink`/`rename`/`makedirs`, `shutil.copy`/`move`/`rmtree`, pathlib
+    `.open/.read_*/.write_*/.unlink` and an uploaded file's `.save(...)` when the path comes from request input: `request.args`, `form`,
     `values`, `json`, `files[...].filename`, `view_args`, Django `request.GET`/`POST`, a route parameter
     (`/files/<name>`, `/files/{name}`), a FastAPI `str` query parameter or `UploadFile.filename`, or a
     Django view's URL argument. The value is followed through assignments, `os.path.join`, `Path(...)`,
@@ -54,7 +55,8 @@ class PathFromRequestInput(SecurityCheck):
     `safe_join`, `Path(x).name` or `int(...)`; input placed after other text in the same file name
     (`f"report-{id}.csv"`, which cannot start a `..` component); a function that checks containment
     (`is_relative_to`, `commonpath`, `startswith` on a `realpath`/`resolve()` result), an allow-list
-    (`if name not in ALLOWED`) or `".."` is trusted. A prefix test on the raw name
+    (`if name not in ALLOWED`; not one of types or extensions, `upload.content_type in TYPES`) or `".."` is
+    trusted. A prefix test on the raw name
     (`name.startswith(user_id)`) does not stop `../` and is not a validation.
 
     The finding spans from the statement that first takes the request input to the call that uses the path.
@@ -142,6 +144,21 @@ def download():
 def upload():
     for item in request.files.getlist("documents"):  # expect: SEC015
         item.save(os.path.join(UPLOAD_DIR, item.filename))
+    return {"ok": True}
+
+@app.post("/scans")
+def upload_scan():
+    upload = request.files["scan"]
+    if upload.content_type not in {"image/png", "image/jpeg"}:
+        return {"error": "unsupported type"}, 415
+    name = request.form.get("original_filename") or "scan.png"  # expect: SEC015
+    with open(os.path.join(UPLOAD_DIR, name), "wb") as fh:
+        fh.write(upload.read())
+    return {"ok": True}
+
+@app.post("/folders")
+def new_folder():
+    os.makedirs(os.path.join(UPLOAD_DIR, request.form["folder"]), exist_ok=True)  # expect: SEC015
     return {"ok": True}
 """,
         """
@@ -416,7 +433,21 @@ def _validates(fn: cst.FunctionDef, tainted: dict[str, cst.CSTNode | None],
             for target in node.comparisons:
                 if not isinstance(target.operator, (cst.In, cst.NotIn)):
                     continue
-                if string_value(node.left) == ".." or _is_tainted(node.left, tainted):
+                if string_value(node.left) == ".." or (_is_tainted(node.left, tainted)
+                                                        and not _is_file_metadata(node.left)):
                     return True
     return False
+
+
+# What an upload says about its content: an allow-list of types or extensions says nothing about the path's folders.
+_METADATA_WORDS = frozenset({"content_type", "mimetype", "mime_type", "content_length", "size", "suffix", "ext",
+                             "extension", "kind", "type"})
+
+
+def _is_file_metadata(expr: cst.BaseExpression) -> bool:
+    """`upload.content_type`, `ext`, `Path(name).suffix.lower()`: a file's type or extension, not its name."""
+    while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+        expr = expr.func.value  # `.lower()`, `.strip()`
+    name = expr.attr.value if isinstance(expr, cst.Attribute) else expr.value if isinstance(expr, cst.Name) else None
+    return name is not None and name.lower() in _METADATA_WORDS
 
