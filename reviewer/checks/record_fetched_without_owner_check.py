@@ -31,6 +31,8 @@ _LOGGING = frozenset({"debug", "info", "warning", "warn", "error", "exception", 
 _OWNER_COLUMN = re.compile(r"(owner|user|customer|member|account|client|patient|student|volunteer|employee|author|"
                            r"buyer|renter|guest|holder|tenant|subscriber|creator|created_by|requester|applicant)"
                            r"(_id|_pk)?$", re.I)
+# Who wrote a record, not whose it is: articles, revisions and comments are authored by users and read by all.
+_AUTHORSHIP = re.compile(r"author|creator|created_by", re.I)
 _ID_PARAMETER = re.compile(r"^(pk|id|\w+_id|\w+_pk|\w+_uuid|uuid)$")
 _SQL_TABLE = re.compile(r"\b(?:FROM|UPDATE|INTO)\s+\"?(\w+)")
 _WHERE_ID = re.compile(r"\bWHERE\b.*?\b(?:\w+\.)?ID\s*=\s*(%S|\$\d+|\?|:\w+)")
@@ -53,7 +55,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     `DeleteView`) that serve a class-level `queryset`, or a `get_queryset` of their own that does not narrow by
     the caller, with no `get_object` of their own and no owner, staff or permission class or mixin, are
     reported at the queryset.
-    Only records of a model (or table) the module ties to the caller somewhere are judged; handlers named for
+    Only records of a model (or table) the module ties to the caller somewhere (also by creating one with the
+    caller as its owner: `Address.objects.create(member=request.user.member)`; not as its author) are judged; handlers named for
     public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`) and handlers that
     write the caller into a new record (joining an event, answering a survey: something every user takes part
     in) are skipped.
@@ -181,6 +184,31 @@ def claim(ticket_id):
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+
+@login_required
+def add_address(request):
+    address = Address.objects.create(member=request.user.member, line1=request.POST["line1"])
+    return JsonResponse({"id": address.pk}, status=201)
+
+@login_required
+def rename_address(request, address_id):
+    address = get_object_or_404(Address, pk=address_id)  # expect: SEC018
+    address.label = request.POST["label"]
+    address.save()
+    return JsonResponse({"id": address.pk})
+
+@login_required
+def make_default(request, address_id):
+    member = request.user.member
+    address = get_object_or_404(Address, pk=address_id, member=member)  # ok: SEC018
+    address.is_default = True
+    address.save()
+    return JsonResponse({"id": address.pk})
+""",
+        """
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 @login_required
@@ -299,6 +327,7 @@ def voucher(voucher_id):
         narrowing = [_Handler(fn, scope_of(fn, module_scope), self.ctx) for fn in queryset_methods]
         # The models (or tables) this module ties to the caller somewhere: its per-customer records.
         owned = {model for found in (*judged.values(), *narrowing) for model in found.tied_models if model is not None}
+        owned |= {model for found in judged.values() for model in found.created_for_caller}
         if not owned:
             return  # nothing here says these records belong to someone
         for view, source in detail_views:
@@ -351,6 +380,7 @@ class _Handler:
         # The caller is written into a new record (`Response.objects.create(survey=s, respondent=request.user)`):
         # the record loaded by id is something every user takes part in, not one of the caller's own.
         self.participates = False
+        self.created_for_caller: set[str] = set()  # models of records created with the caller as their owner
         for node in scope.nodes:
             if self._is_caller(node):
                 tie = self._tie(node)
@@ -363,7 +393,13 @@ class _Handler:
             parent = self.scope.parent.get(node)
             if isinstance(parent, cst.Attribute) and parent.attr is node:
                 return False
-            return node.value in self.caller_params or node.value == "current_user"
+            if node.value in self.caller_params or node.value == "current_user":
+                return True
+            # `member = request.user.member`, then `get_object_or_404(Address, pk=..., member=member)`.
+            binding = self.scope.binding(node.value, node)
+            return (binding is not None and not binding.unpacked and isinstance(binding.value, cst.Attribute)
+                    and bool(_CALLER_PATHS.match(attribute_path(binding.value) or ""))
+                    and not isinstance(self.scope.parent.get(node), cst.AssignTarget))
         if isinstance(node, cst.Attribute):
             path = attribute_path(node) or ""
             return bool(_CALLER_PATHS.match(path)) and not isinstance(self.scope.parent.get(node), cst.Attribute)
@@ -386,6 +422,14 @@ class _Handler:
                     return False
                 if name in _CREATING or (isinstance(ancestor.func, cst.Name) and ancestor.func.value[:1].isupper()):
                     self.participates = True
+                    # `Address.objects.create(member=request.user.member)`: the caller written as the owner says
+                    # the module's records of that model belong to someone.
+                    if isinstance(node, cst.Arg) and node.keyword is not None and _OWNER_COLUMN.search(
+                            node.keyword.value) and not _AUTHORSHIP.search(node.keyword.value):
+                        created = ancestor.func.value if isinstance(ancestor.func, cst.Name) else None
+                        model = _model_key(created) if created else self.model_of(ancestor)
+                        if model is not None:
+                            self.created_for_caller.add(model)
                     return False
                 if _AUTHORIZING.search(name):
                     return next((m for arg in ancestor.args for m in [self._record_model(arg.value)] if m), None)
