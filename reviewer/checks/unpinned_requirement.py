@@ -15,6 +15,8 @@ _COMMIT = re.compile(r"^[0-9a-f]{7,40}$", re.IGNORECASE)
 _VERSION_TAG = re.compile(r"^v?\d+(\.\d+)+([.-]?\w+)?$")
 _EXACT = re.compile(r"^(===\s*\S+|==\s*[^*\s]+)$")
 _UPPER_BOUND = re.compile(r"^(<|<=|~=|==\s*\S*\*)")
+# `~=3.1.4`: 3.1.4 up to, not including, 3.2: bug-fix releases of one minor version, bounded above.
+_PATCH_RELEASE = re.compile(r"^~=\s*\d+\.\d+\.\d+")
 # Per-requirement options that follow a requirement on its line.
 _OPTION = re.compile(r"\s--?(hash|config-settings|global-option|install-option)\b.*$")
 
@@ -26,7 +28,9 @@ class UnpinnedRequirement(LineCheck):
     Reads requirements files (continuation lines, comments, environment markers and `--hash`
     options handled) and reports each requirement not pinned to one exact version with `==` or
     `===`. A name with no version, `>=`, `>` or `!=` alone is reported at high confidence; a bounded
-    range (`~=`, `<`, `<=`, `==1.*`) at medium confidence. A VCS requirement
+    range that still takes new minor or major releases (`~=4.2`, `<2`, `<=`, `==1.*`) at medium confidence.
+    A compatible release of one minor version (`~=3.1.4`: bug fixes of 3.1 only) is bounded above and is not
+    reported. A VCS requirement
     (`git+https://...`) is reported unless it names a commit hash or a version tag after `@`.
     Option lines (`-r`, `-c`, `--index-url`...), local paths, `-e .` and direct archive URLs are
     skipped. `requirements*.in` files are not read: they are the loose input a lock tool pins.
@@ -53,6 +57,7 @@ class UnpinnedRequirement(LineCheck):
 --index-url https://pypi.org/simple
 flask==3.0.3  # ok: DEP001
 requests[socks]==2.32.3 ; python_version >= "3.9"  # ok: DEP001
+jinja2~=3.1.4  # ok: DEP001
 gunicorn==22.0.0 \\
     --hash=sha256:350679f91b24062c86e386e198a15438d53a7a8207235a78ba1b53df4c4378d9
 -e .
@@ -71,7 +76,7 @@ sqlalchemy==2.0.30
 """,
         """
 celery[redis]>=5.3 ; python_version >= "3.10"  # expect: DEP001
-django~=4.2.0  # expect: DEP001
+django~=4.2  # expect: DEP001
 urllib3<2  # expect: DEP001
 """,
         """
@@ -113,7 +118,7 @@ def _judge(requirement: str) -> tuple[str, Confidence] | None:
         return (f"`{name}` has no version: each build installs the newest release, so a dependency update can "
                 "break production with no code change."), Confidence.high
     parts = [part.strip() for part in specifiers.split(",") if part.strip()]
-    if any(_EXACT.match(part) for part in parts):
+    if any(_EXACT.match(part) for part in parts) or any(_PATCH_RELEASE.match(part) for part in parts):
         return None
     if any(_UPPER_BOUND.match(part) for part in parts):
         return (f"`{name}{specifiers}` is a version range: builds install different versions over time, so the "

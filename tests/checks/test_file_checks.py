@@ -90,9 +90,14 @@ def test_requirements_in_file_is_not_read():
     assert lines(UnpinnedRequirement, "requirements.in", "flask\nrequests>=2\n") == []
 
 
-def test_compatible_release_is_reported_at_medium_confidence():
-    found = hits(UnpinnedRequirement, "requirements.txt", "django~=4.2.0\nflask>=3\n")
+def test_compatible_release_of_a_major_version_is_reported_at_medium_confidence():
+    found = hits(UnpinnedRequirement, "requirements.txt", "django~=4.2\nflask>=3\n")
     assert [(h.line, h.confidence) for h in found] == [(1, Confidence.medium), (2, Confidence.high)]
+
+
+def test_compatible_release_of_one_minor_version_is_bounded_and_not_reported():
+    # `~=4.2.0` takes bug-fix releases of 4.2 only: the checklist's "loosely bounded" is no upper bound.
+    assert lines(UnpinnedRequirement, "requirements.txt", "django~=4.2.0\njinja2 ~= 3.1.4\n") == []
 
 
 def test_editable_vcs_requirement_without_commit_is_reported():
