@@ -80,7 +80,10 @@ services:
 services:
   worker:
     image: registry.example.com/worker:3.1.0
-    environment: {AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE, AWS_REGION: eu-west-1}  # expect: CFG005
+    environment: {AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, AWS_REGION: eu-west-1}  # expect: CFG005
+  uploader:
+    image: registry.example.com/uploader:1.2.0
+    environment: {AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE}  # ok: CFG005
 """,
         """
 services:

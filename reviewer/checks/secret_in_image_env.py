@@ -21,7 +21,8 @@ class SecretInImageEnv(LineCheck):
     ## What it does
     Reports `ENV` instructions (`ENV K=V` and `ENV K V` forms) that give a secret-looking name
     (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, `*_API_KEY`, `*_PRIVATE_KEY`, `*_ACCESS_KEY`,
-    `*_CREDENTIALS`, `SECRET_KEY`, `*_JWT_KEY`...) a non-empty value, including a value copied from a
+    `*_CREDENTIALS`, `SECRET_KEY`, `*_JWT_KEY`...; not a key's id, `AWS_ACCESS_KEY_ID`, which AWS does not treat
+    as secret) a non-empty value, including a value copied from a
     build arg (`ENV NPM_TOKEN=$NPM_TOKEN`). Reports `ARG` instructions with such a name: with a literal default
     at high confidence, and without one (or with an empty one) at medium confidence, because a secret passed with
     `--build-arg` is still recorded in the image history. Whatever the name, an `ENV` or `ARG` whose
