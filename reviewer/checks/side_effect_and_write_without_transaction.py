@@ -39,6 +39,21 @@ _NOUN = {"payment": "the customer is charged", "message": "the message is sent",
          "enqueue": "the job is queued", "create": "the external record is created"}
 
 
+_SAVE_SIGNALS = frozenset({"post_save", "post_delete", "m2m_changed", "pre_save", "pre_delete"})
+
+
+def _save_signal_receiver(fn: cst.FunctionDef, ctx) -> bool:
+    """`@receiver(post_save, sender=Model)` (also a list of signals): Django calls it from inside `save()`."""
+    for decorator in fn.decorators:
+        call = decorator.decorator
+        if not (isinstance(call, cst.Call) and (ctx.qualify(call.func) or "").endswith("receiver") and call.args):
+            continue
+        first = call.args[0].value
+        signals = [el.value for el in first.elements] if isinstance(first, (cst.List, cst.Tuple)) else [first]
+        if any((ctx.qualify(s) or "").rsplit(".", 1)[-1] in _SAVE_SIGNALS for s in signals):
+            return True
+    return False
+
 class SideEffectAndWriteWithoutTransaction(PythonCheck):
     """A charge, e-mail, published event or queued job and a database write that can fail separately.
 
@@ -57,7 +72,9 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     not only the record of the sending (`sent_at`, `notified`, `attempts`); (3) a message, event or job
     inside a transaction block that has already written; (4) a job queued after a change is staged or set and
     before its commit; (5) a payment after a commit with nothing after it and no `try`, or an event published after
-    a commit with nothing written after it. It is not reported when an `except` around the side effect or the
+    a commit with nothing written after it; (6) a message, event or job sent from a Django save signal's
+    receiver (`@receiver(post_save, sender=...)`), which runs inside the transaction that saved the row. It is
+    not reported when an `except` around the side effect or the
     later write compensates (refund, cancel, void, reverse, release, deleting the row; `rollback` only when
     the write was staged before the side effect), when the function uses an outbox or `transaction.on_commit`,
     when the call carries an idempotency key or dedup id and the function is not a request handler (a task or
@@ -311,6 +328,19 @@ def send_reminders(appointments):
     )
     INVALID = (
         """
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+@receiver(post_save, sender=PermitApplication)
+def push_status(sender, instance, created, **kwargs):
+    if instance.status == "approved":
+        notify_gis.delay(instance.pk)  # expect: REL004
+
+@receiver(post_save, sender=Permit)
+def index_permit(sender, instance, **kwargs):
+    transaction.on_commit(lambda: reindex.delay(instance.pk))  # ok: REL004
+""",
+        """
 import stripe
 from flask import request, jsonify
 from app.models import db, Order
@@ -475,6 +505,16 @@ def refund_invoice(invoice_id):
                    and (effect := helpers.effect(call, scope, in_class, self, WRITE)) is not None]
         if not effects or _DEFERRED.search(scope.code(self)):
             return  # an outbox or a commit hook: the side effect happens only once the write is durable
+        if _save_signal_receiver(node, ctx):
+            # `@receiver(post_save, sender=Order)`: Django sends it from `save()`, inside the caller's transaction.
+            for call, effect in effects:
+                if effect.kind in ("message", "publish", "enqueue"):
+                    self.report(call, "A save signal's receiver runs inside whatever transaction saved the row "
+                                      "(`transaction.atomic()`, `ATOMIC_REQUESTS`), before it commits: "
+                                      f"{_NOUN[effect.kind]} for a change that may still be rolled back, and a "
+                                      "consumer may read the row before the change is visible. Use "
+                                      "`transaction.on_commit(...)`.")
+            return
         writes = self._writes(scope, in_class)
         if not writes:
             return
