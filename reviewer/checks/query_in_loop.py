@@ -1074,8 +1074,8 @@ def _model_names(module: cst.Module) -> frozenset[str]:
                 if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
                     continue
                 origin = attribute_path(small.module) if small.module is not None else ""
-                if (origin or "").rsplit(".", 1)[-1] != "models":
-                    continue
+                if (origin or "").rsplit(".", 1)[-1] != "models" or (origin or "").startswith("django."):
+                    continue  # `from django.db.models import Count, F, Q`: the ORM's own names, not models
                 for alias in small.names:
                     name = alias.asname.name if alias.asname is not None else alias.name
                     if isinstance(name, cst.Name) and is_camel(name.value):

@@ -1048,6 +1048,35 @@ def test_relations_declared_in_the_imported_models_module_are_read(tmp_path):
     assert declared_relations("shop/views.py", str(tmp_path), views) == {"member", "bookings", "lines"}
     assert declared_relations("shop/views.py", str(tmp_path), "from shop.models import Booking\n") == {
         "member", "bookings", "lines"}
+
+
+def test_a_name_one_model_relates_and_another_stores_as_a_column_is_not_taken_for_a_relation(tmp_path):
+    from reviewer.checks._models import declared_relations
+
+    app = tmp_path / "shop"
+    app.mkdir()
+    (app / "models.py").write_text(
+        "from django.db import models\n"
+        "class Customer(models.Model):\n"
+        "    provider = models.ForeignKey('SSOProvider', on_delete=models.PROTECT)\n"
+        "    plan = models.ForeignKey('Plan', on_delete=models.PROTECT)\n"
+        "class Payment(models.Model):\n"
+        "    provider = models.CharField(max_length=40)\n")
+    assert declared_relations("shop/views.py", str(tmp_path), "from .models import Payment\n") == {"plan"}
+
+
+def test_names_imported_from_djangos_own_models_module_are_not_models():
+    source = """
+        from django.db.models import Count
+        from .models import Ticket
+
+        def export(tickets):
+            rows = []
+            for t in Ticket.objects.filter(open=True).order_by("pk")[:500]:
+                rows.append([t.pk, t.count])
+            return rows
+    """
+    assert reported(QueryInLoop, source) == []
     assert declared_relations("shop/views.py", str(tmp_path), "from shop.schemas import Booking\n") == set()
 
 
