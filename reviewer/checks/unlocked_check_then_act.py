@@ -65,8 +65,10 @@ class UnlockedCheckThenAct(RowsCheck):
       followed by a write to the same model or table.
     - Status: `if seat.status != "available"`, `if not coupon.active`, `if x.sent_at is not None` on a loaded
       record, followed by a move of that same field to its next state (a literal or named constant, the value
-      compared with, or anything after a truth or `None` test), a save, and another database write (an insert, another
-      record changed) that the status was guarding.
+      compared with, or anything after a truth or `None` test), a save, and another database write (an insert,
+      another record changed) that the status was guarding. The move may be an UPDATE statement on that record
+      (`update(Slot).where(Slot.id == slot.id).values(booked=True)`, `Slot.objects.filter(pk=slot.pk)
+      .update(booked=True)`).
     - Redis: `if r.exists(key)` / `if not r.get(key)` used as a flag, followed by `r.set(key, ...)` without
       `nx=True`.
     Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`).
@@ -230,6 +232,25 @@ def rates(currency):
 """,
     )
     INVALID = (
+        """
+from sqlalchemy import update
+
+async def book(session, slot_id, customer_id):
+    slot = await session.get(Slot, slot_id)  # expect: DB005
+    if slot.booked:
+        raise Conflict("taken")
+    await session.execute(update(Slot).where(Slot.id == slot.id).values(booked=True))
+    session.add(Booking(slot_id=slot.id, customer_id=customer_id))
+    await session.commit()
+
+async def book_claimed(session, slot_id, customer_id):
+    claimed = await session.execute(  # ok: DB005
+        update(Slot).where(Slot.id == slot_id, Slot.booked.is_(False)).values(booked=True))
+    if claimed.rowcount == 0:
+        raise Conflict("taken")
+    session.add(Booking(slot_id=slot_id, customer_id=customer_id))
+    await session.commit()
+""",
         # The stock is one term of the sum the check compares.
         """
 def buy(conn, slot_id, quantity):
@@ -564,18 +585,30 @@ def claim_welcome_bonus(user_id):
                    and any(attribute_path(t) == path for t in _targets(n))]
         if kind == "state":
             changes = [n for n in changes if _flips(condition, side, n)]
+        obj, _, field = path.rpartition(".")
+        if not changes and kind == "state":
+            # `update(Slot).where(Slot.id == slot.id).values(booked=True)`, `Slot.objects.filter(pk=slot.pk)
+            # .update(booked=True)`: the same record's flag set by a statement rather than an attribute.
+            for call in self._calls(region, scope):
+                value = _sets_column(call, field, obj, scope)
+                if value is not None and _flips(condition, side, cst.Assign(
+                        targets=[cst.AssignTarget(target=cst.Name("_"))], value=value)):
+                    return call if self._other_write(obj, region, scope, besides=call) else None
+            return None
         if not changes:
             return None
-        obj = path.rsplit(".", 1)[0]
         if not is_saved(changes[0], obj, scope, self.ctx):
             return None
         if kind == "order":  # `if acct.balance >= amount: acct.balance -= amount`, not `if ts > x.seen_at`
             return next((change for change in changes if _arithmetic_change(change, path)), None)
         return changes[0] if self._other_write(obj, region, scope) else None
 
-    def _other_write(self, obj: str, region: tuple[int, int], scope: Scope) -> bool:
+    def _other_write(self, obj: str, region: tuple[int, int], scope: Scope, besides: cst.Call | None = None) -> bool:
         """Something else written after a status check: an insert, an update, another record changed."""
         for call in self._calls(region, scope):
+            if besides is not None and (call is besides or scope.contains(besides, call)
+                                        or scope.contains(call, besides)):
+                continue  # the statement that sets the flag itself
             name = method(call)
             if name in ("commit", "flush", "rollback", "refresh", "close", "expunge") or scope.in_except(call):
                 continue  # an except branch records a failure; it is not the write the status check guards
@@ -675,6 +708,23 @@ def _flips(condition: cst.BaseExpression, side: cst.BaseExpression, change: cst.
     other = right if side is condition.left else condition.left
     return node_code(other) == node_code(value)
 
+
+def _sets_column(call: cst.Call, field: str, obj: str, scope: Scope) -> cst.BaseExpression | None:
+    """The value an UPDATE statement gives `field` on the record `obj` names: SQLAlchemy
+    `update(Model).where(Model.id == obj.id).values(field=...)` or Django `Model.objects.filter(pk=obj.pk)
+    .update(field=...)`, the record picked by an expression that reads `obj`."""
+    name = method(call)
+    if name not in ("values", "update") or call not in scope.index:
+        return None
+    value = next((arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value == field), None)
+    if value is None:
+        return None
+    chain = scope.calls_within(call)
+    if name == "values" and not any(method(c) == "update" and c is not call for c in chain):
+        return None
+    picks = [c for c in chain if method(c) in ("where", "filter", "filter_by")]
+    reads_obj = any(isinstance(n, cst.Name) and n.value == obj for c in picks for n in scope.within(c))
+    return value if reads_obj else None
 
 def _stays_accepted(condition: cst.BaseExpression, value: cst.BaseExpression) -> bool:
     """`if c.status not in ("scheduled", "sending"): return` ... `c.status = "sending"`: the new state is one the
