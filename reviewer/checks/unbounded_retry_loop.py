@@ -63,6 +63,17 @@ class UnboundedRetryLoop(ScopeCheck):
     id = "REL002"
     VALID = (
         """
+async def chat_turns(session, url, messages):
+    while True:  # ok: REL002
+        async with session.post(url, json={"messages": messages}) as resp:
+            if resp.status != 200:
+                return
+            reply = await resp.json()
+        if not reply.get("tool_calls"):
+            return reply
+        messages.append(run_tools(reply["tool_calls"]))
+""",
+        """
 import time
 import requests
 
@@ -267,7 +278,8 @@ def open_relay(host):
             if scope.innermost_loop(branch) is not loop or not ends_in_exit(branch.body):
                 continue
             if any(isinstance(n, cst.Attribute) and n.attr.value in _STATUS_ATTRIBUTES for n in scope.within(branch.test)):
-                return True
+                # `if resp.status != 200: return` leaves on a failure: a loop of turns, not a retry.
+                return _exits_on_success(branch.test) is not False
         return False
 
 
@@ -282,6 +294,32 @@ def open_relay(host):
 
 
 _STATUS_ATTRIBUTES = frozenset({"status_code", "status", "ok"})
+
+
+def _exits_on_success(test: cst.BaseExpression) -> bool | None:
+    """Whether a status test is true for a success (`status_code < 500`, `== 200`, `!= 429`, `resp.ok`), false for
+    a failure (`!= 200`, `>= 400`, `not resp.ok`); None when it cannot be told."""
+    negated = False
+    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        negated, test = not negated, test.expression
+    if isinstance(test, cst.Attribute) and test.attr.value == "ok":
+        return not negated
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].comparator, cst.Integer)):
+        return None
+    operator, code = test.comparisons[0].operator, int(test.comparisons[0].comparator.value)
+    success = 200 <= code < 300
+    if isinstance(operator, cst.Equal):
+        verdict = success
+    elif isinstance(operator, cst.NotEqual):
+        verdict = not success
+    elif isinstance(operator, (cst.LessThan, cst.LessThanEqual)):
+        verdict = code <= 500
+    elif isinstance(operator, (cst.GreaterThan, cst.GreaterThanEqual)):
+        verdict = code < 300 and isinstance(operator, cst.GreaterThanEqual) and code <= 200
+    else:
+        return None
+    return verdict != negated
 
 
 def _takes_work(call: cst.Call) -> bool:
