@@ -649,7 +649,6 @@ class _Dispatcher:
         for method in self._leave.get(kind, ()):
             method(node)
 
-
     def walk_module(self, module: cst.Module, positions: _LazyPositions) -> None:
         """`walk(module)`, noting which top-level statement the walk is in: a check's report looks for its
         node's position there first."""

@@ -16,7 +16,8 @@ from reviewer.checks._neighbours import from_imports, module_files, read_stamped
 # `member: Mapped["Member"] = relationship(...)`, `db.relationship(...)`.
 _FIELD = re.compile(r"^[ \t]+(\w+)\s*(?::[^=\n]*)?=\s*(?:[\w.]*\.)?(ForeignKey|OneToOneField|ManyToManyField|"
                     r"relationship|relation)\(", re.MULTILINE)
-# A plain column: `provider = models.CharField(...)`, `status = Column(String)`, `total: Mapped[int] = mapped_column(...)`.
+# A plain column: `provider = models.CharField(...)`, `status = Column(String)`,
+# `total: Mapped[int] = mapped_column(...)`.
 _COLUMN = re.compile(r"^[ \t]+(\w+)\s*(?::[^=\n]*)?=\s*(?:[\w.]*\.)?(?:\w+Field(?<!ForeignKey)(?<!OneToOneField)"
                      r"(?<!ManyToManyField)|Column|mapped_column)\(", re.MULTILINE)
 # A reverse accessor the declaration names: `related_name="lines"`, `backref="lines"`.

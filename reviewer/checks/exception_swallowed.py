@@ -209,8 +209,8 @@ _PARSERS = frozenset({
 
 def is_probe(ctx: FileContext, node: cst.Try, handler: cst.ExceptHandler) -> bool:
     """The guarded code only imports an optional module, or it converts a value (`int(text)`,
-    `ipaddress.ip_address(host)`) and the handler answers `False`: "is this valid?" asked by trying. Its failure
-    means "not available" or "not valid", and no outage or lost write can hide behind it. A parse that falls back
+    `ipaddress.ip_address(host)`) and the handler answers `False` (or `True`): "is this valid?" asked by trying.
+    Its failure means "not available" or "not valid", and no outage or lost write can hide behind it. A parse that falls back
     to an empty value (`json.loads(stored)` -> `{}`) is still reported: corrupt data then looks like no data."""
     statements = _statements(node.body)
     if not statements:
@@ -275,7 +275,7 @@ class ExceptionSwallowed(PythonCheck):
     cleanup, nor a `try` nested in an `except` or `finally` block, where a second failure is often
     dropped so that the first one is not masked, nor anything in a shutdown function (`close`,
     `shutdown`, `stop`, `__del__`, `__exit__`), nor a probe: a `try` that only imports an optional module, or
-    only converts a value (`int(text)`, `ipaddress.ip_address(host)`) with a handler that answers `False`.
+    only converts a value (`int(text)`, `ipaddress.ip_address(host)`) with a handler that answers a bool.
 
     ## Why is this bad?
     Every failure becomes silence: a database outage, a typo raising `NameError` and a bug in a
