@@ -12,6 +12,7 @@ from reviewer.checks._data import (
     COMPREHENSIONS,
     Scope,
     chain_methods,
+    chain_root,
     db_write,
     is_camel,
     is_chain_link,
@@ -27,7 +28,6 @@ from reviewer.checks._data import (
     scope_of,
     sql_text,
     tokens,
-    chain_root,
     unwrap,
 )
 from reviewer.checks._models import declared_relations
