@@ -56,10 +56,10 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     the caller, with no `get_object` of their own and no owner, staff or permission class or mixin, are
     reported at the queryset.
     Only records of a model (or table) the module ties to the caller somewhere (also by creating one with the
-    caller as its owner: `Address.objects.create(member=request.user.member)`; not as its author) are judged; handlers named for
-    public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`) and handlers that
-    write the caller into a new record (joining an event, answering a survey: something every user takes part
-    in) are skipped.
+    caller as its owner: `Address.objects.create(member=request.user.member)`; not as its author) are judged;
+    handlers named for public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`)
+    and handlers that write the caller into a new record (joining an event, answering a survey: something every
+    user takes part in) are skipped.
 
     ## Why is this bad?
     Being signed in is not being allowed: any account can change the number in the URL and read, change or

@@ -315,8 +315,10 @@ def _exits_on_success(test: cst.BaseExpression) -> bool | None:
         verdict = not success
     elif isinstance(operator, (cst.LessThan, cst.LessThanEqual)):
         verdict = code <= 500
-    elif isinstance(operator, (cst.GreaterThan, cst.GreaterThanEqual)):
-        verdict = code < 300 and isinstance(operator, cst.GreaterThanEqual) and code <= 200
+    elif isinstance(operator, cst.GreaterThanEqual):
+        verdict = code <= 200  # `>= 200` holds for a success, `>= 400` for a failure
+    elif isinstance(operator, cst.GreaterThan):
+        verdict = code < 200
     else:
         return None
     return verdict != negated
