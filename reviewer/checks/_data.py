@@ -626,8 +626,9 @@ def is_query_result(expr: cst.BaseExpression, scope: Scope, ctx: FileContext, de
     return False
 
 
-_ROW_LOADS = frozenset({"get", "first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar", "last",
-                        "get_or_404", "first_or_404", "one_or_404", "fetchone", "fetchrow", "earliest", "latest"})
+# The calls that read one record (or one value), not rows to loop over.
+ROW_LOADS = frozenset({"get", "first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar", "last",
+                       "get_or_404", "first_or_404", "one_or_404", "fetchone", "fetchrow", "earliest", "latest"})
 
 
 def is_row_load(expr: cst.BaseExpression, scope: Scope, ctx: FileContext) -> bool:
@@ -638,7 +639,7 @@ def is_row_load(expr: cst.BaseExpression, scope: Scope, ctx: FileContext) -> boo
     name = method(expr)
     if isinstance(expr.func, cst.Name) or ctx.qualify(expr.func) in _DJANGO_SHORTCUTS:
         return ctx.qualify(expr.func) in ("django.shortcuts.get_object_or_404", "get_object_or_404")
-    if name not in _ROW_LOADS:
+    if name not in ROW_LOADS:
         return False
     if name in ("fetchone", "fetchrow"):
         return is_dbish(receiver(expr), scope, ctx) or is_query_call(expr, scope, ctx)

@@ -10,6 +10,7 @@ import libcst as cst
 from reviewer.checks._base import PythonCheck, attribute_path, keyword
 from reviewer.checks._data import (
     COMPREHENSIONS,
+    ROW_LOADS,
     Scope,
     chain_methods,
     chain_root,
@@ -829,9 +830,7 @@ async def list_quotes(conn, customer_id):
 
 _ROWS, _STREAM = "rows", "stream"
 # The end of a query chain that gives one row or a number, not rows to loop over.
-_NOT_ROWS = frozenset({"get", "first", "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none", "last",
-                       "count", "exists", "aggregate", "delete", "update", "first_or_404", "get_or_404",
-                       "one_or_404", "earliest", "latest"})
+_NOT_ROWS = ROW_LOADS | {"count", "exists", "aggregate", "delete", "update"}
 
 
 @dataclass
