@@ -8,7 +8,8 @@ import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path, descendants, module_handlers
 from reviewer.checks._data import Scope, method, orm_model, positional, scope_of, sql_text
-from reviewer.checks.unprotected_state_change import _PUBLIC, _RESOURCE_DEPENDENCY, _elevated, identifies_caller
+from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PUBLIC, _RESOURCE_DEPENDENCY, _elevated,
+                                                      identifies_caller, path_parameters)
 
 # Who the caller is, as handlers name it.
 _CALLER_PATHS = re.compile(r"^(current_user|request\.user|self\.request\.user|g\.user|g\.current_user|g\.account|"
@@ -23,7 +24,7 @@ _NARROWING = frozenset({"filter", "filter_by", "get", "get_object_or_404", "get_
 _AUTHORIZING = re.compile(r"check|ensure|authori[sz]|require|assert|verify|permission|can_|may_|own|allowed|"
                           r"staff_of|member_of|belongs", re.I)
 # A dependency or decorator that admits staff, who may act on any customer's record.
-_STAFF_DEPENDENCY = re.compile(r"staff|admin|role|superuser|operator|manager|supervisor|moderator|mechanic|"
+_STAFF_DEPENDENCY = re.compile(r"staff|admin|role|superuser|operator|manager|supervisor|moderator|mechanic|coordinator|"
                                r"dispatcher|lead|desk|internal|permission|scope", re.I)
 _CREATING = frozenset({"create", "get_or_create", "update_or_create", "bulk_create", "add", "insert", "append"})
 _LOGGING = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
@@ -48,7 +49,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     `WHERE member_id = %s` with the caller's id). Reports, in another handler that knows who the caller is
     (a login decorator, a caller dependency), the call that loads or changes a record by an id parameter of the
     URL (`get_object_or_404(Hold, pk=hold_id)`, `Model.objects.get(pk=...)`, `session.get(Booking, booking_id)`,
-    `Model.query.get_or_404(...)`, SQL `... WHERE id = %s` given that id) when nothing in the handler ties that
+    `Model.query.get_or_404(...)`, `select(Booking).where(Booking.reference == reference)`, SQL
+    `... WHERE id = %s` given that id) when nothing in the handler ties that
     record to the caller: no comparison with the caller, no query narrowed by the caller, no call that
     authorizes (`ensure_owner(...)`, `check_permission(...)`, `staff_of(...)`), and no staff or permission test.
     Detail views (DRF's `RetrieveAPIView`, `ModelViewSet`, ...; Django's `DetailView`, `UpdateView`,
@@ -56,8 +58,10 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     the caller, with no `get_object` of their own and no owner, staff or permission class or mixin, are
     reported at the queryset.
     Only records of a model (or table) the module ties to the caller somewhere (also by creating one with the
-    caller as its owner: `Address.objects.create(member=request.user.member)`; not as its author) are judged;
-    handlers named for public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`)
+    caller as its owner: `Address.objects.create(member=request.user.member)`, not as its author; or by
+    narrowing a query by the model's owner column, `Booking.customer_id == ...`) are judged;
+    handlers named for public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`,
+    a permission mixin or permission class, DRF's `check_object_permissions`)
     and handlers that write the caller into a new record (joining an event, answering a survey: something every
     user takes part in) are skipped.
 
@@ -177,6 +181,32 @@ def claim(ticket_id):
     ticket.assignee_id = current_user.id
     session.commit()
     return jsonify(id=ticket.id)
+""",
+        # A coordinators-only view, and DRF's per-record permissions run by hand.
+        """
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import get_object_or_404
+from django.views import View
+from rest_framework.views import APIView
+
+class MyCreditsView(LoginRequiredMixin, View):
+    def get(self, request):
+        return render_credits(HourCredit.objects.filter(member=request.user.member)[:50])
+
+class ApproveCreditView(APIView):
+    permission_classes = [IsAuthenticated, IsSiteCoordinator]
+
+    def post(self, request, pk):
+        credit = get_object_or_404(HourCredit, pk=pk)  # ok: SEC018
+        self.check_object_permissions(request, credit)
+        return approve(credit, request.user)
+
+class OfferPlotView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "garden.change_credit"
+
+    def post(self, request, credit_id):
+        credit = HourCredit.objects.select_for_update().get(pk=credit_id)  # ok: SEC018
+        return offer(credit)
 """,
     )
     INVALID = (
@@ -312,6 +342,28 @@ def voucher(voucher_id):
     found = db.get_or_404(Voucher, voucher_id)  # expect: SEC018
     return jsonify(code=found.code)
 """,
+        # SQLAlchemy 2.0: the record picked by a URL reference, while a helper picks only the caller's own.
+        """
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import select
+
+router = APIRouter()
+
+async def _owned_booking(session, reference, principal):
+    return await session.scalar(select(DeckBooking).where(
+        DeckBooking.reference == reference, DeckBooking.customer_id == principal.customer_id))
+
+@router.get("/bookings/{reference}")
+async def get_booking(reference: str, principal=Depends(current_principal), session=Depends(get_session)):
+    booking = await session.scalar(select(DeckBooking).options(joinedload(DeckBooking.sailing))
+                                   .where(DeckBooking.reference == reference))  # expect: SEC018
+    return {"status": booking.status}
+
+@router.post("/bookings/{reference}/cancel")
+async def cancel_booking(reference: str, principal=Depends(current_principal), session=Depends(get_session)):
+    booking = await _owned_booking(session, reference, principal)
+    return await cancel(session, booking)
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -319,6 +371,9 @@ def voucher(voucher_id):
             return
         module_scope = scope_of(original_node)
         handlers = [handler for handler, _cls in module_handlers(original_node, self.ctx)]
+        # Handlers of a view class whose permission decides per record or admits staff only are not judged.
+        decided = {handler for handler, cls in module_handlers(original_node, self.ctx)
+                   if cls is not None and _permission_decides(cls)}
         queryset_methods, detail_views = _queryset_methods(original_node), _generic_detail_views(original_node)
         if len(handlers) + len(queryset_methods) + len(detail_views) < 2:
             return
@@ -328,6 +383,7 @@ def voucher(voucher_id):
         # The models (or tables) this module ties to the caller somewhere: its per-customer records.
         owned = {model for found in (*judged.values(), *narrowing) for model in found.tied_models if model is not None}
         owned |= {model for found in judged.values() for model in found.created_for_caller}
+        owned |= _narrowed_by_owner_column(original_node)
         if not owned:
             return  # nothing here says these records belong to someone
         for view, source in detail_views:
@@ -348,13 +404,14 @@ def voucher(voucher_id):
                                    "is not narrowed to the caller's rows and no permission decides per record, so "
                                    "any signed-in user can change the id and read another customer's record.")
         for handler, found in judged.items():
-            if found.ties_to_caller or found.staff_only or found.participates or _PUBLIC.search(handler.name.value):
+            if (found.ties_to_caller or found.staff_only or found.participates or handler in decided
+                    or _PUBLIC.search(handler.name.value)):
                 continue
             if not identifies_caller(handler):
                 continue  # no caller at all: UnprotectedStateChange's finding
             load = found.load_by_url_id()
-            if load is not None and found.model_of(load) in owned:
-                self.report(load, f"`{handler.name.value}` loads a record by the id in its URL and never checks "
+            if load is not None and found.model_of(load[0]) in owned:
+                self.report(load[1], f"`{handler.name.value}` loads a record by the id in its URL and never checks "
                                   "that it belongs to the caller: any signed-in user can change the id and reach "
                                   "another customer's record.")
 
@@ -368,7 +425,9 @@ class _Handler:
         self.ctx = ctx
         params = (*fn.params.params, *fn.params.kwonly_params)
         self.caller_params = {p.name.value for p in params if _is_caller_dependency(p.default)}
-        self.id_params = {p.name.value for p in params if _ID_PARAMETER.match(p.name.value)
+        # The URL's parameters (`/bookings/{reference}`), except the secrets a caller presents (`{token}`).
+        in_path = {name for name in path_parameters(fn) if not _CREDENTIAL_PARAMETER.search(name)}
+        self.id_params = {p.name.value for p in params if (_ID_PARAMETER.match(p.name.value) or p.name.value in in_path)
                           and not _is_caller_dependency(p.default)}
         staff_dependency = any(_STAFF_DEPENDENCY.search(_dependency(p.default))
                                for p in params if _is_caller_dependency(p.default))
@@ -386,7 +445,9 @@ class _Handler:
                 tie = self._tie(node)
                 if tie is not False:
                     self.tied_models.append(tie)
-        self.ties_to_caller = bool(self.tied_models)
+        # DRF's `self.check_object_permissions(request, obj)` runs the view's per-record permissions.
+        self.ties_to_caller = bool(self.tied_models) or any(method(call) == "check_object_permissions"
+                                                            for call in scope.calls())
 
     def _is_caller(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Name):
@@ -477,6 +538,8 @@ class _Handler:
         if found is None:
             orm = orm_model(call, self.scope, self.ctx)
             found = orm[1] if orm is not None else None
+        if found is None and name == "select" and call.args and call.args[0].keyword is None:
+            found = attribute_path(call.args[0].value)  # `select(Booking)`
         if found is None and name in ("get", "get_or_404") and len(call.args) == 2 and call.args[0].keyword is None:
             found = attribute_path(call.args[0].value)  # `session.get(Booking, booking_id)`, `db.get_or_404(...)`
         if found is None and call.func is not None:
@@ -487,31 +550,47 @@ class _Handler:
                 inner = inner.value
         return _model_key(found) if found else None
 
-    def load_by_url_id(self) -> cst.Call | None:
-        """The first call that loads or changes a record by an id parameter of the URL."""
+    def load_by_url_id(self) -> tuple[cst.Call, cst.CSTNode] | None:
+        """The first call that loads or changes a record by an id parameter of the URL, and where it names the id."""
         if not self.id_params:
             return None
         for call in self.scope.calls():
-            if self._loads_by_id(call):
-                return call
+            where = self._loads_by_id(call)
+            if where is not None:
+                return call, where
         return None
 
-    def _loads_by_id(self, call: cst.Call) -> bool:
+    def _loads_by_id(self, call: cst.Call) -> cst.CSTNode | None:
+        """The call, or the condition in it that picks the record by the URL's id; None when it picks none so."""
         name = method(call) or ""
         if name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone"):
             text = sql_text(positional(call), self.scope)
-            return (text is not None and bool(_WHERE_ID.search(text[0]))
-                    and any(self._is_id(n) for arg in call.args[1:] for n in self.scope.within(arg.value)))
+            if (text is not None and _WHERE_ID.search(text[0])
+                    and any(self._is_id(n) for arg in call.args[1:] for n in self.scope.within(arg.value))):
+                return call
+            return None
+        if name in ("where", "filter"):
+            # SQLAlchemy: `select(Booking).where(Booking.id == booking_id)`, `.where(Booking.reference == reference)`
+            for arg in call.args:
+                test = arg.value
+                if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+                        and isinstance(test.comparisons[0].operator, cst.Equal)):
+                    column, value = test.left, test.comparisons[0].comparator
+                    if isinstance(column, cst.Attribute) and self._is_id(value) and (
+                            column.attr.value in ("id", "pk", value.value)):
+                        return test
         if name in ("get_object_or_404", "get", "get_or_404", "filter", "filter_by"):
             for arg in call.args:
                 if arg.keyword is not None and arg.keyword.value in ("pk", "id") and self._is_id(arg.value):
-                    return True
+                    return call
             if name in ("get", "get_or_404") and len(call.args) >= 1:
                 # `session.get(Booking, booking_id)`, `Booking.query.get_or_404(booking_id)`
                 last = call.args[-1]
-                return last.keyword is None and self._is_id(last.value) and (
-                    len(call.args) == 2 or name == "get_or_404" or (attribute_path(call.func) or "").endswith("query.get"))
-        return False
+                if last.keyword is None and self._is_id(last.value) and (
+                        len(call.args) == 2 or name == "get_or_404"
+                        or (attribute_path(call.func) or "").endswith("query.get")):
+                    return call
+        return None
 
     def _is_id(self, expr: cst.CSTNode) -> bool:
         return isinstance(expr, cst.Name) and expr.value in self.id_params
@@ -539,33 +618,43 @@ def _generic_detail_views(module: cst.Module) -> list[tuple[cst.ClassDef, cst.As
         if not isinstance(statement, cst.ClassDef) or not isinstance(statement.body, cst.IndentedBlock):
             continue
         bases = {(attribute_path(base.value) or "").rsplit(".", 1)[-1] for base in statement.bases}
-        if not any(_DETAIL_VIEW.match(base) for base in bases) or any(_PERMISSION_BASE.search(b) for b in bases):
+        if not any(_DETAIL_VIEW.match(base) for base in bases) or _permission_decides(statement):
             continue
         source: cst.Assign | cst.FunctionDef | None = None
-        permissions, overridden = "", False
+        overridden = False
         for inner in statement.body.body:
             if isinstance(inner, cst.FunctionDef) and inner.name.value == "get_object":
                 overridden = True
             if isinstance(inner, cst.FunctionDef) and inner.name.value == "get_queryset":
                 source = inner
-            if not isinstance(inner, cst.SimpleStatementLine):
-                continue
-            for small in inner.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target,
-                                                                                          cst.Name):
-                    target = small.targets[0].target.value
-                    if target == "queryset" and source is None:
-                        source = small
-                    elif target == "permission_classes":
-                        # Permission classes are CamelCase: `permissions.IsAuthenticated` -> IsAuthenticated
-                        permissions = " ".join(n.value for n in descendants(small.value)
-                                               if isinstance(n, cst.Name) and n.value[:1].isupper())
+            if source is None and isinstance(inner, cst.SimpleStatementLine):
+                source = next((small for small in inner.body if _assigns(small, "queryset")), None)
         if overridden or source is None:
             continue
-        if _AUTHORIZING.search(permissions) or _STAFF_DEPENDENCY.search(permissions):
-            continue  # `IsOwner`, `IsAdminUser`, `DjangoModelPermissions`: decided per record or staff only
         found.append((statement, source))
     return found
+
+
+def _assigns(small: cst.BaseSmallStatement, name: str) -> bool:
+    return (isinstance(small, cst.Assign) and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name) and small.targets[0].target.value == name)
+
+
+def _permission_decides(view: cst.ClassDef) -> bool:
+    """A view class whose mixins or permission classes decide per record or admit staff only
+    (`PermissionRequiredMixin`, `IsOwner`, `IsAdminUser`, `DjangoModelPermissions`)."""
+    if any(_PERMISSION_BASE.search((attribute_path(base.value) or "").rsplit(".", 1)[-1]) for base in view.bases):
+        return True
+    if not isinstance(view.body, cst.IndentedBlock):
+        return False
+    for inner in view.body.body:
+        for small in inner.body if isinstance(inner, cst.SimpleStatementLine) else ():
+            if _assigns(small, "permission_classes"):
+                # Permission classes are CamelCase: `permissions.IsAuthenticated` -> IsAuthenticated
+                permissions = " ".join(n.value for n in descendants(small.value)
+                                       if isinstance(n, cst.Name) and n.value[:1].isupper())
+                return bool(_AUTHORIZING.search(permissions) or _STAFF_DEPENDENCY.search(permissions))
+    return False
 
 
 # Roles that customers hold, not staff: `@require_role("customer", "dispatcher")` admits any customer.
@@ -581,6 +670,21 @@ def _admits_customers(fn: cst.FunctionDef) -> bool:
     calls += [p.default for p in (*fn.params.params, *fn.params.kwonly_params) if isinstance(p.default, cst.Call)]
     return any(isinstance(node, cst.SimpleString) and str(node.evaluated_value).lower() in _CUSTOMER_ROLES
                for call in calls for node in descendants(call))
+
+
+def _narrowed_by_owner_column(module: cst.Module) -> set[str]:
+    """Models the module's queries narrow by an owner column, whoever the owner is (`Booking.customer_id == ...`
+    in a helper that loads the caller's booking): the module treats those records as someone's."""
+    found = set()
+    for node in descendants(module):
+        if isinstance(node, cst.Comparison) and len(node.comparisons) == 1 and isinstance(
+                node.comparisons[0].operator, cst.Equal):
+            column = node.left
+            if (isinstance(column, cst.Attribute) and isinstance(column.value, cst.Name)
+                    and column.value.value[:1].isupper() and _OWNER_COLUMN.search(column.attr.value)
+                    and not _AUTHORSHIP.search(column.attr.value)):
+                found.add(_model_key(column.value.value))
+    return found
 
 
 def _model_key(name: str) -> str:

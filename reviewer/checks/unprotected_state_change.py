@@ -14,7 +14,8 @@ _GUARD_DECORATOR = re.compile(r"required|auth|permission|role|login|staff|admin|
                               r"user_passes_test|protected|signed|verify|only", re.I)
 # A dependency or call that identifies or authorizes the caller: `Depends(get_current_user)`,
 # `require_admin(...)`, `check_permission(...)`, `_may_view(...)`.
-_GUARD_CALL = re.compile(r"user|auth|admin|permission|perm|token|require|principal|current|verify|role|scope|"
+# `current_` and not `current`: `config.current()` is the current settings, not the current user.
+_GUARD_CALL = re.compile(r"user|auth|admin|permission|perm|token|require|principal|current_|verify|role|scope|"
                          r"caller|signature|may_|can_|allowed|owner|staff|login|session_for", re.I)
 # Dependencies that hand a handler a resource rather than the caller: any other dependency
 # (`Depends(get_device_account)`, `Depends(api_key_header)`) is taken to identify the caller.
@@ -36,11 +37,18 @@ _PUBLIC = re.compile(r"(?:^|_)(?:un)?(?:login|logout|log_in|log_out|signin|signu
                      r"forgot|verify|confirm|webhook|callback|health|healthz|ready|readyz|readiness|live|livez|"
                      r"liveness|status|public|subscribe|contact|track|tracking|share|shared|invite|invitation)s?"
                      r"(?:_|$)", re.I)
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+_LOGGER = re.compile(r"^(logging|_*(\w+_)?(log|logger))$", re.I)
 _WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PATH_PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}")
 # A path parameter that is itself the secret a caller presents: a reset token, a share code, a signed key.
 _CREDENTIAL_PARAMETER = re.compile(r"token|code|key|secret|signature|nonce|hash|invite", re.I)
+# What an auth middleware leaves on an aiohttp or Starlette request: `request["user"]`.
+_CALLER_KEY = re.compile(r"^(user|user_id|account|principal|claims|identity|member|customer|staff)$")
+# Fields of a request body that are themselves the caller's proof: a pickup code, a one-time password.
+# (Not `token`: a card token in a payment body proves nothing about who pays.)
+_CREDENTIAL_FIELD = re.compile(r"^(code|pin|otp|passcode|password|one_time_code|pickup_code|access_code)$")
 
 
 class UnprotectedStateChange(PythonCheck):
@@ -59,7 +67,10 @@ class UnprotectedStateChange(PythonCheck):
     - every other handler of the module (at least two) carries a staff-only decorator (`@admin_required`,
       `@staff_required`, `@role_required(...)`, `@permission_required`): an admin module where one was
       missed.
-    A handler named for a public flow (`login`, `signup`, `reset`, `webhook`, ...) is not reported.
+    The caller can also be what an auth middleware left on the request (`request["user"]`); naming the
+    caller only in a log line does not guard. A handler named for a public flow (`login`, `signup`, `reset`,
+    `webhook`, ...), or one that takes a secret the caller presents (a `<code>` or `<token>` in its URL, a
+    `"code"` or `"pin"` in its body: a kiosk redeeming a pickup code) is not reported.
     A module that guards every handler at once (`before_request`, a router with `dependencies=`,
     `permission_classes`, a login mixin) is not reported. Tests are skipped.
 
@@ -113,6 +124,49 @@ def ban(user_id):  # ok: SEC018
     ban_user(user_id)
     return "", 204
 """,
+        # aiohttp: an auth middleware leaves the caller in `request["user"]`; a kiosk redeems a pickup code.
+        """
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+@routes.post("/orders/{order_id}/ready")
+async def order_ready(request):
+    if request["user"].get("role") != "operator":
+        raise web.HTTPForbidden()
+    ttl = config.current()["ttl_hours"]
+    return web.json_response(await mark_ready(request.app["db"], int(request.match_info["order_id"]), ttl))
+
+@routes.post("/orders/{order_id}/closed")
+async def dropoff_closed(request):  # ok: SEC018
+    await close_dropoff(request.app["db"], int(request.match_info["order_id"]), request["user"]["id"])
+    return web.json_response({"ok": True})
+
+@routes.post("/pickup/{store_id}/redeem")
+async def redeem(request):  # ok: SEC018
+    code = str((await request.json()).get("code", "")).strip()
+    return web.json_response(await collect(request.app["db"], int(request.match_info["store_id"]), code))
+""",
+        # A customer applies a promo code they hold, beside the staff handlers that create the codes.
+        """
+from flask import Blueprint, jsonify, request
+
+bp = Blueprint("promo_codes", __name__)
+
+@bp.post("")
+@staff_required("manager")
+def create_codes():
+    return jsonify(codes=make_codes(request.get_json()))
+
+@bp.get("")
+@staff_required("manager")
+def list_codes():
+    return jsonify(codes=all_codes())
+
+@bp.post("/<code>/apply")
+def apply_code(code: str):  # ok: SEC018
+    return jsonify(apply(code, request.get_json()["booking_id"]))
+""",
     )
     INVALID = (
         """
@@ -165,6 +219,28 @@ def show_order(order_id: int, user=Depends(get_current_user)):
 def cancel_order(order_id: int, db=Depends(get_db)):  # expect: SEC018
     db.cancel(order_id)
 """,
+        # The operator check is a helper the other handlers call; naming the caller in a log line checks nothing.
+        """
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+def _require_operator(request):
+    if request["user"].get("role") != "operator":
+        raise web.HTTPForbidden()
+
+@routes.get("/ops/stores/{store_id}")
+async def store_page(request):
+    _require_operator(request)
+    return web.json_response(await overview(request.app["db"], int(request.match_info["store_id"])))
+
+@routes.post("/ops/orders/{order_id}/goodwill")
+async def goodwill_credit(request):  # expect: SEC018
+    order_id = int(request.match_info["order_id"])
+    await credit_wallet(request.app["db"], order_id, (await request.json())["amount_cents"])
+    log.info("goodwill on order %s by %s", order_id, request["user"]["id"])
+    return web.json_response({"order_id": order_id})
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -175,10 +251,12 @@ def cancel_order(order_id: int, db=Depends(get_db)):  # expect: SEC018
         handlers = [handler for handler, cls in module_handlers(node, self.ctx) if cls is None]
         if len(handlers) < 2:
             return
-        candidates = [handler for handler in handlers if _changes_data(handler) and not _PUBLIC.search(handler.name.value)]
+        # A handler that takes a secret the caller presents (in its URL or its body) is public by design.
+        candidates = [handler for handler in handlers if _changes_data(handler) and not _PUBLIC.search(handler.name.value)
+                      and not _credential_in_path(handler) and not _takes_credential(handler)]
         if not candidates:
             return
-        guarded = {handler: identifies_caller(handler) for handler in handlers}
+        guarded = {handler: identifies_caller(handler, logged_counts=False) for handler in handlers}
         for handler in candidates:
             if guarded[handler]:
                 continue
@@ -190,8 +268,9 @@ def cancel_order(order_id: int, db=Depends(get_db)):  # expect: SEC018
                                           "while other handlers here do: anyone who can reach the URL can call it.",
                             end_node=handler.body)
 
-def identifies_caller(fn: cst.FunctionDef) -> bool:
-    """A decorator, a dependency or the body restricts or looks at who the caller is."""
+def identifies_caller(fn: cst.FunctionDef, *, logged_counts: bool = True) -> bool:
+    """A decorator, a dependency or the body restricts or looks at who the caller is (with `logged_counts`
+    False, naming the caller only in a log line does not count: it checks nothing)."""
     for decorator in fn.decorators:
         target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
         name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
@@ -200,7 +279,10 @@ def identifies_caller(fn: cst.FunctionDef) -> bool:
             return True
         if isinstance(decorator.decorator, cst.Call) and keyword(decorator.decorator, "dependencies") is not None:
             return True
+    logged = set() if logged_counts else _logged(fn)
     for node in descendants(fn):
+        if id(node) in logged:
+            continue
         if isinstance(node, cst.Call):
             callee = attribute_path(node.func) or ""
             if callee.rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
@@ -213,6 +295,41 @@ def identifies_caller(fn: cst.FunctionDef) -> bool:
             path = attribute_path(node)
             if path is not None and _CALLER.search(path):
                 return True
+        elif isinstance(node, cst.Subscript) and _is_request(node.value) and _CALLER_KEY.match(_key(node) or ""):
+            return True
+    return False
+
+
+def _logged(fn: cst.FunctionDef) -> set[int]:
+    """The nodes inside the arguments of a logging call (`log.info("...", request["user"]["id"])`)."""
+    return {id(inner) for node in descendants(fn.body) if isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute) and node.func.attr.value in _LOG_METHODS
+            and _LOGGER.match(attribute_path(node.func.value) or "")
+            for arg in node.args for inner in descendants(arg)}
+
+
+def _is_request(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value in ("request", "req")
+
+
+def _key(subscript: cst.Subscript) -> str | None:
+    """`request["user"]` -> "user"."""
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+        return None
+    index = subscript.slice[0].slice.value
+    return str(index.evaluated_value) if isinstance(index, cst.SimpleString) else None
+
+
+def _takes_credential(fn: cst.FunctionDef) -> bool:
+    """The handler reads a secret the caller presents from its body or query (`data["code"]`,
+    `payload.get("pin")`): whoever holds the code may act, as a kiosk redeeming a pickup code does."""
+    for node in descendants(fn.body):
+        if isinstance(node, cst.Subscript) and _CREDENTIAL_FIELD.match(_key(node) or ""):
+            return True
+        if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
+                and node.args and isinstance(node.args[0].value, cst.SimpleString)
+                and _CREDENTIAL_FIELD.match(str(node.args[0].value.evaluated_value))):
+            return True
     return False
 
 
@@ -242,6 +359,20 @@ def _changes_data(fn: cst.FunctionDef) -> bool:
                             element.value.value.strip("'\"").upper() not in _READ_METHODS:
                         return True
     return False
+
+
+def _credential_in_path(fn: cst.FunctionDef) -> bool:
+    """`/<code>/apply`, `/reset/<token>`: a path parameter that is the caller's credential."""
+    return any(_CREDENTIAL_PARAMETER.search(name) and not name.endswith(("id", "pk")) for name in path_parameters(fn))
+
+
+def path_parameters(fn: cst.FunctionDef) -> list[str]:
+    """The parameter names in a handler's route paths: `/<int:booking_id>/pay`, `/{reference}` -> the names."""
+    # Flask puts the converter first (`<int:booking_id>`), Starlette last (`{file:path}`).
+    return [found[1:-1].rsplit(":", 1)[-1] if found[0] == "<" else found[1:-1].split(":", 1)[0] for d in fn.decorators
+            if isinstance(d.decorator, cst.Call) and d.decorator.args
+            and isinstance(d.decorator.args[0].value, cst.SimpleString)
+            for found in _PATH_PARAMETER.findall(d.decorator.args[0].value.value)]
 
 
 def _names_a_resource(fn: cst.FunctionDef, ctx) -> bool:
