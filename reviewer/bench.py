@@ -50,6 +50,7 @@ class Reported(BaseModel):
     end_line: int
     id: str
     source: str = "check"
+    related_lines: list[int] = Field(default_factory=list)
 
 
 class IdScore(BaseModel):
@@ -130,12 +131,15 @@ def copy_without_markers(root: Path, target: Path) -> Path:
 
 
 def _hits(found: list[Reported], item: str, line: int) -> list[int]:
-    """The findings of this id that span this line."""
-    return [i for i, r in enumerate(found) if r.id == item and r.line <= line <= max(r.end_line, r.line)]
+    """The findings of this id that span this line, or name it as a place that takes part in the problem (the
+    query inside a helper that a loop calls once per row)."""
+    return [i for i, r in enumerate(found)
+            if r.id == item and (r.line <= line <= max(r.end_line, r.line) or line in r.related_lines)]
 
 
 def score(name: str, reported: list[Reported], cases: dict[str, Markers]) -> ToolScore:
-    """Match reported findings to markers: a finding matches an expectation of its id on a line it spans."""
+    """Match reported findings to markers: a finding matches an expectation of its id on a line it spans or
+    names as related."""
     result = ToolScore(name=name)
     per_id: dict[str, IdScore] = defaultdict(IdScore)
     by_file: dict[str, list[Reported]] = defaultdict(list)
@@ -233,7 +237,7 @@ def run_reviewer(cases_root: Path, use_model: bool, cache_dir: Path,
     prefix = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=cases_root, capture_output=True, text=True,
                             check=False).stdout.strip()
     reported = [Reported(file=f["file"].removeprefix(prefix), line=f["line"], end_line=f["end_line"], id=f["id"],
-                         source=f["source"]) for f in data["findings"]]
+                         source=f["source"], related_lines=f.get("related_lines", [])) for f in data["findings"]]
     return reported, seconds, data
 
 

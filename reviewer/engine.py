@@ -215,6 +215,7 @@ def to_finding(hit: Hit, change: FileChange, lines: list[str], symbol: str, chec
     code = lines[hit.line - 1] if 0 < hit.line <= len(lines) else ""
     return Finding(
         id=hit.id, rule=hit.rule, file=change.path, line=hit.line, end_line=hit.end_line,
+        related_lines=hit.related_lines,
         severity=item.severity, confidence=hit.confidence, category=item.category,
         message=mask_secrets(hit.message), evidence=mask_secrets(code.strip()), source=Source.check, fingerprint=fingerprint(hit.id, change.path, code, symbol),
         symbol=symbol,

@@ -54,6 +54,8 @@ class Hit(BaseModel):
     end_line: int
     message: str
     confidence: Confidence = Confidence.high
+    # Other lines of the file that take part in the problem: the query inside a helper called once per row.
+    related_lines: list[int] = Field(default_factory=list)
 
 
 class FileChange(BaseModel):
@@ -130,6 +132,7 @@ class Finding(BaseModel):
     fingerprint: str
     symbol: str = ""
     explanation: str = ""  # the model's one sentence on a check finding it confirmed (source both)
+    related_lines: list[int] = Field(default_factory=list)  # other lines of the file that take part in it
 
 
 _SPACE = re.compile(r"\s+")

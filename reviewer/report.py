@@ -47,6 +47,8 @@ def to_json(report: Report) -> str:
         finding.pop("symbol", None)
         if not finding.get("explanation"):  # an optional key: only on findings the model confirmed
             finding.pop("explanation", None)
+        if not finding.get("related_lines"):  # an optional key: only where other lines take part (DB001 helpers)
+            finding.pop("related_lines", None)
     return json.dumps(data, indent=2)
 
 
@@ -136,6 +138,10 @@ def to_sarif(report: Report, checklist: Checklist | None) -> dict:
                 "artifactLocation": {"uri": f.file},
                 "region": {"startLine": f.line, "endLine": max(f.line, f.end_line)},
             }}],
+            **({"relatedLocations": [{"id": n, "message": {"text": "also part of this finding"},
+                                      "physicalLocation": {"artifactLocation": {"uri": f.file},
+                                                           "region": {"startLine": line}}}
+                                     for n, line in enumerate(f.related_lines)]} if f.related_lines else {}),
             "partialFingerprints": {"reviewerFingerprint/v1": f.fingerprint},
             "properties": {"confidence": f.confidence.value, "source": f.source.value, "rule": f.rule,
                            **({"explanation": f.explanation} if f.explanation else {})},

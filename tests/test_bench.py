@@ -83,3 +83,12 @@ def test_markers_are_stripped_from_what_the_tools_read_and_lines_stay_put(tmp_pa
     assert (copied / "deploy" / "Dockerfile").read_text() == "FROM python:latest\n"
     assert not (copied / "results").exists()
 
+
+
+def test_a_finding_matches_a_marker_on_a_line_it_names_as_related():
+    case = "def latest(cur, i):\n    return cur.execute(q, (i,))  # expect: DB001\n\n\ndef all(cur):\n    return [latest(cur, r) for r in rows]\n"
+    cases = {"svc.py": parse_markers(case)}
+    elsewhere = score("reviewer", [Reported(file="svc.py", line=6, end_line=6, id="DB001")], cases)
+    related = score("reviewer", [Reported(file="svc.py", line=6, end_line=6, id="DB001", related_lines=[2])], cases)
+    assert (elsewhere.true_positives, elsewhere.false_positives) == (0, 1)
+    assert (related.true_positives, related.false_positives, related.found) == (1, 0, 1)

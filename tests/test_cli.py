@@ -31,7 +31,9 @@ def test_review_patch_json_follows_the_contract():
     assert set(data) == {"findings", "coverage", "stats"}
     assert data["findings"], "the example change has known problems"
     for finding in data["findings"]:
-        assert set(finding) - {"explanation"} == FINDING_KEYS  # the model's sentence on a confirmed finding
+        # Optional keys: the model's sentence on a confirmed finding; other lines that take part in the problem.
+        assert set(finding) - {"explanation", "related_lines"} == FINDING_KEYS
+        assert "related_lines" not in finding or finding["related_lines"]
         assert "explanation" not in finding or finding["source"] == "both"
         assert finding["file"] == "shop/payments.py"
         assert finding["source"] == "check"

@@ -34,6 +34,15 @@ def test_sarif_validates_against_the_oasis_schema():
     assert "Grounding" in run["tool"]["driver"]["rules"][0]["help"]["text"]
 
 
+def test_sarif_names_a_findings_related_lines_as_related_locations():
+    helper_query = finding("DB001", Severity.high, 12).model_copy(update={"related_lines": [3]})
+    doc = to_sarif(Report(findings=[helper_query], coverage=Coverage()), load_checklist())
+    jsonschema.validate(doc, SCHEMA)
+    related = doc["runs"][0]["results"][0]["relatedLocations"]
+    assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [3]
+    assert related[0]["physicalLocation"]["artifactLocation"]["uri"] == "app/client.py"
+
+
 def test_sarif_with_no_findings_is_valid():
     jsonschema.validate(to_sarif(Report(), load_checklist()), SCHEMA)
 

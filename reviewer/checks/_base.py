@@ -11,7 +11,7 @@ import inspect
 import pkgutil
 import re
 from dataclasses import dataclass, field
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import ClassVar, Iterable
 
 import libcst as cst
@@ -249,13 +249,15 @@ class PythonCheck(cst.BatchableCSTVisitor, _CheckDocs):
         self.hits: list[Hit] = []
 
     def report(self, node: cst.CSTNode, message: str, *, end_node: cst.CSTNode | None = None,
-               confidence: Confidence | None = None) -> None:
+               confidence: Confidence | None = None, related: Sequence[cst.CSTNode] = ()) -> None:
+        """A finding at `node` (through `end_node`); `related` are other places that take part in the problem."""
         start = self.get_metadata(PositionProvider, node)
         end = self.get_metadata(PositionProvider, end_node) if end_node is not None else start
         self.hits.append(Hit(
             rule=self.rule_name(), id=self.id, line=start.start.line,
             end_line=max(start.start.line, end.end.line if end_node is not None else start.start.line),
             message=message, confidence=confidence or self.confidence,
+            related_lines=sorted({self.line_of(other) for other in related}),
         ))
 
     def line_of(self, node: cst.CSTNode) -> int:

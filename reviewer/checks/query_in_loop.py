@@ -85,6 +85,8 @@ class QueryInLoop(PythonCheck):
     A function of another module that is handed this function's connection or session and the row or a value
     read from it (`db.fetch_carrier(conn, row["carrier_id"])`, `balances.in_flight_total(session, seller.id)`),
     or is named for reading (`get_customer(session, ...)`), and whose result is used, counts as a query.
+    A call to a same-file helper is reported where the loop calls it, with the helper's query as a related line
+    (SARIF `relatedLocations`): both are where the N+1 is.
 
     ## Why is this bad?
     One query per row turns a page of 50 orders into 51 round trips; with 10,000 rows the request or the
@@ -507,7 +509,8 @@ async def list_quotes(conn, customer_id):
         if memoized:  # repeated calls are answered from memory
             return info
         calls = scope.calls()
-        info.queries = any(self._reads(c, scope) and not is_chain_link(c, scope) for c in calls)
+        info.query = next((c for c in calls if self._reads(c, scope) and not is_chain_link(c, scope)), None)
+        info.queries = info.query is not None
         info.callees = {k for c in calls if (k := _callee(c, in_class))}
         params = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
         if in_class and params and params[0] in ("self", "cls"):
@@ -517,6 +520,7 @@ async def list_quotes(conn, customer_id):
             found = _related_call(call, _RELATED_QUERY | _RELATED_CACHED)
             if found is not None and found[0] in params:
                 info.related.setdefault(found[0], set()).add(found[1])
+                info.related_calls.setdefault(found[0], call)
         return info
 
     def _returns_rows(self, scope: Scope, in_class: str) -> tuple[bool, set[Key]]:
@@ -562,16 +566,27 @@ async def list_quotes(conn, customer_id):
             if helper is None:
                 continue
             if pending.key in querying:
-                why = "runs a query"
+                why, query = "runs a query", self._first_query(pending.key, set())
             elif pending.related and _passes_row_to_related(pending, helper):
-                why = "queries a relation of the row"
+                why, query = "queries a relation of the row", next(iter(helper.related_calls.values()), None)
             else:
                 continue
             self._reported.add(pending.call)
             self._reported_loops.add(pending.loop)
-            self.report(pending.call, f"`{pending.key[1]}()` {why} and is called once per row of "
+            where = f" (line {self.line_of(query)})" if query is not None else ""
+            self.report(pending.call, f"`{pending.key[1]}()` {why}{where} and is called once per row of "
                                       f"`{pending.loop_name}` (N+1): the number of queries grows with the number "
-                                      "of rows.")
+                                      "of rows.", related=[query] if query is not None else [])
+
+    def _first_query(self, key: Key, seen: set[Key]) -> cst.Call | None:
+        """The query a querying helper runs: its own, or the first one of the helpers it calls."""
+        helper = self._helpers.get(key)
+        if helper is None or key in seen:
+            return None
+        seen.add(key)
+        if helper.query is not None:
+            return helper.query
+        return next((found for callee in sorted(helper.callees) if (found := self._first_query(callee, seen))), None)
 
     def _streams(self, key: Key, seen: set[Key]) -> bool:
         """Whether a same-file function hands back many records, itself or through the helpers it returns from;
@@ -841,6 +856,8 @@ class _Helper:
     """What the loops of a file need to know about one of its functions."""
 
     queries: bool = False  # reads from the database itself
+    query: cst.Call | None = None  # the first query it runs itself
+    related_calls: dict[str, cst.Call] = field(default_factory=dict)  # parameter -> a related-manager call on it
     callees: set[Key] = field(default_factory=set)
     scope: Scope | None = None
     in_class: str = ""

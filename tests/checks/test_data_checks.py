@@ -1203,3 +1203,19 @@ def test_rows_from_a_connection_bound_at_module_level_are_read_without_leaving_t
             return known
     """
     assert reported(QueryInLoop, source) == []
+
+
+def test_n_plus_one_through_a_helper_names_the_helpers_query_as_a_related_line():
+    source = textwrap.dedent("""
+        def _latest_reading(cur, machine_id):
+            cur.execute("SELECT state FROM readings WHERE machine_id = %s ORDER BY ts DESC LIMIT 1", (machine_id,))
+            return cur.fetchone()
+
+        def overview(cur):
+            cur.execute("SELECT id FROM machines")
+            return [_latest_reading(cur, row[0]) for row in cur.fetchall()]
+    """).lstrip("\n")
+    ctx = FileContext(path="app/service.py", text=source, is_test=False)
+    hits = run_python_checks(parse_python(source), ctx, [QueryInLoop])
+    assert [(h.line, h.related_lines) for h in hits] == [(7, [2])]
+    assert "(line 2)" in hits[0].message
