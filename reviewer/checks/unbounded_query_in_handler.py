@@ -241,6 +241,16 @@ def telemetry(robot_id, day):
     )
     return jsonify(rows=cur.fetchall())  # ok: DB002
 """,
+        # The questions of one quiz: a relation of one record, not the table.
+        """
+from rest_framework.views import APIView
+
+class QuizSubmitView(APIView):
+    def post(self, request, quiz_id):
+        quiz = get_object_or_404(Quiz.objects.select_related("lesson"), pk=quiz_id)
+        questions = list(quiz.questions.all())  # ok: DB002
+        return Response({"score": grade(questions, request.data)})
+""",
     )
     INVALID = (
         """
@@ -367,6 +377,18 @@ def room_history(room_id: int):
     ).all()
     return jsonify(items=[m.body for m in rows])
 """,
+        # The query is built in a name, narrowed on one branch only, then loaded whole.
+        """
+from flask import jsonify, request
+
+@bp.get("/tickets")
+def board():
+    query = Ticket.query.order_by(Ticket.created_at.desc())
+    if request.args.get("status"):
+        query = query.filter(Ticket.status == request.args["status"])
+    tickets = query.all()  # expect: DB002
+    return jsonify([t.summary() for t in tickets])
+""",
     )
 
     _module_scope: Scope | None = None
@@ -395,6 +417,8 @@ def room_history(room_id: int):
         names = {method(c) for c in calls} | set(chain_methods(call))
         if names & _BOUNDING or _is_sliced(call, scope):
             return
+        if found is None:  # `query = Ticket.query.order_by(...)`, then `query.all()`: the model the name was bound to
+            found = _bound_query(call, scope, self.ctx)
         if found is None:
             selected = next((c for c in calls if method(c) == "select" and c.args), None)
             model = attribute_path(selected.args[0].value) if selected is not None else None
@@ -547,6 +571,30 @@ def _query_calls(call: cst.Call, scope: Scope) -> list[cst.Call]:
                     seen.add(binding.at)
                     todo.append((binding.value, binding.at))
     return found
+
+
+def _method_chain_root(expr: cst.BaseExpression) -> cst.Name | None:
+    """`query.filter(...).order_by(...).all()` -> `query`; None when an attribute that is not a method sits in the
+    chain (`quiz.questions.all()`: a relation of one record, not the query `quiz` was bound to)."""
+    while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+        expr = expr.func.value
+    return expr if isinstance(expr, cst.Name) else None
+
+
+def _bound_query(call: cst.Call, scope: Scope, ctx) -> tuple[str, str] | None:
+    """The ORM query a chain of method calls on a local name continues: `query = Ticket.query.order_by(...)`,
+    `query = query.filter(...)`, then `query.all()`."""
+    expr: cst.BaseExpression = call
+    for _ in range(8):
+        root = _method_chain_root(expr)
+        binding = scope.binding(root.value, root) if root is not None else None
+        if binding is None or binding.unpacked or not isinstance(unwrap(binding.value), cst.Call):
+            return None
+        expr = unwrap(binding.value)
+        found = orm_model(expr, scope, ctx)
+        if found is not None:
+            return found
+    return None
 
 
 def _narrowed_on_one_branch(use: cst.Name, name: str, made: cst.Assign, scope: Scope) -> bool:
