@@ -95,6 +95,25 @@ def is_development_path(path: str) -> bool:
     return ".devcontainer/" in path.replace("\\", "/")
 
 
+# A file's opening comment that says it is not deployed: "Local development only", "for development use only".
+_DEVELOPMENT_ONLY = re.compile(r"\b(local|development|dev)\b[^\n]*\bonly\b|\bnot\s+(for|used\s+in)\s+production\b",
+                               re.IGNORECASE)
+
+
+def declared_development_only(text: str) -> bool:
+    """The comment block a file opens with says it is for local development only (a compose stack for
+    `docker compose up` on a laptop): its throwaway passwords are not deployed secrets."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            return False
+        if _DEVELOPMENT_ONLY.search(stripped):
+            return True
+    return False
+
+
 _MANIFEST_SEARCH_DEPTH = 3
 _MANIFEST_MAX_BYTES = 512 * 1024
 _SKIPPED_DIRS = frozenset({"node_modules", "venv", "site-packages", "__pycache__", "tests", "test"})

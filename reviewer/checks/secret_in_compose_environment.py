@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewer.checks._base import LineCheck
-from reviewer.checks._files import compose_services, literal_secret
+from reviewer.checks._files import compose_services, declared_development_only, literal_secret
 from reviewer.findings import FileKind
 
 
@@ -31,7 +31,9 @@ class SecretInComposeEnvironment(LineCheck):
     Apart from URL passwords and random-looking `*_KEY` values, only the variable name says what is
     secret: a token under a neutral name (`BOT_CONFIG: sk-...`) is not found. A `${VAR:-default}` substitution
     is not reported even when its default is a real secret. Environments shared through YAML anchors
-    and merge keys are not followed. Compose files under a tests directory are skipped.
+    and merge keys are not followed. Compose files under a tests directory are skipped, and so are those whose
+    opening comment says they are for local development only (`# Local development only: docker compose up`):
+    a file that says so and is deployed all the same is missed.
     """
 
     id = "CFG005"
@@ -59,6 +61,15 @@ services:
       - MAX_TOKENS=4096
     secrets:
       - jwt
+""",
+        # A stack that says it is for `docker compose up` on a laptop: its passwords are throwaway values.
+        """
+# Local development only: `docker compose up`, then http://localhost:8080.
+services:
+  db:
+    image: postgres:16.3-alpine
+    environment:
+      POSTGRES_PASSWORD: devpassword  # ok: CFG005
 """,
     )
     INVALID = (
@@ -98,7 +109,7 @@ services:
     )
 
     def run(self) -> None:
-        if self.ctx.is_test:
+        if self.ctx.is_test or declared_development_only(self.ctx.text):
             return
         for service_name, service in compose_services(self.ctx.text):
             environment = service.get("environment")
