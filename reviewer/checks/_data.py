@@ -523,6 +523,8 @@ def is_dbish(expr: cst.BaseExpression | None, scope: Scope, ctx: FileContext, de
 
 
 _EXECUTE = frozenset({"execute", "executemany", "executescript", "exec_driver_sql"})
+_ASYNCPG_FETCH = frozenset({"fetchrow", "fetchval", "fetch"})
+_POSITIONAL_PLACEHOLDER = re.compile(r"\$\d")  # asyncpg's `$1`; psycopg and sqlite3 use `%s` and `?`
 _DRIVER_FETCH = frozenset({"fetch", "fetchrow", "fetchval", "fetch_all", "fetch_one", "fetch_val"})
 _SESSION_QUERY = frozenset({"scalars", "scalar", "query"})
 _FLASK_SQLA_SHORTCUTS = frozenset({"get_or_404", "first_or_404", "one_or_404"})
@@ -679,6 +681,12 @@ def db_write(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
     if name in _EXECUTE and is_query_call(call, scope, ctx):
         verb = sql_verb(positional(call), scope) or core_statement_verb(positional(call), ctx)
         return "stage" if verb in ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "UPSERT") else None
+    if name in _ASYNCPG_FETCH and is_dbish(recv, scope, ctx):
+        # asyncpg: `INSERT ... RETURNING` read back with `fetchrow`; outside `conn.transaction()` it commits at once.
+        found = sql_text(positional(call), scope)
+        if found is not None and _POSITIONAL_PLACEHOLDER.search(found[0]) and sql_verb(positional(call), scope) in (
+                "INSERT", "UPDATE", "DELETE"):
+            return "commit"
     orm = orm_model(call, scope, ctx)
     if orm is not None and orm[0] == "django" and name in _DJANGO_WRITES:
         return "commit"

@@ -325,6 +325,29 @@ def send_reminders(appointments):
         result = sms_client.send_sms(appointment.phone, "See you tomorrow")  # ok: REL004
         Reminder.objects.create(appointment=appointment, provider_message_id=result["id"])
 """,
+        # asyncpg: the pending top-up is recorded (and committed: no transaction) before the keyed charge.
+        """
+import aiohttp
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+@routes.post("/wallet/topups")
+async def top_up(request):
+    pool, body = request.app["db"], await request.json()
+    row = await pool.fetchrow(
+        "INSERT INTO topups (customer_id, idem_key, amount_cents, status) VALUES ($1, $2, $3, 'pending') "
+        "ON CONFLICT (customer_id, idem_key) DO UPDATE SET idem_key = EXCLUDED.idem_key RETURNING id",
+        request["user"]["id"], request.headers["Idempotency-Key"], body["amount_cents"])
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+        async with session.post(f"{PSP_BASE}/payments", json={"amount": body["amount_cents"]},  # ok: REL004
+                                headers={"Idempotency-Key": f"topup-{row['id']}"}) as resp:
+            payment_id = (await resp.json())["id"]
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("UPDATE topups SET status = 'credited', external_ref = $2 WHERE id = $1",
+                           row["id"], payment_id)
+    return web.json_response({"id": row["id"]})
+""",
     )
     INVALID = (
         """
