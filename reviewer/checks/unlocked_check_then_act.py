@@ -44,6 +44,21 @@ _ORDERING = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEq
 _CREATES = frozenset({"create", "bulk_create", "create_user", "create_superuser", "insert"})
 
 
+def _stored_at(act: cst.CSTNode, scope: Scope) -> cst.Call | None:
+    """For an attribute changed in Python (`fee.status = "paid"`), the `fee.save()` or commit after it that stores
+    the change; None for a write that is a statement of its own."""
+    if not isinstance(act, (cst.Assign, cst.AugAssign)):
+        return None
+    objects = {attribute_path(t.value) for t in _targets(act) if isinstance(t, cst.Attribute)}
+    for call in scope.calls():
+        if not scope.before(act, call):
+            continue
+        name = method(call)
+        if name == "commit" or (name == "save" and attribute_path(receiver(call) or cst.Name("_")) in objects):
+            return call
+    return None
+
+
 class UnlockedCheckThenAct(RowsCheck):
     """A check on data read from the database, then a dependent write, with no lock, constraint or conditional update.
 
@@ -397,8 +412,12 @@ def claim_welcome_bonus(user_id):
             lines = ", ".join(str(self.line_of(b)) for b, _ in checks)
             checked = f"checked on line{'s' if len(checks) > 1 else ''} {lines}"
             where = checked.capitalize() if any(start is b for b, _ in checks) else "Read here, " + checked
-            # The finding spans the race window: from the read to the write that trusts what was read.
-            self.report(start, f"{where}, written on line {self.line_of(act)}. {_MESSAGES[kind]}", end_node=act)
+            # The finding spans the race window: from the read to the write that trusts what was read, and on to
+            # the `save()` or commit that stores a changed attribute.
+            stored = _stored_at(act, scope)
+            saved = f" (stored on line {self.line_of(stored)})" if stored is not None else ""
+            self.report(start, f"{where}, written on line {self.line_of(act)}{saved}. {_MESSAGES[kind]}",
+                        end_node=stored or act)
 
     def _read_before(self, branch: cst.If, scope: Scope) -> cst.CSTNode | None:
         """The earliest statement of this function that read, from the database, a value the `if` tests.

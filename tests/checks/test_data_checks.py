@@ -1219,3 +1219,21 @@ def test_n_plus_one_through_a_helper_names_the_helpers_query_as_a_related_line()
     hits = run_python_checks(parse_python(source), ctx, [QueryInLoop])
     assert [(h.line, h.related_lines) for h in hits] == [(7, [2])]
     assert "(line 2)" in hits[0].message
+
+
+def test_check_then_act_on_an_attribute_spans_to_the_save_that_stores_it():
+    source = textwrap.dedent("""
+        def record_payment(fee_id, reference):
+            fee = PlotFee.objects.get(pk=fee_id)
+            if fee.status == "paid":
+                return fee
+            fee.status = "paid"
+            fee.paid_reference = reference
+            fee.save(update_fields=["status", "paid_reference"])
+            Receipt.objects.create(fee=fee, reference=reference)
+            return fee
+    """).lstrip("\n")
+    ctx = FileContext(path="app/service.py", text=source, is_test=False)
+    hits = run_python_checks(parse_python(source), ctx, [UnlockedCheckThenAct])
+    assert [(h.line, h.end_line) for h in hits] == [(2, 7)]
+    assert "stored on line 7" in hits[0].message
