@@ -506,6 +506,15 @@ async def deposit(amount: int, customer_id: str):
     intent = stripe.PaymentIntent.create(amount=amount, currency="eur", customer=customer_id)  # expect: CON001
     return {"id": intent.id}
 """,
+        # A cached sessionmaker, called for a sync session in a plain `with`.
+        """
+from sqlalchemy import select
+
+async def run_renewals(season: str) -> int:
+    with session_factory()() as db:
+        subs = db.scalars(select(Subscription).where(Subscription.season == season).limit(500)).all()  # expect: CON001
+    return len(subs)
+""",
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -650,12 +659,15 @@ async def deposit(amount: int, customer_id: str):
             frame.opened_here.discard(name.value)
             frame.checked_out[name.value] = node
             return
-        if not isinstance(item.func, cst.Name):
+        func = item.func
+        if isinstance(func, cst.Call) and not func.args and isinstance(func.func, cst.Name):
+            func = func.func  # `with session_factory()() as db:`: a cached sessionmaker, called for a session
+        if not isinstance(func, cst.Name):
             return
         # `with db_cursor() as cur:` / `with SessionLocal() as db:`: a plain `with` (an async one is awaited) on a
         # helper named for a database cursor, connection or ORM session hands out a sync handle, whatever module
         # the helper comes from.
-        factory = item.func.value
+        factory = func.value
         if factory not in frame.db_handles and _DB_HANDLE_FACTORY.fullmatch(factory):
             frame.db_handles[name.value] = name.value
             frame.opened_here.discard(name.value)
