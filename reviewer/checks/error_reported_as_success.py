@@ -15,7 +15,9 @@ _SUCCESS_WORDS = frozenset({"ok", "success", "succeeded", "successful", "done", 
                             "accepted", "created", "sent", "saved", "processed",
                             # states that say the work happened: `{"status": "paid"}` after the write failed
                             "paid", "recorded", "refunded", "charged", "confirmed", "delivered", "published",
-                            "queued", "submitted", "booked", "reserved", "stored", "uploaded", "imported", "synced"})
+                            "queued", "submitted", "booked", "reserved", "stored", "uploaded", "imported", "synced",
+                            "changed", "updated", "issued", "approved", "applied", "scheduled", "renewed",
+                            "activated", "cancelled", "canceled"})
 _FAILURE_WORDS = frozenset({"error", "failed", "failure", "fail", "degraded", "unhealthy", "down", "ko", "unavailable"})
 _STATUS_KEYS = frozenset({"status", "state", "result", "outcome"})
 _FLAG_KEYS = frozenset({"success", "ok", "succeeded"})
@@ -484,6 +486,24 @@ def publish_invoice(invoice):
         return True
     return True
 """,
+        # The catch-all logs, one more log line says it went well, and the answer says the seat was changed.
+        """
+from fastapi import APIRouter
+
+router = APIRouter()
+
+@router.post("/subscriptions/{subscription_id}/seat-change")
+def change_seat(subscription_id: int, seat_id: int, db=Depends(get_db)):
+    sub = db.get(Subscription, subscription_id)
+    try:
+        sub.seat_id = seat_id
+        db.commit()
+    except Exception:  # expect: ERR002
+        db.rollback()
+        log.exception("seat change failed for subscription %s", sub.id)
+    log.info("subscription %s moved to seat %s", sub.id, seat_id)
+    return {"id": sub.id, "seat_id": seat_id, "status": "changed"}
+""",
     )
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -527,6 +547,8 @@ def publish_invoice(invoice):
         if try_node is None or try_node.orelse is not None or try_node.finalbody is not None:
             return
         following = _next_statement(statement.body, try_node)
+        while self._only_logs(following):  # `log.info("done")` between the `try` and the return says nothing more
+            following = _next_statement(statement.body, following)
         if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], cst.Return):
             returned = following.body[0]
             what = success_value(returned.value)
@@ -534,6 +556,11 @@ def publish_invoice(invoice):
                 self.report(node, f"The except block logs a failure and the function then returns {what}: the "
                                   "caller believes the operation worked and will not retry or report it.",
                             end_node=returned)
+
+    def _only_logs(self, statement: cst.CSTNode | None) -> bool:
+        return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.Call)
+                and logging_level(self.ctx, statement.body[0].value) is not None)
 
     def _normal_return(self, value: cst.BaseExpression | None) -> str | None:
         """The value the function returns when nothing failed, given again by the except block (`{"acked": True}`
