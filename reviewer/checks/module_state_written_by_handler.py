@@ -33,7 +33,9 @@ class ModuleStateWrittenByHandler(ModuleStateTracker):
     passes or returns it), when the same function looks the key up first (`k in d`, `d.get(k)`:
     check-then-act), or when other functions change the container too; a memo table filled on a
     miss (`v = d.get(k)`, then `v = compute(); d[k] = v`, or `if k in d: return d[k]`, then
-    `d[k] = compute()`) or a token table only read by key elsewhere is not.
+    `d[k] = compute()`) or a token table only read by key elsewhere is not. One finding per container and
+    handler; a handler that only removes entries (`logout` popping a session) is not reported when another
+    handler adds them: it is the same race, reported where the data is added.
 
     ## Why is this bad?
     Threaded servers run handlers concurrently: a read-modify-write such as `counter += 1` or
@@ -43,9 +45,9 @@ class ModuleStateWrittenByHandler(ModuleStateTracker):
 
     ## Known limits
     Writes from async handlers are reported only when the module also hands work to threads
-    (`threading.Thread`, executors, `asyncio.to_thread`): on one event loop a write with no `await`
-    in the middle cannot interleave with another request's (the per-process copy is SCL001's
-    concern). Plain rebinding (`global config; config = load()`) is not reported. State reached
+    (`threading.Thread`, executors, `asyncio.to_thread`) or a handler that runs on a thread (a plain `def`
+    endpoint) writes the same container: on one event loop a write with no `await` in the middle cannot
+    interleave with another request's (the per-process copy is SCL001's concern). Plain rebinding (`global config; config = load()`) is not reported. State reached
     through attributes (`app.state.x[k] = v`, `self.cache[k]`) and helpers called as methods are not
     followed. Any `with` whose target is named like a lock counts as holding one. A plain `d[k] = v`
     whose value is computed in a helper from `d` is taken as not computed from `d`.
@@ -272,6 +274,25 @@ def register():
     _usernames[name] = request.json["email"]  # expect: CON002
     return jsonify(name=name), 201
 """,
+        # An async handler adds holds that a plain `def` handler (run on FastAPI's threadpool) removes.
+        """
+from fastapi import APIRouter
+
+router = APIRouter()
+_holds: dict[tuple[int, int], int] = {}
+
+@router.post("/series/{series_id}/holds")
+async def hold_seats(series_id: int, seat_ids: list[int], patron_id: int):
+    for seat_id in seat_ids:
+        _holds[(series_id, seat_id)] = patron_id  # expect: CON002
+    return {"held": seat_ids}
+
+@router.post("/series/{series_id}/checkout")
+def checkout(series_id: int, seat_ids: list[int]):
+    for seat_id in seat_ids:
+        _holds.pop((series_id, seat_id), None)
+    return {"ok": True}
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -393,16 +414,29 @@ def register():
         for scope in self.scopes:
             for write in scope.container_writes():
                 writers.setdefault(write.name, set()).add(scope)
-        for scope, threaded in self.request_scopes().items():
+        requests = self.request_scopes()
+        # Containers a handler running on a thread (a plain `def` under FastAPI's threadpool, any Flask or Django
+        # view) writes: an async handler's write to one of them races with that thread's.
+        threaded_writes = {write.name for scope, threaded in requests.items() if threaded
+                           for write in scope.container_writes()}
+        chosen: list[StateWrite] = []
+        for scope, threaded in requests.items():
             # On one event loop a write cannot interleave with another request's, unless threads share the state.
-            if (not threaded and not self.uses_threads) or scope.acquires_lock:
+            if scope.acquires_lock:
                 continue
-            writes = [write for write in scope.container_writes() if self._races(scope, write, writers)]
-            for write in self._one_write_per_container(writes):
-                if self._is_unlocked_module_write(write):
-                    self.report(write.node, f"`{write.name}` is module-level state written by a request handler "
-                                            "without a lock: concurrent requests race on it and every worker "
-                                            "process keeps its own copy.")
+            writes = [write for write in scope.container_writes()
+                      if (threaded or self.uses_threads or write.name in threaded_writes)
+                      and self._races(scope, write, writers) and self._is_unlocked_module_write(write)]
+            chosen += self._one_write_per_container(writes)
+        # A handler that only removes an entry (`logout` popping a session) is the same race as the handler that
+        # adds it, which is where it is reported.
+        adding = {write.name for write in chosen if write.kind not in _REMOVING_KINDS}
+        for write in chosen:
+            if write.kind in _REMOVING_KINDS and write.name in adding:
+                continue
+            self.report(write.node, f"`{write.name}` is module-level state written by a request handler "
+                                    "without a lock: concurrent requests race on it and every worker "
+                                    "process keeps its own copy.")
 
     @staticmethod
     def _one_write_per_container(writes: list[StateWrite]) -> list[StateWrite]:
