@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import NESTED_SCOPES, FileContext, PythonCheck, findall, own_nodes
+from reviewer.checks._base import NESTED_SCOPES, FileContext, PythonCheck, attribute_path, findall, own_nodes
 
 # What each constructor hands back, for the message.
 _RESOURCES = {
@@ -145,6 +145,9 @@ class _UseFinder(cst.CSTVisitor):
         resource.closes.append((in_finally, block, statement))
 
 
+_MEMOIZING = frozenset({"lru_cache", "cache", "cached"})
+
+
 class ResourceWithoutClose(PythonCheck):
     """A file, socket, connection, cursor or temporary file bound to a name and not closed on every path.
 
@@ -240,6 +243,19 @@ def touch_marker(path):
     marker = open(path, "w")  # ok: RES001
     marker.close()
 """,
+        # One client for the process, made once by a cached factory: not a resource per call.
+        """
+from functools import lru_cache
+import httpx
+
+@lru_cache(maxsize=1)
+def _mail_client():
+    return httpx.AsyncClient(base_url=MAIL_URL, timeout=10)
+
+async def send(message):
+    client = _mail_client()  # ok: RES001
+    await client.post("/messages", json=message)
+""",
     )
     INVALID = (
         """
@@ -315,6 +331,19 @@ async def export_intervals(url, payload):
     async with session.post("/v2/intervals", json=payload) as resp:
         return await resp.json()
 """,
+        # A helper that returns a new connection; the close is skipped when the query fails.
+        """
+import psycopg
+
+def _connect():
+    return psycopg.connect(DSN, connect_timeout=5)
+
+def search(q):
+    conn = _connect()  # expect: RES001
+    rows = conn.execute("SELECT id FROM donors WHERE last_name = %s LIMIT 50", (q,)).fetchall()
+    conn.close()
+    return rows
+""",
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -352,8 +381,17 @@ async def export_intervals(url, payload):
 
     def visit_Return(self, node: cst.Return) -> None:
         function = self.ctx.function
-        if (function is None or self.ctx.is_test or len(self.ctx.function_stack) != 1 or self.ctx.class_stack
-                or not isinstance(node.value, cst.Name)):
+        if function is None or self.ctx.is_test or len(self.ctx.function_stack) != 1 or self.ctx.class_stack:
+            return
+        if any((attribute_path(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "")
+               .rsplit(".", 1)[-1] in _MEMOIZING for d in function.decorators):
+            return  # `@lru_cache def _client()`: one shared client for the process, not one per call
+        if isinstance(node.value, cst.Call):  # `return psycopg.connect(dsn)`
+            kind = _RESOURCES.get(self.ctx.qualify(node.value.func) or "")
+            if kind is not None and kind not in ("file", "temporary file"):
+                self._factories[function.name.value] = kind
+            return
+        if not isinstance(node.value, cst.Name):
             return
         for statement in own_nodes(function.body):
             if (isinstance(statement, cst.Assign) and len(statement.targets) == 1
