@@ -203,3 +203,27 @@ def test_two_reviews_at_once_on_the_same_cache_agree(tmp_path):
     assert first == second and first
     third = json.loads(subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True).stdout)["findings"]
     assert third == first  # the cache both wrote is intact and read back
+
+
+def test_a_check_that_raises_inside_a_function_costs_only_its_own_findings(monkeypatch):
+    """The batched walk stops inside a function when a check raises; each check then runs again alone on the same
+    file and must see it from the top, not from inside that function."""
+    from reviewer.checks.resource_without_close import ResourceWithoutClose
+    from reviewer.engine import check_file
+    from reviewer.findings import FileChange, FileKind
+
+    text = (ROOT / "benchmarks" / "cases").joinpath(
+        "services", "storefront", "session_store.py").read_text(encoding="utf-8")
+    change = FileChange(path="app/session_store.py", status="scanned", kind=FileKind.python, text=text,
+                        whole_file=True, changed_lines=list(range(1, text.count("\n") + 2)))
+    healthy = check_file(change)
+    assert healthy.skipped is None and healthy.hits
+
+    def broken(self, node):
+        raise RuntimeError("a bug in the check")
+
+    monkeypatch.setattr(ResourceWithoutClose, "visit_FunctionDef", broken, raising=False)
+    hurt = check_file(change)
+    assert hurt.skipped is not None and "RES001 (RuntimeError: a bug in the check)" in hurt.skipped.reason
+    expected = [(h.id, h.line) for h in healthy.hits if h.id != "RES001"]
+    assert [(h.id, h.line) for h in hurt.hits if h.id != "RES001"] == expected

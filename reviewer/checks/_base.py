@@ -704,8 +704,18 @@ def run_python_checks(wrapper: MetadataWrapper, ctx: FileContext,
     metadata = {PositionProvider: positions}
     for visitor in visitors:
         visitor.metadata = metadata
+    # The walk keeps the context's stacks and bindings current; a check that raises leaves them half way (inside
+    # a function, with its bindings). The engine then runs each check again alone on the same context, so the
+    # context goes back to how it was before the walk, or those runs would see the file from inside a function.
+    saved = (dict(ctx.imports), dict(ctx.bindings), list(ctx.function_stack), list(ctx.class_stack),
+             list(ctx.loop_stack))
     try:
         _Dispatcher(visit, leave, attributes).walk_module(wrapper.module, positions)
+    except BaseException:
+        ctx.imports, ctx.bindings = saved[0], saved[1]
+        ctx.function_stack[:], ctx.class_stack[:], ctx.loop_stack[:] = saved[2], saved[3], saved[4]
+        ctx._imports_answers.clear()
+        raise
     finally:
         for visitor in visitors:
             visitor.metadata = {}
