@@ -14,9 +14,10 @@ _AUTH_NAME = re.compile(
     r"current_user|is_admin|is_staff|is_superuser|is_authenticated|is_authorized|is_owner|has_perms?"
     r"|has_permissions?|has_role|has_scope|user_can[a-z_]*|check_permissions?")
 # Names that do so only next to a user: `role` and `owner` also name protocol roles and tree owners.
-_WEAK_AUTH_NAME = re.compile(r"permissions?|perms|roles?|role_name|owner|owner_id|authorized|authenticated|scopes?"
-                             r"|can_[a-z_]+")
-_USER_NAME = re.compile(r"user|current_user|account|member|principal|identity|actor|request|g")
+_WEAK_AUTH_NAME = re.compile(r"permissions?|perms|(min_|required_|user_)?roles?(_name|_rank|_level)?|owner|owner_id"
+                             r"|authorized|authenticated|scopes?|can_[a-z_]+")
+# ... and the names a user goes by, in handlers and in the decorators that guard them (a token's `claims`).
+_USER_NAME = re.compile(r"user|current_user|account|member|principal|identity|actor|request|g|claims")
 
 
 class AssertForValidation(SecurityCheck):
@@ -90,6 +91,21 @@ def approve_refund(request, refund_id):
     assert request.user.has_perm("payments.approve_refund")  # expect: SEC017
     return JsonResponse({"approved": refund_id})
 """,
+        # The role check of a decorator that guards staff views, on the token's claims.
+        """
+import functools
+import jwt
+
+def staff_required(min_role):
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            claims = jwt.decode(bearer_token(), SECRET, algorithms=["HS256"])
+            assert ROLE_RANK.get(claims.get("role"), 0) >= ROLE_RANK[min_role], "insufficient role"  # expect: SEC017
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+""",
     )
 
     def visit_Assert(self, node: cst.Assert) -> None:
@@ -106,7 +122,7 @@ def approve_refund(request, refund_id):
         with_user = any(_USER_NAME.fullmatch(name) for name in names)
         for name in names:
             if (_AUTH_NAME.fullmatch(name) or (name == "request" and self.ctx.is_web_app)
-                    or (with_user and _WEAK_AUTH_NAME.fullmatch(name))):
+                    or (with_user and _WEAK_AUTH_NAME.fullmatch(name.lower()))):
                 self.report(node, f"`assert` checks `{name}`: Python drops asserts under `-O`, so this "
                                   "permission check disappears and everyone passes.")
                 return
