@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
@@ -493,8 +493,9 @@ class SecurityCheck(PythonCheck):
     """A security check: each finding spans the whole reported node (a multi-line call, a settings list)."""
 
     def report(self, node: cst.CSTNode, message: str, *, end_node: cst.CSTNode | None = None,
-               confidence=None) -> None:
-        super().report(node, message, end_node=end_node if end_node is not None else node, confidence=confidence)
+               confidence=None, related: Sequence[cst.CSTNode] = ()) -> None:
+        super().report(node, message, end_node=end_node if end_node is not None else node, confidence=confidence,
+                       related=related)
 
 
 class AssignmentTrackingCheck(SecurityCheck):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
-from reviewer.checks._security import AssignmentTrackingCheck, built_or_input_labels, call_name, first_arg
+from reviewer.checks._security import (AssignmentTrackingCheck, built_or_input_labels, built_pieces, call_name,
+                                       expr_name, first_arg, is_request_input, piece_label, string_value,
+                                       unsafe_pieces)
 
 # Compile their argument as template source: the text can run template code.
 _TEMPLATE_SOURCES = frozenset({"flask.render_template_string", "quart.render_template_string", "jinja2.Template",
@@ -23,6 +27,17 @@ _ESCAPES = frozenset({"escape", "html.escape", "conditional_escape", "markupsafe
 _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy",
                            "npgettext", "ugettext", "ugettext_lazy", "lazy_gettext", "lazy_pgettext"})
 
+
+# Responses whose body is sent as an HTML page: Django's and Starlette's HTML responses always; aiohttp's, Flask's
+# and Starlette's plain `Response` when their content type says so.
+_HTML_RESPONSES = frozenset({"django.http.HttpResponse", "django.http.response.HttpResponse",
+                             "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse"})
+_TYPED_RESPONSES = frozenset({"aiohttp.web.Response", "flask.Response", "starlette.responses.Response",
+                              "fastapi.Response", "fastapi.responses.Response", "werkzeug.wrappers.Response"})
+_HTML_TAG = re.compile(r"<[a-zA-Z]")
+# Values that are numbers or identifiers in a page: `{reservation.id}`, `{row["amount_cents"]}`.
+_HTML_PLAIN_VALUE = re.compile(r"(\w+_)?(id|pk|uuid|count|total|number|num|qty|quantity|amount|cents|pence|price|"
+                               r"percent|score|stars|rank|km|year|month|day|date|at|size|length)", re.IGNORECASE)
 
 # Objects that hold the application's own settings, not records that users edit.
 _CONFIG_ROOTS = frozenset({"self", "cls", "settings", "config", "conf", "app", "current_app", "options"})
@@ -57,6 +72,12 @@ class TemplateFromInput(AssignmentTrackingCheck):
     `Markup(...)` / `mark_safe(...)` of such built text, also when it is joined from built pieces
     (`"".join(f"<li>{n.body}</li>" for n in notes)`, or a list filled with `rows.append(f"...")` and joined),
     unless every interpolated value is escaped (`escape`, `conditional_escape`, `html.escape`, `bleach.clean`).
+    Also reports an HTML page built by hand and sent as the response (Django's `HttpResponse`, `HTMLResponse`,
+    an aiohttp, Flask or Starlette `Response` with a `text/html` content type) whose text interpolates values that
+    are not escaped: request input, a record's fields, the rows of a query (`f"<td>{order['notes']}</td>"`,
+    directly, through local names, or as pieces appended to a list and joined), with the unescaped values as
+    related lines. Values named as numbers or ids (`{reservation.id}`, `{row['amount_cents']}`) and, outside
+    request handlers, a helper's own parameters (the title its caller passes) are not counted.
 
     Near-misses: a constant template with the values passed as context
     (`render_template_string(PAGE, name=name)`), `Markup("<b>{}</b>").format(name)` and `format_html`,
@@ -117,6 +138,19 @@ from django.utils.html import format_html
 
 def user_link(user):
     return format_html('<a href="/users/{}">{}</a>', user.pk, user.get_full_name())  # ok: SEC016
+""",
+        # A page with only numbers and escaped text in it; a helper's page built from what its caller passes.
+        """
+import html
+from django.http import HttpResponse
+
+def receipt(request, order_id):
+    order = Order.objects.get(pk=order_id, customer=request.user)
+    return HttpResponse(f"<h1>Order {order.id}</h1><p>{html.escape(order.notes)}</p>"  # ok: SEC016
+                        f"<p>Total: {order.total_cents}</p>")
+
+def docs_page(title, openapi_url):
+    return HttpResponse(f"<html><head><title>{title}</title></head><body data-url='{openapi_url}'></body></html>")  # ok: SEC016
 """,
     )
     INVALID = (
@@ -179,6 +213,22 @@ from django.utils.safestring import mark_safe
 def comment_html(comment):
     return mark_safe(f"<div class='comment'><b>{comment.author}</b>: {comment.text}</div>")  # expect: SEC016
 """,
+        # A dashboard page assembled from rows and the query string, sent as HTML.
+        """
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+@routes.get("/ops/stores/{store_id}")
+async def store_page(request):
+    status_filter = request.query.get("status", "ready")
+    orders = await request.app["db"].fetch("SELECT id, notes FROM orders WHERE status = $1 LIMIT 100", status_filter)
+    html = [f"<h2>Orders ({status_filter})</h2><table>"]
+    for order in orders:
+        html.append(f"<tr><td>{order['id']}</td><td>{order['notes']}</td></tr>")
+    page = "".join(html)
+    return web.Response(text=page, content_type="text/html")  # expect: SEC016
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -192,7 +242,12 @@ def comment_html(comment):
             # `rows.append(f"<tr><td>{slot.room}</td></tr>")`: a list of HTML pieces joined into a page later.
             self._appended.setdefault((self.ctx.function, func.value.value), []).append(node.args[0].value)
             return
-        if self.ctx.is_test or call_name(node) not in _CALL_NAMES:
+        if self.ctx.is_test:
+            return
+        if self.ctx.function is not None and self._is_html_response(node):
+            self._judge_html_response(node)
+            return
+        if call_name(node) not in _CALL_NAMES:
             return
         qualified = self.ctx.qualify(node.func) or ""
         if qualified in _TEMPLATE_SOURCES or (call_name(node) == "from_string" and self._is_jinja_env(node)):
@@ -210,6 +265,77 @@ def comment_html(comment):
                 if labels:
                     self.report(node, f"HTML built from {labels} is marked safe and sent unescaped: a `<script>` "
                                       "in the value runs in every visitor's browser (XSS).")
+
+    def _is_html_response(self, node: cst.Call) -> bool:
+        qualified = self.ctx.qualify(node.func) or ""
+        if qualified in _HTML_RESPONSES:
+            return True
+        if qualified not in _TYPED_RESPONSES:
+            return False
+        kind = first_arg(node, "content_type") or first_arg(node, "mimetype") or first_arg(node, "media_type")
+        return "text/html" in (string_value(kind) or "")
+
+    def _judge_html_response(self, node: cst.Call) -> None:
+        """A page built by hand (`f"<td>{order['notes']}</td>"`, pieces appended to a list and joined) from values
+        that are not escaped, sent as an HTML response."""
+        body = first_arg(node) or first_arg(node, "text") or first_arg(node, "body") or first_arg(node, "content")
+        if body is None:
+            return
+        pieces = self._html_pieces(body, 0)
+        if not pieces:
+            return
+        labels = ", ".join(f"`{piece_label(p)}`" for p in pieces[:3])
+        self.report(node, f"This HTML page is built from {labels} with no escaping: a `<script>` in the value runs in "
+                          "the browser of whoever opens the page (XSS). Render a template with autoescaping, or "
+                          "escape each value (`html.escape`).", related=pieces)
+
+    def _html_pieces(self, expr: cst.BaseExpression, depth: int) -> list[cst.BaseExpression]:
+        """The unescaped values a hand-built HTML text interpolates (not numbers or ids), following local names,
+        `"".join(...)` of generated or appended pieces, and joins placed inside the text."""
+        if depth > 3:
+            return []
+        if isinstance(expr, cst.Name):
+            assignments = self.assignments_here()
+            return [p for value in (assignments.get(expr.value) if assignments is not None else None) or ()
+                    for p in self._html_pieces(value, depth + 1)]
+        if isinstance(expr, cst.Call) and call_name(expr) == "join" and expr.args:
+            joined = expr.args[0].value
+            if isinstance(joined, (cst.GeneratorExp, cst.ListComp)):
+                return self._html_pieces(joined.elt, depth + 1)
+            if isinstance(joined, cst.Name) and self.ctx.function is not None:
+                return [p for piece in self._appended.get((self.ctx.function, joined.value), ())
+                        for p in self._html_pieces(piece, depth + 1)]
+            return []
+        pieces = built_pieces(expr)
+        if pieces is None or not _HTML_TAG.search(self._literal_text(expr)):
+            return []
+        found = []
+        assignments = self.assignments_here()
+        for piece in unsafe_pieces(expr, module_constants=self.constants, safe_calls=self._escapes()) or ():
+            if _HTML_PLAIN_VALUE.fullmatch(_last_name(piece)):
+                continue
+            if isinstance(piece, cst.Call) and call_name(piece) == "join":
+                found += self._html_pieces(piece, depth + 1)  # `{''.join(sections)}`
+            elif isinstance(piece, cst.Name) and assignments is not None and assignments.get(piece.value):
+                values = assignments.get(piece.value) or []
+                inner = self._html_pieces(piece, depth + 1)  # `{rows_html}`, built above
+                if inner or any(_joined_or_built(v) for v in values):
+                    found += inner
+                else:
+                    found.append(piece)  # `status = request.query.get("status")`, `notes = order.notes`
+            elif isinstance(piece, cst.Name) and not self.ctx.in_handler:
+                continue  # a helper's own parameter (`title` of a docs page): what its caller passes is not known
+            else:
+                found.append(piece)
+        return found
+
+    @staticmethod
+    def _literal_text(expr: cst.BaseExpression) -> str:
+        return "".join(node.value for node in _literal_parts(expr))
+
+    def _escapes(self) -> frozenset[str]:
+        return _ESCAPES | _TRANSLATIONS | {local for local, qualified in self.ctx.imports.items()
+                                          if qualified.rsplit(".", 1)[-1] in _ESCAPES | _TRANSLATIONS}
 
     def _is_jinja_env(self, node: cst.Call) -> bool:
         qualified = self.ctx.qualify(node.func) or ""
@@ -250,3 +376,30 @@ def comment_html(comment):
                                                        if qualified.rsplit(".", 1)[-1] in safe_calls | _TRANSLATIONS}
         return built_or_input_labels(source, self.assignments_here(), constants=self.constants,
                                      safe_calls=safe_calls)
+
+
+def _literal_parts(expr: cst.CSTNode):
+    """The literal text of a built string: f-string text and the string literals around it."""
+    if isinstance(expr, cst.FormattedStringText):
+        yield expr
+    elif isinstance(expr, cst.SimpleString):
+        yield cst.FormattedStringText(value=str(expr.evaluated_value))
+    elif not isinstance(expr, cst.FormattedStringExpression):
+        for child in expr.children:
+            yield from _literal_parts(child)
+
+
+def _last_name(expr: cst.BaseExpression) -> str:
+    """`order["notes"]` -> notes, `inspection.notes` -> notes, `(x or "")` -> x's: what the value is called."""
+    while isinstance(expr, cst.BooleanOperation):
+        expr = expr.left
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+        key = string_value(expr.slice[0].slice.value)
+        if key is not None:
+            return key
+    return expr_name(expr) or ""
+
+
+def _joined_or_built(expr: cst.BaseExpression) -> bool:
+    """A value that is itself a piece of the page: a built string or a join, judged by its own pieces."""
+    return built_pieces(expr) is not None or (isinstance(expr, cst.Call) and call_name(expr) == "join")

@@ -19,6 +19,7 @@ from reviewer.checks.path_from_request_input import PathFromRequestInput
 from reviewer.checks.secret_in_log_call import SecretInLogCall
 from reviewer.checks.shell_command_from_variable import ShellCommandFromVariable
 from reviewer.checks.sql_built_from_variables import SqlBuiltFromVariables
+from reviewer.checks.template_from_input import TemplateFromInput
 from reviewer.checks.tls_verification_disabled import TlsVerificationDisabled
 
 SECURITY_CHECKS = [c for c in all_checks() if c.id.startswith("SEC")]
@@ -485,3 +486,21 @@ def test_debug_on_in_the_base_config_class_of_a_settings_module_with_no_producti
     assert [h.line for h in hits(DebugModeEnabled, source, path="app/config.py")] == [3]
     with_production = source + "\n    class ProductionConfig(Config):\n        DEBUG = False\n"
     assert hits(DebugModeEnabled, with_production, path="app/config.py") == []
+
+
+def test_hand_built_html_page_names_the_unescaped_pieces_as_related_lines():
+    found = hits(TemplateFromInput, """
+        from django.http import HttpResponse
+
+        def inspection_report(request, reservation_id):
+            sections = []
+            for inspection in Inspection.objects.filter(reservation_id=reservation_id)[:20]:
+                sections.append(
+                    f"<section><h2>Inspection {inspection.id}</h2>"
+                    f"<p>{inspection.notes}</p></section>"
+                )
+            page = f"<html><body><h1>Reservation {reservation_id}</h1>{''.join(sections)}</body></html>"
+            return HttpResponse(page)
+    """)
+    assert [(h.line, h.related_lines) for h in found] == [(11, [8])]
+    assert "`inspection.notes`" in found[0].message
