@@ -42,6 +42,7 @@ class Effect:
     swallowed: bool = False  # the helper catches the effect's failure itself, so it never reaches a retry
     retried_inside: bool = False  # the helper retries the effect itself (reported there)
     helper: cst.FunctionDef | None = None
+    site: cst.Call | None = None  # the call that makes the side effect, inside the helper when there is one
 
 
 # ---------------------------------------------------------------------------
@@ -353,7 +354,7 @@ class Helpers:
         helper = self.resolve(call, in_class)
         named = direct_effect(call, scope, self.ctx, mode)
         if helper is None:
-            return Effect(named) if named is not None else None
+            return Effect(named, site=call) if named is not None else None
         inner = self.helper_effect(helper, check, mode, depth)
         if inner is not None:
             return inner
@@ -383,7 +384,8 @@ class Helpers:
             keyed = inner.keyed or mentions_idempotency(scope, check) or carries_dedup_header(call, scope)
             retried = inner.retried_inside or _retried_in(call, fn, scope, self.ctx)
             swallowed = inner.swallowed or (not retried and failure_swallowed(call, scope))
-            return Effect(inner.kind, keyed=keyed, swallowed=swallowed, retried_inside=retried, helper=fn)
+            return Effect(inner.kind, keyed=keyed, swallowed=swallowed, retried_inside=retried, helper=fn,
+                          site=inner.site)
         return None
 
     def writes(self, fn: cst.FunctionDef) -> bool:

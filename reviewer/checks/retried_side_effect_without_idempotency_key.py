@@ -499,7 +499,9 @@ async def charge_no_show_fee(customer_id: str, amount: int):
                 else:
                     message = (f"This call is retried with no idempotency key: a retry after a timeout can "
                                f"{_WHAT[effect.kind]}.")
-                self.report(call, message, end_node=handed.func if handed is not None else None)
+                # Through a helper: the call inside it that makes the side effect is where the key belongs too.
+                inside = [effect.site] if effect.site is not None and effect.site is not call else []
+                self.report(call, message, end_node=handed.func if handed is not None else None, related=inside)
 
     def _judge_fresh_keys(self, scope: Scope, helpers: Helpers) -> None:
         """Outside a retry: a side effect whose idempotency key is made new on each call. The code meant the call to

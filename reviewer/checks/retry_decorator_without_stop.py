@@ -215,14 +215,17 @@ def refresh_rates(self):
                    and isinstance(c.func.value, cst.Name) and c.func.value.value == bound
                    for c in findall(node.body, cst.Call)):
                 self.report(call, "This Celery task retries with `max_retries=None`, so it retries forever: when "
-                                  "the dependency stays down the message is never given up and keeps hammering it.")
+                                  "the dependency stays down the message is never given up and keeps hammering it.",
+                            end_node=limit)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not_production_code(self.ctx) or has_star_kwargs(node):
             return
         if self._celery_retries_forever(node):
+            # From the decorator (or `self.retry(`) to the `max_retries=None` that makes it endless.
             self.report(node, "This Celery task retries with `max_retries=None`, so it retries forever: when the "
-                              "dependency stays down the message is never given up and keeps hammering it.")
+                              "dependency stays down the message is never given up and keeps hammering it.",
+                        end_node=keyword(node, "max_retries"))
             return
         qualified = self.ctx.qualify(node.func)
         library = "tenacity" if qualified in TENACITY_LOOPS else retry_library(node, self.ctx)

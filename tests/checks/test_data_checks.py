@@ -1237,3 +1237,40 @@ def test_check_then_act_on_an_attribute_spans_to_the_save_that_stores_it():
     hits = run_python_checks(parse_python(source), ctx, [UnlockedCheckThenAct])
     assert [(h.line, h.end_line) for h in hits] == [(2, 7)]
     assert "stored on line 7" in hits[0].message
+
+
+def test_retried_side_effect_through_a_helper_names_the_call_inside_it():
+    source = textwrap.dedent("""
+        import requests
+        from celery import shared_task
+
+        def _post_message(to_number, body):
+            resp = requests.post(SMS_URL, data={"To": to_number, "Body": body}, timeout=10)
+            resp.raise_for_status()
+            return resp.json()["sid"]
+
+        @shared_task(bind=True, autoretry_for=(requests.RequestException,), retry_backoff=True, max_retries=5)
+        def send_status_sms(self, phone, body):
+            return _post_message(phone, body)
+    """).lstrip("\n")
+    ctx = FileContext(path="app/tasks.py", text=source, is_test=False)
+    hits = run_python_checks(parse_python(source), ctx, [RetriedSideEffectWithoutIdempotencyKey])
+    assert [(h.line, h.related_lines) for h in hits] == [(11, [5])]
+
+
+def test_endless_celery_retry_spans_from_the_decorator_to_max_retries():
+    source = textwrap.dedent("""
+        import requests
+        from celery import shared_task
+
+        @shared_task(
+            bind=True,
+            autoretry_for=(requests.RequestException,),
+            max_retries=None,
+        )
+        def sync_contact(self, contact_id):
+            return push(contact_id)
+    """).lstrip("\n")
+    ctx = FileContext(path="app/tasks.py", text=source, is_test=False)
+    hits = run_python_checks(parse_python(source), ctx, [RetryDecoratorWithoutStop])
+    assert [(h.line, h.end_line) for h in hits] == [(4, 7)]
