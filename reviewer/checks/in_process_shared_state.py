@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import is_literal
+from reviewer.checks._base import descendants, is_literal
 from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker, returns_lookup
 
 # Names that say the container holds state every replica must agree on.
@@ -197,6 +197,18 @@ def set_flag(name):
     _flags[name] = bool(request.json["enabled"])
     return jsonify(_flags)
 """,
+        # A count per game kept in the process, read back in the answer: a counter, not a memo table.
+        """
+from flask import Blueprint, jsonify
+
+bp = Blueprint("dashboard", __name__)
+_hints: dict[int, int] = {}  # expect: SCL001
+
+@bp.post("/sessions/<int:session_id>/hint")
+def give_hint(session_id: int):
+    _hints[session_id] = _hints.get(session_id, 0) + 1
+    return jsonify(session_id=session_id, hints=_hints[session_id])
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -223,7 +235,7 @@ def set_flag(name):
                     last_write[write.name] = write.node
                 if scope in request_scopes and write.key is not None and not is_literal(write.key):
                     keyed_per_request.add(write.name)
-                    if returns_lookup(scope.node, write.name):
+                    if returns_lookup(scope.node, write.name) and not _counts(write):
                         memo_tables.add(write.name)  # `if key in d: return d[key]` ... `d[key] = value`
         for name, (definition, kind) in self.module_containers.items():
             named_for_it = _SHARED_STATE_NAME.search(name) is not None and name in written_anywhere
@@ -238,3 +250,16 @@ def set_flag(name):
                 self.report(definition, f"`{name}` keeps per-user state in this process's memory: every worker "
                                         "and replica has its own copy, so it disagrees across requests and is "
                                         "lost on restart.", end_node=write if later else None)
+
+
+def _counts(write) -> bool:
+    """`d[k] += 1`, `d[k] = d.get(k, 0) + 1`: a value kept up to date from the old one (a counter, a total), not a
+    memo table filled once on a miss."""
+    if write.kind == "subscript-aug":
+        return True
+    value = write.node.value if isinstance(write.node, cst.Assign) else None
+    return value is not None and any(
+        isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
+        and isinstance(node.func.value, cst.Name) and node.func.value.value == write.name
+        or isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and node.value.value == write.name
+        for node in descendants(value))
