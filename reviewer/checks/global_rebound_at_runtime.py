@@ -75,6 +75,16 @@ def reload_model(path):
     global _current_model  # expect: MNT002
     _current_model = load(path)
 """,
+        # The finding reaches the statement that replaces the settings, where a reader looks for the change.
+        """
+_settings = load()
+
+def apply_overrides(overrides):
+    global _settings
+    changes = {k: v for k, v in overrides.items() if k in ALLOWED}
+    _settings = {**_settings, **changes}  # expect: MNT002
+    return _settings
+""",
     )
 
     def judge(self, scope: Scope) -> None:
@@ -83,16 +93,20 @@ def reload_model(path):
             return
         for statement in scope.of_type(cst.Global):
             names = {item.name.value for item in statement.names}
-            if any(self._rebinds(name, scope) for name in names):
+            rebinds = [found for name in names if (found := self._rebinds(name, scope)) is not None]
+            if rebinds:
+                # From the `global` statement to the first statement that rebinds the name.
+                first = min(rebinds, key=self.line_of)
                 self.report(statement, f"`global {', '.join(sorted(names))}`: this function changes module state that "
                                        "is not in its arguments, so calls and tests affect each other and each "
-                                       "worker process keeps its own copy.")
+                                       "worker process keeps its own copy.", end_node=first)
 
     @staticmethod
-    def _rebinds(name: str, scope: Scope) -> bool:
+    def _rebinds(name: str, scope: Scope) -> cst.CSTNode | None:
+        """The first statement that rebinds the name: `+=`, or an assignment not guarded by a test of the name."""
         for change in scope.of_type(cst.AugAssign):
             if is_name(change.target, name):
-                return True
+                return change
         for assign in scope.of_type(cst.Assign):
             if not any(is_name(target.target, name) for target in assign.targets) or is_none(assign.value):
                 continue
@@ -100,6 +114,6 @@ def reload_model(path):
                           and any(is_name(node, name) for node in descendants(ancestor.test))
                           for ancestor in scope.ancestors(assign))
             if not guarded:
-                return True
-        return False
+                return assign
+        return None
 
