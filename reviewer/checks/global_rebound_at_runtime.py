@@ -75,14 +75,14 @@ def reload_model(path):
     global _current_model  # expect: MNT002
     _current_model = load(path)
 """,
-        # The finding reaches the statement that replaces the settings, where a reader looks for the change.
+        # The finding spans from `global` to the statement that replaces the settings.
         """
 _settings = load()
 
 def apply_overrides(overrides):
-    global _settings
+    global _settings  # expect: MNT002
     changes = {k: v for k, v in overrides.items() if k in ALLOWED}
-    _settings = {**_settings, **changes}  # expect: MNT002
+    _settings = {**_settings, **changes}
     return _settings
 """,
     )

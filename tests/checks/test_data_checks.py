@@ -1274,3 +1274,20 @@ def test_endless_celery_retry_spans_from_the_decorator_to_max_retries():
     ctx = FileContext(path="app/tasks.py", text=source, is_test=False)
     hits = run_python_checks(parse_python(source), ctx, [RetryDecoratorWithoutStop])
     assert [(h.line, h.end_line) for h in hits] == [(4, 7)]
+
+
+def test_global_rebound_at_runtime_spans_to_the_statement_that_rebinds_it():
+    from reviewer.checks.global_rebound_at_runtime import GlobalReboundAtRuntime
+
+    source = textwrap.dedent("""
+        _settings = load()
+
+        def apply_overrides(overrides):
+            global _settings
+            changes = {k: v for k, v in overrides.items() if k in ALLOWED}
+            _settings = {**_settings, **changes}
+            return _settings
+    """).lstrip("\n")
+    ctx = FileContext(path="app/config.py", text=source, is_test=False)
+    hits = run_python_checks(parse_python(source), ctx, [GlobalReboundAtRuntime])
+    assert [(h.line, h.end_line) for h in hits] == [(4, 6)]
