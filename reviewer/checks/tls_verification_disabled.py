@@ -42,7 +42,8 @@ class TlsVerificationDisabled(SecurityCheck):
     system trust store, not in turning the check off.
 
     ## Known limits
-    A `verify` value held in a variable or settings flag is not judged, and code under an `if` that tests
+    A `verify` value held in a variable or settings flag is not judged (but one that falls back to `False`
+    when the setting is missing, `verify=cfg.get("CA_BUNDLE", False)`, is reported), and code under an `if` that tests
     such a flag (`if ignore_ssl_certs:`, `elif verify is False:`) is taken as an explicit opt-in and is
     not reported: HTTP libraries implement `verify=False` that way. A context received as a parameter
     or held in `self` is not followed. `urllib3.disable_warnings()` alone
@@ -112,9 +113,11 @@ def download(url):
         """
 import boto3
 import httpx
+import requests
 from elasticsearch import Elasticsearch
 
 s3 = boto3.client("s3", endpoint_url="https://minio.internal:9000", verify=False)  # expect: SEC011
+supplier = requests.post(SUPPLIER_URL, json={}, timeout=10, verify=cfg.get("SUPPLIER_CA_BUNDLE", False))  # expect: SEC011
 es = Elasticsearch("https://search.internal:9200", verify_certs=False)  # expect: SEC011
 
 async def fetch(url):
@@ -165,6 +168,10 @@ def send_report(host, message):
                 return
             if flag == "verify" and is_false(arg.value) and self._is_http_call(node):
                 self._report(node, "`verify=False`")
+                return
+            if flag == "verify" and _defaults_to_false(arg.value) and self._is_http_call(node):
+                # `verify=cfg.get("CA_BUNDLE", False)`: a setting that, when missing, turns verification off
+                self._report(node, "`verify` falling back to `False` when the setting is missing")
                 return
             if flag == "ssl" and is_false(arg.value) and self.ctx.imports_module("aiohttp") and \
                     call_name(node) in _AIOHTTP_CALLS:
@@ -234,3 +241,11 @@ def _is_opt_in(node: cst.If) -> bool:
         if _OPT_IN.search(name):
             return True
     return False
+
+
+def _defaults_to_false(expr: cst.BaseExpression) -> bool:
+    """`settings.get("CA_BUNDLE", False)`, `getattr(settings, "VERIFY", False)`: False unless configured."""
+    if not isinstance(expr, cst.Call) or len(expr.args) != 2 or expr.args[1].keyword is not None:
+        return False
+    name = call_name(expr)
+    return name in ("get", "getattr") and is_false(expr.args[1].value)
