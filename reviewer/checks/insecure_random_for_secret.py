@@ -40,7 +40,7 @@ class InsecureRandomForSecret(AssignmentTrackingCheck):
     returned variable) from a function named like one (`generate_token`, `make_password`, `new_otp`).
     A value is followed one assignment back (`code = random.randint(...)` then `user.reset_code = code`).
     `code` counts when the name, the function or the file says what it unlocks (`reset_code`,
-    `def reset_password`, `referral_codes.py`).
+    `def reset_password`, `referral_codes.py`, `pickup/codes.py`).
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs an attacker can compute every past and future value,
@@ -143,8 +143,9 @@ def reset_password(request):
         self._reported: set[int] = set()
         self._returned: dict[cst.FunctionDef, frozenset[str]] = {}
         self._ml: bool | None = None
-        stem = self.ctx.path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".py")
-        self._file_words = frozenset(identifier_words(stem))
+        # The file's name and its folder's: `referral_codes.py`, `pickup/codes.py`.
+        parts = self.ctx.path.replace("\\", "/").removesuffix(".py").split("/")
+        self._file_words = frozenset(word for part in parts[-2:] for word in identifier_words(part))
 
     def _is_secret_name(self, name: str | None) -> bool:
         if not name:
@@ -167,7 +168,8 @@ def reset_password(request):
         return False
 
     def _context_words(self) -> frozenset[str]:
-        """Words of the enclosing function's and the file's names: `reset_password`, `referral_codes.py`."""
+        """Words of the enclosing function's, the file's and its folder's names: `reset_password`, `referral_codes.py`,
+        `pickup/codes.py`."""
         fn = self.ctx.function
         return self._file_words | (frozenset(identifier_words(fn.name.value)) if fn is not None else frozenset())
 

@@ -15,6 +15,7 @@ from reviewer.checks.debug_mode_enabled import DebugModeEnabled
 from reviewer.checks.eval_of_dynamic_input import EvalOfDynamicInput
 from reviewer.checks.hardcoded_secret import HardcodedSecret
 from reviewer.checks.insecure_cookie import InsecureCookie
+from reviewer.checks.insecure_random_for_secret import InsecureRandomForSecret
 from reviewer.checks.path_from_request_input import PathFromRequestInput
 from reviewer.checks.secret_in_log_call import SecretInLogCall
 from reviewer.checks.shell_command_from_variable import ShellCommandFromVariable
@@ -504,3 +505,14 @@ def test_hand_built_html_page_names_the_unescaped_pieces_as_related_lines():
     """)
     assert [(h.line, h.related_lines) for h in found] == [(11, [8])]
     assert "`inspection.notes`" in found[0].message
+
+
+def test_a_code_made_with_random_in_a_folder_named_for_what_it_unlocks_is_reported():
+    source = """
+        import random
+
+        def _new_code() -> str:
+            return f"{random.randint(0, 999_999):06d}"
+    """
+    assert [h.line for h in hits(InsecureRandomForSecret, source, path="lockers/pickup/codes.py")] == [4]
+    assert hits(InsecureRandomForSecret, source, path="catalogue/products/codes.py") == []
