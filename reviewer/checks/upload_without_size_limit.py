@@ -25,7 +25,8 @@ class UploadWithoutSizeLimit(PythonCheck):
 
     ## What it does
     Reports a request handler that takes an uploaded file (`request.files[...]`, `request.FILES[...]`,
-    a FastAPI `UploadFile` parameter) when no size limit is visible: nothing in the module checks or sets one
+    a FastAPI `UploadFile` parameter, an aiohttp multipart part read whole with `await part.read()`, which
+    `client_max_size` does not limit) when no size limit is visible: nothing in the module checks or sets one
     (`request.content_length`, `upload.size`, `len(data) > ...`, `read(MAX_BYTES + 1)`, a
     `MAX_..._BYTES`/`MAX_..._SIZE` constant, `max_length=`), and no file in the module's folder or
     the two above it sets one for the app (`MAX_CONTENT_LENGTH`) or its proxy
@@ -96,12 +97,28 @@ async def upload_audio(episode_id: int, audio: UploadFile):  # expect: SEC019
     data = await audio.read()
     store(episode_id, data)
 """,
+        # aiohttp: a multipart part read whole; the app's client_max_size does not apply to a multipart stream.
+        """
+import uuid
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+@routes.post("/orders/{order_id}/photos")
+async def upload_photo(request):  # expect: SEC019
+    reader = await request.multipart()
+    field = await reader.next()
+    data = await field.read()
+    await store(f"orders/{request.match_info['order_id']}/{uuid.uuid4().hex}.jpg", data)
+    return web.json_response({"ok": True}, status=201)
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # At the end of the walk: the module's imports are known by then.
         text = self.ctx.text
-        if (self.ctx.is_test or not ("request.files" in text or "request.FILES" in text or "UploadFile" in text)
+        if (self.ctx.is_test or not ("request.files" in text or "request.FILES" in text or "UploadFile" in text
+                                     or ".multipart()" in text)
                 or not self.ctx.is_web_app or _LIMIT.search(text)):
             return
         findings: list[tuple[cst.FunctionDef, cst.CSTNode]] = []
@@ -126,6 +143,7 @@ def _upload_taken(handler: cst.FunctionDef) -> cst.CSTNode | None:
     # serializer validates the upload (its size included, where it is written to).
     validated = {id(arg.value) for node in descendants(handler.body) if isinstance(node, cst.Call)
                  and _VALIDATOR.search((attribute_path(node.func) or "").rsplit(".", 1)[-1]) for arg in node.args}
+    parts = _multipart_parts(handler)
     for node in descendants(handler.body):
         if isinstance(node, cst.Attribute) and attribute_path(node) in _UPLOAD_SOURCES and id(node) not in validated:
             taken = taken or node
@@ -134,7 +152,35 @@ def _upload_taken(handler: cst.FunctionDef) -> cst.CSTNode | None:
             callee = attribute_path(node.func) or ""
             if callee.endswith((".read", ".save", ".chunks")) and callee.split(".")[0] in uploads:
                 taken = node
+        if isinstance(node, cst.Call) and parts and not any(arg.keyword is None for arg in node.args):
+            # aiohttp: `await part.read()` reads the whole part into memory; `client_max_size` does not limit a
+            # multipart stream (`read_chunk(size)` in a loop with a running total would).
+            callee = attribute_path(node.func) or ""
+            if callee.endswith(".read") and callee.split(".")[0] in parts:
+                taken = node
     return taken
+
+
+def _multipart_parts(handler: cst.FunctionDef) -> set[str]:
+    """aiohttp: `reader = await request.multipart()`, then `part = await reader.next()` or
+    `async for part in reader`: the names the parts are read under."""
+    readers: set[str] = set()
+    parts: set[str] = set()
+    for node in descendants(handler.body):
+        value = node.value if isinstance(node, cst.Assign) else None
+        while isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Call):
+            callee = attribute_path(value.func) or ""
+            names = {t.target.value for t in node.targets if isinstance(t.target, cst.Name)}
+            if callee.endswith(".multipart") and callee.split(".")[0] in ("request", "req"):
+                readers |= names
+            elif callee.endswith(".next") and callee.split(".")[0] in readers:
+                parts |= names
+        elif isinstance(node, cst.For) and node.asynchronous is not None and isinstance(node.target, cst.Name) and \
+                isinstance(node.iter, cst.Name) and node.iter.value in readers:
+            parts.add(node.target.value)
+    return parts
 
 
 def _assigned_names(handler: cst.FunctionDef, source: cst.CSTNode) -> set[str]:
