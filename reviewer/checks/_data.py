@@ -785,13 +785,24 @@ _HTTP_POST = frozenset({"requests.post", "httpx.post", "requests.Session().post"
                         "httpx.Client().post", "httpx.AsyncClient().post", "aiohttp.ClientSession().post"})
 
 
+def _stripe_resource(call: cst.Call, ctx: FileContext) -> bool:
+    """`s.PaymentIntent.create(...)` with `s = _stripe()`, `client().Refund.create(...)`: a Stripe resource class
+    reached through a helper that hands back the configured `stripe` module, in a file that imports stripe."""
+    func = call.func
+    return (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute)
+            and func.value.attr.value in _STRIPE_CLASSES and ctx.imports_module("stripe"))
+
+
+_STRIPE_CLASSES = frozenset({"PaymentIntent", "Charge", "Refund", "Transfer", "Payout", "Invoice", "Subscription"})
+
+
 def side_effect(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
     """What a call does outside the process that cannot be rolled back: "payment", "message" or "publish"."""
     name = method(call)
     if name is None:
         return None
     qualified = ctx.qualify(call.func) or ""
-    if qualified.startswith("stripe.") and name in _STRIPE_ACTIONS:
+    if name in _STRIPE_ACTIONS and (qualified.startswith("stripe.") or _stripe_resource(call, ctx)):
         parts = {part.rstrip("()").lower() for part in qualified.split(".")}
         return "payment" if parts & _STRIPE_MONEY else None
     if qualified.startswith("twilio.") and qualified.endswith("messages.create"):

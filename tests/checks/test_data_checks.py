@@ -1291,3 +1291,22 @@ def test_global_rebound_at_runtime_spans_to_the_statement_that_rebinds_it():
     ctx = FileContext(path="app/config.py", text=source, is_test=False)
     hits = run_python_checks(parse_python(source), ctx, [GlobalReboundAtRuntime])
     assert [(h.line, h.end_line) for h in hits] == [(4, 6)]
+
+
+def test_stripe_reached_through_a_helper_that_returns_the_module_is_a_payment():
+    source = textwrap.dedent("""
+        import stripe
+        from celery import shared_task
+
+        def _stripe():
+            stripe.api_key = SETTINGS["STRIPE_API_KEY"]
+            return stripe
+
+        @shared_task(bind=True, autoretry_for=(stripe.error.APIConnectionError,), max_retries=5)
+        def retry_declined(self, invoice_id, customer, amount):
+            s = _stripe()
+            return s.PaymentIntent.create(amount=amount, currency="usd", customer=customer, confirm=True)
+    """).lstrip("\n")
+    ctx = FileContext(path="app/tasks.py", text=source, is_test=False)
+    hits = run_python_checks(parse_python(source), ctx, [RetriedSideEffectWithoutIdempotencyKey])
+    assert [h.line for h in hits] == [11]
