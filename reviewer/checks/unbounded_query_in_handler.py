@@ -536,6 +536,11 @@ def board():
         path = attribute_path(recv) if recv is not None else None
         if path is None:
             return None
+        if isinstance(recv, cst.Name):  # `cur = conn.execute(SQL)`, then `cur.fetchall()`
+            binding = scope.binding(recv.value, at)
+            value = unwrap(binding.value) if binding is not None and not binding.unpacked else None
+            if isinstance(value, cst.Call) and method(value) == "execute":
+                return positional(value)
         last = None
         for call in scope.calls():
             if scope.before(at, call):
