@@ -17,6 +17,7 @@ from reviewer.checks._data import (
     is_camel,
     is_query_call,
     is_row_load,
+    mentions_idempotency,
     method,
     orm_model,
     positional,
@@ -83,7 +84,9 @@ class UnlockedCheckThenAct(RowsCheck):
       compared with, or anything after a truth or `None` test), a save, and another database write (an insert,
       another record changed) that the status was guarding. The move may be an UPDATE statement on that record
       (`update(Slot).where(Slot.id == slot.id).values(booked=True)`, `Slot.objects.filter(pk=slot.pk)
-      .update(booked=True)`).
+      .update(booked=True)`). A status read with SQL (`if ticket["status"] == "used"` on a fetched row) counts
+      when an UPDATE of that table sets the column to a fixed value without testing it in its WHERE clause,
+      unless a side effect in between carries an idempotency key.
     - Redis: `if r.exists(key)` / `if not r.get(key)` used as a flag, followed by `r.set(key, ...)` without
       `nx=True`.
     Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`).
@@ -245,6 +248,25 @@ def rates(currency):
     cache.set(f"rates:{currency}", fresh, ex=600)
     return fresh
 """,
+        # The UPDATE tests the status again, so a twin changes nothing; the refund carries a key.
+        """
+def admit(cur, ticket_id):
+    cur.execute("SELECT id, status FROM tickets WHERE id = %s", (ticket_id,))
+    ticket = cur.fetchone()
+    if ticket["status"] == "used":  # ok: DB005
+        return False
+    cur.execute("UPDATE tickets SET status = 'used' WHERE id = %s AND status = 'valid'", (ticket_id,))
+    return cur.rowcount == 1
+
+def refund_deposit(cur, booking_id):
+    cur.execute("SELECT deposit_status, deposit_ref FROM bookings WHERE id = %s", (booking_id,))
+    booking = cur.fetchone()
+    if booking["deposit_status"] != "paid":  # ok: DB005
+        return False
+    payments.refund(booking["deposit_ref"], idempotency_key=f"refund-{booking['deposit_ref']}")
+    cur.execute("UPDATE bookings SET deposit_status = 'refunded' WHERE id = %s", (booking_id,))
+    return True
+""",
     )
     INVALID = (
         """
@@ -383,6 +405,15 @@ def claim_welcome_bonus(user_id):
     credit(user_id, 500)
     flags.set(f"bonus:{user_id}", 1)
     return True
+""",
+        # asyncpg: a status read, checked, then moved by an UPDATE that does not test it again.
+        """
+async def scan(pool, code):
+    ticket = await pool.fetchrow("SELECT id, status FROM tickets WHERE code = $1", code)  # expect: DB005
+    if ticket is None or ticket["status"] == "used":
+        return {"result": "rejected"}
+    await pool.execute("UPDATE tickets SET status = 'used', scanned_at = now() WHERE id = $1", ticket["id"])
+    return {"result": "admitted"}
 """,
     )
 
@@ -573,6 +604,17 @@ def claim_welcome_bonus(user_id):
                     if act is not None:
                         return ("quantity" if kind == "order" else kind), act
                     continue
+                if (found.kind == "value" and found.source == "sql" and kind == "state" and not found.count
+                        and found.model is not None and found.field):
+                    # `if ticket["status"] == "used": return` ... `UPDATE tickets SET status = 'used' WHERE id = $1`:
+                    # the status moved by a statement that does not test it again.
+                    act = next((c for c in self._calls(region, scope)
+                                if self._sets_status(c, found.model, found.field, scope)), None)
+                    # A side effect in between that carries an idempotency key runs once for both twins; writing
+                    # the same status twice then changes nothing.
+                    if act is not None and not mentions_idempotency(scope, self):
+                        return "state", act
+                    continue
                 if found.kind == "value" and found.model is not None and (kind == "order" or found.count):
                     # A count guards any write to its table; a column value guards a write of that column.
                     column = None if found.count else found.field
@@ -591,6 +633,21 @@ def claim_welcome_bonus(user_id):
             text = self._rows.sql(positional(call), scope)
             return text is not None and column in update_columns(text[0])[0]
         return any(arg.keyword is not None and arg.keyword.value == column for arg in call.args)
+
+    def _sets_status(self, call: cst.Call, model: str, column: str, scope: Scope) -> bool:
+        """An UPDATE of the model's table that sets the column to a fixed value (`status = 'used'`) and does not
+        test it in its WHERE clause."""
+        if method(call) not in ("execute", "executemany") or self._rows.sql_verb(positional(call), scope) != "UPDATE":
+            return False
+        if not same_model(self._written_model(call, scope), model):
+            return False
+        text = self._rows.sql(positional(call), scope)
+        if text is None:
+            return False
+        assigned, where = update_columns(text[0])
+        column = column.lower()
+        return (column in assigned and column not in where
+                and re.search(rf"\b{re.escape(column)}\s*=\s*('[^']*'|TRUE|FALSE)", text[0], re.I) is not None)
 
     def _calls(self, region: tuple[int, int], scope: Scope) -> list[cst.Call]:
         return [c for c in scope.calls() if region[0] <= scope.index[c] < region[1]]
