@@ -6,6 +6,7 @@ import re
 
 import libcst as cst
 
+from reviewer.checks._base import keyword
 from reviewer.checks._security import (AssignmentTrackingCheck, built_or_input_labels, built_pieces, call_name,
                                        expr_name, first_arg, is_request_input, piece_label, string_value,
                                        unsafe_pieces)
@@ -151,6 +152,11 @@ def receipt(request, order_id):
 
 def docs_page(title, openapi_url):
     return HttpResponse(f"<html><head><title>{title}</title></head><body data-url='{openapi_url}'></body></html>")  # ok: SEC016
+
+def note_source(request, note_id):
+    note = Note.objects.get(pk=note_id, owner=request.user)
+    # "View source": the markup is shown as plain text, never rendered.
+    return HttpResponse(f"<h1>{note.title}</h1>\\n{note.body_html}", content_type="text/plain")  # ok: SEC016
 """,
     )
     INVALID = (
@@ -229,6 +235,16 @@ async def store_page(request):
     page = "".join(html)
     return web.Response(text=page, content_type="text/html")  # expect: SEC016
 """,
+        """
+from flask import Flask, Response, request
+
+app = Flask(__name__)
+
+@app.get("/search")
+def search():
+    term = request.args.get("q", "")
+    return Response(f"<h1>Results for {term}</h1>", mimetype="text/html")  # expect: SEC016
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -268,11 +284,12 @@ async def store_page(request):
 
     def _is_html_response(self, node: cst.Call) -> bool:
         qualified = self.ctx.qualify(node.func) or ""
+        given = keyword(node, "content_type") or keyword(node, "mimetype") or keyword(node, "media_type")
+        kind = given.value if given is not None else None
         if qualified in _HTML_RESPONSES:
-            return True
+            return kind is None or "text/html" in (string_value(kind) or "")  # not `content_type="text/csv"`
         if qualified not in _TYPED_RESPONSES:
             return False
-        kind = first_arg(node, "content_type") or first_arg(node, "mimetype") or first_arg(node, "media_type")
         return "text/html" in (string_value(kind) or "")
 
     def _judge_html_response(self, node: cst.Call) -> None:
