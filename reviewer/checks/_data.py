@@ -325,6 +325,13 @@ def chain_root(expr: cst.BaseExpression) -> cst.BaseExpression:
             return expr
 
 
+def bound_here(name: cst.Name, scope: Scope) -> cst.BaseExpression | None:
+    """What a local name was last bound to before this use, in this function: None for a module-level name (its
+    nodes are not this scope's, and following them into this scope's index fails) or an unpacked target."""
+    binding = scope.binding(name.value, name)
+    return binding.value if binding is not None and not binding.unpacked and binding.value in scope.index else None
+
+
 def unwrap(expr: cst.BaseExpression) -> cst.BaseExpression:
     """`await x`, `(x)`, `enumerate(x)`, `list(x)` -> x: the thing really iterated or used."""
     while True:

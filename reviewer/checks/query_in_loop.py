@@ -12,6 +12,7 @@ from reviewer.checks._data import (
     COMPREHENSIONS,
     ROW_LOADS,
     Scope,
+    bound_here,
     chain_methods,
     chain_root,
     db_write,
@@ -663,7 +664,7 @@ async def list_quotes(conn, customer_id):
             root = chain_root(expr)
             if isinstance(root, cst.Name) and root is not expr.func and method(expr) not in _NOT_ROWS:
                 # `query = Record.query.filter(...)`, then `query.order_by(...).all()`: the rows of that query.
-                value = _bound_here(root, scope)
+                value = bound_here(root, scope)
                 if value is not None and (orm_model(unwrap(value), scope, self.ctx) is not None
                                           or self._source(value, scope, in_class, depth + 1) == _ROWS):
                     return _ROWS
@@ -779,7 +780,7 @@ async def list_quotes(conn, customer_id):
                 return [*parts, found]
             source = unwrap(current)
             if isinstance(source, cst.Name):  # a name adds nothing to the query: go to what it is bound to
-                current = _bound_here(source, scope)
+                current = bound_here(source, scope)
                 if current is None:
                     return None
                 continue
@@ -804,7 +805,7 @@ async def list_quotes(conn, customer_id):
                 receiver(source), cst.Name):
             source = receiver(source)  # `overdue.iterator(chunk_size=500)`: the queryset bound above
         if isinstance(source, cst.Name):
-            value = _bound_here(source, scope)
+            value = bound_here(source, scope)
             source = unwrap(value) if value is not None else source
         if orm_model(source, scope, self.ctx) is not None:
             return source
@@ -839,12 +840,6 @@ async def list_quotes(conn, customer_id):
             return _RELATED_QUERY
         return _RELATED_QUERY | _RELATED_CACHED
 
-
-def _bound_here(name: cst.Name, scope: Scope) -> cst.BaseExpression | None:
-    """What a local name was last bound to before this use, in this function: None for a module-level name (its
-    nodes are not this scope's, and following them into this scope's index fails) or an unpacked target."""
-    binding = scope.binding(name.value, name)
-    return binding.value if binding is not None and not binding.unpacked and binding.value in scope.index else None
 
 _ROWS, _STREAM = "rows", "stream"
 # The end of a query chain that gives one row or a number, not rows to loop over.

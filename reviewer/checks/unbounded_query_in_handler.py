@@ -11,6 +11,7 @@ from reviewer.checks._data import (
     Scope,
     appended,
     attribute_path,
+    bound_here,
     chain_methods,
     chain_root,
     is_camel,
@@ -537,10 +538,9 @@ def board():
         if path is None:
             return None
         if isinstance(recv, cst.Name):  # `cur = conn.execute(SQL)`, then `cur.fetchall()`
-            binding = scope.binding(recv.value, at)
-            value = unwrap(binding.value) if binding is not None and not binding.unpacked else None
-            if isinstance(value, cst.Call) and method(value) == "execute":
-                return positional(value)
+            value = bound_here(recv, scope)
+            if value is not None and isinstance(unwrap(value), cst.Call) and method(unwrap(value)) == "execute":
+                return positional(unwrap(value))
         last = None
         for call in scope.calls():
             if scope.before(at, call):
@@ -592,10 +592,10 @@ def _bound_query(call: cst.Call, scope: Scope, ctx) -> tuple[str, str] | None:
     expr: cst.BaseExpression = call
     for _ in range(8):
         root = _method_chain_root(expr)
-        binding = scope.binding(root.value, root) if root is not None else None
-        if binding is None or binding.unpacked or not isinstance(unwrap(binding.value), cst.Call):
+        value = bound_here(root, scope) if root is not None else None
+        if value is None or not isinstance(unwrap(value), cst.Call):
             return None
-        expr = unwrap(binding.value)
+        expr = unwrap(value)
         found = orm_model(expr, scope, ctx)
         if found is not None:
             return found
