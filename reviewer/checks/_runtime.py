@@ -453,15 +453,15 @@ def returns_lookup(function: cst.FunctionDef, container: str) -> bool:
     returned: list[cst.BaseExpression] = []
     for node in own_nodes(function.body):
         if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) \
-                and _is_lookup(node.value, container):
+                and is_lookup(node.value, container):
             looked_up.add(node.targets[0].target.value)
         if isinstance(node, cst.Return) and node.value is not None:
             returned.append(node.value)
-    return any(_is_lookup(part, container) or (isinstance(part, cst.Name) and part.value in looked_up)
+    return any(is_lookup(part, container) or (isinstance(part, cst.Name) and part.value in looked_up)
                for value in returned for part in descendants(value))
 
 
-def _is_lookup(node: cst.CSTNode, container: str) -> bool:
+def is_lookup(node: cst.CSTNode, container: str) -> bool:
     """`d[key]` or `d.get(key)`."""
     if isinstance(node, cst.Subscript):
         return isinstance(node.value, cst.Name) and node.value.value == container

@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import descendants, is_literal
-from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker, returns_lookup
+from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker, is_lookup, returns_lookup
 
 # Names that say the container holds state every replica must agree on.
 _SHARED_STATE_NAME = re.compile(
@@ -258,8 +258,4 @@ def _counts(write) -> bool:
     if write.kind == "subscript-aug":
         return True
     value = write.node.value if isinstance(write.node, cst.Assign) else None
-    return value is not None and any(
-        isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
-        and isinstance(node.func.value, cst.Name) and node.func.value.value == write.name
-        or isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and node.value.value == write.name
-        for node in descendants(value))
+    return value is not None and any(is_lookup(node, write.name) for node in descendants(value))

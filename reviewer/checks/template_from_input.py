@@ -8,8 +8,8 @@ import libcst as cst
 
 from reviewer.checks._base import keyword
 from reviewer.checks._security import (AssignmentTrackingCheck, built_or_input_labels, built_pieces, call_name,
-                                       expr_name, first_arg, is_request_input, piece_label, string_value,
-                                       unsafe_pieces)
+                                       expr_name, first_arg, is_request_input, literal_text, piece_label,
+                                       string_value, unsafe_pieces)
 
 # Compile their argument as template source: the text can run template code.
 _TEMPLATE_SOURCES = frozenset({"flask.render_template_string", "quart.render_template_string", "jinja2.Template",
@@ -324,11 +324,11 @@ def search():
                         for p in self._html_pieces(piece, depth + 1)]
             return []
         pieces = built_pieces(expr)
-        if pieces is None or not _HTML_TAG.search(self._literal_text(expr)):
+        if pieces is None or not _HTML_TAG.search(literal_text(expr)):
             return []
         found = []
         assignments = self.assignments_here()
-        for piece in unsafe_pieces(expr, module_constants=self.constants, safe_calls=self._escapes()) or ():
+        for piece in unsafe_pieces(expr, module_constants=self.constants, safe_calls=self._safe_calls(_ESCAPES)) or ():
             if _HTML_PLAIN_VALUE.fullmatch(_last_name(piece)):
                 continue
             if isinstance(piece, cst.Call) and call_name(piece) == "join":
@@ -346,13 +346,11 @@ def search():
                 found.append(piece)
         return found
 
-    @staticmethod
-    def _literal_text(expr: cst.BaseExpression) -> str:
-        return "".join(node.value for node in _literal_parts(expr))
-
-    def _escapes(self) -> frozenset[str]:
-        return _ESCAPES | _TRANSLATIONS | {local for local, qualified in self.ctx.imports.items()
-                                          if qualified.rsplit(".", 1)[-1] in _ESCAPES | _TRANSLATIONS}
+    def _safe_calls(self, names: frozenset[str]) -> frozenset[str]:
+        """Calls that make a value safe here, also under the names this file imports them as
+        (`from django.utils.html import escape as esc`); translations are the application's own text."""
+        names = names | _TRANSLATIONS
+        return names | {local for local, qualified in self.ctx.imports.items() if qualified.rsplit(".", 1)[-1] in names}
 
     def _is_jinja_env(self, node: cst.Call) -> bool:
         qualified = self.ctx.qualify(node.func) or ""
@@ -388,32 +386,15 @@ def search():
 
     def _unsafe(self, source: cst.BaseExpression, safe_calls: frozenset[str]) -> str | None:
         if safe_calls:
-            # ... under the names this file imports them as (`from django.utils.html import escape as esc`).
-            safe_calls = safe_calls | _TRANSLATIONS | {local for local, qualified in self.ctx.imports.items()
-                                                       if qualified.rsplit(".", 1)[-1] in safe_calls | _TRANSLATIONS}
+            safe_calls = self._safe_calls(safe_calls)
         return built_or_input_labels(source, self.assignments_here(), constants=self.constants,
                                      safe_calls=safe_calls)
-
-
-def _literal_parts(expr: cst.CSTNode):
-    """The literal text of a built string: f-string text and the string literals around it."""
-    if isinstance(expr, cst.FormattedStringText):
-        yield expr
-    elif isinstance(expr, cst.SimpleString):
-        yield cst.FormattedStringText(value=str(expr.evaluated_value))
-    elif not isinstance(expr, cst.FormattedStringExpression):
-        for child in expr.children:
-            yield from _literal_parts(child)
 
 
 def _last_name(expr: cst.BaseExpression) -> str:
     """`order["notes"]` -> notes, `inspection.notes` -> notes, `(x or "")` -> x's: what the value is called."""
     while isinstance(expr, cst.BooleanOperation):
         expr = expr.left
-    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
-        key = string_value(expr.slice[0].slice.value)
-        if key is not None:
-            return key
     return expr_name(expr) or ""
 
 

@@ -6,7 +6,9 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, descendants, keyword, module_handlers
+from reviewer.checks._base import FileContext, PythonCheck, attribute_path, descendants, keyword, module_handlers
+from reviewer.checks._security import expr_name
+from reviewer.checks.exception_swallowed import logging_level
 
 # A decorator that lets only some callers in: `@login_required`, `@staff_required`, `@role_required("x")`,
 # `@permission_required`, `@jwt_required()`, `@requires_auth`, `@user_passes_test(...)`.
@@ -37,8 +39,6 @@ _PUBLIC = re.compile(r"(?:^|_)(?:un)?(?:login|logout|log_in|log_out|signin|signu
                      r"forgot|verify|confirm|webhook|callback|health|healthz|ready|readyz|readiness|live|livez|"
                      r"liveness|status|public|subscribe|contact|track|tracking|share|shared|invite|invitation)s?"
                      r"(?:_|$)", re.I)
-_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
-_LOGGER = re.compile(r"^(logging|_*(\w+_)?(log|logger))$", re.I)
 _WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PATH_PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}")
@@ -256,7 +256,7 @@ async def goodwill_credit(request):  # expect: SEC018
                       and not _credential_in_path(handler) and not _takes_credential(handler)]
         if not candidates:
             return
-        guarded = {handler: identifies_caller(handler, logged_counts=False) for handler in handlers}
+        guarded = {handler: identifies_caller(handler, logs=self.ctx) for handler in handlers}
         for handler in candidates:
             if guarded[handler]:
                 continue
@@ -268,9 +268,9 @@ async def goodwill_credit(request):  # expect: SEC018
                                           "while other handlers here do: anyone who can reach the URL can call it.",
                             end_node=handler.body)
 
-def identifies_caller(fn: cst.FunctionDef, *, logged_counts: bool = True) -> bool:
-    """A decorator, a dependency or the body restricts or looks at who the caller is (with `logged_counts`
-    False, naming the caller only in a log line does not count: it checks nothing)."""
+def identifies_caller(fn: cst.FunctionDef, *, logs: FileContext | None = None) -> bool:
+    """A decorator, a dependency or the body restricts or looks at who the caller is (given the file's context
+    as `logs`, naming the caller only in a logging call does not count: it checks nothing)."""
     for decorator in fn.decorators:
         target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
         name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
@@ -279,7 +279,7 @@ def identifies_caller(fn: cst.FunctionDef, *, logged_counts: bool = True) -> boo
             return True
         if isinstance(decorator.decorator, cst.Call) and keyword(decorator.decorator, "dependencies") is not None:
             return True
-    logged = set() if logged_counts else _logged(fn)
+    logged = set() if logs is None else _logged(fn, logs)
     for node in descendants(fn):
         if id(node) in logged:
             continue
@@ -295,42 +295,27 @@ def identifies_caller(fn: cst.FunctionDef, *, logged_counts: bool = True) -> boo
             path = attribute_path(node)
             if path is not None and _CALLER.search(path):
                 return True
-        elif isinstance(node, cst.Subscript) and _is_request(node.value) and _CALLER_KEY.match(_key(node) or ""):
+        elif isinstance(node, cst.Subscript) and _is_request(node.value) and _CALLER_KEY.match(expr_name(node) or ""):
             return True
     return False
 
 
-def _logged(fn: cst.FunctionDef) -> set[int]:
+def _logged(fn: cst.FunctionDef, ctx: FileContext) -> set[int]:
     """The nodes inside the arguments of a logging call (`log.info("...", request["user"]["id"])`)."""
     return {id(inner) for node in descendants(fn.body) if isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute) and node.func.attr.value in _LOG_METHODS
-            and _LOGGER.match(attribute_path(node.func.value) or "")
-            for arg in node.args for inner in descendants(arg)}
+            and logging_level(ctx, node) is not None for arg in node.args for inner in descendants(arg)}
 
 
 def _is_request(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value in ("request", "req")
 
 
-def _key(subscript: cst.Subscript) -> str | None:
-    """`request["user"]` -> "user"."""
-    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
-        return None
-    index = subscript.slice[0].slice.value
-    return str(index.evaluated_value) if isinstance(index, cst.SimpleString) else None
-
-
 def _takes_credential(fn: cst.FunctionDef) -> bool:
     """The handler reads a secret the caller presents from its body or query (`data["code"]`,
     `payload.get("pin")`): whoever holds the code may act, as a kiosk redeeming a pickup code does."""
-    for node in descendants(fn.body):
-        if isinstance(node, cst.Subscript) and _CREDENTIAL_FIELD.match(_key(node) or ""):
-            return True
-        if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
-                and node.args and isinstance(node.args[0].value, cst.SimpleString)
-                and _CREDENTIAL_FIELD.match(str(node.args[0].value.evaluated_value))):
-            return True
-    return False
+    return any((isinstance(node, cst.Subscript) or (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                                                     and node.func.attr.value == "get"))
+               and _CREDENTIAL_FIELD.match(expr_name(node) or "") for node in descendants(fn.body))
 
 
 def _elevated(fn: cst.FunctionDef) -> bool:
@@ -377,11 +362,8 @@ def path_parameters(fn: cst.FunctionDef) -> list[str]:
 
 def _names_a_resource(fn: cst.FunctionDef, ctx) -> bool:
     """The URL names the resource acted on: a path parameter, or a Django view's argument after `request`."""
-    for decorator in fn.decorators:
-        expr = decorator.decorator
-        if isinstance(expr, cst.Call) and expr.args and isinstance(expr.args[0].value, cst.SimpleString):
-            # `/reset/<token>`, `/s/<code>`: a secret in the URL is the caller's credential, not a resource
-            if any(not _CREDENTIAL_PARAMETER.search(found) for found in _PATH_PARAMETER.findall(expr.args[0].value.value)):
-                return True
+    # `/reset/<token>`, `/s/<code>`: a secret in the URL is the caller's credential, not a resource
+    if any(not _CREDENTIAL_PARAMETER.search(name) for name in path_parameters(fn)):
+        return True
     params = fn.params.params
     return ctx.imports_module("django") and len(params) > 1 and params[0].name.value == "request"
