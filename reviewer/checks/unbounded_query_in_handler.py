@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck, keyword
+from reviewer.checks._security import is_request_input
 from reviewer.checks._data import (
     Scope,
     appended,
@@ -31,7 +32,8 @@ from reviewer.checks._data import (
 # Any of these in the query bounds it (or aggregates it): not a whole-table load.
 _BOUNDING = frozenset({"limit", "paginate", "get", "first", "one", "one_or_none", "slice", "offset", "group_by",
                        "distinct", "count", "having", "get_or_404", "first_or_404", "in_bulk", "aggregate", "exists",
-                       "none", "fetch", "with_parent", "scalar", "scalar_one", "scalar_one_or_none", "[]"})
+                       "none", "fetch", "with_parent", "scalar", "scalar_one", "scalar_one_or_none", "[]",
+                       "with_for_update", "select_for_update"})
 # These narrow the rows but do not bound them: `filter(status="published")` grows with the table.
 _FILTERING = frozenset({"filter", "filter_by", "where", "exclude"})
 # The end of a Django queryset chain that still reads every row once consumed.
@@ -57,14 +59,16 @@ _ACCUMULATING = frozenset({
     "ticket", "tickets", "shipment", "shipments", "reservation", "reservations", "charge", "charges",
     "measurement", "measurements", "trip", "trips", "ride", "rides", "delivery", "deliveries", "attempt",
     "attempts", "revision", "revisions", "snapshot", "snapshots", "sale", "sales", "purchase", "purchases",
-    "appointment", "appointments", "loan", "loans", "claim", "claims", "review", "reviews", "result", "results"})
+    "appointment", "appointments", "loan", "loans", "claim", "claims", "review", "reviews", "result", "results",
+    "scan", "scans", "checkin", "checkins", "rental", "rentals", "donation", "donations"})
 # The parts of one parent record: the lines of an order, the items of a cart, the images of a product.
 _PART_WORDS = frozenset({"line", "lines", "item", "items", "detail", "details", "option", "options", "variant",
                          "variants", "image", "images", "photo", "photos", "attachment", "attachments", "part", "parts",
                          "step", "steps", "field", "fields", "member", "members", "address", "addresses", "price",
                          "prices", "link", "links", "choice", "choices", "answer", "answers", "participant",
                          "participants", "slot", "slots", "version", "versions"})
-_SQL_BOUNDED = re.compile(r"\b(LIMIT|FETCH\s+(FIRST|NEXT)|TOP|OFFSET|GROUP\s+BY|DISTINCT|COUNT|SUM|AVG|MIN|MAX)\b")
+# `FOR UPDATE` claims the rows to change them in this transaction: a work set, not a listing to page.
+_SQL_BOUNDED = re.compile(r"\b(LIMIT|FETCH\s+(FIRST|NEXT)|TOP|OFFSET|GROUP\s+BY|DISTINCT|COUNT|SUM|AVG|MIN|MAX|FOR\s+UPDATE)\b")
 _SQL_TABLE = re.compile(r"\bFROM\s+[\"`\[]?(\w+)")
 _SQL_WHERE = re.compile(r"\bWHERE\b(.*?)(\bORDER\s+BY\b|$)")
 _SQL_ORDER = re.compile(r"\bORDER\s+BY\b")
@@ -90,16 +94,21 @@ class UnboundedQueryInHandler(PythonCheck):
     `stmt = select(Model)`, `stmt = stmt.where(...)`); a Django queryset (`Model.objects.all()`,
     `.order_by()`, `.values()`...) that is iterated, passed to `list()`/`len()`, or given to a serializer with
     `many=True`, directly or through a variable, also when it is narrowed only inside an `if`; and
-    `fetchall()`, asyncpg `fetch()`, `pandas.read_sql()` or Django `Model.objects.raw()` of a `SELECT ... FROM
-    table` with no `LIMIT` (also SQL built up with `sql += " ORDER BY ..."`). A filtered query (`filter`, `where`, SQL `WHERE`) is reported only when it is also
-    ordered for display (`order_by`, `ORDER BY`) — a listing that grows with the table — and the filter does
+    `fetchall()`, asyncpg `fetch()`, `fetch_all()`, `pandas.read_sql()` or Django `Model.objects.raw()` of a `SELECT ... FROM
+    table` with no `LIMIT` (also SQL built up with `sql += " ORDER BY ..."`). A filtered query (`filter`, `where`,
+    SQL `WHERE`) is reported only when it is also ordered for display (`order_by`, `ORDER BY`) or searches part
+    of a text for what the client typed (`name__icontains=q`, `.ilike(f"%{q}%")`, SQL `LIKE`) — a listing or
+    search results that grow with the table — and the filter does
     not narrow it to one record (`id`), to a given list of keys (`in_`, `__in`, `IN (...)`, `= ANY(...)`), to
     the parts of one parent (`OrderLine` by `order_id`, `order_items` by `order_id`), to the children of one
     parent in the ORM (`Attachment` by `ticket_id`, `Payout` by `claim_id`) unless they are records that pile
     up over time (messages, events, readings, orders, bookings, appointments, ...), or to a window of one
     column whose width the code fixes (`starts_at >= day` and `starts_at < day + timedelta(days=1)`,
     `.between(start, start + WEEK)`, `starts_at__date=day`; in SQL `at < %s::date + 1`,
-    `+ INTERVAL '7 days'`, `at::date = %s`, `at >= now() - INTERVAL '1 day'`): that listing does not grow with the table's history. Small reference tables
+    `+ INTERVAL '7 days'`, `at::date = %s`, `at >= now() - INTERVAL '1 day'`), or to one period by equality on a
+    calendar column (`work_date == day`, `week_start = %s`): that listing does not grow with the table's history.
+    Rows locked with `FOR UPDATE` (`with_for_update()`, `select_for_update()`) are claimed to be changed in the
+    transaction, not listed, and are not reported. Small reference tables
     (categories, countries, currencies, roles, settings...) and records an owner keeps only a few of
     (addresses, devices, API keys) are not reported.
 
@@ -252,8 +261,68 @@ class QuizSubmitView(APIView):
         questions = list(quiz.questions.all())  # ok: DB002
         return Response({"score": grade(questions, request.data)})
 """,
+        # One day's crew board: equality on a calendar column keeps one day's rows.
+        """
+from datetime import date
+from flask import jsonify
+
+@bp.get("/board/<day>")
+def day_board(day):
+    rows = Assignment.query.filter(Assignment.work_date == date.fromisoformat(day)).order_by(Assignment.crew_id).all()  # ok: DB002
+    return jsonify([a.crew_id for a in rows])
+""",
+        # The rows are claimed with FOR UPDATE to be invoiced in this transaction: a work set, not a listing.
+        """
+from flask import jsonify
+
+@bp.post("/clients/<int:client_id>/invoice")
+def invoice(client_id):
+    with db.transaction() as conn:
+        jobs = conn.execute(
+            "SELECT id, amount FROM jobs WHERE client_id = %s AND invoice_id IS NULL ORDER BY done_at FOR UPDATE",
+            (client_id,),
+        ).fetchall()  # ok: DB002
+        return jsonify(total=sum(j["amount"] for j in jobs))
+""",
+        # A substring of a value the code holds (a webhook's sale id) finds one record, not search results.
+        """
+def paypal_webhook(request, event):
+    sale = fetch_sale(request.body)
+    for payment in Payment.objects.filter(provider="paypal", info__icontains=sale["id"]):  # ok: DB002
+        payment.confirm()
+""",
     )
     INVALID = (
+        # A search by what the client typed: the matches grow with the table, ordered or not.
+        """
+from django.http import JsonResponse
+
+def donor_search(request):
+    q = request.GET.get("q", "").strip()
+    donors = Donor.objects.filter(last_name__icontains=q)  # expect: DB002
+    return JsonResponse({"results": [d.pk for d in donors]})
+""",
+        """
+from fastapi import APIRouter
+from sqlalchemy import select
+
+router = APIRouter()
+
+@router.get("/equipment")
+async def find_equipment(q: str, session):
+    stmt = select(Equipment).where(Equipment.serial_no.ilike(f"%{q}%"))
+    return (await session.scalars(stmt)).all()  # expect: DB002
+""",
+        # The ORDER BY piece is read from the request: a value, so no LIMIT hides in it.
+        """
+from flask import jsonify, request
+
+@bp.get("/quotes")
+def list_quotes():
+    order = request.args.get("order", "created_at DESC")
+    rows = db.execute(f"SELECT * FROM quotes WHERE status = %s ORDER BY {order}", ("sent",)).fetchall()  # expect: DB002
+    return jsonify(rows)
+""",
         """
 from flask import jsonify
 from app.models import User
@@ -405,7 +474,7 @@ def board():
             name = method(call)
             if name in _DJANGO_UNBOUNDED and not is_chain_link(call, scope):
                 self._judge_query(call, scope)
-            elif (name in ("fetchall", "fetch") or self.ctx.qualify(call.func) in _PANDAS_READERS
+            elif (name in ("fetchall", "fetch", "fetch_all") or self.ctx.qualify(call.func) in _PANDAS_READERS
                   or (name == "raw" and (orm_model(call, scope, self.ctx) or ("",))[0] == "django")):
                 self._judge_sql_read(call, scope)
 
@@ -443,7 +512,7 @@ def board():
     def _filtered_listing(model: str, calls: list[cst.Call], scope: Scope) -> bool:
         """A filtered query that still lists a growing set: ordered for display, and not narrowed to one record,
         to a given list of keys, or to the few parts of one parent (the lines of one order)."""
-        if "order_by" not in {method(c) for c in calls}:
+        if "order_by" not in {method(c) for c in calls} and not _substring_search(calls, scope):
             return False  # an unordered filtered read is often a small set; not judged
         if _head_noun(model) in _FEW_PER_OWNER:
             return False
@@ -506,7 +575,7 @@ def board():
         recv = receiver(call)
         if method(call) == "fetchall":
             sql = self._executed_sql(recv, call, scope)
-        elif method(call) == "fetch":
+        elif method(call) in ("fetch", "fetch_all"):  # asyncpg's `fetch`, `databases`' `fetch_all`
             sql = positional(call) if is_dbish(recv, scope, self.ctx) else None
         else:
             sql = positional(call)
@@ -523,7 +592,7 @@ def board():
         if holes and (ordered is None or not _no_limit_can_hide(text[ordered.end():])):
             return  # an interpolated piece may hold the LIMIT
         where = _SQL_WHERE.search(text)
-        if where is not None and (ordered is None or _sql_pinned(where.group(1), table.group(1))
+        if where is not None and ((ordered is None and not _SQL_SUBSTRING.search(where.group(1))) or _sql_pinned(where.group(1), table.group(1))
                                   or _head_noun(table.group(1)) in _FEW_PER_OWNER
                                   or _sql_fixed_window(where.group(1))):
             return
@@ -623,6 +692,41 @@ def _narrowed_on_one_branch(use: cst.Name, name: str, made: cst.Assign, scope: S
     return any(isinstance(a, cst.If) and not scope.contains(a, made) for a in scope.ancestors(holder))
 
 
+# A match on part of a text (`name__icontains=q`, `Model.name.ilike(f"%{q}%")`): search results, which grow with the
+# table however the rows are ordered.
+_SUBSTRING_LOOKUPS = ("__icontains", "__contains", "__istartswith", "__startswith", "__iendswith", "__endswith",
+                      "__search", "__iregex", "__regex", "__trigram_similar")
+_SUBSTRING_METHODS = frozenset({"ilike", "like", "contains", "startswith", "endswith", "icontains", "istartswith",
+                                "match", "regexp_match"})
+_SQL_SUBSTRING = re.compile(r"\b(I?LIKE|SIMILAR\s+TO)\b|~\*?|@@")
+
+
+def _substring_search(calls: list[cst.Call], scope: Scope) -> bool:
+    """A filter matching part of a text against what the client typed (`name__icontains=q`,
+    `Model.name.ilike(f"%{term}%")`). A substring of a value the code holds (a webhook's sale id) finds one record."""
+    for call in calls:
+        if method(call) not in _FILTERING:
+            continue
+        for arg in call.args:
+            if arg.keyword is not None:
+                if arg.keyword.value.endswith(_SUBSTRING_LOOKUPS) and _from_client(arg.value, scope):
+                    return True
+                continue
+            for node in scope.within(arg.value) if arg.value in scope.index else ():
+                if (isinstance(node, cst.Call) and method(node) in _SUBSTRING_METHODS and node.args
+                        and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Attribute)
+                        and _from_client(node.args[0].value, scope)):
+                    return True  # `Model.column.ilike(...)`
+    return False
+
+
+def _from_client(expr: cst.BaseExpression, scope: Scope) -> bool:
+    """The expression is, or interpolates, a value the client sent (see `_is_parameter`)."""
+    if expr not in scope.index:
+        return False
+    return any(isinstance(node, cst.Name) and _is_parameter(node, scope) for node in scope.within(expr))
+
+
 def _pins(column: str, model: str) -> bool:
     """A filter column that narrows a query to one record, a list of keys, or the parts of one parent."""
     column = column.lower().removesuffix("__exact")
@@ -654,13 +758,26 @@ _SQL_LOWER = re.compile(r"([\w.]+)\s*>=?")
 _SQL_UPPER_PLUS = re.compile(r"([\w.]+)\s*<=?\s*[^\s]+\s*\+\s*" + _SQL_WIDTH)
 _SQL_BETWEEN_PLUS = re.compile(r"\bBETWEEN\s+[^\s]+\s+AND\s+[^\s]+\s*\+\s*" + _SQL_WIDTH)
 _SQL_ONE_DAY = re.compile(r"(?:\b\w+::DATE|\bDATE\s*\(\s*[\w.]+\s*\))\s*=")
+# Equality on a calendar column (`work_date = %s`, `r.week_start = %s`): one day's or one week's rows.
+_SQL_CALENDAR_EQUALS = re.compile(r"(?<![<>!])\b(?:\w+\.)?(\w+)\s*=\s*(?!ANY\b)")
 _SQL_RECENT = re.compile(r">=?\s*(?:NOW\(\)|CURRENT_TIMESTAMP|CURRENT_DATE)\s*-\s*" + _SQL_WIDTH)
 
 
 def _sql_fixed_window(where: str) -> bool:
     lower = set(_SQL_LOWER.findall(where))
     return bool(any(column in lower for column in _SQL_UPPER_PLUS.findall(where))
-                or _SQL_BETWEEN_PLUS.search(where) or _SQL_ONE_DAY.search(where) or _SQL_RECENT.search(where))
+                or _SQL_BETWEEN_PLUS.search(where) or _SQL_ONE_DAY.search(where) or _SQL_RECENT.search(where)
+                or any(_is_calendar_column(column) for column in _SQL_CALENDAR_EQUALS.findall(where)))
+
+
+# The words of a column that holds one calendar period, not a moment: `work_date`, `day`, `week_start`, `shipped_on`.
+_CALENDAR_WORDS = frozenset({"date", "day", "week", "month"})
+
+
+def _is_calendar_column(column: str) -> bool:
+    """A column that names a day, week or month: equality on it keeps one period's rows."""
+    words = column.lower().split("_")
+    return bool(_CALENDAR_WORDS & set(words)) or (len(words) > 1 and words[-1] == "on")
 
 
 _LOWER_OPS = (cst.GreaterThan, cst.GreaterThanEqual)
@@ -683,6 +800,8 @@ def _fixed_window(calls: list[cst.Call], scope: Scope) -> bool:
                 column, _, lookup = arg.keyword.value.rpartition("__")
                 if any(arg.keyword.value.endswith(day) for day in _DAY_LOOKUPS):
                     return True
+                if "__" not in arg.keyword.value and _is_calendar_column(arg.keyword.value):
+                    return True  # `work_date=day`: one day's rows
                 if lookup in ("gt", "gte"):
                     lower.setdefault(column, []).append(arg.value)
                 elif lookup in ("lt", "lte"):
@@ -700,6 +819,8 @@ def _fixed_window(calls: list[cst.Call], scope: Scope) -> bool:
                       and isinstance(node.left, cst.Attribute)):
                     operator, bound = node.comparisons[0].operator, node.comparisons[0].comparator
                     column = attribute_path(node.left) or ""
+                    if isinstance(operator, cst.Equal) and _is_calendar_column(node.left.attr.value):
+                        return True  # `Slot.day == day`: one day's rows
                     if isinstance(operator, _LOWER_OPS):
                         lower.setdefault(column, []).append(bound)
                     elif isinstance(operator, _UPPER_OPS):
@@ -729,7 +850,14 @@ def _code(node: cst.CSTNode) -> str:
 
 
 def _is_parameter(expr: cst.BaseExpression, scope: Scope) -> bool:
-    return isinstance(expr, cst.Name) and expr.value in scope.params
+    """A value the client sent: a parameter of the handler, or a local read from the request
+    (`order = request.args.get("order", "created_at DESC")`)."""
+    if not isinstance(expr, cst.Name):
+        return False
+    if expr.value in scope.params:
+        return True
+    value = bound_here(expr, scope) if expr in scope.index else None
+    return value is not None and is_request_input(value)
 
 
 def _no_limit_can_hide(order_tail: str) -> bool:
