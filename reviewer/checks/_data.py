@@ -637,7 +637,8 @@ def is_query_result(expr: cst.BaseExpression, scope: Scope, ctx: FileContext, de
 
 # The calls that read one record (or one value), not rows to loop over.
 ROW_LOADS = frozenset({"get", "first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "scalar", "last",
-                       "get_or_404", "first_or_404", "one_or_404", "fetchone", "fetchrow", "earliest", "latest"})
+                       "get_or_404", "first_or_404", "one_or_404", "fetchone", "fetchrow", "fetch_one", "earliest",
+                       "latest"})
 
 
 def is_row_load(expr: cst.BaseExpression, scope: Scope, ctx: FileContext) -> bool:
@@ -650,7 +651,7 @@ def is_row_load(expr: cst.BaseExpression, scope: Scope, ctx: FileContext) -> boo
         return ctx.qualify(expr.func) in ("django.shortcuts.get_object_or_404", "get_object_or_404")
     if name not in ROW_LOADS:
         return False
-    if name in ("fetchone", "fetchrow"):
+    if name in ("fetchone", "fetchrow", "fetch_one"):  # `fetch_one`: the `databases` library and its look-alikes
         return is_dbish(receiver(expr), scope, ctx) or is_query_call(expr, scope, ctx)
     return is_query_call(expr, scope, ctx)
 

@@ -278,14 +278,14 @@ class Rows:
         fn = self.helper(call, scope)
         if fn is not None:
             return self.returned(fn, depth)
-        if name in ("fetchone", "fetchrow") and is_row_load(call, scope, ctx):
+        if name in ("fetchone", "fetchrow", "fetch_one") and is_row_load(call, scope, ctx):
             table, columns = self._read_by(call, at, scope)
             return Origin("row", "sql", table, columns)
         if name in ("fetchall", "fetchmany") and recv is not None and is_query_result(call, scope, ctx):
             table, columns = self._read_by(call, at, scope)
             return Origin("rows", "sql", table, columns)
         if (name in ("fetchval", "scalar") and isinstance(recv, cst.Call) and method(recv) == "execute") or (
-                name == "fetchval" and call.args and is_query_call(call, scope, ctx)):
+                name in ("fetchval", "fetch_val") and call.args and is_query_call(call, scope, ctx)):
             table, columns = self._read_by(call, at, scope)
             if table is not None:
                 column = columns.split(",")[0] if columns else None
@@ -303,7 +303,7 @@ class Rows:
             return Origin("value", "orm", model, count=True)
         if is_row_load(call, scope, ctx):
             return Origin("row", "orm", model)
-        if name in ("execute", "fetch") and call.args:
+        if name in ("execute", "fetch", "fetch_all") and call.args:
             table, columns = self._read_by(call, at, scope)
             if table is not None:
                 return Origin("rows", "sql", table, columns)
@@ -329,7 +329,7 @@ class Rows:
         sql = None
         if isinstance(recv, cst.Call) and method(recv) == "execute":
             sql = positional(recv)
-        elif method(fetch) in ("fetchrow", "fetchval", "fetch", "execute") and fetch.args:
+        elif method(fetch) in ("fetchrow", "fetchval", "fetch", "execute", "fetch_one", "fetch_val", "fetch_all") and fetch.args:
             sql = positional(fetch)
         elif recv is not None and at in scope.index:
             executed = last_execute(fetch, at, scope)

@@ -427,7 +427,7 @@ def credit_sale(session: Session, seller_id: int, amount_cents: int) -> None:
                 if orm is None:
                     return None
                 models.add(orm[1])
-            elif name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone"):
+            elif name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetch_one", "fetch_all", "fetch_val"):
                 text = self._rows.sql(positional(call), scope)
                 if text is not None and re.search(r"\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b", text[0], re.I):
                     table = self._rows.table(positional(call), scope)

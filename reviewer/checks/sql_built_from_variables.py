@@ -14,7 +14,7 @@ from reviewer.checks._security import (
 
 # Methods that send their first argument to the database as SQL text.
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "read_sql",
-                              "read_sql_query", "fetch", "fetchrow", "fetchval"})
+                              "read_sql_query", "fetch", "fetchrow", "fetchval", "fetch_all", "fetch_one", "fetch_val"})
 _SQL_KEYWORDS = ("sql", "query", "statement", "operation", "raw_query")
 _TEXT_CONSTRUCTORS = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text",
                                 "sqlmodel.text"})

@@ -525,7 +525,7 @@ async def scan(pool, code):
         selected = next((c for c in scope.calls_within(value) if method(c) == "select" and c.args), None)
         if selected is not None:
             return (attribute_path(selected.args[0].value) or "").split(".")[0] or None
-        if method(value) in ("fetchone", "fetchrow", "fetchval", "first", "scalar"):
+        if method(value) in ("fetchone", "fetchrow", "fetchval", "fetch_one", "fetch_val", "first", "scalar"):
             found = self._rows.origin(value, at, scope)
             return found.model if found is not None and found.source == "sql" else None
         return None
