@@ -82,10 +82,13 @@ class UnlockedCheckThenAct(RowsCheck):
     - Status: `if seat.status != "available"`, `if not coupon.active`, `if x.sent_at is not None` on a loaded
       record, followed by a move of that same field to its next state (a literal or named constant, the value
       compared with, or anything after a truth or `None` test), a save, and another database write (an insert,
-      another record changed) that the status was guarding. The move may be an UPDATE statement on that record
+      another record changed) that the status was guarding, or, in a request handler, a claim: the field set to
+      who takes the record (`shift.assigned_to = staff` after `if shift.assigned_to_id is not None`; Django's
+      `x.owner` and `x.owner_id` are one column). The move may be an UPDATE statement on that record
       (`update(Slot).where(Slot.id == slot.id).values(booked=True)`, `Slot.objects.filter(pk=slot.pk)
       .update(booked=True)`). A status read with SQL (`if ticket["status"] == "used"` on a fetched row) counts
-      when an UPDATE of that table sets the column to a fixed value without testing it in its WHERE clause,
+      when an UPDATE of that table sets the column to a fixed value (a literal, `now()`) without testing it in
+      its WHERE clause,
       unless a side effect in between carries an idempotency key.
     - Redis: `if r.exists(key)` / `if not r.get(key)` used as a flag, followed by `r.set(key, ...)` without
       `nx=True`.
@@ -125,6 +128,21 @@ class UnlockedCheckThenAct(RowsCheck):
 
     id = "DB005"
     VALID = (
+        # The claim is made on a locked row: the second request waits, then sees the shift taken.
+        """
+from django.db import transaction
+from django.views.decorators.http import require_POST
+
+@require_POST
+def claim_shift(request, shift_id):
+    with transaction.atomic():
+        shift = get_object_or_404(Shift.objects.select_for_update(), pk=shift_id)  # ok: DB005
+        if shift.assigned_to_id is not None:
+            return JsonResponse({"error": "taken"}, status=409)
+        shift.assigned_to = request.user.staff
+        shift.save(update_fields=["assigned_to"])
+    return JsonResponse({"id": shift.pk})
+""",
         """
 from django.db import IntegrityError
 
@@ -415,6 +433,30 @@ async def scan(pool, code):
     await pool.execute("UPDATE tickets SET status = 'used', scanned_at = now() WHERE id = $1", ticket["id"])
     return {"result": "admitted"}
 """,
+        # A shift claimed by whoever asked: two staff both pass the check, the second silently takes it.
+        """
+from django.views.decorators.http import require_POST
+
+@require_POST
+def claim_shift(request, shift_id):
+    staff = request.user.staff
+    shift = get_object_or_404(Shift, pk=shift_id)  # expect: DB005
+    if shift.assigned_to_id is not None:
+        return JsonResponse({"error": "taken"}, status=409)
+    shift.assigned_to = staff
+    shift.save(update_fields=["assigned_to"])
+    return JsonResponse({"id": shift.pk})
+""",
+        # A check-in time stamped by an UPDATE that does not test it again.
+        """
+@router.post("/scan")
+def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
+    rental = db.fetch_one("SELECT id, checked_in_at FROM rentals WHERE id = %s", (body.rental_id,))  # expect: DB005
+    if rental["checked_in_at"] is not None:
+        raise HTTPException(409, "already checked in")
+    db.execute("UPDATE rentals SET checked_in_at = now() WHERE id = %s", (rental["id"],))
+    return {"ok": True}
+""",
     )
 
     def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
@@ -647,7 +689,8 @@ async def scan(pool, code):
         assigned, where = update_columns(text[0])
         column = column.lower()
         return (column in assigned and column not in where
-                and re.search(rf"\b{re.escape(column)}\s*=\s*('[^']*'|TRUE|FALSE)", text[0], re.I) is not None)
+                and re.search(rf"\b{re.escape(column)}\s*=\s*('[^']*'|TRUE|FALSE|NOW\(\)|CURRENT_TIMESTAMP|CURRENT_DATE)",
+                              text[0], re.I) is not None)
 
     def _calls(self, region: tuple[int, int], scope: Scope) -> list[cst.Call]:
         return [c for c in scope.calls() if region[0] <= scope.index[c] < region[1]]
@@ -657,8 +700,10 @@ async def scan(pool, code):
         """`acct.balance` changed and saved after the check; for a status: moved to the state the check rejects
         (`if seat.status != "free"` ... `seat.status = "sold"`), and something else written too. Gives the
         change."""
+        # Django keeps a foreign key in `x.owner_id`; `x.owner = user` writes that same column.
+        paths = {path, path.removesuffix("_id")} if path.endswith("_id") else {path}
         changes = [n for n in scope.of_type(cst.AugAssign, cst.Assign) if region[0] <= scope.index[n] < region[1]
-                   and any(attribute_path(t) == path for t in _targets(n))]
+                   and any(attribute_path(t) in paths for t in _targets(n))]
         if kind == "state":
             changes = [n for n in changes if _flips(condition, side, n)]
         obj, _, field = path.rpartition(".")
@@ -677,6 +722,8 @@ async def scan(pool, code):
             return None
         if kind == "order":  # `if acct.balance >= amount: acct.balance -= amount`, not `if ts > x.seen_at`
             return next((change for change in changes if _arithmetic_change(change, path)), None)
+        if self.ctx.in_handler and _claims(changes[0]):
+            return changes[0]  # `if shift.assigned_to_id is not None: 409` ... `shift.assigned_to = staff`
         return changes[0] if self._other_write(obj, region, scope) else None
 
     def _other_write(self, obj: str, region: tuple[int, int], scope: Scope, besides: cst.Call | None = None) -> bool:
@@ -801,6 +848,16 @@ def _sets_column(call: cst.Call, field: str, obj: str, scope: Scope) -> cst.Base
     picks = [c for c in chain if method(c) in ("where", "filter", "filter_by")]
     reads_obj = any(isinstance(n, cst.Name) and n.value == obj for c in picks for n in scope.within(c))
     return value if reads_obj else None
+
+def _claims(change: cst.AugAssign | cst.Assign) -> bool:
+    """A request handler takes the record for someone (`shift.assigned_to = staff`, `slot.held_by_id = user.id`):
+    two requests both pass the check and the second silently takes it from the first, who was told it was theirs.
+    A fixed value (`"sold"`, `True`, `now()`) written twice changes nothing by itself."""
+    if not isinstance(change, cst.Assign):
+        return False
+    value = unwrap(change.value)
+    return isinstance(value, (cst.Name, cst.Attribute)) and not is_literal(value) and not _is_constant(value)
+
 
 def _stays_accepted(condition: cst.BaseExpression, value: cst.BaseExpression) -> bool:
     """`if c.status not in ("scheduled", "sending"): return` ... `c.status = "sending"`: the new state is one the
