@@ -143,12 +143,19 @@ def is_request_handler(fn: cst.FunctionDef, cls: cst.ClassDef | None, ctx: FileC
     params = fn.params.params
     if ctx.imports_module("django") and params and params[0].name.value == "request":
         return True
-    if cls is not None and fn.name.value in _HTTP_METHOD_NAMES and cls.bases:
+    # DRF's `@action` adds a route to a view set: `/members/{pk}/renew/`.
+    extra_route = any(_decorator_name(deco) == "action" for deco in fn.decorators)
+    if cls is not None and (fn.name.value in _HTTP_METHOD_NAMES or extra_route) and cls.bases:
         for base in cls.bases:
             text = attribute_path(base.value) or ""
             if text.endswith(("View", "ViewSet", "Resource", "Handler", "Endpoint")):
                 return True
     return False
+
+
+def _decorator_name(deco: cst.Decorator) -> str | None:
+    target = deco.decorator.func if isinstance(deco.decorator, cst.Call) else deco.decorator
+    return target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
 
 
 def module_handlers(module: cst.Module, ctx: FileContext) -> list[tuple[cst.FunctionDef, cst.ClassDef | None]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path
+from reviewer.checks._base import PythonCheck, attribute_path, is_name
 from reviewer.checks._data import (
     Scope,
     db_write,
@@ -278,6 +278,8 @@ class Rows:
         fn = self.helper(call, scope)
         if fn is not None:
             return self.returned(fn, depth)
+        if name == "get_object" and not call.args and is_name(recv, "self") and ctx.class_stack:
+            return Origin("row", "orm", None)  # a view's `self.get_object()` (Django, DRF): the record the URL names
         if name in ("fetchone", "fetchrow", "fetch_one") and is_row_load(call, scope, ctx):
             table, columns = self._read_by(call, at, scope)
             return Origin("row", "sql", table, columns)

@@ -213,6 +213,19 @@ def extend_due():
 """,
     )
     INVALID = (
+        # The record a view set's URL names, loaded with `self.get_object()`.
+        """
+from rest_framework import viewsets
+from rest_framework.decorators import action
+
+class EventViewSet(viewsets.ModelViewSet):
+    @action(detail=True, methods=["post"])
+    def rsvp(self, request, pk=None):
+        event = self.get_object()
+        event.seats_taken += int(request.data["party_size"])  # expect: DB004
+        event.save(update_fields=["seats_taken"])
+        return Response(status=201)
+""",
         # A firmware version in a SELECT's WHERE is not an optimistic-lock version check.
         """
 def report_installed(conn, device_id, version):

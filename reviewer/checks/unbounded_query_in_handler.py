@@ -293,6 +293,17 @@ def paypal_webhook(request, event):
 """,
     )
     INVALID = (
+        # A DRF view set's `@action` is a route of its own.
+        """
+from rest_framework import viewsets
+from rest_framework.decorators import action
+
+class VisitViewSet(viewsets.ModelViewSet):
+    @action(detail=False, methods=["get"])
+    def lapsed(self, request):
+        rows = Visit.objects.filter(status="lapsed").order_by("expires_on")  # expect: DB002
+        return Response(VisitSerializer(rows, many=True).data)
+""",
         # A search by what the client typed: the matches grow with the table, ordered or not.
         """
 from django.http import JsonResponse

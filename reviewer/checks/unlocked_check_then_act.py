@@ -42,6 +42,8 @@ _RACE_HANDLED = re.compile(
     r"IntegrityError|UniqueViolation|unique_violation|DuplicateKey|get_or_create|update_or_create|on\s+conflict"
     r"|on_conflict_do|insert\s+or\s+(ignore|replace)|on\s+duplicate\s+key|insert\s+ignore|\.merge\(|upsert", re.I)
 _ORDERING = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
+# Calls that run their first argument as SQL; a write with `RETURNING` is often sent through a fetch.
+_SQL_RUNNERS = frozenset({"execute", "executemany", "fetchrow", "fetchval", "fetch_one", "fetch_val"})
 _CREATES = frozenset({"create", "bulk_create", "create_user", "create_superuser", "insert"})
 
 
@@ -97,7 +99,8 @@ class UnlockedCheckThenAct(RowsCheck):
     It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
     advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create`,
     `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE`, or a conditional update
-    (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`). An atomic
+    (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`); a caught
+    unique violation or an upsert does not settle a balance or count changed on a loaded record. An atomic
     update (`F()`, `SET qty = qty - %s`) settles a balance or stock check, not an existence or status check:
     a deposit recorded once and credited with `SET balance = balance + %s` can still be credited twice.
     An existence check inside a loop of a function that does not serve requests (an import or sync job going
@@ -447,6 +450,26 @@ def claim_shift(request, shift_id):
     shift.save(update_fields=["assigned_to"])
     return JsonResponse({"id": shift.pk})
 """,
+        # A DRF action: the unique RSVP is settled by the caught IntegrityError, the seat count is not.
+        """
+from django.db import IntegrityError
+from rest_framework import viewsets
+from rest_framework.decorators import action
+
+class EventViewSet(viewsets.ModelViewSet):
+    @action(detail=True, methods=["post"])
+    def rsvp(self, request, pk=None):
+        event = self.get_object()  # expect: DB005
+        if event.seats_taken + 1 > event.capacity:
+            return Response(status=409)
+        try:
+            RSVP.objects.create(event=event, member=request.user.member)
+        except IntegrityError:
+            return Response(status=409)
+        event.seats_taken += 1
+        event.save(update_fields=["seats_taken"])
+        return Response(status=201)
+""",
         # A check-in time stamped by an UPDATE that does not test it again.
         """
 @router.post("/scan")
@@ -470,8 +493,15 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
             if race is not None:
                 found.append((branch, *race))
         # The function's text is read only for candidates: it needs positions, which other files never pay for.
-        if not found or has_conditional_update(scope, self._rows) or _RACE_HANDLED.search(scope.code(self)):
+        if not found or has_conditional_update(scope, self._rows):
             return
+        if _RACE_HANDLED.search(scope.code(self)):
+            # A caught unique violation or an upsert settles who inserts, not how much is left: a balance or a
+            # seat count changed on a loaded record is still raced (`seats_taken += n` beside a unique RSVP).
+            found = [(b, kind, act) for b, kind, act in found
+                     if kind == "quantity" and isinstance(act, (cst.AugAssign, cst.Assign))]
+            if not found:
+                return
         # One finding per write: two checks guarding one insert (a count limit and a duplicate test) are one race.
         by_act: dict[cst.CSTNode, list[tuple[cst.If, str]]] = {}
         for branch, kind, act in found:
@@ -596,7 +626,7 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
             return _constructed(recv, call, scope)
         if name in ("create", "insert") and isinstance(recv, cst.Name) and is_camel(recv.value):
             return recv.value
-        if name in ("execute", "executemany") and self._rows.sql_verb(positional(call), scope) == "INSERT":
+        if name in _SQL_RUNNERS and self._rows.sql_verb(positional(call), scope) == "INSERT":
             return self._rows.table(positional(call), scope)
         return None
 
@@ -609,8 +639,7 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
         if name in ("update", "delete", "bulk_update"):
             orm = orm_model(call, scope, self.ctx)
             return orm[1] if orm is not None else None
-        if name in ("execute", "executemany") and self._rows.sql_verb(positional(call), scope) in (
-                "UPDATE", "DELETE", "INSERT"):
+        if name in _SQL_RUNNERS and self._rows.sql_verb(positional(call), scope) in ("UPDATE", "DELETE", "INSERT"):
             return self._rows.table(positional(call), scope)
         return None
 
@@ -722,8 +751,12 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
             return None
         if kind == "order":  # `if acct.balance >= amount: acct.balance -= amount`, not `if ts > x.seen_at`
             return next((change for change in changes if _arithmetic_change(change, path)), None)
-        if self.ctx.in_handler and _claims(changes[0]):
-            return changes[0]  # `if shift.assigned_to_id is not None: 409` ... `shift.assigned_to = staff`
+        if self.ctx.in_handler and any(_claims(n) for n in scope.of_type(cst.Assign)
+                                       if region[0] <= scope.index[n] < region[1]
+                                       and any(attribute_path(t.value) == obj for t in _targets(n)
+                                               if isinstance(t, cst.Attribute))):
+            # `if shift.assigned_to_id is not None: 409` ... `shift.assigned_to = staff`; `pass.redeemed_by = user`
+            return changes[0]
         return changes[0] if self._other_write(obj, region, scope) else None
 
     def _other_write(self, obj: str, region: tuple[int, int], scope: Scope, besides: cst.Call | None = None) -> bool:
