@@ -12,6 +12,7 @@ from reviewer.checks._data import (
     Scope,
     db_write,
     in_transaction,
+    is_camel,
     is_query_call,
     is_query_result,
     is_row_load,
@@ -303,6 +304,10 @@ class Rows:
         model = self._model(call, scope)
         if name in _COUNTS:
             return Origin("value", "orm", model, count=True)
+        if name in ("scalar", "scalar_one"):
+            counted = self._counted_model(call, scope)
+            if counted is not None:  # `session.scalar(select(func.count()).select_from(Booking).where(...))`
+                return Origin("value", "orm", counted, count=True)
         if is_row_load(call, scope, ctx):
             return Origin("row", "orm", model)
         if name in ("execute", "fetch", "fetch_all") and call.args:
@@ -323,6 +328,20 @@ class Rows:
                 path = attribute_path(inner.args[0].value) or ""
                 if path[:1].isupper():
                     return path.split(".")[0]
+        return None
+
+    @staticmethod
+    def _counted_model(call: cst.Call, scope: Scope) -> str | None:
+        """The model a SQLAlchemy count statement counts: `select(func.count()).select_from(Booking)` or
+        `select(func.count(Booking.id))`."""
+        inner = scope.calls_within(call) if call in scope.index else []
+        if not any(attribute_path(c.func) == "func.count" for c in inner):
+            return None
+        for c in inner:
+            first = positional(c)
+            path = attribute_path(first) if first is not None else None
+            if path is not None and method(c) in ("select_from", "count") and is_camel(path.split(".")[0]):
+                return path.split(".")[0]
         return None
 
     def _read_by(self, fetch: cst.Call, at: cst.CSTNode, scope: Scope) -> tuple[str | None, str | None]:

@@ -470,6 +470,21 @@ class EventViewSet(viewsets.ModelViewSet):
         event.save(update_fields=["seats_taken"])
         return Response(status=201)
 """,
+        # A SQLAlchemy count compared with the capacity, then an insert into the counted table.
+        """
+from sqlalchemy import func, select
+
+@router.post("/lessons/{slot_id}/book")
+async def book_lesson(slot_id: int, session):
+    slot = await session.get(LessonSlot, slot_id)  # expect: DB005
+    taken = await session.scalar(
+        select(func.count()).select_from(LessonBooking).where(LessonBooking.slot_id == slot_id)
+    )
+    if taken >= slot.capacity:
+        raise HTTPException(409, "lesson is full")
+    session.add(LessonBooking(slot_id=slot_id))
+    await session.commit()
+""",
         # A check-in time stamped by an UPDATE that does not test it again.
         """
 @router.post("/scan")
