@@ -64,7 +64,7 @@ _HOOK_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
 # Helpers that hand out a sync database handle in a `with` block: `db_cursor()`, `get_conn()`, `connection()`.
 _DB_HANDLE_FACTORY = re.compile(r"_?(get_|open_)?(db_|pg_|sql_)?(cursor|conn|connection|db_connection|db)", re.I)
 # `with SessionLocal() as db:` (a plain `with`: an AsyncSession is entered with `async with`): a sync ORM session.
-_SESSION_FACTORY = re.compile(r"_?(SessionLocal|Session|session_scope|get_session|db_session|session_factory)",
+_SESSION_FACTORY = re.compile(r"_?(\w*Session(Local)?|session_scope|get_session|db_session|session_factory)",
                               re.I)
 # Methods that check a connection out of a pool or engine: `pool.connection()`, `engine.begin()`.
 _POOL_CHECKOUTS = frozenset({"connection", "connect", "getconn", "begin"})
@@ -74,6 +74,18 @@ _SYNC_SESSION_TYPES = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.sessi
 # S3 object calls (boto3, MinIO): distinctive names; on a sync client, each one is a request to the store.
 _S3_METHODS = frozenset({"put_object", "get_object", "upload_file", "upload_fileobj", "download_file",
                          "download_fileobj", "copy_object", "delete_object", "head_object", "list_objects_v2"})
+
+
+# Query methods that async drivers and sessions only offer as coroutines.
+_UNAWAITED_DB_IO = frozenset({"execute", "executemany", "fetch_all", "fetch_one", "fetch_val", "fetchall", "fetchone",
+                              "fetchrow", "fetchval", "scalars", "ping"})
+_DATABASE_WORDS = frozenset({"db", "database", "conn", "connection", "cursor", "cur", "pool", "pg", "sqlite"})
+
+
+def _named_for_database(receiver: cst.BaseExpression) -> bool:
+    """`db`, `request.app.state.db`, `self.conn`: a receiver whose last name says it is a database handle."""
+    path = attribute_path(receiver)
+    return path is not None and bool(tokens(path.rsplit(".", 1)[-1]) & _DATABASE_WORDS)
 
 
 def _is_s3_request(call: cst.Call) -> bool:
@@ -146,7 +158,10 @@ class BlockingCallInAsync(PythonCheck):
     checked out of a pool or engine with a plain `with` (`with pool.connection() as conn:`, the finding
     spanning from the checkout), queries on a handle from a plain `with` on a helper named for a cursor or connection
     (`with db_cursor() as cur: cur.execute(...)`, the helper imported from anywhere) or on a sync ORM
-    session (`with SessionLocal() as db: db.get(...)`, or a parameter typed `sqlalchemy.orm.Session`), and file
+    session (`with SessionLocal() as db:`, `with ReportingSession() as rs:`, or a parameter typed
+    `sqlalchemy.orm.Session`), a query method of async drivers called without `await` on a handle the function
+    was given and named for a database (`db.fetch_all(...)`, `request.app.state.db.ping()`: an async driver's
+    query is a coroutine, so one that is not awaited runs to completion right there), and file
     I/O: `open(...)` whose file is read or written (reported at the `open`) and
     `Path(...).read_text()`/`write_bytes()`. A call that is awaited is never reported. A call from a
     coroutine to a module-level sync function of the same file that makes a network, database,
@@ -165,7 +180,7 @@ class BlockingCallInAsync(PythonCheck):
     call (`session = request.app.state.http`) no longer means the file-wide client. A sync database
     connection is reported once per coroutine: at its `connect` when it is opened there (its
     `execute`/`commit` calls are the same problem and are not reported again), otherwise at the first
-    statement run on it.
+    statement run on it; a sync helper given that connection is part of the same finding.
 
     ## Why is this bad?
     An event loop runs every request of the worker on one thread. A call that blocks for 200 ms stops
@@ -189,6 +204,14 @@ class BlockingCallInAsync(PythonCheck):
 
     id = "CON001"
     VALID = (
+        # The `databases` library: every query is awaited.
+        """
+@router.get("/map")
+async def stall_map(market_id: int, db=Depends(get_db)):
+    stalls = await db.fetch_all("SELECT id, code FROM stalls WHERE market_id = $1", market_id)  # ok: CON001
+    await db.execute("UPDATE markets SET views = views + 1 WHERE id = $1", market_id)  # ok: CON001
+    return {"stalls": stalls}
+""",
         """
 from fastapi import APIRouter
 from .models import Auction, AsyncSessionLocal
@@ -310,6 +333,32 @@ asyncio.run(main("urls.txt"))
 """,
     )
     INVALID = (
+        # No `await`: an async driver's query would be a coroutine, so this `db` is a sync one.
+        """
+from fastapi import Depends
+
+@router.get("/healthz")
+async def healthz(request):
+    if not request.app.state.db.ping():  # expect: CON001
+        return {"status": "degraded"}
+    return {"status": "ok"}
+
+def _stall_map(db, market_id):
+    return db.fetch_all("SELECT id, code FROM stalls WHERE market_id = %s", (market_id,))
+
+@router.get("/map")
+async def stall_map(market_id: int, db=Depends(get_db)):
+    stalls = _stall_map(db, market_id)  # expect: CON001
+    return {"stalls": stalls}
+""",
+        # A session factory named for what it is for is still a sync session when entered with a plain `with`.
+        """
+@router.get("/daily")
+async def daily(day):
+    with ReportingSession() as rs:
+        rows = rs.execute(text("SELECT kind, count(*) FROM passes WHERE day = :d GROUP BY kind"), {"d": day})  # expect: CON001
+    return dict(rows.all())
+""",
         """
 import hashlib
 from fastapi import FastAPI
@@ -671,7 +720,7 @@ async def run_renewals(season: str) -> int:
         if factory not in frame.db_handles and _DB_HANDLE_FACTORY.fullmatch(factory):
             frame.db_handles[name.value] = name.value
             frame.opened_here.discard(name.value)
-        if _SESSION_FACTORY.fullmatch(factory):
+        if _SESSION_FACTORY.fullmatch(factory) and "async" not in factory.lower():
             frame.session_handles.add(name.value)
             frame.db_handles[name.value] = name.value
 
@@ -693,7 +742,8 @@ async def run_renewals(season: str) -> int:
             and isinstance(func.value, cst.Name) else None)
         if callee is not None:
             if frame.is_async:
-                self._calls_from_coroutines.append((node, callee, frame.name))
+                if not self._passes_reported_handle(node, frame):
+                    self._calls_from_coroutines.append((node, callee, frame.name))
             else:
                 self._helper_calls[frame.name].add(callee)
         name = self.ctx.qualify(func)
@@ -714,7 +764,16 @@ async def run_renewals(season: str) -> int:
             if (method in _FILE_IO_METHODS and isinstance(receiver, cst.Call)
                     and self.ctx.qualify(receiver.func) in _OPENERS):
                 self._blocks(frame, node, f"open(...).{method}")
-            elif isinstance(receiver, cst.Name):
+            if (method in _UNAWAITED_DB_IO and _named_for_database(receiver)
+                    and not (isinstance(receiver, cst.Name) and (receiver.value in frame.db_handles
+                                                                 or receiver.value in self._module_db_handles))):
+                # `db.fetch_all(...)` with no `await` on a handle this function was given: an async driver's
+                # query is a coroutine that must be awaited, so this one runs to completion right here. In a sync
+                # helper, the handle it was given is then a sync one too. (Handles bound here are judged by
+                # how they were made, below.)
+                self._blocks(frame, node, f"{attribute_path(receiver) or 'db'}.{method}")
+                return
+            if isinstance(receiver, cst.Name):
                 if (method in _DB_IO_METHODS and self._is_db_handle(frame, receiver.value)) or (
                         method in _SESSION_IO_METHODS and receiver.value in frame.session_handles):
                     # One finding per connection and coroutine: at its `connect` when opened here, else at the
@@ -747,6 +806,16 @@ async def run_renewals(season: str) -> int:
                 value = arg.value
                 elements = [el.value for el in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]
                 self._run_once.update(el.value for el in elements if isinstance(el, cst.Name))
+
+    def _passes_reported_handle(self, call: cst.Call, frame: _Frame) -> bool:
+        """`_docks_for(conn, ...)` with a sync connection this coroutine was already reported for: the helper's
+        queries on it are that same finding."""
+        for arg in call.args:
+            if isinstance(arg.value, cst.Name) and self._is_db_handle(frame, arg.value.value):
+                root = self._handle_root(frame, arg.value.value)
+                if root in frame.used_handles or arg.value.value in frame.opened_here:
+                    return True
+        return False
 
     @staticmethod
     def _receiver_is_parameter(func: cst.BaseExpression, frame: _Frame) -> bool:
