@@ -13,23 +13,27 @@ from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PU
 
 # Who the caller is, as handlers name it.
 _CALLER_PATHS = re.compile(r"^(current_user|request\.user|self\.request\.user|g\.user|g\.current_user|g\.account|"
-                           r"g\.user_id|g\.principal|g\.rep_id|g\.member|request\.state\.user|request\.auth)\b")
+                           r"g\.principal|g\.member|g\.client|g\.customer|request\.state\.user|request\.auth|"
+                           # `g.client_id`, `g.rep_id`: the signed-in caller's id, kept on Flask's request globals
+                           r"g\.(?!request_id|trace_id|correlation_id)\w+_id)\b")
 # A handler that lets staff act on anyone's record says so.
 _STAFF_CHECK = re.compile(r"is_staff|is_superuser|is_admin|has_perm|has_role|is_lead|is_manager|role", re.I)
 # Calls whose arguments narrow what is read to the caller's rows (`filter(owner=request.user)`), or that decide
 # whether the caller may act (`ensure_owner(booking, current_user)`).
 _NARROWING = frozenset({"filter", "filter_by", "get", "get_object_or_404", "get_or_404", "first_or_404", "where",
                         "exclude", "exists", "execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall",
-                        "select", "scalar", "scalars", "one_or_none", "first", "get_list_or_404"})
+                        "select", "scalar", "scalars", "one_or_none", "first", "get_list_or_404", "fetch_one",
+                        "fetch_all", "fetch_val"})
 _AUTHORIZING = re.compile(r"check|ensure|authori[sz]|require|assert|verify|permission|can_|may_|own|allowed|"
                           r"staff_of|member_of|belongs", re.I)
 # A dependency or decorator that admits staff, who may act on any customer's record.
 _STAFF_DEPENDENCY = re.compile(r"staff|admin|role|superuser|operator|manager|supervisor|moderator|mechanic|coordinator|"
-                               r"dispatcher|lead|desk|internal|permission|scope", re.I)
+                               r"organi[sz]er|dispatcher|lead|desk|internal|permission|scope", re.I)
 _CREATING = frozenset({"create", "get_or_create", "update_or_create", "bulk_create", "add", "insert", "append"})
 _LOGGING = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
 # Columns that name whose a record is (`Voucher.volunteer_id`), not who works on it (`Ticket.assignee_id`).
 _OWNER_COLUMN = re.compile(r"(owner|user|customer|member|account|client|patient|student|volunteer|employee|author|"
+                           r"vendor|seller|merchant|donor|patron|driver|passenger|"
                            r"buyer|renter|guest|holder|tenant|subscriber|creator|created_by|requester|applicant)"
                            r"(_id|_pk)?$", re.I)
 # Who wrote a record, not whose it is: articles, revisions and comments are authored by users and read by all.
@@ -59,8 +63,11 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     reported at the queryset.
     Only records of a model (or table) the module ties to the caller somewhere (also by creating one with the
     caller as its owner: `Address.objects.create(member=request.user.member)`, not as its author; or by
-    narrowing a query by the model's owner column, `Booking.customer_id == ...`) are judged;
+    narrowing a query by the model's owner column, `Booking.customer_id == ...`; or by reading the owner column
+    of a loaded record, `rental.customer_id`) are judged; the caller kept on Flask's `g` counts by any id
+    (`g.client_id`);
     handlers named for public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`,
+    a login decorator given only staff roles, `@login_required("coordinator")`,
     a permission mixin or permission class, DRF's `check_object_permissions`)
     and handlers that write the caller into a new record (joining an event, answering a survey: something every
     user takes part in) are skipped.
@@ -79,6 +86,23 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
 
     id = "SEC018"
     VALID = (
+        # Only coordinators reach this handler: staff act on any job.
+        """
+from flask import Blueprint, g, jsonify
+
+bp = Blueprint("jobs", __name__)
+
+@bp.get("/jobs")
+@login_required("translator")
+def my_jobs():
+    return jsonify(db.fetch_all("SELECT id FROM jobs WHERE translator_id = %s LIMIT 50", (g.translator_id,)))
+
+@bp.post("/staff/jobs/<int:job_id>/reopen")
+@login_required("coordinator")
+def reopen(job_id):
+    db.execute("UPDATE jobs SET status = 'open' WHERE id = %s", (job_id,))  # ok: SEC018
+    return "", 204
+""",
         """
 from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
@@ -210,6 +234,40 @@ class OfferPlotView(LoginRequiredMixin, PermissionRequiredMixin, View):
 """,
     )
     INVALID = (
+        # The handler reads the rental's customer itself, so rentals are someone's; it never compares it with the
+        # caller.
+        """
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+@router.get("/rentals/{rental_id}/agreement")
+async def rental_agreement(rental_id: int, principal=Depends(current_principal), session=Depends(get_session)):
+    rental = await session.get(Rental, rental_id)  # expect: SEC018
+    customer = await session.get(Customer, rental.customer_id)
+    return {"customer": customer.name, "item": rental.item}
+
+@router.get("/equipment")
+async def equipment(session=Depends(get_session)):
+    return await list_equipment(session)
+""",
+        # The caller kept on `g` by id: one handler narrows by it, another trusts the URL.
+        """
+from flask import Blueprint, g, jsonify
+
+bp = Blueprint("quotes", __name__)
+
+@bp.get("/quotes")
+@login_required("client")
+def my_quotes():
+    return jsonify(db.fetch_all("SELECT id FROM quotes WHERE client_id = %s LIMIT 50", (g.client_id,)))
+
+@bp.delete("/quotes/<int:quote_id>")
+@login_required("client")
+def withdraw(quote_id):
+    db.execute("UPDATE quotes SET status = 'withdrawn' WHERE id = %s", (quote_id,))  # expect: SEC018
+    return "", 204
+""",
         """
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -384,6 +442,7 @@ async def cancel_booking(reference: str, principal=Depends(current_principal), s
         owned = {model for found in (*judged.values(), *narrowing) for model in found.tied_models if model is not None}
         owned |= {model for found in judged.values() for model in found.created_for_caller}
         owned |= _narrowed_by_owner_column(original_node)
+        owned |= {model for found in judged.values() for model in found.owner_columns_read}
         if not owned:
             return  # nothing here says these records belong to someone
         for view, source in detail_views:
@@ -433,7 +492,8 @@ class _Handler:
                                for p in params if _is_caller_dependency(p.default))
         staff_test = any(isinstance(node, (cst.Name, cst.Attribute)) and _STAFF_CHECK.search(attribute_path(node) or "")
                          for node in scope.nodes)
-        self.staff_only = (_elevated(fn) or staff_dependency or staff_test) and not _admits_customers(fn)
+        self.staff_only = (_elevated(fn) or staff_dependency or staff_test or _staff_roles_only(fn)
+                           ) and not _admits_customers(fn)
         # Per tie of a record to the caller: the model or table tied (None when the tie names none).
         self.tied_models: list[str | None] = []
         # The caller is written into a new record (`Response.objects.create(survey=s, respondent=request.user)`):
@@ -445,6 +505,14 @@ class _Handler:
                 tie = self._tie(node)
                 if tie is not False:
                     self.tied_models.append(tie)
+        # `rental.customer_id` read off a record this handler loaded: the handler itself shows whose it is.
+        self.owner_columns_read: set[str] = set()
+        for node in scope.of_type(cst.Attribute):
+            if (_OWNER_COLUMN.search(node.attr.value) and not _AUTHORSHIP.search(node.attr.value)
+                    and isinstance(node.value, cst.Name) and not node.value.value[:1].isupper()):
+                model = self._record_model(node)
+                if model is not None:
+                    self.owner_columns_read.add(model)
         # DRF's `self.check_object_permissions(request, obj)` runs the view's per-record permissions.
         self.ties_to_caller = bool(self.tied_models) or any(method(call) == "check_object_permissions"
                                                             for call in scope.calls())
@@ -527,7 +595,8 @@ class _Handler:
             first = call.args[0].value
             orm = orm_model(first, self.scope, self.ctx) if isinstance(first, cst.Call) else None
             found = orm[1] if orm is not None else attribute_path(first)  # a model, or a queryset of one
-        elif name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "scalar", "scalars"):
+        elif name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "scalar", "scalars", "fetch_one",
+                      "fetch_all", "fetch_val"):
             text = sql_text(positional(call), self.scope)
             table = _SQL_TABLE.search(text[0]) if text is not None else None
             found = table.group(1) if table else None
@@ -563,7 +632,7 @@ class _Handler:
     def _loads_by_id(self, call: cst.Call) -> cst.CSTNode | None:
         """The call, or the condition in it that picks the record by the URL's id; None when it picks none so."""
         name = method(call) or ""
-        if name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone"):
+        if name in ("execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetch_one", "fetch_val"):
             text = sql_text(positional(call), self.scope)
             if (text is not None and _WHERE_ID.search(text[0])
                     and any(self._is_id(n) for arg in call.args[1:] for n in self.scope.within(arg.value))):
@@ -662,6 +731,23 @@ _CUSTOMER_ROLES = frozenset({"customer", "customers", "member", "members", "user
                              "patient", "patients", "student", "students", "guest", "guests", "rider", "riders",
                              "tenant", "tenants", "buyer", "buyers", "volunteer", "volunteers", "subscriber",
                              "subscribers", "parent", "parents", "renter", "renters", "donor", "donors"})
+
+
+_ROLE_DECORATOR = re.compile(r"login|role|require|auth|permission|access", re.I)
+
+
+def _staff_roles_only(fn: cst.FunctionDef) -> bool:
+    """`@login_required("coordinator")`, `@roles_required("admin", "support")`: a decorator given roles, each of
+    them a staff role."""
+    for decorator in fn.decorators:
+        expr = decorator.decorator
+        if not isinstance(expr, cst.Call) or not _ROLE_DECORATOR.search(attribute_path(expr.func) or ""):
+            continue  # a route's path is not a role
+        roles = [arg.value for arg in expr.args if arg.keyword is None]
+        if roles and all(isinstance(role, cst.SimpleString) and _STAFF_DEPENDENCY.search(str(role.evaluated_value))
+                         for role in roles):
+            return True
+    return False
 
 
 def _admits_customers(fn: cst.FunctionDef) -> bool:
