@@ -165,6 +165,9 @@ def _post_effect(call: cst.Call, scope: Scope, ctx: FileContext, mode: str) -> s
     function = " ".join(name_tokens(scope.root.name.value)) if isinstance(scope.root, cst.FunctionDef) else ""
     if _READ_LIKE.search(text) or _READ_LIKE.search(function) or _TELEMETRY.search(f"{text} {function}"):
         return None
+    # `_notify(...)` posting to `/push/refund`: a message about a payment, not the payment.
+    if _PAYMENT_WORDS.search(text) and (_MESSAGE_WORDS.search(function) or _MESSAGE_WORDS.search(text)):
+        return "message"
     if _PAYMENT_WORDS.search(text):
         return "payment"
     if _MESSAGE_WORDS.search(text):

@@ -109,6 +109,24 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
 
     id = "REL004"
     VALID = (
+        # A push notification about a refund, sent after the commit: a message, not the refund.
+        """
+import aiohttp
+
+async def _notify(http, request):
+    try:
+        async with http.post(f"{NOTIFY_URL}/push/refund", json={"pass_id": request.pass_id}):
+            pass
+    except aiohttp.ClientError:
+        log.warning("refund push failed", exc_info=True)
+
+async def run_batch(session, http, done):
+    for request in done:
+        request.status = "done"
+    await session.commit()
+    for request in done:
+        await _notify(http, request)  # ok: REL004
+""",
         """
 from celery import shared_task
 from django.db import transaction
