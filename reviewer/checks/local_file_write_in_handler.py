@@ -44,7 +44,8 @@ class LocalFileWriteInHandler(PythonCheck):
     `FileStorage.save(...)` on a Flask/Werkzeug upload (`request.files[...]`, `request.files.get(...)`,
     `request.files.getlist(...)`), Django's `FileSystemStorage().save`, `shutil.copy*`/`shutil.move`/
     `os.rename`/`os.replace`, and `Path.write_text`/`write_bytes`, also when a module-level helper of the
-    same file does the write for the handler (reported at the call). Writes into temporary space
+    same file does the write for the handler (reported at the call; `with open(...) as fh:` spans to the
+    block's first statement, where the writing starts). Writes into temporary space
     (`tempfile`, `/tmp`, names bound from them, names such as `tmp_dir` or `temp_path`) are scratch
     files and are not reported.
 
@@ -184,6 +185,7 @@ def publish(request, report_id):
         self._frames: list[_Frame] = []
         self._helper_writes: dict[str, str] = {}  # module-level helper -> what it writes
         self._helper_calls: list[tuple[cst.Call, str]] = []  # calls by name from handlers, judged at the end
+        self._withs: list[cst.With] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         in_handler = self.ctx.in_handler and not self.ctx.is_test
@@ -221,6 +223,12 @@ def publish(request, report_id):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._bind(bound_names(target.target), node.value)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._withs.append(node)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self._withs.pop()
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
@@ -310,5 +318,11 @@ def publish(request, report_id):
                 self._helper_writes.setdefault(frame.helper, what)
             return
         how = f" (with `{through}`)" if through else ""
+        # `with open(path, "w") as fh:` spans to the block's first statement, where the writing starts.
+        block = self._withs[-1] if self._withs else None
+        end = None
+        if block is not None and any(item.item is node for item in block.items) and isinstance(
+                block.body, cst.IndentedBlock) and block.body.body:
+            end = block.body.body[0]
         self.report(node, f"`{what}` writes to the local disk{how} in a request handler: the file exists on this "
-                          "replica only and is lost when the container restarts.")
+                          "replica only and is lost when the container restarts.", end_node=end)

@@ -761,3 +761,20 @@ def test_a_call_shown_in_an_imported_function_docstring_or_comment_does_not_make
         """).lstrip("\n")
     ctx = FileContext(path="app/proxy.py", text=source, is_test=False, root=str(tmp_path))
     assert run_python_checks(parse_python(source), ctx, [BlockingCallInAsync]) == []
+
+
+def test_a_file_opened_for_writing_in_a_with_block_is_reported_from_the_open_to_the_first_write():
+    source = textwrap.dedent("""
+        from flask import Flask
+        app = Flask(__name__)
+
+        @app.get("/cards/<int:member_id>")
+        def card(member_id):
+            with open(f"/srv/cards/{member_id}.html", "w") as fh:
+                fh.write(render_card(member_id))
+                fh.flush()
+            return "", 204
+    """).lstrip("\n")
+    ctx = FileContext(path="app/cards.py", text=source)
+    hits = run_python_checks(parse_python(source), ctx, [LocalFileWriteInHandler])
+    assert [(h.line, h.end_line) for h in hits] == [(6, 7)]
