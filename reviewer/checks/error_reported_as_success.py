@@ -150,7 +150,8 @@ def _next_statement(body: cst.BaseSuite, target: cst.CSTNode) -> cst.CSTNode | N
 
 
 def _admits_partial_failure(expr: cst.BaseExpression) -> bool:
-    """`jsonify(status="cancelled", vendor_notified=False)`: the answer says which part did not happen."""
+    """`jsonify(status="cancelled", vendor_notified=False)`, `jsonify(units=[], degraded=True)`: the answer says
+    which part did not happen."""
     if isinstance(expr, cst.Dict):
         keyed = [(str(el.key.evaluated_value).lower(), el.value) for el in expr.elements
                  if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)]
@@ -161,7 +162,9 @@ def _admits_partial_failure(expr: cst.BaseExpression) -> bool:
             return True
     else:
         return False
-    return any(_names_an_outcome(key) and isinstance(value, cst.Name) and value.value == "False"
+    # `jsonify(units=[], degraded=True)`: a partial answer that says so.
+    return any((_names_an_outcome(key) and isinstance(value, cst.Name) and value.value == "False")
+               or (key in _FAILURE_WORDS and isinstance(value, cst.Name) and value.value == "True")
                for key, value in keyed)
 
 
@@ -389,6 +392,18 @@ def search(request):
         logger.exception("search failed")
         return JsonResponse({"results": [], "degraded": True})  # ok: ERR002
     return JsonResponse({"results": hits})
+""",
+        """
+from flask import jsonify
+
+@bp.get("/units")
+def units():
+    try:
+        found = partner.units(request.args["zip"])
+    except requests.RequestException:
+        log.warning("partner unavailable", exc_info=True)
+        return jsonify(units=[], degraded=True), 200  # ok: ERR002
+    return jsonify(units=found, degraded=False)
 """,
     )
     INVALID = (
