@@ -610,6 +610,22 @@ def _is_session_get(call: cst.Call, recv: cst.BaseExpression, scope: Scope, ctx:
     return not _qualified_in(ctx.qualify(recv), _NOT_DB_QUALIFIED)
 
 
+def handed_function(call: cst.Call, ctx: FileContext) -> cst.Call | None:
+    """`asyncio.to_thread(f, *args, **kw)` and `loop.run_in_executor(None, f, *args)` as the call `f(*args, **kw)`
+    they make in a thread."""
+    name = method(call)
+    qualified = ctx.qualify(call.func) or ""
+    if qualified == "asyncio.to_thread" or (name == "to_thread" and qualified.endswith("anyio.to_thread")):
+        rest = list(call.args)
+    elif name == "run_in_executor" and len(call.args) >= 2:
+        rest = list(call.args[1:])
+    else:
+        return None
+    if not rest or rest[0].keyword is not None or rest[0].star:
+        return None
+    return cst.Call(func=rest[0].value, args=[arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in rest[1:]])
+
+
 _RESULT_METHODS = frozenset({"fetchall", "fetchmany", "all", "scalars", "mappings", "iterator"})
 
 
@@ -619,6 +635,7 @@ def is_query_result(expr: cst.BaseExpression, scope: Scope, ctx: FileContext, de
     if depth > 3:
         return False
     if isinstance(expr, cst.Call):
+        expr = handed_function(expr, ctx) or expr  # `await asyncio.to_thread(db.fetch_all, SQL, params)`
         if is_query_call(expr, scope, ctx):
             return True
         return method(expr) in _RESULT_METHODS and is_dbish(receiver(expr), scope, ctx)

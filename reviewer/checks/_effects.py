@@ -12,6 +12,7 @@ from reviewer.checks._data import (
     _EXECUTE,
     Scope,
     body_statements,
+    handed_function,
     db_write,
     is_dbish,
     is_query_call,
@@ -250,22 +251,6 @@ def direct_effect(call: cst.Call, scope: Scope, ctx: FileContext, mode: str) -> 
     if mode == RETRY:
         return _business_call(call, scope, ctx)
     return None
-
-
-def handed_function(call: cst.Call, ctx: FileContext) -> cst.Call | None:
-    """`asyncio.to_thread(f, *args, **kw)` and `loop.run_in_executor(None, f, *args)` as the call `f(*args, **kw)`
-    they make in a thread."""
-    name = method(call)
-    qualified = ctx.qualify(call.func) or ""
-    if qualified == "asyncio.to_thread" or (name == "to_thread" and qualified.endswith("anyio.to_thread")):
-        rest = list(call.args)
-    elif name == "run_in_executor" and len(call.args) >= 2:
-        rest = list(call.args[1:])
-    else:
-        return None
-    if not rest or rest[0].keyword is not None or rest[0].star:
-        return None
-    return cst.Call(func=rest[0].value, args=[arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in rest[1:]])
 
 
 # ---------------------------------------------------------------------------

@@ -301,6 +301,19 @@ def sync_catalogue(session):
 """,
     )
     INVALID = (
+        # Rows read in a worker thread are still query results; the helper queries once per row.
+        """
+import asyncio
+
+def _vendor_phone(db, vendor_id):
+    row = db.fetch_one("SELECT phone FROM vendors WHERE id = %s", (vendor_id,))
+    return row["phone"] if row else None
+
+async def broadcast(db, market_id):
+    renters = await asyncio.to_thread(db.fetch_all, "SELECT vendor_id FROM rentals WHERE market_id = %s", (market_id,))
+    for renter in renters:
+        phone = _vendor_phone(db, renter["vendor_id"])  # expect: DB001
+""",
         """
 from flask import jsonify
 from .models import Pet, VaccinationRecord

@@ -13,6 +13,7 @@ from reviewer.checks._data import (
     db_write,
     ends_in_exit,
     fresh_idempotency_key,
+    handed_function,
     has_lock,
     is_retried_function,
     mentions_idempotency,
@@ -22,7 +23,7 @@ from reviewer.checks._data import (
     self_retry_calls,
     sql_verb,
 )
-from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, handed_function, helpers_of
+from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, helpers_of
 from reviewer.checks._rows import node_code
 
 _WHAT = {"payment": "charge the customer twice", "message": "send the message twice",
