@@ -69,7 +69,9 @@ class SecretInLogCall(AssignmentTrackingCheck):
     loggers) whose arguments include a value named like a credential or card data (`password`,
     `token`, `access_token`, `api_key`, `secret`, `Authorization`, `card_number`, `cvv`, `ssn`), directly,
     inside an f-string, `%`/`+`/`.format` text, `str()`/`repr()`, a structlog keyword (`password=...`) or an
-    `extra={...}` dict; and whole request dumps (`request.headers`, `request.json`, `request.form`,
+    `extra={...}` dict; the result of a function of the file that builds credential headers (`_headers()`); and
+    whole request dumps (`request.headers`, `request.json`, `request.form`, a FastAPI handler's body model
+    `body.model_dump()`, `form.dict()` after `form = request.POST`,
     `request.get_json()`, `request.POST`, `request.META`, `request.body`, copies of them such as
     `request.form.to_dict()`, also through a local name bound to one: `data = request.get_json()`, then
     `log.info("%s", data)`), and the `.headers` of a client (module-level or local) built with a credential header
@@ -95,6 +97,18 @@ class SecretInLogCall(AssignmentTrackingCheck):
 
     id = "SEC007"
     VALID = (
+        # A handler's body model logged by one field, and a dict built from a non-request object.
+        """
+import logging
+from fastapi import APIRouter
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+@router.post("/rentals/{rental_id}/pay")
+async def pay(rental_id: int, body: StallFeePayment):
+    log.info("payment for rental %s: %s cents", rental_id, body.amount_cents)  # ok: SEC007
+    log.info("quote %s", quote_for(rental_id).model_dump())  # ok: SEC007
+""",
         """
 import logging
 
@@ -122,6 +136,37 @@ class TokenBucket:
 """,
     )
     INVALID = (
+        # A copy of the whole form, through a local name.
+        """
+import logging
+log = logging.getLogger(__name__)
+
+def register(request):
+    form = request.POST
+    log.info("registration submitted: %s", form.dict())  # expect: SEC007
+""",
+        # A FastAPI handler's request body, dumped whole.
+        """
+import logging
+from fastapi import APIRouter
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+@router.post("/rentals/{rental_id}/pay")
+async def pay(rental_id: int, body: StallFeePayment):
+    log.info("payment for rental %s: %s", rental_id, body.model_dump())  # expect: SEC007
+""",
+        # A function that builds the credential headers, called right in the log line.
+        """
+import logging
+log = logging.getLogger(__name__)
+
+def _headers():
+    return {"Authorization": f"Bearer {API_TOKEN}"}
+
+def reserve(payload):
+    log.info("reserve headers=%s body=%s", _headers(), payload)  # expect: SEC007
+""",
         """
 import logging
 log = logging.getLogger(__name__)
@@ -365,15 +410,37 @@ async def export(url, token, payload):
         elif isinstance(expr, cst.Call):
             func = expr.func
             callee = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-            if callee in _TEXT_WRAPPERS:
+            if callee in _TEXT_WRAPPERS and not (isinstance(func, cst.Attribute) and f".{callee}" in _COPIES):
                 children = [arg.value for arg in expr.args]
                 if isinstance(func, cst.Attribute) and callee == "format":
                     children.append(func.value)
+            elif isinstance(func, cst.Attribute) and f".{callee}" in _COPIES:
+                # `form.dict()` with `form = request.POST`; `body.model_dump()` of a handler's request body
+                if isinstance(func.value, cst.Name) and func.value.value in self._request_bodies():
+                    return f"{func.value.value}.{callee}()"
+                children = [func.value]
+            elif isinstance(func, cst.Name) and not expr.args and callee in self._builders():
+                return f"{callee}()"  # `log.info("headers=%s", _headers())`
         for child in children:
             found = self._find_secret(child)
             if found is not None:
                 return found
         return None
+
+    def _request_bodies(self) -> set[str]:
+        """A route handler's parameters typed with a model class and no default (`body: StallFeePayment`): the
+        request body FastAPI parses into it."""
+        fn = self.ctx.function
+        if fn is None or not self.ctx.is_handler(fn):
+            return set()
+        found = set()
+        for param in fn.params.params:
+            annotation = param.annotation.annotation if param.annotation is not None else None
+            if (param.default is None and isinstance(annotation, cst.Name) and annotation.value[:1].isupper()
+                    and annotation.value not in ("Request", "Response", "HTTPConnection", "WebSocket",
+                                                 "BackgroundTasks", "UploadFile")):
+                found.add(param.name.value)
+        return found
 
     def _holds_credentials(self, name: str) -> bool:
         """`headers = {"Authorization": f"Bearer {token}"}` earlier in the function: logging `headers` leaks it."""
