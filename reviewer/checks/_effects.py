@@ -106,6 +106,7 @@ _CREATES = re.compile(
     r"|reservations?|tickets?|dispatch\w*|enqueue\w*|jobs)\b")
 _PAYMENT_WORDS = re.compile(r"\b(pay|payments?|pays|charges?|billing|transfers?|payouts?|refunds?|invoices?|captures?"
                             r"|disburse\w*|remittances?)\b")
+_REMOTE_RECORD = re.compile(r"\b(reserv\w*|bookings?|claims?|shipments?|orders?|labels?|pickups?|holds?)\b")
 _MESSAGE_WORDS = re.compile(r"\b(\w*mail\w*|sms|notif\w*|messag\w*|sendgrid|mailgun|postmark|twilio|textwire)\b")
 _HTTP_MODULES = ("requests", "httpx", "aiohttp", "urllib3")
 _HTTP_RECEIVERS = frozenset({"client", "http", "session", "api", "gateway", "psp", "bank", "httpx", "requests"})
@@ -176,6 +177,9 @@ def _post_effect(call: cst.Call, scope: Scope, ctx: FileContext, mode: str) -> s
     # Only the URL decides: `_deliver(url, body)` to a subscriber's URL may well be deduplicated by the body's id.
     if mode == RETRY and _CREATES.search(text):
         return "post"
+    # A record made at a partner (`/reservations`, `/claims`): it outlives a local write that then fails.
+    if mode == WRITE and _REMOTE_RECORD.search(text):
+        return "create"
     return None
 
 

@@ -61,7 +61,8 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     Within one function, finds side-effect calls — a payment, an e-mail/SMS (also a `send_*`/`notify_*`
     function imported from a notifications or mail module), a published message, a Celery
     `.delay()`/`.apply_async()`, `create_*` on a boto3 client, a POST to a payment or messaging URL (see REL003
-    for the names) — and database writes (`session.add`, `commit()`, `.save()`, `Model.objects.create`,
+    for the names) or to a URL of records made at a partner (`/reservations`, `/orders`, `/claims`,
+    `/shipments`, `/labels`: an external create) — and database writes (`session.add`, `commit()`, `.save()`, `Model.objects.create`,
     `execute("INSERT/UPDATE ...")`). A call to a function defined in the same file counts as the side effect
     or the commit it makes. The finding starts on the side effect's line and, when the write or commit it
     races comes after it, spans to that write (the window in which a failure leaves one without the other), in
@@ -368,6 +369,22 @@ async def top_up(request):
 """,
     )
     INVALID = (
+        # A reservation made at a partner, then recorded: if the commit fails, the partner holds a unit for nobody.
+        """
+import requests
+
+def _reserve_unit(payload):
+    resp = requests.post(f"{PARTNER}/reservations", json=payload, timeout=10)
+    resp.raise_for_status()
+    return resp.json()
+
+@bp.post("/quotes/<int:quote_id>/storage")
+def book_storage(quote_id):
+    result = _reserve_unit({"quote": quote_id})  # expect: REL004
+    db.session.add(StorageBooking(quote_id=quote_id, external_ref=result["reservation_id"]))
+    db.session.commit()
+    return {"ok": True}
+""",
         """
 from django.db.models.signals import post_save
 from django.dispatch import receiver
