@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from reviewer.checks._base import FileContext, PythonCheck, attribute_path, descendants, keyword, own_nodes
+from reviewer.checks._data import handed_function
 
 # Constructors of containers that can grow or change at run time.
 _CONTAINER_FACTORIES = {
@@ -34,6 +35,21 @@ THREAD_CONSTRUCTORS = frozenset({
 # Names that say a container remembers things: caches, memo tables, sets of ids already seen.
 # (`seen_ids` and `_processed` remember; `last_seen` is a timestamp.)
 CACHE_NAME = re.compile(r"cache|memo|dedup|(^_*|_)(seen|processed|visited)(_|$)(?<!last_seen)", re.IGNORECASE)
+
+
+def _handed_to_thread(call: cst.Call, ctx: FileContext) -> str | None:
+    """The module function a call runs on another thread: `asyncio.to_thread(f, ...)`,
+    `loop.run_in_executor(None, f, ...)`, `threading.Thread(target=f)`, `executor.submit(f, ...)`."""
+    handed = handed_function(call, ctx)
+    if handed is not None:
+        return handed.func.value if isinstance(handed.func, cst.Name) else None
+    if ctx.qualify(call.func) in THREAD_CONSTRUCTORS:
+        target = keyword(call, "target")
+        return target.value.value if target is not None and isinstance(target.value, cst.Name) else None
+    if isinstance(call.func, cst.Attribute) and call.func.attr.value == "submit" and call.args \
+            and isinstance(call.args[0].value, cst.Name):
+        return call.args[0].value.value
+    return None
 
 
 def container_kind(expr: cst.BaseExpression | None, ctx: FileContext) -> str | None:
@@ -163,6 +179,8 @@ class FunctionScope:
     writes: list[StateWrite] = field(default_factory=list)
     membership_reads: set[str] = field(default_factory=set)
     called_names: set[str] = field(default_factory=set)
+    # Functions it hands to a thread (`asyncio.to_thread(f, ...)`, `Thread(target=f)`, `pool.submit(f, ...)`).
+    threaded_names: set[str] = field(default_factory=set)
     # local name -> (container name, key): `window = buckets[ip]` makes `window.append(t)` a write to `buckets`.
     aliases: dict[str, tuple[str, cst.BaseExpression | None]] = field(default_factory=dict)
     acquires_lock: bool = False
@@ -252,11 +270,11 @@ class ModuleStateTracker(PythonCheck):
         pending = list(threaded)
         while pending:
             caller = pending.pop()
-            for name in caller.called_names:
+            for name in caller.called_names | caller.threaded_names:
                 callee = top_level.get(name)
-                if callee is None or callee.is_async:
-                    continue
-                runs_threaded = threaded[caller]
+                if callee is None:
+                    continue  # a coroutine function it calls (awaited, gathered, a task) runs per request too
+                runs_threaded = (threaded[caller] or name in caller.threaded_names) and not callee.is_async
                 if callee not in threaded or (runs_threaded and not threaded[callee]):
                     threaded[callee] = runs_threaded or threaded.get(callee, False)
                     pending.append(callee)
@@ -393,6 +411,9 @@ class ModuleStateTracker(PythonCheck):
         scope = self.scope
         if scope is None:
             return
+        handed = _handed_to_thread(node, self.ctx)
+        if handed is not None:
+            scope.threaded_names.add(handed)
         if isinstance(func, cst.Name):
             scope.called_names.add(func.value)
         elif isinstance(func, cst.Attribute):

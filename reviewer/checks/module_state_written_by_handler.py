@@ -26,7 +26,10 @@ class ModuleStateWrittenByHandler(ModuleStateTracker):
     `.setdefault`, `.add`, `.clear`, ...), also through a local alias (`window = buckets[ip];
     window.append(now)`). "Serving a request" means a routed function or view, a request hook
     (`before_request`, `after_request`, middleware), a function registered by call (`web.post(path, f)`,
-    `add_url_rule(view_func=f)`, `Depends(f)`), and the module-level functions these call by name.
+    `add_url_rule(view_func=f)`, `Depends(f)`), and the module-level functions these call by name (coroutine
+    functions too: awaited or made a task) or hand to a thread (`asyncio.to_thread(f, ...)`,
+    `Thread(target=f)`, `executor.submit(f, ...)`; such a thread updating the entry its handler added is the
+    handler's finding).
     Writes under `with <lock>:` or in a function that calls `.acquire()` are not reported. A plain
     `d[k] = v` (one key set to a value not computed from `d`) is reported only when it can race:
     when the module reads the container whole (iterates it, calls `.items()`/`.values()`, `len(d)`,
@@ -159,6 +162,29 @@ def price(currency):
 """,
     )
     INVALID = (
+        # The handler's task hands the sender to a worker thread: two threads count into one dict.
+        """
+import asyncio
+from collections import defaultdict
+from fastapi import APIRouter
+
+router = APIRouter()
+_sent_today = defaultdict(int)
+
+def send_sms(phone, text):
+    gateway.send(phone, text)
+    _sent_today[phone] += 1  # expect: CON002
+    return True
+
+async def _broadcast(phones, text):
+    for phone in phones:
+        await asyncio.to_thread(send_sms, phone, text)
+
+@router.post("/alerts")
+async def alert(body: Alert):
+    asyncio.create_task(_broadcast(body.phones, body.text))
+    return {"queued": True}
+""",
         """
 from flask import Flask, jsonify
 
@@ -431,8 +457,16 @@ def checkout(series_id: int, seat_ids: list[int]):
         # A handler that only removes an entry (`logout` popping a session) is the same race as the handler that
         # adds it, which is where it is reported.
         adding = {write.name for write in chosen if write.kind not in _REMOVING_KINDS}
+        # A function a handler hands to a thread (`Thread(target=_build_export)`) that updates the entry the handler
+        # added is that same race, reported at the handler.
+        thread_targets = {name for scope in requests for name in scope.threaded_names}
+        by_handlers = {write.name for scope in requests if scope.node.name.value not in thread_targets
+                       for write in chosen if write in scope.writes}
         for write in chosen:
             if write.kind in _REMOVING_KINDS and write.name in adding:
+                continue
+            if write.name in by_handlers and any(write in scope.writes and scope.node.name.value in thread_targets
+                                                 for scope in requests):
                 continue
             self.report(write.node, f"`{write.name}` is module-level state written by a request handler "
                                     "without a lock: concurrent requests race on it and every worker "
