@@ -754,7 +754,8 @@ def in_transaction(node: cst.CSTNode, scope: Scope, ctx: FileContext) -> bool:
 
 # Any of these in a function means the author serialises the write: a lock, an atomic update, a version check.
 _LOCKED = re.compile(
-    r"with_for_update|select_for_update|for\s+(no\s+key\s+)?update\b|for\s+share\b|advisory|version_id"
+    # `version_id_col` / `version_id_generator` (SQLAlchemy's optimistic locking), not a `version_id` variable.
+    r"with_for_update|select_for_update|for\s+(no\s+key\s+)?update\b|for\s+share\b|advisory|version_id_(col|gen)"
     # A version check is optimistic locking only where a write compares it: `UPDATE ... WHERE version = %s`,
     # `filter(version=row.version)`, `Model.version == row.version`; not `WHERE r.version = $2` in a SELECT.
     r"|\bupdate\b[^;]{0,300}?\bversion\s*(=|==)|\bversion\s*=\s*[\w.]+\.version\b|\.version\s*==\s*[\w.]+\.version\b"

@@ -94,6 +94,9 @@ class UnlockedCheckThenAct(RowsCheck):
       unless a side effect in between carries an idempotency key.
     - Redis: `if r.exists(key)` / `if not r.get(key)` used as a flag, followed by `r.set(key, ...)` without
       `nx=True`.
+    - A next number: a value read from a table plus a constant (`cur.fetchone()["latest"] + 1` after
+      `SELECT MAX(version) ...`), inserted into that table as a new row's number; reported from the read to the
+      insert.
     Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`).
 
     It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
@@ -131,6 +134,16 @@ class UnlockedCheckThenAct(RowsCheck):
 
     id = "DB005"
     VALID = (
+        # The next number is taken under a unique constraint: a clash is retried, not stored twice.
+        """
+def add_version(cur, document_id, key):
+    cur.execute("SELECT COALESCE(MAX(version), 0) AS latest FROM document_versions WHERE document_id = %s",
+                (document_id,))
+    next_version = cur.fetchone()["latest"] + 1  # ok: DB005
+    cur.execute("INSERT INTO document_versions (document_id, version, s3_key) VALUES (%s, %s, %s) "
+                "ON CONFLICT (document_id, version) DO NOTHING RETURNING id", (document_id, next_version, key))
+    return cur.fetchone()
+""",
         # The claim is made on a locked row: the second request waits, then sees the shift taken.
         """
 from django.db import transaction
@@ -485,6 +498,17 @@ async def book_lesson(slot_id: int, session):
     session.add(LessonBooking(slot_id=slot_id))
     await session.commit()
 """,
+        # The next version number: the last one read, plus one, inserted (a `version_id` variable is no lock).
+        """
+def add_version(cur, document_id, key):
+    cur.execute("SELECT COALESCE(MAX(version), 0) AS latest FROM document_versions WHERE document_id = %s",
+                (document_id,))
+    next_version = cur.fetchone()["latest"] + 1  # expect: DB005
+    cur.execute("INSERT INTO document_versions (document_id, version, s3_key) VALUES (%s, %s, %s) RETURNING id",
+                (document_id, next_version, key))
+    version_id = cur.fetchone()["id"]
+    return version_id
+""",
         # A check-in time stamped by an UPDATE that does not test it again.
         """
 @router.post("/scan")
@@ -507,6 +531,8 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
             race = self._condition_race(branch, scope)
             if race is not None:
                 found.append((branch, *race))
+        for read, insert in self._next_number_races(scope):
+            found.append((read, "sequence", insert))
         # The function's text is read only for candidates: it needs positions, which other files never pay for.
         if not found or has_conditional_update(scope, self._rows):
             return
@@ -524,8 +550,14 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
                 continue
             by_act.setdefault(act, []).append((branch, kind))
         for act, checks in by_act.items():
+            reads = [b for b, k in checks if k == "sequence"]
+            checks = [(b, k) for b, k in checks if k != "sequence"]
+            if not checks:
+                self.report(reads[0], f"Read here, stored as a new row on line {self.line_of(act)}. "
+                                      f"{_MESSAGES['sequence']}", end_node=act)
+                continue
             branch, kind = checks[0]
-            starts = [self._read_before(b, scope) or b for b, _ in checks]
+            starts = [self._read_before(b, scope) or b for b, _ in checks] + reads
             start = min(starts, key=lambda n: self.line_of(n))
             lines = ", ".join(str(self.line_of(b)) for b, _ in checks)
             checked = f"checked on line{'s' if len(checks) > 1 else ''} {lines}"
@@ -565,6 +597,43 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
                 earliest = read
         return earliest
 
+
+    # --- a next number: the last one read, plus one, inserted -----------------------------------
+    def _next_number_races(self, scope: Scope) -> list[tuple[cst.CSTNode, cst.Call]]:
+        """`pos = last["pos"] + 1` read from a table, then `INSERT INTO` that table with `pos`: two requests read
+        the same last number and store the same next one (two invoices numbered 42)."""
+        found = []
+        for call in scope.calls():
+            table = self._created_model(call, scope) if method(call) in _SQL_RUNNERS else None
+            if table is None:
+                continue
+            params = positional(call, 1)
+            values = [el.value for el in params.elements] if isinstance(params, (cst.Tuple, cst.List)) else \
+                [arg.value for arg in call.args[1:] if arg.keyword is None]
+            for value in values:
+                read = self._next_of(value, table, call, scope)
+                if read is not None:
+                    found.append((read, call))
+                    break
+        return found
+
+    def _next_of(self, value: cst.BaseExpression, table: str, at: cst.CSTNode, scope: Scope) -> cst.CSTNode | None:
+        """The statement that read the number `value` adds one to, when it was read from `table`."""
+        read_at: cst.CSTNode = at
+        if isinstance(value, cst.Name):
+            binding = scope.binding(value.value, at)
+            if binding is None or binding.unpacked or binding.at not in scope.index:
+                return None
+            value, read_at = unwrap(binding.value), binding.at
+        if not (isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add)
+                and isinstance(value.right, cst.Integer)):
+            return None
+        found = self._rows.origin(value.left, read_at, scope)
+        if found is None or found.source != "sql" or found.kind != "value" or not same_model(found.model, table):
+            return None
+        names = [n for n in scope.within(value.left) if isinstance(n, cst.Name)] if value.left in scope.index else []
+        binding = scope.binding(names[0].value, read_at) if names else None
+        return binding.at if binding is not None and binding.at in scope.index else read_at
 
     # --- existence: if not exists: insert / if exists: return; insert ---------------------------
     def _existence_race(self, branch: cst.If, scope: Scope) -> cst.Call | None:
@@ -821,6 +890,9 @@ _MESSAGES = {
                 "requests both pass the check and the value is spent twice.",
     "state": "This status check and the write that depends on it are not atomic: two concurrent requests both see "
              "the old status and both act on it.",
+    "sequence": "Two concurrent requests read the same last number and store the same next one (two invoices "
+                "numbered alike, two entries in one queue position): use a sequence, or a unique constraint whose "
+                "violation is retried.",
 }
 _REDIS_SETS = frozenset({"set", "setex", "psetex", "hset", "sadd", "incr", "incrby", "decr", "decrby"})
 
