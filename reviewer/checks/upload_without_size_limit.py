@@ -9,9 +9,10 @@ import libcst as cst
 from reviewer.checks._base import PythonCheck, attribute_path, descendants, module_handlers
 from reviewer.checks._files import request_body_limit_nearby
 
-# A size limit the code checks or sets: `request.content_length > MAX_BYTES`, `upload.size`, `max_length=`,
-# `read(MAX_UPLOAD_BYTES + 1)`, `len(data) > LIMIT`, a named maximum.
-_LIMIT = re.compile(r"content_length|CONTENT_LENGTH|[Cc]ontent-[Ll]ength|\.size\s*[<>]|[<>]=?\s*[\w.]*\.size\b|max_length|MAX_CONTENT_LENGTH|"
+# A size limit the code checks or sets: `request.content_length > MAX_BYTES`, `upload.size`,
+# `read(MAX_UPLOAD_BYTES + 1)`, `len(data) > LIMIT`, a named maximum. (`max_length=` is not one: on a text field it
+# bounds the text, on Django's `FileField` the file's name.)
+_LIMIT = re.compile(r"content_length|CONTENT_LENGTH|[Cc]ontent-[Ll]ength|\.size\s*[<>]|[<>]=?\s*[\w.]*\.size\b|MAX_CONTENT_LENGTH|"
                     r"DATA_UPLOAD_MAX|MAX_\w*(BYTES|SIZE|LENGTH|UPLOAD|MB|KB)|\w*_(BYTES|SIZE)_LIMIT|max_(bytes|size)\b|"
                     r"len\(\s*\w+\s*\)\s*>|\.seek\(\s*0\s*,\s*(2|os\.SEEK_END)|\.tell\(\)")
 # Where an upload comes in. A raw body read (`request.get_data()`) is not counted: webhooks read theirs
@@ -28,7 +29,7 @@ class UploadWithoutSizeLimit(PythonCheck):
     a FastAPI `UploadFile` parameter, an aiohttp multipart part read whole with `await part.read()`, which
     `client_max_size` does not limit) when no size limit is visible: nothing in the module checks or sets one
     (`request.content_length`, `upload.size`, `len(data) > ...`, `read(MAX_BYTES + 1)`, a
-    `MAX_..._BYTES`/`MAX_..._SIZE` constant, `max_length=`), and no file in the module's folder or
+    `MAX_..._BYTES`/`MAX_..._SIZE` constant), and no file in the module's folder or
     the two above it sets one for the app (`MAX_CONTENT_LENGTH`) or its proxy
     (`client_max_body_size`). The finding spans the handler from its `def` line to the line that
     reads or saves the upload. An upload handed to a form or serializer (`UploadForm(request.POST,
@@ -76,6 +77,17 @@ async def import_csv(file: UploadFile):  # ok: SEC019
 """,
     )
     INVALID = (
+        # `max_length` bounds the title, not the photo.
+        """
+from fastapi import APIRouter, File, Form, UploadFile
+
+router = APIRouter()
+
+@router.post("/listings")
+async def create_listing(title: str = Form(..., max_length=120), photo: UploadFile = File(...)):  # expect: SEC019
+    data = await photo.read()
+    return {"title": title, "bytes": len(data)}
+""",
         """
 from flask import Blueprint, jsonify, request
 
