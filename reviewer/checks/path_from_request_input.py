@@ -54,9 +54,10 @@ class PathFromRequestInput(SecurityCheck):
     Near-misses: `send_from_directory`, and input passed through `secure_filename`, `os.path.basename`,
     `safe_join`, `Path(x).name` or `int(...)`; input placed after other text in the same file name
     (`f"report-{id}.csv"`, which cannot start a `..` component); a function that checks containment
-    (`is_relative_to`, `commonpath`, `startswith` on a `realpath`/`resolve()` result), an allow-list
-    (`if name not in ALLOWED`; not one of types or extensions, `upload.content_type in TYPES`) or `".."` is
-    trusted. A prefix test on the raw name
+    (`is_relative_to`, `commonpath`, `startswith` on a `realpath`/`resolve()` result) or `".."` is trusted; an
+    allow-list (`if name not in ALLOWED`; not one of types or extensions, `upload.content_type in TYPES`) or a
+    character-class test (`name.isalnum()`) clears the input it tests, not the function's other input (an
+    allow-listed `unit` says nothing about the upload's file name). A prefix test on the raw name
     (`name.startswith(user_id)`) does not stop `../` and is not a validation.
 
     The finding spans from the statement that first takes the request input to the call that uses the path.
@@ -67,12 +68,26 @@ class PathFromRequestInput(SecurityCheck):
 
     ## Known limits
     Only one function is followed: a path built in a helper from an argument is not traced back to the
-    request. Any containment or allow-list check anywhere in the function counts as validation. Test
+    request. Any containment check anywhere in the function counts as validation of all its paths. Test
     files are skipped.
     """
 
     id = "SEC015"
     VALID = (
+        # Letters and digits only: no `/`, no `..`.
+        """
+import os
+from fastapi import APIRouter, HTTPException
+
+router = APIRouter()
+
+@router.get("/{sku}.jpg")
+async def product_image(sku: str):
+    if not sku.isalnum():
+        raise HTTPException(status_code=404)
+    with open(os.path.join(MEDIA_ROOT, f"{sku}.jpg"), "rb") as fh:  # ok: SEC015
+        return fh.read()
+""",
         """
 from flask import Flask, request, send_from_directory
 from werkzeug.utils import secure_filename
@@ -127,6 +142,21 @@ def create_export(request):
 """,
     )
     INVALID = (
+        # The unit is allow-listed; the photo's name is not.
+        """
+from pathlib import Path
+from fastapi import APIRouter, File, Form, UploadFile
+
+router = APIRouter()
+UNITS = {"lb", "kg", "each"}
+
+@router.post("/listings")
+async def create_listing(unit: str = Form("each"), photo: UploadFile = File(...)):
+    if unit not in UNITS:
+        raise HTTPException(422, "unknown unit")
+    original = Path("/srv/media") / photo.filename  # expect: SEC015
+    original.write_bytes(await photo.read())
+""",
         """
 import os
 from flask import Flask, request, send_file
@@ -256,7 +286,21 @@ def download_export(request, export_id):
         return self._taint[fn]
 
     def _compute_taint(self, fn: cst.FunctionDef) -> dict[str, cst.CSTNode | None] | None:
-        tainted: dict[str, cst.CSTNode | None] = dict.fromkeys(self._route_parameters(fn))
+        tainted, values = self._propagate(fn, set())
+        if not tainted:
+            return tainted
+        if _contained(fn, values):
+            return None
+        # `if unit not in UNITS: raise`: an allow-list clears the names it tests, and what is built from them only.
+        allowed = _allow_listed(fn, tainted)
+        return self._propagate(fn, allowed)[0] if allowed else tainted
+
+    def _propagate(self, fn: cst.FunctionDef, allowed: set[str]
+                   ) -> tuple[dict[str, cst.CSTNode | None], dict[str, list[cst.BaseExpression]]]:
+        """The names request input reaches (except those `allowed`), each with the statement that first tainted it,
+        and every local name's assigned values."""
+        tainted: dict[str, cst.CSTNode | None] = dict.fromkeys(n for n in self._route_parameters(fn)
+                                                               if n not in allowed)
         statements = list(findall(fn.body, _TAINT_STATEMENTS))
         values: dict[str, list[cst.BaseExpression]] = {}
         for _ in range(2):  # twice, so a loop that assigns before it reads is covered
@@ -274,10 +318,9 @@ def download_export(request, export_id):
                     values.setdefault(name, []).append(value)
                 if _is_tainted(value, tainted):
                     for name in names:
-                        tainted.setdefault(name, statement)
-        if tainted and _validates(fn, tainted, values):
-            return None
-        return tainted
+                        if name not in allowed:
+                            tainted.setdefault(name, statement)
+        return tainted, values
 
     def _route_parameters(self, fn: cst.FunctionDef) -> list[str]:
         """Handler parameters filled from the request: route placeholders, FastAPI query strings, Django URL args."""
@@ -419,9 +462,8 @@ def _resolves_path(expr: cst.BaseExpression, values: dict[str, list[cst.BaseExpr
                for c in findall(candidate, cst.Call) if isinstance(c, cst.Call))
 
 
-def _validates(fn: cst.FunctionDef, tainted: dict[str, cst.CSTNode | None],
-               values: dict[str, list[cst.BaseExpression]]) -> bool:
-    """Whether the function checks the path before use: containment, an allow-list, or a `..` test."""
+def _contained(fn: cst.FunctionDef, values: dict[str, list[cst.BaseExpression]]) -> bool:
+    """Whether the function checks the path before use: containment or a `..` test."""
     for node in findall(fn.body, (cst.Call, cst.Comparison)):
         if isinstance(node, cst.Call) and call_name(node) in _VALIDATION_CALLS:
             return True
@@ -429,14 +471,31 @@ def _validates(fn: cst.FunctionDef, tainted: dict[str, cst.CSTNode | None],
         if (isinstance(node, cst.Call) and call_name(node) == "startswith" and isinstance(node.func, cst.Attribute)
                 and _resolves_path(node.func.value, values)):
             return True
-        if isinstance(node, cst.Comparison):
-            for target in node.comparisons:
-                if not isinstance(target.operator, (cst.In, cst.NotIn)):
-                    continue
-                if string_value(node.left) == ".." or (_is_tainted(node.left, tainted)
-                                                        and not _is_file_metadata(node.left)):
-                    return True
+        if isinstance(node, cst.Comparison) and string_value(node.left) == ".." and any(
+                isinstance(target.operator, (cst.In, cst.NotIn)) for target in node.comparisons):
+            return True
     return False
+
+
+_CHARACTER_CLASS_TESTS = frozenset({"isalnum", "isdigit", "isdecimal", "isnumeric", "isidentifier", "isalpha"})
+
+
+def _allow_listed(fn: cst.FunctionDef, tainted: dict[str, cst.CSTNode | None]) -> set[str]:
+    """The input names the function tests against an allow-list (`if name not in ALLOWED`), not by type or
+    extension; a test of a longer expression (`x.strip() in ALLOWED`) clears the names in it."""
+    found: set[str] = set()
+    for call in findall(fn.body, cst.Call):
+        # `if not sku.isalnum(): abort(404)`: only letters and digits, so no `/` or `..`.
+        if (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in _CHARACTER_CLASS_TESTS and isinstance(call.func.value, cst.Name)
+                and call.func.value.value in tainted):
+            found.add(call.func.value.value)
+    for node in findall(fn.body, cst.Comparison):
+        if not any(isinstance(target.operator, (cst.In, cst.NotIn)) for target in node.comparisons):
+            continue
+        if _is_tainted(node.left, tainted) and not _is_file_metadata(node.left):
+            found |= {n.value for n in findall(node.left, cst.Name) if isinstance(n, cst.Name) and n.value in tainted}
+    return found
 
 
 # What an upload says about its content: an allow-list of types or extensions says nothing about the path's folders.
