@@ -37,7 +37,7 @@ THREAD_CONSTRUCTORS = frozenset({
 CACHE_NAME = re.compile(r"cache|memo|dedup|(^_*|_)(seen|processed|visited)(_|$)(?<!last_seen)", re.IGNORECASE)
 
 
-def _handed_to_thread(call: cst.Call, ctx: FileContext) -> str | None:
+def thread_target(call: cst.Call, ctx: FileContext) -> str | None:
     """The module function a call runs on another thread: `asyncio.to_thread(f, ...)`,
     `loop.run_in_executor(None, f, ...)`, `threading.Thread(target=f)`, `executor.submit(f, ...)`."""
     handed = handed_function(call, ctx)
@@ -411,7 +411,7 @@ class ModuleStateTracker(PythonCheck):
         scope = self.scope
         if scope is None:
             return
-        handed = _handed_to_thread(node, self.ctx)
+        handed = thread_target(node, self.ctx)
         if handed is not None:
             scope.threaded_names.add(handed)
         if isinstance(func, cst.Name):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from reviewer.checks._base import FileContext, PythonCheck, attribute_path, findall, keyword
-from reviewer.checks._runtime import bound_names, positional_arg, short_name, write_mode
+from reviewer.checks._runtime import bound_names, positional_arg, short_name, thread_target, write_mode
 
 _OPENERS = frozenset({"open", "io.open", "codecs.open"})
 # (function, index of the destination argument, its keyword name)
@@ -44,7 +44,8 @@ class LocalFileWriteInHandler(PythonCheck):
     `FileStorage.save(...)` on a Flask/Werkzeug upload (`request.files[...]`, `request.files.get(...)`,
     `request.files.getlist(...)`), Django's `FileSystemStorage().save`, `shutil.copy*`/`shutil.move`/
     `os.rename`/`os.replace`, and `Path.write_text`/`write_bytes`, also when a module-level helper of the
-    same file does the write for the handler (reported at the call; `with open(...) as fh:` spans to the
+    same file does the write for the handler, called by name or handed to a thread (`asyncio.to_thread(f, ...)`,
+    `Thread(target=f)`; reported at the call, naming the helper's write; `with open(...) as fh:` spans to the
     block's first statement, where the writing starts). Writes into temporary space
     (`tempfile`, `/tmp`, names bound from them, names such as `tmp_dir` or `temp_path`) are scratch
     files and are not reported.
@@ -183,7 +184,8 @@ def publish(request, report_id):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._frames: list[_Frame] = []
-        self._helper_writes: dict[str, str] = {}  # module-level helper -> what it writes
+        # module-level helper -> what it writes, and where
+        self._helper_writes: dict[str, tuple[str, cst.Call]] = {}
         self._helper_calls: list[tuple[cst.Call, str]] = []  # calls by name from handlers, judged at the end
         self._withs: list[cst.With] = []
 
@@ -198,9 +200,9 @@ def publish(request, report_id):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for call, callee in self._helper_calls:
-            what = self._helper_writes.get(callee)
-            if what is not None:
-                self._report(call, f"{callee}()", through=what)
+            found = self._helper_writes.get(callee)
+            if found is not None:
+                self._report(call, f"{callee}()", through=found[0], at=found[1])
 
     @property
     def _handler(self) -> _Frame | None:
@@ -283,6 +285,10 @@ def publish(request, report_id):
         func = node.func
         if frame.in_handler and isinstance(func, cst.Name) and not any(self._is_scratch(a.value) for a in node.args):
             self._helper_calls.append((node, func.value))
+        target = thread_target(node, self.ctx) if frame.in_handler else None
+        if target is not None and not any(self._is_scratch(a.value) for a in node.args):
+            # `await asyncio.to_thread(_write_report, ...)`, `Thread(target=_build_export)`
+            self._helper_calls.append((node, target))
         if name in _OPENERS:
             self._check_open(node, name)
         elif name in _COPIES:
@@ -311,13 +317,14 @@ def publish(request, report_id):
         qualified = self.ctx.qualify(expr) or ""
         return qualified.startswith(("io.BytesIO", "io.StringIO"))
 
-    def _report(self, node: cst.Call, what: str, through: str | None = None) -> None:
+    def _report(self, node: cst.Call, what: str, through: str | None = None, at: cst.Call | None = None) -> None:
         frame = self._frames[-1] if self._frames else None
         if through is None and frame is not None and not frame.in_handler:
             if frame.helper is not None:
-                self._helper_writes.setdefault(frame.helper, what)
+                self._helper_writes.setdefault(frame.helper, (what, node))
             return
-        how = f" (with `{through}`)" if through else ""
+        how = "" if not through else f" (with `{through}` on line {self.line_of(at)})" if at is not None else \
+            f" (with `{through}`)"
         # `with open(path, "w") as fh:` spans to the block's first statement, where the writing starts.
         block = self._withs[-1] if self._withs else None
         end = None
@@ -325,4 +332,5 @@ def publish(request, report_id):
                 block.body, cst.IndentedBlock) and block.body.body:
             end = block.body.body[0]
         self.report(node, f"`{what}` writes to the local disk{how} in a request handler: the file exists on this "
-                          "replica only and is lost when the container restarts.", end_node=end)
+                          "replica only and is lost when the container restarts.", end_node=end,
+                    related=[at] if at is not None else ())

@@ -778,3 +778,24 @@ def test_a_file_opened_for_writing_in_a_with_block_is_reported_from_the_open_to_
     ctx = FileContext(path="app/cards.py", text=source)
     hits = run_python_checks(parse_python(source), ctx, [LocalFileWriteInHandler])
     assert [(h.line, h.end_line) for h in hits] == [(6, 7)]
+
+
+def test_a_write_in_a_helper_names_the_helpers_line_and_a_thread_target_counts_as_called():
+    source = textwrap.dedent("""
+        import threading
+        from flask import Flask
+        app = Flask(__name__)
+
+        def _build_export(job_id):
+            with open(f"/srv/exports/{job_id}.csv", "w") as fh:
+                fh.write("id\\n")
+
+        @app.post("/exports")
+        def start_export():
+            threading.Thread(target=_build_export, args=("42",)).start()
+            return "", 202
+    """).lstrip("\n")
+    ctx = FileContext(path="app/exports.py", text=source)
+    hits = run_python_checks(parse_python(source), ctx, [LocalFileWriteInHandler])
+    assert [(h.line, h.related_lines) for h in hits] == [(11, [6])]
+    assert "on line 6" in hits[0].message
