@@ -219,6 +219,8 @@ def _business_call(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None
     if not remote:
         return None
     noun = set(name.split("_"))
+    if name.startswith("notify_"):
+        return "message"  # `notify_incomplete_payment(order)`: a message about a payment
     if noun & {"payment", "charge", "transfer", "payout", "refund", "pay"}:
         return "payment"
     return "message" if noun & {"message", "notification", "email", "mail", "sms", "alert", "notify"} else "create"

@@ -26,6 +26,7 @@ from reviewer.checks._data import (
 from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, helpers_of
 from reviewer.checks._rows import node_code
 
+_NOT_A_CHARGE = re.compile(r"refund|payout|transfer|link|session", re.I)
 _WHAT = {"payment": "charge the customer twice", "message": "send the message twice",
          "publish": "publish the event twice", "create": "create the remote record twice",
          "post": "repeat what the POST does (a second record, message or transfer)"}
@@ -50,6 +51,9 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     events, webhooks, batches, ingest, upload). A call to a function defined in the same file is followed into
     it: `_charge_card(...)` inside a retry loop is reported at the call when the helper posts to `/charges`. A
     function handed to `asyncio.to_thread(...)` or `run_in_executor(...)` counts as called there.
+    A request handler is re-sent by its client (a double click, a retry after a timeout): a call in one that
+    takes the customer's money (a charge or payment intent; not a refund, payout or transfer, which the record's
+    status guards, nor a checkout link or session, which moves no money) is reported with no retry in sight.
     It is not reported when the function (or the helper) mentions an idempotency or deduplication key
     (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`), unless every key it passes is
     made new on each call (`idempotency_key=uuid.uuid4().hex`, `f"payout-{id}-{uuid4()}"`: a retry carries a new
@@ -86,6 +90,26 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
 
     id = "REL003"
     VALID = (
+        # A handler's charge keyed by the order, a refund guarded by the booking's status, and a message about a
+        # payment.
+        """
+import stripe
+from django.views.decorators.http import require_POST
+
+@require_POST
+def pay_order(request, order_id):
+    order = get_object_or_404(Order, pk=order_id, customer=request.user)
+    stripe.PaymentIntent.create(amount=order.total, currency="usd", confirm=True,  # ok: REL003
+                                idempotency_key=f"order-{order.id}")
+    return JsonResponse({"ok": True})
+
+@require_POST
+def cancel_booking(request, booking_id):
+    booking = get_object_or_404(Booking, pk=booking_id, customer=request.user)
+    stripe.Refund.create(payment_intent=booking.payment_intent)  # ok: REL003
+    notify_incomplete_payment(booking)  # ok: REL003
+    return JsonResponse({"ok": True})
+""",
         """
 from celery import shared_task
 
@@ -291,6 +315,19 @@ def send_payment_receipt(self, payment_id):
 """,
     )
     INVALID = (
+        # No retry loop: the client is the retry. A double click on "Pay" charges twice.
+        """
+import stripe
+from django.views.decorators.http import require_POST
+
+@require_POST
+def pay_fines(request):
+    total = outstanding_fines(request.user)
+    intent = stripe.PaymentIntent.create(  # expect: REL003
+        amount=total, currency="usd", payment_method=request.POST["payment_method"], confirm=True,
+    )
+    return JsonResponse({"status": intent.status})
+""",
         # Outside a retry too: a fresh key makes a re-sent request a second payout.
         """
 import uuid
@@ -468,6 +505,8 @@ async def charge_no_show_fee(customer_id: str, amount: int):
         helpers = self._helpers_for(scope)
         if not retried:
             self._judge_fresh_keys(scope, helpers)
+            if isinstance(scope.root, cst.FunctionDef) and self.ctx.is_handler(scope.root):
+                self._judge_resent_payments(scope, helpers)
             return
         in_class = helpers.class_of(scope.root) if isinstance(scope.root, cst.FunctionDef) else ""
         keyed_here = mentions_idempotency(scope, self)
@@ -503,6 +542,32 @@ async def charge_no_show_fee(customer_id: str, amount: int):
                 # Through a helper: the call inside it that makes the side effect is where the key belongs too.
                 inside = [effect.site] if effect.site is not None and effect.site is not call else []
                 self.report(call, message, end_node=handed.func if handed is not None else None, related=inside)
+
+    def _judge_resent_payments(self, scope: Scope, helpers: Helpers) -> None:
+        """A request handler that moves money with no idempotency key: the client re-sends the request (a double
+        click, a retry after a timeout, a refresh) and the customer is charged twice."""
+        if mentions_idempotency(scope, self):
+            return
+        in_class = helpers.class_of(scope.root)
+        for call in scope.calls():
+            if has_star_kwargs(call) or scope.in_except(call):
+                continue
+            effect = helpers.effect(call, scope, in_class, self, RETRY)
+            if effect is None or effect.kind != "payment" or effect.retried_inside or effect.keyed:
+                continue
+            # Money taken from the customer; a refund or payout is guarded by the record's status (DB005's
+            # concern), and a checkout link moves no money until the customer pays.
+            sites = [call] + ([effect.site] if effect.site is not None else [])
+            if any(_NOT_A_CHARGE.search(node_code(site)) for site in sites):
+                continue
+            if carries_dedup_header(call, scope) or _keyed_through_helper(call, scope, helpers, in_class, self):
+                continue
+            handed = handed_function(call, self.ctx)
+            inside = [effect.site] if effect.site is not None and effect.site is not call else []
+            self.report(call, "This request handler moves money with no idempotency key: when the client sends the "
+                              "request again (a double click, a retry after a timeout) it can "
+                              f"{_WHAT[effect.kind]}.", end_node=handed.func if handed is not None else None,
+                        related=inside)
 
     def _judge_fresh_keys(self, scope: Scope, helpers: Helpers) -> None:
         """Outside a retry: a side effect whose idempotency key is made new on each call. The code meant the call to

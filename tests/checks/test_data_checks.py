@@ -60,7 +60,7 @@ def test_all_data_checks_run_together_in_one_pass_and_each_reports_its_own_line(
             return jsonify(result)
     """
     assert lines_reported(DATA_CHECKS, source) == {
-        (7, "DB005"), (10, "DB004"), (11, "REL004"), (19, "DB002"), (20, "DB001"),
+        (7, "DB005"), (10, "DB004"), (11, "REL003"), (11, "REL004"), (19, "DB002"), (20, "DB001"),
     }
 
 
