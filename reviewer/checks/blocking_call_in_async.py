@@ -76,6 +76,8 @@ _S3_METHODS = frozenset({"put_object", "get_object", "upload_file", "upload_file
                          "download_fileobj", "copy_object", "delete_object", "head_object", "list_objects_v2"})
 
 
+_SCHEDULERS = frozenset({"asyncio.gather", "asyncio.create_task", "asyncio.ensure_future", "asyncio.wait_for",
+                         "asyncio.shield", "asyncio.wait", "asyncio.as_completed"})
 # Query methods that async drivers and sessions only offer as coroutines.
 _UNAWAITED_DB_IO = frozenset({"execute", "executemany", "fetch_all", "fetch_one", "fetch_val", "fetchall", "fetchone",
                               "fetchrow", "fetchval", "scalars", "ping"})
@@ -204,12 +206,15 @@ class BlockingCallInAsync(PythonCheck):
 
     id = "CON001"
     VALID = (
-        # The `databases` library: every query is awaited.
+        # The `databases` library: every query is awaited, or gathered.
         """
+import asyncio
+
 @router.get("/map")
 async def stall_map(market_id: int, db=Depends(get_db)):
     stalls = await db.fetch_all("SELECT id, code FROM stalls WHERE market_id = $1", market_id)  # ok: CON001
     await db.execute("UPDATE markets SET views = views + 1 WHERE id = $1", market_id)  # ok: CON001
+    free, taken = await asyncio.gather(db.fetch_val(FREE_SQL, market_id), db.fetch_val(TAKEN_SQL, market_id))  # ok: CON001
     return {"stalls": stalls}
 """,
         """
@@ -732,6 +737,9 @@ async def run_renewals(season: str) -> int:
 
     def visit_Call(self, node: cst.Call) -> None:
         self._note_registration(node)
+        if self.ctx.qualify(node.func) in _SCHEDULERS:
+            # `asyncio.gather(db.fetch_all(...), ...)`: coroutines handed to the loop are awaited there.
+            self._awaited.update(arg.value for arg in node.args)
         frame = self._frame
         if frame is None or node in self._awaited:
             return

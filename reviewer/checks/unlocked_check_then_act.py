@@ -631,9 +631,16 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
         found = self._rows.origin(value.left, read_at, scope)
         if found is None or found.source != "sql" or found.kind != "value" or not same_model(found.model, table):
             return None
-        names = [n for n in scope.within(value.left) if isinstance(n, cst.Name)] if value.left in scope.index else []
-        binding = scope.binding(names[0].value, read_at) if names else None
-        return binding.at if binding is not None and binding.at in scope.index else read_at
+        # `pos = last["pos"] + 1`: the read is where `last` was loaded; `cur.fetchone()["latest"] + 1` reads here.
+        root = value.left
+        while isinstance(root, (cst.Subscript, cst.Attribute)):
+            root = root.value
+        if isinstance(root, cst.Name):
+            row = self._rows.origin(root, read_at, scope)
+            binding = scope.binding(root.value, read_at)
+            if row is not None and row.kind == "row" and binding is not None and binding.at in scope.index:
+                return binding.at
+        return read_at
 
     # --- existence: if not exists: insert / if exists: return; insert ---------------------------
     def _existence_race(self, branch: cst.If, scope: Scope) -> cst.Call | None:
