@@ -137,14 +137,13 @@ def is_request_handler(fn: cst.FunctionDef, cls: cst.ClassDef | None, ctx: FileC
         target = deco.decorator.func if isinstance(deco.decorator, cst.Call) else deco.decorator
         if isinstance(target, cst.Attribute) and target.attr.value in _ROUTE_ATTRS:
             return True
-        name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
-        if name in _VIEW_DECORATORS:
+        if decorator_name(deco) in _VIEW_DECORATORS:
             return True
     params = fn.params.params
     if ctx.imports_module("django") and params and params[0].name.value == "request":
         return True
     # DRF's `@action` adds a route to a view set: `/members/{pk}/renew/`.
-    extra_route = any(_decorator_name(deco) == "action" for deco in fn.decorators)
+    extra_route = any(decorator_name(deco) == "action" for deco in fn.decorators)
     if cls is not None and (fn.name.value in _HTTP_METHOD_NAMES or extra_route) and cls.bases:
         for base in cls.bases:
             text = attribute_path(base.value) or ""
@@ -153,9 +152,12 @@ def is_request_handler(fn: cst.FunctionDef, cls: cst.ClassDef | None, ctx: FileC
     return False
 
 
-def _decorator_name(deco: cst.Decorator) -> str | None:
+def decorator_name(deco: cst.Decorator) -> str | None:
+    """`@app.route("/x")` -> "route", `@login_required` -> "login_required"."""
     target = deco.decorator.func if isinstance(deco.decorator, cst.Call) else deco.decorator
-    return target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
+    if isinstance(target, cst.Attribute):
+        return target.attr.value
+    return target.value if isinstance(target, cst.Name) else None
 
 
 def module_handlers(module: cst.Module, ctx: FileContext) -> list[tuple[cst.FunctionDef, cst.ClassDef | None]]:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import FileContext, PythonCheck, attribute_path, descendants, keyword, own_nodes
+from reviewer.checks._base import (FileContext, PythonCheck, attribute_path, decorator_name, descendants, keyword,
+                                   own_nodes)
 from reviewer.checks._data import handed_function
 
 # Constructors of containers that can grow or change at run time.
@@ -242,7 +243,7 @@ class ModuleStateTracker(PythonCheck):
         return not self.ctx.function_stack and not self.ctx.class_stack
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        is_handler = self.ctx.is_handler(node) or any(_decorator_name(d.decorator) in _REQUEST_HOOKS
+        is_handler = self.ctx.is_handler(node) or any(decorator_name(d) in _REQUEST_HOOKS
                                                      for d in node.decorators)
         scope = FunctionScope(node=node, parent=self.scope, is_handler=is_handler,
                               top_level=len(self.ctx.function_stack) == 1 and not self.ctx.class_stack)
@@ -448,13 +449,6 @@ class ModuleStateTracker(PythonCheck):
             by_position = arg.keyword is None
             if isinstance(arg.value, cst.Name) and (by_position or arg.keyword.value in _HANDLER_KEYWORDS):
                 self.registered_handlers.add(arg.value.value)
-
-
-def _decorator_name(expr: cst.BaseExpression) -> str | None:
-    target = expr.func if isinstance(expr, cst.Call) else expr
-    if isinstance(target, cst.Attribute):
-        return target.attr.value
-    return target.value if isinstance(target, cst.Name) else None
 
 
 def _alias_of(value: cst.BaseExpression) -> tuple[str, cst.BaseExpression | None] | None:
