@@ -445,7 +445,8 @@ def checkout(series_id: int, seat_ids: list[int]):
         # view) writes: an async handler's write to one of them races with that thread's.
         threaded_writes = {write.name for scope, threaded in requests.items() if threaded
                            for write in scope.container_writes()}
-        chosen: list[StateWrite] = []
+        # Each chosen write with the function that makes it.
+        chosen: list[tuple[StateWrite, FunctionScope]] = []
         for scope, threaded in requests.items():
             # On one event loop a write cannot interleave with another request's, unless threads share the state.
             if scope.acquires_lock:
@@ -453,20 +454,18 @@ def checkout(series_id: int, seat_ids: list[int]):
             writes = [write for write in scope.container_writes()
                       if (threaded or self.uses_threads or write.name in threaded_writes)
                       and self._races(scope, write, writers) and self._is_unlocked_module_write(write)]
-            chosen += self._one_write_per_container(writes)
+            chosen += [(write, scope) for write in self._one_write_per_container(writes)]
         # A handler that only removes an entry (`logout` popping a session) is the same race as the handler that
         # adds it, which is where it is reported.
-        adding = {write.name for write in chosen if write.kind not in _REMOVING_KINDS}
+        adding = {write.name for write, _ in chosen if write.kind not in _REMOVING_KINDS}
         # A function a handler hands to a thread (`Thread(target=_build_export)`) that updates the entry the handler
         # added is that same race, reported at the handler.
         thread_targets = {name for scope in requests for name in scope.threaded_names}
-        by_handlers = {write.name for scope in requests if scope.node.name.value not in thread_targets
-                       for write in chosen if write in scope.writes}
-        for write in chosen:
+        by_handlers = {write.name for write, scope in chosen if scope.node.name.value not in thread_targets}
+        for write, scope in chosen:
             if write.kind in _REMOVING_KINDS and write.name in adding:
                 continue
-            if write.name in by_handlers and any(write in scope.writes and scope.node.name.value in thread_targets
-                                                 for scope in requests):
+            if write.name in by_handlers and scope.node.name.value in thread_targets:
                 continue
             self.report(write.node, f"`{write.name}` is module-level state written by a request handler "
                                     "without a lock: concurrent requests race on it and every worker "
