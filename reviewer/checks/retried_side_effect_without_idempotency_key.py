@@ -23,7 +23,7 @@ from reviewer.checks._data import (
     self_retry_calls,
     sql_verb,
 )
-from reviewer.checks._effects import RETRY, Helpers, carries_dedup_header, helpers_of
+from reviewer.checks._effects import RETRY, Effect, Helpers, carries_dedup_header, helpers_of
 from reviewer.checks._rows import node_code
 
 _NOT_A_CHARGE = re.compile(r"refund|payout|transfer|link|session", re.I)
@@ -522,8 +522,7 @@ async def charge_no_show_fee(customer_id: str, amount: int):
                 effect = helpers.effect(call, scope, in_class, self, RETRY)
                 if effect is None or effect.retried_inside or effect.swallowed:
                     continue  # a helper that retries the call reports it there; one that swallows its failure never retries
-                if effect.keyed or keyed_here or carries_dedup_header(call, scope) or _keyed_through_helper(
-                        call, scope, helpers, in_class, self):
+                if keyed_here or self._keyed(call, effect, scope, helpers, in_class):
                     continue
                 if block is function_body and retry_points and all(scope.before(point, call)
                                                                    for point in retry_points):
@@ -531,17 +530,26 @@ async def charge_no_show_fee(customer_id: str, amount: int):
                 if block is function_body and (_claimed_before(call, scope, self.ctx, helpers, in_class)
                                                or _marked_done_under_lock(call, scope, self)):
                     continue
-                # `asyncio.to_thread(stripe.Charge.create, ...)`: the finding reaches the function handed over
-                handed = handed_function(call, self.ctx)
                 if fresh_key:
                     message = (f"This call is retried with an idempotency key made new on every attempt: a retry "
                                f"after a timeout can {_WHAT[effect.kind]}; derive the key from the operation.")
                 else:
                     message = (f"This call is retried with no idempotency key: a retry after a timeout can "
                                f"{_WHAT[effect.kind]}.")
-                # Through a helper: the call inside it that makes the side effect is where the key belongs too.
-                inside = [effect.site] if effect.site is not None and effect.site is not call else []
-                self.report(call, message, end_node=handed.func if handed is not None else None, related=inside)
+                self._report_effect(call, effect, message)
+
+    def _keyed(self, call: cst.Call, effect: Effect, scope: Scope, helpers: Helpers, in_class: str) -> bool:
+        """The call carries an idempotency key or a dedup id: itself, through its helper, or in a helper-built
+        argument."""
+        return effect.keyed or carries_dedup_header(call, scope) or _keyed_through_helper(
+            call, scope, helpers, in_class, self)
+
+    def _report_effect(self, call: cst.Call, effect: Effect, message: str) -> None:
+        # `asyncio.to_thread(stripe.Charge.create, ...)`: the finding reaches the function handed over.
+        handed = handed_function(call, self.ctx)
+        # Through a helper: the call inside it that makes the side effect is where the key belongs too.
+        inside = [effect.site] if effect.site is not None and effect.site is not call else []
+        self.report(call, message, end_node=handed.func if handed is not None else None, related=inside)
 
     def _judge_resent_payments(self, scope: Scope, helpers: Helpers) -> None:
         """A request handler that moves money with no idempotency key: the client re-sends the request (a double
@@ -553,21 +561,18 @@ async def charge_no_show_fee(customer_id: str, amount: int):
             if has_star_kwargs(call) or scope.in_except(call):
                 continue
             effect = helpers.effect(call, scope, in_class, self, RETRY)
-            if effect is None or effect.kind != "payment" or effect.retried_inside or effect.keyed:
+            if effect is None or effect.kind != "payment" or effect.retried_inside:
                 continue
             # Money taken from the customer; a refund or payout is guarded by the record's status (DB005's
             # concern), and a checkout link moves no money until the customer pays.
             sites = [call] + ([effect.site] if effect.site is not None else [])
             if any(_NOT_A_CHARGE.search(node_code(site)) for site in sites):
                 continue
-            if carries_dedup_header(call, scope) or _keyed_through_helper(call, scope, helpers, in_class, self):
+            if self._keyed(call, effect, scope, helpers, in_class):
                 continue
-            handed = handed_function(call, self.ctx)
-            inside = [effect.site] if effect.site is not None and effect.site is not call else []
-            self.report(call, "This request handler moves money with no idempotency key: when the client sends the "
-                              "request again (a double click, a retry after a timeout) it can "
-                              f"{_WHAT[effect.kind]}.", end_node=handed.func if handed is not None else None,
-                        related=inside)
+            self._report_effect(call, effect, "This request handler moves money with no idempotency key: when the "
+                                              "client sends the request again (a double click, a retry after a "
+                                              f"timeout) it can {_WHAT[effect.kind]}.")
 
     def _judge_fresh_keys(self, scope: Scope, helpers: Helpers) -> None:
         """Outside a retry: a side effect whose idempotency key is made new on each call. The code meant the call to
