@@ -63,7 +63,10 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     reported at the queryset.
     Only records of a model (or table) the module ties to the caller somewhere (also by creating one with the
     caller as its owner: `Address.objects.create(member=request.user.member)`, not as its author; or by
-    narrowing a query by the model's owner column, `Booking.customer_id == ...`; or by reading the owner column
+    narrowing a query by the model's owner column, `Booking.customer_id == ...`, or by a column named for the
+    caller's role, `Application.parent_id == parent.id` with `parent = Depends(current_parent)`; by setting the
+    caller as the owner of a record made by a Django ModelForm, `quote = form.save(commit=False)` then
+    `quote.customer = request.user.customer`; or by reading the owner column
     of a loaded record, `rental.customer_id`) are judged; the caller kept on Flask's `g` counts by any id
     (`g.client_id`);
     handlers named for public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`,
@@ -422,6 +425,44 @@ async def cancel_booking(reference: str, principal=Depends(current_principal), s
     booking = await _owned_booking(session, reference, principal)
     return await cancel(session, booking)
 """,
+        # The caller's role names the owner column (`Application.parent_id == parent.id`).
+        """
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+@router.get("/applications")
+def mine(parent=Depends(current_parent), session=Depends(get_session)):
+    return session.scalars(select(Application).where(Application.parent_id == parent.id).limit(50)).all()
+
+@router.get("/applications/{application_id}")
+def one(application_id: int, parent=Depends(current_parent), session=Depends(get_session)):
+    return session.get(Application, application_id)  # expect: SEC018
+""",
+        # A Django ModelForm saved with the caller as its owner; another view serves any of them.
+        """
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+class EnquiryForm(forms.ModelForm):
+    class Meta:
+        model = QuoteRequest
+        fields = ["description"]
+
+@login_required
+def enquire(request):
+    form = EnquiryForm(request.POST)
+    quote = form.save(commit=False)
+    quote.customer = request.user.customer
+    quote.save()
+    return redirect("quote", pk=quote.pk)
+
+@login_required
+def quote_detail(request, pk):
+    quote = get_object_or_404(QuoteRequest, pk=pk)  # expect: SEC018
+    return render(request, "quote.html", {"quote": quote})
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -435,9 +476,10 @@ async def cancel_booking(reference: str, principal=Depends(current_principal), s
         queryset_methods, detail_views = _queryset_methods(original_node), _generic_detail_views(original_node)
         if len(handlers) + len(queryset_methods) + len(detail_views) < 2:
             return
-        judged = {handler: _Handler(handler, scope_of(handler, module_scope), self.ctx) for handler in handlers}
+        forms = _model_forms(original_node)
+        judged = {handler: _Handler(handler, scope_of(handler, module_scope), self.ctx, forms) for handler in handlers}
         # A view's `get_queryset` narrows what its handlers read (`filter(student__user=self.request.user)`).
-        narrowing = [_Handler(fn, scope_of(fn, module_scope), self.ctx) for fn in queryset_methods]
+        narrowing = [_Handler(fn, scope_of(fn, module_scope), self.ctx, forms) for fn in queryset_methods]
         # The models (or tables) this module ties to the caller somewhere: its per-customer records.
         owned = {model for found in (*judged.values(), *narrowing) for model in found.tied_models if model is not None}
         owned |= {model for found in judged.values() for model in found.created_for_caller}
@@ -447,7 +489,7 @@ async def cancel_booking(reference: str, principal=Depends(current_principal), s
             return  # nothing here says these records belong to someone
         for view, source in detail_views:
             if isinstance(source, cst.FunctionDef):
-                own = _Handler(source, scope_of(source, module_scope), self.ctx)
+                own = _Handler(source, scope_of(source, module_scope), self.ctx, forms)
                 if own.ties_to_caller or own.staff_only:
                     continue
                 returned = next((n.value for n in descendants(source.body)
@@ -470,18 +512,21 @@ async def cancel_booking(reference: str, principal=Depends(current_principal), s
                 continue  # no caller at all: UnprotectedStateChange's finding
             load = found.load_by_url_id()
             if load is not None and found.model_of(load[0]) in owned:
-                self.report(load[1], f"`{handler.name.value}` loads a record by the id in its URL and never checks "
-                                  "that it belongs to the caller: any signed-in user can change the id and reach "
-                                  "another customer's record.")
+                # The finding spans the whole call: the id may be picked on any of its lines (a SQL `WHERE`).
+                self.report(load[1], end_node=load[1],
+                            message=f"`{handler.name.value}` loads a record by the id in its URL and never checks "
+                                    "that it belongs to the caller: any signed-in user can change the id and reach "
+                                    "another customer's record.")
 
 
 class _Handler:
     """One handler's view of its caller: who it is, and whether anything ties the records it reads to them."""
 
-    def __init__(self, fn: cst.FunctionDef, scope: Scope, ctx) -> None:
+    def __init__(self, fn: cst.FunctionDef, scope: Scope, ctx, form_models: dict[str, str] | None = None) -> None:
         self.fn = fn
         self.scope = scope
         self.ctx = ctx
+        self.form_models = form_models or {}  # the module's Django ModelForms and the model each saves
         params = (*fn.params.params, *fn.params.kwonly_params)
         self.caller_params = {p.name.value for p in params if _is_caller_dependency(p.default)}
         # The URL's parameters (`/bookings/{reference}`), except the secrets a caller presents (`{token}`).
@@ -542,7 +587,8 @@ class _Handler:
         for ancestor in self.scope.ancestors(reference):
             if isinstance(ancestor, cst.Comparison):
                 others = [ancestor.left, *(c.comparator for c in ancestor.comparisons)]
-                return next((m for o in others if o is not node for m in [self._record_model(o)] if m), None)
+                return next((m for o in others if o is not node
+                             for m in [self._record_model(o) or _role_column_model(o, reference)] if m), None)
             if isinstance(ancestor, (cst.If, cst.While, cst.Assert)):
                 return None
             if isinstance(ancestor, cst.Call):
@@ -566,6 +612,18 @@ class _Handler:
                     return self.model_of(ancestor)
                 if node is ancestor.func:  # `request.user.bookings.get(...)`: the caller's own rows
                     return None
+            if isinstance(ancestor, cst.Assign) and node is ancestor.value:
+                # `quote = form.save(commit=False)`, `quote.customer = request.user.customer`: the caller written
+                # as a new record's owner, as `create(customer=...)` does.
+                for target in ancestor.targets:
+                    column = target.target
+                    if (isinstance(column, cst.Attribute) and _OWNER_COLUMN.search(column.attr.value)
+                            and not _AUTHORSHIP.search(column.attr.value)):
+                        model = self._record_model(column)
+                        if model is not None:
+                            self.participates = True
+                            self.created_for_caller.add(model)
+                return False
             if isinstance(ancestor, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
                 return False
             node = ancestor
@@ -611,6 +669,13 @@ class _Handler:
             found = attribute_path(call.args[0].value)  # `select(Booking)`
         if found is None and name in ("get", "get_or_404") and len(call.args) == 2 and call.args[0].keyword is None:
             found = attribute_path(call.args[0].value)  # `session.get(Booking, booking_id)`, `db.get_or_404(...)`
+        if found is None and name == "save" and isinstance(call.func, cst.Attribute) and isinstance(
+                call.func.value, cst.Name):
+            # `form.save(commit=False)` of `form = EnquiryForm(request.POST)`: the ModelForm's `Meta.model`.
+            binding = self.scope.binding(call.func.value.value, call if call in self.scope.index else None)
+            made = binding.value if binding is not None and not binding.unpacked else None
+            if isinstance(made, cst.Call) and isinstance(made.func, cst.Name):
+                found = self.form_models.get(made.func.value)
         if found is None and call.func is not None:
             inner = call.func.value if isinstance(call.func, cst.Attribute) else None
             while isinstance(inner, (cst.Attribute, cst.Call)):
@@ -771,6 +836,35 @@ def _narrowed_by_owner_column(module: cst.Module) -> set[str]:
                     and not _AUTHORSHIP.search(column.attr.value)):
                 found.add(_model_key(column.value.value))
     return found
+
+
+def _model_forms(module: cst.Module) -> dict[str, str]:
+    """Django ModelForms of the module and their model: `class EnquiryForm(...)` with `class Meta: model = Quote`."""
+    found = {}
+    for cls in module.body:
+        if not isinstance(cls, cst.ClassDef) or not isinstance(cls.body, cst.IndentedBlock):
+            continue
+        for inner in cls.body.body:
+            if isinstance(inner, cst.ClassDef) and inner.name.value == "Meta":
+                for node in descendants(inner.body):
+                    if (isinstance(node, cst.Assign) and len(node.targets) == 1
+                            and isinstance(node.targets[0].target, cst.Name)
+                            and node.targets[0].target.value == "model" and attribute_path(node.value)):
+                        found[cls.name.value] = attribute_path(node.value)
+    return found
+
+
+def _role_column_model(column: cst.BaseExpression, caller: cst.CSTNode) -> str | None:
+    """`Application.parent_id == parent.id`, `Job.translator_id == g.translator_id`: a model's column named for the
+    caller's own role (the caller parameter or `g` attribute it is compared with) is that model's owner column."""
+    if not (isinstance(column, cst.Attribute) and isinstance(column.value, cst.Name)
+            and column.value.value[:1].isupper()):
+        return None
+    role = (attribute_path(caller) or "").rsplit(".", 1)[-1]
+    role = re.sub(r"_(id|pk)$", "", role)
+    if not role or role in ("id", "user", "current_user") or _AUTHORSHIP.search(role):
+        return None
+    return _model_key(column.value.value) if re.sub(r"_(id|pk)$", "", column.attr.value) == role else None
 
 
 def _model_key(name: str) -> str:
