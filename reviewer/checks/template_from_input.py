@@ -68,7 +68,8 @@ class TemplateFromInput(AssignmentTrackingCheck):
     ## What it does
     Reports `render_template_string(...)`, `jinja2.Template(...)`, `Environment(...).from_string(...)`,
     Mako/Django/Tornado `Template(...)` when the template source is built from variables (f-string, `%`,
-    `+`, `.format`, directly or through one assignment in the function), is request input, or is a template
+    `+`, `.format`, directly or through one assignment in the function; or the application's template with a
+    variable spliced in, `PAGE.replace("__BODY__", body)`), is request input, or is a template
     kept on a record (`from_string(campaign.body_template)`); and
     `Markup(...)` / `mark_safe(...)` of such built text, also when it is joined from built pieces
     (`"".join(f"<li>{n.body}</li>" for n in notes)`, or a list filled with `rows.append(f"...")` and joined),
@@ -158,6 +159,14 @@ def note_source(request, note_id):
     # "View source": the markup is shown as plain text, never rendered.
     return HttpResponse(f"<h1>{note.title}</h1>\\n{note.body_html}", content_type="text/plain")  # ok: SEC016
 """,
+        """
+from flask import render_template_string
+
+PAGE = "<h1>__TITLE__</h1>{{ body }}"
+
+def preview(body):
+    return render_template_string(PAGE.replace("__TITLE__", "Preview"), body=body)  # ok: SEC016
+""",
     )
     INVALID = (
         # Flask's render_template_string compiles any record field it is given.
@@ -245,6 +254,15 @@ def search():
     term = request.args.get("q", "")
     return Response(f"<h1>Results for {term}</h1>", mimetype="text/html")  # expect: SEC016
 """,
+        # The application's page with the visitor's text spliced in by `replace`.
+        """
+from flask import render_template_string, request
+
+PAGE = "<article>__BODY__</article>"
+
+def preview():
+    return render_template_string(PAGE.replace("__BODY__", request.form["body"]))  # expect: SEC016
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -269,8 +287,8 @@ def search():
         if qualified in _TEMPLATE_SOURCES or (call_name(node) == "from_string" and self._is_jinja_env(node)):
             source = first_arg(node, "source") or first_arg(node, "text")
             if source is not None:
-                labels = self._unsafe(source, frozenset()) or _stored_template(
-                    source, any_field=qualified.endswith("render_template_string"))
+                labels = (self._unsafe(source, frozenset()) or self._replaced_unsafe(source)
+                          or _stored_template(source, any_field=qualified.endswith("render_template_string")))
                 if labels:
                     self.report(node, f"The template source is built from {labels}: text in it is compiled as "
                                       "template code and can read secrets or run commands (template injection).")
@@ -383,6 +401,18 @@ def search():
                 if found:
                     return found
         return None
+
+    def _replaced_unsafe(self, source: cst.BaseExpression) -> str | None:
+        """`PAGE.replace("__BODY__", body)`: the application's template with a value spliced into its text, which
+        is the same as building it with an f-string."""
+        if not (isinstance(source, cst.Call) and isinstance(source.func, cst.Attribute)
+                and source.func.attr.value == "replace" and len(source.args) == 2):
+            return None
+        template = source.func.value
+        if not (isinstance(template, cst.SimpleString) or (isinstance(template, cst.Name)
+                                                            and template.value.lstrip("_").isupper())):
+            return None
+        return self._unsafe(source.args[1].value, frozenset())
 
     def _unsafe(self, source: cst.BaseExpression, safe_calls: frozenset[str]) -> str | None:
         if safe_calls:
