@@ -22,6 +22,7 @@ from reviewer.checks._data import (
     orm_model,
     positional,
     receiver,
+    scope_of,
     unwrap,
 )
 from reviewer.checks._rows import (
@@ -69,7 +70,7 @@ class UnlockedCheckThenAct(RowsCheck):
     Reports the `if` of a check-then-act sequence in one function; when the value it tests was read into a local
     name first, the finding spans the race window, from that read to the `if`'s condition. Values are followed
     back to their query through local names, `for` loops over query results and helper functions of the same
-    module.
+    module (also a helper that returns the test itself: `return clash is None`, then `if not _is_free(...)`).
     - Existence: `if Model.objects.filter(...).exists()` (also through a name: `taken = ...filter(...)`, then
       `if taken.exists()`), `if not Model.query.filter_by(...).first()`,
       `if row is None` after a `SELECT`, `if existing:` for a record loaded above (or by a helper), followed by
@@ -301,6 +302,21 @@ def refund_deposit(cur, booking_id):
     cur.execute("UPDATE bookings SET deposit_status = 'refunded' WHERE id = %s", (booking_id,))
     return True
 """,
+        # The helper's existence test locks the berth's bookings first.
+        """
+def _berth_is_free(berth_id, arrive, depart):
+    clash = Booking.query.filter(Booking.berth_id == berth_id, Booking.arrive < depart,
+                                 Booking.depart > arrive).with_for_update().first()
+    return clash is None
+
+@bp.post("/reservations")
+def reserve():
+    body = request.get_json()
+    if not _berth_is_free(body["berth_id"], body["arrive"], body["depart"]):  # ok: DB005
+        abort(409)
+    db.session.add(Booking(berth_id=body["berth_id"], arrive=body["arrive"], depart=body["depart"]))
+    db.session.commit()
+""",
     )
     INVALID = (
         """
@@ -519,6 +535,21 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
     db.execute("UPDATE rentals SET checked_in_at = now() WHERE id = %s", (rental["id"],))
     return {"ok": True}
 """,
+        # The existence test is a helper's: `return clash is None`, negated by the caller.
+        """
+def _berth_is_free(berth_id, arrive, depart):
+    clash = Booking.query.filter(Booking.berth_id == berth_id, Booking.arrive < depart,
+                                 Booking.depart > arrive).first()
+    return clash is None
+
+@bp.post("/reservations")
+def reserve():
+    body = request.get_json()
+    if not _berth_is_free(body["berth_id"], body["arrive"], body["depart"]):  # expect: DB005
+        abort(409)
+    db.session.add(Booking(berth_id=body["berth_id"], arrive=body["arrive"], depart=body["depart"]))
+    db.session.commit()
+""",
     )
 
     def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
@@ -650,6 +681,11 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
             return None
         subject, present = found
         model = self._checked_model(subject, branch, scope)
+        if model is None and isinstance(subject, cst.Call):
+            # `if not _berth_is_free(...)` where the helper returns `clash is None`: the helper's own test.
+            tested = self._helper_existence(subject, scope)
+            if tested is not None:
+                model, present = tested[0], present == tested[1]
         if model is None:
             return None
         if scope.innermost_loop(branch) is not None and not self.ctx.is_handler():
@@ -662,6 +698,25 @@ def scan_vendor(body: ScanPayload, db: Database = Depends(get_db)):
         else:
             candidates = scope.calls_within(branch.body)
         return next((c for c in candidates if same_model(self._created_model(c, scope), model)), None)
+
+    def _helper_existence(self, call: cst.Call, scope: Scope) -> tuple[str, bool] | None:
+        """For a helper of this module that returns an existence test (`return clash is None`,
+        `return Booking.query.filter(...).first() is not None`) of an unlocked query: the model tested, and True
+        when the helper returns True for a record that exists."""
+        fn = self._rows.helper(call, scope)
+        if fn is None:
+            return None
+        inner = scope_of(fn, self._module_scope)
+        if has_lock(inner, self):
+            return None
+        for ret in inner.of_type(cst.Return):
+            tested = _polarity(ret.value) if ret.value is not None else None
+            if tested is None or not isinstance(tested[0], (cst.Call, cst.Name)) or tested[0] is ret.value:
+                continue  # `return row` is a record, not a test; the `if` judges it as one
+            model = self._checked_model(tested[0], ret, inner)
+            if model is not None:
+                return model, tested[1]
+        return None
 
     def _checked_model(self, subject: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> str | None:
         """Which model or table an existence test looks at, through a name bound to a query above."""
