@@ -33,6 +33,10 @@ _LOCKING = re.compile(r"with_for_update|select_for_update|for\s+(no\s+key\s+)?up
                       r"|\bF\(|\bset\s+(\w+)\s*=\s*\2\s*[-+*]", re.I)
 _SQL_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+[\"`\[]?(\w+)", re.I)
 _SELECT_COLUMNS = re.compile(r"^\s*SELECT\s+(.*?)\s+FROM\b", re.I | re.S)
+# `FROM bills b`, `JOIN accounts AS a`: a table and the alias a query names it by.
+_TABLE_ALIAS = re.compile(r"\b(?:FROM|JOIN)\s+[\"`]?(\w+)[\"`]?(?:\s+(?:AS\s+)?(\w+))?", re.I)
+_SQL_WORDS = frozenset({"WHERE", "JOIN", "LEFT", "RIGHT", "INNER", "OUTER", "FULL", "CROSS", "ON", "USING", "GROUP",
+                        "ORDER", "LIMIT", "FOR", "UNION", "HAVING", "NATURAL", "WINDOW", "OFFSET", "RETURNING"})
 _COUNTS = frozenset({"count", "exists"})
 # Calls that only convert a value: `int(row[0])`, `Decimal(balance)`.
 _CONVERSIONS = frozenset({"int", "float", "Decimal", "abs", "round", "decimal.Decimal"})
@@ -47,8 +51,8 @@ _ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide)
 class Origin:
     """What an expression holds, when it came from the database.
 
-    kind: "row" (one record), "rows" (a query result), "value" (a column value, a count, a Redis value) or
-    "attr" (`record.field`: a column value, or a related record). model: the model class, table, or "redis".
+    kind: "row" (one record), "rows" (a query result), "keyed_rows" (a dict of a query's rows by a key), "value"
+    (a column value, a count, a Redis value) or "attr" (`record.field`: a column value, or a related record). model: the model class, table, or "redis".
     field: the column (for Redis: the key's source text). source: "orm", "sql" or "redis".
     """
 
@@ -58,6 +62,13 @@ class Origin:
     field: str | None = None
     count: bool = False
     locked: bool = False
+    # Columns a SQL row read from a joined table (`a.balance` of `FROM bills b JOIN accounts a`): (column, table).
+    joined: tuple[tuple[str, str], ...] = ()
+
+    def column(self, field: str | None, **changes) -> Origin:
+        """This row's value of `field`, of the table that column was read from."""
+        table = next((t for c, t in self.joined if c == field), self.model)
+        return replace(self, field=field, model=table, joined=(), **changes)
 
     @property
     def is_record(self) -> bool:
@@ -200,12 +211,17 @@ class Rows:
         if isinstance(expr, cst.Attribute):
             base = self.origin(expr.value, at, scope, depth + 1)
             if base is not None and base.is_record:
-                return replace(base, kind="attr", field=expr.attr.value, count=False)
+                return base.column(expr.attr.value, kind="attr", count=False)
             return None
         if isinstance(expr, cst.Subscript):
             return self._subscript_origin(expr, at, scope, depth)
         if isinstance(expr, cst.Call):
             return self._call_origin(expr, at, scope, depth)
+        if (isinstance(expr, cst.DictComp) and isinstance(expr.value, cst.Name) and isinstance(expr.for_in.target, cst.Name)
+                and expr.value.value == expr.for_in.target.value and expr.for_in.inner_for_in is None):
+            # `{r["sku"]: r for r in cur.execute(...)}`: the rows by a key, each picked by `by_sku[sku]`.
+            rows = self.origin(expr.for_in.iter, at, scope, depth + 1)
+            return replace(rows, kind="keyed_rows") if rows is not None and rows.kind == "rows" else None
         return None
 
     def _name_origin(self, name: cst.Name, at: cst.CSTNode, scope: Scope, depth: int) -> Origin | None:
@@ -227,7 +243,7 @@ class Rows:
                 position = _position_in_target(name.value, binding.at)
                 columns = row.field.split(",") if row.field else []
                 column = columns[position] if position is not None and position < len(columns) else None
-                return replace(row, kind="value", field=column, count=_is_aggregate(column))
+                return row.column(column, kind="value", count=_is_aggregate(column))
             if (isinstance(value, cst.Call) and method(value) in ("get_or_create", "update_or_create")
                     and _position_in_target(name.value, binding.at) == 0 and is_query_call(value, scope, self.ctx)):
                 return Origin("row", "orm", self._model(value, scope))  # `stats, _ = Stats.objects.get_or_create()`
@@ -253,15 +269,15 @@ class Rows:
         if base is None or len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
             return None
         index = expr.slice[0].slice.value
-        if base.kind == "rows" and isinstance(index, (cst.Integer, cst.UnaryOperation)):
-            return replace(base, kind="row")  # `matches[0]`
+        if (base.kind == "rows" and isinstance(index, (cst.Integer, cst.UnaryOperation))) or base.kind == "keyed_rows":
+            return replace(base, kind="row")  # `matches[0]`, `by_sku[sku]`
         if base.kind == "row" and base.source != "redis":
             if isinstance(index, cst.SimpleString):
-                return replace(base, kind="value", field=str(index.evaluated_value))
+                return base.column(str(index.evaluated_value), kind="value")
             columns = base.field.split(",") if base.field else []
             position = int(index.value) if isinstance(index, cst.Integer) else len(columns)
             column = columns[position] if position < len(columns) else None
-            return replace(base, kind="value", field=column, count=_is_aggregate(column))
+            return base.column(column, kind="value", count=_is_aggregate(column))
         return None
 
     def _call_origin(self, call: cst.Call, at: cst.CSTNode, scope: Scope, depth: int) -> Origin | None:
@@ -282,14 +298,14 @@ class Rows:
         if name == "get_object" and not call.args and is_name(recv, "self") and ctx.class_stack:
             return Origin("row", "orm", None)  # a view's `self.get_object()` (Django, DRF): the record the URL names
         if name in ("fetchone", "fetchrow", "fetch_one") and is_row_load(call, scope, ctx):
-            table, columns = self._read_by(call, at, scope)
-            return Origin("row", "sql", table, columns)
+            table, columns, joined = self._read_by(call, at, scope)
+            return Origin("row", "sql", table, columns, joined=joined)
         if name in ("fetchall", "fetchmany") and recv is not None and is_query_result(call, scope, ctx):
-            table, columns = self._read_by(call, at, scope)
-            return Origin("rows", "sql", table, columns)
+            table, columns, joined = self._read_by(call, at, scope)
+            return Origin("rows", "sql", table, columns, joined=joined)
         if (name in ("fetchval", "scalar") and isinstance(recv, cst.Call) and method(recv) == "execute") or (
                 name in ("fetchval", "fetch_val") and call.args and is_query_call(call, scope, ctx)):
-            table, columns = self._read_by(call, at, scope)
+            table, columns, _joined = self._read_by(call, at, scope)
             if table is not None:
                 column = columns.split(",")[0] if columns else None
                 return Origin("value", "sql", table, column, count=_is_aggregate(column))
@@ -311,9 +327,9 @@ class Rows:
         if is_row_load(call, scope, ctx):
             return Origin("row", "orm", model)
         if name in ("execute", "fetch", "fetch_all") and call.args:
-            table, columns = self._read_by(call, at, scope)
+            table, columns, joined = self._read_by(call, at, scope)
             if table is not None:
-                return Origin("rows", "sql", table, columns)
+                return Origin("rows", "sql", table, columns, joined=joined)
         if name in ("execute", "raw", "filter", "filter_by", "all", "order_by", "exclude", "scalars", "where",
                     "limit", "select_related", "prefetch_related", "options", "iterator"):
             return Origin("rows", "orm", model)
@@ -344,8 +360,10 @@ class Rows:
                 return path.split(".")[0]
         return None
 
-    def _read_by(self, fetch: cst.Call, at: cst.CSTNode, scope: Scope) -> tuple[str | None, str | None]:
-        """(table, comma-separated columns) of the SELECT a fetch reads the result of."""
+    def _read_by(self, fetch: cst.Call, at: cst.CSTNode,
+                 scope: Scope) -> tuple[str | None, str | None, tuple[tuple[str, str], ...]]:
+        """(table, comma-separated columns, the columns read from a joined table) of the SELECT a fetch reads the
+        result of."""
         recv = receiver(fetch)
         sql = None
         if isinstance(recv, cst.Call) and method(recv) == "execute":
@@ -357,13 +375,24 @@ class Rows:
             sql = positional(executed) if executed is not None else None
         text = sql_text(sql, scope)
         if text is None or not text[0].lstrip("( ").startswith(("SELECT", "WITH")):
-            return None, None
+            return None, None, ()
         table = _SQL_TABLE.search(text[0])
         columns = _SELECT_COLUMNS.match(text[0].lstrip("( "))
         names = None
+        joined: list[tuple[str, str]] = []
         if columns is not None:
-            names = ",".join(_column_name(part) for part in columns.group(1).split(","))
-        return (table.group(1).lower() if table is not None else None), names
+            parts = columns.group(1).split(",")
+            names = ",".join(_column_name(part) for part in parts)
+            main = table.group(1).lower() if table is not None else None
+            named = _TABLE_ALIAS.findall(text[0])
+            tables = {name.lower() for name, _alias in named}
+            aliases = {alias.lower(): name.lower() for name, alias in named if alias and alias.upper() not in _SQL_WORDS}
+            for part in parts:
+                qualified = re.match(r"\s*(\w+)\.\w+", part)
+                source = aliases.get(qualified.group(1).lower(), qualified.group(1).lower()) if qualified else None
+                if source is not None and source != main and source in tables:
+                    joined.append((_column_name(part), source))
+        return (table.group(1).lower() if table is not None else None), names, tuple(joined)
 
 
 def last_execute(fetch: cst.Call, before: cst.CSTNode, scope: Scope) -> cst.Call | None:
@@ -429,7 +458,11 @@ def is_conditional_update(call: cst.Call, rows: Rows, scope: Scope) -> bool:
         return bool(assigned & where) or any(_CLAIM_FIELDS.search(word) for word in where)
     if name != "update" or call not in scope.index or orm_model(call, scope, rows.ctx) is None:
         return False
-    filtered = {arg.keyword.value.split("__")[0] for inner in scope.calls_within(call)
+    inner_calls = scope.calls_within(call)
+    if any(method(inner) == "exclude" and any(arg.keyword is not None and arg.keyword.value in ("pk", "id")
+                                              for arg in inner.args) for inner in inner_calls):
+        return False  # `filter(quote=q, status="sent").exclude(pk=bid.pk).update(...)`: the others, not this record
+    filtered = {arg.keyword.value.split("__")[0] for inner in inner_calls
                 if method(inner) in ("filter", "filter_by", "exclude") for arg in inner.args if arg.keyword is not None}
     updated = {arg.keyword.value for arg in call.args if arg.keyword is not None}
     for arg in call.args:

@@ -46,14 +46,16 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     In one function, follows values back to the query that read them: a record loaded with
     `Model.objects.get`, `.filter().first()`, `Model.query.get`, `session.get`, `get_object_or_404`,
     `cur.fetchone()` after a `SELECT`, `result.scalar_one()` of an executed `select`, `get_or_create`,
-    `rows[0]` of a query result, a `for` loop over a query, a related record (`item.product`), or any of
+    `rows[0]` of a query result, a `for` loop over a query, rows kept in a dict by a key
+    (`{r["sku"]: r for r in cur.execute(...)}`, then `by_sku[sku]`), a related record (`item.product`), or any of
     these returned by a helper function of the same module (`_load_account(id)`,
     `self._meter(id)`, a helper that returns `row[0]`). It reports a write of a value computed by arithmetic
     on that old value:
     an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, then `.save()`,
     `commit()`, or inside a transaction block; with SQLAlchemy, a record loaded through a session the function
     was handed is written by the caller's commit); an `UPDATE ... SET col = %s` whose parameter is computed from
-    the same column read before (`(row[0] - 1, isbn)`, or a name assigned such a sum); a queryset
+    the same column read before (`(row[0] - 1, isbn)`, or a name assigned such a sum; a column read from a
+    joined table, `a.balance` of `FROM bills b JOIN accounts a`, belongs to that table); a queryset
     `.update(stock=product.stock - qty)` or `update(Model).values(...)`; and a Redis `set(key, old + n)` of a
     value read with `get(key)`. It reports the write (the attribute change, the `UPDATE`, the `set`), also
     when the new value was computed in a statement above it; an attribute change spans to the `save()` or
@@ -210,6 +212,14 @@ def extend_subscription(sub_id, months):
 def extend_due():
     for sub in Subscription.query.filter_by(auto_renew=True, due=True).all():
         extend_subscription.delay(sub.id, 1)
+""",
+        # The joined balance is read, but only the bill is written, and with a value of its own.
+        """
+def waive_fee(conn, bill_id):
+    bill = conn.execute(
+        "SELECT b.id, b.late_fee, a.balance FROM bills b JOIN accounts a ON a.id = b.account_id WHERE b.id = %s",
+        (bill_id,)).fetchone()
+    conn.execute("UPDATE bills SET late_fee = %s WHERE id = %s", (0, bill["id"]))  # ok: DB004
 """,
     )
     INVALID = (
@@ -379,6 +389,23 @@ from payouts.models import Seller
 def credit_sale(session: Session, seller_id: int, amount_cents: int) -> None:
     seller = session.get(Seller, seller_id)
     seller.available_cents = seller.available_cents + amount_cents  # expect: DB004
+""",
+        # Rows kept in a dict by key, each picked by that key and written back.
+        """
+def place_order(db, wanted):
+    blanks = {r["sku"]: r for r in db.execute("SELECT sku, stock FROM blanks WHERE sku IN (?, ?)", tuple(wanted))}
+    for sku, qty in wanted.items():
+        db.execute("UPDATE blanks SET stock = ? WHERE sku = ?", (blanks[sku]["stock"] - qty, sku))  # expect: DB004
+    db.commit()
+""",
+        # The balance is a joined table's column, and that table is written back.
+        """
+def waive_fee(conn, bill_id):
+    bill = conn.execute(
+        "SELECT b.id, b.account_id, b.late_fee, a.balance FROM bills b JOIN accounts a ON a.id = b.account_id "
+        "WHERE b.id = %s", (bill_id,)).fetchone()
+    conn.execute("UPDATE accounts SET balance = %s WHERE id = %s",  # expect: DB004
+                 (bill["balance"] - bill["late_fee"], bill["account_id"]))
 """,
     )
 

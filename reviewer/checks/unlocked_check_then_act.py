@@ -103,7 +103,8 @@ class UnlockedCheckThenAct(RowsCheck):
     It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
     advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create`,
     `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE`, or a conditional update
-    (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`); a caught
+    (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`, but not one that
+    leaves the checked record out: `.exclude(pk=bid.pk).update(...)` changes the others); a caught
     unique violation or an upsert does not settle a balance or count changed on a loaded record. An atomic
     update (`F()`, `SET qty = qty - %s`) settles a balance or stock check, not an existence or status check:
     a deposit recorded once and credited with `SET balance = balance + %s` can still be credited twice.
@@ -549,6 +550,19 @@ def reserve():
         abort(409)
     db.session.add(Booking(berth_id=body["berth_id"], arrive=body["arrive"], depart=body["depart"]))
     db.session.commit()
+""",
+        # Declining the other bids is a conditional update, but of the others: this bid is not claimed.
+        """
+@require_POST
+def accept_bid(request, bid_id):
+    bid = Bid.objects.get(pk=bid_id, quote__customer__user=request.user)  # expect: DB005
+    if bid.status != "sent":
+        return JsonResponse({"error": "bid_not_open"}, status=409)
+    Deposit.objects.create(bid=bid, amount_pence=bid.deposit_pence)
+    bid.status = "accepted"
+    bid.save(update_fields=["status"])
+    Bid.objects.filter(quote_id=bid.quote_id, status="sent").exclude(pk=bid.pk).update(status="declined")
+    return JsonResponse({"ok": True})
 """,
     )
 
