@@ -32,6 +32,9 @@ _OUTSIDE_MODULES = ("requests", "httpx", "aiohttp", "urllib.request", "urllib3",
 _OUTSIDE_TOKENS = frozenset({"client", "api", "stub", "http", "gateway", "producer", "rpc", "remote", "smtp",
                              "mailer", "stripe", "s3", "sqs", "sns", "webhook", "upstream"})
 
+# Calls that only read from the outside service (HTTP GET, S3 reads).
+_OUTSIDE_READS = frozenset({"get", "head", "options", "get_object", "head_object", "list_objects", "list_objects_v2"})
+
 
 class CommitInLoop(ScopeCheck):
     """A database `commit()` inside a `for` loop body.
@@ -46,7 +49,8 @@ class CommitInLoop(ScopeCheck):
     `break`/`return` (it runs once), or when earlier in the iteration a call acts outside the process
     (HTTP, mail, a broker, a payment API, directly or through a function of the same module) and the
     row is then updated with its outcome: that commit records a payout or a sent message before the
-    next item, so that a crash does not repeat it.
+    next item, so that a crash does not repeat it. A call that only reads from outside (an HTTP `GET`, an S3
+    `get_object`) has nothing to record first, so a commit after it is still reported.
 
     ## Why is this bad?
     Each commit is a round trip and a durable flush: a loop over 100,000 rows spends most of its time
@@ -172,6 +176,16 @@ def flag_late(conn, loans):
         requests.post("https://notify.example.com/late", json={"loan": loan.id}, timeout=5)
         conn.commit()  # expect: DB003
 """,
+        # Reading each meter from the gateway records nothing out there: the commit per reading is still one
+        # transaction per row.
+        """
+import requests
+def poll_meters(session, berths):
+    for berth in berths:
+        body = requests.get(f"https://gateway.example.com/meters/{berth.meter_id}", timeout=5).json()
+        session.add(MeterReading(berth_id=berth.id, kwh=body["kwh"]))
+        session.commit()  # expect: DB003
+""",
     )
 
     def judge(self, scope: Scope) -> None:
@@ -241,6 +255,10 @@ def flag_late(conn, loans):
         return False
 
     def _acts_outside(self, call: cst.Call, scope: Scope) -> bool:
+        if method(call) in _OUTSIDE_READS:
+            return False  # reading a meter or a job's status changes nothing out there: nothing to record first
+        if isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Call):
+            return False  # `requests.get(url).json()`: the inner call is the one that reaches out, judged itself
         qualified = self.ctx.qualify(call.func) or ""
         if any(qualified == mod or qualified.startswith(mod + ".") for mod in _OUTSIDE_MODULES):
             return True
