@@ -46,7 +46,8 @@ class PathFromRequestInput(SecurityCheck):
     Reports `open(...)` (also `io.open`, `aiofiles.open`), `send_file(...)`, `FileResponse(...)`,
     `os.remove`/`unlink`/`rename`/`makedirs`, `shutil.copy`/`move`/`rmtree`, pathlib
     `.open/.read_*/.write_*/.unlink` and an uploaded file's `.save(...)` when the path comes from request input: `request.args`, `form`,
-    `values`, `json`, `files[...].filename`, `view_args`, Django `request.GET`/`POST`, a route parameter
+    `values`, `json`, `files[...].filename`, `view_args`, Django `request.GET`/`POST`, the parts of aiohttp's
+    `await request.multipart()` (`part.filename`), a route parameter
     (`/files/<name>`, `/files/{name}`), a FastAPI `str` query parameter or `UploadFile.filename`, or a
     Django view's URL argument. The value is followed through assignments, `os.path.join`, `Path(...)`,
     `/`, f-strings and string methods within the function.
@@ -227,6 +228,22 @@ def download_export(request, export_id):
     if not filename.startswith(f"{export_id}-"):
         return HttpResponse(status=404)
     return FileResponse(open(f"/srv/exports/{filename}", "rb"))
+""",
+        # aiohttp: the file name of a multipart part is what the client sent.
+        """
+import os
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+@routes.post("/uploads")
+async def upload(request):
+    reader = await request.multipart()  # expect: SEC015
+    async for part in reader:
+        name = part.filename
+        with open(os.path.join("/srv/uploads", name), "wb") as fh:
+            fh.write(await part.read())
+    return web.json_response({"ok": True})
 """,
     )
 
