@@ -18,6 +18,10 @@ _COPIES = {
     "os.replace": (1, "dst"), "os.renames": (1, "new"),
 }
 _PATH_WRITES = frozenset({"write_text", "write_bytes"})
+# pandas' writers, given a file path as their first argument (`df.to_csv(REPORT_DIR / name)`); given a buffer or a
+# response object they write no file.
+_FRAME_WRITES = frozenset({"to_csv", "to_excel", "to_parquet", "to_json", "to_pickle", "to_feather", "to_hdf",
+                           "to_stata", "to_orc"})
 _LOCAL_STORAGE_SAVE = "django.core.files.storage.FileSystemStorage().save"
 # Paths that are scratch space, devices or process-private: writing there is not durable state.
 _SCRATCH_PREFIXES = ("/tmp", "/var/tmp", "/dev/", "/proc/")
@@ -43,7 +47,9 @@ class LocalFileWriteInHandler(PythonCheck):
     Inside a request handler, reports `open(path, mode)` with a write, append, create or update mode,
     `FileStorage.save(...)` on a Flask/Werkzeug upload (`request.files[...]`, `request.files.get(...)`,
     `request.files.getlist(...)`), Django's `FileSystemStorage().save`, `shutil.copy*`/`shutil.move`/
-    `os.rename`/`os.replace`, and `Path.write_text`/`write_bytes`, also when a module-level helper of the
+    `os.rename`/`os.replace`, `Path.write_text`/`write_bytes`, and pandas' `to_csv`/`to_excel`/`to_parquet`/...
+    given a file path (a string, `DIR / name`, `os.path.join(...)`, `Path(...)`; not a buffer or a response),
+    also when a module-level helper of the
     same file does the write for the handler, called by name or handed to a thread (`asyncio.to_thread(f, ...)`,
     `Thread(target=f)`; reported at the call, naming the helper's write; `with open(...) as fh:` spans to the
     block's first statement, where the writing starts). Writes into temporary space
@@ -113,6 +119,20 @@ def write_report(rows, path):
     with open(path, "w") as out:  # ok: SCL002
         out.writelines(rows)
 """,
+        # pandas filling the response, or returning the text: no file on this replica.
+        """
+import io
+import pandas as pd
+from flask import Flask, Response
+
+app = Flask(__name__)
+
+@app.get("/reports.csv")
+def report_csv():
+    buffer = io.StringIO()
+    pd.DataFrame(load_rows()).to_csv(buffer, index=False)  # ok: SCL002
+    return Response(pd.DataFrame(load_rows()).to_csv(index=False), mimetype="text/csv")  # ok: SCL002
+""",
     )
     INVALID = (
         """
@@ -178,6 +198,19 @@ def publish(request, report_id):
     with open("published/index.txt", "a") as index:  # expect: SCL002
         index.write(f"{report_id}\\n")
     return JsonResponse({"ok": True})
+""",
+        # pandas writes the report file itself.
+        """
+import pandas as pd
+from flask import Flask
+
+app = Flask(__name__)
+
+@app.post("/reports")
+def build_report():
+    frame = pd.DataFrame(load_rows())
+    frame.to_csv(REPORT_DIR / "usage.csv", index=False)  # expect: SCL002
+    return {"ok": True}
 """,
     )
 
@@ -306,6 +339,11 @@ def publish(request, report_id):
         elif (isinstance(func, cst.Attribute) and func.attr.value in _PATH_WRITES
               and not self._is_scratch(func.value)):
             self._report(node, f"Path.{func.attr.value}")
+        elif isinstance(func, cst.Attribute) and func.attr.value in _FRAME_WRITES and self.ctx.imports_module("pandas"):
+            destination = keyword(node, "path_or_buf") or keyword(node, "path") or keyword(node, "excel_writer") \
+                or positional_arg(node, 0)
+            if destination is not None and _is_path(destination.value) and not self._is_scratch(destination.value):
+                self._report(node, f"DataFrame.{func.attr.value}")
 
     def _check_open(self, node: cst.Call, name: str) -> None:
         mode = write_mode(node)
@@ -334,3 +372,13 @@ def publish(request, report_id):
         self.report(node, f"`{what}` writes to the local disk{how} in a request handler: the file exists on this "
                           "replica only and is lost when the container restarts.", end_node=end,
                     related=[at] if at is not None else ())
+
+
+def _is_path(expr: cst.BaseExpression) -> bool:
+    """A file path written out (`"out.csv"`, `f"{root}/x.csv"`, `BASE / name`, `os.path.join(...)`,
+    `Path(...)`), not a buffer or a response object that a writer fills."""
+    if isinstance(expr, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
+        return True
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
+        return True
+    return isinstance(expr, cst.Call) and (attribute_path(expr.func) or "").rsplit(".", 1)[-1] in ("join", "Path")
