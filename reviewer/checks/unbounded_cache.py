@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import is_literal, is_name, is_none, keyword
+from reviewer.checks._base import findall, is_literal, is_name, is_none, keyword
 from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker
 
 _UNBOUNDED_DECORATORS = frozenset({"functools.cache"})
@@ -26,6 +26,23 @@ _GROWING_KINDS = frozenset({
     "subscript", "subscript-aug", "method:setdefault", "method:add", "method:append", "method:extend",
     "method:appendleft", "method:update",
 })
+# The client's network address, as web frameworks and proxies give it.
+_CLIENT_ADDRESS = re.compile(r"remote_addr|x-forwarded-for|x-real-ip|client\.host|REMOTE_ADDR|peername|client_ip",
+                             re.IGNORECASE)
+
+
+def _client_address(key: cst.BaseExpression, fn: cst.FunctionDef) -> bool:
+    """A key that is the client's address: `request.remote_addr`, or a local name assigned from it
+    (`client = request.headers.get("X-Forwarded-For", request.remote_addr)`)."""
+    code = cst.Module(body=[]).code_for_node
+    if _CLIENT_ADDRESS.search(code(key)):
+        return True
+    if not isinstance(key, cst.Name):
+        return False
+    return any(isinstance(t.target, cst.Name) and t.target.value == key.value and _CLIENT_ADDRESS.search(code(n.value))
+               for n in findall(fn.body, (cst.Assign,)) for t in n.targets)
+
+
 # Parameter annotations with a small fixed set of values: a cache keyed by them cannot grow.
 def _bounded_annotation(annotation: cst.BaseExpression) -> bool:
     """`bool` or `Literal[...]` (also `typing.Literal[...]`): a small fixed set of values."""
@@ -49,7 +66,8 @@ class UnboundedCache(ModuleStateTracker):
     `.clear`, `.discard`, `del d[...]`, reset, or `len(d)` bound check), and when it is meant to
     remember: its name says cache, memo, seen, processed or dedup; or, in a web app, a function looks
     the key up before storing it (a memo table), or the name says it is a per-client table (rate
-    limits, login attempts, request counts).
+    limits, login attempts, request counts), or its key is the client's address (`request.remote_addr`,
+    `X-Forwarded-For`, `request.client.host`, directly or through a local name).
 
     ## Why is this bad?
     Keys that come from requests or messages (user ids, IPs, URLs, event ids) are unbounded: the
@@ -116,6 +134,19 @@ def register(event):
         _handlers[event] = func  # ok: RES002
         return func
     return decorate
+""",
+        # A table keyed by the client's address: one entry per visitor, whatever it is called.
+        """
+from collections import defaultdict, deque
+from flask import Flask, request
+
+app = Flask(__name__)
+_recent = defaultdict(deque)  # expect: RES002
+
+@app.before_request
+def throttle():
+    client = request.headers.get("X-Forwarded-For", request.remote_addr)
+    _recent[client].append(time.monotonic())
 """,
     )
     INVALID = (
@@ -227,6 +258,7 @@ def count_failed_logins(response):
         growing: dict[str, cst.CSTNode] = {}  # name -> its first growing write
         evicted: set[str] = set(self.len_checked)
         memoized: set[str] = set()
+        per_client: set[str] = set()  # keyed by the client's address: one entry per visitor
         for scope in self.scopes:
             for write in scope.container_writes():
                 if write.direct and write.kind in _EVICTING_KINDS:
@@ -235,11 +267,14 @@ def count_failed_logins(response):
                     growing.setdefault(write.name, write.node)
                     if write.name in scope.membership_reads:
                         memoized.add(write.name)
+                    if _client_address(write.key, scope.node):
+                        per_client.add(write.name)
         web_app = self.ctx.is_web_app
         for name, (definition, kind) in self.module_containers.items():
             if kind == "list" or name not in growing or name in evicted:
                 continue
-            if CACHE_NAME.search(name) or (web_app and (name in memoized or _PER_CLIENT_TABLE.search(name))):
+            if CACHE_NAME.search(name) or (web_app and (name in memoized or name in per_client
+                                                         or _PER_CLIENT_TABLE.search(name))):
                 # The finding spans the definition and the first write that adds a key, when that comes later.
                 write = growing[name]
                 later = self.line_of(write) > self.line_of(definition)
