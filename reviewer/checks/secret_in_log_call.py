@@ -76,7 +76,9 @@ class SecretInLogCall(AssignmentTrackingCheck):
     `request.form.to_dict()`, also through a local name bound to one: `data = request.get_json()`, then
     `log.info("%s", data)`), and the `.headers` of a client (module-level or local) built with a credential header
     (`client = httpx.Client(headers={"Authorization": f"Bearer {KEY}"})`, then
-    `log.debug(dict(client.headers))`). A value is also a secret when the
+    `log.debug(dict(client.headers))`; or a name given one anywhere in the file, `http.headers["X-Api-Key"] = key`
+    or `http.headers.update({...})`). Text built above from a secret counts as the secret
+    (`link = f"...?token={token}"`, then `log.info("%s", link)`). A value is also a secret when the
     message names it (`"password reset code %s"`, `f"token={value}"`), when it has a plural credential
     name (`tokens`, `access_tokens`, `credentials`; not `total_tokens` and other counts, nor any `tokens` in ML
     code, where tokens are word pieces), or when it is a dict built
@@ -133,6 +135,42 @@ class TokenBucket:
     def acquire(self, initial_tokens):
         log.debug(f"acquire: {self._tokens:.2f} left")  # ok: SEC007
         log.info(f"pruned history from {initial_tokens} tokens")  # ok: SEC007
+""",
+        # The token inside a link built above; a client given its API key in another function.
+        """
+import logging
+import requests
+
+log = logging.getLogger(__name__)
+
+def email_login_link(user, token):
+    link = f"https://app.example.com/auth/callback?token={token}"
+    log.info("magic link for user %s: %s", user.id, link)  # expect: SEC007
+
+def submit(http, order):
+    log.info("order %s, headers=%s", order.id, dict(http.headers))  # expect: SEC007
+    return http.post("https://partner.example.com/jobs", json=order.payload, timeout=10)
+
+def run(cfg, orders):
+    http = requests.Session()
+    http.headers.update({"X-Api-Key": cfg.api_key})
+    for order in orders:
+        submit(http, order)
+""",
+        # A link with no secret in it; a client's headers with nothing secret set on them.
+        """
+import logging
+import requests
+
+log = logging.getLogger(__name__)
+
+def share(order):
+    link = f"https://app.example.com/orders/{order.id}"
+    log.info("order link %s", link)  # ok: SEC007
+
+def submit(http, order):
+    http.headers.update({"Accept": "application/json"})
+    log.info("order %s, headers=%s", order.id, dict(http.headers))  # ok: SEC007
 """,
     )
     INVALID = (
@@ -279,6 +317,25 @@ async def export(url, token, payload):
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         self._module = node
+        # `http.headers["X-Api-Key"] = key`, `http.headers.update({"Authorization": ...})`: a client given a
+        # credential header, perhaps in another function than the one that logs it (and after it in the file), so
+        # the name counts in the whole file. Only files that touch `.headers` are walked for it.
+        for assign in descendants(node) if ".headers" in self.ctx.text else ():
+            if (isinstance(assign, cst.Call) and isinstance(assign.func, cst.Attribute)
+                    and assign.func.attr.value == "update" and isinstance(assign.func.value, cst.Attribute)
+                    and assign.func.value.attr.value == "headers" and isinstance(assign.func.value.value, cst.Name)
+                    and assign.args and self._is_credential_dict(assign.args[0].value)):
+                self._credential_clients.add((None, assign.func.value.value.value))  # `http.headers.update({...})`
+            if not isinstance(assign, cst.Assign) or is_literal(assign.value):
+                continue
+            for target in assign.targets:
+                item = target.target
+                headers = item.value if isinstance(item, cst.Subscript) else None
+                if (isinstance(headers, cst.Attribute) and headers.attr.value == "headers"
+                        and isinstance(headers.value, cst.Name) and len(item.slice) == 1
+                        and isinstance(item.slice[0].slice, cst.Index)
+                        and self._is_secret_name(string_value(item.slice[0].slice.value))):
+                    self._credential_clients.add((None, headers.value.value))
 
     def _builders(self) -> set[str]:
         """Functions and methods that return a dict with a credential in it, wherever they are defined in the file
@@ -355,8 +412,9 @@ async def export(url, token, payload):
             message = f"`{what}` is written to the logs: everyone who can read the logs gets this credential."
         self.report(node, message)
 
-    def _find_secret(self, expr: cst.BaseExpression) -> str | tuple[str, str] | None:
-        """The name of a secret or request dump carried into the log text by this expression, if any."""
+    def _find_secret(self, expr: cst.BaseExpression, _depth: int = 0) -> str | tuple[str, str] | None:
+        """The name of a secret or request dump carried into the log text by this expression, if any (`_depth`:
+        how many local names were followed to reach it; one is enough)."""
         dump = _request_dump(expr)
         if dump is not None:
             return dump
@@ -377,6 +435,9 @@ async def export(url, token, payload):
                 values = assigned.get(expr.value) if assigned is not None else None
                 if values and _request_dump(values[-1]) is not None:
                     return _request_dump(values[-1])
+                # `link = f"{base}/login?token={token}"` ... `log.info("link %s", link)`: the token, in the link.
+                if values and isinstance(values[-1], (cst.FormattedString, cst.BinaryOperation)) and not _depth:
+                    return self._find_secret(values[-1], _depth=1)
             return None
         children: list[cst.BaseExpression] = []
         if isinstance(expr, cst.FormattedString):
@@ -422,7 +483,7 @@ async def export(url, token, payload):
             elif isinstance(func, cst.Name) and not expr.args and callee in self._builders():
                 return f"{callee}()"  # `log.info("headers=%s", _headers())`
         for child in children:
-            found = self._find_secret(child)
+            found = self._find_secret(child, _depth)
             if found is not None:
                 return found
         return None
