@@ -41,7 +41,9 @@ class SchedulerStartedAtImport(PythonCheck):
     on 3 pods, the nightly billing job runs 12 times. The jobs also die with the worker when it is
     recycled, and a job in flight at deploy time is lost.
 
-    Also reported: in a start-up hook of a web app (a `lifespan` function, `@app.on_event("startup")`),
+    Also reported: in a start-up hook of a web app (a `lifespan` function, `@app.on_event("startup")`, a
+    function registered by name: aiohttp's `app.on_startup.append(f)`, `add_event_handler("startup", f)`,
+    `on_startup=[f]`),
     `asyncio.create_task(...)` of a coroutine of the same module that sleeps in a `while True` loop (a
     periodic job run once per worker; a loop that waits on a queue is not), or of another module's
     coroutine named for a loop (`surcharges.run_forever(app)`, an imported `reminder_loop()`); and, in a module meant to be
@@ -229,6 +231,24 @@ from . import surcharges
 async def on_startup(app: web.Application) -> None:
     app["surcharge_task"] = asyncio.create_task(surcharges.run_forever(app))  # expect: SCL003
 """,
+        # aiohttp: a start-up hook registered by name.
+        """
+import asyncio
+from aiohttp import web
+
+async def _refresh(app):
+    while True:
+        await rebuild(app)
+        await asyncio.sleep(60)
+
+async def start_jobs(app):
+    app["refresher"] = asyncio.create_task(_refresh(app))  # expect: SCL003
+
+def make_app():
+    app = web.Application()
+    app.on_startup.append(start_jobs)
+    return app
+""",
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -243,10 +263,16 @@ async def on_startup(app: web.Application) -> None:
         # Background schedulers started in module functions, and the functions the app factory calls by name.
         self._started_in: list[tuple[cst.Call, str, str]] = []
         self._factory_calls: set[str] = set()
+        self._registered_hooks: set[str] = set()  # module functions registered as start-up hooks by name
         self._relative_imports: set[str] = set()  # `from . import surcharges`: modules of the same package
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
+        # aiohttp's `app.on_startup.append(start_jobs)`, Starlette's `add_event_handler("startup", start_jobs)` and
+        # `on_startup=[start_jobs]`: hooks registered by name rather than by decorator. Read only in files that
+        # mention one.
+        if "startup" in self.ctx.text:
+            self._registered_hooks = _registered_startup_hooks(node)
         for statement in node.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
@@ -283,8 +309,9 @@ async def on_startup(app: web.Application) -> None:
             return
         name = ctx.qualify(node.func) or ""
         if ctx.function_stack:
-            if ctx.is_web_app and len(ctx.function_stack) == 1 and not ctx.class_stack and _is_startup_hook(
-                    ctx.function_stack[-1]) and (self._starts_forever_loop(node, name)
+            if ctx.is_web_app and len(ctx.function_stack) == 1 and not ctx.class_stack and (_is_startup_hook(
+                    ctx.function_stack[-1]) or ctx.function_stack[-1].name.value in self._registered_hooks) and (
+                    self._starts_forever_loop(node, name)
                                                  or self._background_scheduler_start(node)):
                 self._report(node, short_name(name), where="at start-up")
             elif len(ctx.function_stack) == 1 and not ctx.class_stack and not any(self._guards):
@@ -394,6 +421,24 @@ def _is_startup_hook(function: cst.FunctionDef) -> bool:
             if isinstance(first, cst.SimpleString) and first.evaluated_value == "startup":
                 return True
     return False
+
+
+def _registered_startup_hooks(module: cst.Module) -> set[str]:
+    """Names of functions registered as start-up hooks: `app.on_startup.append(f)`,
+    `app.add_event_handler("startup", f)`, `Starlette(on_startup=[f])`."""
+    found = set()
+    for call in findall(module, cst.Call):
+        path = attribute_path(call.func) or ""
+        if path.endswith("on_startup.append") and call.args and isinstance(call.args[0].value, cst.Name):
+            found.add(call.args[0].value.value)
+        elif (path.endswith("add_event_handler") and len(call.args) == 2
+              and isinstance(call.args[0].value, cst.SimpleString) and call.args[0].value.evaluated_value == "startup"
+              and isinstance(call.args[1].value, cst.Name)):
+            found.add(call.args[1].value.value)
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "on_startup" and isinstance(arg.value, cst.List):
+                found |= {el.value.value for el in arg.value.elements if isinstance(el.value, cst.Name)}
+    return found
 
 
 def _sleeps_in_forever_loop(function: cst.FunctionDef) -> bool:
