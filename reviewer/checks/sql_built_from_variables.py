@@ -9,7 +9,7 @@ import libcst as cst
 from reviewer.checks._base import attribute_path, findall, is_literal, keyword
 from reviewer.checks._security import (
     AssignmentTrackingCheck, built_pieces, call_name, first_arg, is_constant_piece, is_request_input, literal_text,
-    looks_like_sql, piece_label, string_value,
+    NUMERIC_NAME, looks_like_sql, piece_label, string_value,
 )
 
 # Methods that send their first argument to the database as SQL text.
@@ -56,7 +56,10 @@ class SqlBuiltFromVariables(AssignmentTrackingCheck):
     types and SQL fragments (`table`, `where_sql`, `clause`, `placeholders`), number-named values (`limit`,
     `offset`, `page`) and calls named `quote*`/`escape*` are trusted too, unless the function assigns them
     from something else. A module function that returns SQL built from its arguments is followed to the
-    `execute` of its result. The finding spans from where the SQL is built to where it is executed.
+    `execute` of its result. An unquoted piece that is a parameter of a module function (`ORDER BY {sort}` in
+    `_board(conn, sort)`) is reported when a function of the module calls it with request text for that
+    parameter (`sort = request.query.get("sort")`, not tested against an allow-list).
+    The finding spans from where the SQL is built to where it is executed.
 
     ## Why is this bad?
     A value with a quote in it ends the string literal and rewrites the query: SQL injection reads or
@@ -152,6 +155,19 @@ async def list_robots(pool, zone=None, status=None):
     where = f"WHERE {' AND '.join(filters)}" if filters else ""
     async with pool.acquire() as conn:
         return await conn.fetch(f"SELECT id, name FROM robots {where} ORDER BY id LIMIT 50", *args)  # ok: SEC001
+""",
+        # The caller tests the sort key against an allow-list before passing it on.
+        """
+async def _board(conn, event_id, sort="average"):
+    sql = f"SELECT id, name FROM teams WHERE event_id = $1 ORDER BY {sort} DESC LIMIT 100"  # ok: SEC001
+    return await conn.fetch(sql, event_id)
+
+async def leaderboard(request):
+    sort = request.query.get("sort", "average")
+    if sort not in ("average", "name"):
+        sort = "average"
+    async with request.app["db"].acquire() as conn:
+        return await _board(conn, 1, sort)
 """,
     )
     INVALID = (
@@ -260,6 +276,20 @@ def search(request):
         cursor.execute(SEARCH_SQL.format(filter=name_filter), [request.user.id])  # expect: SEC001
         return cursor.fetchall()
 """,
+        # The helper binds its values, but the column to sort by is pasted in, and a handler passes what the
+        # client sent.
+        """
+from aiohttp import web
+
+async def _board(conn, event_id, sort="average"):
+    sql = f"SELECT id, name FROM teams WHERE event_id = $1 ORDER BY {sort} DESC LIMIT 100"  # expect: SEC001
+    return await conn.fetch(sql, event_id)
+
+async def leaderboard(request):
+    sort = request.query.get("sort", "average")
+    async with request.app["db"].acquire() as conn:
+        return web.json_response(await _board(conn, int(request.match_info["event_id"]), sort))
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -270,6 +300,11 @@ def search(request):
         # Functions of this module that return SQL built from their inputs, and calls that execute their result.
         self._sql_builders: set[str] = set()
         self._builder_calls: list[tuple[cst.Call, str, str]] = []
+        # Parameterised SQL with an unquoted piece that is a parameter of a module function (`ORDER BY {sort}`):
+        # judged at the module's end by what the function's callers in this module pass for it.
+        self._parameter_pieces: list[tuple[cst.Call, str, cst.FunctionDef, str, cst.CSTNode | None]] = []
+        self._calls_by_name: dict[str, list[tuple[cst.Call, cst.FunctionDef | None]]] = {}
+        self._last_parameter_pieces: list[tuple[str, cst.CSTNode | None]] = []
 
     def visit_Assign(self, node: cst.Assign) -> None:
         super().visit_Assign(node)
@@ -281,6 +316,8 @@ def search(request):
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.is_test:
             return
+        if isinstance(node.func, cst.Name):
+            self._calls_by_name.setdefault(node.func.value, []).append((node, self.ctx.function))
         name = call_name(node)
         if name in _EXECUTE_METHODS and isinstance(node.func, cst.Attribute):
             sql = first_arg(node)
@@ -323,6 +360,13 @@ def search(request):
             self.report(text_call, message, end_node=text_call)
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        for call, sink, fn, param, start in self._parameter_pieces:
+            caller = self._caller_passing_request_text(fn, param)
+            if caller is not None:
+                self.report(start if start is not None else call,
+                            f"SQL text built from `{param}` is passed to `{sink}`, and `{caller}` fills `{param}` "
+                            "with request text: a value with a quote in it rewrites the query (SQL injection).",
+                            end_node=call)
         for call, builder, sink in self._builder_calls:
             if builder in self._sql_builders:
                 self.report(call, f"`{builder}(...)` returns SQL text built from its arguments and it is passed to "
@@ -331,8 +375,13 @@ def search(request):
 
     def _judge(self, node: cst.Call, sql: cst.BaseExpression, sink: str, *, has_parameters: bool,
                require_sql: bool = True) -> bool:
+        self._last_parameter_pieces = []
         found = self._unsafe(sql, has_parameters=has_parameters, require_sql=require_sql)
         if found is None:
+            fn = self.ctx.function
+            if fn is not None and not self.ctx.class_stack and not self.ctx.is_handler(fn):
+                self._parameter_pieces.extend((node, sink, fn, param, start)
+                                              for param, start in self._last_parameter_pieces)
             return False
         unsafe, start = found
         labels = ", ".join(f"`{piece_label(p)}`" for p in unsafe[:3])
@@ -373,6 +422,8 @@ def search(request):
                 if has_parameters and not quoted and not self._request_value(piece):
                     inner = self._quoted_value_inside(piece, assignments)
                     if inner is None:
+                        if self._bare_parameter(piece, assignments) and looks_like_sql(literal_text(value)):
+                            self._last_parameter_pieces.append((piece.value, value if value is not sql else None))
                         continue
                     piece, quoted = inner, True
                 if not is_constant_piece(piece, module_constants=self.constants, safe_calls=_SQL_QUOTING,
@@ -419,6 +470,39 @@ def search(request):
                                                     safe_prefixes=_SQL_QUOTING_PREFIXES,
                                                     resolve=assignments.get, trusted_names=None):
                     return inner
+        return None
+
+    def _bare_parameter(self, piece: cst.BaseExpression, assignments) -> bool:
+        """A parameter of the function, used as given (`sort`), that is not named as trusted SQL or a number."""
+        fn = self.ctx.function
+        return (isinstance(piece, cst.Name) and fn is not None
+                and piece.value in {p.name.value for p in (*fn.params.params, *fn.params.kwonly_params)}
+                and not (assignments is not None and assignments.get(piece.value))
+                and not _SQL_TRUSTED_NAME.fullmatch(piece.value) and not NUMERIC_NAME.fullmatch(piece.value))
+
+    def _caller_passing_request_text(self, fn: cst.FunctionDef, param: str) -> str | None:
+        """The name of a function of this module that calls `fn` with request text for `param` (the request value
+        itself, or a local name assigned only from it that the caller does not test against an allow-list)."""
+        params = [p.name.value for p in fn.params.params]
+        for call, caller in self._calls_by_name.get(fn.name.value, ()):
+            if caller is None or caller is fn:
+                continue
+            given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == param), None)
+            if given is None and param in params:
+                index = params.index(param)
+                positional_args = [a.value for a in call.args if a.keyword is None and not a.star]
+                given = positional_args[index] if index < len(positional_args) else None
+            if given is None:
+                continue
+            if is_request_input(given):
+                return caller.name.value
+            if isinstance(given, cst.Name) and not _membership_tested(given.value, caller):
+                values = self._assignments.get(caller)
+                found = values.get(given.value) if values is not None else None
+                if found and all(is_request_input(v) for v in found):
+                    return caller.name.value
+                if not found and self.ctx.is_handler(caller) and _str_parameter(given.value, caller):
+                    return caller.name.value  # a handler's `sort: str` query value, passed on
         return None
 
     def _request_value(self, piece: cst.BaseExpression) -> bool:
