@@ -22,7 +22,8 @@ class CorsWildcardWithCredentials(SecurityCheck):
 
     ## What it does
     Reports Starlette/FastAPI `CORSMiddleware` (through `add_middleware`, `Middleware(...)` or a direct
-    call) with `allow_origins` containing `"*"` (or a match-all `allow_origin_regex`) and
+    call) with `allow_origins` containing `"*"` (also as the fallback of an empty setting,
+    `settings.origins or ["*"]`; or a match-all `allow_origin_regex`) and
     `allow_credentials=True`; Flask-CORS `CORS(...)` / `@cross_origin(...)` with `supports_credentials=True`
     and no origins (the default is `*`) or `origins="*"`; aiohttp-cors defaults keyed `"*"` with
     `allow_credentials=True`; and django-cors-headers `CORS_ALLOW_ALL_ORIGINS = True` (or
@@ -110,6 +111,18 @@ INSTALLED_APPS = ["corsheaders"]
 CORS_ORIGIN_ALLOW_ALL = True  # expect: SEC013
 CORS_ALLOW_CREDENTIALS = True
 """,
+        # Every origin whenever the configured list is empty.
+        """
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(  # expect: SEC013
+    CORSMiddleware,
+    allow_origins=list(settings.allowed_origins) or ["*"],
+    allow_credentials=True,
+)
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -172,6 +185,9 @@ CORS_ALLOW_CREDENTIALS = True
                             return
 
     def _has_wildcard(self, value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+            # `settings.origins or ["*"]`: every origin whenever the setting is left empty.
+            return self._has_wildcard(value.left) or self._has_wildcard(value.right)
         if isinstance(value, cst.Name) and value.value in self._module_values:
             value = self._module_values[value.value]
         if string_value(value) == "*":
@@ -193,8 +209,9 @@ CORS_ALLOW_CREDENTIALS = True
         return False
 
     def _report(self, node: cst.CSTNode) -> None:
+        # The finding spans the whole call: its origins and credentials may be on any of its lines.
         self.report(node, "CORS allows every origin together with credentials: any website a logged-in user "
-                          "visits can call this API with their cookies and read the answers.")
+                          "visits can call this API with their cookies and read the answers.", end_node=node)
 
 
 def _names_cors_middleware(expr: cst.BaseExpression) -> bool:
