@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import findall, is_name
+from reviewer.checks._base import attribute_path, findall, is_name
 from reviewer.checks._security import SecurityCheck
 
 # Names that make an assert an authorization check wherever it is.
@@ -20,12 +20,21 @@ _WEAK_AUTH_NAME = re.compile(r"permissions?|perms|(min_|required_|user_)?roles?(
 _USER_NAME = re.compile(r"user|current_user|account|member|principal|identity|actor|request|g|claims")
 
 
+def _is_dependency(fn: cst.FunctionDef | None) -> bool:
+    """A FastAPI dependency: it takes other dependencies (`claims = Depends(current_claims)`), so it runs for the
+    requests of every route that depends on it."""
+    if fn is None:
+        return False
+    return any(isinstance(p.default, cst.Call) and (attribute_path(p.default.func) or "").rsplit(".", 1)[-1]
+               in ("Depends", "Security") for p in (*fn.params.params, *fn.params.kwonly_params))
+
+
 class AssertForValidation(SecurityCheck):
     """`assert` used to validate a request or check a permission.
 
     ## What it does
     Reports every `assert` inside a request handler (a routed function, a Django view, a view class
-    method), and, anywhere else outside tests, an `assert` whose condition names a permission or identity:
+    method) or a FastAPI dependency (a function that takes `Depends(...)` parameters), and, anywhere else outside tests, an `assert` whose condition names a permission or identity:
     `current_user`, `is_admin`, `is_staff`, `has_perm`, `has_role`, or `request` in a web app module; or
     `role`, `owner`, `permissions`, `scopes`, `can_edit` next to a user (`user`, `account`, `member` ...).
     Outside handlers, an `assert isinstance(...)` states a type and is not reported.
@@ -62,6 +71,14 @@ def chunk(items, size):
 def start_server(connection):
     assert connection.our_role == "server"  # ok: SEC017
     return connection
+""",
+        # A FastAPI dependency runs for every request of the routes that use it.
+        """
+from fastapi import Depends
+
+def require_staff(claims: dict = Depends(current_claims), session=Depends(get_session)):
+    assert claims.get("kind") == "staff", "staff token required"  # expect: SEC017
+    return session.get(StaffMember, int(claims["sub"]))
 """,
     )
     INVALID = (
@@ -111,7 +128,7 @@ def staff_required(min_role):
     def visit_Assert(self, node: cst.Assert) -> None:
         if self.ctx.is_test:
             return
-        if self.ctx.in_handler:
+        if self.ctx.in_handler or _is_dependency(self.ctx.function):
             self.report(node, "`assert` validates a request: Python drops asserts under `-O`, so the check "
                               "disappears and bad requests go through.")
             return
