@@ -32,6 +32,8 @@ SUPERSEDED = {
     "retrying": "it is unmaintained (`tenacity` is its maintained successor)",
     "oauth2client": "Google deprecated it in 2017 (use `google-auth`)",
     "sklearn": "it is a deprecated alias that refuses to install (the package is `scikit-learn`)",
+    "asyncio": "it is a 2015 backport of `asyncio`, in the standard library since Python 3.4, and can shadow it",
+    "aioredis": "it was merged into `redis` (`redis.asyncio`, redis-py 4.2+) and its repository is archived",
 }
 
 _NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -43,7 +45,7 @@ class SupersededRequirement(LineCheck):
     ## What it does
     Reads requirements files and reports each requirement whose package is on a short list: backports
     of modules the standard library has had since Python 3.7 or earlier (`mock`, `typing`,
-    `dataclasses`, `enum34`, `pathlib2`, ...), packages the standard library now covers (`pytz` by
+    `dataclasses`, `enum34`, `pathlib2`, `asyncio`, ...), packages merged into another (`aioredis` into `redis`), packages the standard library now covers (`pytz` by
     `zoneinfo`, `simplejson` by `json`), Python 2 bridges (`six`, `future`) and packages their
     maintainers abandoned (`nose`, `pycrypto`, `retrying`, `oauth2client`). The message names the
     replacement.
@@ -84,6 +86,11 @@ simplejson==3.19.2  # expect: DEP002
 Mock>=5  # expect: DEP002
 six  # expect: DEP002
 retrying==1.3.4 --hash=sha256:345da8c5765bd982b1d1915deb9102fd3d1f7ad16bd84a9700b85f64d24e8f3e  # expect: DEP002
+""",
+        """
+redis==5.0.7
+aioredis==2.0.1  # expect: DEP002
+asyncio==3.4.3  # expect: DEP002
 """,
     )
 
