@@ -20,7 +20,7 @@ _CODE_QUALIFIERS = frozenset({"verification", "verify", "otp", "reset", "confirm
                               "invite", "invitation", "sms", "email", "pin", "security", "access", "recovery",
                               "backup", "activation", "mfa", "coupon", "promo", "voucher", "discount", "referral",
                               "gift", "magic", "unlock", "signup", "registration", "one", "twofa", "pickup",
-                              "share", "sharing", "locker", "door", "claim", "redeem", "download"})
+                              "share", "sharing", "locker", "door", "claim", "redeem", "download", "join"})
 _NOT_SECRET = frozenset({"length", "len", "size", "count", "delay", "timeout", "jitter", "index", "position", "seed",
                          "sample", "test", "mock", "fake", "pad", "eos", "bos", "unk", "mask", "next", "prev",
                          "sampled", "max", "min", "type", "tokens", "vocab"})
@@ -36,7 +36,7 @@ class InsecureRandomForSecret(AssignmentTrackingCheck):
     Reports `random.random/randint/choice/choices/getrandbits/sample/randrange/randbytes/uniform` (also on
     a `random.Random()` instance) whose result is assigned to, passed as a keyword, or stored under a dict
     key named like a secret (`token`, `password`, `secret`, `otp`, `nonce`, `salt`, `pin`, `api_key`,
-    `session_id`, `reset_code`, `invite_code`, `coupon_code` ...), or returned (directly or through a
+    `session_id`, `reset_code`, `invite_code`, `coupon_code`, `join_code` ...), or returned (directly or through a
     returned variable) from a function named like one (`generate_token`, `make_password`, `new_otp`).
     A value is followed one assignment back (`code = random.randint(...)` then `user.reset_code = code`).
     `code` counts when the name, the function or the file says what it unlocks (`reset_code`,
@@ -135,6 +135,14 @@ def reset_password(request):
     user.profile.reset_code = code
     user.profile.save()
     return JsonResponse({"sent": True})
+""",
+        # A code that lets whoever has it join a team.
+        """
+import random
+import string
+
+def _new_join_code():
+    return "".join(random.choices(string.ascii_uppercase + string.digits, k=6))  # expect: SEC010
 """,
     )
 
