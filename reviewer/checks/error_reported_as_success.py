@@ -35,6 +35,8 @@ _EXPECTED_EXCEPTION = re.compile(
     r"Key|Index|Lookup|Value|Type|Attribute|Valid|Pars|Decod|Format|Integrity|Unique|Duplicate|Exist|NotFound|"
     r"Conflict|Permission|Forbidden|Auth|Denied|Http404|Declin|Insufficient|Empty|StopIteration|NotSubscribed|Invalid",
 )
+# Calls that record the work in the database: when one of them is in the `try` that failed, the work was not done.
+_RECORDING = frozenset({"commit", "save", "execute", "executemany", "bulk_create", "create", "update"})
 _ERROR_KEYS = frozenset({"error", "errors", "err", "exception", "failure", "failed"})
 _BODY_KEYWORDS = ("content", "body", "text", "data", "response", "json")
 # Keywords of a response that say nothing about its body or status.
@@ -259,7 +261,10 @@ class ErrorReportedAsSuccess(PythonCheck):
     `IntegrityError`, `...AlreadyExists`); these findings have medium confidence. A block that
     re-raises or aborts is not reported. A catch-all block with no return that logs the failure is reported
     when the statement right after its `try` returns success (`return {"received": True}`): the function
-    goes on to answer that the work was done, a best-effort step included.
+    goes on to answer that the work was done, a best-effort step included. So is a block for an outside
+    system's failure (`requests.RequestException`) that logs at error level, when its `try` also records the
+    work in the database (a commit, a save, an `execute`): the refund failed and was not recorded, and the
+    answer says it was requested.
 
     ## Why is this bad?
     The code knows the operation failed (it just logged an error) and tells the caller it succeeded:
@@ -405,6 +410,19 @@ def units():
         return jsonify(units=[], degraded=True), 200  # ok: ERR002
     return jsonify(units=found, degraded=False)
 """,
+        # A best-effort notice: its failure is logged and the work it follows is done.
+        """
+import smtplib
+
+def confirm(request, booking):
+    booking.status = "confirmed"
+    booking.save()
+    try:
+        send_confirmation(booking)
+    except smtplib.SMTPException:  # ok: ERR002
+        log.exception("confirmation mail for booking %s failed", booking.pk)
+    return JsonResponse({"status": "confirmed"})
+""",
     )
     INVALID = (
         # A catch-all that logs and lets the handler go on to its success answer.
@@ -519,6 +537,20 @@ def change_seat(subscription_id: int, seat_id: int, db=Depends(get_db)):
     log.info("subscription %s moved to seat %s", sub.id, seat_id)
     return {"id": sub.id, "seat_id": seat_id, "status": "changed"}
 """,
+        # The refund call and the row that records it failed together; the answer is still a 200.
+        """
+import requests
+
+@bp.post("/orders/<int:order_id>/refund")
+def refund_order(order_id):
+    try:
+        requests.post(REFUNDS_URL, json={"order": order_id}, timeout=10).raise_for_status()
+        db.execute("UPDATE orders SET status = 'refunded' WHERE id = ?", (order_id,))
+        db.commit()
+    except requests.RequestException:  # expect: ERR002
+        log.exception("refund failed for order %s", order_id)
+    return jsonify(order_id=order_id, status="refund_requested"), 200
+""",
     )
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -550,9 +582,10 @@ def change_seat(subscription_id: int, seat_id: int, db=Depends(get_db)):
     def _falls_through_to_success(self, node: cst.ExceptHandler, facts, broad: bool) -> None:
         """`try: queue(...) except Exception: log(...)` and then `return {"ok": True}` right after the `try`: a
         catch-all block that logs and lets the function go on to answer success."""
-        if not broad or facts.raises:
+        outside = not broad and _outside_failure(node)
+        if not (broad or outside) or facts.raises:
             return
-        log_lines = [self.line_of(call) for call in facts.calls if self._signals_failure(call, broad, False)]
+        log_lines = [self.line_of(call) for call in facts.calls if self._signals_failure(call, broad, outside)]
         if not log_lines:
             return
         statement = self.ctx.function_stack[-1] if self.ctx.function_stack else None
@@ -561,6 +594,8 @@ def change_seat(subscription_id: int, seat_id: int, db=Depends(get_db)):
         try_node = next((t for t in findall(statement.body, cst.Try) if node in t.handlers), None)
         if try_node is None or try_node.orelse is not None or try_node.finalbody is not None:
             return
+        if not broad and not any(method(call) in _RECORDING for call in findall(try_node.body, cst.Call)):
+            return  # an outside call that may fail on its own (a best-effort notice) is not the work itself
         following = _next_statement(statement.body, try_node)
         while self._only_logs(following):  # `log.info("done")` between the `try` and the return says nothing more
             following = _next_statement(statement.body, following)
