@@ -8,6 +8,7 @@ import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path, descendants, findall, is_none, keyword, own_nodes
 from reviewer.checks._data import method
+from reviewer.checks._security import literal_text
 from reviewer.checks.exception_swallowed import LOG_LEVELS, HandlerBody, is_broad, logging_level
 from reviewer.findings import Confidence
 
@@ -46,6 +47,17 @@ RESPONSES = frozenset({"jsonify", "JsonResponse", "JSONResponse", "ORJSONRespons
                         "HttpResponse", "PlainTextResponse", "HTMLResponse", "make_response", "json_response"})
 _HTTP_STATUS_OK = frozenset({"OK", "CREATED", "ACCEPTED", "NO_CONTENT"})
 _ERROR_LEVEL = LOG_LEVELS["error"]
+
+
+_FAILURE_RECORD = re.compile(r"^\s*\(?\s*(UPDATE|INSERT)\b", re.IGNORECASE)
+
+
+def _records_failure(call: cst.Call) -> bool:
+    """`UPDATE jobs SET status = 'failed' ...` in the except block: the failure is stored where the next run or an
+    operator finds it, so returning normally (a worker's "job handled") tells no lie."""
+    if method(call) not in ("execute", "executemany") or not call.args:
+        return False
+    return bool(_FAILURE_RECORD.match(literal_text(call.args[0].value)))
 
 
 def status_code_of(expr: cst.BaseExpression) -> int | None:
@@ -259,7 +271,8 @@ class ErrorReportedAsSuccess(PythonCheck):
     (or that passes `exc_info`) when the exception is an outside system's failure (`KafkaError`,
     `SMTPException`), not bad input or an expected state (`KeyError`, `ValidationError`,
     `IntegrityError`, `...AlreadyExists`); these findings have medium confidence. A block that
-    re-raises or aborts is not reported. A catch-all block with no return that logs the failure is reported
+    re-raises or aborts is not reported, nor is one that stores the failure (an SQL `UPDATE`/`INSERT`, as a
+    worker records a failed job before reporting that it handled one). A catch-all block with no return that logs the failure is reported
     when the statement right after its `try` returns success (`return {"received": True}`): the function
     goes on to answer that the work was done, a best-effort step included. So is a block for an outside
     system's failure (`requests.RequestException`) that logs at error level, when its `try` also records the
@@ -423,6 +436,19 @@ def confirm(request, booking):
         log.exception("confirmation mail for booking %s failed", booking.pk)
     return JsonResponse({"status": "confirmed"})
 """,
+        # A worker that stores the failure on the job before reporting "one job handled".
+        """
+import httpx
+
+async def run_once(conn, client, job):
+    try:
+        (await client.post("/transfers", json=job.payload)).raise_for_status()
+    except httpx.HTTPError as exc:
+        await conn.execute("UPDATE jobs SET status = 'failed', last_error = $2 WHERE id = $1", job.id, str(exc))
+        log.error("job %s failed: %s", job.id, exc)
+        return True  # ok: ERR002
+    return True
+""",
     )
     INVALID = (
         # A catch-all that logs and lets the handler go on to its success answer.
@@ -557,7 +583,7 @@ def refund_order(order_id):
         if self.ctx.is_test:
             return
         facts = HandlerBody.of(node)
-        if facts.leaves(self.ctx):
+        if facts.leaves(self.ctx) or any(_records_failure(call) for call in facts.calls):
             return
         broad = is_broad(self.ctx, node)
         if not facts.returns:
