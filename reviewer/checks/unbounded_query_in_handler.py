@@ -124,7 +124,8 @@ class UnboundedQueryInHandler(PythonCheck):
     and every interpolated piece after it is followed by a direction (`ORDER BY {col} DESC`), so no `LIMIT` can
     hide in it; a piece taken from a parameter of the handler is a value, not SQL, so it is not such a hiding
     place (`ORDER BY {sort} {direction}`); other dynamic SQL is not judged. A fixed window is taken as small
-    even on a table that gets thousands of rows a day; a window whose two ends both come from the client is
+    even on a table that gets thousands of rows a day (also both ends unpacked from one helper named for a
+    period, `monday, sunday = _week_of(day)`); a window whose two ends both come from the client is
     judged like any filter. Querysets handed to a template
     (`render(request, ..., {"rows": qs})`) and class-based views' `queryset` attributes are not judged, nor are
     background jobs and scripts: they may legitimately scan. What counts as reference data, as a few records
@@ -290,6 +291,16 @@ def paypal_webhook(request, event):
     sale = fetch_sale(request.body)
     for payment in Payment.objects.filter(provider="paypal", info__icontains=sale["id"]):  # ok: DB002
         payment.confirm()
+""",
+        # The client picks the week; the helper fixes its width.
+        """
+from django.contrib.admin.views.decorators import staff_member_required
+
+@staff_member_required
+def rota(request):
+    monday, sunday = _week_of(date.fromisoformat(request.GET["week"]))
+    jobs = CrewAssignment.objects.filter(work_date__range=(monday, sunday)).order_by("work_date")  # ok: DB002
+    return render(request, "rota.html", {"jobs": list(jobs)})
 """,
     )
     INVALID = (
@@ -849,11 +860,30 @@ def _offset_of(high: cst.BaseExpression, low: cst.BaseExpression, scope: Scope) 
             if binding is not None and not binding.unpacked and binding.at in scope.index:
                 return unwrap(binding.value)
         return expr
+    if _one_calendar_period(low, high, scope):
+        return True
     high = resolved(high)
     if not (isinstance(high, cst.BinaryOperation) and isinstance(high.operator, cst.Add)):
         return False
     low_code = {_code(unwrap(low)), _code(resolved(low))}
     return _code(unwrap(high.left)) in low_code
+
+
+# A helper named for one calendar period: `_week_of(d)`, `month_bounds(d)` return that period's two ends.
+_CALENDAR_PERIOD = re.compile(r"day|week|month|quarter|year", re.IGNORECASE)
+
+
+def _one_calendar_period(low: cst.BaseExpression, high: cst.BaseExpression, scope: Scope) -> bool:
+    """`monday, sunday = _week_of(day)`: both ends unpacked from one call of a helper named for a period, so the
+    code fixes the window's width even when the client picks the period."""
+    low, high = unwrap(low), unwrap(high)
+    if not (isinstance(low, cst.Name) and isinstance(high, cst.Name) and low in scope.index and high in scope.index):
+        return False
+    first, second = scope.binding(low.value, low), scope.binding(high.value, high)
+    if first is None or second is None or not first.unpacked or first.at is not second.at:
+        return False
+    value = unwrap(first.value)
+    return isinstance(value, cst.Call) and bool(_CALENDAR_PERIOD.search(attribute_path(value.func) or ""))
 
 
 def _code(node: cst.CSTNode) -> str:
