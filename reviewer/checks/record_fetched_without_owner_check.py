@@ -53,7 +53,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     `WHERE member_id = %s` with the caller's id). Reports, in another handler that knows who the caller is
     (a login decorator, a caller dependency), the call that loads or changes a record by an id parameter of the
     URL (`get_object_or_404(Hold, pk=hold_id)`, `Model.objects.get(pk=...)`, `session.get(Booking, booking_id)`,
-    `Model.query.get_or_404(...)`, `select(Booking).where(Booking.reference == reference)`, SQL
+    `Model.query.get_or_404(...)`, `filter_by(number=number)` with the record's own key from the URL,
+    `select(Booking).where(Booking.reference == reference)`, SQL
     `... WHERE id = %s` given that id) when nothing in the handler ties that
     record to the caller: no comparison with the caller, no query narrowed by the caller, no call that
     authorizes (`ensure_owner(...)`, `check_permission(...)`, `staff_of(...)`), and no staff or permission test.
@@ -69,6 +70,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     `quote.customer = request.user.customer`; or by reading the owner column
     of a loaded record, `rental.customer_id`) are judged; the caller kept on Flask's `g` counts by any id
     (`g.client_id`);
+    DRF function views (`@api_view`) with no permission classes of their own know their caller when one of the
+    module's such views reads `request.user` (the project's default permission signs callers in);
     handlers named for public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`,
     a login decorator given only staff roles, `@login_required("coordinator")`,
     a permission mixin or permission class, DRF's `check_object_permissions`)
@@ -234,6 +237,22 @@ class OfferPlotView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def post(self, request, credit_id):
         credit = HourCredit.objects.select_for_update().get(pk=credit_id)  # ok: SEC018
         return offer(credit)
+""",
+        # A parent's records listed by the parent's id from the URL: not one record picked by its own key.
+        """
+from flask import Blueprint, jsonify
+from flask_login import current_user, login_required
+
+@bp.get("/appointments")
+@login_required
+def mine():
+    return jsonify([a.id for a in Appointment.query.filter_by(patient_id=current_user.id).limit(50)])
+
+@bp.get("/doctor/<int:doctor_id>")
+@login_required
+def doctor_agenda(doctor_id: int):
+    rows = Appointment.query.filter_by(doctor_id=doctor_id).order_by(Appointment.starts_at).limit(50).all()  # ok: SEC018
+    return jsonify([a.id for a in rows])
 """,
     )
     INVALID = (
@@ -463,6 +482,35 @@ def quote_detail(request, pk):
     quote = get_object_or_404(QuoteRequest, pk=pk)  # expect: SEC018
     return render(request, "quote.html", {"quote": quote})
 """,
+        # DRF function views under the project's default permission: one narrows by `request.user`, the other
+        # serves any reservation; an invoice picked by its number from the URL.
+        """
+from rest_framework.decorators import api_view
+
+@api_view(["GET"])
+def my_reservations(request):
+    return Response(ReservationSerializer(Reservation.objects.filter(customer=request.user)[:50], many=True).data)
+
+@api_view(["GET"])
+def reservation_detail(request, pk: int):
+    reservation = get_object_or_404(Reservation.objects.select_related("car"), pk=pk)  # expect: SEC018
+    return Response(ReservationSerializer(reservation).data)
+""",
+        """
+from flask import Blueprint, jsonify, send_file
+from flask_login import current_user, login_required
+
+@bp.get("/invoices")
+@login_required
+def my_invoices():
+    return jsonify([i.number for i in Invoice.query.filter_by(customer_id=current_user.id).limit(50)])
+
+@bp.get("/invoices/<number>.pdf")
+@login_required
+def download_invoice(number: str):
+    invoice = Invoice.query.filter_by(number=number).first_or_404()  # expect: SEC018
+    return send_file(invoice.pdf_path)
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -504,11 +552,16 @@ def quote_detail(request, pk):
                 self.report(where, f"`{view.name.value}` serves any `{orm[1]}` by the id in its URL: its queryset "
                                    "is not narrowed to the caller's rows and no permission decides per record, so "
                                    "any signed-in user can change the id and read another customer's record.")
+        # DRF function views with the project's default permission: when one of them reads `request.user`, the
+        # default lets only signed-in callers in, and the module's other such views know their caller as well.
+        drf_signed_in = "request.user" in self.ctx.text and any(
+            _drf_function_view(handler) and any(isinstance(n, cst.Attribute) and attribute_path(n) == "request.user"
+                                                for n in descendants(handler.body)) for handler in handlers)
         for handler, found in judged.items():
             if (found.ties_to_caller or found.staff_only or found.participates or handler in decided
                     or _PUBLIC.search(handler.name.value)):
                 continue
-            if not identifies_caller(handler):
+            if not identifies_caller(handler) and not (drf_signed_in and _drf_function_view(handler)):
                 continue  # no caller at all: UnprotectedStateChange's finding
             load = found.load_by_url_id()
             if load is not None and found.model_of(load[0]) in owned:
@@ -715,7 +768,12 @@ class _Handler:
                         return test
         if name in ("get_object_or_404", "get", "get_or_404", "filter", "filter_by"):
             for arg in call.args:
-                if arg.keyword is not None and arg.keyword.value in ("pk", "id") and self._is_id(arg.value):
+                # `pk=pk`, `id=booking_id`, or the record's own key the URL names (`filter_by(number=number)`; not a
+                # parent's id, `filter_by(doctor_id=doctor_id)`, which lists the parent's records)
+                if arg.keyword is not None and self._is_id(arg.value) and (
+                        arg.keyword.value in ("pk", "id") or (isinstance(arg.value, cst.Name)
+                                                              and arg.keyword.value == arg.value.value
+                                                              and not re.search(r"_(id|pk)$", arg.keyword.value))):
                     return call
             if name in ("get", "get_or_404") and len(call.args) >= 1:
                 # `session.get(Booking, booking_id)`, `Booking.query.get_or_404(booking_id)`
@@ -836,6 +894,13 @@ def _narrowed_by_owner_column(module: cst.Module) -> set[str]:
                     and not _AUTHORSHIP.search(column.attr.value)):
                 found.add(_model_key(column.value.value))
     return found
+
+
+def _drf_function_view(fn: cst.FunctionDef) -> bool:
+    """`@api_view([...])` with no permission of its own (`@permission_classes([AllowAny])` opens it to all)."""
+    names = [(attribute_path(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "")
+             .rsplit(".", 1)[-1] for d in fn.decorators]
+    return "api_view" in names and "permission_classes" not in names and "authentication_classes" not in names
 
 
 def _model_forms(module: cst.Module) -> dict[str, str]:
