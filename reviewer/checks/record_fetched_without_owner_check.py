@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path, descendants, module_handlers
-from reviewer.checks._data import Scope, method, orm_model, positional, scope_of, sql_text
+from reviewer.checks._data import Scope, db_write, method, orm_model, positional, scope_of, sql_text
 from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PUBLIC, _RESOURCE_DEPENDENCY, _elevated,
                                                       identifies_caller, path_parameters)
 
@@ -58,6 +58,9 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     `... WHERE id = %s` given that id) when nothing in the handler ties that
     record to the caller: no comparison with the caller, no query narrowed by the caller, no call that
     authorizes (`ensure_owner(...)`, `check_permission(...)`, `staff_of(...)`), and no staff or permission test.
+    In any module, a handler that takes the caller as a dependency (`visitor = Depends(current_visitor)`), never
+    uses it, and writes to the database after loading a record by the id in its URL is reported too (a
+    parameter named `_` is unused on purpose).
     Detail views (DRF's `RetrieveAPIView`, `ModelViewSet`, ...; Django's `DetailView`, `UpdateView`,
     `DeleteView`) that serve a class-level `queryset`, or a `get_queryset` of their own that does not narrow by
     the caller, with no `get_object` of their own and no owner, staff or permission class or mixin, are
@@ -253,6 +256,17 @@ def mine():
 def doctor_agenda(doctor_id: int):
     rows = Appointment.query.filter_by(doctor_id=doctor_id).order_by(Appointment.starts_at).limit(50).all()  # ok: SEC018
     return jsonify([a.id for a in rows])
+""",
+        # A device signs in with a dependency it names `_`: used on purpose for the sign-in only.
+        """
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+@router.post("/{device_id}/installed")
+async def report_installed(device_id: str, version: str, _=Depends(get_device_account), db=Depends(get_db)):
+    row = await db.fetchrow("SELECT id FROM devices WHERE id = $1", device_id)  # ok: SEC018
+    await db.execute("UPDATE devices SET firmware_version = $2 WHERE id = $1", row["id"], version)
 """,
     )
     INVALID = (
@@ -511,6 +525,18 @@ def download_invoice(number: str):
     invoice = Invoice.query.filter_by(number=number).first_or_404()  # expect: SEC018
     return send_file(invoice.pdf_path)
 """,
+        # The caller is asked for and never looked at, and the order its URL names is refunded.
+        """
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+@router.post("/orders/{order_id}/refund")
+async def refund_order(order_id: int, visitor=Depends(current_visitor), pool=Depends(get_pool)):
+    order = await pool.fetchrow("SELECT id, amount_cents FROM orders WHERE id = $1", order_id)  # expect: SEC018
+    await pool.execute("UPDATE orders SET status = 'refunded' WHERE id = $1", order["id"])
+    return {"refunded": order["amount_cents"]}
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -522,10 +548,27 @@ def download_invoice(number: str):
         decided = {handler for handler, cls in module_handlers(original_node, self.ctx)
                    if cls is not None and _permission_decides(cls)}
         queryset_methods, detail_views = _queryset_methods(original_node), _generic_detail_views(original_node)
-        if len(handlers) + len(queryset_methods) + len(detail_views) < 2:
-            return
         forms = _model_forms(original_node)
         judged = {handler: _Handler(handler, scope_of(handler, module_scope), self.ctx, forms) for handler in handlers}
+        # A handler that asks who the caller is (`visitor = Depends(current_visitor)`), never looks at the answer,
+        # and changes the record its URL names: the sign-in is there, the check it was for is not.
+        unused = set()
+        for handler, found in judged.items():
+            if (handler in decided or found.staff_only or found.participates or not found.caller_params
+                    or any(name.startswith("_") for name in found.caller_params)  # `_ = Depends(...)`: on purpose
+                    or found.uses_caller or _PUBLIC.search(handler.name.value)):
+                continue
+            load = found.load_by_url_id()
+            if load is not None and found.writes_after(load[0]):
+                unused.add(handler)
+                params = ", ".join(f"`{name}`" for name in sorted(found.caller_params))
+                self.report(load[1], end_node=load[1],
+                            message=f"`{handler.name.value}` takes the caller ({params}) but never uses it, and "
+                                    "changes the record its URL names: any signed-in user can change the id and "
+                                    "act on another customer's record.")
+        if len(handlers) + len(queryset_methods) + len(detail_views) < 2:
+            return
+        judged = {handler: found for handler, found in judged.items() if handler not in unused}
         # A view's `get_queryset` narrows what its handlers read (`filter(student__user=self.request.user)`).
         narrowing = [_Handler(fn, scope_of(fn, module_scope), self.ctx, forms) for fn in queryset_methods]
         # The models (or tables) this module ties to the caller somewhere: its per-customer records.
@@ -736,6 +779,17 @@ class _Handler:
                     return self.model_of(inner)
                 inner = inner.value
         return _model_key(found) if found else None
+
+    @property
+    def uses_caller(self) -> bool:
+        """The body reads a caller parameter (not only declares it)."""
+        return any(isinstance(node, cst.Name) and node.value in self.caller_params
+                   and not isinstance(self.scope.parent.get(node), cst.Param) for node in self.scope.nodes)
+
+    def writes_after(self, load: cst.Call) -> bool:
+        """A database write after the load: the handler changes what it loaded (or records something about it)."""
+        return any(db_write(call, self.scope, self.ctx) is not None and self.scope.before(load, call)
+                   for call in self.scope.calls())
 
     def load_by_url_id(self) -> tuple[cst.Call, cst.CSTNode] | None:
         """The first call that loads or changes a record by an id parameter of the URL, and where it names the id."""
