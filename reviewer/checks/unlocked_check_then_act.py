@@ -95,6 +95,10 @@ class UnlockedCheckThenAct(RowsCheck):
       unless a side effect in between carries an idempotency key.
     - Redis: `if r.exists(key)` / `if not r.get(key)` used as a flag, followed by `r.set(key, ...)` without
       `nx=True`.
+    - A pick from a pool, in a request handler: a record loaded by a query that filters a column on a fixed value
+      (`.where(Locker.status == "free")`, `filter_by(status="idle")`), then that column set to another fixed value
+      and saved (`locker.status = "reserved"`): two requests pick the same free row. A query that names one row
+      by its key (`id`, `pk`, a `code`, `token`, `number`, `reference` or `slug`) is a status check instead.
     - A next number: a value read from a table plus a constant (`cur.fetchone()["latest"] + 1` after
       `SELECT MAX(version) ...`), inserted into that table as a new row's number; reported from the read to the
       insert.
@@ -316,6 +320,29 @@ def reserve():
     if not _berth_is_free(body["berth_id"], body["arrive"], body["depart"]):  # ok: DB005
         abort(409)
     db.session.add(Booking(berth_id=body["berth_id"], arrive=body["arrive"], depart=body["depart"]))
+    db.session.commit()
+""",
+        # The pick is locked (`skip_locked`), or the row is named by its key: one record's status, not a pool.
+        """
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import select
+
+router = APIRouter()
+
+@router.post("/reservations")
+async def reserve(body: ReservationIn, session=Depends(get_session)):
+    result = await session.execute(select(Locker).where(Locker.status == "free").limit(1)  # ok: DB005
+                                   .with_for_update(skip_locked=True))
+    locker = result.scalar_one_or_none()
+    if locker is None:
+        raise HTTPException(409, "no free locker")
+    locker.status = "reserved"
+    await session.commit()
+
+@router.post("/refunds/{refund_id}/approve")
+def approve(refund_id: int):
+    refund = RefundRequest.query.filter_by(id=refund_id, status="requested").first_or_404()  # ok: DB005
+    refund.status = "approved"
     db.session.commit()
 """,
     )
@@ -564,6 +591,24 @@ def accept_bid(request, bid_id):
     Bid.objects.filter(quote_id=bid.quote_id, status="sent").exclude(pk=bid.pk).update(status="declined")
     return JsonResponse({"ok": True})
 """,
+        # A free locker picked from the pool by its state and claimed, with nothing stopping a twin.
+        """
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import select
+
+router = APIRouter()
+
+@router.post("/reservations")
+async def reserve(body: ReservationIn, session=Depends(get_session)):
+    result = await session.execute(  # expect: DB005
+        select(Locker).where(Locker.site_id == body.site_id, Locker.status == "free").limit(1))
+    locker = result.scalar_one_or_none()
+    if locker is None:
+        raise HTTPException(409, "no free locker")
+    locker.status = "reserved"
+    session.add(Reservation(locker_id=locker.id))
+    await session.commit()
+""",
     )
 
     def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
@@ -578,6 +623,8 @@ def accept_bid(request, bid_id):
                 found.append((branch, *race))
         for read, insert in self._next_number_races(scope):
             found.append((read, "sequence", insert))
+        for read, claim in self._free_row_claims(scope):
+            found.append((read, "pick", claim))
         # The function's text is read only for candidates: it needs positions, which other files never pay for.
         if not found or has_conditional_update(scope, self._rows):
             return
@@ -596,7 +643,13 @@ def accept_bid(request, bid_id):
             by_act.setdefault(act, []).append((branch, kind))
         for act, checks in by_act.items():
             reads = [b for b, k in checks if k == "sequence"]
-            checks = [(b, k) for b, k in checks if k != "sequence"]
+            picks = [b for b, k in checks if k == "pick"]
+            checks = [(b, k) for b, k in checks if k not in ("sequence", "pick")]
+            if not checks and picks:
+                stored = _stored_at(act, scope)
+                self.report(picks[0], f"Picked here by its state, claimed on line {self.line_of(act)}. "
+                                      f"{_MESSAGES['pick']}", end_node=stored or act)
+                continue
             if not checks:
                 self.report(reads[0], f"Read here, stored as a new row on line {self.line_of(act)}. "
                                       f"{_MESSAGES['sequence']}", end_node=act)
@@ -642,6 +695,71 @@ def accept_bid(request, bid_id):
                 earliest = read
         return earliest
 
+
+    # --- a free row picked by its state, then claimed ------------------------------------------
+    def _free_row_claims(self, scope: Scope) -> list[tuple[cst.CSTNode, cst.Assign]]:
+        """`locker = ...where(Locker.status == "free").first()` then `locker.status = "reserved"` and a save, in a
+        request handler: the state the query picked by is moved on, with nothing stopping a twin that picked the
+        same row. Gives (the statement that picked it, the change)."""
+        if not self.ctx.in_handler:
+            return []
+        found = []
+        for change in scope.of_type(cst.Assign):
+            if len(change.targets) != 1 or not (is_literal(change.value) or _is_constant(change.value)):
+                continue
+            target = change.targets[0].target
+            if not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)):
+                continue
+            record = self._rows.origin(target.value, change, scope)
+            if record is None or record.kind != "row" or record.source != "orm" or record.locked:
+                continue
+            picked = self._picked_by(target.value.value, target.attr.value, change, scope)
+            if picked is None or node_code(picked[1]) == node_code(change.value):
+                continue
+            if is_saved(change, target.value.value, scope, self.ctx):
+                found.append((picked[0], change))
+        return found
+
+    def _picked_by(self, name: str, column: str, at: cst.CSTNode, scope: Scope
+                   ) -> tuple[cst.CSTNode, cst.BaseExpression] | None:
+        """The statement that loaded `name` with a query filtered on `column` equal to a fixed value, and that
+        value (`filter_by(status="idle")`, `.where(Locker.status == "free")`), following one result name back
+        (`result = await session.execute(select(...))`, then `locker = result.scalar_one_or_none()`)."""
+        binding = scope.binding(name, at)
+        if binding is None or binding.unpacked or binding.at not in scope.index:
+            return None
+        values = [unwrap(binding.value)]
+        start = binding.at  # where the pick starts: the query's own statement when a result name was followed
+        root = chain_root(values[0].func) if isinstance(values[0], cst.Call) else None
+        if isinstance(root, cst.Name):
+            inner = scope.binding(root.value, binding.at)
+            if inner is not None and not inner.unpacked and inner.at in scope.index:
+                values.append(unwrap(inner.value))
+                start = inner.at
+        calls = [c for value in values for c in ([value, *scope.calls_within(value)] if value in scope.index else [])
+                 if isinstance(c, cst.Call) and method(c) in ("filter", "filter_by", "where", "get")]
+        # A row named by its key (`filter_by(id=refund_id, status="requested")`, `code=...`) is one record's status
+        # check, judged as such; a pick takes any row of a pool in that state.
+        for call in calls:
+            for arg in call.args:
+                key = arg.keyword.value if arg.keyword is not None else (
+                    arg.value.left.attr.value if isinstance(arg.value, cst.Comparison)
+                    and isinstance(arg.value.left, cst.Attribute) else "")
+                if _UNIQUE_KEY.search(key):
+                    return None
+        for call in calls:
+            for arg in call.args if method(call) != "get" else ():
+                if arg.keyword is not None and arg.keyword.value == column and (
+                        is_literal(arg.value) or _is_constant(arg.value)):
+                    return start, arg.value
+                test = arg.value
+                if (arg.keyword is None and isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+                        and isinstance(test.comparisons[0].operator, cst.Equal)
+                        and isinstance(test.left, cst.Attribute) and test.left.attr.value == column
+                        and (is_literal(test.comparisons[0].comparator)
+                             or _is_constant(test.comparisons[0].comparator))):
+                    return start, test.comparisons[0].comparator
+        return None
 
     # --- a next number: the last one read, plus one, inserted -----------------------------------
     def _next_number_races(self, scope: Scope) -> list[tuple[cst.CSTNode, cst.Call]]:
@@ -959,6 +1077,8 @@ def accept_bid(request, bid_id):
         return None
 
 
+# Columns that name one row: a pick by them is one record's status check, not a pick from a pool.
+_UNIQUE_KEY = re.compile(r"^(id|pk|uuid)$|(code|token|number|reference|uuid|slug)$")
 _MESSAGES = {
     "existence": "This existence check and the insert that depends on it are not atomic: two concurrent requests "
                  "both pass the check and both insert.",
@@ -966,6 +1086,9 @@ _MESSAGES = {
                 "requests both pass the check and the value is spent twice.",
     "state": "This status check and the write that depends on it are not atomic: two concurrent requests both see "
              "the old status and both act on it.",
+    "pick": "Two concurrent requests pick the same free row and both claim it (one locker, drone or slot given "
+            "twice): lock the pick (`with_for_update(skip_locked=True)`, `select_for_update(skip_locked=True)`) or "
+            "claim it with a conditional update whose row count is checked.",
     "sequence": "Two concurrent requests read the same last number and store the same next one (two invoices "
                 "numbered alike, two entries in one queue position): use a sequence, or a unique constraint whose "
                 "violation is retried.",
