@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -351,6 +351,8 @@ class Helpers:
             return Effect(named, site=call) if named is not None else None
         inner = self.helper_effect(helper, check, mode, depth)
         if inner is not None:
+            if inner.keyed and _key_parameter_left_out(helper, call):
+                return replace(inner, keyed=False)  # `_pay_api(path, body)` of `_pay_api(..., idempotency_key=None)`
             return inner
         if named is None or self.writes(helper):
             return None  # `def refund_order(session, order)` that only updates rows is not a refund at a provider
@@ -491,3 +493,27 @@ def scheduled_apart(call: cst.Call, scope: Scope) -> bool:
     arg = scope.parent.get(call)
     outer = scope.parent.get(arg) if isinstance(arg, cst.Arg) else None
     return isinstance(outer, cst.Call) and method(outer) in _SCHEDULERS
+
+
+_KEY_PARAMETER = re.compile(r"idempotency|idem_key|dedup", re.IGNORECASE)
+
+
+def _key_parameter_left_out(helper: cst.FunctionDef, call: cst.Call) -> bool:
+    """The helper takes its idempotency key as an optional parameter (`idempotency_key=None`) and this call does not
+    pass it: the key the helper would send is never set."""
+    params = [*helper.params.params, *helper.params.kwonly_params]
+    names = [p.name.value for p in helper.params.params]
+    if names and names[0] in ("self", "cls"):
+        names = names[1:]
+    positional = [a for a in call.args if a.keyword is None]
+    if any(a.star for a in call.args):
+        return False  # `*args`/`**kwargs`: what is passed is not known
+    for param in params:
+        if not (_KEY_PARAMETER.search(param.name.value) and param.default is not None
+                and isinstance(param.default, cst.Name) and param.default.value == "None"):
+            continue
+        by_keyword = any(a.keyword is not None and a.keyword.value == param.name.value for a in call.args)
+        by_position = param.name.value in names and names.index(param.name.value) < len(positional)
+        if not by_keyword and not by_position:
+            return True
+    return False

@@ -55,7 +55,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     takes the customer's money (a charge or payment intent; not a refund, payout or transfer, which the record's
     status guards, nor a checkout link or session, which moves no money) is reported with no retry in sight.
     It is not reported when the function (or the helper) mentions an idempotency or deduplication key
-    (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`), unless every key it passes is
+    (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`; a helper that takes the key as an
+    optional parameter, `idempotency_key=None`, only when the call passes it), unless every key it passes is
     made new on each call (`idempotency_key=uuid.uuid4().hex`, `f"payout-{id}-{uuid4()}"`: a retry carries a new
     key, so it is reported; such a key is reported outside a retry too, since the code meant the call to be safe
     to send again and it is not), when the call sends an
@@ -313,6 +314,21 @@ def send_payment_receipt(self, payment_id):
         raise self.retry(exc=exc, countdown=10)
     send_mail("Payment received", f"Thanks for {payment.amount}", None, [payment.email])  # ok: REL003
 """,
+        # The same helper, given a key derived from the booking.
+        """
+import requests
+
+def _pay_api(path, payload, idempotency_key=None):
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    return requests.post(f"https://pay.example.com{path}", json=payload, headers=headers, timeout=10)
+
+def capture_deposit(booking):
+    for attempt in range(4):
+        try:
+            return _pay_api("/charges", {"amount": booking.deposit}, idempotency_key=f"deposit-{booking.id}")  # ok: REL003
+        except requests.ConnectionError:
+            continue
+""",
     )
     INVALID = (
         # No retry loop: the client is the retry. A double click on "Pay" charges twice.
@@ -489,6 +505,21 @@ async def charge_no_show_fee(customer_id: str, amount: int):
             return await asyncio.to_thread(  # expect: REL003
                 stripe.PaymentIntent.create, amount=amount, currency="eur", customer=customer_id, confirm=True,
             )
+""",
+        # The helper can send a key, but this retried call never gives it one.
+        """
+import requests
+
+def _pay_api(path, payload, idempotency_key=None):
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    return requests.post(f"https://pay.example.com{path}", json=payload, headers=headers, timeout=10)
+
+def capture_deposit(booking):
+    for attempt in range(4):
+        try:
+            return _pay_api("/charges", {"amount": booking.deposit})  # expect: REL003
+        except requests.ConnectionError:
+            continue
 """,
     )
 
