@@ -795,6 +795,8 @@ _MESSAGE_METHOD = re.compile(
 # A function imported from a module that sends messages (`app.notifications`, `core.mailer`) and named for it.
 _NOTIFY_FUNCTION = re.compile(r"^(send|notify|email|mail|text|sms)_\w+$")
 _NOTIFY_MODULE = re.compile(r"notif|mail|sms|messag|alert", re.I)
+_FRAMEWORKS = ("flask", "werkzeug", "django", "starlette", "fastapi", "aiohttp", "quart", "sanic", "socket", "asyncio",
+               "tornado", "bottle", "falcon", "litestar")
 _PUBLISH_METHOD = re.compile(r"^(publish|basic_publish|publish_message|produce)$")
 # `page.publish()` in a CMS writes to the database; a publish to one of these leaves the process.
 _BROKER_WORDS = frozenset({"producer", "publisher", "pubsub", "sns", "broker", "bus", "channel", "kafka", "redis",
@@ -837,9 +839,12 @@ def side_effect(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
         return "payment"
     if _MESSAGE_METHOD.match(name) or (name == "send_message" and "smtp" in qualified.lower()):
         return "message"
-    if isinstance(call.func, cst.Name) and _NOTIFY_FUNCTION.match(name) and _NOTIFY_MODULE.search(
-            qualified.rpartition(".")[0]):
-        return "message"  # `from app.notifications import send_booking_confirmation`
+    if isinstance(call.func, cst.Name) and _NOTIFY_FUNCTION.match(name) and (
+            _NOTIFY_MODULE.search(qualified.rpartition(".")[0])
+            or (name.startswith("send_") and "." in qualified and not _qualified_in(qualified, _FRAMEWORKS))):
+        # `from app.notifications import send_booking_confirmation`; `send_boarding_pass` from the app's own
+        # services (a framework's `send_file` sends a response, not a message)
+        return "message"
     recv = receiver(call)
     recv_path = (attribute_path(recv) or "") if recv is not None else ""
     if _PUBLISH_METHOD.match(name) and (name == "basic_publish" or _qualified_in(qualified, _BROKER_MODULES)

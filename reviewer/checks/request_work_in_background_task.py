@@ -40,7 +40,7 @@ class RequestWorkInBackgroundTask(ScopeCheck):
     Work whose effect stays in the
     process or the database (a cache warm-up, a thumbnail written to disk, a metrics flush) is not reported:
     losing it is not silent data loss in another system. A function handed over from another module is judged by
-    its name only (`send_*`/`notify_*` from a notifications or mail module); executors (`pool.submit(f)`) are not
+    its name only (`send_*`/`notify_*` from a notifications or mail module, `send_*` from any module of the app); executors (`pool.submit(f)`) are not
     followed. A module-level queue that a worker drains is reported by `WorkQueuedInMemory` on its definition.
     """
 
@@ -151,6 +151,20 @@ async def return_loan(loan_id: int):
     loan = await close_loan(loan_id)
     asyncio.create_task(_charge_late_fee(loan.customer_id, loan.fee_cents))  # expect: REL005
     return {"status": "returned"}
+""",
+        # A receipt sent by the app's own service, handed to the response's background tasks.
+        """
+from fastapi import APIRouter, BackgroundTasks
+
+from app.services.receipts import send_order_receipt
+
+router = APIRouter()
+
+@router.post("/orders")
+async def place_order(body: OrderIn, background: BackgroundTasks):
+    order_id = await save_order(body)
+    background.add_task(send_order_receipt, order_id, body.email)  # expect: REL005
+    return {"order_id": order_id}
 """,
     )
 

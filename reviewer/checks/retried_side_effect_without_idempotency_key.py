@@ -43,7 +43,7 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     Side effects are: Stripe `Charge`/`PaymentIntent`/`Refund`/`Transfer`/... `.create`, `.capture`, `.confirm`;
     methods named `charge`, `refund`, `create_payment`, `send_email`, `send_mail`, `sendmail`, `send_sms`,
     `publish`, `basic_publish`, `produce`; a `send_*`/`notify_*` function imported from a notifications or mail
-    module; `mail.send(...)`, `producer.send(...)`; `create_*` on a boto3
+    module (a `send_*` one from any module of the app, not a framework's `send_file`); `mail.send(...)`, `producer.send(...)`; `create_*` on a boto3
     client; an imported function or a client method whose name creates something remote (`submit_order`,
     `api.create_shipment`); and an HTTP POST (`requests`, `httpx`, `aiohttp`, a `client`/`session`/`api`)
     whose URL — its literal text, the names it is built from, and the name and default of the environment

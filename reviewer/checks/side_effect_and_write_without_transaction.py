@@ -59,7 +59,8 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
 
     ## What it does
     Within one function, finds side-effect calls — a payment, an e-mail/SMS (also a `send_*`/`notify_*`
-    function imported from a notifications or mail module), a published message, a Celery
+    function imported from a notifications or mail module, or `send_*` from any module of the app), a published
+    message, a Celery
     `.delay()`/`.apply_async()`, `create_*` on a boto3 client, a POST to a payment or messaging URL (see REL003
     for the names) or to a URL of records made at a partner (`/reservations`, `/orders`, `/claims`,
     `/shipments`, `/labels`: an external create) — and database writes (`session.add`, `commit()`, `.save()`, `Model.objects.create`,
