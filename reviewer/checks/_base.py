@@ -370,11 +370,11 @@ class _ContextTracker:
                     ctx.imports[top] = top
         elif isinstance(node, cst.ImportFrom):
             ctx._imports_answers.clear()
-            if node.relative or node.module is None:
+            if isinstance(node.names, cst.ImportStar) or (node.relative and node.module is None):
                 return
-            module = attribute_path(node.module) or ""
-            if isinstance(node.names, cst.ImportStar):
-                return
+            # `from .mailer import send_x` is kept as `.mailer.send_x`: a module of the app itself, whose name still
+            # says what it does; no library's name starts with a dot.
+            module = "." * len(node.relative) + (attribute_path(node.module) or "")
             for alias in node.names:
                 name = attribute_path(alias.name) or ""
                 local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name

@@ -166,6 +166,21 @@ async def place_order(body: OrderIn, background: BackgroundTasks):
     background.add_task(send_order_receipt, order_id, body.email)  # expect: REL005
     return {"order_id": order_id}
 """,
+        # The mail module is the app's own, imported relatively.
+        """
+import threading
+from flask import Blueprint, jsonify
+
+from .mailer import send_order_confirmation
+
+bp = Blueprint("orders", __name__)
+
+@bp.post("/orders")
+def place_order():
+    order_id = save_order()
+    threading.Thread(target=send_order_confirmation, args=(order_id,), daemon=True).start()  # expect: REL005
+    return jsonify(id=order_id), 201
+""",
     )
 
     _helpers: Helpers | None = None
