@@ -152,6 +152,12 @@ def is_request_handler(fn: cst.FunctionDef, cls: cst.ClassDef | None, ctx: FileC
     return False
 
 
+def is_dependency_call(expr: cst.BaseExpression | None) -> bool:
+    """`Depends(get_db)`, `Security(current_user)`, `fastapi.Depends(...)`: a FastAPI dependency."""
+    return isinstance(expr, cst.Call) and (attribute_path(expr.func) or "").rsplit(".", 1)[-1] in (
+        "Depends", "Security")
+
+
 def decorator_name(deco: cst.Decorator) -> str | None:
     """`@app.route("/x")` -> "route", `@login_required` -> "login_required"."""
     target = deco.decorator.func if isinstance(deco.decorator, cst.Call) else deco.decorator

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import attribute_path, findall, is_name
+from reviewer.checks._base import findall, is_dependency_call, is_name
 from reviewer.checks._security import SecurityCheck
 
 # Names that make an assert an authorization check wherever it is.
@@ -25,8 +25,7 @@ def _is_dependency(fn: cst.FunctionDef | None) -> bool:
     requests of every route that depends on it."""
     if fn is None:
         return False
-    return any(isinstance(p.default, cst.Call) and (attribute_path(p.default.func) or "").rsplit(".", 1)[-1]
-               in ("Depends", "Security") for p in (*fn.params.params, *fn.params.kwonly_params))
+    return any(is_dependency_call(p.default) for p in (*fn.params.params, *fn.params.kwonly_params))
 
 
 class AssertForValidation(SecurityCheck):

@@ -6,7 +6,8 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, descendants, module_handlers
+from reviewer.checks._base import (PythonCheck, attribute_path, decorator_name, descendants, is_dependency_call,
+                                   module_handlers)
 from reviewer.checks._data import Scope, db_write, method, orm_model, positional, scope_of, sql_text
 from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PUBLIC, _RESOURCE_DEPENDENCY, _elevated,
                                                       identifies_caller, path_parameters)
@@ -952,8 +953,7 @@ def _narrowed_by_owner_column(module: cst.Module) -> set[str]:
 
 def _drf_function_view(fn: cst.FunctionDef) -> bool:
     """`@api_view([...])` with no permission of its own (`@permission_classes([AllowAny])` opens it to all)."""
-    names = [(attribute_path(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "")
-             .rsplit(".", 1)[-1] for d in fn.decorators]
+    names = [decorator_name(d) for d in fn.decorators]
     return "api_view" in names and "permission_classes" not in names and "authentication_classes" not in names
 
 
@@ -996,10 +996,7 @@ def _model_key(name: str) -> str:
 
 def _is_caller_dependency(default: cst.BaseExpression | None) -> bool:
     """`Depends(get_current_user)`, `Security(current_customer)`: a parameter that is the caller."""
-    if not isinstance(default, cst.Call) or not default.args:
-        return False
-    callee = (attribute_path(default.func) or "").rsplit(".", 1)[-1]
-    if callee not in ("Depends", "Security"):
+    if not is_dependency_call(default) or not default.args:
         return False
     dependency = _dependency(default)
     return bool(dependency) and not _RESOURCE_DEPENDENCY.search(dependency)

@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import findall, is_literal, is_name, is_none, keyword
+from reviewer.checks._rows import node_code
 from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker
 
 _UNBOUNDED_DECORATORS = frozenset({"functools.cache"})
@@ -34,13 +35,12 @@ _CLIENT_ADDRESS = re.compile(r"remote_addr|x-forwarded-for|x-real-ip|client\.hos
 def _client_address(key: cst.BaseExpression, fn: cst.FunctionDef) -> bool:
     """A key that is the client's address: `request.remote_addr`, or a local name assigned from it
     (`client = request.headers.get("X-Forwarded-For", request.remote_addr)`)."""
-    code = cst.Module(body=[]).code_for_node
-    if _CLIENT_ADDRESS.search(code(key)):
+    if _CLIENT_ADDRESS.search(node_code(key)):
         return True
     if not isinstance(key, cst.Name):
         return False
-    return any(isinstance(t.target, cst.Name) and t.target.value == key.value and _CLIENT_ADDRESS.search(code(n.value))
-               for n in findall(fn.body, (cst.Assign,)) for t in n.targets)
+    return any(isinstance(t.target, cst.Name) and t.target.value == key.value
+               and _CLIENT_ADDRESS.search(node_code(n.value)) for n in findall(fn.body, (cst.Assign,)) for t in n.targets)
 
 
 # Parameter annotations with a small fixed set of values: a cache keyed by them cannot grow.

@@ -6,7 +6,8 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import FileContext, PythonCheck, attribute_path, descendants, keyword, module_handlers
+from reviewer.checks._base import (FileContext, PythonCheck, attribute_path, descendants, is_dependency_call, keyword,
+                                   module_handlers)
 from reviewer.checks._security import expr_name
 from reviewer.checks.exception_swallowed import logging_level
 
@@ -285,7 +286,7 @@ def identifies_caller(fn: cst.FunctionDef, *, logs: FileContext | None = None) -
             continue
         if isinstance(node, cst.Call):
             callee = attribute_path(node.func) or ""
-            if callee.rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
+            if is_dependency_call(node) and node.args:
                 dependency = attribute_path(node.args[0].value) or ""
                 if _GUARD_CALL.search(dependency) or not _RESOURCE_DEPENDENCY.search(dependency):
                     return True
