@@ -61,7 +61,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     authorizes (`ensure_owner(...)`, `check_permission(...)`, `staff_of(...)`), and no staff or permission test.
     In any module, a handler that takes the caller as a dependency (`visitor = Depends(current_visitor)`), never
     uses it, and writes to the database after loading a record by the id in its URL is reported too (a
-    parameter named `_` is unused on purpose).
+    parameter named `_` is unused on purpose), and so is one that reads the caller only for other things
+    (`customer = principal.customer`) and sets a field of, or deletes, the record it loaded.
     Detail views (DRF's `RetrieveAPIView`, `ModelViewSet`, ...; Django's `DetailView`, `UpdateView`,
     `DeleteView`) that serve a class-level `queryset`, or a `get_queryset` of their own that does not narrow by
     the caller, with no `get_object` of their own and no owner, staff or permission class or mixin, are
@@ -96,6 +97,21 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
 
     id = "SEC018"
     VALID = (
+        # The one handler compares the booking's owner with the caller before changing it.
+        """
+from fastapi import APIRouter, Depends, HTTPException
+
+router = APIRouter()
+
+@router.post("/bookings/{booking_id}/note")
+async def note(booking_id: int, body: NoteIn, principal=Depends(current_principal), session=Depends(get_session)):
+    booking = await session.get(Booking, booking_id)  # ok: SEC018
+    if booking.customer_id != principal.customer.id:
+        raise HTTPException(status_code=404)
+    booking.note = body.text
+    await session.commit()
+    return {"id": booking.id}
+""",
         # Only coordinators reach this handler: staff act on any job.
         """
 from flask import Blueprint, g, jsonify
@@ -538,6 +554,21 @@ async def refund_order(order_id: int, visitor=Depends(current_visitor), pool=Dep
     await pool.execute("UPDATE orders SET status = 'refunded' WHERE id = $1", order["id"])
     return {"refunded": order["amount_cents"]}
 """,
+        # The caller is read for its own counter, and the booking its URL names is cancelled with no comparison.
+        """
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+@router.post("/bookings/{booking_id}/cancel")
+async def cancel(booking_id: int, principal=Depends(current_principal), session=Depends(get_session)):
+    booking = await session.get(Booking, booking_id)  # expect: SEC018
+    customer = principal.customer
+    booking.status = "cancelled"
+    customer.cancellations += 1
+    await session.commit()
+    return {"id": booking.id}
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -553,20 +584,30 @@ async def refund_order(order_id: int, visitor=Depends(current_visitor), pool=Dep
         judged = {handler: _Handler(handler, scope_of(handler, module_scope), self.ctx, forms) for handler in handlers}
         # A handler that asks who the caller is (`visitor = Depends(current_visitor)`), never looks at the answer,
         # and changes the record its URL names: the sign-in is there, the check it was for is not.
+        # One that reads the caller only for other things (`customer = principal.customer`) and changes the record
+        # itself (`reservation.status = "cancelled"`) has no check either.
         unused = set()
         for handler, found in judged.items():
             if (handler in decided or found.staff_only or found.participates or not found.caller_params
                     or any(name.startswith("_") for name in found.caller_params)  # `_ = Depends(...)`: on purpose
-                    or found.uses_caller or _PUBLIC.search(handler.name.value)):
+                    or found.ties_to_caller or _PUBLIC.search(handler.name.value)):
                 continue
             load = found.load_by_url_id()
-            if load is not None and found.writes_after(load[0]):
-                unused.add(handler)
-                params = ", ".join(f"`{name}`" for name in sorted(found.caller_params))
-                self.report(load[1], end_node=load[1],
-                            message=f"`{handler.name.value}` takes the caller ({params}) but never uses it, and "
-                                    "changes the record its URL names: any signed-in user can change the id and "
-                                    "act on another customer's record.")
+            if load is None or not found.writes_after(load[0]):
+                continue
+            params = ", ".join(f"`{name}`" for name in sorted(found.caller_params))
+            if not found.uses_caller:
+                message = (f"`{handler.name.value}` takes the caller ({params}) but never uses it, and changes the "
+                           "record its URL names: any signed-in user can change the id and act on another "
+                           "customer's record.")
+            elif found.changes_loaded(load[0]):
+                message = (f"`{handler.name.value}` takes the caller ({params}) and changes the record its URL "
+                           "names without ever comparing the two: any signed-in user can change the id and act on "
+                           "another customer's record.")
+            else:
+                continue
+            unused.add(handler)
+            self.report(load[1], end_node=load[1], message=message)
         if len(handlers) + len(queryset_methods) + len(detail_views) < 2:
             return
         judged = {handler: found for handler, found in judged.items() if handler not in unused}
@@ -786,6 +827,20 @@ class _Handler:
         """The body reads a caller parameter (not only declares it)."""
         return any(isinstance(node, cst.Name) and node.value in self.caller_params
                    and not isinstance(self.scope.parent.get(node), cst.Param) for node in self.scope.nodes)
+
+    def changes_loaded(self, load: cst.Call) -> bool:
+        """The record the load bound (`reservation = await session.get(...)`) has a field set or is deleted."""
+        statement = next((a for a in self.scope.ancestors(load) if isinstance(a, cst.Assign)), None)
+        if statement is None or len(statement.targets) != 1 or not isinstance(statement.targets[0].target, cst.Name):
+            return False
+        name = statement.targets[0].target.value
+        for node in self.scope.of_type(cst.AssignTarget, cst.AugAssign, cst.Call):
+            target = node.func if isinstance(node, cst.Call) else node.target
+            if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == name
+                    and (not isinstance(node, cst.Call) or target.attr.value == "delete")
+                    and self.scope.before(load, node)):
+                return True
+        return False
 
     def writes_after(self, load: cst.Call) -> bool:
         """A database write after the load: the handler changes what it loaded (or records something about it)."""
