@@ -307,6 +307,12 @@ def carries_dedup_header(call: cst.Call, scope: Scope) -> bool:
 Key = tuple[str, str]  # (class name or "", function name)
 
 
+_PURE_BUILTINS = frozenset({"abs", "all", "any", "bool", "divmod", "enumerate", "float", "int", "isinstance", "len",
+                            "list", "max", "min", "range", "round", "sorted", "str", "sum", "tuple", "zip",
+                            "Decimal", "timedelta"})
+_PURE_MODULES = frozenset({"date", "datetime", "time", "math", "timezone", "Decimal", "timedelta"})
+
+
 class Helpers:
     """The file's top-level functions and methods by name, with what each does, worked out once when asked."""
 
@@ -354,8 +360,10 @@ class Helpers:
             if inner.keyed and _key_parameter_left_out(helper, call):
                 return replace(inner, keyed=False)  # `_pay_api(path, body)` of `_pay_api(..., idempotency_key=None)`
             return inner
-        if named is None or self.writes(helper):
-            return None  # `def refund_order(session, order)` that only updates rows is not a refund at a provider
+        if named is None or self.writes(helper) or self.computes_only(helper):
+            # `def refund_order(session, order)` that only updates rows is not a refund at a provider, nor is
+            # `def refund_for(cents, arrive)` that only does arithmetic
+            return None
         keyed = mentions_idempotency(self.scope(helper), check)
         return Effect(named, keyed=keyed, helper=helper)
 
@@ -383,6 +391,20 @@ class Helpers:
             return Effect(inner.kind, keyed=keyed, swallowed=swallowed, retried_inside=retried, helper=fn,
                           site=inner.site)
         return None
+
+    def computes_only(self, fn: cst.FunctionDef) -> bool:
+        """The helper calls nothing but builtins and date, time and math functions: it cannot reach outside."""
+        for call in self.scope(fn).calls():
+            func = call.func
+            if isinstance(func, cst.Name) and func.value in _PURE_BUILTINS:
+                continue
+            root = func
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            if isinstance(func, cst.Attribute) and isinstance(root, cst.Name) and root.value in _PURE_MODULES:
+                continue
+            return False
+        return True
 
     def writes(self, fn: cst.FunctionDef) -> bool:
         """The helper writes to the database itself."""

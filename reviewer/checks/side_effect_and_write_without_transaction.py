@@ -111,6 +111,19 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
 
     id = "REL004"
     VALID = (
+        # `refund_for` only works out an amount: its name is not a refund when its body reaches nothing outside.
+        """
+from datetime import date
+
+def refund_for(deposit_cents, arrive):
+    return deposit_cents if (arrive - date.today()).days >= 14 else deposit_cents // 2
+
+async def cancel(session, reservation, deposit):
+    refund_cents = refund_for(deposit.amount_cents, reservation.arrive)  # ok: REL004
+    reservation.status = "cancelled"
+    session.add(Cancellation(reservation_id=reservation.id, refund_cents=refund_cents))
+    await session.commit()
+""",
         # A push notification about a refund, sent after the commit: a message, not the refund.
         """
 import aiohttp
