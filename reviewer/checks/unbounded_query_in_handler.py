@@ -304,6 +304,18 @@ def rota(request):
 """,
     )
     INVALID = (
+        # The queryset read whole by `list(...)`, which starts the statement: the finding starts there too.
+        """
+from django.http import JsonResponse
+
+def attendance_history(request, choir_slug):
+    choir = get_object_or_404(Choir, slug=choir_slug, members__user=request.user)
+    records = list(  # expect: DB002
+        Attendance.objects.filter(rehearsal__choir=choir)
+        .order_by("-rehearsal__starts_at")
+    )
+    return JsonResponse({"history": [r.status for r in records]})
+""",
         # A DRF view set's `@action` is a route of its own.
         """
 from rest_framework import viewsets
@@ -528,7 +540,9 @@ def board():
         # A Django queryset runs where it is read: the finding spans from the query to that read.
         consumer = self._consumed_whole(call, scope, set())
         if consumer is not None:
-            self.report(call, _message(model), end_node=consumer)
+            # `records = list(\n Attendance.objects.filter(...))`: the read that wraps the query starts the finding.
+            start = consumer if consumer in scope.index and scope.contains(consumer, call) else call
+            self.report(start, _message(model), end_node=consumer)
 
     @staticmethod
     def _filtered_listing(model: str, calls: list[cst.Call], scope: Scope) -> bool:
