@@ -28,6 +28,9 @@ _RESOURCE_DEPENDENCY = re.compile(r"db|database|session|settings|config|pool|red
 _CALLER = re.compile(r"current_user|request\.user|g\.user|g\.current_user|g\.account|g\.role|g\.user_id|"
                      r"is_staff|is_admin|is_superuser|has_perm|is_authenticated|request\.auth|g\.principal|"
                      r"request\.state\.user|identity|claims", re.I)
+# A handler that answers "unauthorized" or "forbidden" has tested who the caller is, however it did so.
+_DENIAL = re.compile(r"(?:^|\.)(?:HTTP_401_UNAUTHORIZED|HTTP_403_FORBIDDEN|UNAUTHORIZED|FORBIDDEN|HTTPUnauthorized|"
+                     r"HTTPForbidden|HttpResponseForbidden|PermissionDenied|NotAuthenticated)$")
 # Module-level protection of every handler: a `before_request` hook, a router or app with dependencies.
 _MODULE_GUARD = re.compile(r"before_request|before_app_request|LoginRequiredMixin|PermissionRequiredMixin|"
                            r"APIRouter\([^)]*dependencies|FastAPI\([^)]*dependencies|permission_classes|"
@@ -71,7 +74,8 @@ class UnprotectedStateChange(PythonCheck):
     The caller can also be what an auth middleware left on the request (`request["user"]`); naming the
     caller only in a log line does not guard. A handler named for a public flow (`login`, `signup`, `reset`,
     `webhook`, ...), or one that takes a secret the caller presents (a `<code>` or `<token>` in its URL, a
-    `"code"` or `"pin"` in its body: a kiosk redeeming a pickup code) is not reported.
+    `"code"` or `"pin"` in its body: a kiosk redeeming a pickup code), or one that answers 401 or 403 itself
+    (it tested a token of its own), is not reported.
     A module that guards every handler at once (`before_request`, a router with `dependencies=`,
     `permission_classes`, a login mixin) is not reported. Tests are skipped.
 
@@ -89,6 +93,27 @@ class UnprotectedStateChange(PythonCheck):
 
     id = "SEC018"
     VALID = (
+        # The kiosk handler checks a device token itself and answers 401 when it does not match.
+        """
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.views.decorators.http import require_POST
+
+@login_required
+@require_POST
+def self_checkin(request, rehearsal_id):
+    check_in(rehearsal_id, request.user.member)
+    return JsonResponse({"checked_in": True})
+
+@require_POST
+def kiosk_checkin(request, rehearsal_id):  # ok: SEC018
+    device = _kiosk_from_header(request)
+    if device is None:
+        return JsonResponse({"error": "unknown kiosk"}, status=401)
+    member = Member.objects.filter(badge_code=request.POST["badge"], choir_id=device.choir_id).first()
+    check_in(rehearsal_id, member)
+    return JsonResponse({"checked_in": True})
+""",
         """
 from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
@@ -259,7 +284,7 @@ async def goodwill_credit(request):  # expect: SEC018
             return
         guarded = {handler: identifies_caller(handler, logs=self.ctx) for handler in handlers}
         for handler in candidates:
-            if guarded[handler]:
+            if guarded[handler] or _answers_denial(handler):
                 continue
             others = [other for other in handlers if other is not handler]
             if ((_names_a_resource(handler, self.ctx) and any(guarded[other] for other in others))
@@ -299,6 +324,14 @@ def identifies_caller(fn: cst.FunctionDef, *, logs: FileContext | None = None) -
         elif isinstance(node, cst.Subscript) and _is_request(node.value) and _CALLER_KEY.match(expr_name(node) or ""):
             return True
     return False
+
+
+def _answers_denial(fn: cst.FunctionDef) -> bool:
+    """The handler answers 401 or 403 itself (`JsonResponse({...}, status=401)` when a kiosk's token does not
+    match): it tests who the caller is, however it does so."""
+    return any((isinstance(node, cst.Integer) and node.value in ("401", "403"))
+               or (isinstance(node, (cst.Attribute, cst.Name)) and _DENIAL.search(attribute_path(node) or ""))
+               for node in descendants(fn.body))
 
 
 def _logged(fn: cst.FunctionDef, ctx: FileContext) -> set[int]:
