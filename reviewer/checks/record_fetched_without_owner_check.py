@@ -75,6 +75,10 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     `quote.customer = request.user.customer`; or by reading the owner column
     of a loaded record, `rental.customer_id`) are judged; the caller kept on Flask's `g` counts by any id
     (`g.client_id`);
+    A handler that ties one record to the caller (`leader = Member.objects.filter(user=request.user).first()`) is
+    still reported for another it loads by the URL's id when nothing ties that one: its load is not narrowed by the
+    caller or a value derived from it (`choir_id=leader.choir_id`), and it never meets them in a comparison, a test
+    or a call (logging aside).
     DRF function views (`@api_view`) with no permission classes of their own know their caller when one of the
     module's such views reads `request.user` (the project's default permission signs callers in);
     handlers named for public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`,
@@ -287,6 +291,44 @@ async def report_installed(device_id: str, version: str, _=Depends(get_device_ac
 """,
     )
     INVALID = (
+        # The leader is tied to the caller; the singer the URL names is never compared with the leader's choir.
+        """
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404
+
+@login_required
+def my_sections(request):
+    return JsonResponse({"sections": list(Member.objects.filter(user=request.user).values("section")[:20])})
+
+@login_required
+def change_section(request, member_id):
+    leader = Member.objects.filter(user=request.user, active=True).first()
+    if leader is None or not leader.leads_section:
+        return JsonResponse({"error": "section leaders only"}, status=403)
+    singer = get_object_or_404(Member, pk=member_id)  # expect: SEC018
+    singer.section_id = request.POST["section_id"]
+    singer.save(update_fields=["section"])
+    log.info("leader %s moved %s", leader.id, singer.id)
+    return JsonResponse({"member": singer.id})
+
+@login_required
+def move_singer(request, member_id):
+    leader = Member.objects.filter(user=request.user, active=True).first()
+    singer = get_object_or_404(Member, pk=member_id, choir_id=leader.choir_id)  # ok: SEC018
+    singer.section_id = request.POST["section_id"]
+    singer.save(update_fields=["section"])
+    return JsonResponse({"member": singer.id})
+
+@login_required
+def rename_singer(request, member_id):
+    leader = Member.objects.filter(user=request.user, active=True).first()
+    singer = get_object_or_404(Member, pk=member_id)  # ok: SEC018
+    if singer.choir_id != leader.choir_id:
+        return JsonResponse({"error": "not your choir"}, status=404)
+    singer.display_name = request.POST["name"]
+    singer.save(update_fields=["display_name"])
+    return JsonResponse({"member": singer.id})
+""",
         # The handler reads the rental's customer itself, so rentals are someone's; it never compares it with the
         # caller.
         """
@@ -643,12 +685,15 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
             _drf_function_view(handler) and any(isinstance(n, cst.Attribute) and attribute_path(n) == "request.user"
                                                 for n in descendants(handler.body)) for handler in handlers)
         for handler, found in judged.items():
-            if (found.ties_to_caller or found.staff_only or found.participates or handler in decided
-                    or _PUBLIC.search(handler.name.value)):
+            if found.staff_only or found.participates or handler in decided or _PUBLIC.search(handler.name.value):
                 continue
             if not identifies_caller(handler) and not (drf_signed_in and _drf_function_view(handler)):
                 continue  # no caller at all: UnprotectedStateChange's finding
             load = found.load_by_url_id()
+            # A handler that ties one record to the caller (`leader = ...filter(user=request.user)`) and loads another
+            # by the URL's id (`singer = get_object_or_404(Member, pk=member_id)`) that nothing ties: still unchecked.
+            if found.ties_to_caller and (load is None or not found.record_untied(load[0])):
+                continue
             if load is not None and found.model_of(load[0]) in owned:
                 # The finding spans the whole call: the id may be picked on any of its lines (a SQL `WHERE`).
                 self.report(load[1], end_node=load[1],
@@ -828,12 +873,54 @@ class _Handler:
         return any(isinstance(node, cst.Name) and node.value in self.caller_params
                    and not isinstance(self.scope.parent.get(node), cst.Param) for node in self.scope.nodes)
 
-    def changes_loaded(self, load: cst.Call) -> bool:
-        """The record the load bound (`reservation = await session.get(...)`) has a field set or is deleted."""
+    def record_untied(self, load: cst.Call) -> bool:
+        """Nothing ties the record this load binds to the caller: the load is not narrowed by the caller or by a value
+        derived from it, and the record never meets the caller (or such a value) in a comparison, a test, or a call."""
+        record = self._bound_name(load)
+        if record is None:
+            return False
+        derived = self._caller_derived()
+        def meets_caller(node: cst.CSTNode) -> bool:
+            return any(self._is_caller(inner) or (isinstance(inner, cst.Name) and inner.value in derived)
+                       for inner in self.scope.within(node))
+        if meets_caller(load):
+            return False
+        for node in self.scope.of_type(cst.Name):
+            if node.value != record or not self.scope.before(load, node):
+                continue
+            for ancestor in self.scope.ancestors(node):
+                if isinstance(ancestor, (cst.Comparison, cst.If, cst.While, cst.Assert)):
+                    return False  # a test on the record: taken as its check
+                if isinstance(ancestor, cst.Call) and method(ancestor) not in _LOGGING and (
+                        _AUTHORIZING.search(method(ancestor) or "") or meets_caller(ancestor)):
+                    return False
+                if isinstance(ancestor, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                    break
+        return True
+
+    def _bound_name(self, load: cst.Call) -> str | None:
         statement = next((a for a in self.scope.ancestors(load) if isinstance(a, cst.Assign)), None)
         if statement is None or len(statement.targets) != 1 or not isinstance(statement.targets[0].target, cst.Name):
+            return None
+        return statement.targets[0].target.value
+
+    def _caller_derived(self) -> set[str]:
+        """Names bound to a value that mentions the caller, or a name so bound (`leader`, `qs`, `choir`)."""
+        derived: set[str] = set()
+        while True:
+            grown = {name for name, bindings in self.scope.bindings.items() if name not in derived and any(
+                self._is_caller(inner) or (isinstance(inner, cst.Name) and inner.value in derived)
+                for binding in bindings if binding.value in self.scope.index
+                for inner in self.scope.within(binding.value))}
+            if not grown:
+                return derived
+            derived |= grown
+
+    def changes_loaded(self, load: cst.Call) -> bool:
+        """The record the load bound (`reservation = await session.get(...)`) has a field set or is deleted."""
+        name = self._bound_name(load)
+        if name is None:
             return False
-        name = statement.targets[0].target.value
         for node in self.scope.of_type(cst.AssignTarget, cst.AugAssign, cst.Call):
             target = node.func if isinstance(node, cst.Call) else node.target
             if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == name
