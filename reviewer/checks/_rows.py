@@ -51,7 +51,8 @@ _ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide)
 class Origin:
     """What an expression holds, when it came from the database.
 
-    kind: "row" (one record), "rows" (a query result), "keyed_rows" (a dict of a query's rows by a key), "value"
+    kind: "row" (one record), "rows" (a query result), "keyed_rows" (a dict of a query's rows by a key),
+    "paired_rows" (tuples that each hold one of a query's rows), "value"
     (a column value, a count, a Redis value) or "attr" (`record.field`: a column value, or a related record). model: the model class, table, or "redis".
     field: the column (for Redis: the key's source text). source: "orm", "sql" or "redis".
     """
@@ -64,6 +65,7 @@ class Origin:
     locked: bool = False
     # Columns a SQL row read from a joined table (`a.balance` of `FROM bills b JOIN accounts a`): (column, table).
     joined: tuple[tuple[str, str], ...] = ()
+    position: int | None = None  # "paired_rows": where the row sits in each tuple (`[(p, qty[p.id]) for p in rows]`)
 
     def column(self, field: str | None, **changes) -> Origin:
         """This row's value of `field`, of the table that column was read from."""
@@ -222,6 +224,14 @@ class Rows:
             # `{r["sku"]: r for r in cur.execute(...)}`: the rows by a key, each picked by `by_sku[sku]`.
             rows = self.origin(expr.for_in.iter, at, scope, depth + 1)
             return replace(rows, kind="keyed_rows") if rows is not None and rows.kind == "rows" else None
+        if (isinstance(expr, (cst.ListComp, cst.GeneratorExp)) and isinstance(expr.elt, cst.Tuple)
+                and isinstance(expr.for_in.target, cst.Name) and expr.for_in.inner_for_in is None):
+            # `[(p, wanted[p.id]) for p in products]`: each tuple carries one of the rows.
+            position = next((i for i, element in enumerate(expr.elt.elements) if isinstance(element.value, cst.Name)
+                             and element.value.value == expr.for_in.target.value), None)
+            rows = self.origin(expr.for_in.iter, at, scope, depth + 1) if position is not None else None
+            return replace(rows, kind="paired_rows", position=position) if rows is not None and rows.kind == "rows" \
+                else None
         return None
 
     def _name_origin(self, name: cst.Name, at: cst.CSTNode, scope: Scope, depth: int) -> Origin | None:
@@ -230,6 +240,11 @@ class Rows:
         if loop is not None and (binding is None or scope.index[loop] > binding.index):
             rows = self.origin(loop.iter, loop, scope, depth + 1)
             return replace(rows, kind="row") if rows is not None and rows.kind == "rows" else None
+        paired = self._paired_loop(name.value, at, scope)
+        if paired is not None and (binding is None or scope.index[paired[0]] > binding.index):
+            rows = self.origin(paired[0].iter, paired[0], scope, depth + 1)
+            return replace(rows, kind="row", position=None) if (
+                rows is not None and rows.kind == "paired_rows" and rows.position == paired[1]) else None
         if binding is None or binding.at is None or binding.at not in scope.index:
             return None
         if binding.unpacked:
@@ -262,6 +277,15 @@ class Rows:
                     and method(ancestor.iter) == "enumerate" and isinstance(target.elements[1].value, cst.Name)
                     and target.elements[1].value.value == name):
                 return ancestor
+        return None
+
+    def _paired_loop(self, name: str, at: cst.CSTNode, scope: Scope) -> tuple[cst.For, int] | None:
+        """The `for product, qty in lines:` loop around `at` that unpacks `name`, and its place in the tuple."""
+        for ancestor in scope.ancestors(at):
+            if isinstance(ancestor, cst.For) and isinstance(ancestor.target, cst.Tuple):
+                for position, element in enumerate(ancestor.target.elements):
+                    if isinstance(element.value, cst.Name) and element.value.value == name:
+                        return ancestor, position
         return None
 
     def _subscript_origin(self, expr: cst.Subscript, at: cst.CSTNode, scope: Scope, depth: int) -> Origin | None:

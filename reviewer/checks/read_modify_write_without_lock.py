@@ -47,7 +47,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     `Model.objects.get`, `.filter().first()`, `Model.query.get`, `session.get`, `get_object_or_404`,
     `cur.fetchone()` after a `SELECT`, `result.scalar_one()` of an executed `select`, `get_or_create`,
     `rows[0]` of a query result, a `for` loop over a query, rows kept in a dict by a key
-    (`{r["sku"]: r for r in cur.execute(...)}`, then `by_sku[sku]`), a related record (`item.product`), or any of
+    (`{r["sku"]: r for r in cur.execute(...)}`, then `by_sku[sku]`), rows paired with other values and unpacked in
+    a loop (`[(p, qty[p.id]) for p in products]`, then `for product, qty in lines:`), a related record (`item.product`), or any of
     these returned by a helper function of the same module (`_load_account(id)`,
     `self._meter(id)`, a helper that returns `row[0]`). It reports a write of a value computed by arithmetic
     on that old value:
@@ -223,6 +224,23 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # The rows come back from a helper paired with their quantities, and each is unpacked in the loop.
+        """
+from flask import jsonify
+from shop.models import Product, db
+
+def _load_cart(wanted):
+    products = Product.query.filter(Product.id.in_(wanted)).all()
+    return [(p, wanted[p.id]) for p in products]
+
+@bp.post("/checkout")
+def place_order():
+    lines = _load_cart(request.get_json()["items"])
+    for product, qty in lines:
+        product.stock -= qty  # expect: DB004
+    db.session.commit()
+    return jsonify(ok=True)
+""",
         # The record a view set's URL names, loaded with `self.get_object()`.
         """
 from rest_framework import viewsets
