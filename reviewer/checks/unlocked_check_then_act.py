@@ -46,6 +46,7 @@ _ORDERING = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEq
 # Calls that run their first argument as SQL; a write with `RETURNING` is often sent through a fetch.
 _SQL_RUNNERS = frozenset({"execute", "executemany", "fetchrow", "fetchval", "fetch_one", "fetch_val"})
 _CREATES = frozenset({"create", "bulk_create", "create_user", "create_superuser", "insert"})
+_UPSERTS = frozenset({"update_or_create", "get_or_create"})
 
 
 def _stored_at(act: cst.CSTNode, scope: Scope) -> cst.Call | None:
@@ -109,7 +110,8 @@ class UnlockedCheckThenAct(RowsCheck):
     `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE`, or a conditional update
     (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`, but not one that
     leaves the checked record out: `.exclude(pk=bid.pk).update(...)` changes the others); a caught
-    unique violation or an upsert does not settle a balance or count changed on a loaded record. An atomic
+    unique violation or an upsert does not settle a balance or count changed on a loaded record, nor a limit on how
+    many rows there are (`if coming >= capacity: 409`, then `update_or_create(...)` of an attendance row). An atomic
     update (`F()`, `SET qty = qty - %s`) settles a balance or stock check, not an existence or status check:
     a deposit recorded once and credited with `SET balance = balance + %s` can still be credited twice.
     An existence check inside a loop of a function that does not serve requests (an import or sync job going
@@ -347,6 +349,18 @@ def approve(refund_id: int):
 """,
     )
     INVALID = (
+        # A capacity count, then an upsert of the member's answer: the upsert keeps one row per member, not the limit.
+        """
+from django.http import JsonResponse
+
+def rsvp(request, rehearsal_id):
+    rehearsal = get_object_or_404(Rehearsal, pk=rehearsal_id)  # expect: DB005
+    coming = Attendance.objects.filter(rehearsal=rehearsal, status="yes").count()
+    if coming >= rehearsal.room_capacity:
+        return JsonResponse({"error": "full"}, status=409)
+    Attendance.objects.update_or_create(rehearsal=rehearsal, member=request.user.member, defaults={"status": "yes"})
+    return JsonResponse({"ok": True})
+""",
         """
 from sqlalchemy import update
 
@@ -631,8 +645,7 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
         if _RACE_HANDLED.search(scope.code(self)):
             # A caught unique violation or an upsert settles who inserts, not how much is left: a balance or a
             # seat count changed on a loaded record is still raced (`seats_taken += n` beside a unique RSVP).
-            found = [(b, kind, act) for b, kind, act in found
-                     if kind == "quantity" and isinstance(act, (cst.AugAssign, cst.Assign))]
+            found = [(b, kind, act) for b, kind, act in found if kind == "quantity"]
             if not found:
                 return
         # One finding per write: two checks guarding one insert (a count limit and a duplicate test) are one race.
@@ -914,7 +927,7 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
         if created is not None:
             return created
         name = method(call)
-        if name in ("update", "delete", "bulk_update"):
+        if name in ("update", "delete", "bulk_update") or name in _UPSERTS:
             orm = orm_model(call, scope, self.ctx)
             return orm[1] if orm is not None else None
         if name in _SQL_RUNNERS and self._rows.sql_verb(positional(call), scope) in ("UPDATE", "DELETE", "INSERT"):
@@ -967,8 +980,9 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
                 if found.kind == "value" and found.model is not None and (kind == "order" or found.count):
                     # A count guards any write to its table; a column value guards a write of that column.
                     column = None if found.count else found.field
-                    act = next((c for c in self._calls(region, scope)
-                                if self._writes(c, found.model, column, scope)), None)
+                    # An upsert settles an existence test (`if ...exists(): return`), not a limit (`coming >= cap`).
+                    act = next((c for c in self._calls(region, scope) if self._writes(c, found.model, column, scope)
+                                and (kind == "order" or method(c) not in _UPSERTS)), None)
                     if act is not None:
                         return "quantity", act
         return None
