@@ -44,6 +44,7 @@ _ROW_ACCESS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_on
 _ROWS_ACCESS = frozenset({"all", "scalars", "mappings", "unique", "fetchall", "iterator"})
 _REDIS_READS = frozenset({"get", "hget", "exists", "hexists", "sismember", "getex"})
 _REDIS_MODULES = frozenset({"redis", "aioredis", "fakeredis"})
+_SIGNED_IN_USER = frozenset({"request.user", "self.request.user", "current_user"})
 _ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide)
 
 
@@ -208,6 +209,9 @@ class Rows:
         expr = unwrap(expr)
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
             return self.origin(expr.left, at, scope, depth + 1)  # `row["qty"] or 0`
+        if attribute_path(expr) in _SIGNED_IN_USER:
+            # Django's `request.user` and Flask-Login's `current_user`: the caller's row, loaded per request.
+            return Origin("row", "orm", "user")
         if isinstance(expr, cst.Name):
             return self._name_origin(expr, at, scope, depth)
         if isinstance(expr, cst.Attribute):

@@ -48,7 +48,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     `cur.fetchone()` after a `SELECT`, `result.scalar_one()` of an executed `select`, `get_or_create`,
     `rows[0]` of a query result, a `for` loop over a query, rows kept in a dict by a key
     (`{r["sku"]: r for r in cur.execute(...)}`, then `by_sku[sku]`), rows paired with other values and unpacked in
-    a loop (`[(p, qty[p.id]) for p in products]`, then `for product, qty in lines:`), a related record (`item.product`), or any of
+    a loop (`[(p, qty[p.id]) for p in products]`, then `for product, qty in lines:`), the signed-in user
+    (`request.user`, Flask-Login's `current_user`) and its related records (`request.user.landlord`), a related record (`item.product`), or any of
     these returned by a helper function of the same module (`_load_account(id)`,
     `self._meter(id)`, a helper that returns `row[0]`). It reports a write of a value computed by arithmetic
     on that old value:
@@ -165,8 +166,7 @@ def price_line(conn, sku, line_id, qty):
         # Values from the request, not from the database; a request-local object.
         """
 def record_visit(request, conn):
-    request.user.visit_count += 1  # ok: DB004
-    request.user.save()
+    request.session["visit_count"] = request.session.get("visit_count", 0) + 1  # ok: DB004
     total = int(request.form["a"]) + int(request.form["b"])
     conn.execute("UPDATE carts SET total = ? WHERE id = ?", (total, request.form["id"]))  # ok: DB004
     conn.commit()
@@ -224,6 +224,16 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # The signed-in user's profile is a row like any other: two requests spend the same credits.
+        """
+from django.http import JsonResponse
+
+def order_report(request):
+    profile = request.user.landlord
+    profile.credit_balance -= PRICE  # expect: DB004
+    profile.save(update_fields=["credit_balance"])
+    return JsonResponse({"credits": profile.credit_balance})
+""",
         # The rows come back from a helper paired with their quantities, and each is unpacked in the loop.
         """
 from flask import jsonify
