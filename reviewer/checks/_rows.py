@@ -209,6 +209,8 @@ class Rows:
         expr = unwrap(expr)
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
             return self.origin(expr.left, at, scope, depth + 1)  # `row["qty"] or 0`
+        if isinstance(expr, cst.IfExp):
+            return self.origin(expr.body, at, scope, depth + 1)  # `row["qty"] if row else 0`
         if attribute_path(expr) in _SIGNED_IN_USER:
             # Django's `request.user` and Flask-Login's `current_user`: the caller's row, loaded per request.
             return Origin("row", "orm", "user")

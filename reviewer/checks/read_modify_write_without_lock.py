@@ -50,7 +50,7 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     (`{r["sku"]: r for r in cur.execute(...)}`, then `by_sku[sku]`), rows paired with other values and unpacked in
     a loop (`[(p, qty[p.id]) for p in products]`, then `for product, qty in lines:`), the signed-in user
     (`request.user`, Flask-Login's `current_user`) and its related records (`request.user.landlord`), a related record (`item.product`), or any of
-    these returned by a helper function of the same module (`_load_account(id)`,
+    these kept through `row[0] if row else 0` or `row[0] or 0`, or returned by a helper function of the same module (`_load_account(id)`,
     `self._meter(id)`, a helper that returns `row[0]`). It reports a write of a value computed by arithmetic
     on that old value:
     an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, then `.save()`,
@@ -224,6 +224,16 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # The value read is kept through a conditional expression (`row[0] if row else 0`).
+        """
+def take(conn, item_id, qty):
+    cur = conn.cursor()
+    cur.execute("SELECT stock FROM items WHERE id = %s", (item_id,))
+    row = cur.fetchone()
+    stock = row[0] if row else 0
+    cur.execute("UPDATE items SET stock = %s WHERE id = %s", (stock - qty, item_id))  # expect: DB004
+    conn.commit()
+""",
         # The signed-in user's profile is a row like any other: two requests spend the same credits.
         """
 from django.http import JsonResponse
