@@ -36,6 +36,24 @@ from reviewer.checks._rows import (
 
 
 # A parameter that hands a function the caller's ORM session (and with it the caller's transaction).
+# The SET clause of an upsert: `ON CONFLICT (...) DO UPDATE SET ...` or MySQL's `ON DUPLICATE KEY UPDATE ...`.
+_UPSERT_SET = re.compile(r"(?:DO\s+UPDATE\s+SET|ON\s+DUPLICATE\s+KEY\s+UPDATE)\s+(.*?)(?:\bWHERE\b|\bRETURNING\b|$)",
+                         re.I | re.S)
+# One assignment that overwrites the column with the inserted value: `used = EXCLUDED.used`, `qty = VALUES(qty)`.
+_OVERWRITE = re.compile(r"^\s*(\w+)\s*=\s*(?:EXCLUDED\.(\w+)|VALUES\s*\(\s*(\w+)\s*\))\s*$", re.I)
+
+
+def _upsert_overwrites(text: str) -> set[str]:
+    """The columns an upsert overwrites with the value the caller computed (not `used = t.used + EXCLUDED.used`)."""
+    clause = _UPSERT_SET.search(text)
+    if clause is None:
+        return set()
+    found = set()
+    for assignment in clause.group(1).split(","):
+        match = _OVERWRITE.match(assignment)
+        if match is not None and match.group(1).lower() == (match.group(2) or match.group(3)).lower():
+            found.add(match.group(1).lower())
+    return found
 _SESSION_PARAM = re.compile(r"(db_|async_|orm_)?(session|sess|db|s)")
 
 
@@ -56,7 +74,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, then `.save()`,
     `commit()`, or inside a transaction block; with SQLAlchemy, a record loaded through a session the function
     was handed is written by the caller's commit); an `UPDATE ... SET col = %s` whose parameter is computed from
-    the same column read before (`(row[0] - 1, isbn)`, or a name assigned such a sum; a column read from a
+    the same column read before (`(row[0] - 1, isbn)`, or a name assigned such a sum; also an upsert that
+    overwrites the column with it, `ON CONFLICT (...) DO UPDATE SET used = EXCLUDED.used`; a column read from a
     joined table, `a.balance` of `FROM bills b JOIN accounts a`, belongs to that table); a queryset
     `.update(stock=product.stock - qty)` or `update(Model).values(...)`; and a Redis `set(key, old + n)` of a
     value read with `get(key)`. It reports the write (the attribute change, the `UPDATE`, the `set`), also
@@ -98,6 +117,16 @@ class ReadModifyWriteWithoutLock(RowsCheck):
 
     id = "DB004"
     VALID = (
+        # The upsert adds to the stored value: the database does the arithmetic.
+        """
+async def meter(conn, agency_id, words):
+    row = await conn.fetchrow("SELECT words_used FROM agency_usage WHERE agency_id = $1", agency_id)
+    log.info("agency %s had used %s", agency_id, row["words_used"] if row else 0)
+    await conn.execute(  # ok: DB004
+        "INSERT INTO agency_usage (agency_id, words_used) VALUES ($1, $2) "
+        "ON CONFLICT (agency_id) DO UPDATE SET words_used = agency_usage.words_used + EXCLUDED.words_used",
+        agency_id, words)
+""",
         """
 from django.db import transaction
 from django.db.models import F
@@ -224,6 +253,16 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # An upsert that overwrites the column with a total computed from the value read.
+        """
+async def meter(conn, agency_id, words):
+    row = await conn.fetchrow("SELECT words_used FROM agency_usage WHERE agency_id = $1", agency_id)
+    used = row["words_used"] if row else 0
+    await conn.execute(  # expect: DB004
+        "INSERT INTO agency_usage (agency_id, words_used) VALUES ($1, $2) "
+        "ON CONFLICT (agency_id) DO UPDATE SET words_used = EXCLUDED.words_used",
+        agency_id, used + words)
+""",
         # The value read is kept through a conditional expression (`row[0] if row else 0`).
         """
 def take(conn, item_id, qty):
@@ -627,10 +666,19 @@ def waive_fee(conn, bill_id):
 
     def _sql_update(self, call: cst.Call, scope: Scope) -> str | None | bool:
         sql = positional(call)
-        if self._rows.sql_verb(sql, scope) != "UPDATE":
-            return False
+        verb = self._rows.sql_verb(sql, scope)
         text = self._rows.sql(sql, scope)
-        assigned = update_columns(text[0])[0] if text is not None else set()
+        if verb == "INSERT" and text is not None:
+            # `INSERT ... ON CONFLICT (...) DO UPDATE SET used = EXCLUDED.used`: the upsert overwrites the column
+            # with the value the caller computed, as an UPDATE would.
+            overwritten = _upsert_overwrites(text[0])
+            if not overwritten:
+                return False
+            assigned = overwritten
+        elif verb != "UPDATE":
+            return False
+        else:
+            assigned = update_columns(text[0])[0] if text is not None else set()
         table = self._rows.table(sql, scope)
 
         def matches(origin: Origin, _node: cst.CSTNode) -> bool:
