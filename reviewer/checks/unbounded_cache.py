@@ -60,7 +60,8 @@ class UnboundedCache(ModuleStateTracker):
     ## What it does
     Reports `@functools.cache` and `@functools.lru_cache(maxsize=None)` on a method (the cache keeps
     every `self` alive as well as every result) and, in a web app, on a function that takes
-    parameters. Also reports the definition of a module-level dict or set that functions add to under
+    parameters. A module of coroutines (`async def`) counts as a web app's: it serves requests or runs in a
+    long-lived worker. Also reports the definition of a module-level dict or set that functions add to under
     a key that is not a constant (`_cache[key] = value`, `.setdefault(key, ...)`, `seen.add(event_id)`,
     `buckets[ip].append(t)`) when nothing in the module ever evicts from it (no `.pop`, `.popitem`,
     `.clear`, `.discard`, `del d[...]`, reset, or `len(d)` bound check), and when it is meant to
@@ -79,7 +80,7 @@ class UnboundedCache(ModuleStateTracker):
     The size of the key space is not known: a cache keyed by a handful of config names is reported
     too when its name says cache. Parameters annotated `bool` or `Literal[...]` count as bounded.
     `lru_cache(maxsize=None)(func)` applied by call, caches stored on attributes, and eviction done
-    by another module are not followed. Outside web apps, `@cache` and `lru_cache(maxsize=None)` on
+    by another module are not followed. Outside web apps and modules of coroutines, `@cache` and `lru_cache(maxsize=None)` on
     plain functions are not reported, even when request handlers in another module call them with
     what a client sent (a model loader keyed by the requested model name): one file does not show
     who calls. `cachetools` caches and `lru_cache` with a size are bounded.
@@ -150,6 +151,17 @@ def throttle():
 """,
     )
     INVALID = (
+        # A service module of coroutines: no web framework imported here, but it runs for every request.
+        """
+import functools
+
+@functools.lru_cache(maxsize=None)  # expect: RES002
+def normalize(term: str) -> str:
+    return " ".join(term.casefold().split())
+
+async def terms_for(conn, term):
+    return await conn.fetch("SELECT * FROM glossary WHERE term = $1 LIMIT 50", normalize(term))
+""",
         """
 from functools import lru_cache
 from fastapi import FastAPI
@@ -245,7 +257,7 @@ def count_failed_logins(response):
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         if is_method and "classmethod" in decorators:
             params = params[1:]
-        if not self.ctx.is_web_app:
+        if not (self.ctx.is_web_app or "async def" in self.ctx.text):
             return False
         if isinstance(node.params.star_arg, cst.Param) or isinstance(node.params.star_kwarg, cst.Param):
             return True
@@ -269,7 +281,8 @@ def count_failed_logins(response):
                         memoized.add(write.name)
                     if _client_address(write.key, scope.node):
                         per_client.add(write.name)
-        web_app = self.ctx.is_web_app
+        # A module of coroutines serves requests or runs in a long-lived worker, as a web app's modules do.
+        web_app = self.ctx.is_web_app or "async def" in self.ctx.text
         for name, (definition, kind) in self.module_containers.items():
             if kind == "list" or name not in growing or name in evicted:
                 continue
