@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import findall, is_name, is_request_handler
+from reviewer.checks._base import attribute_path, findall, is_name, is_request_handler
 from reviewer.checks._security import SecurityCheck, call_name, is_request_input, string_value
 
 # Sinks whose first argument is a path.
@@ -48,7 +48,9 @@ class PathFromRequestInput(SecurityCheck):
     `.open/.read_*/.write_*/.unlink` and an uploaded file's `.save(...)` when the path comes from request input: `request.args`, `form`,
     `values`, `json`, `files[...].filename`, `view_args`, Django `request.GET`/`POST`, the parts of aiohttp's
     `await request.multipart()` (`part.filename`), a route parameter
-    (`/files/<name>`, `/files/{name}`), a FastAPI `str` query parameter or `UploadFile.filename`, or a
+    (`/files/<name>`, `/files/{name}`), a FastAPI `str` query parameter or `UploadFile.filename`, a text field
+    of a request body model declared in the module (`body.filename` of `body: ExportRequest`; not one held to a
+    `Field(pattern=...)`), or a
     Django view's URL argument. The value is followed through assignments, `os.path.join`, `Path(...)`,
     `/`, f-strings and string methods within the function.
 
@@ -75,6 +77,24 @@ class PathFromRequestInput(SecurityCheck):
 
     id = "SEC015"
     VALID = (
+        # The body field a path is made of is held to a pattern by the model.
+        """
+import os
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+router = APIRouter()
+
+class ExportRequest(BaseModel):
+    lang: str = Field(pattern=r"^[a-z]{2}$")
+    rows: int = 100
+
+@router.post("/exports")
+def create_export(body: ExportRequest):
+    with open(os.path.join(EXPORT_DIR, f"{body.lang}.tmx"), "w") as fh:  # ok: SEC015
+        fh.write(render(body.lang, body.rows))
+    return {"ok": True}
+""",
         # Letters and digits only: no `/`, no `..`.
         """
 import os
@@ -143,6 +163,25 @@ def create_export(request):
 """,
     )
     INVALID = (
+        # A text field of the request body's model, with only a length limit.
+        """
+import os
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+router = APIRouter()
+
+class ExportRequest(BaseModel):
+    lang: str = Field(pattern=r"^[a-z]{2}$")
+    filename: str | None = Field(default=None, max_length=200)
+
+@router.post("/exports")
+def create_export(body: ExportRequest):
+    name = body.filename or f"{body.lang}.tmx"  # expect: SEC015
+    with open(os.path.join(EXPORT_DIR, name), "w") as fh:
+        fh.write(render(body.lang))
+    return {"name": name}
+""",
         # The unit is allow-listed; the photo's name is not.
         """
 from pathlib import Path
@@ -249,9 +288,16 @@ async def upload(request):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        # The module's pydantic models and their text fields: `body.filename` of `body: ExportRequest`.
+        self._text_fields: dict[str, set[str]] = {}
         # Per function: the tainted local names and the statement that first tainted each, or None when
         # the function validates its paths.
         self._taint: dict[cst.FunctionDef, dict[str, cst.CSTNode | None] | None] = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        if "BaseModel" in self.ctx.text:  # imports are not known yet here: they are read as the visit goes
+            self._text_fields = _pydantic_text_fields(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.is_test or call_name(node) not in _SINK_NAMES:
@@ -359,13 +405,41 @@ async def upload(request):
             for param in params:
                 if _is_text_parameter(param):
                     names.append(param.name.value)
+                elif param.annotation is not None and isinstance(param.annotation.annotation, cst.Name):
+                    # A request body model declared here: its text fields are what the client sent.
+                    fields = self._text_fields.get(param.annotation.annotation.value, ())
+                    names.extend(f"{param.name.value}.{field}" for field in sorted(fields))
         elif self.ctx.imports_module("django") and params and params[0].name.value == "request":
             for param in params[1:]:
                 if not re.search(r"(^|_)(id|pk)$", param.name.value) and not _annotated(param, "int"):
                     names.append(param.name.value)
         declared = {p.name.value for p in params}
-        return [n for n in names if n in declared and not any(
+        return [n for n in names if n.split(".", 1)[0] in declared and not any(
             _annotated(p, "int") for p in params if p.name.value == n)]
+
+
+def _pydantic_text_fields(module: cst.Module) -> dict[str, set[str]]:
+    """`class ExportRequest(BaseModel): filename: str | None = None`: each model's fields typed as text."""
+    found: dict[str, set[str]] = {}
+    for statement in module.body:
+        if not (isinstance(statement, cst.ClassDef) and any(
+                (attribute_path(base.value) or "").rsplit(".", 1)[-1] == "BaseModel" for base in statement.bases)):
+            continue
+        fields = set()
+        for line in statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ():
+            if not isinstance(line, cst.SimpleStatementLine):
+                continue
+            for small in line.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    names = {n.value for n in findall(small.annotation.annotation, cst.Name)
+                             if isinstance(n, cst.Name)}
+                    # A `Field(pattern=...)` validates the text; a length limit does not stop `../`.
+                    checked = isinstance(small.value, cst.Call) and any(
+                        arg.keyword is not None and arg.keyword.value in ("pattern", "regex") for arg in small.value.args)
+                    if "str" in names and not names & {"Literal", "int", "float", "bool"} and not checked:
+                        fields.add(small.target.value)
+        found[statement.name.value] = fields
+    return found
 
 
 def _annotated(param: cst.Param, type_name: str) -> bool:
@@ -398,6 +472,8 @@ def _is_tainted(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None]
     if isinstance(expr, cst.Name):
         return expr.value in tainted
     if isinstance(expr, cst.Attribute):
+        if attribute_path(expr) in tainted:
+            return True  # a text field of a request body model
         return expr.attr.value not in _SANITIZED_ATTRIBUTES and _is_tainted(expr.value, tainted)
     if isinstance(expr, cst.Subscript):
         return _is_tainted(expr.value, tainted)
