@@ -182,7 +182,8 @@ class BlockingCallInAsync(PythonCheck):
     call (`session = request.app.state.http`) no longer means the file-wide client. A sync database
     connection is reported once per coroutine: at its `connect` when it is opened there (its
     `execute`/`commit` calls are the same problem and are not reported again), otherwise at the first
-    statement run on it; a sync helper given that connection is part of the same finding.
+    statement run on it; a sync helper given that connection is part of the same finding. A file opened by
+    `with open(...) as fh:` is reported at the `open`, spanning the block whose reads and writes block too.
 
     ## Why is this bad?
     An event loop runs every request of the worker on one thread. A call that blocks for 200 ms stops
@@ -576,6 +577,8 @@ async def run_renewals(season: str) -> int:
         # Reports in coroutines, judged at the end once the file's start-up hooks are known:
         # (node, message, coroutine name, whether it is file I/O).
         self._in_coroutines: list[tuple[cst.CSTNode, str, str, bool, cst.CSTNode | None]] = []
+        # `with open(path) as fh:` in a coroutine: the reads and writes in its block block the loop as well.
+        self._opened_by_with: dict[cst.CSTNode, cst.With] = {}
         # Coroutines that run once per process, before or after serving: start-up and shutdown hooks, lifespans.
         self._run_once: set[str] = set()
         # Coroutines run by `asyncio.run(...)`: a script's entry point, where reading a file stalls nobody.
@@ -625,6 +628,8 @@ async def run_renewals(season: str) -> int:
         # `async with session.get(url)` needs an async context manager: whatever it is, it does not block.
         if node.asynchronous is not None:
             self._awaited.update(item.item for item in node.items)
+        else:
+            self._opened_by_with.update((item.item, node) for item in node.items)
 
     @property
     def _frame(self) -> _Frame | None:
@@ -859,6 +864,8 @@ async def run_renewals(season: str) -> int:
                 continue
             if start is not None:
                 self.report(start, message, end_node=node)
+            elif file_io and node in self._opened_by_with:
+                self.report(node, message, end_node=self._opened_by_with[node])
             else:
                 self.report(node, message)
         blocking = dict(self._blocking_helpers)

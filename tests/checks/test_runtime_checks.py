@@ -799,3 +799,20 @@ def test_a_write_in_a_helper_names_the_helpers_line_and_a_thread_target_counts_a
     hits = run_python_checks(parse_python(source), ctx, [LocalFileWriteInHandler])
     assert [(h.line, h.related_lines) for h in hits] == [(11, [6])]
     assert "on line 6" in hits[0].message
+
+
+def test_a_file_opened_by_with_in_a_coroutine_is_reported_across_its_block():
+    source = textwrap.dedent("""
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.post("/exports")
+        async def create_export(body: dict):
+            with open("/srv/exports/latest.tmx", "w", encoding="utf-8") as fh:
+                fh.write(render(body))
+                fh.flush()
+            return {"ok": True}
+    """).lstrip("\n")
+    hits = run_python_checks(parse_python(source), FileContext(path="app/exports.py", text=source),
+                             [BlockingCallInAsync])
+    assert [(h.line, h.end_line) for h in hits] == [(6, 8)]
