@@ -247,10 +247,11 @@ class _CheckDocs:
         return cls.__name__
 
     def report_line(self, line: int, message: str, *, end_line: int | None = None,
-                    confidence: Confidence | None = None) -> None:
+                    confidence: Confidence | None = None, related_lines: Sequence[int] = ()) -> None:
         """A finding by line numbers: for line checks, and Python checks that judge text (comments)."""
         self.hits.append(Hit(rule=self.rule_name(), id=self.id, line=line, end_line=end_line or line,
-                             message=message, confidence=confidence or self.confidence))
+                             message=message, confidence=confidence or self.confidence,
+                             related_lines=sorted(set(related_lines))))
 
 
 class PythonCheck(cst.BatchableCSTVisitor, _CheckDocs):

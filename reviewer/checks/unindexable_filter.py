@@ -53,6 +53,8 @@ class UnindexableFilter(ScopeCheck):
       or in SQLAlchemy (`func.lower(User.email) == email`).
     A file that creates a trigram, full-text or expression index (`gin_trgm_ops`, `GinIndex`,
     `to_tsvector`, `CREATE INDEX ... (lower(email))`) is not reported. Tests and migrations are skipped.
+    A pattern in SQL text is reported on its line; when the text is assigned to a name, the calls that run that
+    name (`conn.fetch(sql)`) are the finding's related lines.
 
     ## Why is this bad?
     A B-tree index is ordered by the column's value, so it can find `name LIKE 'abc%'` but not a
@@ -167,11 +169,11 @@ def audit_log(request):
         if self._indexed:
             return
         for string in scope.of_type(cst.SimpleString, cst.FormattedString):
-            self._judge_sql_literal(string)
+            self._judge_sql_literal(string, scope)
         for call in scope.calls():
             self._judge_call(call, scope)
 
-    def _judge_sql_literal(self, string: cst.SimpleString | cst.FormattedString) -> None:
+    def _judge_sql_literal(self, string: cst.SimpleString | cst.FormattedString, scope: Scope) -> None:
         raw = _raw(string)
         if "like" not in raw.lower() and "(" not in raw and "::" not in raw:
             return
@@ -181,7 +183,8 @@ def audit_log(request):
             if found is not None:
                 line = self.line_of(string) + raw.count("\n", 0, found.start())
                 self.report_line(line, f"`{found.group(0).strip()}...` {message}: no ordinary index can serve it, "
-                                       "so each query reads the whole table and slows down as the table grows.")
+                                       "so each query reads the whole table and slows down as the table grows.",
+                                 related_lines=[self.line_of(c) for c in _runs_of(string, scope)])
                 return
 
     def _judge_call(self, call: cst.Call, scope: Scope) -> None:
@@ -245,6 +248,20 @@ def audit_log(request):
             if found is not None:
                 return self.line_of(expr) + raw.count("\n", 0, found.start())
         return self.line_of(expr)
+
+
+def _runs_of(string: cst.CSTNode, scope: Scope) -> list[cst.Call]:
+    """The calls that run the SQL a local name was assigned (`sql = "... LIKE '%..."`, then `conn.fetch(sql)`)."""
+    if string not in scope.index:
+        return []
+    statement = next((a for a in scope.ancestors(string) if isinstance(a, (cst.Assign, cst.SimpleStatementLine))),
+                     None)
+    if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0].target, cst.Name)):
+        return []
+    name = statement.targets[0].target.value
+    return [call for call in scope.calls() if method(call) in _EXECUTE and scope.before(statement, call)
+            and isinstance(positional(call), cst.Name) and positional(call).value == name]
 
 
 def _raw(string: cst.SimpleString | cst.FormattedString) -> str:

@@ -1310,3 +1310,19 @@ def test_stripe_reached_through_a_helper_that_returns_the_module_is_a_payment():
     ctx = FileContext(path="app/tasks.py", text=source, is_test=False)
     hits = run_python_checks(parse_python(source), ctx, [RetriedSideEffectWithoutIdempotencyKey])
     assert [h.line for h in hits] == [11]
+
+
+def test_a_leading_wildcard_in_sql_kept_in_a_name_points_at_the_call_that_runs_it():
+    from reviewer.checks.unindexable_filter import UnindexableFilter
+
+    source = textwrap.dedent("""
+        async def search(conn, q):
+            sql = (
+                "SELECT id FROM segments "
+                f"WHERE source_text ILIKE '%{q}%' LIMIT 50"
+            )
+            rows = await conn.fetch(sql)
+            return rows
+    """).lstrip("\n")
+    hits = run_python_checks(parse_python(source), FileContext(path="app/search.py", text=source), [UnindexableFilter])
+    assert [(h.line, h.related_lines) for h in hits] == [(4, [6])]
