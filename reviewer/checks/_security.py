@@ -145,6 +145,8 @@ def is_secret_name(name: str | None) -> bool:
     words = identifier_words(name)
     if not words or any(word in _NOT_SECRET_WORDS for word in words):
         return False
+    if len(words) > 2 and words[-1] == "key" and words[-2] in ("cache", "redis", "lock", "storage", "lookup"):
+        return False  # `TOKEN_CACHE_KEY = "bureau:access-token"`: where the token is kept, not the token
     for index, word in enumerate(words):
         before = words[index - 1] if index else ""
         if word in _SECRET_WORDS:

@@ -48,7 +48,8 @@ class HardcodedSecret(SecurityCheck):
     comparison (also a literal decoded into key bytes: `bytes.fromhex("9f2c...")`, `base64.b64decode(...)`,
     `"...".encode()`); and an environment read with a secret fallback (`os.environ.get("SECRET_KEY", "dev")`,
     medium confidence). Names that describe a secret rather than hold it (`password_field`,
-    `token_url`, `SECRET_NAME`, `api_key_header`) are ignored, and so are placeholders: empty or very short
+    `token_url`, `SECRET_NAME`, `api_key_header`, `TOKEN_CACHE_KEY`: where a token is kept) are ignored, and so
+    are placeholders: empty or very short
     values, `changeme`, `xxx`, `<...>`, `${...}`, `%(...)s`, `your-api-key-here`, env var names, paths,
     URLs, sentences, hashes, regular expressions, and a lowercase word or two for an API key or token
     (`api_key="ollama"`, `"unused"`: what a client is given when the service needs no key; issued keys are
@@ -87,6 +88,8 @@ from openai import OpenAI
 # The local model server takes any key; the client library insists on one.
 local_llm = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")  # ok: SEC005
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "unused")  # ok: SEC005
+# The Redis key the fetched token is kept under.
+TOKEN_CACHE_KEY = "bureau-one:access-token"  # ok: SEC005
 """,
         """
 import os
