@@ -107,7 +107,7 @@ class UnlockedCheckThenAct(RowsCheck):
 
     It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
     advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create`,
-    `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE`, or a conditional update
+    `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE` (also in SQL kept in a module constant), or a conditional update
     (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`, but not one that
     leaves the checked record out: `.exclude(pk=bid.pk).update(...)` changes the others); a caught
     unique violation or an upsert does not settle a balance or count changed on a loaded record, nor a limit on how
@@ -142,6 +142,21 @@ class UnlockedCheckThenAct(RowsCheck):
 
     id = "DB005"
     VALID = (
+        # The insert's SQL, kept in a module constant, settles the race: `ON CONFLICT ... DO NOTHING`.
+        """
+CREATE_JOB_SQL = (
+    "INSERT INTO import_jobs (agency_id, idem_key) VALUES ($1, $2) "
+    "ON CONFLICT (agency_id, idem_key) DO NOTHING RETURNING id"
+)
+FIND_JOB_SQL = "SELECT id FROM import_jobs WHERE agency_id = $1 AND idem_key = $2"
+
+async def start_import(conn, agency_id, idem_key):
+    existing = await conn.fetchrow(FIND_JOB_SQL, agency_id, idem_key)
+    if existing is not None:  # ok: DB005
+        return existing
+    job = await conn.fetchrow(CREATE_JOB_SQL, agency_id, idem_key)
+    return job or await conn.fetchrow(FIND_JOB_SQL, agency_id, idem_key)
+""",
         # The next number is taken under a unique constraint: a clash is retried, not stored twice.
         """
 def add_version(cur, document_id, key):
@@ -642,7 +657,10 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
         # The function's text is read only for candidates: it needs positions, which other files never pay for.
         if not found or has_conditional_update(scope, self._rows):
             return
-        if _RACE_HANDLED.search(scope.code(self)):
+        if _RACE_HANDLED.search(scope.code(self)) or any(
+                _RACE_HANDLED.search(text[0]) for call in scope.calls() if method(call) in _SQL_RUNNERS
+                for text in [self._rows.sql(positional(call), scope)] if text is not None):
+            # (The SQL may be a module constant: `INSERT ... ON CONFLICT DO NOTHING` in `CREATE_JOB_SQL`.)
             # A caught unique violation or an upsert settles who inserts, not how much is left: a balance or a
             # seat count changed on a loaded record is still raced (`seats_taken += n` beside a unique RSVP).
             found = [(b, kind, act) for b, kind, act in found if kind == "quantity"]
