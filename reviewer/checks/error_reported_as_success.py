@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+from libcst.metadata import PositionProvider
 
 from reviewer.checks._base import PythonCheck, attribute_path, descendants, findall, is_none, keyword, own_nodes
 from reviewer.checks._data import method
@@ -251,6 +252,10 @@ def _is_empty(expr: cst.BaseExpression) -> bool:
     return False
 
 
+# A deliberate choice, said in so many words.
+_FAILS_OPEN = re.compile(r"\bfail(s|ing)?[ -]open\b", re.I)
+
+
 class ErrorReportedAsSuccess(PythonCheck):
     """An except block that logs the error and then returns success to its caller.
 
@@ -289,11 +294,27 @@ class ErrorReportedAsSuccess(PythonCheck):
     `return None` is not treated as success (callers usually test it as a failure). A success value
     built in a variable and returned later, or returned after the except block, is not followed, nor
     is a non-empty default body (`JsonResponse({"items": []})`) without a status. Exceptions are
-    judged "expected" by their name only. Test files are skipped.
+    judged "expected" by their name only. A function whose docstring, or an except block whose comment, says
+    it fails open (a rate limiter that lets callers through while Redis is down) is taken at its word. Test files
+    are skipped.
     """
 
     id = "ERR002"
     VALID = (
+        # A rate limiter that says it fails open: letting callers through while Redis is down is the design.
+        """
+import logging
+import redis
+
+def allow(client, key, limit):
+    \"\"\"Fails open: a Redis outage must not stop people from working.\"\"\"
+    try:
+        count = client.incr(f"rl:{key}")
+    except redis.RedisError:
+        logging.getLogger(__name__).error("rate limiter down, allowing %s", key)
+        return True  # ok: ERR002
+    return count <= limit
+""",
         # A default after bad data, and a form re-rendered with the failure in it.
         """
 from decimal import Decimal, InvalidOperation
@@ -583,7 +604,7 @@ def refund_order(order_id):
         if self.ctx.is_test:
             return
         facts = HandlerBody.of(node)
-        if facts.leaves(self.ctx) or any(_records_failure(call) for call in facts.calls):
+        if facts.leaves(self.ctx) or any(_records_failure(call) for call in facts.calls) or self._fails_open(node):
             return
         broad = is_broad(self.ctx, node)
         if not facts.returns:
@@ -604,6 +625,15 @@ def refund_order(order_id):
                 self.report(node, f"The except block logs a failure and then returns {what}: the caller "
                                   "believes the operation worked and will not retry or report it.",
                             end_node=statement, confidence=None if broad else Confidence.medium)
+
+    def _fails_open(self, node: cst.ExceptHandler) -> bool:
+        """The function says it fails open (`Fails open: a Redis outage must not stop ...` in its docstring, or a
+        comment in the block): letting the request through when a limiter or a cache is down is the design."""
+        fn = self.ctx.function
+        docstring = (fn.get_docstring() or "") if fn is not None else ""
+        position = self.get_metadata(PositionProvider, node)
+        block = "\n".join(self.ctx.lines[position.start.line - 1:position.end.line])
+        return bool(_FAILS_OPEN.search(docstring) or _FAILS_OPEN.search(block))
 
     def _falls_through_to_success(self, node: cst.ExceptHandler, facts, broad: bool) -> None:
         """`try: queue(...) except Exception: log(...)` and then `return {"ok": True}` right after the `try`: a
