@@ -104,8 +104,9 @@ class QueryInLoop(PythonCheck):
     `models/` whole, and a relationship declared `lazy="selectin"`/`"joined"` left out), or that are read two
     attributes deep (`loan.member.user.email`), and only when the query does not load them
     (`select_related("member")`, `selectinload(Loan.member)`; a `select_related()` without names loads all).
-    Models imported from a module not named `models` are not read. A loop over a function parameter or an attribute (`self.rows`) is not
-    known to grow. Helpers are followed only within the file, by name; a helper with its own cache (other
+    Models imported from a module not named `models` are not read. A loop over a function parameter is known to
+    grow only when every call to that function in the file passes query rows for it (`_cards(products)` with
+    `products = Product.query...all()`); a loop over an attribute (`self.rows`) is not. Helpers are followed only within the file, by name; a helper with its own cache (other
     than `lru_cache`-style decorators) is still reported. To stay precise it skips: a query given the loop
     variable whole (`Model.id.in_(chunk)`, `id__in=chunk`, `= ANY(%s)`) and generator loops whose variable
     is named as a batch (`chunk`, `batch`, `page`), since one query per batch is the fix; rows of the
@@ -301,6 +302,25 @@ def sync_catalogue(session):
 """,
     )
     INVALID = (
+        # The rows are handed to a helper that loops over its parameter; each card queries again.
+        """
+from flask import Blueprint, render_template
+from shop.models import Product, ShippingSlot
+
+bp = Blueprint("catalog", __name__)
+
+def _availability(product):
+    slot = ShippingSlot.query.filter_by(product_id=product.id).first()
+    return "Waitlist" if slot is None else f"Ships {slot.ship_date}"
+
+def _cards(products):
+    return [{"sku": p.sku, "availability": _availability(p)} for p in products]  # expect: DB001
+
+@bp.route("/c/<category>")
+def category_page(category):
+    products = Product.query.filter_by(category=category).order_by(Product.name).limit(50).all()
+    return render_template("category.html", cards=_cards(products))
+""",
         # Rows read in a worker thread are still query results; the helper queries once per row.
         """
 import asyncio
@@ -502,6 +522,10 @@ async def list_quotes(conn, customer_id):
         self._pending: list[_Pending] = []  # calls to same-file helpers inside query loops
         self._reported: set[cst.Call] = set()
         self._reported_loops: set[cst.CSTNode] = set()
+        # Loops over a parameter of a top-level function (`def _cards(products): for product in products:`), judged
+        # once the whole file is read by what its callers here pass in; and every call to a same-file function.
+        self._param_loops: list[tuple[cst.CSTNode, Scope, str, Key, int, str]] = []
+        self._calls_to: dict[Key, list[tuple[cst.Call, Scope, str]]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         self._models = _model_names(node)
@@ -514,6 +538,10 @@ async def list_quotes(conn, customer_id):
         in_class = self.ctx.class_stack[-1].name.value if is_method else ""
         if len(self.ctx.function_stack) == 1:
             self._helpers[(in_class, node.name.value)] = self._describe_helper(node, scope, in_class)
+        for call in scope.calls():
+            key = _callee(call, in_class)
+            if key is not None:
+                self._calls_to.setdefault(key, []).append((call, scope, in_class))
         self._judge(scope, in_class)
 
     def _describe_helper(self, node: cst.FunctionDef, scope: Scope, in_class: str) -> _Helper:
@@ -572,6 +600,9 @@ async def list_quotes(conn, customer_id):
         for loop, scope, in_class, key in self._deferred:
             if self._streams(key, set()):
                 self._judge_loop(loop, scope, in_class, _STREAM)
+        for loop, scope, in_class, key, position, name in self._param_loops:
+            if self._handed_rows(key, position, name):
+                self._judge_loop(loop, scope, in_class, _ROWS)
         querying = _closure({k for k, h in helpers.items() if h.queries}, {k: h.callees for k, h in helpers.items()})
         for pending in self._pending:
             if pending.call in self._reported:
@@ -591,6 +622,20 @@ async def list_quotes(conn, customer_id):
             self.report(pending.call, f"`{pending.key[1]}()` {why}{where} and is called once per row of "
                                       f"`{pending.loop_name}` (N+1): the number of queries grows with the number "
                                       "of rows.", related=[query] if query is not None else [])
+
+    def _handed_rows(self, key: Key, position: int, name: str) -> bool:
+        """Every call to the function in this file (at least one) passes query rows for this parameter."""
+        sites = self._calls_to.get(key, [])
+        if not sites:
+            return False
+        for call, scope, in_class in sites:
+            positional_args = [a for a in call.args if a.keyword is None and not a.star]
+            given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+            if given is None and position < len(positional_args):
+                given = positional_args[position].value
+            if given is None or self._source(given, scope, in_class) != _ROWS:
+                return False
+        return True
 
     def _first_query(self, key: Key, seen: set[Key]) -> cst.Call | None:
         """The query a querying helper runs: its own, or the first one of the helpers it calls."""
@@ -623,6 +668,14 @@ async def list_quotes(conn, customer_id):
                 self._judge_loop(loop, scope, in_class, source)
             elif isinstance(source, tuple):
                 self._deferred.append((loop, scope, in_class, source))
+            elif (isinstance(header.iter, cst.Name) and header.iter.value in scope.params
+                  and isinstance(scope.root, cst.FunctionDef) and len(self.ctx.function_stack) == 1):
+                params = [p.name.value for p in (*scope.root.params.posonly_params, *scope.root.params.params)]
+                if in_class and params and params[0] in ("self", "cls"):
+                    params = params[1:]
+                if header.iter.value in params:
+                    self._param_loops.append((loop, scope, in_class, (in_class, scope.root.name.value),
+                                              params.index(header.iter.value), header.iter.value))
 
     def _judge_loop(self, loop: cst.CSTNode, scope: Scope, in_class: str, kind: str) -> None:
         header = loop if isinstance(loop, cst.For) else loop.for_in
