@@ -789,6 +789,9 @@ _PAYMENT_METHOD = re.compile(
     r"|create_payment(_intent)?|make_payment|process_payment|submit_payment|pay_invoice|payout|create_payout"
     r"|create_transfer|send_transfer|initiate_transfer|make_transfer|transfer_funds|send_payment|initiate_payment"
     r"|send_money|send_payout|initiate_payout|authorize_payment)$")
+# `refund_for(deposit, arrive)`, `charge_amount(order)`: a function that works out a sum, not one that moves it.
+_AMOUNT_OF = re.compile(r"_(for|amount|amounts|cents|due|total|totals|policy|window|quote|preview|estimate|"
+                        r"eligible|allowed|fee|fees)$")
 _MESSAGE_METHOD = re.compile(
     r"^(send_email|send_mail|send_\w+_email|send_\w+_mail|sendmail|send_message|send_mass_mail|send_sms"
     r"|send_text_message|send_push|send_push_notification|send_receipt|send_invoice)$")
@@ -835,7 +838,7 @@ def side_effect(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
         return "payment" if parts & _STRIPE_MONEY else None
     if qualified.startswith("twilio.") and qualified.endswith("messages.create"):
         return "message"
-    if _PAYMENT_METHOD.match(name):
+    if _PAYMENT_METHOD.match(name) and not _AMOUNT_OF.search(name):
         return "payment"
     if _MESSAGE_METHOD.match(name) or (name == "send_message" and "smtp" in qualified.lower()):
         return "message"

@@ -41,7 +41,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     with tenacity, backoff, retrying or retry, or a Celery task with `autoretry_for` or `self.retry(...)` (with
     `self.retry` alone, only calls that a later `self.retry` can repeat: one after every retry point runs once).
     Side effects are: Stripe `Charge`/`PaymentIntent`/`Refund`/`Transfer`/... `.create`, `.capture`, `.confirm`;
-    methods named `charge`, `refund`, `create_payment`, `send_email`, `send_mail`, `sendmail`, `send_sms`,
+    methods named `charge`, `refund`, `create_payment` (and `charge_*`/`refund_*`, but not a name that works out a
+    sum: `refund_for`, `charge_amount`, `refund_due`), `send_email`, `send_mail`, `sendmail`, `send_sms`,
     `publish`, `basic_publish`, `produce`; a `send_*`/`notify_*` function imported from a notifications or mail
     module (a `send_*` one from any module of the app, not a framework's `send_file`); `mail.send(...)`, `producer.send(...)`; `create_*` on a boto3
     client; an imported function or a client method whose name creates something remote (`submit_order`,

@@ -111,6 +111,16 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
 
     id = "REL004"
     VALID = (
+        # `refund_for` only works out an amount: imported, its name says so (`_for`, `_amount`, `_due`, ...).
+        """
+from app.services.cancellations import refund_for
+
+async def cancel_trip(session, trip, deposit):
+    refund_cents = refund_for(deposit.amount_cents, trip.arrive)  # ok: REL004
+    trip.status = "cancelled"
+    session.add(Cancellation(reservation_id=trip.id, refund_cents=refund_cents))
+    await session.commit()
+""",
         # `refund_for` only works out an amount: its name is not a refund when its body reaches nothing outside.
         """
 from datetime import date
