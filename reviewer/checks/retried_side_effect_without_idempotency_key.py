@@ -15,6 +15,7 @@ from reviewer.checks._data import (
     fresh_idempotency_key,
     handed_function,
     has_lock,
+    is_query_call,
     is_retried_function,
     mentions_idempotency,
     method,
@@ -66,7 +67,10 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     search, a quote, a model inference), when a helper retries the call itself (reported there) or catches
     its failure, or when a retried task first commits a claim on the record and returns when the claim fails
     (the claim may be committed by a same-file helper: one that commits, or one that runs the `UPDATE` it is
-    given and commits it), or when it locks the record, returns when a field says the work was done
+    given and commits it; an early return whose test runs a query of its own is a check of other rows, not the
+    claim), or when a Celery task retried only on one library's errors (`autoretry_for=(stripe.APIError, ...)`)
+    makes the call after every call into that library and outside any loop (nothing after it raises what the task
+    retries on), or when it locks the record, returns when a field says the work was done
     (`if hold.notice_sent_at is not None: return`) and sets that field after the call. A POST to a record's own path (`f"{API}/invoices/{invoice_id}/sent"`) is judged by
     the path after the record's id only (`sent`: a state change, not reported; `refunds`: a payment), not by
     the service or collection named before it.
@@ -332,6 +336,38 @@ def capture_deposit(booking):
 """,
     )
     INVALID = (
+        # Retried only on Stripe's errors, and the receipt goes out after the last Stripe call: nothing after it
+        # raises what the task retries on, so the receipt is not sent twice (the charge is).
+        """
+import stripe
+from celery import shared_task
+
+def _send_receipt(ses, member):
+    ses.send_email(Source="club@example.org", Destination={"ToAddresses": [member.email]}, Message=RECEIPT)
+
+@shared_task(bind=True, autoretry_for=(stripe.APIConnectionError, stripe.RateLimitError), max_retries=5)
+def charge_member(self, member_id, amount_cents):
+    member = Member.objects.get(pk=member_id)
+    stripe.PaymentIntent.create(amount=amount_cents, currency="usd",  # expect: REL003
+                                customer=member.stripe_id, confirm=True)
+    _send_receipt(SES, member)  # ok: REL003
+""",
+        # The shipment row is made first, but the early return tests other rows: a retry after a lost answer from
+        # Stripe finds no succeeded charge and charges again.
+        """
+import stripe
+from celery import shared_task
+
+@shared_task(bind=True, autoretry_for=(stripe.APIConnectionError,), retry_backoff=True, max_retries=5)
+def charge_member(self, member_id, quarter, amount_cents):
+    member = Member.objects.get(pk=member_id)
+    shipment, _ = Shipment.objects.get_or_create(member=member, quarter=quarter)
+    if ShipmentCharge.objects.filter(shipment=shipment, status="succeeded").exists():
+        return
+    intent = stripe.PaymentIntent.create(amount=amount_cents, currency="usd",  # expect: REL003
+                                         customer=member.stripe_id, confirm=True)
+    ShipmentCharge.objects.create(shipment=shipment, intent_id=intent.id, status="succeeded")
+""",
         # No retry loop: the client is the retry. A double click on "Pay" charges twice.
         """
 import stripe
@@ -559,6 +595,8 @@ def capture_deposit(booking):
                 if block is function_body and retry_points and all(scope.before(point, call)
                                                                    for point in retry_points):
                     continue
+                if block is function_body and _after_every_raiser(call, scope, self.ctx, helpers, in_class):
+                    continue
                 if block is function_body and (_claimed_before(call, scope, self.ctx, helpers, in_class)
                                                or _marked_done_under_lock(call, scope, self)):
                     continue
@@ -674,6 +712,51 @@ def _marked_done_under_lock(call: cst.Call, scope: Scope, check: PythonCheck) ->
     return any(re.search(rf"\b{re.escape(field)}(\b|__)", read) for field in marked)
 
 
+def _after_every_raiser(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:
+    """A Celery task retried only on one library's errors (`autoretry_for=(stripe.APIConnectionError, ...)`) and a
+    call that runs after every call into that library (and is none itself): nothing after it raises what the task
+    retries on, so once it has run the task is not run again."""
+    fn = scope.root
+    if not isinstance(fn, cst.FunctionDef):
+        return False
+    library = None
+    for deco in fn.decorators:
+        task = deco.decorator
+        if not (isinstance(task, cst.Call) and method(task) in ("task", "shared_task")):
+            continue
+        listed = next((a.value for a in task.args if a.keyword is not None and a.keyword.value == "autoretry_for"),
+                      None)
+        if listed is None:
+            continue
+        elements = [e.value for e in listed.elements] if isinstance(listed, (cst.Tuple, cst.List)) else [listed]
+        roots = {(ctx.qualify(e) or "").split(".", 1)[0] for e in elements}
+        if len(roots) != 1 or not all(isinstance(e, cst.Attribute) for e in elements):
+            return False  # builtins (`OSError`, `Exception`) or several libraries: anything may raise them
+        library = roots.pop()
+    if not library:
+        return False
+
+    def raises(node: cst.Call, inner: Scope, depth: int = 0) -> bool:
+        if (ctx.qualify(node.func) or "").split(".", 1)[0] == library:
+            return True
+        root = node.func
+        while isinstance(root, (cst.Attribute, cst.Call)):
+            root = root.value if isinstance(root, cst.Attribute) else root.func
+        made = inner.binding(root.value, node) if isinstance(root, cst.Name) and node in inner.index else None
+        if made is not None and isinstance(made.value, cst.Call) and (
+                ctx.qualify(made.value.func) or "").split(".", 1)[0] == library:
+            return True  # `smtp.send_message(...)` of `smtp = smtplib.SMTP(...)`
+        helper = helpers.resolve(node, in_class)
+        if helper is None or depth > 2:
+            return False
+        helper_scope = helpers.scope(helper)
+        return any(raises(c, helper_scope, depth + 1) for c in helper_scope.calls())
+
+    if raises(call, scope) or scope.innermost_loop(call) is not None:
+        return False  # in a loop, the next round's call may raise and run this one's again
+    return all(scope.before(other, call) for other in scope.calls() if other is not call and raises(other, scope))
+
+
 def _claimed_before(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:
     """A retried task that first commits a claim on the record (`UPDATE ... SET state = 'sending' WHERE state IN
     (...)`, then `if not claimed: return`) and only then sends: a second run finds the claim and stops. The claim
@@ -684,5 +767,8 @@ def _claimed_before(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_clas
     if not commits:
         return False
     first = scope.index[commits[0]]
+    # The test reads what the claim left (`if not claimed:`); one that runs a query of its own (`if Charge.objects
+    # .filter(...).exists(): return`) is a check of other rows, which a retry after a lost answer passes again.
     return any(first < scope.index[node] < scope.index[call] and ends_in_exit(node.body)
+               and not any(is_query_call(c, scope, ctx) for c in scope.calls_within(node.test))
                for node in scope.of_type(cst.If))
