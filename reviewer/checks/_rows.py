@@ -67,6 +67,7 @@ class Origin:
     # Columns a SQL row read from a joined table (`a.balance` of `FROM bills b JOIN accounts a`): (column, table).
     joined: tuple[tuple[str, str], ...] = ()
     position: int | None = None  # "paired_rows": where the row sits in each tuple (`[(p, qty[p.id]) for p in rows]`)
+    signed_in: bool = False  # the signed-in user's row (`request.user`), or one of its related records
 
     def column(self, field: str | None, **changes) -> Origin:
         """This row's value of `field`, of the table that column was read from."""
@@ -213,7 +214,7 @@ class Rows:
             return self.origin(expr.body, at, scope, depth + 1)  # `row["qty"] if row else 0`
         if attribute_path(expr) in _SIGNED_IN_USER:
             # Django's `request.user` and Flask-Login's `current_user`: the caller's row, loaded per request.
-            return Origin("row", "orm", "user")
+            return Origin("row", "orm", "user", signed_in=True)
         if isinstance(expr, cst.Name):
             return self._name_origin(expr, at, scope, depth)
         if isinstance(expr, cst.Attribute):

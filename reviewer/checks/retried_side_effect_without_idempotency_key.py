@@ -754,7 +754,9 @@ def _after_every_raiser(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_
 
     if raises(call, scope) or scope.innermost_loop(call) is not None:
         return False  # in a loop, the next round's call may raise and run this one's again
-    return all(scope.before(other, call) for other in scope.calls() if other is not call and raises(other, scope))
+    raisers = [other for other in scope.calls() if other is not call and raises(other, scope)]
+    # None found: which calls raise is not known (the library reached through a helper's return value).
+    return bool(raisers) and all(scope.before(other, call) for other in raisers)
 
 
 def _claimed_before(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:

@@ -705,7 +705,10 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
         """
         earliest = None
         for name in scope.within(branch.test):
-            if not isinstance(name, cst.Name) or self._rows.origin(name, branch, scope) is None:
+            if not isinstance(name, cst.Name):
+                continue
+            origin = self._rows.origin(name, branch, scope)
+            if origin is None or origin.signed_in:  # the caller's own row is not what the race is about
                 continue
             current, at, read = name.value, branch, None
             for _ in range(4):
