@@ -90,9 +90,10 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     conditional update of the same table (`UPDATE ... WHERE id = %s AND qty = %s`, `filter(stock=old).update(...)`;
     claiming an order with `... AND status = 'ready'` does not guard the stock row changed next), and not
     when the model maps a `version_id_col`. A value read from one column and written to another (a price
-    copied into an order total) is not a read-modify-write. Tests, migrations and command-line scripts
-    (`if __name__ == "__main__":` in a module without a web framework) run as a single writer and are skipped,
-    and so is a background task (`@shared_task`, `@app.task`, `@actor`) that the module dispatches only from a
+    copied into an order total) is not a read-modify-write. Tests and migrations are skipped; a command-line
+    script (`if __name__ == "__main__":`) is judged, since the rows it updates are the live service's too (a
+    billing run posting to balances that payments also change), unless it works on a SQLite file (one writer).
+    A background task (`@shared_task`, `@app.task`, `@actor`) that the module dispatches only from a
     loop over query rows (`for m in due: renew.delay(m.id)`): each run owns the record it was queued for.
 
     ## Why is this bad?
@@ -253,6 +254,23 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # A monthly billing script: the balance it posts to is the one the live service's payments change too.
+        """
+import asyncio
+import asyncpg
+
+async def bill_account(conn, account_id, total):
+    balance = await conn.fetchval("SELECT balance FROM accounts WHERE id = $1", account_id)
+    await conn.execute("UPDATE accounts SET balance = $1 WHERE id = $2", balance - total, account_id)  # expect: DB004
+
+async def main():
+    conn = await asyncpg.connect()
+    for account_id, total in await due(conn):
+        await bill_account(conn, account_id, total)
+
+if __name__ == "__main__":
+    asyncio.run(main())
+""",
         # An upsert that overwrites the column with a total computed from the value read.
         """
 async def meter(conn, agency_id, words):
@@ -485,6 +503,11 @@ def waive_fee(conn, bill_id):
                  (bill["balance"] - bill["late_fee"], bill["account_id"]))
 """,
     )
+
+    def skips_script(self) -> bool:
+        # A script's update races with the live service writing the same rows (a billing run and payments); a
+        # script over a SQLite file is the only writer of that file.
+        return self.ctx.imports_module("sqlite3", "aiosqlite")
 
     def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
         if not scope.of_type(cst.AugAssign) and not scope.of_type(cst.BinaryOperation):
