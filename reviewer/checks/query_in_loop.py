@@ -72,7 +72,8 @@ class QueryInLoop(PythonCheck):
     Finds loops (`for` statements and comprehensions) over records that grow with the data and reports each
     read query inside the loop body. Such records are: a query result (`Order.objects.filter(...)` or a slice
     of it, `Order.query.all()`, `session.scalars(select(...))`, `cur.fetchall()`, a cursor), a list built from
-    one (`ids = [r[0] for r in cur.fetchall()]`), the rows of a `csv` reader, and the result of a function in
+    one (`ids = [r[0] for r in cur.fetchall()]`), a page of one from Django's `Paginator` (`page.object_list`),
+    the rows of a `csv` reader, and the result of a function in
     the same file that returns query rows or is a generator yielding from a loop (the pages of an API).
     Reads are `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*` (`get_or_create` and
     `update_or_create` too: they read first), `Model.query.*`,
@@ -102,7 +103,8 @@ class QueryInLoop(PythonCheck):
     the models module the file imports declares (`member = models.ForeignKey(...)`, `lines =
     relationship(...)`, a `related_name=`/`backref=`; read from its text in the working tree, a package
     `models/` whole, and a relationship declared `lazy="selectin"`/`"joined"` left out), or that are read two
-    attributes deep (`loan.member.user.email`), and only when the query does not load them
+    attributes deep (`loan.member.user.email`, also `user = loan.member.user` then `user.email`), and only when
+    the query does not load them
     (`select_related("member")`, `selectinload(Loan.member)`; a `select_related()` without names loads all).
     Models imported from a module not named `models` are not read. A loop over a function parameter is known to
     grow only when every call to that function in the file passes query rows for it (`_cards(products)` with
@@ -302,6 +304,29 @@ def sync_catalogue(session):
 """,
     )
     INVALID = (
+        # One page of a queryset from Django's Paginator, and a relation two deep read through a local name.
+        """
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+def _teacher_card(teacher_id):
+    return Teacher.objects.filter(pk=teacher_id).values("name", "photo").first()
+
+def catalogue(request):
+    qs = Course.objects.filter(published=True).order_by("title")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    results = [{"course": c, "teacher": _teacher_card(c.teacher_id)} for c in page.object_list]  # expect: DB001
+    return render(request, "courses/search.html", {"results": results})
+
+def waitlist(request, site_id):
+    entries = WaitlistEntry.objects.filter(site_id=site_id).order_by("position")
+    paginator = Paginator(entries, 50)
+    rows = []
+    for entry in paginator.page(request.GET.get("page", 1)).object_list:
+        user = entry.member.user  # expect: DB001
+        rows.append(user.email)
+    return render(request, "waitlist.html", {"rows": rows})
+""",
         # The rows are handed to a helper that loops over its parameter; each card queries again.
         """
 from flask import Blueprint, render_template
@@ -718,6 +743,9 @@ async def list_quotes(conn, customer_id):
             return self._source(expr.value, scope, in_class, depth + 1)
         if isinstance(expr, COMPREHENSIONS):  # `[row[0] for row in cur.fetchall()]`: the same rows, projected
             return self._source(expr.for_in.iter, scope, in_class, depth + 1)
+        paged = _paged_rows(expr, scope)
+        if paged is not None:  # one page of a Django queryset: its rows
+            return self._source(paged, scope, in_class, depth + 1)
         if isinstance(expr, cst.Call):
             if self.ctx.qualify(expr.func) in _FILE_READERS:
                 return _STREAM
@@ -853,6 +881,10 @@ async def list_quotes(conn, customer_id):
             if isinstance(source, cst.Call) and method(source) == "paginate_queryset" and source.args:
                 parts.append(source)
                 current = source.args[0].value
+                continue
+            paged = _paged_rows(source, scope)
+            if paged is not None:
+                current = paged
                 continue
             root = chain_root(source)
             if not isinstance(root, cst.Name) or root is source:
@@ -1122,6 +1154,25 @@ def _eager_relations(source: cst.BaseExpression, scope: Scope) -> set[str] | Non
     return names
 
 
+def _paged_rows(expr: cst.BaseExpression, scope: Scope) -> cst.BaseExpression | None:
+    """The queryset a Django page holds: `page.object_list`, `Paginator(qs, 50).get_page(n)`, or
+    `paginator.page(n)` of `paginator = Paginator(qs, 50)`; None for anything else."""
+    if isinstance(expr, cst.Attribute) and expr.attr.value == "object_list":
+        page = unwrap(expr.value)
+        if isinstance(page, cst.Name):
+            page = bound_here(page, scope)
+        return _paged_rows(unwrap(page), scope) if page is not None else None
+    if not (isinstance(expr, cst.Call) and method(expr) in ("get_page", "page") and expr.args):
+        return None
+    made = receiver(expr)
+    if isinstance(made, cst.Name):
+        made = bound_here(made, scope)
+    made = unwrap(made) if made is not None else None
+    if isinstance(made, cst.Call) and (attribute_path(made.func) or "").rsplit(".", 1)[-1] == "Paginator" and made.args:
+        return made.args[0].value
+    return None
+
+
 def _deep_read(node: cst.Attribute, scope: Scope) -> bool:
     """`loan.member.user.email`: two more attributes read through this one, none of them called; objects
     inside objects, which on an ORM row are related records."""
@@ -1133,6 +1184,14 @@ def _deep_read(node: cst.Attribute, scope: Scope) -> bool:
         depth, current = depth + 1, parent
     outer = scope.parent.get(current)
     called = isinstance(outer, cst.Call) and outer.func is current
+    if depth == 1 and isinstance(outer, cst.Assign) and len(outer.targets) == 1 and isinstance(
+            outer.targets[0].target, cst.Name):
+        # `user = entry.member.user`, then `user.email`: the third attribute is read through the name.
+        name = outer.targets[0].target.value
+        return any(isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == name
+                   and scope.before(outer, n) and not (isinstance(scope.parent.get(n), cst.Call)
+                                                       and scope.parent.get(n).func is n)
+                   for n in scope.of_type(cst.Attribute))
     return depth >= 2 and not called
 
 
