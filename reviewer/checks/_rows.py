@@ -11,6 +11,7 @@ from reviewer.checks._base import PythonCheck, attribute_path, is_name
 from reviewer.checks._data import (
     Scope,
     db_write,
+    handed_function,
     in_transaction,
     is_camel,
     is_query_call,
@@ -225,7 +226,9 @@ class Rows:
         if isinstance(expr, cst.Subscript):
             return self._subscript_origin(expr, at, scope, depth)
         if isinstance(expr, cst.Call):
-            return self._call_origin(expr, at, scope, depth)
+            # `await asyncio.to_thread(db.fetch_one, "SELECT ...", args)`: the call it makes in a thread.
+            handed = handed_function(expr, self.ctx)
+            return self._call_origin(handed if handed is not None else expr, at, scope, depth)
         if (isinstance(expr, cst.DictComp) and isinstance(expr.value, cst.Name) and isinstance(expr.for_in.target, cst.Name)
                 and expr.value.value == expr.for_in.target.value and expr.for_in.inner_for_in is None):
             # `{r["sku"]: r for r in cur.execute(...)}`: the rows by a key, each picked by `by_sku[sku]`.
@@ -304,7 +307,13 @@ class Rows:
             return replace(base, kind="row")  # `matches[0]`, `by_sku[sku]`
         if base.kind == "row" and base.source != "redis":
             if isinstance(index, cst.SimpleString):
-                return base.column(str(index.evaluated_value), kind="value")
+                key = str(index.evaluated_value)
+                # `row["n"]` of `SELECT count(*) AS n`: the count, by its name.
+                counted = next((c for c in (base.field or "").split(",") if c.endswith(" " + key.lower())
+                                and _is_aggregate(c)), None)
+                if counted is not None:
+                    return base.column(counted, kind="value", count=True)
+                return base.column(key, kind="value")
             columns = base.field.split(",") if base.field else []
             position = int(index.value) if isinstance(index, cst.Integer) else len(columns)
             column = columns[position] if position < len(columns) else None
@@ -435,10 +444,12 @@ def last_execute(fetch: cst.Call, before: cst.CSTNode, scope: Scope) -> cst.Call
 
 
 def _column_name(expression: str) -> str:
-    """`a.balance` -> balance, `qty AS n` -> n, `COUNT(*) AS n` -> count(*)."""
+    """`a.balance` -> balance, `qty AS n` -> n, `COUNT(*)` -> count(*), `COUNT(*) AS n` -> `count(*) n` (the
+    aggregate, then the name a row is read by)."""
     expression = expression.strip().lower()
     if _AGGREGATE.match(expression):
-        return expression.split(" ")[0]
+        words = expression.split(" ")
+        return words[0] if len(words) == 1 else f"{words[0]} {words[-1]}"
     return expression.split(" ")[-1].split(".")[-1]
 
 

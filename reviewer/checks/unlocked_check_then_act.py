@@ -12,6 +12,7 @@ from reviewer.checks._data import (
     chain_root,
     db_write,
     ends_in_leave,
+    handed_function,
     has_lock,
     has_lock_or_atomic_update,
     is_camel,
@@ -103,7 +104,9 @@ class UnlockedCheckThenAct(RowsCheck):
     - A next number: a value read from a table plus a constant (`cur.fetchone()["latest"] + 1` after
       `SELECT MAX(version) ...`), inserted into that table as a new row's number; reported from the read to the
       insert.
-    Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`).
+    Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`). Queries
+    handed to a thread (`await asyncio.to_thread(db.fetch_one, "SELECT count(*) AS n ...")`) count as run here,
+    and a count is known by its alias (`booked["n"]`).
 
     It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
     advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create`,
@@ -364,6 +367,19 @@ def approve(refund_id: int):
 """,
     )
     INVALID = (
+        # A count read by its alias, both queries run in a thread: still a limit checked, then a row inserted.
+        """
+import asyncio
+
+async def rent(db, vendor_id, stall_id, week):
+    booked = await asyncio.to_thread(  # expect: DB005
+        db.fetch_one, "SELECT count(*) AS n FROM rentals WHERE vendor_id = %s AND week = %s", (vendor_id, week))
+    if booked["n"] >= 3:
+        raise Conflict("at most three stalls a week")
+    return await asyncio.to_thread(
+        db.fetch_one, "INSERT INTO rentals (stall_id, vendor_id, week) VALUES (%s, %s, %s) RETURNING id",
+        (stall_id, vendor_id, week))
+""",
         # A capacity count, then an upsert of the member's answer: the upsert keeps one row per member, not the limit.
         """
 from django.http import JsonResponse
@@ -943,7 +959,10 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
         return None
 
     def _written_model(self, call: cst.Call, scope: Scope) -> str | None:
-        """The model or table a call inserts into, updates or deletes from."""
+        """The model or table a call inserts into, updates or deletes from (also one handed to a thread)."""
+        handed = handed_function(call, self.ctx)
+        if handed is not None:
+            call = handed
         created = self._created_model(call, scope)
         if created is not None:
             return created
