@@ -69,7 +69,9 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     reported at the queryset.
     Only records of a model (or table) the module ties to the caller somewhere (also by creating one with the
     caller as its owner: `Address.objects.create(member=request.user.member)`, not as its author; or by
-    narrowing a query by the model's owner column, `Booking.customer_id == ...`, or by a column named for the
+    narrowing a query by the model's owner column, `Booking.customer_id == ...`, or by a parent record tied to
+    the caller, `Rehearsal.objects.filter(choir=choir)` with `choir` loaded by the caller or by a helper of the
+    module that narrows by the caller; or by a column named for the
     caller's role, `Application.parent_id == parent.id` with `parent = Depends(current_parent)`; by setting the
     caller as the owner of a record made by a Django ModelForm, `quote = form.save(commit=False)` then
     `quote.customer = request.user.customer`; or by reading the owner column
@@ -291,6 +293,24 @@ async def report_installed(device_id: str, version: str, _=Depends(get_device_ac
 """,
     )
     INVALID = (
+        # Rehearsals are listed under a choir the caller belongs to; the detail view serves any rehearsal by id.
+        """
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404
+
+def _choir_for(request, slug):
+    return get_object_or_404(Choir, slug=slug, members__user=request.user)
+
+@login_required
+def season(request, choir_slug):
+    choir = _choir_for(request, choir_slug)
+    return JsonResponse({"ids": list(Rehearsal.objects.filter(choir=choir).values_list("id", flat=True)[:40])})
+
+@login_required
+def rehearsal_detail(request, rehearsal_id):
+    rehearsal = get_object_or_404(Rehearsal, pk=rehearsal_id)  # expect: SEC018
+    return JsonResponse({"id": rehearsal.id, "notes": rehearsal.notes})
+""",
         # The leader is tied to the caller; the singer the URL names is never compared with the leader's choir.
         """
 from django.contrib.auth.decorators import login_required
@@ -660,6 +680,11 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
         owned |= {model for found in judged.values() for model in found.created_for_caller}
         owned |= _narrowed_by_owner_column(original_node)
         owned |= {model for found in judged.values() for model in found.owner_columns_read}
+        # Records listed under a parent tied to the caller (`choir = _choir_for(request, slug)`, a helper that loads
+        # with `members__user=request.user`; then `Rehearsal.objects.filter(choir=choir)`) belong to that parent.
+        tied_helpers = {fn.name.value for fn in original_node.body if isinstance(fn, cst.FunctionDef) and (
+            judged[fn] if fn in judged else _Handler(fn, scope_of(fn, module_scope), self.ctx)).tied_models}
+        owned |= {model for found in judged.values() for model in found.children_of_tied(tied_helpers)}
         if not owned:
             return  # nothing here says these records belong to someone
         for view, source in detail_views:
@@ -872,6 +897,24 @@ class _Handler:
         """The body reads a caller parameter (not only declares it)."""
         return any(isinstance(node, cst.Name) and node.value in self.caller_params
                    and not isinstance(self.scope.parent.get(node), cst.Param) for node in self.scope.nodes)
+
+    def children_of_tied(self, tied_helpers: set[str]) -> set[str]:
+        """Models this handler queries narrowed by a record tied to the caller: a name bound to a call of a helper
+        that narrows by the caller, or to a value that mentions the caller."""
+        parents = self._caller_derived() | {
+            name for name, bindings in self.scope.bindings.items()
+            if any(isinstance(b.value, cst.Call) and isinstance(b.value.func, cst.Name)
+                   and b.value.func.value in tied_helpers for b in bindings)}
+        found = set()
+        for call in self.scope.calls():
+            if method(call) not in ("filter", "filter_by", "where", "exclude"):
+                continue
+            if any(arg.keyword is not None and isinstance(arg.value, cst.Name) and arg.value.value in parents
+                   for arg in call.args):
+                model = self.model_of(call)
+                if model is not None:
+                    found.add(model)
+        return found
 
     def record_untied(self, load: cst.Call) -> bool:
         """Nothing ties the record this load binds to the caller: the load is not narrowed by the caller or by a value
