@@ -60,8 +60,9 @@ class UnboundedCache(ModuleStateTracker):
     ## What it does
     Reports `@functools.cache` and `@functools.lru_cache(maxsize=None)` on a method (the cache keeps
     every `self` alive as well as every result) and, in a web app, on a function that takes
-    parameters. A module of coroutines (`async def`) counts as a web app's: it serves requests or runs in a
-    long-lived worker. Also reports the definition of a module-level dict or set that functions add to under
+    parameters; in a module of coroutines (`async def`) with no web framework of its own, on a function with a
+    text parameter (`term: str`): such a module serves requests or runs in a long-lived worker. Its module
+    tables are judged as a web app's. Also reports the definition of a module-level dict or set that functions add to under
     a key that is not a constant (`_cache[key] = value`, `.setdefault(key, ...)`, `seen.add(event_id)`,
     `buckets[ip].append(t)`) when nothing in the module ever evicts from it (no `.pop`, `.popitem`,
     `.clear`, `.discard`, `del d[...]`, reset, or `len(d)` bound check), and when it is meant to
@@ -257,8 +258,11 @@ def count_failed_logins(response):
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         if is_method and "classmethod" in decorators:
             params = params[1:]
-        if not (self.ctx.is_web_app or "async def" in self.ctx.text):
-            return False
+        if not self.ctx.is_web_app:
+            # A module of coroutines with no web framework of its own (a service a handler calls): only a text
+            # parameter (`term: str`) says the key comes from requests; flags and classes are few.
+            return "async def" in self.ctx.text and any(
+                param.annotation is not None and is_name(param.annotation.annotation, "str") for param in params)
         if isinstance(node.params.star_arg, cst.Param) or isinstance(node.params.star_kwarg, cst.Param):
             return True
         return any(param.annotation is None or not _bounded_annotation(param.annotation.annotation)
