@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import libcst as cst
@@ -901,7 +902,7 @@ class _Handler:
     def children_of_tied(self, tied_helpers: set[str]) -> set[str]:
         """Models this handler queries narrowed by a record tied to the caller: a name bound to a call of a helper
         that narrows by the caller, or to a value that mentions the caller."""
-        parents = self._caller_derived() | {
+        parents = self._derived | {
             name for name, bindings in self.scope.bindings.items()
             if any(isinstance(b.value, cst.Call) and isinstance(b.value.func, cst.Name)
                    and b.value.func.value in tied_helpers for b in bindings)}
@@ -922,7 +923,7 @@ class _Handler:
         record = self._bound_name(load)
         if record is None:
             return False
-        derived = self._caller_derived()
+        derived = self._derived
         def meets_caller(node: cst.CSTNode) -> bool:
             return any(self._is_caller(inner) or (isinstance(inner, cst.Name) and inner.value in derived)
                        for inner in self.scope.within(node))
@@ -947,7 +948,8 @@ class _Handler:
             return None
         return statement.targets[0].target.value
 
-    def _caller_derived(self) -> set[str]:
+    @functools.cached_property
+    def _derived(self) -> frozenset[str]:
         """Names bound to a value that mentions the caller, or a name so bound (`leader`, `qs`, `choir`)."""
         derived: set[str] = set()
         while True:
@@ -956,7 +958,7 @@ class _Handler:
                 for binding in bindings if binding.value in self.scope.index
                 for inner in self.scope.within(binding.value))}
             if not grown:
-                return derived
+                return frozenset(derived)
             derived |= grown
 
     def changes_loaded(self, load: cst.Call) -> bool:
