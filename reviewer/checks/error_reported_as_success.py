@@ -604,7 +604,7 @@ def refund_order(order_id):
         if self.ctx.is_test:
             return
         facts = HandlerBody.of(node)
-        if facts.leaves(self.ctx) or any(_records_failure(call) for call in facts.calls) or self._fails_open(node):
+        if facts.leaves(self.ctx) or any(_records_failure(call) for call in facts.calls):
             return
         broad = is_broad(self.ctx, node)
         if not facts.returns:
@@ -620,7 +620,7 @@ def refund_order(order_id):
             _tells_user(call) for call in facts.calls)
         for statement in facts.returns:
             what = success_value(statement.value) or (None if fallback else self._normal_return(statement.value))
-            if what is not None and self.line_of(statement) > min(log_lines):
+            if what is not None and self.line_of(statement) > min(log_lines) and not self._fails_open(node):
                 # The finding spans the handler, from `except` to the return that reports success.
                 self.report(node, f"The except block logs a failure and then returns {what}: the caller "
                                   "believes the operation worked and will not retry or report it.",
@@ -628,7 +628,8 @@ def refund_order(order_id):
 
     def _fails_open(self, node: cst.ExceptHandler) -> bool:
         """The function says it fails open (`Fails open: a Redis outage must not stop ...` in its docstring, or a
-        comment in the block): letting the request through when a limiter or a cache is down is the design."""
+        comment in the block): letting the request through when a limiter or a cache is down is the design. Asked
+        only before a report: the block's text needs its position, which most handlers never compute."""
         fn = self.ctx.function
         docstring = (fn.get_docstring() or "") if fn is not None else ""
         position = self.get_metadata(PositionProvider, node)
@@ -658,7 +659,7 @@ def refund_order(order_id):
         if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], cst.Return):
             returned = following.body[0]
             what = success_value(returned.value)
-            if what is not None:
+            if what is not None and not self._fails_open(node):
                 self.report(node, f"The except block logs a failure and the function then returns {what}: the "
                                   "caller believes the operation worked and will not retry or report it.",
                             end_node=returned)

@@ -550,7 +550,7 @@ async def list_quotes(conn, customer_id):
         # Loops over a parameter of a top-level function (`def _cards(products): for product in products:`), judged
         # once the whole file is read by what its callers here pass in; and every call to a same-file function.
         self._param_loops: list[tuple[cst.CSTNode, Scope, str, Key, int, str]] = []
-        self._calls_to: dict[Key, list[tuple[cst.Call, Scope, str]]] = {}
+        self._function_scopes: list[tuple[Scope, str]] = []  # every function's, for the calls made in it
 
     def visit_Module(self, node: cst.Module) -> None:
         self._models = _model_names(node)
@@ -563,14 +563,15 @@ async def list_quotes(conn, customer_id):
         in_class = self.ctx.class_stack[-1].name.value if is_method else ""
         if len(self.ctx.function_stack) == 1:
             self._helpers[(in_class, node.name.value)] = self._describe_helper(node, scope, in_class)
-        for call in scope.calls():
-            key = _callee(call, in_class)
-            if key is not None:
-                self._calls_to.setdefault(key, []).append((call, scope, in_class))
+        self._function_scopes.append((scope, in_class))
         self._judge(scope, in_class)
 
     def _describe_helper(self, node: cst.FunctionDef, scope: Scope, in_class: str) -> _Helper:
         info = _Helper(scope=scope, in_class=in_class)
+        params = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
+        if in_class and params and params[0] in ("self", "cls"):
+            params = params[1:]
+        info.params = tuple(params)
         memoized = any((attribute_path(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "")
                        .rsplit(".", 1)[-1] in _MEMOIZED for d in node.decorators)
         if memoized:  # repeated calls are answered from memory
@@ -579,10 +580,6 @@ async def list_quotes(conn, customer_id):
         info.query = next((c for c in calls if self._reads(c, scope) and not is_chain_link(c, scope)), None)
         info.queries = info.query is not None
         info.callees = {k for c in calls if (k := _callee(c, in_class))}
-        params = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
-        if in_class and params and params[0] in ("self", "cls"):
-            params = params[1:]
-        info.params = tuple(params)
         for call in calls:
             found = _related_call(call, _RELATED_QUERY | _RELATED_CACHED)
             if found is not None and found[0] in params:
@@ -625,9 +622,11 @@ async def list_quotes(conn, customer_id):
         for loop, scope, in_class, key in self._deferred:
             if self._streams(key, set()):
                 self._judge_loop(loop, scope, in_class, _STREAM)
-        for loop, scope, in_class, key, position, name in self._param_loops:
-            if self._handed_rows(key, position, name):
-                self._judge_loop(loop, scope, in_class, _ROWS)
+        if self._param_loops:
+            calls_to = self._calls_to()
+            for loop, scope, in_class, key, position, name in self._param_loops:
+                if self._handed_rows(calls_to.get(key, []), position, name):
+                    self._judge_loop(loop, scope, in_class, _ROWS)
         querying = _closure({k for k, h in helpers.items() if h.queries}, {k: h.callees for k, h in helpers.items()})
         for pending in self._pending:
             if pending.call in self._reported:
@@ -648,9 +647,19 @@ async def list_quotes(conn, customer_id):
                                       f"`{pending.loop_name}` (N+1): the number of queries grows with the number "
                                       "of rows.", related=[query] if query is not None else [])
 
-    def _handed_rows(self, key: Key, position: int, name: str) -> bool:
+    def _calls_to(self) -> dict[Key, list[tuple[cst.Call, Scope, str]]]:
+        """Every call to a same-file function, with the scope it is made in: worked out only for a file with a loop
+        over a parameter."""
+        found: dict[Key, list[tuple[cst.Call, Scope, str]]] = {}
+        for scope, in_class in self._function_scopes:
+            for call in scope.calls():
+                key = _callee(call, in_class)
+                if key is not None:
+                    found.setdefault(key, []).append((call, scope, in_class))
+        return found
+
+    def _handed_rows(self, sites: list[tuple[cst.Call, Scope, str]], position: int, name: str) -> bool:
         """Every call to the function in this file (at least one) passes query rows for this parameter."""
-        sites = self._calls_to.get(key, [])
         if not sites:
             return False
         for call, scope, in_class in sites:
@@ -695,12 +704,11 @@ async def list_quotes(conn, customer_id):
                 self._deferred.append((loop, scope, in_class, source))
             elif (isinstance(header.iter, cst.Name) and header.iter.value in scope.params
                   and isinstance(scope.root, cst.FunctionDef) and len(self.ctx.function_stack) == 1):
-                params = [p.name.value for p in (*scope.root.params.posonly_params, *scope.root.params.params)]
-                if in_class and params and params[0] in ("self", "cls"):
-                    params = params[1:]
+                key = (in_class, scope.root.name.value)
+                params = self._helpers[key].params  # described before its loops are judged
                 if header.iter.value in params:
-                    self._param_loops.append((loop, scope, in_class, (in_class, scope.root.name.value),
-                                              params.index(header.iter.value), header.iter.value))
+                    self._param_loops.append((loop, scope, in_class, key, params.index(header.iter.value),
+                                              header.iter.value))
 
     def _judge_loop(self, loop: cst.CSTNode, scope: Scope, in_class: str, kind: str) -> None:
         header = loop if isinstance(loop, cst.For) else loop.for_in

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, has_star_kwargs
+from reviewer.checks._base import PythonCheck, has_star_kwargs, keyword
 from reviewer.checks._data import (
     Scope,
     ScopeCheck,
@@ -724,10 +724,10 @@ def _after_every_raiser(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_
         task = deco.decorator
         if not (isinstance(task, cst.Call) and method(task) in ("task", "shared_task")):
             continue
-        listed = next((a.value for a in task.args if a.keyword is not None and a.keyword.value == "autoretry_for"),
-                      None)
-        if listed is None:
+        found = keyword(task, "autoretry_for")
+        if found is None:
             continue
+        listed = found.value
         elements = [e.value for e in listed.elements] if isinstance(listed, (cst.Tuple, cst.List)) else [listed]
         roots = {(ctx.qualify(e) or "").split(".", 1)[0] for e in elements}
         if len(roots) != 1 or not all(isinstance(e, cst.Attribute) for e in elements):
