@@ -9,7 +9,7 @@ import libcst as cst
 
 from reviewer.checks._base import (PythonCheck, attribute_path, decorator_name, descendants, is_dependency_call,
                                    module_handlers)
-from reviewer.checks._data import Scope, db_write, method, orm_model, positional, scope_of, sql_text
+from reviewer.checks._data import Scope, chain_root, db_write, method, orm_model, positional, scope_of, sql_text
 from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PUBLIC, _RESOURCE_DEPENDENCY, _elevated,
                                                       identifies_caller, path_parameters)
 
@@ -67,7 +67,9 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     Detail views (DRF's `RetrieveAPIView`, `ModelViewSet`, ...; Django's `DetailView`, `UpdateView`,
     `DeleteView`) that serve a class-level `queryset`, or a `get_queryset` of their own that does not narrow by
     the caller, with no `get_object` of their own and no owner, staff or permission class or mixin, are
-    reported at the queryset.
+    reported at the queryset; so is a `get_queryset` that narrows a queryset by the caller on one path
+    (`if self.action == "list": return qs.filter(customer=self.request.user)`) and returns it whole on another
+    (`return qs`), at that return.
     Only records of a model (or table) the module ties to the caller somewhere (also by creating one with the
     caller as its owner: `Address.objects.create(member=request.user.member)`, not as its author; or by
     narrowing a query by the model's owner column, `Booking.customer_id == ...`, or by a parent record tied to
@@ -292,6 +294,26 @@ async def report_installed(device_id: str, version: str, _=Depends(get_device_ac
     row = await db.fetchrow("SELECT id FROM devices WHERE id = $1", device_id)  # ok: SEC018
     await db.execute("UPDATE devices SET firmware_version = $2 WHERE id = $1", row["id"], version)
 """,
+        # Narrowed on every path that serves rows: the anonymous get none, staff get all, the rest their own.
+        """
+from rest_framework import mixins, viewsets
+
+class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    def get_queryset(self):
+        trips = Trip.objects.select_related("route")
+        if not self.request.user.is_authenticated:
+            return Trip.objects.none()  # ok: SEC018
+        if self.action == "list":
+            return trips.filter(rider=self.request.user).order_by("-started_at")[:50]
+        return trips.filter(rider=self.request.user)  # ok: SEC018
+
+class FareViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    def get_queryset(self):
+        fares = Fare.objects.filter(rider=self.request.user)
+        if self.action == "retrieve":
+            return fares.select_related("trip")
+        return fares  # ok: SEC018
+""",
     )
     INVALID = (
         # Rehearsals are listed under a choir the caller belongs to; the detail view serves any rehearsal by id.
@@ -497,6 +519,20 @@ class TalkReviewView(LoginRequiredMixin, UserPassesTestMixin, DetailView):
     def test_func(self):
         return self.request.user.groups.filter(name="reviewers").exists()
 """,
+        # A viewset whose get_queryset narrows the listing to the caller and serves the rest whole.
+        """
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import IsAuthenticated
+
+class RentalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        rentals = Rental.objects.select_related("bike").order_by("-started_at")
+        if self.action == "list":
+            return rentals.filter(rider=self.request.user)
+        return rentals  # expect: SEC018
+""",
         # The tie is a query on the model's owner column; the load goes through Flask-SQLAlchemy's db.get_or_404.
         """
 from flask import Blueprint, jsonify
@@ -686,6 +722,17 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
         tied_helpers = {fn.name.value for fn in original_node.body if isinstance(fn, cst.FunctionDef) and (
             judged[fn] if fn in judged else _Handler(fn, scope_of(fn, module_scope), self.ctx)).tied_models}
         owned |= {model for found in judged.values() for model in found.children_of_tied(tied_helpers)}
+        # A `get_queryset` that narrows by the caller on one path only (`if self.action == "list": return
+        # qs.filter(customer=self.request.user)`, then `return qs`) says itself that the rows are the caller's, and
+        # serves everyone's on the other paths.
+        for view, source in detail_views:
+            if isinstance(source, cst.FunctionDef):
+                own = _Handler(source, scope_of(source, module_scope), self.ctx, forms)
+                untied = own.untied_return() if own.ties_to_caller and not own.staff_only else None
+                if untied is not None:
+                    self.report(untied, f"`{view.name.value}.get_queryset` narrows to the caller's rows on one path "
+                                        "only: on this one it serves any record by the id in the URL, so any "
+                                        "signed-in user can change the id and read another customer's record.")
         if not owned:
             return  # nothing here says these records belong to someone
         for view, source in detail_views:
@@ -770,6 +817,30 @@ class _Handler:
         # DRF's `self.check_object_permissions(request, obj)` runs the view's per-record permissions.
         self.ties_to_caller = bool(self.tied_models) or any(method(call) == "check_object_permissions"
                                                             for call in scope.calls())
+
+    def untied_return(self) -> cst.Name | None:
+        """A `return qs` in which nothing refers to the caller, directly or through the names it uses, when another
+        `return` narrows that same `qs` by the caller (`return qs.filter(customer=self.request.user)`): the path on
+        which the query is served whole. (A `return Model.objects.none()` for the anonymous is not one.)"""
+        returns = [node.value for node in self.scope.nodes if isinstance(node, cst.Return) and node.value is not None]
+        tied = [value for value in returns if self._refers_to_caller(value)]
+        for value in returns:
+            if (isinstance(value, cst.Name) and value not in tied
+                    and any(isinstance(root := chain_root(other), cst.Name) and root.value == value.value
+                            for other in tied)):
+                return value
+        return None
+
+    def _refers_to_caller(self, expr: cst.BaseExpression, depth: int = 0) -> bool:
+        for node in self.scope.within(expr):
+            if self._is_caller(node):
+                return True
+            if isinstance(node, cst.Name) and depth < 4:
+                binding = self.scope.binding(node.value, node)
+                if (binding is not None and binding.value in self.scope.index
+                        and self._refers_to_caller(binding.value, depth + 1)):
+                    return True
+        return False
 
     def _is_caller(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.Name):
