@@ -14,7 +14,6 @@ from reviewer.checks._data import (
     ends_in_leave,
     handed_function,
     has_lock,
-    has_lock_or_atomic_update,
     is_camel,
     is_query_call,
     is_row_load,
@@ -115,8 +114,10 @@ class UnlockedCheckThenAct(RowsCheck):
     leaves the checked record out: `.exclude(pk=bid.pk).update(...)` changes the others); a caught
     unique violation or an upsert does not settle a balance or count changed on a loaded record, nor a limit on how
     many rows there are (`if coming >= capacity: 409`, then `update_or_create(...)` of an attendance row). An atomic
-    update (`F()`, `SET qty = qty - %s`) settles a balance or stock check, not an existence or status check:
-    a deposit recorded once and credited with `SET balance = balance + %s` can still be credited twice.
+    update (`F()`, `SET qty = qty - %s`) settles no check: it keeps two changes from overwriting each other (DB004),
+    but two requests that both passed `if balance < price` both subtract, and the balance goes below zero; a
+    deposit recorded once and credited with `SET balance = balance + %s` can still be credited twice. Only the test
+    in the update's own WHERE (`... AND balance >= %s`, `filter(stock__gte=n)`) settles it.
     An existence check inside a loop of a function that does not serve requests (an import or sync job going
     through its input) is a single writer and is not reported; nor is a Redis value that the `if` returns
     (a cache read), a status check whose only effect is the status change itself or other fields set to fixed
@@ -367,6 +368,22 @@ def approve(refund_id: int):
 """,
     )
     INVALID = (
+        # The subtraction is atomic, the balance test is not: two starts both pass it and both subtract.
+        """
+from flask import Blueprint, abort, jsonify, request
+
+bp = Blueprint("prints", __name__)
+
+@bp.post("/accounts/<int:account_id>/prints")
+def release(account_id):
+    pages = int(request.json["pages"])
+    credit = db.execute("SELECT credit FROM accounts WHERE id = %s", (account_id,)).fetchone()  # expect: DB005
+    if credit["credit"] < pages:
+        abort(402)
+    db.execute("UPDATE accounts SET credit = credit - %s WHERE id = %s", (pages, account_id))
+    db.commit()
+    return jsonify(released=pages)
+""",
         # A count read by its alias, both queries run in a thread: still a limit checked, then a row inserted.
         """
 import asyncio
@@ -685,7 +702,7 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
         # One finding per write: two checks guarding one insert (a count limit and a duplicate test) are one race.
         by_act: dict[cst.CSTNode, list[tuple[cst.If, str]]] = {}
         for branch, kind, act in found:
-            if has_lock(scope, self) or (kind == "quantity" and has_lock_or_atomic_update(scope, self)):
+            if has_lock(scope, self):
                 continue
             by_act.setdefault(act, []).append((branch, kind))
         for act, checks in by_act.items():
