@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from reviewer.checks._base import descendants, is_name, is_none
-from reviewer.checks._data import Scope, ScopeCheck
+from reviewer.checks._data import Scope, ScopeCheck, ends_in_exit
 
 
 class GlobalReboundAtRuntime(ScopeCheck):
@@ -14,7 +14,8 @@ class GlobalReboundAtRuntime(ScopeCheck):
     ## What it does
     Reports a `global NAME` statement in a function that then changes `NAME`: an augmented assignment
     (`NAME += 1`), or an assignment that is not guarded by a test of `NAME` itself. The usual lazy
-    set-up (`if _pool is None: _pool = make_pool()`) and a reset to `None` are not reported, nor is a
+    set-up (`if _pool is None: _pool = make_pool()`, or `if _pool is not None: return _pool` before the
+    assignment) and a reset to `None` are not reported, nor is a
     function named `main` (a script's entry point). Tests are skipped.
 
     ## Why is this bad?
@@ -49,6 +50,13 @@ def close_pool():
     if _pool is not None:
         _pool.close()
         _pool = None
+
+def get_client():
+    global _client  # ok: MNT002
+    if _client is not None:
+        return _client
+    _client = build_client()
+    return _client
 
 def main():
     global VERBOSE  # ok: MNT002
@@ -113,7 +121,18 @@ def apply_overrides(overrides):
             guarded = any(isinstance(ancestor, (cst.If, cst.While))
                           and any(is_name(node, name) for node in descendants(ancestor.test))
                           for ancestor in scope.ancestors(assign))
-            if not guarded:
+            # The same set-up written as an early return: `if _pool is not None: return _pool`, then `_pool = ...`.
+            returned_when_set = any(_is_set(branch.test, name) and ends_in_exit(branch.body) and branch.orelse is None
+                                    and scope.before(branch, assign) for branch in scope.of_type(cst.If))
+            if not guarded and not returned_when_set:
                 return assign
         return None
+
+
+def _is_set(test: cst.BaseExpression, name: str) -> bool:
+    """`name is not None` or `name` alone: the test a one-time set-up returns early on."""
+    if is_name(test, name):
+        return True
+    return (isinstance(test, cst.Comparison) and is_name(test.left, name) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.IsNot) and is_none(test.comparisons[0].comparator))
 
