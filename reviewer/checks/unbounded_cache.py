@@ -6,9 +6,9 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import findall, is_literal, is_name, is_none, keyword
+from reviewer.checks._base import descendants, findall, is_literal, is_name, is_none, keyword
 from reviewer.checks._rows import node_code
-from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker
+from reviewer.checks._runtime import CACHE_NAME, ModuleStateTracker, is_lookup
 
 _UNBOUNDED_DECORATORS = frozenset({"functools.cache"})
 _LRU_CACHE = frozenset({"functools.lru_cache"})
@@ -67,7 +67,8 @@ class UnboundedCache(ModuleStateTracker):
     `buckets[ip].append(t)`) when nothing in the module ever evicts from it (no `.pop`, `.popitem`,
     `.clear`, `.discard`, `del d[...]`, reset, or `len(d)` bound check), and when it is meant to
     remember: its name says cache, memo, seen, processed or dedup; or, in a web app, a function looks
-    the key up before storing it (a memo table), or the name says it is a per-client table (rate
+    the key up before storing it (a memo table; not a tally read to be increased, `d[k] = d.get(k, 0) + 1`),
+    or the name says it is a per-client table (rate
     limits, login attempts, request counts), or its key is the client's address (`request.remote_addr`,
     `X-Forwarded-For`, `request.client.host`, directly or through a local name).
 
@@ -149,6 +150,18 @@ _recent = defaultdict(deque)  # expect: RES002
 def throttle():
     client = request.headers.get("X-Forwarded-For", request.remote_addr)
     _recent[client].append(time.monotonic())
+""",
+        # A tally per poll, read to be increased: not a memo table (its replicas are CON002's and SCL001's concern).
+        """
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+_votes = {}  # ok: RES002
+
+@app.post("/polls/<int:poll_id>/vote")
+def vote(poll_id):
+    _votes[poll_id] = _votes.get(poll_id, 0) + 1
+    return jsonify(votes=_votes[poll_id])
 """,
     )
     INVALID = (
@@ -281,7 +294,7 @@ def count_failed_logins(response):
                     evicted.add(write.name)
                 elif write.kind in _GROWING_KINDS and write.key is not None and not is_literal(write.key):
                     growing.setdefault(write.name, write.node)
-                    if write.name in scope.membership_reads:
+                    if write.name in scope.membership_reads and not _counts_itself(write):
                         memoized.add(write.name)
                     if _client_address(write.key, scope.node):
                         per_client.add(write.name)
@@ -298,3 +311,13 @@ def count_failed_logins(response):
                 self.report(definition, f"`{name}` only grows: entries are added per key and never evicted, so "
                                         "memory grows with every new key until the process is killed.",
                             end_node=write if later else None)
+
+
+def _counts_itself(write) -> bool:
+    """`d[k] += 1`, `d[k] = d.get(k, 0) + 1`: a tally kept in the table, read to be increased, not a memo that
+    saves recomputing a result (its growth is judged by what keys it, as for any table)."""
+    if write.kind == "subscript-aug":
+        return True
+    node = write.node
+    return (write.kind == "subscript" and isinstance(node, cst.Assign)
+            and any(is_lookup(part, write.name) for part in descendants(node.value)))
