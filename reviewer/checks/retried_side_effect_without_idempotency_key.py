@@ -69,8 +69,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     (the claim may be committed by a same-file helper: one that commits, or one that runs the `UPDATE` it is
     given and commits it; an early return whose test runs a query of its own is a check of other rows, not the
     claim), or when a Celery task retried only on one library's errors (`autoretry_for=(stripe.APIError, ...)`)
-    makes the call after every call into that library and outside any loop (nothing after it raises what the task
-    retries on), or when it locks the record, returns when a field says the work was done
+    makes the call after every call into that library and outside any loop that also calls it (nothing after it
+    raises what the task retries on), or when it locks the record, returns when a field says the work was done
     (`if hold.notice_sent_at is not None: return`) and sets that field after the call. A POST to a record's own path (`f"{API}/invoices/{invoice_id}/sent"`) is judged by
     the path after the record's id only (`sent`: a state change, not reported; `refunds`: a payment), not by
     the service or collection named before it.
@@ -351,6 +351,23 @@ def charge_member(self, member_id, amount_cents):
     stripe.PaymentIntent.create(amount=amount_cents, currency="usd",  # expect: REL003
                                 customer=member.stripe_id, confirm=True)
     _send_receipt(SES, member)  # ok: REL003
+""",
+        # Receipts sent in a loop after the charging loop are not sent again; one sent inside it is, when a later
+        # round's charge raises and the task starts over.
+        """
+import stripe
+from celery import shared_task
+
+@shared_task(bind=True, autoretry_for=(stripe.APIConnectionError,), max_retries=5)
+def renew_all(self, plan_ids):
+    renewed = []
+    for plan in Plan.objects.filter(pk__in=plan_ids):
+        stripe.PaymentIntent.create(amount=plan.price, currency="eur",  # expect: REL003
+                                    customer=plan.customer_ref, confirm=True)
+        send_mail("Renewed", f"{plan.name} renewed", None, [plan.email])  # expect: REL003
+        renewed.append(plan)
+    for plan in renewed:
+        send_mail("Receipt", f"{plan.name}: {plan.price}", None, [plan.email])  # ok: REL003
 """,
         # The shipment row is made first, but the early return tests other rows: a retry after a lost answer from
         # Stripe finds no succeeded charge and charges again.
@@ -752,9 +769,13 @@ def _after_every_raiser(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_
         helper_scope = helpers.scope(helper)
         return any(raises(c, helper_scope, depth + 1) for c in helper_scope.calls())
 
-    if raises(call, scope) or scope.innermost_loop(call) is not None:
-        return False  # in a loop, the next round's call may raise and run this one's again
+    if raises(call, scope):
+        return False
     raisers = [other for other in scope.calls() if other is not call and raises(other, scope)]
+    # In a loop that also calls the library, the next round's call may raise and run this one's again.
+    loops = [node for node in scope.ancestors(call) if isinstance(node, (cst.For, cst.While))]
+    if any(scope.contains(loop, other) for loop in loops for other in raisers):
+        return False
     # None found: which calls raise is not known (the library reached through a helper's return value).
     return bool(raisers) and all(scope.before(other, call) for other in raisers)
 
