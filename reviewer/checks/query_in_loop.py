@@ -111,7 +111,8 @@ class QueryInLoop(PythonCheck):
     `products = Product.query...all()`); a loop over an attribute (`self.rows`) is not. Helpers are followed only within the file, by name; a helper with its own cache (other
     than `lru_cache`-style decorators) is still reported. To stay precise it skips: a query given the loop
     variable whole (`Model.id.in_(chunk)`, `id__in=chunk`, `= ANY(%s)`) and generator loops whose variable
-    is named as a batch (`chunk`, `batch`, `page`), since one query per batch is the fix; rows of the
+    is named as a batch (`chunk`, `batch`, `page`), or a call handed a list the loop fills under a test of its
+    size (`if len(batch) >= 500: _apply(batch)`), since one query per batch is the fix; rows of the
     database catalog (`information_schema`, `sqlite_master`); generators that wait for messages
     (`while True:`, a queue or consumer), where each message is its own unit of work; helpers called only for
     their effect (`expire(order)` as a statement, or `if settle(driver):` using only whether it succeeded); per-row writes (`UPDATE`/`DELETE`/`INSERT`, `row.save()`:
@@ -301,6 +302,27 @@ def sync_catalogue(session):
         numbers = [item["number"] for item in items]
         known = {p.number: p for p in Product.objects.filter(number__in=numbers)}  # ok: DB001
         Product.objects.bulk_create([Product(number=i["number"]) for i in items if i["number"] not in known])
+""",
+        # The helper queries once per batch the loop fills, under a test of the batch's size.
+        """
+import csv
+
+def _upsert_prices(rows):
+    known = {p.sku: p for p in Product.objects.filter(sku__in=[r["sku"] for r in rows])}
+    for row in rows:
+        known[row["sku"]].price = row["price"]
+    Product.objects.bulk_update(known.values(), ["price"])
+    return len(known)
+
+def import_prices(path):
+    updated, batch = 0, []
+    with open(path, newline="") as fh:
+        for row in csv.DictReader(fh):
+            batch.append(row)
+            if len(batch) >= 500:
+                updated += _upsert_prices(batch)  # ok: DB001
+                batch = []
+    return updated + (_upsert_prices(batch) if batch else 0)
 """,
     )
     INVALID = (
@@ -721,6 +743,8 @@ async def list_quotes(conn, customer_id):
             if call in self._reported:  # already reported for an inner loop
                 self._reported_loops.add(loop)
                 continue
+            if _flushes_batch(call, loop, scope):
+                continue  # `if len(batch) >= BATCH_SIZE: _apply_batch(batch)`: once per batch, not per row
             if not is_chain_link(call, scope) and (self._reads(call, scope) or _related_query(call, names, related)
                                                    or self._reads_through_imported_helper(call, scope, names)):
                 if _handed_on_lazily(call, scope) or _batched(call, names, scope) or _is_row_name(
@@ -1005,6 +1029,21 @@ def _passes_row_to_related(pending: _Pending, helper: _Helper) -> bool:
         else:
             continue
         if helper.related.get(param, set()) & pending.related:
+            return True
+    return False
+
+
+def _flushes_batch(call: cst.Call, loop: cst.CSTNode, scope: Scope) -> bool:
+    """The call is handed a list the loop fills, under a test of that list's size (`if len(batch) >= 500:
+    _apply_batch(batch)`): it runs once per batch of rows."""
+    handed = {node.value for arg in call.args for node in scope.within(arg.value) if isinstance(node, cst.Name)}
+    for branch in scope.ancestors(call):
+        if branch is loop:
+            return False
+        if isinstance(branch, cst.If) and any(
+                isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len"
+                and node.args and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value in handed
+                for node in scope.within(branch.test)):
             return True
     return False
 
