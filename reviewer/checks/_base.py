@@ -33,6 +33,12 @@ _VIEW_DECORATORS = frozenset({"api_view", "require_http_methods", "require_POST"
 _HTTP_METHOD_NAMES = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
 
 
+# libcst's node classes are ABCs, so `isinstance(x, cst.Name)` runs ABCMeta's Python-level check whenever it is
+# false, and the walks make millions of such tests. These classes have no subclasses, so comparing the exact
+# type answers the same, several times faster, in the hottest helpers.
+_NAME, _ATTRIBUTE, _CALL = cst.Name, cst.Attribute, cst.Call
+
+
 def is_test_path(path: str) -> bool:
     return bool(_TEST_PATH.search(path.replace("\\", "/")))
 
@@ -67,20 +73,21 @@ class FileContext:
         `from httpx import post as send; send(...)` gives `httpx.post`; `s = requests.Session(); s.get`
         gives `requests.Session().get`; an unknown local name is returned as written.
         """
-        if isinstance(expr, cst.Name):
+        kind = type(expr)  # (`type() is`, not isinstance: see _LEAF below)
+        if kind is _NAME:
             name = expr.value
             if name in self.bindings:
                 return self.bindings[name]
             if name in self.imports:
                 return self.imports[name]
             return name
-        if isinstance(expr, cst.Attribute):
+        if kind is _ATTRIBUTE:
             dotted = attribute_path(expr)
             if dotted is not None and dotted in self.bindings:
                 return self.bindings[dotted]
             base = self.qualify(expr.value)
             return None if base is None else f"{base}.{expr.attr.value}"
-        if isinstance(expr, cst.Call):
+        if kind is _CALL:
             base = self.qualify(expr.func)
             return None if base is None else f"{base}()"
         return None
@@ -124,9 +131,10 @@ class FileContext:
 
 def attribute_path(expr: cst.BaseExpression) -> str | None:
     """`a.b.c` as a string when the expression is only names and attributes."""
-    if isinstance(expr, cst.Name):
+    kind = type(expr)
+    if kind is _NAME:
         return expr.value
-    if isinstance(expr, cst.Attribute):
+    if kind is _ATTRIBUTE:
         base = attribute_path(expr.value)
         return None if base is None else f"{base}.{expr.attr.value}"
     return None
@@ -607,6 +615,7 @@ def descendants(node: cst.CSTNode):
 
 # Code that runs later or elsewhere than the code around it: a nested function, class or lambda.
 NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_NESTED_SCOPE_TYPES = frozenset(NESTED_SCOPES)  # leaf classes: an exact type test answers as isinstance does
 
 
 def own_nodes(root: cst.CSTNode):
@@ -615,7 +624,7 @@ def own_nodes(root: cst.CSTNode):
     stack = [root]
     while stack:
         node = stack.pop()
-        if isinstance(node, NESTED_SCOPES):
+        if type(node) in _NESTED_SCOPE_TYPES:
             continue
         yield node
         stack.extend(reversed(children(node)))
