@@ -10,6 +10,7 @@ import libcst as cst
 from reviewer.checks._base import (PythonCheck, attribute_path, decorator_name, descendants, is_dependency_call,
                                    module_handlers)
 from reviewer.checks._data import Scope, chain_root, db_write, method, orm_model, positional, scope_of, sql_text
+from reviewer.checks._security import is_request_input
 from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PUBLIC, _RESOURCE_DEPENDENCY, _elevated,
                                                       identifies_caller, path_parameters)
 
@@ -69,7 +70,9 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     the caller, with no `get_object` of their own and no owner, staff or permission class or mixin, are
     reported at the queryset; so is a `get_queryset` that narrows a queryset by the caller on one path
     (`if self.action == "list": return qs.filter(customer=self.request.user)`) and returns it whole on another
-    (`return qs`), at that return.
+    (`return qs`), at that return. In any module, a handler (not staff-only) that makes the caller's own id the
+    default of one the client sends (`member_id = request.args.get("member") or current_user.id`,
+    `body.get("holder_id", current_user.id)`) is reported from that assignment to the name's first use.
     Only records of a model (or table) the module ties to the caller somewhere (also by creating one with the
     caller as its owner: `Address.objects.create(member=request.user.member)`, not as its author; or by
     narrowing a query by the model's owner column, `Booking.customer_id == ...`, or by a parent record tied to
@@ -293,6 +296,28 @@ router = APIRouter()
 async def report_installed(device_id: str, version: str, _=Depends(get_device_account), db=Depends(get_db)):
     row = await db.fetchrow("SELECT id FROM devices WHERE id = $1", device_id)  # ok: SEC018
     await db.execute("UPDATE devices SET firmware_version = $2 WHERE id = $1", row["id"], version)
+""",
+        # Staff may name any member; a page number's default is not the caller.
+        """
+from flask import Blueprint, abort, jsonify, request
+from flask_login import current_user, login_required
+
+bp = Blueprint("cards", __name__)
+
+@bp.get("/cards")
+@login_required
+def cards():
+    if not current_user.is_staff:
+        abort(403)
+    member_id = request.args.get("member") or current_user.id  # ok: SEC018
+    return jsonify([c.number for c in Card.query.filter_by(member_id=member_id).limit(20)])
+
+@bp.get("/my/cards")
+@login_required
+def my_cards():
+    page = int(request.args.get("page") or 1)  # ok: SEC018
+    rows = Card.query.filter_by(member_id=current_user.id).paginate(page=page, per_page=20)
+    return jsonify([c.number for c in rows.items])
 """,
         # Narrowed on every path that serves rows: the anonymous get none, staff get all, the rest their own.
         """
@@ -519,6 +544,28 @@ class TalkReviewView(LoginRequiredMixin, UserPassesTestMixin, DetailView):
     def test_func(self):
         return self.request.user.groups.filter(name="reviewers").exists()
 """,
+        # The caller's own id is only the default of one the client may send.
+        """
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required
+
+bp = Blueprint("statements", __name__)
+
+@bp.get("/statements")
+@login_required
+def statements():
+    account_id = int(request.args.get("account") or current_user.account_id)  # expect: SEC018
+    rows = Statement.query.filter_by(account_id=account_id).limit(24).all()
+    return jsonify([s.period for s in rows])
+
+@bp.post("/statements/email")
+@login_required
+def email_statement():
+    body = request.get_json() or {}
+    holder = body.get("holder_id", current_user.id)  # expect: SEC018
+    queue_statement_email(holder, body["period"])
+    return jsonify(queued=True)
+""",
         # A viewset whose get_queryset narrows the listing to the caller and serves the rest whole.
         """
 from rest_framework import mixins, viewsets
@@ -681,6 +728,9 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
         queryset_methods, detail_views = _queryset_methods(original_node), _generic_detail_views(original_node)
         forms = _model_forms(original_node)
         judged = {handler: _Handler(handler, scope_of(handler, module_scope), self.ctx, forms) for handler in handlers}
+        for handler, found in judged.items():
+            if handler not in decided and not found.staff_only:
+                self._report_caller_as_default(found.scope)
         # A handler that asks who the caller is (`visitor = Depends(current_visitor)`), never looks at the answer,
         # and changes the record its URL names: the sign-in is there, the check it was for is not.
         # One that reads the caller only for other things (`customer = principal.customer`) and changes the record
@@ -773,6 +823,63 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
                             message=f"`{handler.name.value}` loads a record by the id in its URL and never checks "
                                     "that it belongs to the caller: any signed-in user can change the id and reach "
                                     "another customer's record.")
+
+
+    def _report_caller_as_default(self, scope: Scope) -> None:
+        """`member_id = request.query_params.get("member") or request.user.member.pk`: the caller's own id is only
+        the default of an id the client may send, so any signed-in user can name another's. Reported from the
+        assignment to the first use of the name."""
+        for assign in scope.of_type(cst.Assign):
+            if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+                continue
+            value = _unwrap_conversion(assign.value)
+            if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+                client, default = value.left, value.right
+            elif (isinstance(value, cst.Call) and method(value) == "get" and len(value.args) == 2
+                  and isinstance(value.func, cst.Attribute)):
+                client, default = value.func.value, value.args[1].value
+            else:
+                continue
+            if not (_from_client(client, scope) and _names_caller(default)):
+                continue
+            name = assign.targets[0].target.value
+            uses = [n for n in scope.of_type(cst.Name) if n.value == name and scope.index[n] > scope.last[assign]]
+            self.report(assign, f"`{name}` is the caller's own id only when the client sends none: any signed-in "
+                                "user can send another's and act on their records.",
+                        end_node=uses[0] if uses else None)
+
+
+def _unwrap_conversion(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`int(x)`, `str(x)`, `UUID(x)`: the value converted."""
+    while (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
+           and value.func.value in ("int", "str", "UUID") and len(value.args) == 1):
+        value = value.args[0].value
+    return value
+
+
+def _from_client(expr: cst.BaseExpression, scope: Scope) -> bool:
+    """Request input, directly or through a local name bound to it (`body = request.get_json() or {}`)."""
+    if is_request_input(expr):
+        return True
+    root = chain_root(expr)
+    if not isinstance(root, cst.Name):
+        return False
+    binding = scope.binding(root.value, expr)
+    if binding is None:
+        return False
+    bound = binding.value.left if isinstance(binding.value, cst.BooleanOperation) else binding.value
+    return is_request_input(bound)
+
+
+# `current_member_id()`, `get_current_user()`: a function that answers who the caller is.
+_CALLER_FUNCTION = re.compile(r"^(get_)?current_\w+$")
+
+
+def _names_caller(expr: cst.BaseExpression) -> bool:
+    """The caller or their id: `request.user.pk`, `current_user.id`, `g.member_id`, `current_member_id()`."""
+    if isinstance(expr, cst.Call):
+        return bool(_CALLER_FUNCTION.match(method(expr) or "")) and not expr.args
+    return bool(_CALLER_PATHS.match(attribute_path(expr) or ""))
 
 
 class _Handler:
