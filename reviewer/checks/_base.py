@@ -150,6 +150,11 @@ def is_request_handler(fn: cst.FunctionDef, cls: cst.ClassDef | None, ctx: FileC
     params = fn.params.params
     if ctx.imports_module("django") and params and params[0].name.value == "request":
         return True
+    # aiohttp's handlers are coroutines that take the request alone, registered wherever the app is built
+    # (`app.router.add_post("/x", upload)`), often in another module.
+    if (fn.asynchronous is not None and len(params) == 1 and params[0].name.value == "request"
+            and cls is None and ctx.imports_module("aiohttp.web")):
+        return True
     # DRF's `@action` adds a route to a view set: `/members/{pk}/renew/`.
     extra_route = any(decorator_name(deco) == "action" for deco in fn.decorators)
     if cls is not None and (fn.name.value in _HTTP_METHOD_NAMES or extra_route) and cls.bases:

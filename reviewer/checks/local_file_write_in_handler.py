@@ -135,6 +135,16 @@ def report_csv():
 """,
     )
     INVALID = (
+        # An aiohttp handler: a coroutine taking the request alone, routed where the app is built.
+        """
+from aiohttp import web
+
+async def upload_logo(request: web.Request) -> web.Response:
+    form = await request.post()
+    with open(f"/srv/logos/{request.match_info['shop']}.png", "wb") as fh:  # expect: SCL002
+        fh.write(form["logo"].file.read())
+    return web.json_response({"ok": True})
+""",
         """
 import csv
 import os
