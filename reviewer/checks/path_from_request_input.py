@@ -12,7 +12,7 @@ from reviewer.checks._security import SecurityCheck, call_name, is_request_input
 # Sinks whose first argument is a path.
 _PATH_SINKS = frozenset({"open", "io.open", "codecs.open", "aiofiles.open", "flask.send_file", "quart.send_file",
                          "starlette.responses.FileResponse", "fastapi.responses.FileResponse",
-                         "django.http.FileResponse"})
+                         "django.http.FileResponse", "aiohttp.web.FileResponse"})
 # Sinks where any argument is a path.
 _FS_SINKS = frozenset({"os.remove", "os.unlink", "os.rmdir", "os.rename", "os.replace", "shutil.rmtree", "os.makedirs",
                        "os.mkdir",
@@ -43,7 +43,7 @@ class PathFromRequestInput(SecurityCheck):
     """A file path built from request input, then opened, sent or deleted.
 
     ## What it does
-    Reports `open(...)` (also `io.open`, `aiofiles.open`), `send_file(...)`, `FileResponse(...)`,
+    Reports `open(...)` (also `io.open`, `aiofiles.open`), `send_file(...)`, `FileResponse(...)` (also aiohttp's),
     `os.remove`/`unlink`/`rename`/`makedirs`, `shutil.copy`/`move`/`rmtree`, pathlib
     `.open/.read_*/.write_*/.unlink` and an uploaded file's `.save(...)` when the path comes from request input: `request.args`, `form`,
     `values`, `json`, `files[...].filename`, `view_args`, Django `request.GET`/`POST`, the parts of aiohttp's
@@ -163,6 +163,14 @@ def create_export(request):
 """,
     )
     INVALID = (
+        # aiohttp's FileResponse serves whatever path it is given.
+        """
+import os
+from aiohttp import web
+
+async def invoice_pdf(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(os.path.join("/srv/invoices", request.match_info["name"]))  # expect: SEC015
+""",
         # A text field of the request body's model, with only a length limit.
         """
 import os
