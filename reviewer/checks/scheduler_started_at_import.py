@@ -16,6 +16,7 @@ from reviewer.checks._base import (
     findall,
     is_main_guard,
     keyword,
+    own_nodes,
 )
 from reviewer.checks._runtime import THREAD_CONSTRUCTORS, short_name
 
@@ -54,11 +55,11 @@ class SchedulerStartedAtImport(PythonCheck):
     A background scheduler, or a thread whose target is a function of the module that sleeps in a `while True`
     loop, started in an app factory (`create_app`, `make_app`), or in a function of the module that the factory
     calls by name (`_start_scheduler(app)`), is reported too: every worker calls the factory; and so is an
-    APScheduler background scheduler started in a start-up hook.
+    APScheduler background scheduler started in a start-up hook, and either started in Django's
+    `AppConfig.ready()` (the thread also through a name: `sweeper = Thread(target=...)`, `sweeper.start()`).
 
     ## Known limits
-    Schedulers started in Django's `AppConfig.ready` or through a helper of another module are not
-    reported, nor are threads or tasks started at import in a module that does not import a web
+    Schedulers started through a helper of another module are not reported, nor are threads or tasks started at import in a module that does not import a web
     framework itself. A start-up loop guarded by a leader election or a lock is still reported.
     """
 
@@ -117,8 +118,41 @@ scheduler = BlockingScheduler()
 scheduler.add_job(send_digest, "cron", hour=7)
 scheduler.start()  # ok: SCL003
 """,
+        # ready() that connects signals, and a thread there that runs once and ends.
+        """
+import threading
+
+from django.apps import AppConfig
+
+class ShopConfig(AppConfig):
+    name = "shop"
+
+    def ready(self):
+        from shop import signals  # noqa: F401
+        warm = threading.Thread(target=warm_price_cache, daemon=True)
+        warm.start()  # ok: SCL003
+""",
     )
     INVALID = (
+        # Django runs each app's ready() in every process it starts.
+        """
+import threading
+import time
+
+from django.apps import AppConfig
+
+def _expire_holds_forever():
+    while True:
+        expire_holds()
+        time.sleep(60)
+
+class HoldsConfig(AppConfig):
+    name = "holds"
+
+    def ready(self):
+        sweeper = threading.Thread(target=_expire_holds_forever, daemon=True)
+        sweeper.start()  # expect: SCL003
+""",
         """
 import threading
 import time
@@ -314,6 +348,12 @@ def make_app():
                     self._starts_forever_loop(node, name)
                                                  or self._background_scheduler_start(node)):
                 self._report(node, short_name(name), where="at start-up")
+            elif (len(ctx.function_stack) == 1 and len(ctx.class_stack) == 1 and not any(self._guards)
+                  and ctx.function_stack[0].name.value == "ready" and _is_app_config(ctx.class_stack[0])
+                  and (self._background_scheduler_start(node) or self._starts_forever_thread(node))):
+                # Django runs every app's `ready()` in each process it starts: each web worker, each
+                # management command, each Celery worker that sets Django up.
+                self._report(node, short_name(name), where="in `AppConfig.ready`")
             elif len(ctx.function_stack) == 1 and not ctx.class_stack and not any(self._guards):
                 function = ctx.function_stack[0]
                 if self._background_scheduler_start(node) or self._starts_forever_thread(node):
@@ -361,6 +401,8 @@ def make_app():
         if self._started(node) not in THREAD_CONSTRUCTORS or not isinstance(node.func, cst.Attribute):
             return False
         made = node.func.value
+        if isinstance(made, cst.Name) and self.ctx.function_stack:
+            made = _assigned_in(self.ctx.function_stack[-1], made.value) or made  # `t = Thread(...)`, `t.start()`
         found = keyword(made, "target") if isinstance(made, cst.Call) else None
         target = found.value if found is not None else None
         if not isinstance(target, cst.Name):
@@ -396,6 +438,20 @@ def make_app():
     def _report(self, node: cst.Call, what: str, where: str = "at import time in a web app") -> None:
         self.report(node, f"`{what}` runs {where}: every worker process and replica starts its own copy, so "
                           "scheduled jobs run several times and die with the worker.")
+
+
+def _is_app_config(cls: cst.ClassDef) -> bool:
+    return any((attribute_path(base.value) or "").rsplit(".", 1)[-1] == "AppConfig" for base in cls.bases)
+
+
+def _assigned_in(function: cst.FunctionDef, name: str) -> cst.BaseExpression | None:
+    """The value of the last plain `name = ...` in the function's own body."""
+    found = None
+    for node in own_nodes(function.body):
+        if (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
+                and node.targets[0].target.value == name):
+            found = node.value
+    return found
 
 
 # A coroutine named for running forever on a schedule: `run_forever`, `refresh_loop`, `poll_periodically`.
