@@ -35,7 +35,8 @@ class AssertForValidation(SecurityCheck):
     Reports every `assert` inside a request handler (a routed function, a Django view, a view class
     method) or a FastAPI dependency (a function that takes `Depends(...)` parameters), and, anywhere else outside tests, an `assert` whose condition names a permission or identity:
     `current_user`, `is_admin`, `is_staff`, `has_perm`, `has_role`, or `request` in a web app module; or
-    `role`, `owner`, `permissions`, `scopes`, `can_edit` next to a user (`user`, `account`, `member` ...).
+    `role`, `owner`, `permissions`, `scopes`, `can_edit` next to a user (`user`, `account`, `member` ...), also
+    as a key read from a mapping (`claims.get("roles")`, `token["scope"]`).
     Outside handlers, an `assert isinstance(...)` states a type and is not reported.
 
     ## Why is this bad?
@@ -79,8 +80,28 @@ def require_staff(claims: dict = Depends(current_claims), session=Depends(get_se
     assert claims.get("kind") == "staff", "staff token required"  # expect: SEC017
     return session.get(StaffMember, int(claims["sub"]))
 """,
+        # A key that names no permission, read from a parsed config next to no user.
+        """
+def load_limits(config):
+    assert config.get("max_rows", 0) > 0, "max_rows must be positive"  # ok: SEC017
+    return config["max_rows"]
+""",
     )
     INVALID = (
+        # The role is a key of the token's claims, in the decorator that guards the views.
+        """
+import functools
+
+import jwt
+
+def staff_only(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        claims = jwt.decode(bearer_token(), SECRET, algorithms=["HS256"])
+        assert "staff" in claims.get("roles", []), "staff only"  # expect: SEC017
+        return view(*args, **kwargs)
+    return wrapper
+""",
         """
 from fastapi import FastAPI, Request
 
@@ -135,6 +156,8 @@ def staff_required(min_role):
             return  # `assert isinstance(request, Request)` states a type, it does not check a permission
         names = [found.value if isinstance(found, cst.Name) else found.attr.value
                  for found in findall(node.test, (cst.Name, cst.Attribute)) if isinstance(found, (cst.Name, cst.Attribute))]
+        # Keys read from a mapping count as names: `claims.get("roles", [])`, `token["scope"]`.
+        names += [key for key in _mapping_keys(node.test) if key.isidentifier()]
         with_user = any(_USER_NAME.fullmatch(name) for name in names)
         for name in names:
             if (_AUTH_NAME.fullmatch(name) or (name == "request" and self.ctx.is_web_app)
@@ -142,3 +165,18 @@ def staff_required(min_role):
                 self.report(node, f"`assert` checks `{name}`: Python drops asserts under `-O`, so this "
                                   "permission check disappears and everyone passes.")
                 return
+
+
+def _mapping_keys(test: cst.BaseExpression) -> list[str]:
+    """The string keys the test reads from a mapping: `claims.get("roles")`, `token["scope"]`."""
+    keys = []
+    for node in findall(test, (cst.Call, cst.Subscript)):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+            first = node.args[0].value if node.args else None
+        elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            first = node.slice[0].slice.value
+        else:
+            continue
+        if isinstance(first, cst.SimpleString) and isinstance(first.evaluated_value, str):
+            keys.append(first.evaluated_value)
+    return keys
