@@ -103,7 +103,7 @@ _CREATES = re.compile(
     r"\b(pay|payments?|pays|charg\w*|billing|transfers?|payouts?|refunds?|orders?|checkout|invoic\w*|captur\w*"
     r"|\w*mail\w*|sms|notif\w*|messag\w*|text\w*|push\w*|alerts?|webhooks?|hooks?|events?|publish\w*|send\w*"
     r"|deliver\w*|ingest\w*|upload\w*|batch\w*|rows|records|import\w*|submit\w*|creat\w*|shipments?|bookings?"
-    r"|reservations?|tickets?|dispatch\w*|enqueue\w*|jobs)\b")
+    r"|reservations?|tickets?|dispatch\w*|enqueue\w*|jobs|coupons?|vouchers?|gift_?cards?|rewards?)\b")
 _PAYMENT_WORDS = re.compile(r"\b(pay|payments?|pays|charges?|billing|transfers?|payouts?|refunds?|invoices?|captures?"
                             r"|disburse\w*|remittances?)\b")
 _REMOTE_RECORD = re.compile(r"\b(reserv\w*|bookings?|claims?|shipments?|orders?|labels?|pickups?|holds?)\b")

@@ -50,7 +50,7 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     `api.create_shipment`); and an HTTP POST (`requests`, `httpx`, `aiohttp`, a `client`/`session`/`api`)
     whose URL — its literal text, the names it is built from, and the name and default of the environment
     variable it comes from — names a payment, a message or notification, or something created (orders,
-    events, webhooks, batches, ingest, upload). A call to a function defined in the same file is followed into
+    events, webhooks, batches, ingest, upload, coupons, vouchers). A call to a function defined in the same file is followed into
     it: `_charge_card(...)` inside a retry loop is reported at the call when the helper posts to `/charges`. A
     function handed to `asyncio.to_thread(...)` or `run_in_executor(...)` counts as called there.
     A request handler is re-sent by its client (a double click, a retry after a timeout): a call in one that
@@ -336,6 +336,17 @@ def capture_deposit(booking):
 """,
     )
     INVALID = (
+        # A voucher is worth money: retrying its creation can issue two.
+        """
+import requests
+from tenacity import retry, stop_after_attempt, wait_exponential
+
+@retry(stop=stop_after_attempt(4), wait=wait_exponential(max=10))
+def issue_voucher(api, member_ref, amount):
+    resp = requests.post(f"{api}/vouchers", json={"member": member_ref, "amount": amount}, timeout=5)  # expect: REL003
+    resp.raise_for_status()
+    return resp.json()["code"]
+""",
         # Retried only on Stripe's errors, and the receipt goes out after the last Stripe call: nothing after it
         # raises what the task retries on, so the receipt is not sent twice (the charge is).
         """
