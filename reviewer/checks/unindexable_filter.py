@@ -16,10 +16,12 @@ _LEADING_WILDCARD = re.compile(r"\b(i?like)\s+(e?'%(?!')|'%'\s*\|\||concat\s*\(\
 # `LIKE %s`, `LIKE ?`, `LIKE $2`, `LIKE :pattern`, `LIKE %(q)s`: the pattern is a parameter.
 _LIKE_PLACEHOLDER = re.compile(r"\b(i?like)\s+(%s|\?|\$\d+|:\w+|%\(\w+\)s)", re.I)
 # A comparison on a function of a column: `WHERE lower(email) =`, `AND EXTRACT(YEAR FROM day) =`,
-# `AND (ts AT TIME ZONE $2)::date =`.
+# `AND date_trunc('month', at) =`, `AND (ts AT TIME ZONE $2)::date =`.
 _FUNCTION_OF_COLUMN = re.compile(
     r"\b(where|and|or|on)\s+\(?\s*(lower|upper|regexp_replace|extract|date|to_char|date_trunc|trim|substring|substr)"
     r"\s*\(\s*(?!'|%s|\?|\$\d|:\w)"  # a function of a value (`lower(%s)`) is not a function of a column
+    # `date_trunc('month', created_at) =`: the unit first, then the column.
+    r"|\b(where|and|or|on)\s+\(?\s*date_trunc\s*\(\s*'\w+'\s*,\s*(?!'|%s|\?|\$\d|:\w)"
     r"|\)::(date|text)\s*(=|<|>|in\b|between\b)"
     # `WHERE l.poured_at::date = ...`: a cast of a column (not of a literal or a placeholder: `%s::date`, `$1::date`).
     r"|\b(where|and|or|on)\s+\(?\s*[A-Za-z_]\w*(\.[A-Za-z_]\w*)?::(date|text)\s*(=|<|>|in\b|between\b)", re.I)
@@ -48,13 +50,14 @@ class UnindexableFilter(ScopeCheck):
       `.endswith()` on a model column (`Message.body.contains(q)`, `table.c.title.icontains(q)`);
     - Django's `__icontains`, `__endswith`, `__iendswith`, `__regex` and `__iregex` lookups;
     - a comparison on a function of a column in SQL (`WHERE lower(email) = %s`,
-      `AND EXTRACT(YEAR FROM day) = %s`, `(ts AT TIME ZONE $2)::date = $3`, `WHERE poured_at::date = %s`,
-      `regexp_replace(phone, ...)`)
+      `AND EXTRACT(YEAR FROM day) = %s`, `date_trunc('month', at) = %s`, `(ts AT TIME ZONE $2)::date = $3`,
+      `WHERE poured_at::date = %s`, `regexp_replace(phone, ...)`)
       or in SQLAlchemy (`func.lower(User.email) == email`).
     A file that creates a trigram, full-text or expression index (`gin_trgm_ops`, `GinIndex`,
     `to_tsvector`, `CREATE INDEX ... (lower(email))`) is not reported. Tests and migrations are skipped.
-    A pattern in SQL text is reported on its line; when the text is assigned to a name, the calls that run that
-    name (`conn.fetch(sql)`) are the finding's related lines.
+    A pattern in SQL text is reported from the call that runs it, when the text is written in that call, to the
+    pattern's line; when the text is assigned to a name, on its line, and the calls that run that name
+    (`conn.fetch(sql)`) are the finding's related lines.
 
     ## Why is this bad?
     A B-tree index is ordered by the column's value, so it can find `name LIKE 'abc%'` but not a
@@ -107,9 +110,9 @@ def search(term):
     INVALID = (
         """
 def search_orders(cur, memo):
-    cur.execute(
+    cur.execute(  # expect: DB006
         "SELECT id, total FROM orders "
-        f"WHERE memo ILIKE '%{memo}%' ORDER BY created_at DESC LIMIT 50"  # expect: DB006
+        f"WHERE memo ILIKE '%{memo}%' ORDER BY created_at DESC LIMIT 50"
     )
     return cur.fetchall()
 
@@ -118,20 +121,28 @@ def day_sales(cur, day):
     return cur.fetchall()
 
 def find_patient(cur, phone):
-    cur.execute(
+    cur.execute(  # expect: DB006
         "SELECT id FROM patients "
-        "WHERE regexp_replace(phone, '[^0-9]', '', 'g') = %s LIMIT 5",  # expect: DB006
+        "WHERE regexp_replace(phone, '[^0-9]', '', 'g') = %s LIMIT 5",
         (phone,),
     )
     return cur.fetchall()
 
 def payslips(cur, company_id, term):
-    cur.execute(
+    cur.execute(  # expect: DB006
         "SELECT p.id FROM payslips p JOIN employees e ON e.id = p.employee_id "
-        "WHERE e.company_id = %s AND e.last_name ILIKE %s LIMIT 100",  # expect: DB006
+        "WHERE e.company_id = %s AND e.last_name ILIKE %s LIMIT 100",
         (company_id, f"%{term}%"),
     )
     return cur.fetchall()
+
+def monthly_points(cur, partner):
+    cur.execute(  # expect: DB006
+        "SELECT sum(points) FROM earn_events "
+        "WHERE partner = %s AND date_trunc('month', created_at) = date_trunc('month', now())",
+        (partner,),
+    )
+    return cur.fetchone()[0]
 """,
         """
 from sqlalchemy import func, select
@@ -182,9 +193,12 @@ def audit_log(request):
             found = pattern.search(raw)
             if found is not None:
                 line = self.line_of(string) + raw.count("\n", 0, found.start())
-                self.report_line(line, f"`{found.group(0).strip()}...` {message}: no ordinary index can serve it, "
-                                       "so each query reads the whole table and slows down as the table grows.",
-                                 related_lines=[self.line_of(c) for c in _runs_of(string, scope)])
+                # SQL written inside the call that runs it: the finding starts at that call.
+                runner = _running_call(string, scope)
+                start = min(line, self.line_of(runner)) if runner is not None else line
+                self.report_line(start, f"`{found.group(0).strip()}...` {message}: no ordinary index can serve it, "
+                                        "so each query reads the whole table and slows down as the table grows.",
+                                 end_line=line, related_lines=[self.line_of(c) for c in _runs_of(string, scope)])
                 return
 
     def _judge_call(self, call: cst.Call, scope: Scope) -> None:
@@ -196,9 +210,9 @@ def audit_log(request):
                 pattern = next((value for value in _parameter_values(call, scope) if _starts_with_wildcard(value, scope)),
                                None)
                 if pattern is not None and sql is not None:
-                    # The finding spans the `LIKE %s` and the `%`-prefixed value passed for it.
+                    # The finding spans the call, the `LIKE %s` and the `%`-prefixed value passed for it.
                     like, value = self._line_matching(sql, _LIKE_PLACEHOLDER, scope), self.line_of(pattern)
-                    self.report_line(min(like, value), "The LIKE pattern passed to this query starts with `%`: no "
+                    self.report_line(min(like, value, self.line_of(call)), "The LIKE pattern passed to this query starts with `%`: no "
                                      "ordinary index can serve it, so each search reads the whole table and slows down "
                                      "as the table grows.", end_line=max(like, value))
             return
@@ -248,6 +262,19 @@ def audit_log(request):
             if found is not None:
                 return self.line_of(expr) + raw.count("\n", 0, found.start())
         return self.line_of(expr)
+
+
+def _running_call(string: cst.CSTNode, scope: Scope) -> cst.Call | None:
+    """The call that runs SQL written as its first argument (`conn.execute("SELECT ..." "WHERE ...", ...)`)."""
+    if string not in scope.index:
+        return None
+    for ancestor in scope.ancestors(string):
+        if isinstance(ancestor, cst.Call):
+            sql = positional(ancestor)
+            return ancestor if method(ancestor) in _EXECUTE and sql is not None and scope.contains(sql, string) else None
+        if not isinstance(ancestor, (cst.Arg, cst.ConcatenatedString, cst.BinaryOperation)):
+            return None
+    return None
 
 
 def _runs_of(string: cst.CSTNode, scope: Scope) -> list[cst.Call]:
