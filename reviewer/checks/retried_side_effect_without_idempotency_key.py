@@ -8,6 +8,7 @@ import libcst as cst
 
 from reviewer.checks._base import PythonCheck, has_star_kwargs, keyword
 from reviewer.checks._data import (
+    _IDEMPOTENCY,
     Scope,
     ScopeCheck,
     db_write,
@@ -56,8 +57,9 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     A request handler is re-sent by its client (a double click, a retry after a timeout): a call in one that
     takes the customer's money (a charge or payment intent; not a refund, payout or transfer, which the record's
     status guards, nor a checkout link or session, which moves no money) is reported with no retry in sight.
-    It is not reported when the function (or the helper) mentions an idempotency or deduplication key
-    (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`; a helper that takes the key as an
+    It is not reported when the function (or the helper) mentions an idempotency or deduplication key before the
+    call ends (one first named after it, a `dedupe_key` stored with the record of a message sent, was never given
+    to it) (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`; a helper that takes the key as an
     optional parameter, `idempotency_key=None`, only when the call passes it), unless every key it passes is
     made new on each call (`idempotency_key=uuid.uuid4().hex`, `f"payout-{id}-{uuid4()}"`: a retry carries a new
     key, so it is reported; such a key is reported outside a retry too, since the code meant the call to be safe
@@ -336,6 +338,16 @@ def capture_deposit(booking):
 """,
     )
     INVALID = (
+        # The dedup key is made after the message went out, for the record of it: the provider never saw it.
+        """
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError,), max_retries=5)
+def page_doctor(self, shift_id, text):
+    shift = Shift.objects.get(pk=shift_id)
+    sid = sms_client.send_message(to=shift.phone, body=text)  # expect: REL003
+    Page.objects.create(shift=shift, provider_sid=sid, dedupe_key=f"{shift_id}-{self.request.id}")
+""",
         # A voucher is worth money: retrying its creation can issue two.
         """
 import requests
@@ -618,7 +630,7 @@ def capture_deposit(booking):
                 effect = helpers.effect(call, scope, in_class, self, RETRY)
                 if effect is None or effect.retried_inside or effect.swallowed:
                     continue  # a helper that retries the call reports it there; one that swallows its failure never retries
-                if keyed_here or self._keyed(call, effect, scope, helpers, in_class):
+                if (keyed_here and _key_named_by(call, scope)) or self._keyed(call, effect, scope, helpers, in_class):
                     continue
                 if block is function_body and retry_points and all(scope.before(point, call)
                                                                    for point in retry_points):
@@ -738,6 +750,20 @@ def _marked_done_under_lock(call: cst.Call, scope: Scope, check: PythonCheck) ->
         return False
     read = " ".join(node_code(n) for n in [*(b.test for b in exits), *(c for c in scope.calls() if scope.before(c, call))])
     return any(re.search(rf"\b{re.escape(field)}(\b|__)", read) for field in marked)
+
+
+def _key_named_by(call: cst.Call, scope: Scope) -> bool:
+    """An idempotency or dedup key is named before the call ends: one that first appears after it (a `dedupe_key`
+    stored on the record of a message already sent) cannot have been given to it."""
+    end = scope.last[call]
+    for node in scope.nodes:
+        if scope.index[node] > end:
+            return False
+        text = (node.value if isinstance(node, (cst.Name, cst.SimpleString)) else
+                node.keyword.value if isinstance(node, cst.Arg) and node.keyword is not None else None)
+        if isinstance(text, str) and _IDEMPOTENCY.search(text):
+            return True
+    return False
 
 
 def _after_every_raiser(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:
