@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import own_nodes
-from reviewer.checks._runtime import FunctionScope, ModuleStateTracker, StateWrite
+from reviewer.checks._base import is_name, own_nodes
+from reviewer.checks._runtime import FunctionScope, ModuleStateTracker, StateWrite, returns_lookup
 
 _REMOVING_KINDS = frozenset({
     "del", "method:pop", "method:popitem", "method:popleft", "method:clear", "method:remove", "method:discard",
@@ -49,7 +49,9 @@ class ModuleStateWrittenByHandler(ModuleStateTracker):
     ## Known limits
     Writes from async handlers are reported only when the module also hands work to threads
     (`threading.Thread`, executors, `asyncio.to_thread`) or a handler that runs on a thread (a plain `def`
-    endpoint) writes the same container: on one event loop a write with no `await` in the middle cannot
+    endpoint) writes the same container, or when the coroutine tests what the container holds, awaits, and then
+    writes it (`if _runs.get(zone, 0) > now: return 409`, `await forecast(...)`, `_runs[zone] = ...`; not a memo
+    that returns what it looked up): on one event loop a write with no `await` between the test and itself cannot
     interleave with another request's (the per-process copy is SCL001's concern). Plain rebinding (`global config; config = load()`) is not reported. State reached
     through attributes (`app.state.x[k] = v`, `self.cache[k]`) and helpers called as methods are not
     followed. Any `with` whose target is named like a lock counts as holding one. A plain `d[k] = v`
@@ -160,8 +162,41 @@ def _rate(currency):
 def price(currency):
     return jsonify(price=100 * _rate(currency))
 """,
+        # A memo filled on a miss across an await stores the same value twice at worst.
+        """
+from fastapi import FastAPI
+
+app = FastAPI()
+_rates: dict[str, float] = {}
+
+@app.get("/rates/{code}")
+async def rate(code: str):
+    cached = _rates.get(code)
+    if cached is not None:
+        return cached
+    fetched = await fetch_rate(code)
+    _rates[code] = fetched  # ok: CON002
+    return fetched
+""",
     )
     INVALID = (
+        # The test and the write are split by an await: a second request passes the test while the first waits.
+        """
+import time
+from fastapi import FastAPI, HTTPException
+
+app = FastAPI()
+_busy_until: dict[int, float] = {}
+
+@app.post("/ovens/{oven_id}/bake")
+async def bake(oven_id: int, minutes: int):
+    now = time.monotonic()
+    if _busy_until.get(oven_id, 0) > now:
+        raise HTTPException(409, "oven busy")
+    await preheat(oven_id)
+    _busy_until[oven_id] = now + minutes * 60  # expect: CON002
+    return {"oven": oven_id}
+""",
         # The handler's task hands the sender to a worker thread: two threads count into one dict.
         """
 import asyncio
@@ -452,7 +487,8 @@ def checkout(series_id: int, seat_ids: list[int]):
             if scope.acquires_lock:
                 continue
             writes = [write for write in scope.container_writes()
-                      if (threaded or self.uses_threads or write.name in threaded_writes)
+                      if (threaded or self.uses_threads or write.name in threaded_writes
+                          or _awaits_between_read_and_write(scope.node, write))
                       and self._races(scope, write, writers) and self._is_unlocked_module_write(write)]
             chosen += [(write, scope) for write in self._one_write_per_container(writes)]
         # A handler that only removes an entry (`logout` popping a session) is the same race as the handler that
@@ -485,3 +521,37 @@ def checkout(series_id: int, seat_ids: list[int]):
         if write.locked or write.kind == "rebind":
             return False
         return write.kind == "global-aug" or write.name in self.module_containers
+
+
+def _awaits_between_read_and_write(function: cst.FunctionDef, write: StateWrite) -> bool:
+    """A coroutine tests what the container holds, awaits, then writes it (`if _runs.get(zone, 0) > now: 409`,
+    `await _forecast(...)`, `_runs[zone] = ...`): while it waits, another request passes the same test, so even one
+    event loop interleaves the two. A memo filled on a miss (the function returns what it looked up) stores the
+    same value twice at worst."""
+    if function.asynchronous is None or returns_lookup(function, write.name):
+        return False
+    tested: set[str] = set()  # local names holding what was read: `recent = [... _fails.get(ip, []) ...]`
+    checked = waited = False
+    for node in own_nodes(function.body):
+        if node is write.node:
+            return waited
+        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) \
+                and any(_reads_container(inner, write.name) for inner in own_nodes(node.value)):
+            tested.add(node.targets[0].target.value)
+        elif isinstance(node, (cst.If, cst.While)) and not checked:
+            checked = any(_reads_container(inner, write.name) or (isinstance(inner, cst.Name) and inner.value in tested)
+                          for inner in own_nodes(node.test))
+        elif checked and isinstance(node, cst.Await):
+            waited = True
+    return False
+
+
+def _reads_container(node: cst.CSTNode, name: str) -> bool:
+    """`name[k]`, `name.get(k)`, `k in name`."""
+    if isinstance(node, cst.Subscript):
+        return is_name(node.value, name)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        return node.func.attr.value == "get" and is_name(node.func.value, name)
+    if isinstance(node, cst.Comparison):
+        return any(isinstance(t.operator, (cst.In, cst.NotIn)) and is_name(t.comparator, name) for t in node.comparisons)
+    return False
