@@ -594,7 +594,7 @@ def name_values_unsafe(name: str, assignments: FunctionAssignments | None, **opt
 _REQUEST_FIELDS = frozenset({"args", "form", "values", "json", "files", "view_args", "cookies", "headers", "data",
                              "GET", "POST", "FILES", "COOKIES", "META", "query_params", "path_params", "body",
                              "get_json", "query_string", "stream", "get_data", "match_info", "query", "params",
-                             "multipart"})
+                             "multipart", "post"})
 _REQUEST_OBJECTS = ("request", "self.request", "req")
 
 

@@ -31,6 +31,8 @@ _SANITIZERS = frozenset({"secure_filename", "basename", "safe_join", "int", "flo
 _SANITIZED_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
 # A containment check before use: the function validated the path.
 _VALIDATION_CALLS = frozenset({"is_relative_to", "relative_to", "commonpath", "commonprefix", "fullmatch", "match"})
+# The project's own path validator, named for it: `validate_path_is_safe(path)`, `_ensure_safe_path(p)`.
+_PATH_VALIDATOR = re.compile(r"(validat|sanitiz|check|verify|ensure)\w*path|path\w*(safe|valid)", re.I)
 _RESOLVERS = frozenset({"realpath", "abspath", "resolve", "normpath", "absolute"})
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _FASTAPI_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -52,10 +54,12 @@ class PathFromRequestInput(SecurityCheck):
     of a request body model declared in the module (`body.filename` of `body: ExportRequest`; not one held to a
     `Field(pattern=...)`), or a
     Django view's URL argument. The value is followed through assignments, `os.path.join`, `Path(...)`,
-    `/`, f-strings and string methods within the function.
+    `/`, f-strings and string methods within the function, and into a function of the module it is handed to
+    (called by name or through `asyncio.to_thread(f, ...)`) that uses that parameter as such a path.
 
     Near-misses: `send_from_directory`, and input passed through `secure_filename`, `os.path.basename`,
-    `safe_join`, `Path(x).name` or `int(...)`; input placed after other text in the same file name
+    `safe_join`, `Path(x).name` or `int(...)`; a function that calls a validator named for paths
+    (`validate_path_is_safe(path)`); input placed after other text in the same file name
     (`f"report-{id}.csv"`, which cannot start a `..` component); a function that checks containment
     (`is_relative_to`, `commonpath`, `startswith` on a `realpath`/`resolve()` result) or `".."` is trusted; an
     allow-list (`if name not in ALLOWED`; not one of types or extensions, `upload.content_type in TYPES`) or a
@@ -70,8 +74,8 @@ class PathFromRequestInput(SecurityCheck):
     configuration and keys, overwrites code or deletes files the service can reach.
 
     ## Known limits
-    Only one function is followed: a path built in a helper from an argument is not traced back to the
-    request. Any containment check anywhere in the function counts as validation of all its paths. Test
+    Helpers are followed one call deep and within the module only: a helper that hands the path on again, or a
+    function of another module, is not followed. Any containment check anywhere in the function counts as validation of all its paths. Test
     files are skipped.
     """
 
@@ -161,8 +165,42 @@ def create_export(request):
     with open(os.path.join(settings.EXPORT_DIR, filename), "w") as fh:  # ok: SEC015
         fh.write(render_csv(report_id))
 """,
+        # The helper is given only a name it reduces to a base name.
+        """
+import os
+from flask import Flask, request
+
+app = Flask(__name__)
+
+def _write_note(name, text):
+    with open(os.path.join("/srv/notes", os.path.basename(name)), "w") as fh:
+        fh.write(text)
+
+@app.post("/notes")
+def save_note():
+    _write_note(request.form["name"], request.form["text"])  # ok: SEC015
+    return "", 204
+""",
     )
     INVALID = (
+        # The path is opened by a helper the handler hands it to, through a thread.
+        """
+import asyncio
+from fastapi import FastAPI, UploadFile
+
+app = FastAPI()
+
+def _store(path, data):
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+@app.post("/jobs/{job_id}/attachments")
+async def attach(job_id: int, file: UploadFile):
+    data = await file.read()
+    target = f"/srv/attachments/{job_id}/" + file.filename  # expect: SEC015
+    await asyncio.to_thread(_store, target, data)
+    return {"stored": file.filename}
+""",
         # aiohttp's FileResponse serves whatever path it is given.
         """
 import os
@@ -301,14 +339,19 @@ async def upload(request):
         # Per function: the tainted local names and the statement that first tainted each, or None when
         # the function validates its paths.
         self._taint: dict[cst.FunctionDef, dict[str, cst.CSTNode | None] | None] = {}
+        self._functions: dict[str, cst.FunctionDef] = {}  # the module's functions, by name
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         if "BaseModel" in self.ctx.text:  # imports are not known yet here: they are read as the visit goes
             self._text_fields = _pydantic_text_fields(node)
+        self._functions = {f.name.value: f for f in node.body if isinstance(f, cst.FunctionDef)}
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.ctx.is_test or call_name(node) not in _SINK_NAMES:
+        if self.ctx.is_test:
+            return
+        if call_name(node) not in _SINK_NAMES:
+            self._judge_helper_call(node)
             return
         fn = self.ctx.function
         if fn is None:
@@ -326,6 +369,50 @@ async def upload(request):
                             "A file path built from request input is used here: a name like `../../etc/passwd` "
                             "reaches files outside the intended folder (path traversal).", end_node=node)
                 return
+
+    def _judge_helper_call(self, node: cst.Call) -> None:
+        """A path built from request input handed to a function of this module (called by name, or handed to
+        `asyncio.to_thread(f, ...)`) that opens, writes or deletes the file at that parameter."""
+        fn = self.ctx.function
+        if fn is None or not self._functions:
+            return
+        helper, args = self._helper_and_args(node)
+        if helper is None or helper is fn:
+            return
+        tainted = None
+        params = helper.params.params
+        for index, arg in enumerate(args):
+            if index >= len(params):
+                break
+            if tainted is None:
+                tainted = self._tainted_names(fn)
+                if not tainted:
+                    return  # nothing from the request here, or the function validates its paths
+            if _is_tainted(arg, tainted) and self._opens_parameter(helper, params[index].name.value):
+                start = _chain_start(arg, tainted, self.line_of)
+                self.report(start if start is not None else node,
+                            f"A file path built from request input is handed to `{helper.name.value}()`, which uses "
+                            "it: a name like `../../etc/passwd` reaches files outside the intended folder (path "
+                            "traversal).", end_node=node)
+                return
+
+    def _helper_and_args(self, node: cst.Call) -> tuple[cst.FunctionDef | None, list[cst.BaseExpression]]:
+        positional = [a.value for a in node.args if a.keyword is None and a.star == ""]
+        if isinstance(node.func, cst.Name) and node.func.value in self._functions:
+            return self._functions[node.func.value], positional
+        if (self.ctx.qualify(node.func) == "asyncio.to_thread" and positional and isinstance(positional[0], cst.Name)
+                and positional[0].value in self._functions):
+            return self._functions[positional[0].value], positional[1:]
+        return None, []
+
+    def _opens_parameter(self, helper: cst.FunctionDef, parameter: str) -> bool:
+        """Some file call in the helper is given a path made of this parameter, not sanitized."""
+        for call in findall(helper.body, cst.Call):
+            if call_name(call) not in _SINK_NAMES or call_name(call) == "save":
+                continue
+            if any(_is_tainted(path, {parameter}) for path in self._sink_paths(call)):
+                return True
+        return False
 
     def _sink_paths(self, node: cst.Call) -> list[cst.BaseExpression]:
         name = call_name(node)
@@ -566,7 +653,8 @@ def _resolves_path(expr: cst.BaseExpression, values: dict[str, list[cst.BaseExpr
 def _contained(fn: cst.FunctionDef, values: dict[str, list[cst.BaseExpression]]) -> bool:
     """Whether the function checks the path before use: containment or a `..` test."""
     for node in findall(fn.body, (cst.Call, cst.Comparison)):
-        if isinstance(node, cst.Call) and call_name(node) in _VALIDATION_CALLS:
+        if isinstance(node, cst.Call) and (call_name(node) in _VALIDATION_CALLS
+                                           or _PATH_VALIDATOR.search(call_name(node) or "")):
             return True
         # `full.startswith(BASE)` counts only on a resolved path: a prefix test on the raw name does not stop `..`.
         if (isinstance(node, cst.Call) and call_name(node) == "startswith" and isinstance(node.func, cst.Attribute)
