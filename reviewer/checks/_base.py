@@ -73,7 +73,7 @@ class FileContext:
         `from httpx import post as send; send(...)` gives `httpx.post`; `s = requests.Session(); s.get`
         gives `requests.Session().get`; an unknown local name is returned as written.
         """
-        kind = type(expr)  # (`type() is`, not isinstance: see _LEAF below)
+        kind = type(expr)  # `type() is`, not isinstance: see _NAME
         if kind is _NAME:
             name = expr.value
             if name in self.bindings:

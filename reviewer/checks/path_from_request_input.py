@@ -397,11 +397,15 @@ async def upload(request):
                 return
 
     def _helper_and_args(self, node: cst.Call) -> tuple[cst.FunctionDef | None, list[cst.BaseExpression]]:
+        # Runs for every call in every function: the cheap tests on the callee's name come first.
+        name = call_name(node)
+        if name not in self._functions and name != "to_thread":
+            return None, []
         positional = [a.value for a in node.args if a.keyword is None and a.star == ""]
-        if isinstance(node.func, cst.Name) and node.func.value in self._functions:
-            return self._functions[node.func.value], positional
-        if (self.ctx.qualify(node.func) == "asyncio.to_thread" and positional and isinstance(positional[0], cst.Name)
-                and positional[0].value in self._functions):
+        if isinstance(node.func, cst.Name) and name in self._functions:
+            return self._functions[name], positional
+        if (name == "to_thread" and positional and isinstance(positional[0], cst.Name)
+                and positional[0].value in self._functions and self.ctx.qualify(node.func) == "asyncio.to_thread"):
             return self._functions[positional[0].value], positional[1:]
         return None, []
 

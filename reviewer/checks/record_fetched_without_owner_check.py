@@ -775,9 +775,12 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
         # A `get_queryset` that narrows by the caller on one path only (`if self.action == "list": return
         # qs.filter(customer=self.request.user)`, then `return qs`) says itself that the rows are the caller's, and
         # serves everyone's on the other paths.
+        # Each detail view's own `get_queryset`, judged once for both questions below.
+        querysets = {source: _Handler(source, scope_of(source, module_scope), self.ctx, forms)
+                     for _, source in detail_views if isinstance(source, cst.FunctionDef)}
         for view, source in detail_views:
             if isinstance(source, cst.FunctionDef):
-                own = _Handler(source, scope_of(source, module_scope), self.ctx, forms)
+                own = querysets[source]
                 untied = own.untied_return() if own.ties_to_caller and not own.staff_only else None
                 if untied is not None:
                     self.report(untied, f"`{view.name.value}.get_queryset` narrows to the caller's rows on one path "
@@ -787,7 +790,7 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
             return  # nothing here says these records belong to someone
         for view, source in detail_views:
             if isinstance(source, cst.FunctionDef):
-                own = _Handler(source, scope_of(source, module_scope), self.ctx, forms)
+                own = querysets[source]
                 if own.ties_to_caller or own.staff_only:
                     continue
                 returned = next((n.value for n in descendants(source.body)
