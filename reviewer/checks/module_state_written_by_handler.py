@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from reviewer.checks._base import is_name, own_nodes
-from reviewer.checks._runtime import FunctionScope, ModuleStateTracker, StateWrite, returns_lookup
+from reviewer.checks._runtime import FunctionScope, ModuleStateTracker, StateWrite, is_lookup, returns_lookup
 
 _REMOVING_KINDS = frozenset({
     "del", "method:pop", "method:popitem", "method:popleft", "method:clear", "method:remove", "method:discard",
@@ -547,11 +547,7 @@ def _awaits_between_read_and_write(function: cst.FunctionDef, write: StateWrite)
 
 
 def _reads_container(node: cst.CSTNode, name: str) -> bool:
-    """`name[k]`, `name.get(k)`, `k in name`."""
-    if isinstance(node, cst.Subscript):
-        return is_name(node.value, name)
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-        return node.func.attr.value == "get" and is_name(node.func.value, name)
+    """`name[k]`, `name.get(k)` (a lookup), or `k in name`."""
     if isinstance(node, cst.Comparison):
         return any(isinstance(t.operator, (cst.In, cst.NotIn)) and is_name(t.comparator, name) for t in node.comparisons)
-    return False
+    return is_lookup(node, name)
