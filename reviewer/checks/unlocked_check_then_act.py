@@ -51,7 +51,10 @@ _UPSERTS = frozenset({"update_or_create", "get_or_create"})
 
 def _stored_at(act: cst.CSTNode, scope: Scope) -> cst.Call | None:
     """For an attribute changed in Python (`fee.status = "paid"`), the `fee.save()` or commit after it that stores
-    the change; None for a write that is a statement of its own."""
+    the change; for a row added to a session (`db.session.add(stay)`), the commit that makes it visible to other
+    requests (the race window is open until then); None for a write that is a statement of its own."""
+    if isinstance(act, cst.Call) and method(act) in ("add", "add_all"):
+        return next((call for call in scope.calls() if method(call) == "commit" and scope.before(act, call)), None)
     if not isinstance(act, (cst.Assign, cst.AugAssign)):
         return None
     objects = {attribute_path(t.value) for t in _targets(act) if isinstance(t, cst.Attribute)}
@@ -69,7 +72,8 @@ class UnlockedCheckThenAct(RowsCheck):
 
     ## What it does
     Reports the `if` of a check-then-act sequence in one function; when the value it tests was read into a local
-    name first, the finding spans the race window, from that read to the `if`'s condition. Values are followed
+    name first, the finding spans the race window, from that read to the write, and on to the `save()` or commit
+    that stores a changed attribute or a row added to the session. Values are followed
     back to their query through local names, `for` loops over query results and helper functions of the same
     module (also a helper that returns the test itself: `return clash is None`, then `if not _is_free(...)`).
     - Existence: `if Model.objects.filter(...).exists()` (also through a name: `taken = ...filter(...)`, then

@@ -1239,6 +1239,27 @@ def test_check_then_act_on_an_attribute_spans_to_the_save_that_stores_it():
     assert "stored on line 7" in hits[0].message
 
 
+def test_check_then_insert_through_a_session_spans_to_the_commit_that_stores_the_row():
+    source = textwrap.dedent("""
+        from flask import request
+
+        @bp.post("/slots/<int:slot_id>/bookings")
+        def book(slot_id):
+            slot = db.get_or_404(Slot, slot_id)
+            if Booking.query.filter_by(slot_id=slot.id).count() >= slot.capacity:
+                return {"error": "full"}, 409
+            booking = Booking(slot_id=slot.id, name=request.json["name"])
+            db.session.add(booking)
+            db.session.flush()
+            db.session.commit()
+            return {"id": booking.id}, 201
+    """).lstrip("\n")
+    ctx = FileContext(path="app/bookings.py", text=source, is_test=False)
+    hits = run_python_checks(parse_python(source), ctx, [UnlockedCheckThenAct])
+    assert [(h.line, h.end_line) for h in hits] == [(5, 11)]
+    assert "written on line 9 (stored on line 11)" in hits[0].message
+
+
 def test_retried_side_effect_through_a_helper_names_the_call_inside_it():
     source = textwrap.dedent("""
         import requests
