@@ -175,7 +175,7 @@ def _post_effect(call: cst.Call, scope: Scope, ctx: FileContext, mode: str) -> s
     if _MESSAGE_WORDS.search(text):
         return "message"
     # Only the URL decides: `_deliver(url, body)` to a subscriber's URL may well be deduplicated by the body's id.
-    if mode == RETRY and _CREATES.search(text):
+    if mode == RETRY and (_CREATES.search(text) or _REMOTE_RECORD.search(text)):
         return "post"
     # A record made at a partner (`/reservations`, `/claims`): it outlives a local write that then fails.
     if mode == WRITE and _REMOTE_RECORD.search(text):

@@ -51,7 +51,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     `api.create_shipment`); and an HTTP POST (`requests`, `httpx`, `aiohttp`, a `client`/`session`/`api`)
     whose URL — its literal text, the names it is built from, and the name and default of the environment
     variable it comes from — names a payment, a message or notification, or something created (orders,
-    events, webhooks, batches, ingest, upload, coupons, vouchers). A call to a function defined in the same file is followed into
+    events, webhooks, batches, ingest, upload, coupons, vouchers) or a record kept at a partner (reservations,
+    claims, shipping labels, pickups, holds). A call to a function defined in the same file is followed into
     it: `_charge_card(...)` inside a retry loop is reported at the call when the helper posts to `/charges`. A
     function handed to `asyncio.to_thread(...)` or `run_in_executor(...)` counts as called there.
     A request handler is re-sent by its client (a double click, a retry after a timeout): a call in one that
@@ -347,6 +348,18 @@ def page_doctor(self, shift_id, text):
     shift = Shift.objects.get(pk=shift_id)
     sid = sms_client.send_message(to=shift.phone, body=text)  # expect: REL003
     Page.objects.create(shift=shift, provider_sid=sid, dedupe_key=f"{shift_id}-{self.request.id}")
+""",
+        # A shipping label is bought: a retry after a lost answer buys a second one (the reference is only printed).
+        """
+import requests
+from celery import shared_task
+
+@shared_task(autoretry_for=(requests.RequestException,), retry_backoff=True, max_retries=5)
+def buy_postage(parcel_id):
+    parcel = Parcel.objects.get(pk=parcel_id)
+    resp = requests.post(f"{CARRIER_URL}/labels", json={"reference": f"parcel-{parcel.id}"}, timeout=20)  # expect: REL003
+    resp.raise_for_status()
+    Parcel.objects.filter(pk=parcel.pk).update(label_url=resp.json()["label_url"])
 """,
         # A voucher is worth money: retrying its creation can issue two.
         """
