@@ -43,7 +43,8 @@ class CommitInLoop(ScopeCheck):
     Reports `session.commit()`, `db.session.commit()`, `conn.commit()`, `transaction.commit()` (any commit on
     a session, connection or transaction) directly inside the body of a `for` loop. It is not reported when
     the commit is every N rows (inside an `if` that tests a modulo, a `len(...)` or a batch size), when the
-    loop goes over batches, chunks or pages, when the loop is a consumer or a retry loop, when the commit is
+    loop goes over batches, chunks or pages (`for batch in batches`, `chunked(rows, 500)`; not the items of one
+    batch, `for reading in batch.readings`), when the loop is a consumer or a retry loop, when the commit is
     in a `try` whose `except` rolls back and either logs the item's failure or catches a specific
     exception (`IntegrityError`: a deliberate transaction per item), when the block ends in
     `break`/`return` (it runs once), or when earlier in the iteration a call acts outside the process
@@ -126,6 +127,13 @@ def pay_claims(session, claims):
 """,
     )
     INVALID = (
+        # The readings of one uploaded batch, each committed on its own.
+        """
+async def store_backlog(db, batch):
+    for reading in sorted(batch.readings, key=lambda r: r.seq):
+        db.add(MeterReading(seq=reading.seq, wh=reading.wh))
+        await db.commit()  # expect: DB003
+""",
         """
 import csv
 from app.models import db, Product
@@ -307,7 +315,10 @@ def _text(expr: cst.BaseExpression) -> str:
             names.append(node.value)
         elif isinstance(node, cst.Attribute):
             names.append(node.attr.value)
-            stack.append(node.value)
+            if not isinstance(node.value, cst.Name):
+                # `batch.readings` are the items of one batch, not batches: the object named first is not what
+                # the loop goes over (`self.consumer`, `client.stream(...)` still name it by their last part).
+                stack.append(node.value)
         elif isinstance(node, cst.Call):
             stack.append(node.func)
             stack.extend(arg.value for arg in node.args)
