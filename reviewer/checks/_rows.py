@@ -9,10 +9,13 @@ import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path, is_name
 from reviewer.checks._data import (
+    DB_MODULES,
     Scope,
+    _qualified_in,
     db_write,
     handed_function,
     in_transaction,
+    is_dbish,
     is_camel,
     is_query_call,
     is_query_result,
@@ -32,6 +35,12 @@ from reviewer.checks._data import (
 # Words that say a helper serialises what it loads: a row lock, or an atomic statement.
 _LOCKING = re.compile(r"with_for_update|select_for_update|for\s+(no\s+key\s+)?update\b|for\s+share\b|advisory"
                       r"|\bF\(|\bset\s+(\w+)\s*=\s*\2\s*[-+*]", re.I)
+# Functions of the app that load one record: `get_account(db, id)`, `exhibitor_for_principal(id, db, user)`.
+_LOADER_NAME = re.compile(r"^_?(get|load|fetch|find|lookup|require|resolve)_|_for_|_or_404$|_by_")
+_LOCKED_LOADER = re.compile(r"lock|for_update", re.I)
+# Frameworks whose functions take a session without returning a record of the app's.
+_LIBRARIES = frozenset({"sqlalchemy", "sqlmodel", "django", "flask", "flask_sqlalchemy", "fastapi", "starlette",
+                        "rest_framework", "pydantic", "alembic", "celery"})
 _SQL_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+[\"`\[]?(\w+)", re.I)
 _SELECT_COLUMNS = re.compile(r"^\s*SELECT\s+(.*?)\s+FROM\b", re.I | re.S)
 # `FROM bills b`, `JOIN accounts AS a`: a table and the alias a query names it by.
@@ -335,6 +344,10 @@ class Rows:
         fn = self.helper(call, scope)
         if fn is not None:
             return self.returned(fn, depth)
+        if isinstance(call.func, cst.Name) and self._imported_loader(call, scope):
+            # `exhibitor = exhibitor_for_principal(exhibitor_id, db, principal)`: a function of another module,
+            # handed the session, returns a record of it (locked only if its name says so).
+            return Origin("row", "orm", None, locked=bool(_LOCKED_LOADER.search(call.func.value)))
         if name == "get_object" and not call.args and is_name(recv, "self") and ctx.class_stack:
             return Origin("row", "orm", None)  # a view's `self.get_object()` (Django, DRF): the record the URL names
         if name in ("fetchone", "fetchrow", "fetch_one") and is_row_load(call, scope, ctx):
@@ -374,6 +387,16 @@ class Rows:
                     "limit", "select_related", "prefetch_related", "options", "iterator"):
             return Origin("rows", "orm", model)
         return None
+
+    def _imported_loader(self, call: cst.Call, scope: Scope) -> bool:
+        """An imported function (not a library's) called with the database session or connection and a key."""
+        name = call.func.value if isinstance(call.func, cst.Name) else ""
+        if not _LOADER_NAME.search(name) or scope.binding(name, call) is not None or name in self.functions:
+            return False
+        qualified = self.ctx.qualify(call.func) or ""
+        if qualified == name or _qualified_in(qualified, DB_MODULES) or qualified.split(".")[0] in _LIBRARIES:
+            return False
+        return any(is_dbish(arg.value, scope, self.ctx) for arg in call.args) and len(call.args) >= 2
 
     def _model(self, call: cst.Call, scope: Scope) -> str | None:
         orm = orm_model(call, scope, self.ctx)

@@ -69,7 +69,9 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     a loop (`[(p, qty[p.id]) for p in products]`, then `for product, qty in lines:`), the signed-in user
     (`request.user`, Flask-Login's `current_user`) and its related records (`request.user.landlord`), a related record (`item.product`), or any of
     these kept through `row[0] if row else 0` or `row[0] or 0`, or returned by a helper function of the same module (`_load_account(id)`,
-    `self._meter(id)`, a helper that returns `row[0]`). It reports a write of a value computed by arithmetic
+    `self._meter(id)`, a helper that returns `row[0]`), or by a function imported from another module of the app
+    that is handed the session or connection and whose name says it loads one (`get_wallet(db, wallet_id)`,
+    `exhibitor_for_principal(exhibitor_id, db, principal)`; locked if its name says so, `get_for_update`). It reports a write of a value computed by arithmetic
     on that old value:
     an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, then `.save()`,
     `commit()`, or inside a transaction block; with SQLAlchemy, a record loaded through a session the function
@@ -118,6 +120,15 @@ class ReadModifyWriteWithoutLock(RowsCheck):
 
     id = "DB004"
     VALID = (
+        # A loader from another module whose name says it locks the row.
+        """
+from app.accounts import get_account_for_update
+
+def withdraw(db, account_id, amount):
+    account = get_account_for_update(db, account_id)
+    account.balance -= amount  # ok: DB004
+    db.commit()
+""",
         # The upsert adds to the stored value: the database does the arithmetic.
         """
 async def meter(conn, agency_id, words):
@@ -330,6 +341,17 @@ class EventViewSet(viewsets.ModelViewSet):
         event.seats_taken += int(request.data["party_size"])  # expect: DB004
         event.save(update_fields=["seats_taken"])
         return Response(status=201)
+""",
+        # The record comes from a loader in another module of the app, handed the session.
+        """
+from expo.security import exhibitor_for_principal
+
+@router.post("/exhibitors/{exhibitor_id}/badges")
+def issue_badge(exhibitor_id: int, db: Session = Depends(get_db), principal=Depends(current_principal)):
+    exhibitor = exhibitor_for_principal(exhibitor_id, db, principal)
+    db.add(Badge(exhibitor_id=exhibitor.id))
+    exhibitor.badges_issued += 1  # expect: DB004
+    db.commit()
 """,
         # A firmware version in a SELECT's WHERE is not an optimistic-lock version check.
         """
