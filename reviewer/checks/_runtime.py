@@ -218,7 +218,8 @@ class FunctionScope:
 class ModuleStateTracker(PythonCheck):
     """Collects module-level containers and every write to them from functions, judged at the module's end.
 
-    Subclasses read `module_containers`, `scopes`, `len_checked` and `request_scopes()` in `leave_Module`;
+    Subclasses read `module_containers`, `scopes`, `len_checked`, `len_bounded` and `request_scopes()` in
+    `leave_Module`;
     when they add their own `visit_`/`leave_` methods for node types used here they must call `super()`.
     """
 
@@ -227,7 +228,8 @@ class ModuleStateTracker(PythonCheck):
         # name -> (definition statement, "dict" | "list" | "set")
         self.module_containers: dict[str, tuple[cst.CSTNode, str]] = {}
         self.scopes: list[FunctionScope] = []
-        self.len_checked: set[str] = set()
+        self.len_checked: set[str] = set()  # `len(d)` anywhere: the whole container is read
+        self.len_bounded: set[str] = set()  # `len(d)` compared with something: a cap (`if len(d) < MAX_ENTRIES`)
         self.registered_handlers: set[str] = set()
         self.uses_threads = False
         self._scope_stack: list[FunctionScope] = []
@@ -396,6 +398,10 @@ class ModuleStateTracker(PythonCheck):
             self.scope.local_names.add(node.target.value)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        for side in (node.left, *(target.comparator for target in node.comparisons)):
+            if (isinstance(side, cst.Call) and isinstance(side.func, cst.Name) and side.func.value == "len"
+                    and side.args and isinstance(side.args[0].value, cst.Name)):
+                self.len_bounded.add(side.args[0].value.value)
         if self.scope is None:
             return
         for target in node.comparisons:

@@ -65,7 +65,8 @@ class UnboundedCache(ModuleStateTracker):
     tables are judged as a web app's. Also reports the definition of a module-level dict or set that functions add to under
     a key that is not a constant (`_cache[key] = value`, `.setdefault(key, ...)`, `seen.add(event_id)`,
     `buckets[ip].append(t)`) when nothing in the module ever evicts from it (no `.pop`, `.popitem`,
-    `.clear`, `.discard`, `del d[...]`, reset, or `len(d)` bound check), and when it is meant to
+    `.clear`, `.discard`, `del d[...]`, reset, or a cap: `len(d)` compared with a limit; a `len(d)` only
+    shown in a stats endpoint bounds nothing), and when it is meant to
     remember: its name says cache, memo, seen, processed or dedup; or, in a web app, a function looks
     the key up before storing it (a memo table; not a tally read to be increased, `d[k] = d.get(k, 0) + 1`),
     or the name says it is a per-client table (rate
@@ -165,6 +166,28 @@ def vote(poll_id):
 """,
     )
     INVALID = (
+        # Answers kept per search; the stats endpoint shows how many there are, which bounds nothing.
+        """
+import time
+from fastapi import APIRouter
+
+router = APIRouter()
+_results: dict = {}  # expect: RES002
+
+@router.get("/directory")
+def search(q: str = ""):
+    key = q.strip().lower()
+    cached = _results.get(key)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    rows = run_search(key)
+    _results[key] = (time.monotonic() + 120, rows)
+    return rows
+
+@router.get("/directory/stats")
+def stats():
+    return {"cached_queries": len(_results)}
+""",
         # A service module of coroutines: no web framework imported here, but it runs for every request.
         """
 import functools
@@ -285,7 +308,7 @@ def count_failed_logins(response):
         if self.ctx.is_test:
             return
         growing: dict[str, cst.CSTNode] = {}  # name -> its first growing write
-        evicted: set[str] = set(self.len_checked)
+        evicted: set[str] = set(self.len_bounded)  # not `len(d)` shown in a stats endpoint: that bounds nothing
         memoized: set[str] = set()
         per_client: set[str] = set()  # keyed by the client's address: one entry per visitor
         for scope in self.scopes:
