@@ -15,9 +15,11 @@ from reviewer.checks._base import (
     descendants,
     findall,
     is_main_guard,
+    is_name,
     keyword,
     own_nodes,
 )
+from reviewer.checks._data import method
 from reviewer.checks._runtime import THREAD_CONSTRUCTORS, short_name
 
 _SCHEDULER_PACKAGES = ("apscheduler.", "flask_apscheduler.")
@@ -45,9 +47,11 @@ class SchedulerStartedAtImport(PythonCheck):
     Also reported: in a start-up hook of a web app (a `lifespan` function, `@app.on_event("startup")`, a
     function registered by name: aiohttp's `app.on_startup.append(f)`, `add_event_handler("startup", f)`,
     `on_startup=[f]`),
-    `asyncio.create_task(...)` of a coroutine of the same module that sleeps in a `while True` loop (a
-    periodic job run once per worker; a loop that waits on a queue is not), or of another module's
-    coroutine named for a loop (`surcharges.run_forever(app)`, an imported `reminder_loop()`); and, in a module meant to be
+    `asyncio.create_task(...)` of a coroutine of the same module that sleeps in a `while True` loop, or in a loop
+    that runs until a stop event is set and waits on that event between runs (a periodic job run once per worker;
+    a loop that waits on a queue is not), or of another module's
+    coroutine named for a loop (`surcharges.run_forever(app)`, an imported `reminder_loop()`), or a thread whose
+    target is such a loop; and, in a module meant to be
     imported (no `if __name__ == "__main__":`, no module-level loop keeping a script alive), `.start()`
     at import time on an APScheduler scheduler other than `BlockingScheduler`: a background scheduler
     runs in every process that imports the module, each web worker and each Celery worker.
@@ -111,6 +115,30 @@ async def lifespan(app: FastAPI):
     yield
     task.cancel()
 """,
+        # A consumer of this process's own queue, with a timeout so that it notices shutdown.
+        """
+import asyncio
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+
+outbox: asyncio.Queue = asyncio.Queue()
+
+async def drain(stop: asyncio.Event):
+    while not stop.is_set():
+        try:
+            item = await asyncio.wait_for(outbox.get(), timeout=1)
+        except asyncio.TimeoutError:
+            continue
+        await deliver(item)
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    stop = asyncio.Event()
+    task = asyncio.create_task(drain(stop))  # ok: SCL003
+    yield
+    stop.set()
+    await task
+""",
         """
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -134,6 +162,38 @@ class ShopConfig(AppConfig):
 """,
     )
     INVALID = (
+        # A periodic job that runs until shutdown, and a sweeper thread, both started by every worker's lifespan.
+        """
+import asyncio
+import threading
+import time
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+
+async def accrue_idle_fees(stop: asyncio.Event):
+    while not stop.is_set():
+        await charge_idle_sessions()
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=60)
+        except asyncio.TimeoutError:
+            pass
+
+def release_holds_forever():
+    while True:
+        release_expired_holds()
+        time.sleep(60)
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    stop = asyncio.Event()
+    fees = asyncio.create_task(accrue_idle_fees(stop))  # expect: SCL003
+    threading.Thread(target=release_holds_forever, daemon=True).start()  # expect: SCL003
+    yield
+    stop.set()
+    await fees
+
+app = FastAPI(lifespan=lifespan)
+""",
         # Django runs each app's ready() in every process it starts.
         """
 import threading
@@ -345,8 +405,8 @@ def make_app():
         if ctx.function_stack:
             if ctx.is_web_app and len(ctx.function_stack) == 1 and not ctx.class_stack and (_is_startup_hook(
                     ctx.function_stack[-1]) or ctx.function_stack[-1].name.value in self._registered_hooks) and (
-                    self._starts_forever_loop(node, name)
-                                                 or self._background_scheduler_start(node)):
+                    self._starts_forever_loop(node, name) or self._background_scheduler_start(node)
+                    or self._starts_forever_thread(node)):
                 self._report(node, short_name(name), where="at start-up")
             elif (len(ctx.function_stack) == 1 and len(ctx.class_stack) == 1 and not any(self._guards)
                   and ctx.function_stack[0].name.value == "ready" and _is_app_config(ctx.class_stack[0])
@@ -498,17 +558,35 @@ def _registered_startup_hooks(module: cst.Module) -> set[str]:
 
 
 def _sleeps_in_forever_loop(function: cst.FunctionDef) -> bool:
-    """`while True: await asyncio.sleep(...)`: a periodic job. A loop that waits on a queue (`await q.get()`)
-    consumes its own process's work and is fine once per worker."""
+    """`while True: await asyncio.sleep(...)`: a periodic job; also one that runs until a stop event is set and
+    waits on it between runs (`while not stop.is_set(): ...; await asyncio.wait_for(stop.wait(), timeout=60)`),
+    the graceful form of the same loop. A loop that waits on a queue (`await q.get()`) consumes its own
+    process's work and is fine once per worker."""
     stack: list[cst.CSTNode] = [function.body]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.While) and isinstance(node.test, cst.Name) and node.test.value == "True":
-            return any(isinstance(inner, cst.Call) and (attribute_path(inner.func) or "").endswith("sleep")
-                       for inner in descendants(node.body))
+        if isinstance(node, cst.While) and (is_name(node.test, "True") or _until_stopped(node.test)):
+            return any(isinstance(inner, cst.Call) and _pauses(inner) for inner in descendants(node.body))
         if not isinstance(node, NESTED_SCOPES):
             stack.extend(children(node))
     return False
+
+
+def _until_stopped(test: cst.BaseExpression) -> bool:
+    """`not stop.is_set()`: the loop runs until shutdown."""
+    return (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+            and isinstance(test.expression, cst.Call) and method(test.expression) == "is_set")
+
+
+def _pauses(call: cst.Call) -> bool:
+    """`time.sleep(60)`, `await asyncio.sleep(60)`, an event's `stop.wait(60)` or `wait_for(stop.wait(), 60)`."""
+    if (attribute_path(call.func) or "").endswith("sleep"):
+        return True
+    if method(call) == "wait" and call.args:
+        return True  # `threading.Event.wait(timeout)`: sleeps unless told to stop
+    first = call.args[0].value if call.args else None
+    return ((attribute_path(call.func) or "").endswith("wait_for") and isinstance(first, cst.Call)
+            and method(first) == "wait" and len(call.args) > 1)
 
 
 # App factories: `def create_app(): app = Flask(__name__) ... return app` runs once in every worker process.
