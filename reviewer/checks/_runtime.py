@@ -125,6 +125,16 @@ def write_mode(call: cst.Call) -> cst.SimpleString | None:
     return mode.value if isinstance(text, str) and set(text) & _WRITE_MODE_LETTERS else None
 
 
+def runs_until_shutdown(loop: cst.While) -> bool:
+    """`while True:` or `while not stop.is_set():`: a worker's main loop, which ends only with the process."""
+    test = loop.test
+    if isinstance(test, cst.Name):
+        return test.value == "True"
+    return (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+            and isinstance(test.expression, cst.Call) and isinstance(test.expression.func, cst.Attribute)
+            and test.expression.func.attr.value == "is_set")
+
+
 def short_name(qualified: str) -> str:
     return qualified.replace("().", ".")
 

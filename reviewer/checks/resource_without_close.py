@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import NESTED_SCOPES, FileContext, PythonCheck, attribute_path, findall, own_nodes
+from reviewer.checks._base import (NESTED_SCOPES, FileContext, PythonCheck, attribute_path, children, findall,
+                                   own_nodes)
+from reviewer.checks._runtime import runs_until_shutdown
 
 # What each constructor hands back, for the message.
 _RESOURCES = {
@@ -168,7 +170,9 @@ class ResourceWithoutClose(PythonCheck):
     handing it over. A `close()` outside `finally` is enough only when nothing that can raise runs
     between the open and the close. Also reports `tempfile.mkstemp()` whose descriptor is thrown away,
     and, inside functions, a file opened and used in the same expression without `with`:
-    `open(path).read()`, `json.load(open(path))`, `for line in open(path):`.
+    `open(path).read()`, `json.load(open(path))`, `for line in open(path):`. What a worker's main loop opens before
+    the loop (`while True:` or `while not stop.is_set():`, with no `return` or `break` in it) lives as long as the
+    process and is not reported; a retry loop that returns on success is not such a loop.
 
     ## Why is this bad?
     An exception between open and close skips the close: each failing request leaks a file
@@ -188,6 +192,17 @@ class ResourceWithoutClose(PythonCheck):
 
     id = "RES001"
     VALID = (
+        # A worker's main loop: the client is opened once and lives as long as the process.
+        """
+import httpx
+
+def run_forever(stop):
+    http = httpx.Client(base_url=PSP_URL, timeout=10)  # ok: RES001
+    while not stop.is_set():
+        for payment in pending_payments():
+            settle(payment, http.get(f"/charges/{payment.provider_ref}").json())
+        stop.wait(60)
+""",
         """
 import json
 
@@ -258,6 +273,21 @@ async def send(message):
 """,
     )
     INVALID = (
+        # A retry loop returns when it succeeds: the function runs once per job, and each run leaks a client.
+        """
+import asyncio
+import httpx
+
+async def create_label(payload):
+    client = httpx.AsyncClient(base_url=CARRIER_URL, timeout=15)  # expect: RES001
+    while True:
+        try:
+            resp = await client.post("/labels", json=payload)
+        except httpx.TransportError:
+            await asyncio.sleep(1)
+            continue
+        return resp.json()
+""",
         """
 import smtplib
 
@@ -462,6 +492,11 @@ def search(q):
             return
         function.body.visit(_UseFinder(self.ctx, resources, self._module_functions))
         leaking = {name for name, resource in resources.items() if self._leaks(resource)}
+        if leaking and _serves_until_shutdown(function):
+            # A worker's main loop (`while True:`, `while not stop.is_set():`): what it opens before the loop is
+            # opened once and lives as long as the process, like a module-level client.
+            leaking = {name for name in leaking if resources[name].statement is None
+                       or _inside_forever_loop(function, resources[name].statement)}
         for name, resource in resources.items():
             if name not in leaking:
                 continue
@@ -545,6 +580,32 @@ def search(q):
         except ValueError:
             return False
         return start < end and not any(findall(between, _CAN_RAISE) for between in body[start + 1:end])
+
+
+def _serves_until_shutdown(function: cst.FunctionDef) -> bool:
+    """A loop that runs until shutdown and that nothing leaves: not a retry loop (`while True:` that returns
+    on success), whose function is called again for every job."""
+    return any(_forever_loop(node) for node in own_nodes(function.body))
+
+
+def _forever_loop(node: cst.CSTNode) -> bool:
+    if not isinstance(node, cst.While) or not runs_until_shutdown(node):
+        return False
+    if any(isinstance(inner, cst.Return) for inner in own_nodes(node.body)):
+        return False
+    stack: list[cst.CSTNode] = [node.body]  # a `break` of this loop, not of one nested in it
+    while stack:
+        inner = stack.pop()
+        if isinstance(inner, cst.Break):
+            return False
+        if not isinstance(inner, (cst.For, cst.While, *NESTED_SCOPES)):
+            stack.extend(children(inner))
+    return True
+
+
+def _inside_forever_loop(function: cst.FunctionDef, statement: cst.CSTNode) -> bool:
+    """The statement runs on every round of such a loop (opened per round, so it leaks per round)."""
+    return any(_forever_loop(node) and statement in own_nodes(node.body) for node in own_nodes(function.body))
 
 
 def _is_neutral_use(node: cst.Name, parent: cst.CSTNode) -> bool:

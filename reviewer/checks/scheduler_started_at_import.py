@@ -15,12 +15,11 @@ from reviewer.checks._base import (
     descendants,
     findall,
     is_main_guard,
-    is_name,
     keyword,
     own_nodes,
 )
 from reviewer.checks._data import method
-from reviewer.checks._runtime import THREAD_CONSTRUCTORS, short_name
+from reviewer.checks._runtime import THREAD_CONSTRUCTORS, runs_until_shutdown, short_name
 
 _SCHEDULER_PACKAGES = ("apscheduler.", "flask_apscheduler.")
 _TASK_STARTERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
@@ -565,17 +564,11 @@ def _sleeps_in_forever_loop(function: cst.FunctionDef) -> bool:
     stack: list[cst.CSTNode] = [function.body]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.While) and (is_name(node.test, "True") or _until_stopped(node.test)):
+        if isinstance(node, cst.While) and runs_until_shutdown(node):
             return any(isinstance(inner, cst.Call) and _pauses(inner) for inner in descendants(node.body))
         if not isinstance(node, NESTED_SCOPES):
             stack.extend(children(node))
     return False
-
-
-def _until_stopped(test: cst.BaseExpression) -> bool:
-    """`not stop.is_set()`: the loop runs until shutdown."""
-    return (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
-            and isinstance(test.expression, cst.Call) and method(test.expression) == "is_set")
 
 
 def _pauses(call: cst.Call) -> bool:
