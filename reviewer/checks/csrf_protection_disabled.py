@@ -40,7 +40,8 @@ class CsrfProtectionDisabled(SecurityCheck):
     `SessionMiddleware` but not `CsrfViewMiddleware`.
 
     A view that never looks at who is calling (no login decorator, no `request.user`/`current_user`) acts for
-    no session and is not reported, nor is `csrf.exempt(api_bp)` on an API blueprint (token-authenticated).
+    no session and is not reported, nor is `csrf.exempt(api_bp)` on an API blueprint (token-authenticated) or on the
+    blueprint of a webhook module (`csrf.exempt(webhooks.bp)`).
     An exempt view that authenticates the request some other way is a near-miss and is not reported: it
     verifies a signature (`stripe.Webhook.construct_event`, `hmac.compare_digest`, a `*signature*` call),
     reads an `Authorization`, `X-API-Key` or signature header, or sets DRF `authentication_classes` without
@@ -59,14 +60,17 @@ class CsrfProtectionDisabled(SecurityCheck):
 
     id = "SEC014"
     VALID = (
-        # A public form that acts for no signed-in user, and an API blueprint authenticated by tokens.
+        # A public form that acts for no signed-in user, an API blueprint authenticated by tokens, and the blueprint
+        # of a module of webhook receivers (signed by the provider).
         """
 from flask import Blueprint, request
 from flask_wtf.csrf import CSRFProtect
+from shop import webhooks
 
 csrf = CSRFProtect()
 api_bp = Blueprint("api", __name__)
 csrf.exempt(api_bp)  # ok: SEC014
+csrf.exempt(webhooks.bp)  # ok: SEC014
 
 @share_bp.post("/s/<code>")
 @csrf.exempt  # ok: SEC014
@@ -213,8 +217,13 @@ MIDDLEWARE = [  # expect: SEC014
                 inner = node.args[0].value.func
                 if isinstance(inner, cst.Attribute):
                     view = expr_name(inner.value) or view
-            # `csrf.exempt(api_bp)`: an API blueprint, authenticated by tokens rather than the session cookie.
-            if not set(identifier_words(view)) & (_WEBHOOK_WORDS | {"api"}):
+            # `csrf.exempt(api_bp)`: an API blueprint, authenticated by tokens rather than the session cookie; the
+            # module may say it (`csrf.exempt(webhooks.bp)`).
+            first = node.args[0].value
+            path = attribute_path(first) if isinstance(first, cst.Attribute) else None
+            words = set(identifier_words(view))
+            words.update(word for part in (path or "").split(".") for word in identifier_words(part))
+            if not words & (_WEBHOOK_WORDS | {"api"}):
                 self.report(node, f"`{view or 'the view'}` is exempt from CSRF checks: any website the user visits "
                                   "can submit this request with the user's cookies.")
         elif call_name(node) in ("update", "from_mapping") and not self._in_dev_config():
