@@ -90,6 +90,7 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     DRF function views (`@api_view`) with no permission classes of their own know their caller when one of the
     module's such views reads `request.user` (the project's default permission signs callers in);
     handlers named for public flows, staff-only handlers (a staff decorator or dependency, `require_role(...)`,
+    DRF's `@permission_classes` with a class other than `IsAuthenticated`/`AllowAny`,
     a login decorator given only staff roles, `@login_required("coordinator")`,
     a permission mixin or permission class, DRF's `check_object_permissions`)
     and handlers that write the caller into a new record (joining an event, answering a survey: something every
@@ -341,6 +342,32 @@ class FareViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 """,
     )
     INVALID = (
+        # `IsAuthenticated` signs the caller in; it says nothing about whose booking this is.
+        """
+from django.shortcuts import get_object_or_404
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.response import Response
+
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def booking_detail(request, booking_id):
+    booking = get_object_or_404(Booking.objects.select_related("slot"), pk=booking_id)  # expect: SEC018
+    return Response(serialize(booking))
+
+@api_view(["GET"])
+@permission_classes([IsAdminUser])
+def booking_audit(request, booking_id):
+    booking = get_object_or_404(Booking, pk=booking_id)  # ok: SEC018
+    return Response(serialize(booking))
+
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def cancel_booking(request, booking_id):
+    booking = get_object_or_404(Booking, pk=booking_id, customer=request.user.customer)
+    booking.cancel()
+    return Response(status=204)
+""",
         # Rehearsals are listed under a choir the caller belongs to; the detail view serves any rehearsal by id.
         """
 from django.contrib.auth.decorators import login_required

@@ -356,9 +356,20 @@ def _elevated(fn: cst.FunctionDef) -> bool:
     for decorator in fn.decorators:
         target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
         name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
+        if name == "permission_classes" and isinstance(decorator.decorator, cst.Call):
+            # DRF's `@permission_classes([IsAuthenticated])` only signs the caller in; others decide who may act.
+            classes = {node.value for node in descendants(decorator.decorator) if isinstance(node, cst.Name)
+                       and node.value[:1].isupper()}
+            if classes - _SIGN_IN_ONLY:
+                return True
+            continue
         if _ELEVATED.search(name):
             return True
     return False
+
+
+# DRF permission classes that let any signed-in caller (or anyone) in.
+_SIGN_IN_ONLY = frozenset({"IsAuthenticated", "IsAuthenticatedOrReadOnly", "AllowAny"})
 
 
 def _changes_data(fn: cst.FunctionDef) -> bool:
