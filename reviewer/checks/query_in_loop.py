@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, is_name, is_none, keyword
 from reviewer.checks._data import (
     COMPREHENSIONS,
     ROW_LOADS,
@@ -83,7 +83,10 @@ class QueryInLoop(PythonCheck):
     of the row handed to them (`summary(order)` calling `order.events.order_by(...).first()`).
     A Django relation read on the row (`order.listing`) is reported when the queryset's own lookups show that
     name is a relation (`filter(listing__seller=user)`, `order_by("listing__price")`) and the queryset uses no
-    `select_related`/`prefetch_related`: each access loads the related record in its own query.
+    `select_related`/`prefetch_related`: each access loads the related record in its own query. So is one read
+    by a function of the same file the row is handed to (`_stop_for(booking)` reading `booking.customer`),
+    reported at the call, unless the read sits under an `if` on a flag the call leaves off (`with_history=False`)
+    or the rows' name is bound more than once (which query's eager loading applies is then not known).
     A function of another module that is handed this function's connection or session and the row or a value
     read from it (`db.fetch_carrier(conn, row["carrier_id"])`, `balances.in_flight_total(session, seller.id)`),
     or is named for reading (`get_customer(session, ...)`), and whose result is used, counts as a query.
@@ -123,6 +126,35 @@ class QueryInLoop(PythonCheck):
 
     id = "DB001"
     VALID = (
+        # The rows load the relation the helper reads; another helper reads one only when asked to.
+        """
+from django.http import JsonResponse
+from scheduling.models import Booking, Patient
+
+def _stop_for(booking):
+    return {"id": booking.pk, "email": booking.customer.user.email}
+
+def _patient_json(patient, with_ward=False):
+    data = {"mrn": patient.mrn}
+    if with_ward:
+        data["ward"] = patient.ward.code
+    return data
+
+def my_day(request):
+    bookings = Booking.objects.filter(slot__technician=request.user.technician).select_related("customer")
+    return JsonResponse({"stops": [_stop_for(b) for b in bookings]})  # ok: DB001
+
+def search(request):
+    patients = Patient.objects.filter(ward__code=request.GET["ward"])[:25]
+    return JsonResponse({"results": [_patient_json(p) for p in patients]})  # ok: DB001
+
+def lookup(request):
+    if request.user.is_staff:
+        bookings = Booking.objects.filter(code__startswith=request.GET["q"]).select_related("customer__user")
+    else:
+        bookings = Booking.objects.none()
+    return JsonResponse({"results": [_stop_for(b) for b in bookings[:20]]})  # ok: DB001
+""",
         """
 import stripe
 from .models import Member
@@ -326,6 +358,18 @@ def import_prices(path):
 """,
     )
     INVALID = (
+        # The helper reads the booking's customer: one query per booking, one call away from the loop.
+        """
+from django.http import JsonResponse
+from scheduling.models import Booking
+
+def _stop_for(booking):
+    return {"id": booking.pk, "email": booking.customer.user.email}
+
+def my_day(request):
+    bookings = Booking.objects.filter(slot__technician=request.user.technician).order_by("slot__starts_at")
+    return JsonResponse({"stops": [_stop_for(b) for b in bookings]})  # expect: DB001
+""",
         # One page of a queryset from Django's Paginator, and a relation two deep read through a local name.
         """
 from django.core.paginator import Paginator
@@ -573,6 +617,7 @@ async def list_quotes(conn, customer_id):
         # once the whole file is read by what its callers here pass in; and every call to a same-file function.
         self._param_loops: list[tuple[cst.CSTNode, Scope, str, Key, int, str]] = []
         self._function_scopes: list[tuple[Scope, str]] = []  # every function's, for the calls made in it
+        self._module_functions: dict[str, cst.FunctionDef] | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
         self._models = _model_names(node)
@@ -869,7 +914,46 @@ async def list_quotes(conn, customer_id):
         relations = _lookup_relations(source, scope) if self._django_queryset(header.iter, scope) is not None \
             else set()
         body = loop.body if isinstance(loop, cst.For) else loop
-        for node in scope.within(body):
+        found = self._relation_read(scope.within(body), names, relations, eager, scope)
+        if found is not None:
+            self._reported_loops.add(loop)
+            self.report(found, f"`{found.value.value}.{found.attr.value}` loads a related record once per row of "
+                               f"`{loop_name}` (N+1): load it with the rows (`select_related(\"{found.attr.value}\")`, "
+                               "`selectinload`).")
+            return
+        # `stops.append(_stop_for(booking))`, where `_stop_for` reads `booking.customer`: the same N+1, one call away.
+        # Only when the rows come from one query (a name bound once): eager loading on one branch's query is
+        # not read through the other's.
+        if not _bound_once(header.iter, scope):
+            return
+        for call in self._calls_in_loop(loop, scope):
+            helper = self._module_function(call)
+            if helper is None:
+                continue
+            params = [p.name.value for p in (*helper.params.posonly_params, *helper.params.params)]
+            handed = {params[i] for i, arg in enumerate(call.args[:len(params)])
+                      if arg.keyword is None and isinstance(arg.value, cst.Name) and arg.value.value in names}
+            if not handed:
+                continue
+            inner = scope_of(helper, self._module_scope)
+            off = _flags_left_off(helper, call)
+            nodes = [node for node in inner.nodes if not any(
+                isinstance(a, cst.If) and isinstance(a.test, cst.Name) and a.test.value in off
+                for a in inner.ancestors(node))  # `if with_history:` in a helper called without it
+                and not _manager_query(node, inner)]  # `order.invoices.filter(...)`: judged as a query instead
+            found = self._relation_read(nodes, handed, relations, eager, inner)
+            if found is not None:
+                self._reported_loops.add(loop)
+                self.report(call, f"`{call.func.value}` reads `{found.value.value}.{found.attr.value}` (line "
+                                  f"{self.line_of(found)}), which loads a related record once per row of "
+                                  f"`{loop_name}` (N+1): load it with the rows (`select_related(\"{found.attr.value}\")`,"
+                                  " `selectinload`).", related=[found])
+                return
+
+    def _relation_read(self, nodes, names: set[str], relations: set[str], eager: set[str],
+                       scope: Scope) -> cst.Attribute | None:
+        """The first read of a relation on one of these names that the rows did not load eagerly."""
+        for node in nodes:
             if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in names):
                 continue
             attr = node.attr.value
@@ -883,10 +967,18 @@ async def list_quotes(conn, customer_id):
                 continue  # `row.listing(...)`: a method, not the relation
             if isinstance(parent, (cst.AssignTarget, cst.AugAssign)):
                 continue  # `row.owner = user` sets it: nothing is loaded
-            self._reported_loops.add(loop)
-            self.report(node, f"`{node.value.value}.{attr}` loads a related record once per row of `{loop_name}` "
-                              f"(N+1): load it with the rows (`select_related(\"{attr}\")`, `selectinload`).")
-            return
+            return node
+        return None
+
+    def _module_function(self, call: cst.Call) -> cst.FunctionDef | None:
+        """The top-level function of this file a plain call runs (`_stop_for(booking)`)."""
+        if not isinstance(call.func, cst.Name) or self._module_scope is None:
+            return None
+        if self._module_functions is None:
+            module = self._module_scope.root
+            self._module_functions = {statement.name.value: statement for statement in module.body
+                                      if isinstance(statement, cst.FunctionDef)}
+        return self._module_functions.get(call.func.value)
 
     def _declared_relations(self) -> frozenset[str]:
         """Relations the models modules this file imports declare (read once per file, only when needed)."""
@@ -1240,6 +1332,44 @@ def _deep_read(node: cst.Attribute, scope: Scope) -> bool:
                                                        and scope.parent.get(n).func is n)
                    for n in scope.of_type(cst.Attribute))
     return depth >= 2 and not called
+
+
+# Methods of a related manager or queryset: `order.invoices.filter(...)` runs a query of its own.
+_MANAGER_METHODS = frozenset({"all", "filter", "exclude", "get", "first", "last", "count", "exists", "order_by",
+                              "values", "values_list", "select_related", "prefetch_related", "aggregate", "annotate",
+                              "create", "update", "delete", "only", "defer", "latest", "earliest", "iterator"})
+
+
+def _manager_query(node: cst.CSTNode, scope: Scope) -> bool:
+    parent = scope.parent.get(node)
+    return (isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in _MANAGER_METHODS
+            and isinstance(scope.parent.get(parent), cst.Call) and scope.parent.get(parent).func is parent)
+
+
+def _bound_once(iterable: cst.BaseExpression, scope: Scope) -> bool:
+    """The name the loop's rows start from (`qs[offset:end]` -> `qs`) is assigned at most once in the function."""
+    root = iterable
+    while isinstance(root, (cst.Subscript, cst.Attribute, cst.Call)):
+        root = root.value if isinstance(root, (cst.Subscript, cst.Attribute)) else root.func
+    if not isinstance(root, cst.Name):
+        return True
+    return sum(1 for node in scope.of_type(cst.AssignTarget)
+               if isinstance(node.target, cst.Name) and node.target.value == root.value) <= 1
+
+
+def _flags_left_off(helper: cst.FunctionDef, call: cst.Call) -> set[str]:
+    """Parameters that default to `False` or `None` and that this call does not pass."""
+    passed = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+    given = sum(1 for arg in call.args if arg.keyword is None and not arg.star)
+    positional = [*helper.params.posonly_params, *helper.params.params]
+    off = set()
+    for index, param in enumerate([*positional, *helper.params.kwonly_params]):
+        name = param.name.value
+        if param.default is None or not (is_name(param.default, "False") or is_none(param.default)):
+            continue
+        if name not in passed and (index >= given or index >= len(positional)):
+            off.add(name)
+    return off
 
 
 def _camel(snake: str) -> str:
