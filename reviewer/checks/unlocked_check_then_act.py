@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import attribute_path, is_literal
+from reviewer.checks._base import attribute_path, is_literal, module_handlers, own_nodes
 from reviewer.checks._data import (
     Scope,
     chain_root,
@@ -90,7 +90,8 @@ class UnlockedCheckThenAct(RowsCheck):
     - Status: `if seat.status != "available"`, `if not coupon.active`, `if x.sent_at is not None` on a loaded
       record, followed by a move of that same field to its next state (a literal or named constant, the value
       compared with, or anything after a truth or `None` test), a save, and another database write (an insert,
-      another record changed) that the status was guarding, or, in a request handler, a claim: the field set to
+      another record changed) that the status was guarding, or, in a request handler (or a function of the module
+      one of its handlers calls by name), a claim: the field set to
       who takes the record (`shift.assigned_to = staff` after `if shift.assigned_to_id is not None`; Django's
       `x.owner` and `x.owner_id` are one column). The move may be an UPDATE statement on that record
       (`update(Slot).where(Slot.id == slot.id).values(booked=True)`, `Slot.objects.filter(pk=slot.pk)
@@ -149,6 +150,7 @@ class UnlockedCheckThenAct(RowsCheck):
     """
 
     id = "DB005"
+    _handler_callees: set[str] | None = None  # names the module's request handlers call (read when first needed)
     VALID = (
         # The insert's SQL, kept in a module constant, settles the race: `ON CONFLICT ... DO NOTHING`.
         """
@@ -572,6 +574,24 @@ def claim_shift(request, shift_id):
     shift.assigned_to = staff
     shift.save(update_fields=["assigned_to"])
     return JsonResponse({"id": shift.pk})
+""",
+        # The claim is made by a helper the booking routes share: it runs for a request all the same.
+        """
+from fastapi import APIRouter, Depends, HTTPException
+
+router = APIRouter()
+
+def _allocate(db, booth_id, exhibitor_id):
+    booth = db.get(Booth, booth_id)  # expect: DB005
+    if booth.exhibitor_id is not None:
+        raise HTTPException(409, "booth already allocated")
+    booth.exhibitor_id = exhibitor_id
+    db.commit()
+    return booth
+
+@router.post("/booths/{booth_id}/allocate")
+def allocate(booth_id: int, exhibitor_id: int, db=Depends(get_db)):
+    return _allocate(db, booth_id, exhibitor_id)
 """,
         # A DRF action: the unique RSVP is settled by the caught IntegrityError, the seat count is not.
         """
@@ -1104,13 +1124,27 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
             return None
         if kind == "order":  # `if acct.balance >= amount: acct.balance -= amount`, not `if ts > x.seen_at`
             return next((change for change in changes if _arithmetic_change(change, path)), None)
-        if self.ctx.in_handler and any(_claims(n) for n in scope.of_type(cst.Assign)
+        if self._serves_requests() and any(_claims(n) for n in scope.of_type(cst.Assign)
                                        if region[0] <= scope.index[n] < region[1]
                                        and any(attribute_path(t.value) == obj for t in _targets(n)
                                                if isinstance(t, cst.Attribute))):
             # `if shift.assigned_to_id is not None: 409` ... `shift.assigned_to = staff`; `pass.redeemed_by = user`
             return changes[0]
         return changes[0] if self._other_write(obj, region, scope) else None
+
+    def _serves_requests(self) -> bool:
+        """A request handler, or a function of the module that one of its handlers calls by name
+        (`_allocate(db, ...)` shared by two booking routes): it runs for a request as the handler does."""
+        if self.ctx.in_handler:
+            return True
+        function = self.ctx.function
+        if function is None or len(self.ctx.function_stack) != 1 or self.ctx.class_stack or self._module is None:
+            return False
+        if self._handler_callees is None:
+            self._handler_callees = {node.func.value for handler, _cls in module_handlers(self._module, self.ctx)
+                                     for node in own_nodes(handler.body)
+                                     if isinstance(node, cst.Call) and isinstance(node.func, cst.Name)}
+        return function.name.value in self._handler_callees
 
     def _other_write(self, obj: str, region: tuple[int, int], scope: Scope, besides: cst.Call | None = None) -> bool:
         """Something else written after a status check: an insert, an update, another record changed."""
