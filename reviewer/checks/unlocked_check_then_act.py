@@ -28,7 +28,7 @@ from reviewer.checks._data import (
 from reviewer.checks._rows import (
     RowsCheck,
     disjuncts,
-    has_conditional_update,
+    conditionally_updated,
     is_saved,
     is_arithmetic,
     is_redis,
@@ -112,6 +112,8 @@ class UnlockedCheckThenAct(RowsCheck):
     handed to a thread (`await asyncio.to_thread(db.fetch_one, "SELECT count(*) AS n ...")`) count as run here,
     and a count is known by its alias (`booked["n"]`).
 
+    A conditional update settles races on its own table only (claiming a pallet does not settle the count of the
+    location it is put in), except with SQLite, whose first write locks the whole database until the commit.
     It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
     advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create`,
     `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE` (also in SQL kept in a module constant), or a conditional update
@@ -176,6 +178,22 @@ def add_version(cur, document_id, key):
     cur.execute("INSERT INTO document_versions (document_id, version, s3_key) VALUES (%s, %s, %s) "
                 "ON CONFLICT (document_id, version) DO NOTHING RETURNING id", (document_id, next_version, key))
     return cur.fetchone()
+""",
+        # SQLite: the first UPDATE takes the database's write lock, so the count after it cannot change under it.
+        """
+import sqlite3
+
+def borrow(conn: sqlite3.Connection, member_id, isbn):
+    cur = conn.execute("UPDATE titles SET available = available - 1 WHERE isbn = ? AND available > 0", (isbn,))
+    if cur.rowcount == 0:
+        return None
+    active = conn.execute("SELECT count(*) FROM loans WHERE member_id = ? AND returned_on IS NULL",  # ok: DB005
+                          (member_id,)).fetchone()[0]
+    if active >= 5:
+        conn.rollback()
+        return None
+    conn.execute("INSERT INTO loans (member_id, isbn) VALUES (?, ?)", (member_id, isbn))
+    conn.commit()
 """,
         # The claim is made on a locked row: the second request waits, then sees the shift taken.
         """
@@ -575,6 +593,25 @@ def claim_shift(request, shift_id):
     shift.save(update_fields=["assigned_to"])
     return JsonResponse({"id": shift.pk})
 """,
+        # Claiming the pallet serialises that pallet, not the location's count: two pallets both fit the last slot.
+        """
+from flask import Blueprint, jsonify
+
+bp = Blueprint("pallets", __name__)
+
+@bp.post("/pallets/<int:pallet_id>/putaway/<code>")
+def put_away(pallet_id, code):
+    with db.transaction() as conn:
+        location = conn.execute("SELECT id, capacity, occupied FROM locations WHERE code = %s", (code,)).fetchone()  # expect: DB005
+        if location["occupied"] >= location["capacity"]:
+            return jsonify(error="location is full"), 409
+        moved = conn.execute("UPDATE pallets SET location_id = %s, status = 'stored' "
+                             "WHERE id = %s AND status = 'received' RETURNING id", (location["id"], pallet_id)).fetchone()
+        if moved is None:
+            return jsonify(error="pallet is not waiting for put-away"), 409
+        conn.execute("UPDATE locations SET occupied = occupied + 1 WHERE id = %s", (location["id"],))
+    return jsonify(pallet_id=pallet_id, location=code)
+""",
         # The claim is made by a helper the booking routes share: it runs for a request all the same.
         """
 from fastapi import APIRouter, Depends, HTTPException
@@ -712,8 +749,20 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
         for read, claim in self._free_row_claims(scope):
             found.append((read, "pick", claim))
         # The function's text is read only for candidates: it needs positions, which other files never pay for.
-        if not found or has_conditional_update(scope, self._rows):
+        if not found:
             return
+        claimed = conditionally_updated(scope, self._rows)
+        if claimed:
+            # A conditional update settles races on its own table only: claiming the pallet
+            # (`UPDATE pallets ... WHERE id = %s AND status = 'received'`) does not serialise the location's count.
+            # SQLite is the exception: its first write locks the whole database until the commit.
+            if None in claimed or self.ctx.imports_module("sqlite3", "aiosqlite"):
+                return
+            found = [(b, kind, act) for b, kind, act in found
+                     if (model := self._act_model(act, scope)) is not None
+                     and not any(same_model(model, table) for table in claimed)]
+            if not found:
+                return
         if _RACE_HANDLED.search(scope.code(self)) or any(
                 _RACE_HANDLED.search(text[0]) for call in scope.calls() if method(call) in _SQL_RUNNERS
                 for text in [self._rows.sql(positional(call), scope)] if text is not None):
@@ -1131,6 +1180,10 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
             # `if shift.assigned_to_id is not None: 409` ... `shift.assigned_to = staff`; `pass.redeemed_by = user`
             return changes[0]
         return changes[0] if self._other_write(obj, region, scope) else None
+
+    def _act_model(self, act: cst.CSTNode, scope: Scope) -> str | None:
+        """The model or table a write changes, when a call names it (an attribute change does not)."""
+        return self._written_model(act, scope) if isinstance(act, cst.Call) else None
 
     def _serves_requests(self) -> bool:
         """A request handler, or a function of the module that one of its handlers calls by name
