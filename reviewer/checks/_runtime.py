@@ -125,6 +125,10 @@ def write_mode(call: cst.Call) -> cst.SimpleString | None:
     return mode.value if isinstance(text, str) and set(text) & _WRITE_MODE_LETTERS else None
 
 
+# App factories: `def create_app(): app = Flask(__name__) ... return app` runs once in every worker process.
+APP_FACTORIES = frozenset({"create_app", "make_app", "build_app", "app_factory", "get_app", "init_app", "setup_app"})
+
+
 def runs_until_shutdown(loop: cst.While) -> bool:
     """`while True:` or `while not stop.is_set():`: a worker's main loop, which ends only with the process."""
     test = loop.test

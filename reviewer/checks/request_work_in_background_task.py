@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import keyword
+from reviewer.checks._base import is_name, keyword
 from reviewer.checks._data import Scope, ScopeCheck, method, positional
 from reviewer.checks._effects import RETRY, Helpers, helpers_of
+from reviewer.checks._runtime import APP_FACTORIES
 
 _TASK_STARTERS = frozenset({"create_task", "ensure_future"})
 _WHAT = {"payment": "a payment", "message": "a message", "publish": "an event", "create": "a remote record",
@@ -23,7 +24,10 @@ class RequestWorkInBackgroundTask(ScopeCheck):
     which finishes inside its `async with`) and `background_tasks.add_task(f, ...)` (FastAPI/Starlette
     `BackgroundTasks`) when `f` has a side effect another system keeps: a payment, an e-mail
     or SMS, a published event, a POST that creates or delivers something, a remote create (the kinds REL003 and
-    REL004 recognise, following a function of the same file into its body).
+    REL004 recognise, following a function of the same file into its body); also `threading.Thread(target=f,
+    ...)`, there and in any top-level function of a web app's module (`_in_background(msg)`, which the views
+    call), but not in an app factory, whose thread runs once per worker (SCL003). For `worker = Thread(...)`, the
+    finding spans to `worker.start()`.
 
     ## Why is this bad?
     The client is told the request succeeded while the work exists only as a task in this process's memory. A
@@ -110,6 +114,23 @@ async def create_order(order: dict):
 """,
     )
     INVALID = (
+        # A mail module's helper hands the message to a thread; the views call it for every booking.
+        """
+import smtplib
+import threading
+from django.conf import settings
+
+def _deliver(msg):
+    with smtplib.SMTP(settings.EMAIL_HOST, timeout=10) as smtp:
+        smtp.send_message(msg)
+
+def _in_background(msg):
+    worker = threading.Thread(target=_deliver, args=(msg,), daemon=True)  # expect: REL005
+    worker.start()
+
+def create_app():
+    threading.Thread(target=_deliver, args=(STARTUP_NOTICE,), daemon=True).start()  # ok: REL005
+""",
         """
 import threading
 from flask import Flask, jsonify
@@ -187,8 +208,14 @@ def place_order():
 
     def judge(self, scope: Scope) -> None:
         root = scope.root
-        if not isinstance(root, cst.FunctionDef) or not self.ctx.is_handler(root):
+        if not isinstance(root, cst.FunctionDef):
             return
+        # A web app's helper that starts a thread for a message (`_in_background(msg)` called by the views) runs
+        # in the request's process as a handler does; a task or coroutine elsewhere may be a worker's own.
+        threads_only = not self.ctx.is_handler(root)
+        if threads_only and (not self.ctx.is_web_app or self.ctx.class_stack or len(self.ctx.function_stack) != 1
+                             or root.name.value in APP_FACTORIES):
+            return  # (a thread an app factory starts runs once per worker: SchedulerStartedAtImport's to judge)
         if self._helpers is None:
             module_scope = self._module_scope or scope
             assert isinstance(module_scope.root, cst.Module)
@@ -198,6 +225,8 @@ def place_order():
         for call in scope.calls():
             if _in_task_group(call, scope):
                 continue  # `async with asyncio.TaskGroup() as tg: tg.create_task(...)` ends before the answer
+            if threads_only and not _starts_thread(call, self.ctx):
+                continue
             handed = self._handed(call)
             if handed is None:
                 continue
@@ -206,7 +235,7 @@ def place_order():
                 continue
             self.report(call, f"This request hands {_WHAT.get(effect.kind, 'a side effect')} to a background task in this "
                               "process and answers before it runs: a restart or crash loses it silently; put it "
-                              "on a durable queue.")
+                              "on a durable queue.", end_node=_started_by(call, scope))
 
     def _handed(self, call: cst.Call) -> cst.Call | None:
         """The call the background task will make, as a call node."""
@@ -226,6 +255,21 @@ def place_order():
             return cst.Call(func=call.args[0].value,
                             args=[arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in call.args[1:]])
         return None
+
+
+def _started_by(call: cst.Call, scope: Scope) -> cst.Call | None:
+    """For `worker = threading.Thread(...)`, the `worker.start()` after it: the finding spans to it."""
+    assign = scope.parent.get(call)
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    name = assign.targets[0].target.value
+    return next((other for other in scope.calls() if method(other) == "start" and scope.before(call, other)
+                 and isinstance(other.func, cst.Attribute) and is_name(other.func.value, name)), None)
+
+
+def _starts_thread(call: cst.Call, ctx) -> bool:
+    qualified = ctx.qualify(call.func) or ""
+    return qualified == "threading.Thread" or (method(call) == "Thread" and qualified.endswith("threading.Thread"))
 
 
 def _in_task_group(call: cst.Call, scope: Scope) -> bool:

@@ -19,7 +19,7 @@ from reviewer.checks._base import (
     own_nodes,
 )
 from reviewer.checks._data import method
-from reviewer.checks._runtime import THREAD_CONSTRUCTORS, runs_until_shutdown, short_name
+from reviewer.checks._runtime import APP_FACTORIES, THREAD_CONSTRUCTORS, runs_until_shutdown, short_name
 
 _SCHEDULER_PACKAGES = ("apscheduler.", "flask_apscheduler.")
 _TASK_STARTERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
@@ -417,7 +417,7 @@ def make_app():
                 function = ctx.function_stack[0]
                 if self._background_scheduler_start(node) or self._starts_forever_thread(node):
                     self._started_in.append((node, short_name(name), function.name.value))
-                elif function.name.value in _APP_FACTORY and isinstance(node.func, cst.Name):
+                elif function.name.value in APP_FACTORIES and isinstance(node.func, cst.Name):
                     self._factory_calls.add(node.func.value)
             return
         if ctx.class_stack or any(self._guards):
@@ -443,7 +443,7 @@ def make_app():
         # A background scheduler started in the app factory, or in a function of this module it calls
         # (`_start_scheduler(app)`), starts in every worker process.
         for node, what, function in self._started_in:
-            if function in _APP_FACTORY or function in self._factory_calls:
+            if function in APP_FACTORIES or function in self._factory_calls:
                 self._report(node, what, where="in the app factory")
 
     def _started(self, node: cst.Call) -> str | None:
@@ -582,5 +582,3 @@ def _pauses(call: cst.Call) -> bool:
             and method(first) == "wait" and len(call.args) > 1)
 
 
-# App factories: `def create_app(): app = Flask(__name__) ... return app` runs once in every worker process.
-_APP_FACTORY = frozenset({"create_app", "make_app", "build_app", "app_factory", "get_app", "init_app", "setup_app"})

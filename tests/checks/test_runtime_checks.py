@@ -15,6 +15,7 @@ from reviewer.checks.client_without_timeout import ClientWithoutTimeout
 from reviewer.checks.in_process_shared_state import InProcessSharedState
 from reviewer.checks.local_file_write_in_handler import LocalFileWriteInHandler
 from reviewer.checks.module_state_written_by_handler import ModuleStateWrittenByHandler
+from reviewer.checks.request_work_in_background_task import RequestWorkInBackgroundTask
 from reviewer.checks.resource_without_close import ResourceWithoutClose
 from reviewer.checks.scheduler_started_at_import import SchedulerStartedAtImport
 from reviewer.checks.thread_per_request import ThreadPerRequest
@@ -816,3 +817,22 @@ def test_a_file_opened_by_with_in_a_coroutine_is_reported_across_its_block():
     hits = run_python_checks(parse_python(source), FileContext(path="app/exports.py", text=source),
                              [BlockingCallInAsync])
     assert [(h.line, h.end_line) for h in hits] == [(6, 8)]
+
+
+def test_message_handed_to_a_named_thread_spans_to_its_start():
+    source = textwrap.dedent("""
+        import smtplib
+        import threading
+        from django.conf import settings
+
+        def _deliver(msg):
+            with smtplib.SMTP(settings.EMAIL_HOST, timeout=10) as smtp:
+                smtp.send_message(msg)
+
+        def _in_background(msg):
+            worker = threading.Thread(target=_deliver, args=(msg,), daemon=True)
+            worker.start()
+    """).lstrip("\n")
+    ctx = FileContext(path="app/mailer.py", text=source, is_test=False)
+    hits = run_python_checks(parse_python(source), ctx, [RequestWorkInBackgroundTask])
+    assert [(h.id, h.line, h.end_line) for h in hits] == [("REL005", 10, 11)]
