@@ -917,9 +917,9 @@ async def list_quotes(conn, customer_id):
         found = self._relation_read(scope.within(body), names, relations, eager, scope)
         if found is not None:
             self._reported_loops.add(loop)
-            self.report(found, f"`{found.value.value}.{found.attr.value}` loads a related record once per row of "
-                               f"`{loop_name}` (N+1): load it with the rows (`select_related(\"{found.attr.value}\")`, "
-                               "`selectinload`).")
+            attr = found.attr.value
+            self.report(found, f"`{found.value.value}.{attr}` loads a related record once per row of `{loop_name}` "
+                               f"(N+1): load it with the rows (`select_related(\"{attr}\")`, `selectinload`).")
             return
         # `stops.append(_stop_for(booking))`, where `_stop_for` reads `booking.customer`: the same N+1, one call away.
         # Only when the rows come from one query (a name bound once): eager loading on one branch's query is
@@ -937,17 +937,18 @@ async def list_quotes(conn, customer_id):
                 continue
             inner = scope_of(helper, self._module_scope)
             off = _flags_left_off(helper, call)
-            nodes = [node for node in inner.nodes if not any(
+            nodes = [node for node in inner.nodes if not (off and any(
                 isinstance(a, cst.If) and isinstance(a.test, cst.Name) and a.test.value in off
-                for a in inner.ancestors(node))  # `if with_history:` in a helper called without it
+                for a in inner.ancestors(node)))  # `if with_history:` in a helper called without it
                 and not _manager_query(node, inner)]  # `order.invoices.filter(...)`: judged as a query instead
             found = self._relation_read(nodes, handed, relations, eager, inner)
             if found is not None:
                 self._reported_loops.add(loop)
-                self.report(call, f"`{call.func.value}` reads `{found.value.value}.{found.attr.value}` (line "
+                attr = found.attr.value
+                self.report(call, f"`{call.func.value}` reads `{found.value.value}.{attr}` (line "
                                   f"{self.line_of(found)}), which loads a related record once per row of "
-                                  f"`{loop_name}` (N+1): load it with the rows (`select_related(\"{found.attr.value}\")`,"
-                                  " `selectinload`).", related=[found])
+                                  f"`{loop_name}` (N+1): load it with the rows (`select_related(\"{attr}\")`, "
+                                  "`selectinload`).", related=[found])
                 return
 
     def _relation_read(self, nodes, names: set[str], relations: set[str], eager: set[str],

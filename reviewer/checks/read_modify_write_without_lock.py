@@ -71,8 +71,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     these kept through `row[0] if row else 0` or `row[0] or 0`, or returned by a helper function of the same module (`_load_account(id)`,
     `self._meter(id)`, a helper that returns `row[0]`), or by a function imported from another module of the app
     that is handed the session or connection and whose name says it loads one (`get_wallet(db, wallet_id)`,
-    `exhibitor_for_principal(exhibitor_id, db, principal)`; locked if its name says so, `get_for_update`). It reports a write of a value computed by arithmetic
-    on that old value:
+    `exhibitor_for_principal(exhibitor_id, db, principal)`; locked if its name says so, `get_for_update`). It
+    reports a write of a value computed by arithmetic on that old value:
     an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, then `.save()`,
     `commit()`, or inside a transaction block; with SQLAlchemy, a record loaded through a session the function
     was handed is written by the caller's commit); an `UPDATE ... SET col = %s` whose parameter is computed from

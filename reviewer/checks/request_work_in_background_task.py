@@ -260,7 +260,8 @@ def place_order():
 def _started_by(call: cst.Call, scope: Scope) -> cst.Call | None:
     """For `worker = threading.Thread(...)`, the `worker.start()` after it: the finding spans to it."""
     assign = scope.parent.get(call)
-    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)):
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)):
         return None
     name = assign.targets[0].target.value
     return next((other for other in scope.calls() if method(other) == "start" and scope.before(call, other)
