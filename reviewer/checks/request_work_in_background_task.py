@@ -244,7 +244,7 @@ def place_order():
         if name in _TASK_STARTERS and (qualified.startswith("asyncio.") or isinstance(call.func, cst.Attribute)):
             first = positional(call)
             return first if isinstance(first, cst.Call) else None
-        if qualified == "threading.Thread" or (name == "Thread" and qualified.endswith("threading.Thread")):
+        if _starts_thread(call, self.ctx):
             target, given = keyword(call, "target"), keyword(call, "args")
             if target is None:
                 return None

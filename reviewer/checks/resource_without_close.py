@@ -492,11 +492,13 @@ def search(q):
             return
         function.body.visit(_UseFinder(self.ctx, resources, self._module_functions))
         leaking = {name for name, resource in resources.items() if self._leaks(resource)}
-        if leaking and _serves_until_shutdown(function):
+        forever = [node for node in own_nodes(function.body) if _forever_loop(node)] if leaking else []
+        if forever:
             # A worker's main loop (`while True:`, `while not stop.is_set():`): what it opens before the loop is
-            # opened once and lives as long as the process, like a module-level client.
+            # opened once and lives as long as the process, like a module-level client; what it opens on every
+            # round leaks on every round.
             leaking = {name for name in leaking if resources[name].statement is None
-                       or _inside_forever_loop(function, resources[name].statement)}
+                       or any(resources[name].statement in own_nodes(loop.body) for loop in forever)}
         for name, resource in resources.items():
             if name not in leaking:
                 continue
@@ -582,13 +584,9 @@ def search(q):
         return start < end and not any(findall(between, _CAN_RAISE) for between in body[start + 1:end])
 
 
-def _serves_until_shutdown(function: cst.FunctionDef) -> bool:
+def _forever_loop(node: cst.CSTNode) -> bool:
     """A loop that runs until shutdown and that nothing leaves: not a retry loop (`while True:` that returns
     on success), whose function is called again for every job."""
-    return any(_forever_loop(node) for node in own_nodes(function.body))
-
-
-def _forever_loop(node: cst.CSTNode) -> bool:
     if not isinstance(node, cst.While) or not runs_until_shutdown(node):
         return False
     if any(isinstance(inner, cst.Return) for inner in own_nodes(node.body)):
@@ -601,11 +599,6 @@ def _forever_loop(node: cst.CSTNode) -> bool:
         if not isinstance(inner, (cst.For, cst.While, *NESTED_SCOPES)):
             stack.extend(children(inner))
     return True
-
-
-def _inside_forever_loop(function: cst.FunctionDef, statement: cst.CSTNode) -> bool:
-    """The statement runs on every round of such a loop (opened per round, so it leaks per round)."""
-    return any(_forever_loop(node) and statement in own_nodes(node.body) for node in own_nodes(function.body))
 
 
 def _is_neutral_use(node: cst.Name, parent: cst.CSTNode) -> bool:
