@@ -244,6 +244,19 @@ async def store_page(request):
     page = "".join(html)
     return web.Response(text=page, content_type="text/html")  # expect: SEC016
 """,
+        # Rows joined into the table, the table placed into the page: the names are two steps from the response.
+        """
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+
+@login_required
+def trip_sheet(request, trip_id):
+    trip = Trip.objects.get(pk=trip_id, driver__user=request.user)
+    rows = trip.bookings.values_list("passenger_name", "notes")
+    body = "".join(f"<tr><td>{name}</td><td>{notes}</td></tr>" for name, notes in rows)
+    html = f"<table><tbody>{body}</tbody></table>"
+    return HttpResponse(html)  # expect: SEC016
+""",
         """
 from flask import Flask, Response, request
 
@@ -327,7 +340,7 @@ def preview():
     def _html_pieces(self, expr: cst.BaseExpression, depth: int) -> list[cst.BaseExpression]:
         """The unescaped values a hand-built HTML text interpolates (not numbers or ids), following local names,
         `"".join(...)` of generated or appended pieces, and joins placed inside the text."""
-        if depth > 3:
+        if depth > 5:  # rows joined into a table placed into the page: five steps from the response
             return []
         if isinstance(expr, cst.Name):
             assignments = self.assignments_here()
