@@ -75,8 +75,7 @@ class QueryInLoop(PythonCheck):
     one (`ids = [r[0] for r in cur.fetchall()]`), a page of one from Django's `Paginator` (`page.object_list`),
     the rows of a `csv` reader, and the result of a function in
     the same file that returns query rows or is a generator yielding from a loop (the pages of an API).
-    Reads are `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*` (`get_or_create` and
-    `update_or_create` too: they read first), `Model.query.*`,
+    Reads are `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*`, `Model.query.*`,
     related-manager calls on the row (`order.items.filter(...)`; `order.items.all()` only when the rows were
     loaded without `prefetch_related`), and calls to functions and methods (`self.helper()`) of the same file
     whose result the loop uses and that query: directly, through other helpers, or through a related manager
@@ -118,14 +117,26 @@ class QueryInLoop(PythonCheck):
     size (`if len(batch) >= 500: _apply(batch)`), since one query per batch is the fix; rows of the
     database catalog (`information_schema`, `sqlite_master`); generators that wait for messages
     (`while True:`, a queue or consumer), where each message is its own unit of work; helpers called only for
-    their effect (`expire(order)` as a statement, or `if settle(driver):` using only whether it succeeded); per-row writes (`UPDATE`/`DELETE`/`INSERT`, `row.save()`:
+    their effect (`expire(order)` as a statement, or `if settle(driver):` using only whether it succeeded);
+    per-row writes (`UPDATE`/`DELETE`/`INSERT`, `row.save()`, the upserts `get_or_create`/`update_or_create`:
     on four held-out batches written by others, all four per-row `UPDATE`/`DELETE` reports of an earlier
-    version were false alarms to their writers); a lazy Django queryset handed to
+    version were false alarms to their writers, and three of four per-row upserts); a lazy Django queryset handed to
     another function; a deliberate per-row `select_for_update()` re-fetch; tests and migrations.
     """
 
     id = "DB001"
     VALID = (
+        # A per-row upsert is a write, like `save()`: one statement per row is how the job records each row.
+        """
+from celery import shared_task
+from .models import Fine, Loan
+
+@shared_task
+def accrue_fines():
+    overdue = Loan.objects.filter(returned_at__isnull=True).order_by("pk")
+    for loan in overdue.iterator(chunk_size=500):
+        fine, created = Fine.objects.get_or_create(loan=loan, defaults={"amount_cents": 10})  # ok: DB001
+""",
         # The rows load the relation the helper reads; another helper reads one only when asked to.
         """
 from django.http import JsonResponse
@@ -461,16 +472,6 @@ def remind(now):
     overdue = Loan.objects.filter(returned_at__isnull=True).select_related("book")
     for loan in overdue.iterator(chunk_size=500):
         send_mail(f"Overdue: {loan.book.title}", "...", None, [loan.member.user.email])  # expect: DB001
-""",
-        """
-from celery import shared_task
-from .models import Fine, Loan
-
-@shared_task
-def accrue_fines():
-    overdue = Loan.objects.filter(returned_at__isnull=True).order_by("pk")
-    for loan in overdue.iterator(chunk_size=500):
-        fine, created = Fine.objects.get_or_create(loan=loan, defaults={"amount_cents": 10})  # expect: DB001
 """,
         """
 from sqlalchemy import select
@@ -852,8 +853,6 @@ async def list_quotes(conn, customer_id):
         """A query that reads, and is not a deliberate per-row lock (`select_for_update().get(pk=...)`)."""
         if not is_query_call(call, scope, self.ctx):
             return False
-        if method(call) in ("get_or_create", "update_or_create"):
-            return True  # a SELECT first, whatever it writes after
         if db_write(call, scope, self.ctx) is not None:
             return False
         return not set(chain_methods(call)) & {"select_for_update", "with_for_update"}
