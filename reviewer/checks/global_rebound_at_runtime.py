@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from reviewer.checks._base import descendants, is_name, is_none
 from reviewer.checks._data import Scope, ScopeCheck, ends_in_exit
+
+
+# Functions named for start-up work (`init_engine`, `setup_logging`, `configure`): called once, before requests.
+_SET_UP = re.compile(r"^_?(init|initiali[sz]e|setup|set_up|configure|bootstrap|startup|on_startup)(_|$)")
 
 
 class GlobalReboundAtRuntime(ScopeCheck):
@@ -15,8 +21,9 @@ class GlobalReboundAtRuntime(ScopeCheck):
     Reports a `global NAME` statement in a function that then changes `NAME`: an augmented assignment
     (`NAME += 1`), or an assignment that is not guarded by a test of `NAME` itself. The usual lazy
     set-up (`if _pool is None: _pool = make_pool()`, or `if _pool is not None: return _pool` before the
-    assignment) and a reset to `None` are not reported, nor is a
-    function named `main` (a script's entry point). Tests are skipped.
+    assignment) and a reset to `None` are not reported, nor is a function named `main` (a script's entry
+    point), nor an assignment in a function named for start-up work (`init_engine`, `setup_logging`,
+    `configure`), which runs once before requests (`+=` there is still reported). Tests are skipped.
 
     ## Why is this bad?
     The function's result depends on, and changes, state that is not in its arguments: two tests
@@ -62,6 +69,17 @@ def main():
     global VERBOSE  # ok: MNT002
     VERBOSE = True
 """,
+        # Named for start-up work: the application's lifespan calls it once, before any request.
+        """
+_engine = None
+_sessionmaker = None
+
+def init_engine(settings):
+    global _engine, _sessionmaker  # ok: MNT002
+    _engine = create_async_engine(settings.database_url, pool_size=10)
+    _sessionmaker = async_sessionmaker(_engine, expire_on_commit=False)
+    return _engine
+""",
     )
     INVALID = (
         """
@@ -99,9 +117,11 @@ def apply_overrides(overrides):
         root = scope.root
         if not isinstance(root, cst.FunctionDef) or root.name.value == "main":
             return
+        set_up = bool(_SET_UP.match(root.name.value))
         for statement in scope.of_type(cst.Global):
             names = {item.name.value for item in statement.names}
-            rebinds = [found for name in names if (found := self._rebinds(name, scope)) is not None]
+            rebinds = [found for name in names if (found := self._rebinds(name, scope)) is not None
+                       and (not set_up or isinstance(found, cst.AugAssign))]
             if rebinds:
                 # From the `global` statement to the first statement that rebinds the name.
                 first = min(rebinds, key=self.line_of)
