@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, is_name
+from reviewer.checks._base import PythonCheck, attribute_path, is_name, is_none
 from reviewer.checks._data import (
     DB_MODULES,
+    Binding,
     Scope,
     _qualified_in,
     db_write,
@@ -282,6 +283,9 @@ class Rows:
                     and _position_in_target(name.value, binding.at) == 0 and is_query_call(value, scope, self.ctx)):
                 return Origin("row", "orm", self._model(value, scope))  # `stats, _ = Stats.objects.get_or_create()`
             return None
+        loaded = _loaded_before_made(name.value, binding, scope)
+        if loaded is not None:
+            binding = loaded
         return self.origin(binding.value, binding.at, scope, depth + 1)
 
     def _loop_binding(self, name: str, at: cst.CSTNode, scope: Scope) -> cst.For | None:
@@ -630,3 +634,22 @@ def saving_call(change: cst.CSTNode, obj: str | None, scope: Scope, ctx) -> cst.
 def is_saved(change: cst.CSTNode, obj: str | None, scope: Scope, ctx) -> bool:
     """A change of `obj` that reaches the database: inside a transaction block, or stored by a later call."""
     return in_transaction(change, scope, ctx) or saving_call(change, obj, scope, ctx) is not None
+
+
+def _loaded_before_made(name: str, binding: Binding, scope: Scope) -> Binding | None:
+    """`card = load(...)`, then `if card is None: card = LoyaltyCard(...)`: the name holds the loaded row, or a new
+    one made only when there was none. The binding of the loaded row, when `binding` is that second one."""
+    for ancestor in scope.ancestors(binding.at):
+        if isinstance(ancestor, cst.If):
+            test = ancestor.test
+            missing = ((isinstance(test, cst.Comparison) and is_name(test.left, name) and len(test.comparisons) == 1
+                        and isinstance(test.comparisons[0].operator, cst.Is) and is_none(test.comparisons[0].comparator))
+                       or (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+                           and is_name(test.expression, name)))
+            if not missing or ancestor.orelse is not None or ancestor not in scope.index:
+                return None
+            earlier = scope.binding(name, ancestor)
+            return earlier if earlier is not None and not earlier.unpacked and earlier.at in scope.index else None
+        if isinstance(ancestor, (cst.FunctionDef, cst.For, cst.While, cst.Try, cst.With)):
+            return None
+    return None

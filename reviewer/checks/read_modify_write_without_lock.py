@@ -71,7 +71,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     these kept through `row[0] if row else 0` or `row[0] or 0`, or returned by a helper function of the same module (`_load_account(id)`,
     `self._meter(id)`, a helper that returns `row[0]`), or by a function imported from another module of the app
     that is handed the session or connection and whose name says it loads one (`get_wallet(db, wallet_id)`,
-    `exhibitor_for_principal(exhibitor_id, db, principal)`; locked if its name says so, `get_for_update`). It
+    `exhibitor_for_principal(exhibitor_id, db, principal)`; locked if its name says so, `get_for_update`), also when a
+    new record is made in its place only if none was found (`if card is None: card = LoyaltyCard(...)`). It
     reports a write of a value computed by arithmetic on that old value:
     an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, then `.save()`,
     `commit()`, or inside a transaction block; with SQLAlchemy, a record loaded through a session the function
@@ -265,6 +266,18 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # The card is the one loaded, or a new one made when there was none: the loaded one is raced.
+        """
+from sqlalchemy import select
+
+async def record_visit(session, customer_id):
+    card = await session.scalar(select(LoyaltyCard).where(LoyaltyCard.customer_id == customer_id))
+    if card is None:
+        card = LoyaltyCard(customer_id=customer_id, stamps=0)
+        session.add(card)
+    card.stamps += 1  # expect: DB004
+    await session.commit()
+""",
         # A monthly billing script: the balance it posts to is the one the live service's payments change too.
         """
 import asyncio
