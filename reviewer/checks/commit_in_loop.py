@@ -48,7 +48,7 @@ class CommitInLoop(ScopeCheck):
     in a `try` whose `except` rolls back and either logs the item's failure or catches a specific
     exception (`IntegrityError`: a deliberate transaction per item), when the block ends in
     `break`/`return` (it runs once), or when earlier in the iteration a call acts outside the process
-    (HTTP, mail, a broker, a payment API, directly or through a function of the same module) and the
+    (HTTP, mail, a broker, a payment API, directly or through one or two functions of the same module) and the
     row is then updated with its outcome: that commit records a payout or a sent message before the
     next item, so that a crash does not repeat it. A call that only reads from outside (an HTTP `GET`, an S3
     `get_object`) has nothing to record first, so a commit after it is still reported.
@@ -124,6 +124,25 @@ def pay_claims(session, claims):
         claim.payout_id = result["id"]
         claim.state = "paid"
         session.commit()  # ok: DB003
+""",
+        # The text goes out two functions down: the loop's helper loads the customer, its helper posts.
+        """
+import requests
+
+def _post_sms(to, body):
+    resp = requests.post("https://sms.example.com/v1/messages", data={"to": to, "body": body}, timeout=10)
+    resp.raise_for_status()
+    return resp.json()["sid"]
+
+async def send_reminder(session, appointment):
+    customer = await session.get(Customer, appointment.customer_id)
+    return _post_sms(customer.phone, f"See you tomorrow at {appointment.starts_at:%H:%M}")
+
+async def send_due(session, due, now):
+    for appointment in due:
+        await send_reminder(session, appointment)
+        appointment.reminder_sent_at = now
+        await session.commit()  # ok: DB003
 """,
     )
     INVALID = (
@@ -240,14 +259,17 @@ def poll_meters(session, berths):
                 return self._written_between(scope.last[call], position, loop, scope)
         return False
 
-    def _helper_acts_outside(self, call: cst.Call) -> bool:
+    def _helper_acts_outside(self, call: cst.Call, depth: int = 0) -> bool:
+        """A function of this module that acts outside, itself or through one more of them (`send_reminder`
+        loading the customer, then `_post_sms(...)` posting)."""
         if not isinstance(call.func, cst.Name):
             return False
         helper = self._module_function(call.func.value)
         if helper is None:
             return False
         inner = scope_of(helper, self._module_scope)
-        return any(self._acts_outside(c, inner) for c in inner.calls())
+        return any(self._acts_outside(c, inner) or (depth < 1 and self._helper_acts_outside(c, depth + 1))
+                   for c in inner.calls())
 
     def _written_between(self, start: int, end: int, loop: cst.For, scope: Scope) -> bool:
         """An attribute or item set, or a staged database write, after the outside call and before the commit."""
