@@ -156,8 +156,8 @@ class ResourceWithoutClose(PythonCheck):
     ## What it does
     Inside functions (not in test files), follows each local name bound outside `with` to `open(...)`,
     `socket.socket(...)`, `socket.create_connection`, `sqlite3`/`psycopg2`/`psycopg`/`pymysql` `connect`,
-    `os.fdopen`, an `aiohttp.ClientSession` or `httpx.Client`/`AsyncClient`, `smtplib.SMTP`, `ftplib.FTP`, a `.cursor()` (the cursor of a connection opened in the same function
-    only when it is closed outside `finally` and the connection leaks too; for a connection another call handed
+    `os.fdopen`, an `aiohttp.ClientSession` or `httpx.Client`/`AsyncClient`, `smtplib.SMTP`, `ftplib.FTP`, a `.cursor()` (never the cursor of a connection opened in the same function: closing
+    the connection closes it, so the connection's finding is the one report; for a connection another call handed
     over, `conn = pool.getconn()`, the finding spans from that call to the cursor),
     `tempfile.NamedTemporaryFile`/`TemporaryFile`/`mkstemp`, `urlopen(...)`, or a module function of the same
     file that opens a connection or session of these kinds and returns it (`server = _open_smtp(config)`).
@@ -319,6 +319,19 @@ def archive_order(dsn, order_id):
     cur.execute("update orders set archived = true where id = %s", (order_id,))
     conn.commit()
     conn.close()
+""",
+        # Both closed on the success path only: one leak, the connection's (closing it closes the cursor).
+        """
+import psycopg2
+
+def response_rates(dsn, county):
+    conn = psycopg2.connect(dsn, connect_timeout=5)  # expect: RES001
+    cur = conn.cursor()  # ok: RES001
+    cur.execute("select court, mailed from rates where county = %s", (county,))
+    rows = cur.fetchall()
+    cur.close()
+    conn.close()
+    return rows
 """,
         """
 import tempfile
@@ -502,9 +515,9 @@ def search(q):
         for name, resource in resources.items():
             if name not in leaking:
                 continue
-            if resource.connection is not None and (resource.connection not in leaking or not resource.closes):
-                # Closing the connection closes its cursors: the cursor is worth its own report only when
-                # the code closes it explicitly, and that close can be skipped as well.
+            if resource.connection is not None:
+                # Closing the connection closes its cursors: a leaking connection is the one report (its fix, a
+                # `with` or `finally`, takes the cursors with it), and a closed one leaks none.
                 continue
             what = _RESOURCES.get(resource.constructor) or self._factories.get(resource.constructor) or (
                 "cursor" if resource.constructor == "cursor" else "file descriptor")

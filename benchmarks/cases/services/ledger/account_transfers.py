@@ -35,7 +35,7 @@ def create_transfer():
         abort(400, description="invalid transfer")
 
     conn = psycopg2.connect(DSN)  # expect: RES001
-    cur = conn.cursor()  # expect: RES001
+    cur = conn.cursor()
     source_balance = _balance(cur, source)
     target_balance = _balance(cur, target)
     if source_balance < amount:  # expect: DB005
