@@ -903,7 +903,8 @@ def _words_of(expr: cst.BaseExpression, scope: Scope) -> str:
     return " ".join(words)
 
 
-_IDEMPOTENCY = re.compile(r"idempot|dedup|deduplication", re.I)
+# Also the providers' own names for it: PayPal's `PayPal-Request-Id` header and a payout's `sender_batch_id`.
+_IDEMPOTENCY = re.compile(r"idempot|dedup|deduplication|paypal-request-id|sender_batch_id", re.I)
 
 
 def mentions_idempotency(scope: Scope, check: PythonCheck) -> bool:

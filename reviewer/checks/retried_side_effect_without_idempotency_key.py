@@ -60,8 +60,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     status guards, nor a checkout link or session, which moves no money) is reported with no retry in sight.
     It is not reported when the function (or the helper) mentions an idempotency or deduplication key before the
     call ends (one first named after it, a `dedupe_key` stored with the record of a message sent, was never given
-    to it) (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`; a helper that takes the key as an
-    optional parameter, `idempotency_key=None`, only when the call passes it), unless every key it passes is
+    to it) (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`, PayPal's `PayPal-Request-Id`
+    header or `sender_batch_id`; a helper that takes the key as an optional parameter, `idempotency_key=None`, only when the call passes it), unless every key it passes is
     made new on each call (`idempotency_key=uuid.uuid4().hex`, `f"payout-{id}-{uuid4()}"`: a retry carries a new
     key, so it is reported; such a key is reported outside a retry too, since the code meant the call to be safe
     to send again and it is not), when the call sends an
@@ -99,6 +99,25 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
 
     id = "REL003"
     VALID = (
+        # PayPal's own names for the key: the retried batch carries the same request id and batch id.
+        """
+import requests
+from celery import shared_task
+
+def _send_batch(batch_key, items, token):
+    resp = requests.post(
+        "https://api-m.paypal.com/v1/payments/payouts",
+        json={"sender_batch_header": {"sender_batch_id": batch_key}, "items": items},
+        headers={"Authorization": f"Bearer {token}", "PayPal-Request-Id": batch_key},
+        timeout=(5, 30),
+    )
+    resp.raise_for_status()
+    return resp.json()["batch_header"]["payout_batch_id"]
+
+@shared_task(bind=True, autoretry_for=(requests.ConnectionError,), max_retries=4)
+def run_batch(self, week, ids, items, token):
+    return _send_batch(f"buyback-{week}-{ids[0]}-{ids[-1]}", items, token)  # ok: REL003
+""",
         # A handler's charge keyed by the order, a refund guarded by the booking's status, and a message about a
         # payment.
         """
