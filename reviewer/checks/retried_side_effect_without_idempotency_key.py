@@ -61,11 +61,11 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     It is not reported when the function (or the helper) mentions an idempotency or deduplication key before the
     call ends (one first named after it, a `dedupe_key` stored with the record of a message sent, was never given
     to it) (`idempotency_key=`, an `Idempotency-Key` header, `MessageDeduplicationId`, PayPal's `PayPal-Request-Id`
-    header or `sender_batch_id`; a helper that takes the key as an optional parameter, `idempotency_key=None`, only when the call passes it), unless every key it passes is
-    made new on each call (`idempotency_key=uuid.uuid4().hex`, `f"payout-{id}-{uuid4()}"`: a retry carries a new
-    key, so it is reported; such a key is reported outside a retry too, since the code meant the call to be safe
-    to send again and it is not), when the call sends an
-    event-id or message-id header, when an argument is built by a same-file helper that sets such a key, when
+    header or `sender_batch_id`; a helper that takes the key as an optional parameter, `idempotency_key=None`,
+    only when the call passes it), unless every key it passes is made new on each call
+    (`idempotency_key=uuid.uuid4().hex`, `f"payout-{id}-{uuid4()}"`: a retry carries a new key, so it is reported;
+    such a key is reported outside a retry too, since the code meant the call to be safe to send again and it is
+    not), when the call sends an event-id or message-id header, when an argument is built by a same-file helper that sets such a key, when
     the call passes `**kwargs`, when the POST's URL or the enclosing function reads (a token exchange, a
     search, a quote, a model inference), when a helper retries the call itself (reported there) or catches
     its failure, or when a retried task first commits a claim on the record and returns when the claim fails
