@@ -65,7 +65,9 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     only when the call passes it), unless every key it passes is made new on each call
     (`idempotency_key=uuid.uuid4().hex`, `f"payout-{id}-{uuid4()}"`: a retry carries a new key, so it is reported;
     such a key is reported outside a retry too, since the code meant the call to be safe to send again and it is
-    not), when the call sends an event-id or message-id header, when an argument is built by a same-file helper that sets such a key, when
+    not), when the call sends an event-id or message-id header, when an argument is built by a same-file helper
+    that sets such a key (not one that only gives its key to a call of its own, `_customer_for(user)` creating the
+    Stripe customer with its own key), when
     the call passes `**kwargs`, when the POST's URL or the enclosing function reads (a token exchange, a
     search, a quote, a model inference), when a helper retries the call itself (reported there) or catches
     its failure, or when a retried task first commits a claim on the record and returns when the claim fails
@@ -358,6 +360,28 @@ def capture_deposit(booking):
 """,
     )
     INVALID = (
+        # The helper's key is the customer's; the charge the customer is handed to has none.
+        """
+import stripe
+from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_POST
+
+def _customer_for(user):
+    profile = user.profile
+    if not profile.stripe_customer_id:
+        customer = stripe.Customer.create(email=user.email, idempotency_key=f"customer-{user.pk}")
+        profile.stripe_customer_id = customer.id
+        profile.save(update_fields=["stripe_customer_id"])
+    return profile.stripe_customer_id
+
+@login_required
+@require_POST
+def pay(request, trip_id):
+    trip = Trip.objects.get(pk=trip_id)
+    intent = stripe.PaymentIntent.create(amount=trip.fare_cents, currency="usd", confirm=True,  # expect: REL003
+                                         customer=_customer_for(request.user), payment_method=request.POST["pm"])
+    return JsonResponse({"intent": intent.id})
+""",
         # The dedup key is made after the message went out, for the record of it: the provider never saw it.
         """
 from celery import shared_task
@@ -751,13 +775,27 @@ _WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "UPS
 
 
 def _keyed_through_helper(call: cst.Call, scope: Scope, helpers: Helpers, in_class: str, check: PythonCheck) -> bool:
-    """`headers=_headers(order)` where the same-file helper sets the `Idempotency-Key`."""
+    """`headers=_headers(order)` where the same-file helper sets the `Idempotency-Key`; not `customer=_customer_for(
+    user)` whose helper gives its key only to a call of its own (`stripe.Customer.create(..., idempotency_key=...)`):
+    that key makes the customer safe to create again, not the charge the customer is handed to."""
     for arg in call.args:
         for inner in scope.calls_within(arg):
             fn = helpers.resolve(inner, in_class)
-            if fn is not None and mentions_idempotency(helpers.scope(fn), check):
+            if fn is None:
+                continue
+            helper_scope = helpers.scope(fn)
+            if mentions_idempotency(helper_scope, check) and not _keys_only_its_own_calls(helper_scope, check):
                 return True
     return False
+
+
+def _keys_only_its_own_calls(scope: Scope, check: PythonCheck) -> bool:
+    """Every idempotency key the helper names is the keyword argument of a call it makes itself (not `dict(...)`,
+    which builds the arguments it hands back)."""
+    keyed = [node for node in scope.calls() if method(node) != "dict"
+             and any(arg.keyword is not None and _IDEMPOTENCY.search(arg.keyword.value) for arg in node.args)]
+    # A key named anywhere else too (a header dict, a returned value) may be what the helper hands back.
+    return bool(keyed) and len(_IDEMPOTENCY.findall(scope.code(check))) == len(keyed)
 
 
 def _marked_done_under_lock(call: cst.Call, scope: Scope, check: PythonCheck) -> bool:
