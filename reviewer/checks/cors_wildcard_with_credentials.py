@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from reviewer.checks._base import has_star_kwargs, keyword
@@ -9,11 +11,28 @@ from reviewer.checks._security import SecurityCheck, call_name, is_true, string_
 
 _WILDCARD_REGEXES = frozenset({".*", ".+", "https?://.*", "https://.*", "http.*", "*", "https?://.+",
                                "https://.+"})
+# Domains where anyone can publish a site under a name of their choosing: an origin pattern that admits every
+# subdomain of one (`https://[a-z0-9-]+\.vercel\.app`) admits every stranger's deployment there too.
+_SHARED_HOSTING = re.compile(r"(vercel\.app|netlify\.app|herokuapp\.com|github\.io|pages\.dev|workers\.dev|"
+                             r"onrender\.com|fly\.dev|railway\.app|ngrok-free\.app|ngrok\.io|ngrok\.app|"
+                             r"azurewebsites\.net|cloudfront\.net|appspot\.com|web\.app|firebaseapp\.com|glitch\.me|"
+                             r"repl\.co|surge\.sh)$")
+# A part of a pattern that matches any name: `.*`, `.+`, `[a-z0-9-]+`, `\w+`, `[^.]+`.
+_ANY_NAME = re.compile(r"\.[*+]|\][*+]|\\w[*+]")
 
 
 def _match_all(pattern: str | None) -> bool:
-    """A regex of origins that any site matches: `.*`, `^https://.*$`."""
-    return pattern is not None and pattern.strip().removeprefix("^").removesuffix("$") in _WILDCARD_REGEXES
+    """A regex of origins that any site matches: `.*`, `^https://.*$`, or any site of a shared hosting domain."""
+    if pattern is None:
+        return False
+    bare = pattern.strip().removeprefix("^").removesuffix("$")
+    if bare in _WILDCARD_REGEXES:
+        return True
+    plain = bare.replace("\\.", ".")
+    host = _SHARED_HOSTING.search(plain)
+    return host is not None and bool(_ANY_NAME.search(plain[:host.start()]))
+
+
 _DJANGO_ALLOW_ALL = frozenset({"CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"})
 
 
@@ -23,7 +42,8 @@ class CorsWildcardWithCredentials(SecurityCheck):
     ## What it does
     Reports Starlette/FastAPI `CORSMiddleware` (through `add_middleware`, `Middleware(...)` or a direct
     call) with `allow_origins` containing `"*"` (also as the fallback of an empty setting,
-    `settings.origins or ["*"]`; or a match-all `allow_origin_regex`) and
+    `settings.origins or ["*"]`; or a match-all `allow_origin_regex`, also one that admits every site of a
+    shared hosting domain where anyone can publish, `https://[a-z0-9-]+\\.vercel\\.app`) and
     `allow_credentials=True`; Flask-CORS `CORS(...)` / `@cross_origin(...)` with `supports_credentials=True`
     and no origins (the default is `*`) or `origins="*"`; aiohttp-cors defaults keyed `"*"` with
     `allow_credentials=True`; and django-cors-headers `CORS_ALLOW_ALL_ORIGINS = True` (or
@@ -66,8 +86,21 @@ CORS(app, resources={r"/api/*": {"origins": ["https://shop.example.com"]}}, supp
 CORS_ALLOW_ALL_ORIGINS = True  # ok: SEC013
 CORS_ALLOW_CREDENTIALS = False
 """,
+        # Every subdomain of the company's own domain: only the company publishes there.
+        """
+CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://[a-z0-9-]+\\.example\\.com$"]  # ok: SEC013
+CORS_ALLOW_CREDENTIALS = True
+""",
     )
     INVALID = (
+        # Anyone can deploy a site under vercel.app, and this pattern admits all of them with the user's cookies.
+        """
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://[a-z0-9-]+\\.vercel\\.app", allow_credentials=True)  # expect: SEC013
+""",
         """
 CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://.*$"]  # expect: SEC013
 CORS_ALLOW_CREDENTIALS = True
