@@ -61,7 +61,8 @@ class PathFromRequestInput(SecurityCheck):
     `safe_join`, `Path(x).name` or `int(...)`; a function that calls a validator named for paths
     (`validate_path_is_safe(path)`); input placed after other text in the same file name
     (`f"report-{id}.csv"`, which cannot start a `..` component); a function that checks containment
-    (`is_relative_to`, `commonpath`, `startswith` on a `realpath`/`resolve()` result) or `".."` is trusted; an
+    (`is_relative_to`, `commonpath`, `startswith` on a `realpath`/`resolve()` result, `relative_to` in a `try`;
+    not `str(dest.relative_to(ROOT))` kept as the stored name) or `".."` is trusted; an
     allow-list (`if name not in ALLOWED`; not one of types or extensions, `upload.content_type in TYPES`) or a
     character-class test (`name.isalnum()`) clears the input it tests, not the function's other input (an
     allow-listed `unit` says nothing about the upload's file name). A prefix test on the raw name
@@ -183,6 +184,22 @@ def save_note():
 """,
     )
     INVALID = (
+        # `relative_to` here only makes the name to store, after the file is written: nothing is checked.
+        """
+from pathlib import Path
+from fastapi import APIRouter, UploadFile
+
+router = APIRouter()
+PHOTO_ROOT = Path("/srv/photos")
+
+@router.post("/pets/{pet_id}/photo")
+async def upload_photo(pet_id: int, file: UploadFile):
+    data = await file.read()
+    dest = PHOTO_ROOT / str(pet_id) / file.filename  # expect: SEC015
+    with open(dest, "wb") as fh:
+        fh.write(data)
+    return {"photo": str(dest.relative_to(PHOTO_ROOT))}
+""",
         # The path is opened by a helper the handler hands it to, through a thread.
         """
 import asyncio
@@ -656,7 +673,12 @@ def _resolves_path(expr: cst.BaseExpression, values: dict[str, list[cst.BaseExpr
 
 def _contained(fn: cst.FunctionDef, values: dict[str, list[cst.BaseExpression]]) -> bool:
     """Whether the function checks the path before use: containment or a `..` test."""
+    # `relative_to` raises on a path outside the base: a check only inside a `try` that catches it, not in
+    # `str(dest.relative_to(ROOT))` that stores the name once the file is written.
+    tried = {id(call) for block in findall(fn.body, cst.Try) for call in findall(block.body, cst.Call)}
     for node in findall(fn.body, (cst.Call, cst.Comparison)):
+        if isinstance(node, cst.Call) and call_name(node) == "relative_to" and id(node) not in tried:
+            continue
         if isinstance(node, cst.Call) and (call_name(node) in _VALIDATION_CALLS
                                            or _PATH_VALIDATOR.search(call_name(node) or "")):
             return True
