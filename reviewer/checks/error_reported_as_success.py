@@ -282,7 +282,9 @@ class ErrorReportedAsSuccess(PythonCheck):
     goes on to answer that the work was done, a best-effort step included. So is a block for an outside
     system's failure (`requests.RequestException`) that logs at error level, when its `try` also records the
     work in the database (a commit, a save, an `execute`): the refund failed and was not recorded, and the
-    answer says it was requested.
+    answer says it was requested. In a loop, a block that logs an item's failure and lets the loop go on (the
+    `try` ends the iteration, or the block ends in `continue`) is reported when the statement after the loop
+    (past log calls and a commit) returns success: the answer speaks for every item, the failed ones too.
 
     ## Why is this bad?
     The code knows the operation failed (it just logged an error) and tells the caller it succeeded:
@@ -301,6 +303,25 @@ class ErrorReportedAsSuccess(PythonCheck):
 
     id = "ERR002"
     VALID = (
+        # The answer lists what failed: the caller can retry those.
+        """
+import logging
+import requests
+from django.http import JsonResponse
+
+log = logging.getLogger(__name__)
+
+def notify_panel_delay(request, panel_id):
+    failed = []
+    for seat in PanelSeat.objects.filter(panel_id=panel_id):
+        try:
+            _send(seat.phone, "Please report at 10:30 instead.")
+        except requests.RequestException:  # ok: ERR002
+            log.exception("delay notice failed seat=%s", seat.pk)
+            failed.append(seat.pk)
+            continue
+    return JsonResponse({"status": "sent", "failed": failed})
+""",
         # A rate limiter that says it fails open: letting callers through while Redis is down is the design.
         """
 import logging
@@ -472,6 +493,23 @@ async def run_once(conn, client, job):
 """,
     )
     INVALID = (
+        # Each failed text is logged and skipped; the answer says every one was sent.
+        """
+import logging
+import requests
+from django.http import JsonResponse
+
+log = logging.getLogger(__name__)
+
+def notify_panel_delay(request, panel_id):
+    seats = PanelSeat.objects.filter(panel_id=panel_id).select_related("juror")
+    for seat in seats:
+        try:
+            _send(seat.juror.phone, "Please report at 10:30 instead.")
+        except requests.RequestException:  # expect: ERR002
+            log.exception("delay notice failed seat=%s", seat.pk)
+    return JsonResponse({"status": "sent", "recipients": len(seats)})
+""",
         # A catch-all that logs and lets the handler go on to its success answer.
         """
 @app.post("/webhooks/stripe")
@@ -651,10 +689,21 @@ def refund_order(order_id):
         try_node = next((t for t in findall(statement.body, cst.Try) if node in t.handlers), None)
         if try_node is None or try_node.orelse is not None or try_node.finalbody is not None:
             return
-        if not broad and not any(method(call) in _RECORDING for call in findall(try_node.body, cst.Call)):
-            return  # an outside call that may fail on its own (a best-effort notice) is not the work itself
         following = _next_statement(statement.body, try_node)
-        while self._only_logs(following):  # `log.info("done")` between the `try` and the return says nothing more
+        loop = None
+        skips = _ends_in_continue(node.body)
+        if following is None or _is_continue(following) or skips:
+            # The `try` is what each iteration does (`for seat in seats: try: _send(...) except ...: log`), or its
+            # failure skips the rest of the iteration (`except ...: log(...); continue`): the statement after the
+            # loop answers for every item, the failed ones included.
+            loop = next((n for n in findall(statement.body, cst.For)
+                         if _ends_with(n.body, try_node) or (skips and try_node in n.body.body)), None)
+            following = _next_statement(statement.body, loop) if loop is not None else None
+        if loop is None and not broad and not any(method(call) in _RECORDING for call in findall(try_node.body,
+                                                                                                   cst.Call)):
+            return  # an outside call that may fail on its own (a best-effort notice) is not the work itself
+        while self._only_logs(following) or self._only_commits(following):
+            # `log.info("done")` or the commit of what worked, between the `try` and the return, says nothing more
             following = _next_statement(statement.body, following)
         if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], cst.Return):
             returned = following.body[0]
@@ -663,6 +712,12 @@ def refund_order(order_id):
                 self.report(node, f"The except block logs a failure and the function then returns {what}: the "
                                   "caller believes the operation worked and will not retry or report it.",
                             end_node=returned)
+
+    @staticmethod
+    def _only_commits(statement: cst.CSTNode | None) -> bool:
+        return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.Call)
+                and method(statement.body[0].value) == "commit")
 
     def _only_logs(self, statement: cst.CSTNode | None) -> bool:
         return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
@@ -713,6 +768,23 @@ def _literal_subset(part: cst.Dict, whole: cst.Dict) -> bool:
     return any(isinstance(v, (cst.SimpleString, cst.Integer)) or (isinstance(v, cst.Name) and v.value == "True")
                or (isinstance(k, cst.SimpleString) and str(k.evaluated_value).lower() in _DONE_KEYS | _STATUS_KEYS)
                for k, v in mine)
+
+
+def _is_continue(statement: cst.CSTNode) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Continue)
+
+
+def _ends_with(body: cst.BaseSuite, statement: cst.CSTNode) -> bool:
+    """The loop body's last statement is `statement`, or `statement` then `continue`."""
+    statements = list(getattr(body, "body", ()))
+    if statements and _is_continue(statements[-1]):
+        statements.pop()
+    return bool(statements) and statements[-1] is statement
+
+
+def _ends_in_continue(body: cst.BaseSuite) -> bool:
+    statements = list(getattr(body, "body", ()))
+    return bool(statements) and _is_continue(statements[-1])
 
 
 def _outside_failure(handler: cst.ExceptHandler) -> bool:
