@@ -777,13 +777,13 @@ def _is_continue(statement: cst.CSTNode) -> bool:
 def _ends_with(body: cst.BaseSuite, statement: cst.CSTNode) -> bool:
     """The loop body's last statement is `statement`, or `statement` then `continue`."""
     statements = list(getattr(body, "body", ()))
-    if statements and _is_continue(statements[-1]):
+    if _ends_in_continue(body):
         statements.pop()
     return bool(statements) and statements[-1] is statement
 
 
 def _ends_in_continue(body: cst.BaseSuite) -> bool:
-    statements = list(getattr(body, "body", ()))
+    statements = getattr(body, "body", ())
     return bool(statements) and _is_continue(statements[-1])
 
 
