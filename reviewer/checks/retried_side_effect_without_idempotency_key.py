@@ -34,6 +34,14 @@ _WHAT = {"payment": "charge the customer twice", "message": "send the message tw
          "post": "repeat what the POST does (a second record, message or transfer)"}
 
 
+def _what_is_called(call: cst.Call) -> str:
+    """The callee and the URL or path the call is given: `stripe.Refund.create`, `post(f"{API}/payouts")`. Not
+    the keyword arguments: `off_session=True` on a PaymentIntent says who is present, not that no money moves."""
+    return " ".join(node_code(part) for part in (call.func, *(a.value for a in call.args if a.keyword is None),
+                                                    *(a.value for a in call.args
+                                                      if a.keyword is not None and a.keyword.value == "url")))
+
+
 class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     """A call that charges, sends, creates or publishes, retried without an idempotency key.
 
@@ -360,6 +368,20 @@ def capture_deposit(booking):
 """,
     )
     INVALID = (
+        # `off_session=True` says the customer is not at the keyboard, not that no money moves (nor a `session`).
+        """
+import stripe
+from flask import Blueprint, jsonify
+
+bp = Blueprint("orders", __name__)
+
+@bp.post("/orders/<int:order_id>/buy-again")
+def buy_again(order_id):
+    order = Order.query.get_or_404(order_id)
+    intent = stripe.PaymentIntent.create(amount=order.total_cents, currency="usd", confirm=True,  # expect: REL003
+                                         customer=order.customer_id, off_session=True)
+    return jsonify(intent=intent.id)
+""",
         # The helper's key is the customer's; the charge the customer is handed to has none.
         """
 import stripe
@@ -732,7 +754,7 @@ def capture_deposit(booking):
             # Money taken from the customer; a refund or payout is guarded by the record's status (DB005's
             # concern), and a checkout link moves no money until the customer pays.
             sites = [call] + ([effect.site] if effect.site is not None else [])
-            if any(_NOT_A_CHARGE.search(node_code(site)) for site in sites):
+            if any(_NOT_A_CHARGE.search(_what_is_called(site)) for site in sites):
                 continue
             if self._keyed(call, effect, scope, helpers, in_class):
                 continue
