@@ -111,6 +111,27 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
 
     id = "REL004"
     VALID = (
+        # The helper charges and then records the payment itself: pending, then confirmed, across two functions.
+        """
+import stripe
+from django.db import transaction
+from django.db.models import F
+
+def reserve(order):
+    with transaction.atomic():
+        Product.objects.filter(pk=order.product_id).update(stock=F("stock") - 1)
+        Order.objects.filter(pk=order.pk).update(status="reserved")
+
+def charge_reserved(order, method_id):
+    intent = stripe.PaymentIntent.create(amount=order.total, currency="eur", payment_method=method_id,
+                                         confirm=True, idempotency_key=f"order-{order.pk}")
+    Order.objects.filter(pk=order.pk, status="reserved").update(status="paid", intent_id=intent.id)
+    return intent.id
+
+def checkout(order, method_id):
+    reserve(order)
+    return charge_reserved(order, method_id)  # ok: REL004
+""",
         # `refund_for` only works out an amount: imported, its name says so (`_for`, `_amount`, `_due`, ...).
         """
 from app.services.cancellations import refund_for
@@ -610,7 +631,8 @@ def refund_invoice(invoice_id):
                 continue  # a message whose failure is caught and ignored is sent on a best-effort basis
             # A key makes the call safe to repeat, not safe to fail: a payment after the commit that already
             # records it is not run again by a job that finds the record done.
-            self._judge(call, effect.kind, scope, writes, after_commit_only=keyed and not handler)
+            self._judge(call, effect.kind, scope, writes, after_commit_only=keyed and not handler,
+                        records_result=self._records_result(effect))
 
     def _writes(self, scope: Scope, in_class: str) -> list[tuple[cst.Call, str]]:
         """Database writes in source order: direct ones ("stage" or "commit"), and same-file helpers that commit."""
@@ -628,8 +650,20 @@ def refund_invoice(invoice_id):
                 found.append((call, kind))
         return found
 
+    def _records_result(self, effect) -> bool:
+        """A same-file helper that writes to the database after its own side effect (`charge_reserved_order`
+        charges, then marks the order paid): the helper is judged on its own, and its caller's commit before it
+        is not a record the payment never followed."""
+        helper, site = effect.helper, effect.site
+        if helper is None or site is None:
+            return False
+        inner = self._helpers.scope(helper)
+        if site not in inner.index:
+            return False  # made deeper down: which of this helper's writes follow it is not known
+        return any(inner.before(site, write) for write, _ in self._writes(inner, self._helpers.class_of(helper)))
+
     def _judge(self, call: cst.Call, kind: str, scope: Scope, writes: list[tuple[cst.Call, str]],
-               after_commit_only: bool = False) -> None:
+               after_commit_only: bool = False, records_result: bool = False) -> None:
         ctx = self.ctx
         tx = transaction_of(call, scope, ctx)
         in_tx = [w for w, _ in writes if tx is not None and transaction_of(w, scope, ctx) is tx]
@@ -659,7 +693,7 @@ def refund_invoice(invoice_id):
                 self.report(call, f"This side effect runs before the database write on line "
                                   f"{self.line_of(after[0])} with no compensation or outbox: if the write fails, "
                                   f"{_NOUN[kind]} but nothing records it.", end_node=durable)
-            elif (kind == "payment" and not later and committed_before and tx is None
+            elif (kind == "payment" and not later and committed_before and tx is None and not records_result
                   and not any(isinstance(a, cst.Try) for a in scope.ancestors(call))):
                 self.report(call, f"The record is committed on line {self.line_of(committed_before[-1])} before this "
                                   "payment and nothing handles its failure: if the payment call fails, the database "
