@@ -282,11 +282,13 @@ class PythonCheck(cst.BatchableCSTVisitor, _CheckDocs):
         """A finding at `node` (through `end_node`); `related` are other places that take part in the problem."""
         start = self.get_metadata(PositionProvider, node)
         end = self.get_metadata(PositionProvider, end_node) if end_node is not None else start
+        line = start.start.line
+        end_line = max(line, end.end.line if end_node is not None else line)
         self.hits.append(Hit(
-            rule=self.rule_name(), id=self.id, line=start.start.line,
-            end_line=max(start.start.line, end.end.line if end_node is not None else start.start.line),
+            rule=self.rule_name(), id=self.id, line=line, end_line=end_line,
             message=message, confidence=confidence or self.confidence,
-            related_lines=sorted({self.line_of(other) for other in related}),
+            # A place inside the finding's own lines adds nothing to where it points.
+            related_lines=sorted({self.line_of(other) for other in related} - set(range(line, end_line + 1))),
         ))
 
     def line_of(self, node: cst.CSTNode) -> int:

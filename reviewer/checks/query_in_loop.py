@@ -90,7 +90,8 @@ class QueryInLoop(PythonCheck):
     read from it (`db.fetch_carrier(conn, row["carrier_id"])`, `balances.in_flight_total(session, seller.id)`),
     or is named for reading (`get_customer(session, ...)`), and whose result is used, counts as a query.
     A call to a same-file helper is reported where the loop calls it, with the helper's query as a related line
-    (SARIF `relatedLocations`): both are where the N+1 is.
+    (SARIF `relatedLocations`): both are where the N+1 is. The loop's own line is a related line of every
+    finding: the loop is what repeats the query.
 
     ## Why is this bad?
     One query per row turns a page of 50 orders into 51 round trips; with 10,000 rows the request or the
@@ -713,7 +714,7 @@ async def list_quotes(conn, customer_id):
             where = f" (line {self.line_of(query)})" if query is not None else ""
             self.report(pending.call, f"`{pending.key[1]}()` {why}{where} and is called once per row of "
                                       f"`{pending.loop_name}` (N+1): the number of queries grows with the number "
-                                      "of rows.", related=[query] if query is not None else [])
+                                      "of rows.", related=[pending.loop, *([query] if query is not None else [])])
 
     def _calls_to(self) -> dict[Key, list[tuple[cst.Call, Scope, str]]]:
         """Every call to a same-file function, with the scope it is made in: worked out only for a file with a loop
@@ -799,7 +800,7 @@ async def list_quotes(conn, customer_id):
                 self._reported.add(call)
                 self._reported_loops.add(loop)
                 self.report(call, f"This query runs once per row of `{loop_name}` (N+1): the number of "
-                                  "queries grows with the number of rows.")
+                                  "queries grows with the number of rows.", related=[loop])
             elif (key := _callee(call, in_class)) is not None and not isinstance(scope.parent.get(call), cst.Expr) \
                     and not _used_as_flag(call, scope):
                 # A helper whose result the loop uses fetches data per row; one called for its effect
@@ -918,7 +919,8 @@ async def list_quotes(conn, customer_id):
             self._reported_loops.add(loop)
             attr = found.attr.value
             self.report(found, f"`{found.value.value}.{attr}` loads a related record once per row of `{loop_name}` "
-                               f"(N+1): load it with the rows (`select_related(\"{attr}\")`, `selectinload`).")
+                               f"(N+1): load it with the rows (`select_related(\"{attr}\")`, `selectinload`).",
+                        related=[loop])
             return
         # `stops.append(_stop_for(booking))`, where `_stop_for` reads `booking.customer`: the same N+1, one call away.
         # Only when the rows come from one query (a name bound once): eager loading on one branch's query is
@@ -947,7 +949,7 @@ async def list_quotes(conn, customer_id):
                 self.report(call, f"`{call.func.value}` reads `{found.value.value}.{attr}` (line "
                                   f"{self.line_of(found)}), which loads a related record once per row of "
                                   f"`{loop_name}` (N+1): load it with the rows (`select_related(\"{attr}\")`, "
-                                  "`selectinload`).", related=[found])
+                                  "`selectinload`).", related=[loop, found])
                 return
 
     def _relation_read(self, nodes, names: set[str], relations: set[str], eager: set[str],

@@ -1205,6 +1205,28 @@ def test_rows_from_a_connection_bound_at_module_level_are_read_without_leaving_t
     assert reported(QueryInLoop, source) == []
 
 
+def test_n_plus_one_names_the_loop_that_repeats_the_query_as_a_related_line(tmp_path):
+    from reviewer.diff import kind_of
+
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / "models.py").write_text(
+        "class Reminder(Base):\n    member = relationship('Member')\n")
+    source = textwrap.dedent("""
+        from sqlalchemy import select
+        from .models import Reminder
+
+        def send_all(db):
+            for reminder in db.scalars(select(Reminder).limit(500)).all():
+                notify(
+                    reminder.member.email,
+                )
+        """).lstrip("\n")
+    ctx = FileContext(path="tasks/jobs.py", text=source, kind=kind_of("tasks/jobs.py", source), is_test=False,
+                      root=str(tmp_path))
+    hits = run_python_checks(parse_python(source), ctx, [QueryInLoop])
+    assert [(h.line, h.related_lines) for h in hits] == [(7, [5])]
+
+
 def test_n_plus_one_through_a_helper_names_the_helpers_query_as_a_related_line():
     source = textwrap.dedent("""
         def _latest_reading(cur, machine_id):
