@@ -180,6 +180,11 @@ def _post_effect(call: cst.Call, scope: Scope, ctx: FileContext, mode: str) -> s
     # A record made at a partner (`/reservations`, `/claims`): it outlives a local write that then fails.
     if mode == WRITE and _REMOTE_RECORD.search(text):
         return "create"
+    # `def _send_confirmation_sms(api_url, ...)` posting to the URL it is handed: the URL says nothing here, and
+    # the function's name says what the POST is for.
+    if (isinstance(url, cst.Name) and url.value in scope.params and _MESSAGE_WORDS.search(function)
+            and not _PAYMENT_WORDS.search(function)):
+        return "message"
     return None
 
 

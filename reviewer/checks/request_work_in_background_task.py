@@ -114,6 +114,25 @@ async def create_order(order: dict):
 """,
     )
     INVALID = (
+        # The helper posts to the URL it is handed; its name says it sends an SMS.
+        """
+import threading
+import requests
+from flask import Flask, current_app, jsonify
+
+app = Flask(__name__)
+
+def _send_booking_sms(api_url, phone, text):
+    requests.post(api_url, data={"to": phone, "text": text}, timeout=10)
+
+@app.post("/bookings")
+def book():
+    booking = create_booking()
+    threading.Thread(  # expect: REL005
+        target=_send_booking_sms, args=(current_app.config["SMS_URL"], booking.phone, "booked"), daemon=True,
+    ).start()
+    return jsonify(id=booking.id), 201
+""",
         # A mail module's helper hands the message to a thread; the views call it for every booking.
         """
 import smtplib
