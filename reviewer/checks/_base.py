@@ -367,6 +367,10 @@ class _ContextTracker:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self._saved_bindings: list[dict[str, str]] = []
+        # Per class being visited: the bindings outside it, and the `self.x = Client(...)` bindings its `__init__`
+        # made, which its other methods see (`self.session.post(...)` in a method is a `requests.Session` call).
+        self._class_saved: list[dict[str, str]] = []
+        self._instance_bindings: list[dict[str, str]] = []
 
     def before(self, node: cst.CSTNode) -> None:
         ctx = self.ctx
@@ -375,10 +379,15 @@ class _ContextTracker:
             # Bindings are scoped: a function's own assignments end with it, and a parameter shadows
             # any module-level binding of the same name (`def f(session): session.get(...)`).
             self._saved_bindings.append(ctx.bindings)
-            ctx.bindings = {k: v for k, v in ctx.bindings.items()
-                            if k.split(".")[0] not in _param_names(node)}
+            params = _param_names(node)
+            ctx.bindings = {k: v for k, v in ctx.bindings.items() if k.split(".")[0] not in params}
+            if self._method_of_class(node) and "self" in params:
+                ctx.bindings.update(self._instance_bindings[-1])
         elif isinstance(node, cst.ClassDef):
             ctx.class_stack.append(node)
+            self._class_saved.append(ctx.bindings)
+            ctx.bindings = dict(ctx.bindings)
+            self._instance_bindings.append({})
         elif isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
             ctx.loop_stack.append(node)
         elif isinstance(node, cst.Import):
@@ -413,13 +422,23 @@ class _ContextTracker:
             if dotted is not None and qualified is not None and "." in qualified:
                 ctx.bindings[dotted] = qualified
 
+    def _method_of_class(self, fn: cst.FunctionDef) -> bool:
+        """The function is defined directly in the class being visited (not in a function inside a method)."""
+        ctx = self.ctx
+        return bool(ctx.class_stack) and bool(self._instance_bindings) and fn in ctx.class_stack[-1].body.body
+
     def after(self, node: cst.CSTNode) -> None:
         ctx = self.ctx
         if isinstance(node, cst.FunctionDef):
+            if node.name.value == "__init__" and self._method_of_class(node):
+                self._instance_bindings[-1].update(
+                    {k: v for k, v in ctx.bindings.items() if k.startswith("self.")})
             ctx.function_stack.pop()
             ctx.bindings = self._saved_bindings.pop()
         elif isinstance(node, cst.ClassDef):
             ctx.class_stack.pop()
+            ctx.bindings = self._class_saved.pop()
+            self._instance_bindings.pop()
         elif isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
             ctx.loop_stack.pop()
 

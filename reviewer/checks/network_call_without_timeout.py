@@ -53,7 +53,8 @@ class NetworkCallWithoutTimeout(PythonCheck):
     `socket.create_connection`, `smtplib`, `ftplib`, `imaplib`, `poplib` and `http.client` connections made without a
     `timeout` argument (keyword or in its positional place), and calls to `httpx` or `aiohttp` that
     pass `timeout=None`. Names are resolved through imports and aliases (`from requests import get as
-    fetch`) and through simple bindings (`session = requests.Session()`). A session is taken as having
+    fetch`) and through simple bindings (`session = requests.Session()`; `self.session = requests.Session()` in
+    `__init__`, for the class's other methods). A session is taken as having
     a default timeout when the file mounts a project adapter on it (`session.mount("https://",
     TimeoutAdapter(5))`) or sets its `request`/`send`/`timeout` attribute (`session.request =
     partial(session.request, timeout=5)`); the standard-library clients are not reported when the
@@ -147,6 +148,22 @@ def lookup(app, sku):
 """,
     )
     INVALID = (
+        # The session is made in `__init__`; the method that posts on it passes no timeout.
+        """
+import requests
+
+class SupplierClient:
+    def __init__(self, base_url, api_key):
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {api_key}"
+
+    def stock(self, code):
+        return self.session.get(f"{self.base_url}/stock/{code}", timeout=10).json()
+
+    def place_order(self, lines):
+        return self.session.post(f"{self.base_url}/orders", json={"lines": lines}).json()  # expect: REL001
+""",
         """
 import requests
 
