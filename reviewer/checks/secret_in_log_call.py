@@ -77,7 +77,8 @@ class SecretInLogCall(AssignmentTrackingCheck):
     `log.info("%s", data)`), and the `.headers` of a client (module-level or local) built with a credential header
     (`client = httpx.Client(headers={"Authorization": f"Bearer {KEY}"})`, then
     `log.debug(dict(client.headers))`; or a name given one anywhere in the file, `http.headers["X-Api-Key"] = key`
-    or `http.headers.update({...})`). Text built above from a secret counts as the secret
+    or `http.headers.update({...})`, also on an attribute, `self.session.headers.update({...})` in `__init__`).
+    Text built above from a secret counts as the secret
     (`link = f"...?token={token}"`, then `log.info("%s", link)`). A value is also a secret when the
     message names it (`"password reset code %s"`, `f"token={value}"`), when it has a plural credential
     name (`tokens`, `access_tokens`, `credentials`; not `total_tokens` and other counts, nor any `tokens` in ML
@@ -174,6 +175,22 @@ def submit(http, order):
 """,
     )
     INVALID = (
+        # The session's headers get the key in `__init__`; another method logs them.
+        """
+import logging
+import requests
+
+log = logging.getLogger(__name__)
+
+class SupplierClient:
+    def __init__(self, api_key):
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": f"Bearer {api_key}", "Accept": "application/json"})
+
+    def place_order(self, payload):
+        log.info("restock headers=%s payload=%s", dict(self.session.headers), payload)  # expect: SEC007
+        return self.session.post("https://supplier.example/orders", json=payload, timeout=10)
+""",
         # A copy of the whole form, through a local name.
         """
 import logging
@@ -323,19 +340,21 @@ async def export(url, token, payload):
         for assign in descendants(node) if ".headers" in self.ctx.text else ():
             if (isinstance(assign, cst.Call) and isinstance(assign.func, cst.Attribute)
                     and assign.func.attr.value == "update" and isinstance(assign.func.value, cst.Attribute)
-                    and assign.func.value.attr.value == "headers" and isinstance(assign.func.value.value, cst.Name)
+                    and assign.func.value.attr.value == "headers"
+                    and attribute_path(assign.func.value.value) is not None
                     and assign.args and self._is_credential_dict(assign.args[0].value)):
-                self._credential_clients.add((None, assign.func.value.value.value))  # `http.headers.update({...})`
+                # `http.headers.update({...})`, `self.session.headers.update({...})` in `__init__`
+                self._credential_clients.add((None, attribute_path(assign.func.value.value)))
             if not isinstance(assign, cst.Assign) or is_literal(assign.value):
                 continue
             for target in assign.targets:
                 item = target.target
                 headers = item.value if isinstance(item, cst.Subscript) else None
                 if (isinstance(headers, cst.Attribute) and headers.attr.value == "headers"
-                        and isinstance(headers.value, cst.Name) and len(item.slice) == 1
+                        and attribute_path(headers.value) is not None and len(item.slice) == 1
                         and isinstance(item.slice[0].slice, cst.Index)
                         and self._is_secret_name(string_value(item.slice[0].slice.value))):
-                    self._credential_clients.add((None, headers.value.value))
+                    self._credential_clients.add((None, attribute_path(headers.value)))
 
     def _builders(self) -> set[str]:
         """Functions and methods that return a dict with a credential in it, wherever they are defined in the file
@@ -418,10 +437,10 @@ async def export(url, token, payload):
         dump = _request_dump(expr)
         if dump is not None:
             return dump
-        if isinstance(expr, cst.Attribute) and expr.attr.value == "headers" and isinstance(expr.value, cst.Name) \
-                and ((self.ctx.function, expr.value.value) in self._credential_clients
-                     or (None, expr.value.value) in self._credential_clients):
-            return f"{expr.value.value}.headers"
+        owner = attribute_path(expr.value) if isinstance(expr, cst.Attribute) and expr.attr.value == "headers" else None
+        if owner is not None and ((self.ctx.function, owner) in self._credential_clients
+                                  or (None, owner) in self._credential_clients):
+            return f"{owner}.headers"
         if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)) or (
                 isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get"):
             name = expr_name(expr)
