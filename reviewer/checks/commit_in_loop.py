@@ -50,7 +50,9 @@ class CommitInLoop(ScopeCheck):
     `break`/`return` (it runs once), or when earlier in the iteration a call acts outside the process
     (HTTP, mail, a broker, a payment API, directly or through one or two functions of the same module) and the
     row is then updated with its outcome: that commit records a payout or a sent message before the
-    next item, so that a crash does not repeat it. A call that only reads from outside (an HTTP `GET`, an S3
+    next item, so that a crash does not repeat it; likewise when such a call comes later in the iteration, after
+    the commit, under a test of a write's result (`claimed = ...update(...).rowcount`, then `if claimed:`): the
+    commit makes the item's claim durable before the message or payment goes out. A call that only reads from outside (an HTTP `GET`, an S3
     `get_object`) has nothing to record first, so a commit after it is still reported.
 
     ## Why is this bad?
@@ -69,6 +71,20 @@ class CommitInLoop(ScopeCheck):
 
     id = "DB003"
     VALID = (
+        # Each reminder is claimed with a conditional UPDATE and the claim committed before the e-mail goes out.
+        """
+from sqlalchemy import update
+
+def send_reminders(db, due, today):
+    for row in due:
+        claimed = db.session.execute(
+            update(Subscription).where(Subscription.id == row.id, Subscription.reminded_on.is_(None))
+            .values(reminded_on=today)
+        ).rowcount
+        db.session.commit()  # ok: DB003
+        if claimed:
+            send_email(row.email, "Your batteries ship soon")
+""",
         """
 def import_customers(session, rows):
     for row in rows:
@@ -227,7 +243,8 @@ def poll_meters(session, berths):
                 continue
             if tokens(_text(loop.iter) + " " + _text(loop.target)) & _BATCHED_OR_STREAM:
                 continue
-            if self._deliberate(call, loop, scope) or self._records_outside_action(call, loop, scope):
+            if (self._deliberate(call, loop, scope) or self._records_outside_action(call, loop, scope)
+                    or self._claims_before_outside_action(call, loop, scope)):
                 continue
             self.report(call, "This commit runs once per loop iteration: every item is its own transaction, so the "
                               "loop is slow and a failure halfway leaves part of the data written.")
@@ -257,6 +274,40 @@ def poll_meters(session, berths):
                 break
             if self._acts_outside(call, scope) or self._helper_acts_outside(call):
                 return self._written_between(scope.last[call], position, loop, scope)
+        return False
+
+    def _claims_before_outside_action(self, commit: cst.Call, loop: cst.For, scope: Scope) -> bool:
+        """Later in the same iteration a call acts outside the process only when a write made before the commit
+        succeeded (`claimed = ...update(...).rowcount`, then `if claimed: send_email(...)`): the commit makes that
+        claim durable before the e-mail or payment goes out, so another worker, or this loop run again after a
+        crash, does not act on the same item twice."""
+        position = scope.index[commit]
+        for call in scope.calls_within(loop.body):
+            if scope.index[call] <= position or scope.in_except(call, within=loop):
+                continue
+            if not (self._acts_outside(call, scope) or self._helper_acts_outside(call)):
+                continue
+            for ancestor in scope.ancestors(call):
+                if ancestor is loop:
+                    break
+                if isinstance(ancestor, cst.If) and self._tests_claim(ancestor.test, position, loop, scope):
+                    return True
+        return False
+
+    def _tests_claim(self, test: cst.BaseExpression, commit_at: int, loop: cst.For, scope: Scope) -> bool:
+        """The test reads a name bound in this iteration, before the commit, to a write's result (its row count
+        or the row it returned)."""
+        for name in scope.within(test):
+            if not isinstance(name, cst.Name):
+                continue
+            binding = scope.binding(name.value, name)
+            value = binding.value if binding is not None and not binding.unpacked else None
+            if value is None or value not in scope.index or not scope.contains(loop.body, value) \
+                    or scope.index[value] > commit_at:
+                continue
+            if any(isinstance(node, cst.Call) and db_write(node, scope, self.ctx) is not None
+                   for node in scope.within(value)):
+                return True
         return False
 
     def _helper_acts_outside(self, call: cst.Call, depth: int = 0) -> bool:
