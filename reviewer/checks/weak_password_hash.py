@@ -60,7 +60,9 @@ class WeakPasswordHash(SecurityCheck):
     salted on purpose.
 
     ## Known limits
-    A password held in a variable with another name (`secret`, `data`) is not found. Hashing tokens,
+    A password held in a variable with another name (`secret`, `data`) is not found, unless it is the parameter
+    of a function of the module that is called with a password there (`_hash(secret)` called as
+    `_hash(password)`). Hashing tokens,
     reset codes and files is correct and is not reported. The iteration count of `pbkdf2_hmac` is not
     judged. Test files are skipped.
     """
@@ -97,6 +99,16 @@ def file_checksum(path):
 """,
     )
     INVALID = (
+        # The helper's parameter is called `secret`; the login passes it the password.
+        """
+import hashlib
+
+def _digest(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()  # expect: SEC009
+
+def login(user, password):
+    return user.password_hash == _digest(password)
+""",
         """
 import hashlib
 from flask import Flask, request
@@ -140,6 +152,10 @@ def check_pin(conn, member_id, pin):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._reported: set[int] = set()
+        self._module: cst.Module | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.is_test or call_name(node) not in _CALL_NAMES:
@@ -153,8 +169,29 @@ def check_pin(conn, member_id, pin):
         if data is None or is_literal(data):
             return
         names = (expr_name(n) for n in findall(data, _NAMED))
-        if any(_is_password_value(name) for name in names) or self._in_password_function():
+        if (any(_is_password_value(name) for name in names) or self._in_password_function()
+                or self._given_passwords(data)):
             self._report(node, qualified)
+
+    def _given_passwords(self, data: cst.BaseExpression) -> bool:
+        """The digest is of a parameter of a module-level function that this module calls with a password in
+        that place (`def _hash(secret): ...sha256(secret...)`, then `_hash(password)`)."""
+        fn = self.ctx.function
+        if fn is None or self._module is None or fn not in self._module.body:
+            return False
+        params = [p.name.value for p in fn.params.params]
+        used = {n.value for n in findall(data, cst.Name) if isinstance(n, cst.Name)} & set(params)
+        if not used:
+            return False
+        for call in findall(self._module, cst.Call):
+            if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == fn.name.value):
+                continue
+            for index, arg in enumerate(call.args):
+                param = arg.keyword.value if arg.keyword is not None else (
+                    params[index] if index < len(params) and not arg.star else None)
+                if param in used and any(_is_password_value(expr_name(n)) for n in findall(arg.value, _NAMED)):
+                    return True
+        return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.ctx.is_test or not any(_is_password_store(expr_name(t.target)) for t in node.targets):
