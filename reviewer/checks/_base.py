@@ -31,6 +31,7 @@ WEB_FRAMEWORKS = ("flask", "fastapi", "django", "rest_framework", "starlette", "
 _ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "head", "options"})
 _VIEW_DECORATORS = frozenset({"api_view", "require_http_methods", "require_POST", "require_GET", "csrf_exempt", "login_required", "view_config"})
 _HTTP_METHOD_NAMES = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
+_VIEWSET_ACTIONS = frozenset({"list", "create", "retrieve", "update", "partial_update", "destroy"})
 
 
 # libcst's node classes are ABCs, so `isinstance(x, cst.Name)` runs ABCMeta's Python-level check whenever it is
@@ -162,6 +163,9 @@ def is_request_handler(fn: cst.FunctionDef, cls: cst.ClassDef | None, ctx: FileC
             text = attribute_path(base.value) or ""
             if text.endswith(("View", "ViewSet", "Resource", "Handler", "Endpoint")):
                 return True
+    # A DRF view set's actions (`def create(self, request, ...)`): the router maps POST /preorders/ to `create`.
+    if cls is not None and fn.name.value in _VIEWSET_ACTIONS and len(params) >= 2 and params[1].name.value == "request":
+        return any((attribute_path(base.value) or "").endswith("ViewSet") for base in cls.bases)
     return False
 
 
