@@ -840,6 +840,8 @@ def side_effect(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
         return "message"
     if _PAYMENT_METHOD.match(name) and not _AMOUNT_OF.search(name):
         return "payment"
+    if name in ("send_message", "send_message_batch") and _sqs_client(receiver(call), scope, ctx):
+        return "publish"  # an SQS queue: a job or event for the services that consume it, not an e-mail
     if _MESSAGE_METHOD.match(name) or (name == "send_message" and "smtp" in qualified.lower()):
         return "message"
     if isinstance(call.func, cst.Name) and _NOTIFY_FUNCTION.match(name) and (
@@ -877,6 +879,26 @@ def side_effect(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
         if url is not None and _PAYMENT_URL.search(_words_of(url, scope)):
             return "payment"
     return None
+
+
+def _sqs_client(recv: cst.BaseExpression | None, scope: Scope, ctx: FileContext) -> bool:
+    """`sqs.send_message(...)`, `_sqs().send_message(...)`, `boto3.client("sqs").send_message(...)`, or a name bound
+    to `boto3.client("sqs")`."""
+    if recv is None:
+        return False
+    made = unwrap(recv)
+    if isinstance(made, cst.Name):
+        binding = scope.binding(made.value, recv)
+        if binding is not None and not binding.unpacked and isinstance(unwrap(binding.value), cst.Call):
+            made = unwrap(binding.value)
+    words = tokens(attribute_path(recv) or "")
+    if isinstance(made, cst.Call):
+        words |= tokens(attribute_path(made.func) or "")
+        first = positional(made)
+        text = string_text(first, scope) if first is not None else None
+        if text is not None and text[0] == "sqs" and (ctx.qualify(made.func) or "").startswith(("boto3", "aioboto3")):
+            return True
+    return "sqs" in words
 
 
 def _words_of(expr: cst.BaseExpression, scope: Scope) -> str:

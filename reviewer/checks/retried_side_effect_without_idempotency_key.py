@@ -53,7 +53,7 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     Side effects are: Stripe `Charge`/`PaymentIntent`/`Refund`/`Transfer`/... `.create`, `.capture`, `.confirm`;
     methods named `charge`, `refund`, `create_payment` (and `charge_*`/`refund_*`, but not a name that works out a
     sum: `refund_for`, `charge_amount`, `refund_due`), `send_email`, `send_mail`, `sendmail`, `send_sms`,
-    `publish`, `basic_publish`, `produce`; a `send_*`/`notify_*` function imported from a notifications or mail
+    `publish`, `basic_publish`, `produce`, an SQS client's `send_message`; a `send_*`/`notify_*` function imported from a notifications or mail
     module (a `send_*` one from any module of the app, not a framework's `send_file`); `mail.send(...)`, `producer.send(...)`; `create_*` on a boto3
     client; an imported function or a client method whose name creates something remote (`submit_order`,
     `api.create_shipment`); and an HTTP POST (`requests`, `httpx`, `aiohttp`, a `client`/`session`/`api`)

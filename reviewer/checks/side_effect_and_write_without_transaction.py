@@ -414,6 +414,26 @@ async def top_up(request):
 """,
     )
     INVALID = (
+        # An SQS message is an event for the services that consume the queue, published after the commit.
+        """
+import json
+import boto3
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+def _sqs():
+    return boto3.client("sqs")
+
+@app.post("/webhooks/payouts")
+def payout_webhook():
+    event = load_event()
+    mark_payout_paid(db.session, event["transfer_id"])
+    db.session.add(WebhookEvent(provider_event_id=event["id"]))
+    db.session.commit()
+    _sqs().send_message(QueueUrl=app.config["QUEUE_URL"], MessageBody=json.dumps(event))  # expect: REL004
+    return jsonify(status="ok")
+""",
         # A reservation made at a partner, then recorded: if the commit fails, the partner holds a unit for nobody.
         """
 import requests
