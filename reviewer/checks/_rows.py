@@ -387,8 +387,10 @@ class Rows:
             table, columns, joined = self._read_by(call, at, scope)
             if table is not None:
                 return Origin("rows", "sql", table, columns, joined=joined)
+        # `.only(...)`, `.defer(...)` and `.annotate(...)` still give the model's rows, fields loaded or not.
         if name in ("execute", "raw", "filter", "filter_by", "all", "order_by", "exclude", "scalars", "where",
-                    "limit", "select_related", "prefetch_related", "options", "iterator"):
+                    "limit", "select_related", "prefetch_related", "options", "iterator", "only", "defer",
+                    "annotate", "distinct", "using", "join", "outerjoin"):
             return Origin("rows", "orm", model)
         return None
 

@@ -266,6 +266,17 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # `.only(...)` loads fewer fields of the same rows: the fee is still added in Python and written back.
+        """
+from celery import shared_task
+
+@shared_task
+def apply_late_fees(today):
+    overdue = Loan.objects.filter(status="active", due_on__lt=today).only("id", "fees_due")
+    for loan in overdue.iterator(chunk_size=500):
+        loan.fees_due = loan.fees_due + LATE_FEE  # expect: DB004
+        loan.save(update_fields=["fees_due"])
+""",
         # The card is the one loaded, or a new one made when there was none: the loaded one is raced.
         """
 from sqlalchemy import select
