@@ -163,6 +163,32 @@ class Rows:
             return self.methods.get((cls, func.attr.value)) if cls is not None else None
         return None
 
+    def _picked_argument(self, fn: cst.FunctionDef, call: cst.Call) -> cst.BaseExpression | None:
+        """The argument a helper returns one item of: `return agents[i]`, `return random.choice(agents)`,
+        `return min(agents, key=...)`, also through a local name (`agent = agents[i]; return agent`)."""
+        scope = self._helper_scope(fn)
+        params = [p.name.value for p in fn.params.params]
+        for ret in scope.of_type(cst.Return):
+            value = ret.value
+            if isinstance(value, cst.Name) and value.value not in params:
+                binding = scope.binding(value.value, ret)
+                value = binding.value if binding is not None and not binding.unpacked else None
+            picked = None
+            if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name):
+                picked = value.value.value
+            elif (isinstance(value, cst.Call) and (attribute_path(value.func) or "").rsplit(".", 1)[-1]
+                  in ("choice", "min", "max") and value.args and isinstance(value.args[0].value, cst.Name)):
+                picked = value.args[0].value.value
+            if picked is None or picked not in params:
+                continue
+            index = params.index(picked)
+            for position, arg in enumerate(call.args):
+                if arg.keyword is not None and arg.keyword.value == picked:
+                    return arg.value
+                if arg.keyword is None and not arg.star and position == index:
+                    return arg.value
+        return None
+
     def _helper_scope(self, fn: cst.FunctionDef) -> Scope:
         return scope_of(fn, self.module_scope)
 
@@ -347,7 +373,14 @@ class Rows:
             return Origin("value", "redis", "redis", key, count=name in ("exists", "hexists", "sismember"))
         fn = self.helper(call, scope)
         if fn is not None:
-            return self.returned(fn, depth)
+            found = self.returned(fn, depth)
+            if found is None:
+                # `_next_in_rotation(team_id, agents)` returning `agents[i]`: one of the rows the caller handed it.
+                given = self._picked_argument(fn, call)
+                rows = self.origin(given, at, scope, depth + 1) if given is not None else None
+                if rows is not None and rows.kind == "rows":
+                    return replace(rows, kind="row")
+            return found
         if isinstance(call.func, cst.Name) and self._imported_loader(call, scope):
             # `exhibitor = exhibitor_for_principal(exhibitor_id, db, principal)`: a function of another module,
             # handed the session, returns a record of it (locked only if its name says so).

@@ -69,7 +69,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     a loop (`[(p, qty[p.id]) for p in products]`, then `for product, qty in lines:`), the signed-in user
     (`request.user`, Flask-Login's `current_user`) and its related records (`request.user.landlord`), a related record (`item.product`), or any of
     these kept through `row[0] if row else 0` or `row[0] or 0`, or returned by a helper function of the same module (`_load_account(id)`,
-    `self._meter(id)`, a helper that returns `row[0]`), or by a function imported from another module of the app
+    `self._meter(id)`, a helper that returns `row[0]`, or one that picks an item of the rows it is handed:
+    `return agents[i]`, `min(agents, key=...)`), or by a function imported from another module of the app
     that is handed the session or connection and whose name says it loads one (`get_wallet(db, wallet_id)`,
     `exhibitor_for_principal(exhibitor_id, db, principal)`; locked if its name says so, `get_for_update`), also when a
     new record is made in its place only if none was found (`if card is None: card = LoyaltyCard(...)`). It
@@ -266,6 +267,27 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # The helper picks one of the rows the handler loaded; the counter is then bumped in Python.
+        """
+from flask import Blueprint, jsonify
+from sqlalchemy import select
+
+bp = Blueprint("assign", __name__)
+
+def _least_busy(agents):
+    return min(agents, key=lambda a: a.open_tickets)
+
+@bp.post("/tickets/<int:ticket_id>/assign")
+def assign(ticket_id):
+    session = get_session()
+    ticket = session.get(Ticket, ticket_id)
+    agents = session.scalars(select(Agent).where(Agent.team_id == ticket.team_id)).all()
+    agent = _least_busy(agents)
+    ticket.assignee_id = agent.id
+    agent.open_tickets = agent.open_tickets + 1  # expect: DB004
+    session.commit()
+    return jsonify(assignee=agent.id)
+""",
         # `.only(...)` loads fewer fields of the same rows: the fee is still added in Python and written back.
         """
 from celery import shared_task
