@@ -427,9 +427,11 @@ class _ContextTracker:
                 ctx.bindings[dotted] = qualified
 
     def _method_of_class(self, fn: cst.FunctionDef) -> bool:
-        """The function is defined directly in the class being visited (not in a function inside a method)."""
+        """The function is defined directly in the class being visited (not in a function inside a method). A
+        method written above `__init__` does not see its bindings: the class is read top to bottom, once."""
         ctx = self.ctx
-        return bool(ctx.class_stack) and bool(self._instance_bindings) and fn in ctx.class_stack[-1].body.body
+        return bool(ctx.class_stack) and bool(self._instance_bindings) and any(
+            statement is fn for statement in ctx.class_stack[-1].body.body)
 
     def after(self, node: cst.CSTNode) -> None:
         ctx = self.ctx

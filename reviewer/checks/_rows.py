@@ -174,7 +174,8 @@ class Rows:
                 binding = scope.binding(value.value, ret)
                 value = binding.value if binding is not None and not binding.unpacked else None
             picked = None
-            if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name):
+            if (isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name) and len(value.slice) == 1
+                    and isinstance(value.slice[0].slice, cst.Index)):  # `agents[i]`, not a slice `agents[:3]`
                 picked = value.value.value
             elif (isinstance(value, cst.Call) and (attribute_path(value.func) or "").rsplit(".", 1)[-1]
                   in ("choice", "min", "max") and value.args and isinstance(value.args[0].value, cst.Name)):

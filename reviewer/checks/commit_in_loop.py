@@ -52,7 +52,8 @@ class CommitInLoop(ScopeCheck):
     row is then updated with its outcome: that commit records a payout or a sent message before the
     next item, so that a crash does not repeat it; likewise when such a call comes later in the iteration, after
     the commit, under a test of a write's result (`claimed = ...update(...).rowcount`, then `if claimed:`): the
-    commit makes the item's claim durable before the message or payment goes out. A call that only reads from outside (an HTTP `GET`, an S3
+    commit makes the item's claim durable before the message or payment goes out. A call that only reads from
+    outside (an HTTP `GET`, an S3
     `get_object`) has nothing to record first, so a commit after it is still reported.
 
     ## Why is this bad?

@@ -177,7 +177,7 @@ def check_pin(conn, member_id, pin):
         """The digest is of a parameter of a module-level function that this module calls with a password in
         that place (`def _hash(secret): ...sha256(secret...)`, then `_hash(password)`)."""
         fn = self.ctx.function
-        if fn is None or self._module is None or fn not in self._module.body:
+        if fn is None or self._module is None or not any(statement is fn for statement in self._module.body):
             return False
         params = [p.name.value for p in fn.params.params]
         used = {n.value for n in findall(data, cst.Name) if isinstance(n, cst.Name)} & set(params)

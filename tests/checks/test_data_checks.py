@@ -1080,13 +1080,19 @@ def test_names_imported_from_djangos_own_models_module_are_not_models():
     assert reported(QueryInLoop, source) == []
 
 
-def test_a_loop_reading_a_relation_the_models_module_declares_is_an_n_plus_one(tmp_path):
+def _reminder_job(tmp_path, models: str, source: str):
+    """`tasks/jobs.py` with this source, beside a `tasks/models.py` with these models: the job's file context."""
     from reviewer.diff import kind_of
 
-    (tmp_path / "tasks").mkdir()
-    (tmp_path / "tasks" / "models.py").write_text(
-        "class Reminder(Base):\n    member = relationship('Member')\n")
-    source = textwrap.dedent("""
+    (tmp_path / "tasks").mkdir(exist_ok=True)
+    (tmp_path / "tasks" / "models.py").write_text(models)
+    source = textwrap.dedent(source).lstrip("\n")
+    return source, FileContext(path="tasks/jobs.py", text=source, kind=kind_of("tasks/jobs.py", source),
+                               is_test=False, root=str(tmp_path))
+
+
+def test_a_loop_reading_a_relation_the_models_module_declares_is_an_n_plus_one(tmp_path):
+    source, ctx = _reminder_job(tmp_path, "class Reminder(Base):\n    member = relationship('Member')\n", """
         from sqlalchemy import select
         from .models import Reminder
 
@@ -1094,9 +1100,7 @@ def test_a_loop_reading_a_relation_the_models_module_declares_is_an_n_plus_one(t
             for reminder in db.scalars(select(Reminder).limit(500)).all():
                 person = reminder.member
                 notify(person.email)
-        """).lstrip("\n")
-    ctx = FileContext(path="tasks/jobs.py", text=source, kind=kind_of("tasks/jobs.py", source), is_test=False,
-                      root=str(tmp_path))
+        """)
     hits = run_python_checks(parse_python(source), ctx, [QueryInLoop])
     assert [(h.id, h.line) for h in hits] == [("DB001", 6)]
     (tmp_path / "tasks" / "models.py").write_text("class Reminder(Base):\n    member_id = Column(Integer)\n")
@@ -1206,12 +1210,7 @@ def test_rows_from_a_connection_bound_at_module_level_are_read_without_leaving_t
 
 
 def test_n_plus_one_names_the_loop_that_repeats_the_query_as_a_related_line(tmp_path):
-    from reviewer.diff import kind_of
-
-    (tmp_path / "tasks").mkdir()
-    (tmp_path / "tasks" / "models.py").write_text(
-        "class Reminder(Base):\n    member = relationship('Member')\n")
-    source = textwrap.dedent("""
+    source, ctx = _reminder_job(tmp_path, "class Reminder(Base):\n    member = relationship('Member')\n", """
         from sqlalchemy import select
         from .models import Reminder
 
@@ -1220,9 +1219,7 @@ def test_n_plus_one_names_the_loop_that_repeats_the_query_as_a_related_line(tmp_
                 notify(
                     reminder.member.email,
                 )
-        """).lstrip("\n")
-    ctx = FileContext(path="tasks/jobs.py", text=source, kind=kind_of("tasks/jobs.py", source), is_test=False,
-                      root=str(tmp_path))
+        """)
     hits = run_python_checks(parse_python(source), ctx, [QueryInLoop])
     assert [(h.line, h.related_lines) for h in hits] == [(7, [5])]
 
