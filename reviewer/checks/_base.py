@@ -203,6 +203,19 @@ def keyword(call: cst.Call, name: str) -> cst.Arg | None:
     return None
 
 
+def argument_for(call: cst.Call, fn: cst.FunctionDef, param: str) -> cst.BaseExpression | None:
+    """What a call of `fn` passes for one of its parameters: by keyword, else by position (`*args` not counted)."""
+    given = keyword(call, param)
+    if given is not None:
+        return given.value
+    params = [p.name.value for p in fn.params.params]
+    if param not in params:
+        return None
+    positional_args = [a.value for a in call.args if a.keyword is None and not a.star]
+    index = params.index(param)
+    return positional_args[index] if index < len(positional_args) else None
+
+
 def has_star_kwargs(call: cst.Call) -> bool:
     """`f(**options)`: the keyword may be in there, so a check must not guess."""
     return any(arg.star == "**" for arg in call.args)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, is_name, is_none
+from reviewer.checks._base import PythonCheck, argument_for, attribute_path, is_name, is_none
 from reviewer.checks._data import (
     DB_MODULES,
     Binding,
@@ -180,14 +180,8 @@ class Rows:
             elif (isinstance(value, cst.Call) and (attribute_path(value.func) or "").rsplit(".", 1)[-1]
                   in ("choice", "min", "max") and value.args and isinstance(value.args[0].value, cst.Name)):
                 picked = value.args[0].value.value
-            if picked is None or picked not in params:
-                continue
-            index = params.index(picked)
-            for position, arg in enumerate(call.args):
-                if arg.keyword is not None and arg.keyword.value == picked:
-                    return arg.value
-                if arg.keyword is None and not arg.star and position == index:
-                    return arg.value
+            if picked is not None and picked in params:
+                return argument_for(call, fn, picked)
         return None
 
     def _helper_scope(self, fn: cst.FunctionDef) -> Scope:

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import attribute_path, findall, is_literal, keyword
+from reviewer.checks._base import argument_for, attribute_path, findall, is_literal, keyword
 from reviewer.checks._security import (
     AssignmentTrackingCheck, built_pieces, call_name, first_arg, is_constant_piece, is_request_input, literal_text,
     NUMERIC_NAME, looks_like_sql, piece_label, string_value,
@@ -483,15 +483,10 @@ async def leaderboard(request):
     def _caller_passing_request_text(self, fn: cst.FunctionDef, param: str) -> str | None:
         """The name of a function of this module that calls `fn` with request text for `param` (the request value
         itself, or a local name assigned only from it that the caller does not test against an allow-list)."""
-        params = [p.name.value for p in fn.params.params]
         for call, caller in self._calls_by_name.get(fn.name.value, ()):
             if caller is None or caller is fn:
                 continue
-            given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == param), None)
-            if given is None and param in params:
-                index = params.index(param)
-                positional_args = [a.value for a in call.args if a.keyword is None and not a.star]
-                given = positional_args[index] if index < len(positional_args) else None
+            given = argument_for(call, fn, param)
             if given is None:
                 continue
             if is_request_input(given):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import findall, is_literal
+from reviewer.checks._base import argument_for, findall, is_literal
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, first_arg, identifier_words
 
 _FAST_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256",
@@ -186,10 +186,9 @@ def check_pin(conn, member_id, pin):
         for call in findall(self._module, cst.Call):
             if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == fn.name.value):
                 continue
-            for index, arg in enumerate(call.args):
-                param = arg.keyword.value if arg.keyword is not None else (
-                    params[index] if index < len(params) and not arg.star else None)
-                if param in used and any(_is_password_value(expr_name(n)) for n in findall(arg.value, _NAMED)):
+            for param in used:
+                given = argument_for(call, fn, param)
+                if given is not None and any(_is_password_value(expr_name(n)) for n in findall(given, _NAMED)):
                     return True
         return False
 
