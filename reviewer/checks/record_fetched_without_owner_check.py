@@ -81,7 +81,7 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     caller's role, `Application.parent_id == parent.id` with `parent = Depends(current_parent)`; by setting the
     caller as the owner of a record made by a Django ModelForm, `quote = form.save(commit=False)` then
     `quote.customer = request.user.customer`; or by reading the owner column
-    of a loaded record, `rental.customer_id`) are judged; the caller kept on Flask's `g` counts by any id
+    of a loaded record, `rental.customer_id`, in a handler or in a helper of the module) are judged; the caller kept on Flask's `g` counts by any id
     (`g.client_id`);
     A handler that ties one record to the caller (`leader = Member.objects.filter(user=request.user).first()`) is
     still reported for another it loads by the URL's id when nothing ties that one: its load is not narrowed by the
@@ -742,6 +742,30 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
     await session.commit()
     return {"id": booking.id}
 """,
+        # A helper compares the pass's owner with the customer it is handed; one handler loads the pass without it.
+        """
+from fastapi import APIRouter, Depends, HTTPException
+
+router = APIRouter()
+
+async def _owned_pass(db, pass_id, customer):
+    season_pass = await db.get(SeasonPass, pass_id)
+    if season_pass is None or season_pass.customer_id != customer.id:
+        raise HTTPException(404, "no such pass")
+    return season_pass
+
+@router.get("/passes/{pass_id}")
+async def get_pass(pass_id: int, customer=Depends(current_customer), db=Depends(get_session)):
+    season_pass = await db.get(SeasonPass, pass_id)  # expect: SEC018
+    return {"tier": season_pass.tier}
+
+@router.patch("/passes/{pass_id}/auto-renew")
+async def set_auto_renew(pass_id: int, customer=Depends(current_customer), db=Depends(get_session)):
+    season_pass = await _owned_pass(db, pass_id, customer)
+    season_pass.auto_renew = True
+    await db.commit()
+    return {"tier": season_pass.tier}
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -796,8 +820,12 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
         owned |= {model for found in judged.values() for model in found.owner_columns_read}
         # Records listed under a parent tied to the caller (`choir = _choir_for(request, slug)`, a helper that loads
         # with `members__user=request.user`; then `Rehearsal.objects.filter(choir=choir)`) belong to that parent.
-        tied_helpers = {fn.name.value for fn in original_node.body if isinstance(fn, cst.FunctionDef) and (
-            judged[fn] if fn in judged else _Handler(fn, scope_of(fn, module_scope), self.ctx)).tied_models}
+        helpers = {fn: judged[fn] if fn in judged else _Handler(fn, scope_of(fn, module_scope), self.ctx)
+                   for fn in original_node.body if isinstance(fn, cst.FunctionDef)}
+        tied_helpers = {fn.name.value for fn, found in helpers.items() if found.tied_models}
+        # A helper that reads the owner column of a record it loaded (`if season_pass.customer_id != customer.id`)
+        # shows, as a handler doing so would, that the module's records of that model are someone's.
+        owned |= {model for found in helpers.values() for model in found.owner_columns_read}
         owned |= {model for found in judged.values() for model in found.children_of_tied(tied_helpers)}
         # A `get_queryset` that narrows by the caller on one path only (`if self.action == "list": return
         # qs.filter(customer=self.request.user)`, then `return qs`) says itself that the rows are the caller's, and
