@@ -340,6 +340,31 @@ class FareViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             return fares.select_related("trip")
         return fares  # ok: SEC018
 """,
+        # The module's own decorator takes the seller id from the URL and compares it with the API key's seller.
+        """
+from flask import Blueprint, abort, jsonify, request
+
+bp = Blueprint("sellers", __name__)
+
+def require_seller(view):
+    @wraps(view)
+    def wrapper(seller_id, *args, **kwargs):
+        key = find_key(request.headers.get("X-Api-Key", ""))
+        if key is None or key.seller_id != seller_id:
+            abort(403)
+        return view(seller_id, *args, **kwargs)
+    return wrapper
+
+@bp.get("/sellers/<int:seller_id>/ledger")
+@require_seller
+def ledger(seller_id):
+    return jsonify(entries=session.scalars(select(Entry).where(Entry.seller_id == seller_id).limit(50)).all())
+
+@bp.get("/sellers/<int:seller_id>/payouts")
+@require_seller
+def payouts(seller_id):
+    return jsonify(rows=session.scalars(select(Payout).where(Payout.seller_id == seller_id).limit(50)).all())  # ok: SEC018
+""",
     )
     INVALID = (
         # `IsAuthenticated` signs the caller in; it says nothing about whose booking this is.
@@ -742,6 +767,26 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
     await session.commit()
     return {"id": booking.id}
 """,
+        # `@require_customer` signs the caller in (and `create` makes call-outs theirs); `get_callout` reads anyone's.
+        """
+from flask import Blueprint, g, jsonify
+
+bp = Blueprint("callouts", __name__)
+
+@bp.post("")
+@require_customer
+def create_callout():
+    callout = Callout(customer_id=g.identity_id, address=request.json["address"])
+    db.session.add(callout)
+    db.session.commit()
+    return jsonify(id=callout.id), 201
+
+@bp.get("/<int:callout_id>")
+@require_customer
+def get_callout(callout_id: int):
+    callout = db.session.get(Callout, callout_id)  # expect: SEC018
+    return jsonify(callout.to_dict())
+""",
         # A helper compares the pass's owner with the customer it is handed; one handler loads the pass without it.
         """
 from fastapi import APIRouter, Depends, HTTPException
@@ -776,6 +821,7 @@ async def set_auto_renew(pass_id: int, customer=Depends(current_customer), db=De
         # Handlers of a view class whose permission decides per record or admits staff only are not judged.
         decided = {handler for handler, cls in module_handlers(original_node, self.ctx)
                    if cls is not None and _permission_decides(cls)}
+        decided |= {handler for handler in handlers if _decorated_by_id_check(handler, original_node)}
         queryset_methods, detail_views = _queryset_methods(original_node), _generic_detail_views(original_node)
         forms = _model_forms(original_node)
         judged = {handler: _Handler(handler, scope_of(handler, module_scope), self.ctx, forms) for handler in handlers}
@@ -1372,6 +1418,26 @@ def _narrowed_by_owner_column(module: cst.Module) -> set[str]:
                     and not _AUTHORSHIP.search(column.attr.value)):
                 found.add(_model_key(column.value.value))
     return found
+
+
+def _decorated_by_id_check(handler: cst.FunctionDef, module: cst.Module) -> bool:
+    """A decorator of this module whose wrapper takes the URL's id and compares it (`def wrapper(seller_id, ...)`,
+    then `if key.seller_id != seller_id: abort(403)`): it decides per record before the handler runs."""
+    local = {fn.name.value: fn for fn in module.body if isinstance(fn, cst.FunctionDef)}
+    for decorator in handler.decorators:
+        outer = local.get(decorator_name(decorator) or "")
+        if outer is None:
+            continue
+        for wrapper in descendants(outer.body):
+            if not isinstance(wrapper, cst.FunctionDef):
+                continue
+            taken = {p.name.value for p in wrapper.params.params if _ID_PARAMETER.match(p.name.value)}
+            if any(isinstance(node, cst.Comparison) and any(
+                    isinstance(side, cst.Name) and side.value in taken
+                    for side in (node.left, *(c.comparator for c in node.comparisons)))
+                   for node in descendants(wrapper.body)):
+                return True
+    return False
 
 
 def _drf_function_view(fn: cst.FunctionDef) -> bool:

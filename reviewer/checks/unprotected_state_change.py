@@ -13,8 +13,10 @@ from reviewer.checks.exception_swallowed import logging_level
 
 # A decorator that lets only some callers in: `@login_required`, `@staff_required`, `@role_required("x")`,
 # `@permission_required`, `@jwt_required()`, `@requires_auth`, `@user_passes_test(...)`.
+# `@require_customer`, `@require_seller`: a decorator named for whom it lets in (not `@require_POST`).
 _GUARD_DECORATOR = re.compile(r"required|auth|permission|role|login|staff|admin|superuser|jwt|token|scope|"
-                              r"user_passes_test|protected|signed|verify|only", re.I)
+                              r"user_passes_test|protected|signed|verify|only|^require_(?!http|POST$|GET$|safe$)",
+                              re.I)
 # A dependency or call that identifies or authorizes the caller: `Depends(get_current_user)`,
 # `require_admin(...)`, `check_permission(...)`, `_may_view(...)`.
 # `current_` and not `current`: `config.current()` is the current settings, not the current user.
