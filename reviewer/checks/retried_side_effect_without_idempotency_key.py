@@ -785,8 +785,10 @@ def capture_deposit(booking):
             effect = helpers.effect(call, scope, in_class, self, RETRY)
             if effect is None:
                 continue
+            # The finding runs to the key it passes (`idempotency_key=str(uuid.uuid4())` a few lines down the call).
+            key = next((arg for arg in call.args if arg.keyword is not None and _IDEMPOTENCY.search(arg.keyword.value)), None)
             self.report(call, f"This call's idempotency key is made new on every call: a request or job that sends it "
-                              f"again can {_WHAT[effect.kind]}; derive the key from the operation.")
+                              f"again can {_WHAT[effect.kind]}; derive the key from the operation.", end_node=key)
 
     def _helpers_for(self, scope: Scope) -> Helpers:
         if self._helpers is None:

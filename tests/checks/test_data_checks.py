@@ -208,6 +208,25 @@ def test_backoff_decorated_payment_post_is_reported():
     """) == [6]
 
 
+def test_a_fresh_idempotency_key_finding_spans_the_call_to_the_key_it_passes():
+    source = textwrap.dedent("""
+        import uuid
+
+        async def charge_due(processor, due):
+            for donation in due:
+                await processor.charge(
+                    donation.card_token,
+                    donation.amount_cents,
+                    idempotency_key=str(uuid.uuid4()),
+                    description="monthly gift",
+                )
+    """)
+    hits = run_python_checks(parse_python(source), FileContext(path="radio/jobs/billing.py", text=source),
+                             [RetriedSideEffectWithoutIdempotencyKey])
+    assert [(h.line, h.end_line) for h in hits] == [(6, 9)]
+    assert "made new on every call" in hits[0].message
+
+
 def test_celery_autoretry_task_sending_email_is_reported():
     assert reported(RetriedSideEffectWithoutIdempotencyKey, """
         from celery import shared_task
