@@ -824,6 +824,14 @@ def _stripe_resource(call: cst.Call, ctx: FileContext) -> bool:
             and func.value.attr.value in _STRIPE_CLASSES and ctx.imports_module("stripe"))
 
 
+def _twilio_messages(call: cst.Call, ctx: FileContext) -> bool:
+    """`sms.messages.create(...)` with `sms = _twilio()`, a helper that builds the Twilio client, in a file that
+    imports twilio: the client's message list, reached through the helper."""
+    func = call.func
+    return (isinstance(func, cst.Attribute) and func.attr.value == "create" and isinstance(func.value, cst.Attribute)
+            and func.value.attr.value == "messages" and ctx.imports_module("twilio"))
+
+
 _STRIPE_CLASSES = frozenset({"PaymentIntent", "Charge", "Refund", "Transfer", "Payout", "Invoice", "Subscription"})
 
 
@@ -836,7 +844,7 @@ def side_effect(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
     if name in _STRIPE_ACTIONS and (qualified.startswith("stripe.") or _stripe_resource(call, ctx)):
         parts = {part.rstrip("()").lower() for part in qualified.split(".")}
         return "payment" if parts & _STRIPE_MONEY else None
-    if qualified.startswith("twilio.") and qualified.endswith("messages.create"):
+    if (qualified.startswith("twilio.") and qualified.endswith("messages.create")) or _twilio_messages(call, ctx):
         return "message"
     if _PAYMENT_METHOD.match(name) and not _AMOUNT_OF.search(name):
         return "payment"

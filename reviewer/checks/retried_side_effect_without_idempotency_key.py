@@ -53,7 +53,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     Side effects are: Stripe `Charge`/`PaymentIntent`/`Refund`/`Transfer`/... `.create`, `.capture`, `.confirm`;
     methods named `charge`, `refund`, `create_payment` (and `charge_*`/`refund_*`, but not a name that works out a
     sum: `refund_for`, `charge_amount`, `refund_due`), `send_email`, `send_mail`, `sendmail`, `send_sms`,
-    `publish`, `basic_publish`, `produce`, an SQS client's `send_message`; a `send_*`/`notify_*` function imported from a notifications or mail
+    `publish`, `basic_publish`, `produce`, an SQS client's `send_message`, a Twilio client's `messages.create`
+    (also a client a helper builds, in a file that imports twilio); a `send_*`/`notify_*` function imported from a notifications or mail
     module (a `send_*` one from any module of the app, not a framework's `send_file`); `mail.send(...)`, `producer.send(...)`; `create_*` on a boto3
     client; an imported function or a client method whose name creates something remote (`submit_order`,
     `api.create_shipment`); and an HTTP POST (`requests`, `httpx`, `aiohttp`, a `client`/`session`/`api`)
@@ -368,6 +369,20 @@ def capture_deposit(booking):
 """,
     )
     INVALID = (
+        # The Twilio client comes from a helper; the task retries on Twilio's errors and re-sends every SMS.
+        """
+from celery import shared_task
+from twilio.rest import Client
+
+def _twilio():
+    return Client(ACCOUNT_SID, AUTH_TOKEN)
+
+@shared_task(autoretry_for=(ConnectionError,), max_retries=4)
+def send_reminders():
+    sms = _twilio()
+    for booking in Booking.objects.filter(reminded=False)[:200]:
+        sms.messages.create(to=booking.phone, from_=FROM_NUMBER, body="See you tomorrow")  # expect: REL003
+""",
         # A DRF view set's `create` is the POST handler; a double submit charges twice.
         """
 import stripe

@@ -71,7 +71,8 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     (1) a payment or external create runs before a write, and nothing was committed before it (a transaction
     block around both does not help: it rolls back the write, not the charge); (2) a message or published
     event runs before the commit of a business change — a row staged before it, or an attribute set that is
-    not only the record of the sending (`sent_at`, `notified`, `attempts`); (3) a message, event or job
+    not only the record of the sending (`sent_at`, `notified`, `attempts`, or what the send answered:
+    `page.provider_sid = message.sid`); (3) a message, event or job
     inside a transaction block that has already written; (4) a job queued after a change is staged or set and
     before its commit; (5) a payment after a commit with nothing after it and no `try`, or an event published after
     a commit with nothing written after it; (6) a message, event or job sent from a Django save signal's
@@ -411,6 +412,22 @@ async def top_up(request):
         await conn.execute("UPDATE topups SET status = 'credited', external_ref = $2 WHERE id = $1",
                            row["id"], payment_id)
     return web.json_response({"id": row["id"]})
+""",
+        # Sending, then keeping the provider's id for the message and when it went: the record of the sending.
+        """
+from django.db import transaction
+from twilio.rest import Client
+
+def deliver(page_id):
+    with transaction.atomic():
+        page = Page.objects.select_for_update().get(pk=page_id)
+        if page.sent_at is not None:
+            return page.provider_sid
+        message = twilio_client().messages.create(to=page.phone, from_=FROM_NUMBER, body=page.text)  # ok: REL004
+        page.provider_sid = message.sid
+        page.sent_at = timezone.now()
+        page.save(update_fields=["provider_sid", "sent_at"])
+        return message.sid
 """,
     )
     INVALID = (
@@ -777,6 +794,10 @@ def _persists_state(call: cst.Call, scope: Scope, ctx, writes: list[tuple[cst.Ca
         used.add(receiver(call).value)
     for node in scope.nodes[start:end + 1]:
         if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+            # `page.provider_sid = message.sid`: what the send answered is the record of the sending.
+            if result is not None and node.value is not None and any(
+                    isinstance(inner, cst.Name) and inner.value == result for inner in scope.within(node.value)):
+                continue
             targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
             for target in targets:
                 if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
