@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import attribute_path
+from reviewer.checks._base import attribute_path, descendants
 from reviewer.checks._data import (
     Scope,
     ScopeCheck,
     db_write,
     ends_in_exit,
+    in_transaction,
     method,
     receiver,
     retry_loops,
@@ -41,7 +42,8 @@ class CommitInLoop(ScopeCheck):
 
     ## What it does
     Reports `session.commit()`, `db.session.commit()`, `conn.commit()`, `transaction.commit()` (any commit on
-    a session, connection or transaction) directly inside the body of a `for` loop. It is not reported when
+    a session, connection or transaction) directly inside the body of a `for` loop, and Django's `item.save()`
+    in a task or job loop that only sets fields of each item and saves it (see Known limits). It is not reported when
     the commit is every N rows (inside an `if` that tests a modulo, a `len(...)` or a batch size), when the
     loop goes over batches, chunks or pages (`for batch in batches`, `chunked(rows, 500)`; not the items of one
     batch, `for reading in batch.readings`), when the loop is a consumer or a retry loop, when the commit is
@@ -67,7 +69,10 @@ class CommitInLoop(ScopeCheck):
     job is right). A commit inside a helper called from the loop is not followed. An outside call is
     recognised by its library, its receiver's name (`client`, `api`, `gateway`, ...) or a helper of the
     same module that makes one; one hidden in another module is not. Django's autocommitted
-    `.save()` per row is not reported here.
+    `.save()` per row is reported only outside a request (a view may run under `ATOMIC_REQUESTS`), outside
+    `transaction.atomic()`, and when the loop does nothing but set fields of each item to values that call
+    nothing, count, and save it (`ticket.status = ABANDONED`, `ticket.save(update_fields=["status"])`): a loop
+    that also sends, fetches or computes per item is not judged.
     """
 
     id = "DB003"
@@ -161,8 +166,41 @@ async def send_due(session, due, now):
         appointment.reminder_sent_at = now
         await session.commit()  # ok: DB003
 """,
+        # Django: the loop runs inside one transaction, or the view may run under `ATOMIC_REQUESTS`.
+        """
+from celery import shared_task
+from django.db import transaction
+
+@shared_task
+@transaction.atomic
+def expire_holds(cutoff):
+    for hold in Hold.objects.filter(created_at__lt=cutoff)[:500]:
+        hold.status = Hold.EXPIRED
+        hold.save(update_fields=["status"])  # ok: DB003
+
+def pay_fines(request):
+    for fine in Fine.objects.filter(member=request.user.member, status=Fine.DUE)[:50]:
+        fine.status = Fine.PAID
+        fine.save(update_fields=["status"])  # ok: DB003
+    return JsonResponse({"ok": True})
+""",
     )
     INVALID = (
+        # A Django task that only sets a field of each row and saves it: one autocommitted transaction per row.
+        """
+from celery import shared_task
+from django.utils import timezone
+
+@shared_task
+def flag_abandoned():
+    flagged = 0
+    cutoff = timezone.now() - ABANDON_AFTER
+    for ticket in Ticket.objects.filter(status="ready", ready_at__lt=cutoff)[:2000]:
+        ticket.status = "abandoned"
+        ticket.save(update_fields=["status"])  # expect: DB003
+        flagged += 1
+    return flagged
+""",
         # The readings of one uploaded batch, each committed on its own.
         """
 async def store_backlog(db, batch):
@@ -233,6 +271,7 @@ def poll_meters(session, berths):
     )
 
     def judge(self, scope: Scope) -> None:
+        self._judge_autocommitted_saves(scope)
         commits = [c for c in scope.calls() if method(c) == "commit" and db_write(c, scope, self.ctx) == "commit"]
         if not commits:
             return
@@ -249,6 +288,22 @@ def poll_meters(session, berths):
                 continue
             self.report(call, "This commit runs once per loop iteration: every item is its own transaction, so the "
                               "loop is slow and a failure halfway leaves part of the data written.")
+
+    def _judge_autocommitted_saves(self, scope: Scope) -> None:
+        """In a module-level function outside a request (a task, a job, a service function), a Django loop that only
+        sets fields of each item and saves it (`ticket.status = ABANDONED; ticket.save(update_fields=["status"])`): in autocommit every
+        `save()` is its own transaction. A view is left alone: `ATOMIC_REQUESTS` may wrap it in one."""
+        if (not isinstance(scope.root, cst.FunctionDef) or not self.ctx.imports_module("django")
+                or self._module_scope is None or not any(top is scope.root for top in self._module_scope.root.body)
+                or self.ctx.is_handler(scope.root) or in_transaction(scope.root.body, scope, self.ctx)):
+            return
+        for loop in scope.of_type(cst.For):
+            save = _only_sets_and_saves(loop)
+            if save is not None and loop.asynchronous is None and not in_transaction(loop, scope, self.ctx):
+                self.report(save, "Each `save()` in this loop is its own autocommitted transaction: the loop makes one "
+                                  "round trip and commit per row, and a failure halfway leaves part of the rows "
+                                  "changed; use one `update()` or `bulk_update()`, or wrap the loop in "
+                                  "`transaction.atomic()`.")
 
     def _deliberate(self, call: cst.Call, loop: cst.For, scope: Scope) -> bool:
         """Every N rows, per item with a rollback and a log on failure, or once before leaving the loop."""
@@ -357,6 +412,34 @@ def poll_meters(session, berths):
             if node.name.value == name:
                 return node
         return None
+
+
+def _only_sets_and_saves(loop: cst.For) -> cst.Call | None:
+    """The `item.save(update_fields=[...])` of a loop `for item in ...:` whose body only sets fields of `item` to
+    values that call nothing (`item.status = DONE`, `item.fee = item.fee + FEE`), counts (`done += 1`) and saves it
+    once: a change of named fields that one `update()` or `bulk_update()` could make (not a copy being inserted)."""
+    if not isinstance(loop.target, cst.Name) or not isinstance(loop.body, cst.IndentedBlock) or loop.orelse:
+        return None
+    item, save, sets = loop.target.value, None, 0
+    for statement in loop.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+                target := small.targets[0].target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                and target.value.value == item and not any(isinstance(n, cst.Call) for n in descendants(small.value)):
+            sets += 1
+        elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name) and isinstance(
+                small.value, cst.Integer):
+            continue
+        elif (isinstance(small, cst.Expr) and isinstance(call := small.value, cst.Call) and save is None
+              and method(call) == "save" and isinstance(call.func, cst.Attribute)
+              and isinstance(call.func.value, cst.Name) and call.func.value.value == item
+              and [arg.keyword.value for arg in call.args if arg.keyword is not None] == ["update_fields"]):
+            save = call
+        else:
+            return None
+    return save if sets else None
 
 
 def _rolls_back_and_logs(handler: cst.ExceptHandler, scope: Scope, ctx) -> bool:
