@@ -99,7 +99,8 @@ class UnboundedQueryInHandler(PythonCheck):
     SQL `WHERE`) is reported only when it is also ordered for display (`order_by`, `ORDER BY`) or searches part
     of a text for what the client typed (`name__icontains=q`, `.ilike(f"%{q}%")`, SQL `LIKE`) — a listing or
     search results that grow with the table — and the filter does
-    not narrow it to one record (`id`), to a given list of keys (`in_`, `__in`, `IN (...)`, `= ANY(...)`), to
+    not narrow it to one record (`id`), to a given list of keys (`in_`, `__in`, `IN (...)`, `= ANY(...)`; a
+    list of states, `status__in=...`, `Ticket.status.in_(...)`, is not one), to
     the parts of one parent (`OrderLine` by `order_id`, `order_items` by `order_id`), to the children of one
     parent in the ORM (`Attachment` by `ticket_id`, `Payout` by `claim_id`) unless they are records that pile
     up over time (messages, events, readings, orders, bookings, appointments, ...), or to a window of one
@@ -326,6 +327,17 @@ class VisitViewSet(viewsets.ModelViewSet):
     def lapsed(self, request):
         rows = Visit.objects.filter(status="lapsed").order_by("expires_on")  # expect: DB002
         return Response(VisitSerializer(rows, many=True).data)
+""",
+        # A list of states is not a list of keys: every open ticket, however many, for the workshop screen.
+        """
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+
+@login_required
+def work_queue(request):
+    statuses = [s for s in request.GET.getlist("status") if s in STATUSES] or OPEN_STATUSES
+    tickets = list(Ticket.objects.filter(status__in=statuses).order_by("created_at"))  # expect: DB002
+    return JsonResponse({"tickets": [t.number for t in tickets]})
 """,
         # A search by what the client typed: the matches grow with the table, ordered or not.
         """
@@ -563,7 +575,9 @@ def board():
                         return False
                     continue
                 for node in scope.within(arg.value) if arg.value in scope.index else ():
-                    if isinstance(node, cst.Call) and method(node) in ("in_", "any_"):
+                    if isinstance(node, cst.Call) and method(node) in ("in_", "any_") and not (
+                            isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Attribute)
+                            and _is_value_column(node.func.value.attr.value)):
                         return False
                     if (isinstance(node, cst.Comparison) and isinstance(node.left, cst.Attribute)
                             and any(isinstance(t.operator, cst.Equal) for t in node.comparisons)
@@ -766,7 +780,7 @@ def _from_client(expr: cst.BaseExpression, scope: Scope) -> bool:
 def _pins(column: str, model: str) -> bool:
     """A filter column that narrows a query to one record, a list of keys, or the parts of one parent."""
     column = column.lower().removesuffix("__exact")
-    if column in ("id", "pk", "uuid") or column.endswith("__in"):
+    if column in ("id", "pk", "uuid") or (column.endswith("__in") and not _is_value_column(column[:-4])):
         return True
     if not column.endswith(("_id", "__id", "__pk")):
         return False
@@ -774,6 +788,14 @@ def _pins(column: str, model: str) -> bool:
     # The children of one parent (the attachments of a ticket, the payouts of a claim) are a few, unless they
     # are records that accumulate over time (the messages of a room, the readings of a device).
     return _head_noun(model) != parent and _head_noun(model) not in _ACCUMULATING
+
+
+# Columns that hold one of a few values shared by many rows: `status__in=[...]` lists states, not keys.
+_VALUE_COLUMNS = frozenset({"status", "state", "kind", "type", "category", "stage", "level", "priority", "tier"})
+
+
+def _is_value_column(column: str) -> bool:
+    return column.lower().rsplit("__", 1)[-1] in _VALUE_COLUMNS
 
 
 def _sql_pinned(where: str, table: str) -> bool:
