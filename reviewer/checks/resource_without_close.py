@@ -40,7 +40,9 @@ _BORROWERS = frozenset({
     "len", "isinstance", "iter", "next", "enumerate", "zip",
 })
 # Methods that read from or write to a file object they are given, on any receiver (`s3.download_fileobj`).
-_BORROWING_METHODS = frozenset({"download_fileobj", "upload_fileobj", "copyfileobj", "dump", "load", "sendfile"})
+# boto3's `put_object(Body=f)` reads the file it is given and leaves it open.
+_BORROWING_METHODS = frozenset({"download_fileobj", "upload_fileobj", "copyfileobj", "dump", "load", "sendfile",
+                                "put_object", "upload_part"})
 _CLOSERS = frozenset({"os.close"})
 _CONTEXT_MANAGERS = frozenset({"contextlib.closing", "closing"})
 _MANAGING_METHODS = frozenset({"enter_context", "enter_async_context", "callback", "push", "push_async_callback"})
@@ -166,7 +168,7 @@ class ResourceWithoutClose(PythonCheck):
     sqlite3/psycopg2 connection, whose `with` only ends a transaction), handed to
     `contextlib.closing`/an `ExitStack`, or leaves the function (returned, yielded, stored on an object,
     passed to a call that may keep it, used by a closure). Passing it to a known reader (`json.load`,
-    `csv.reader`, `s3.upload_fileobj`, ...) or to a function defined in the same module uses it without
+    `csv.reader`, `s3.upload_fileobj`, `s3.put_object(Body=f)`, ...) or to a function defined in the same module uses it without
     handing it over. A `close()` outside `finally` is enough only when nothing that can raise runs
     between the open and the close. Also reports `tempfile.mkstemp()` whose descriptor is thrown away,
     and, inside functions, a file opened and used in the same expression without `with`:
@@ -273,6 +275,17 @@ async def send(message):
 """,
     )
     INVALID = (
+        # boto3 reads the file it is given for `Body` and leaves it open: one descriptor leaked per invoice.
+        """
+import boto3
+
+_s3 = boto3.client("s3")
+
+def upload_invoice(path, number):
+    pdf = open(path, "rb")  # expect: RES001
+    _s3.put_object(Bucket=BUCKET, Key=f"invoices/{number}.pdf", Body=pdf, ContentType="application/pdf")
+    return number
+""",
         # A retry loop returns when it succeeds: the function runs once per job, and each run leaks a client.
         """
 import asyncio
