@@ -44,7 +44,9 @@ class NextNumberFromMax(ScopeCheck):
     and the insert gives each request its own number.
 
     ## Known limits
-    The number is followed through names, one helper of the same module deep; a number read in another module
+    A maximum fetched first and incremented in Python (`cur.fetchone()["latest"] + 1` after `SELECT MAX(...)`)
+    is UnlockedCheckThenAct's finding, not this one's. The number is followed through names, one helper of the
+    same module deep; a number read in another module
     or kept on an object's attribute is not. A unique constraint declared in the schema, with the error handled
     by a caller, is not seen: such code is reported.
     """

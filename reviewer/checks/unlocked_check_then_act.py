@@ -107,7 +107,8 @@ class UnlockedCheckThenAct(RowsCheck):
       by its key (`id`, `pk`, a `code`, `token`, `number`, `reference` or `slug`) is a status check instead.
     - A next number: a value read from a table plus a constant (`cur.fetchone()["latest"] + 1` after
       `SELECT MAX(version) ...`), inserted into that table as a new row's number; reported from the read to the
-      insert.
+      insert. (`MAX(seq) + 1` computed in the SQL itself, an ORM count or maximum plus one, or a helper returning
+      one: NextNumberFromMax.)
     Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`). Queries
     handed to a thread (`await asyncio.to_thread(db.fetch_one, "SELECT count(*) AS n ...")`) count as run here,
     and a count is known by its alias (`booked["n"]`).
