@@ -47,6 +47,7 @@ _ORDERING = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEq
 _SQL_RUNNERS = frozenset({"execute", "executemany", "fetchrow", "fetchval", "fetch_one", "fetch_val"})
 _CREATES = frozenset({"create", "bulk_create", "create_user", "create_superuser", "insert"})
 _UPSERTS = frozenset({"update_or_create", "get_or_create"})
+_UPSERT_TEXT = re.compile(r"\b(get_or_create|update_or_create)\b")
 
 
 def _stored_at(act: cst.CSTNode, scope: Scope) -> cst.Call | None:
@@ -116,8 +117,9 @@ class UnlockedCheckThenAct(RowsCheck):
     A conditional update settles races on its own table only (claiming a pallet does not settle the count of the
     location it is put in), except with SQLite, whose first write locks the whole database until the commit.
     It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
-    advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create`,
-    `update_or_create`, `ON CONFLICT`, `INSERT OR IGNORE` (also in SQL kept in a module constant), or a conditional update
+    advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create` or
+    `update_or_create` (of the model it inserts: an upsert of the client does not settle the booking made after
+    it), `ON CONFLICT`, `INSERT OR IGNORE` (also in SQL kept in a module constant), or a conditional update
     (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`, but not one that
     leaves the checked record out: `.exclude(pk=bid.pk).update(...)` changes the others); a caught
     unique violation or an upsert does not settle a balance or count changed on a loaded record, nor a limit on how
@@ -393,6 +395,18 @@ def approve(refund_id: int):
 """,
     )
     INVALID = (
+        # The client row is an upsert; the booking after the clash test is a plain insert, and nothing settles it.
+        """
+from django.http import JsonResponse
+
+def request_booking(request, artist_id, starts_at, ends_at):
+    clash = Booking.objects.filter(artist_id=artist_id, starts_at__lt=ends_at, ends_at__gt=starts_at).exists()  # expect: DB005
+    if clash:
+        return JsonResponse({"error": "taken"}, status=409)
+    client, _ = Client.objects.get_or_create(user=request.user)
+    booking = Booking.objects.create(artist_id=artist_id, client=client, starts_at=starts_at, ends_at=ends_at)
+    return JsonResponse({"id": booking.id}, status=201)
+""",
         # The subtraction is atomic, the balance test is not: two starts both pass it and both subtract.
         """
 from flask import Blueprint, abort, jsonify, request
@@ -764,9 +778,20 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
                      and not any(same_model(model, table) for table in claimed)]
             if not found:
                 return
-        if _RACE_HANDLED.search(scope.code(self)) or any(
-                _RACE_HANDLED.search(text[0]) for call in scope.calls() if method(call) in _SQL_RUNNERS
-                for text in [self._rows.sql(positional(call), scope)] if text is not None):
+        # `Client.objects.get_or_create(user=...)` settles who makes the client, not the booking inserted after it:
+        # an upsert of another model leaves the check guarding that insert raced.
+        code = scope.code(self)
+        sql_handled = any(_RACE_HANDLED.search(text[0]) for call in scope.calls() if method(call) in _SQL_RUNNERS
+                          for text in [self._rows.sql(positional(call), scope)] if text is not None)
+        upserted = [self._act_model(call, scope) for call in scope.calls() if method(call) in _UPSERTS]
+        if (upserted and None not in upserted and not sql_handled
+                and not _RACE_HANDLED.search(_UPSERT_TEXT.sub("", code))):
+            found = [(b, kind, act) for b, kind, act in found
+                     if kind == "quantity" or ((model := self._act_model(act, scope)) is not None
+                                               and not any(same_model(model, other) for other in upserted))]
+            if not found:
+                return
+        elif _RACE_HANDLED.search(code) or sql_handled:
             # (The SQL may be a module constant: `INSERT ... ON CONFLICT DO NOTHING` in `CREATE_JOB_SQL`.)
             # A caught unique violation or an upsert settles who inserts, not how much is left: a balance or a
             # seat count changed on a loaded record is still raced (`seats_taken += n` beside a unique RSVP).
