@@ -32,6 +32,7 @@ SUPERSEDED = {
     "retrying": "it is unmaintained (`tenacity` is its maintained successor)",
     "oauth2client": "Google deprecated it in 2017 (use `google-auth`)",
     "sklearn": "it is a deprecated alias that refuses to install (the package is `scikit-learn`)",
+    "uuid": "it is a 2006 Python 2 copy of the standard library's `uuid` module and can shadow it",
     "asyncio": "it is a 2015 backport of `asyncio`, in the standard library since Python 3.4, and can shadow it",
     "aioredis": "it was merged into `redis` (`redis.asyncio`, redis-py 4.2+) and its repository is archived",
 }
@@ -45,7 +46,7 @@ class SupersededRequirement(LineCheck):
     ## What it does
     Reads requirements files and reports each requirement whose package is on a short list: backports
     of modules the standard library has had since Python 3.7 or earlier (`mock`, `typing`,
-    `dataclasses`, `enum34`, `pathlib2`, `asyncio`, ...), packages merged into another (`aioredis` into `redis`), packages the standard library now covers (`pytz` by
+    `dataclasses`, `enum34`, `pathlib2`, `asyncio`, `uuid`, ...), packages merged into another (`aioredis` into `redis`), packages the standard library now covers (`pytz` by
     `zoneinfo`, `simplejson` by `json`), Python 2 bridges (`six`, `future`) and packages their
     maintainers abandoned (`nose`, `pycrypto`, `retrying`, `oauth2client`). The message names the
     replacement.
@@ -81,6 +82,7 @@ backports.zoneinfo==0.2.1 ; python_version < "3.9"  # ok: DEP002
 flask==3.0.3
 pytz==2024.1  # expect: DEP002
 simplejson==3.19.2  # expect: DEP002
+uuid==1.30  # expect: DEP002
 """,
         """
 Mock>=5  # expect: DEP002
