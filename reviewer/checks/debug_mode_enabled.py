@@ -272,7 +272,7 @@ class ProductionConfig:
         if is_true(expr):
             return True
         if isinstance(expr, cst.Comparison) and len(expr.comparisons) == 1:
-            default = self._env_default(expr.left)
+            default = env_default(expr.left, self.ctx)
             target = expr.comparisons[0]
             if default is None:
                 return False
@@ -284,28 +284,11 @@ class ProductionConfig:
             return False
         if isinstance(expr, cst.Call) and call_name(expr) in ("bool", "int", "strtobool") and expr.args:
             return self._switched_on(expr.args[0].value) or (
-                (self._env_default(expr.args[0].value) or "").lower() in _ON_WORDS)
+                (env_default(expr.args[0].value, self.ctx) or "").lower() in _ON_WORDS)
         if isinstance(expr, cst.Call) and call_name(expr) == "bool" and isinstance(expr.func, cst.Attribute):
             default = keyword(expr, "default")  # django-environ / environs: `env.bool("DEBUG", default=True)`
             return default is not None and is_true(default.value)
         return False
-
-    def _env_default(self, expr: cst.BaseExpression) -> str | None:
-        """The default of `os.environ.get(name, default)` / `os.getenv(name, default)`, through `.lower()`
-        and `.strip()`; None when the expression is not such a read or has no literal default."""
-        lowered = False
-        while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in (
-                "lower", "strip", "casefold"):
-            lowered = lowered or expr.func.attr.value != "strip"
-            expr = expr.func.value
-        if not isinstance(expr, cst.Call) or (self.ctx.qualify(expr.func) not in ("os.environ.get", "os.getenv")
-                                              and not _SETTING_READER.search(attribute_path(expr.func) or "")):
-            return None
-        positional = [a.value for a in expr.args if a.keyword is None]
-        default = positional[1] if len(positional) > 1 else next(
-            (a.value for a in expr.args if a.keyword is not None and a.keyword.value == "default"), None)
-        value = string_value(default) if isinstance(default, cst.SimpleString) else None
-        return value.lower() if value is not None and lowered else value
 
     def _applies(self) -> bool:
         return not self.ctx.is_test and self._main_guards == 0 and self.ctx.is_web_app
@@ -319,6 +302,41 @@ class ProductionConfig:
 _SETTING_READER = re.compile(r"(^|\.)_?(get_?)?(setting|env|config)s?$")
 # Base configuration classes: the values every environment gets unless a subclass overrides them.
 _BASE_CONFIGS = frozenset({"Config", "BaseConfig", "DefaultConfig", "AppConfig"})
+
+
+def env_default(expr: cst.BaseExpression, ctx) -> str | None:
+    """The default of `os.environ.get(name, default)` / `os.getenv(name, default)` (or a project's own
+    `_setting(name, default)`), through `.lower()` and `.strip()`; None when the expression is not such a read or
+    has no literal default."""
+    lowered = False
+    while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in (
+            "lower", "strip", "casefold"):
+        lowered = lowered or expr.func.attr.value != "strip"
+        expr = expr.func.value
+    if not isinstance(expr, cst.Call) or (ctx.qualify(expr.func) not in ("os.environ.get", "os.getenv")
+                                          and not _SETTING_READER.search(attribute_path(expr.func) or "")):
+        return None
+    positional = [a.value for a in expr.args if a.keyword is None]
+    default = positional[1] if len(positional) > 1 else next(
+        (a.value for a in expr.args if a.keyword is not None and a.keyword.value == "default"), None)
+    value = string_value(default) if isinstance(default, cst.SimpleString) else None
+    return value.lower() if value is not None and lowered else value
+
+
+def off_when_unset(expr: cst.BaseExpression, ctx) -> bool:
+    """A flag read from the environment that is off when the variable is not set:
+    `os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true"`."""
+    if not (isinstance(expr, cst.Comparison) and len(expr.comparisons) == 1):
+        return False
+    default, target = env_default(expr.left, ctx), expr.comparisons[0]
+    if default is None:
+        return False
+    if isinstance(target.operator, cst.Equal) and isinstance(target.comparator, cst.SimpleString):
+        return string_value(target.comparator) != default
+    if isinstance(target.operator, cst.In) and isinstance(target.comparator, (cst.Tuple, cst.List, cst.Set)):
+        return all(isinstance(el.value, cst.SimpleString) and string_value(el.value) != default
+                   for el in target.comparator.elements)
+    return False
 
 
 def _is_config(expr: cst.BaseExpression) -> bool:

@@ -10,6 +10,7 @@ from reviewer.checks._base import has_star_kwargs, keyword
 from reviewer.checks._security import (
     SecurityCheck, call_name, expr_name, first_arg, identifier_words, is_false, string_value,
 )
+from reviewer.checks.debug_mode_enabled import off_when_unset
 
 _SET_COOKIE = frozenset({"set_cookie", "set_signed_cookie"})
 # Cookies that authenticate their holder.
@@ -42,7 +43,9 @@ class InsecureCookie(SecurityCheck):
     `jwt`, `remember_token` ...) when `secure=True` or `httponly=True` is missing or False; and
     `SESSION_COOKIE_SECURE`, `SESSION_COOKIE_HTTPONLY`, `CSRF_COOKIE_SECURE`, `REMEMBER_COOKIE_SECURE`,
     `REMEMBER_COOKIE_HTTPONLY` or `JWT_COOKIE_SECURE` set to False (as a setting, in `app.config[...]` or
-    `app.config.update(...)`). CSRF cookies are not required to be `httponly`.
+    `app.config.update(...)`), or read from the environment so that it is off when the variable is not set
+    (`os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true"`). CSRF cookies are not required to be
+    `httponly`.
 
     ## Why is this bad?
     All these frameworks default to neither flag. Without `secure` the browser also sends the cookie over
@@ -83,8 +86,13 @@ def issue(response: Response, access_token: str):
     return {"ok": True}
 """,
         """
+import os
+
 class DevelopmentConfig:
     SESSION_COOKIE_SECURE = False  # ok: SEC012
+
+class ProductionConfig:
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "true").lower() == "true"  # ok: SEC012
 """,
     )
     INVALID = (
@@ -108,7 +116,10 @@ def login_view(request):
     return response
 """,
         """
+import os
+
 SESSION_COOKIE_SECURE = False  # expect: SEC012
+CSRF_COOKIE_SECURE = os.environ.get("CSRF_COOKIE_SECURE", "false").lower() == "true"  # expect: SEC012
 SESSION_COOKIE_HTTPONLY = False  # expect: SEC012
 CSRF_COOKIE_SECURE = False  # expect: SEC012
 """,
@@ -138,7 +149,10 @@ app.config["REMEMBER_COOKIE_HTTPONLY"] = False  # expect: SEC012
                     return
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if self.ctx.is_test or not is_false(node.value) or self._in_dev_config():
+        # `SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true"`: off unless
+        # someone remembers to set it, as `DEBUG` read the same way is on unless someone turns it off.
+        if self.ctx.is_test or not (is_false(node.value) or off_when_unset(node.value, self.ctx)) \
+                or self._in_dev_config():
             return
         for target in node.targets:
             t = target.target
@@ -166,7 +180,8 @@ app.config["REMEMBER_COOKIE_HTTPONLY"] = False  # expect: SEC012
 
     def _report_setting(self, node: cst.CSTNode, name: str) -> None:
         effect = "sent over plain HTTP" if name.endswith("SECURE") else "readable by any script on the page"
-        self.report(node, f"`{name} = False` makes the cookie {effect}: the session it carries can be stolen.")
+        value = "False" if not isinstance(node, cst.Assign) or is_false(node.value) else "False unless the environment sets it"
+        self.report(node, f"`{name} = {value}` makes the cookie {effect}: the session it carries can be stolen.")
 
     def _in_dev_config(self) -> bool:
         return self._dev_module or any(_DEV_CLASS.search(c.name.value) for c in self.ctx.class_stack)
