@@ -17,6 +17,8 @@ from reviewer.findings import Confidence
 _EXAMPLE_PATH = re.compile(r"(^|/)(examples?|samples?|docs?|demos?)/")
 # Settings meant for a developer's machine: a committed default there is a smaller problem.
 _DEV_SETTINGS = re.compile(r"(^|/)[^/]*(dev|develop|development|local)[^/]*\.py$")
+# A script that fills a developer's throwaway database (`scripts/seed_dev_data.py`): its passwords are fixtures.
+_DEV_SEED_SCRIPT = re.compile(r"(^|/)(scripts?|bin|tools)/[^/]*(seed|fixture)[^/]*\.py$")
 _ENV_READERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb", "decouple.config",
                           "environs.Env().str", "environ.Env()", "environ.Env().str"})
 _ENV_CALL_NAMES = frozenset({"getenv", "get", "setdefault", "config", "str", "Env", "env"})
@@ -70,7 +72,8 @@ class HardcodedSecret(SecurityCheck):
     or a secret manager, and fail at start-up when they are missing instead of falling back to a default.
 
     ## Known limits
-    Name-based findings are skipped in test files, in example/docs folders and inside documentation
+    Name-based findings are skipped in test files, in example/docs folders, in seed scripts
+    (`scripts/seed_dev_data.py`: they fill a developer's throwaway database) and inside documentation
     examples (`json_schema_extra`, `examples=`, `openapi_examples`), and have medium confidence
     in dev/local settings modules. Shape-based findings are kept in test files, since a live key committed
     anywhere is leaked; documentation keys (`AKIAIOSFODNN7EXAMPLE`) and padded fakes are ignored. Secrets
@@ -196,7 +199,7 @@ WEBHOOK_SECRET = "whsec_Lk29Vb71QmZx84RtPw03".encode()  # expect: SEC005
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         path = ctx.path.replace("\\", "/")
-        self._names_count = not ctx.is_test and not _EXAMPLE_PATH.search(path)
+        self._names_count = not ctx.is_test and not _EXAMPLE_PATH.search(path) and not _DEV_SEED_SCRIPT.search(path)
         self._name_confidence = Confidence.medium if _DEV_SETTINGS.search(path) else None
         self._reported: set[int] = set()
         # Inside documentation examples (`json_schema_extra={"examples": [{"password": "..."}]}`), names

@@ -104,6 +104,15 @@ def test_name_based_secret_in_a_test_file_is_not_reported_but_a_key_shape_is():
     assert found(HardcodedSecret, source, path="app/login.py") == {1, 2}
 
 
+def test_a_password_in_a_dev_seed_script_is_not_reported_but_the_same_line_in_the_app_is():
+    source = """
+    DEV_STAFF_PASSWORD = "dispatch-dev-2024"
+    DEV_DSN = "dbname=charter host=localhost user=charter password=charter-dev"
+    """
+    assert found(HardcodedSecret, source, path="scripts/seed_dev_data.py") == set()
+    assert found(HardcodedSecret, source, path="charter/config.py") == {1, 2}
+
+
 @pytest.mark.parametrize("check", [SqlBuiltFromVariables, ShellCommandFromVariable, EvalOfDynamicInput,
                                    AssertForValidation])
 def test_security_checks_skip_test_files(check):
