@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import attribute_path, findall, is_name
+from reviewer.checks._base import attribute_path, decorator_name, findall, is_name
 from reviewer.checks._security import SecurityCheck, call_name, expr_name, identifier_words, is_false, string_value
 from reviewer.checks.unprotected_state_change import identifies_caller
 
@@ -44,8 +44,9 @@ class CsrfProtectionDisabled(SecurityCheck):
     blueprint of a webhook module (`csrf.exempt(webhooks.bp)`).
     An exempt view that authenticates the request some other way is a near-miss and is not reported: it
     verifies a signature (`stripe.Webhook.construct_event`, `hmac.compare_digest`, a `*signature*` call),
-    reads an `Authorization`, `X-API-Key` or signature header, or sets DRF `authentication_classes` without
-    `SessionAuthentication` (cookies are not used).
+    reads an `Authorization`, `X-API-Key` or signature header (itself, or in a decorator of the same module:
+    `@artist_token_required`), or sets DRF `authentication_classes` without `SessionAuthentication` (cookies are
+    not used).
 
     ## Why is this bad?
     Browsers attach cookies to requests any website sends. Without the CSRF check, a page the logged-in
@@ -53,13 +54,34 @@ class CsrfProtectionDisabled(SecurityCheck):
     delete data.
 
     ## Known limits
-    The signature check must be visible in the view's own body; a `csrf_exempt(view)` call whose view is
+    The signature check must be visible in the view's own body or a decorator of its module; a `csrf_exempt(view)` call whose view is
     named like a webhook receiver (`stripe_webhook`) is not reported, since its body is elsewhere.
     Settings in dev, local or test modules and `Test*`/`Dev*` config classes are skipped, as are test files.
     """
 
     id = "SEC014"
     VALID = (
+        # The module's own decorator authenticates by a token in the `Authorization` header, not by the cookie.
+        """
+from functools import wraps
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+def artist_token_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        request.artist = Artist.objects.filter(api_token_hash=digest(header[6:]), is_active=True).first()
+        if request.artist is None:
+            return JsonResponse({"error": "invalid token"}, status=401)
+        return view(request, *args, **kwargs)
+    return wrapper
+
+@csrf_exempt  # ok: SEC014
+@artist_token_required
+def book_walk_in(request):
+    return JsonResponse({"id": create_walk_in(request.artist, request.body).id}, status=201)
+""",
         # A public form that acts for no signed-in user, an API blueprint authenticated by tokens, and the blueprint
         # of a module of webhook receivers (signed by the provider).
         """
@@ -176,8 +198,13 @@ MIDDLEWARE = [  # expect: SEC014
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._dev_module = bool(_DEV_FILE.search(ctx.path.replace("\\", "/")))
+        self._local_functions: dict[str, cst.FunctionDef] = {}
 
     # --- exempt views -------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        # The module's own decorators, by name: one that reads an `Authorization` header authenticates its views.
+        self._local_functions = {fn.name.value: fn for fn in node.body if isinstance(fn, cst.FunctionDef)}
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._judge_decorated(node)
 
@@ -191,7 +218,11 @@ MIDDLEWARE = [  # expect: SEC014
             if self._is_exempt_decorator(decorator.decorator):
                 # A view that never looks at who is calling acts for no one: a forged request rides no session.
                 public = isinstance(node, cst.FunctionDef) and not identifies_caller(node)
-                if not _authenticates_otherwise(node) and not public:
+                # `@artist_token_required`, defined here, reads the `Authorization` header: no cookie, no CSRF.
+                by_decorator = any(
+                    (local := self._local_functions.get(decorator_name(other) or "")) is not None
+                    and _authenticates_otherwise(local) for other in node.decorators)
+                if not _authenticates_otherwise(node) and not by_decorator and not public:
                     self.report(decorator, f"`{node.name.value}` is exempt from CSRF checks: any website the user "
                                            "visits can submit this request with the user's cookies.")
                 return
