@@ -20,8 +20,9 @@ _GUARD_DECORATOR = re.compile(r"required|auth|permission|role|login|staff|admin|
 # A dependency or call that identifies or authorizes the caller: `Depends(get_current_user)`,
 # `require_admin(...)`, `check_permission(...)`, `_may_view(...)`.
 # `current_` and not `current`: `config.current()` is the current settings, not the current user.
+# `hmac.compare_digest(quote["accept_token"], sent)`: the secret the caller holds is checked.
 _GUARD_CALL = re.compile(r"user|auth|admin|permission|perm|token|require|principal|current_|verify|role|scope|"
-                         r"caller|signature|may_|can_|allowed|owner|staff|login|session_for", re.I)
+                         r"caller|signature|may_|can_|allowed|owner|staff|login|session_for|compare_digest", re.I)
 # Dependencies that hand a handler a resource rather than the caller: any other dependency
 # (`Depends(get_device_account)`, `Depends(api_key_header)`) is taken to identify the caller.
 _RESOURCE_DEPENDENCY = re.compile(r"db|database|session|settings|config|pool|redis|cache|client|conn|storage|queue|"
@@ -76,7 +77,8 @@ class UnprotectedStateChange(PythonCheck):
     The caller can also be what an auth middleware left on the request (`request["user"]`); naming the
     caller only in a log line does not guard. A handler named for a public flow (`login`, `signup`, `reset`,
     `webhook`, ...), or one that takes a secret the caller presents (a `<code>` or `<token>` in its URL, a
-    `"code"` or `"pin"` in its body: a kiosk redeeming a pickup code), or one that answers 401 or 403 itself
+    `"code"` or `"pin"` in its body: a kiosk redeeming a pickup code; a token compared with the record's in
+    constant time, `hmac.compare_digest(quote["accept_token"], sent)`), or one that answers 401 or 403 itself
     (it tested a token of its own), is not reported.
     A module that guards every handler at once (`before_request`, a router with `dependencies=`,
     `permission_classes`, a login mixin) is not reported. Tests are skipped.
@@ -95,6 +97,26 @@ class UnprotectedStateChange(PythonCheck):
 
     id = "SEC018"
     VALID = (
+        # The quote is accepted by whoever holds the token e-mailed with it, compared in constant time.
+        """
+import hmac
+from flask import Blueprint, abort, request
+
+bp = Blueprint("quotes", __name__)
+
+@bp.get("/quotes")
+@staff_required
+def list_quotes():
+    return jsonify(quotes=recent_quotes())
+
+@bp.post("/quotes/<int:quote_id>/accept")
+def accept_quote(quote_id: int):  # ok: SEC018
+    quote = load_quote(quote_id)
+    if quote is None or not hmac.compare_digest(quote["accept_token"], str(request.json.get("token", ""))):
+        abort(404)
+    mark_accepted(quote_id)
+    return {"status": "accepted"}
+""",
         # The kiosk handler checks a device token itself and answers 401 when it does not match.
         """
 from django.contrib.auth.decorators import login_required
