@@ -81,7 +81,8 @@ class UnboundedCache(ModuleStateTracker):
 
     ## Known limits
     The size of the key space is not known: a cache keyed by a handful of config names is reported
-    too when its name says cache. Parameters annotated `bool` or `Literal[...]` count as bounded.
+    too when its name says cache, unless the function turns away every key outside a constant set before the
+    write (`if region not in REGIONS: raise ...`). Parameters annotated `bool` or `Literal[...]` count as bounded.
     `lru_cache(maxsize=None)(func)` applied by call, caches stored on attributes, and eviction done
     by another module are not followed. Outside web apps and modules of coroutines, `@cache` and `lru_cache(maxsize=None)` on
     plain functions are not reported, even when request handlers in another module call them with
@@ -91,6 +92,22 @@ class UnboundedCache(ModuleStateTracker):
 
     id = "RES002"
     VALID = (
+        # One price per allowed region: every other key is turned away before the table is written.
+        """
+import requests
+
+REGIONS = frozenset({"ON-GTA", "ON-EAST", "QC-MTL"})
+_price_cache: dict[str, float] = {}  # ok: RES002
+
+def diesel_price(region: str) -> float:
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}")
+    cached = _price_cache.get(region)
+    if cached is not None:
+        return cached
+    _price_cache[region] = requests.get(PRICE_URL, params={"region": region}, timeout=5).json()["price"]
+    return _price_cache[region]
+""",
         """
 from functools import lru_cache
 from flask import Flask
@@ -315,7 +332,8 @@ def count_failed_logins(response):
             for write in scope.container_writes():
                 if write.direct and write.kind in _EVICTING_KINDS:
                     evicted.add(write.name)
-                elif write.kind in _GROWING_KINDS and write.key is not None and not is_literal(write.key):
+                elif (write.kind in _GROWING_KINDS and write.key is not None and not is_literal(write.key)
+                      and not _key_allow_listed(write.key, scope.node)):
                     growing.setdefault(write.name, write.node)
                     if write.name in scope.membership_reads and not _counts_itself(write):
                         memoized.add(write.name)
@@ -334,6 +352,23 @@ def count_failed_logins(response):
                 self.report(definition, f"`{name}` only grows: entries are added per key and never evicted, so "
                                         "memory grows with every new key until the process is killed.",
                             end_node=write if later else None)
+
+
+def _key_allow_listed(key: cst.BaseExpression, fn: cst.FunctionDef | None) -> bool:
+    """The function turns away every key outside a constant set first (`if region not in REGIONS: raise ...`):
+    the table holds at most one entry per allowed key."""
+    if not isinstance(key, cst.Name) or not isinstance(fn, cst.FunctionDef):
+        return False
+    for node in findall(fn.body, cst.If):
+        test = node.test
+        if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+                and isinstance(test.comparisons[0].operator, cst.NotIn) and is_name(test.left, key.value)
+                and isinstance(allowed := test.comparisons[0].comparator, cst.Name) and allowed.value.isupper()
+                and isinstance(node.body, cst.IndentedBlock) and node.body.body
+                and isinstance(last := node.body.body[-1], cst.SimpleStatementLine)
+                and isinstance(last.body[-1], (cst.Raise, cst.Return))):
+            return True
+    return False
 
 
 def _counts_itself(write) -> bool:
