@@ -122,11 +122,28 @@ class QueryInLoop(PythonCheck):
     per-row writes (`UPDATE`/`DELETE`/`INSERT`, `row.save()`, the upserts `get_or_create`/`update_or_create`:
     on four held-out batches written by others, all four per-row `UPDATE`/`DELETE` reports of an earlier
     version were false alarms to their writers, and three of four per-row upserts); a lazy Django queryset handed to
-    another function; a deliberate per-row `select_for_update()` re-fetch; tests and migrations.
+    another function; a deliberate per-row `select_for_update()` re-fetch, and the reads after it in that
+    iteration (the locked item's own unit of work); tests and migrations.
     """
 
     id = "DB001"
     VALID = (
+        # Each account is locked and settled in its own transaction: its reads belong to that locked unit of work.
+        """
+from django.db import transaction
+from django.db.models import Sum
+
+def expire_credit(now):
+    account_ids = list(Entry.objects.filter(expires_at__lt=now).values_list("account_id", flat=True).distinct()[:500])
+    for account_id in account_ids:
+        with transaction.atomic():
+            account = Account.objects.select_for_update().get(pk=account_id)
+            old = Entry.objects.filter(account=account, expires_at__lt=now)  # ok: DB001
+            due = old.aggregate(total=Sum("amount"))["total"] or 0
+            old.update(expired=True)
+            account.balance -= min(account.balance, due)
+            account.save(update_fields=["balance"])
+""",
         # A per-row upsert is a write, like `save()`: one statement per row is how the job records each row.
         """
 from celery import shared_task
@@ -786,7 +803,14 @@ async def list_quotes(conn, customer_id):
             return  # one query per batch or page of a batched job is the fix, not the problem
         loop_name = _describe(header.iter)
         related = self._related_methods(header.iter, scope)
-        for call in self._calls_in_loop(loop, scope):
+        calls = self._calls_in_loop(loop, scope)
+        # Each item locked and then settled in its own transaction: the reads after the lock are that item's unit
+        # of work, which one query for all items could not lock (reads before the lock are still per row).
+        lock = next((call for call in calls if set(chain_methods(call)) & {"select_for_update", "with_for_update"}),
+                    None)
+        for call in calls:
+            if lock is not None and scope.index[call] > scope.last[lock]:
+                continue
             if call in self._reported:  # already reported for an inner loop
                 self._reported_loops.add(loop)
                 continue
