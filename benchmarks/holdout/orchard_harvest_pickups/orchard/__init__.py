@@ -1,0 +1,1 @@
+"""Sunny Slope Orchard: pick-your-own slots, crate rentals and weigh stations."""
