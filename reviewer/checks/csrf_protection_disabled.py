@@ -54,7 +54,8 @@ class CsrfProtectionDisabled(SecurityCheck):
     delete data.
 
     ## Known limits
-    The signature check must be visible in the view's own body or a decorator of its module; a `csrf_exempt(view)` call whose view is
+    The signature check must be visible in the view's own body or a decorator of its module; a
+    `csrf_exempt(view)` call whose view is
     named like a webhook receiver (`stripe_webhook`) is not reported, since its body is elsewhere.
     Settings in dev, local or test modules and `Test*`/`Dev*` config classes are skipped, as are test files.
     """

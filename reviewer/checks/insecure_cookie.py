@@ -180,7 +180,8 @@ app.config["REMEMBER_COOKIE_HTTPONLY"] = False  # expect: SEC012
 
     def _report_setting(self, node: cst.CSTNode, name: str) -> None:
         effect = "sent over plain HTTP" if name.endswith("SECURE") else "readable by any script on the page"
-        value = "False" if not isinstance(node, cst.Assign) or is_false(node.value) else "False unless the environment sets it"
+        value = ("False" if not isinstance(node, cst.Assign) or is_false(node.value)
+                 else "False unless the environment sets it")
         self.report(node, f"`{name} = {value}` makes the cookie {effect}: the session it carries can be stolen.")
 
     def _in_dev_config(self) -> bool:

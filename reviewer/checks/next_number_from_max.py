@@ -12,7 +12,8 @@ from reviewer.checks._data import Scope, ScopeCheck, db_write, has_lock, method,
 # `MAX(seq) + 1`, `COALESCE(MAX(seq), 0) + 1`, `count(*) + 1` in SQL text.
 _NEXT_IN_SQL = re.compile(r"\b(MAX|COUNT)\s*\([^()]*\)\s*(,\s*\d+\s*\)\s*)?\+\s*1\b", re.I)
 # Calls that run SQL text given as their first argument.
-_RUNS_SQL = frozenset({"execute", "fetch", "fetchrow", "fetchval", "fetch_one", "fetch_val", "scalar", "exec_driver_sql"})
+_RUNS_SQL = frozenset({"execute", "fetch", "fetchrow", "fetchval", "fetch_one", "fetch_val", "scalar",
+                       "exec_driver_sql"})
 # Calls that read back the row a query returned: the next number comes out of one of these.
 _FETCHES = frozenset({"fetchone", "fetchval", "fetchrow", "scalar", "scalar_one", "first", "one", "fetch_one",
                       "fetch_val", "mappings"})

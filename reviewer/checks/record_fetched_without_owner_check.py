@@ -81,7 +81,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     caller's role, `Application.parent_id == parent.id` with `parent = Depends(current_parent)`; by setting the
     caller as the owner of a record made by a Django ModelForm, `quote = form.save(commit=False)` then
     `quote.customer = request.user.customer`; or by reading the owner column
-    of a loaded record, `rental.customer_id`, in a handler or in a helper of the module) are judged; the caller kept on Flask's `g` counts by any id
+    of a loaded record, `rental.customer_id`, in a handler or in a helper of the module) are judged; the caller
+    kept on Flask's `g` counts by any id
     (`g.client_id`);
     A handler that ties one record to the caller (`leader = Member.objects.filter(user=request.user).first()`) is
     still reported for another it loads by the URL's id when nothing ties that one: its load is not narrowed by the

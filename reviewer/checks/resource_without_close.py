@@ -168,7 +168,8 @@ class ResourceWithoutClose(PythonCheck):
     sqlite3/psycopg2 connection, whose `with` only ends a transaction), handed to
     `contextlib.closing`/an `ExitStack`, or leaves the function (returned, yielded, stored on an object,
     passed to a call that may keep it, used by a closure). Passing it to a known reader (`json.load`,
-    `csv.reader`, `s3.upload_fileobj`, `s3.put_object(Body=f)`, ...) or to a function defined in the same module uses it without
+    `csv.reader`, `s3.upload_fileobj`, `s3.put_object(Body=f)`, ...) or to a function defined in the same module
+    uses it without
     handing it over. A `close()` outside `finally` is enough only when nothing that can raise runs
     between the open and the close. Also reports `tempfile.mkstemp()` whose descriptor is thrown away,
     and, inside functions, a file opened and used in the same expression without `with`:

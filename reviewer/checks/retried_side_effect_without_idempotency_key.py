@@ -54,7 +54,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     methods named `charge`, `refund`, `create_payment` (and `charge_*`/`refund_*`, but not a name that works out a
     sum: `refund_for`, `charge_amount`, `refund_due`), `send_email`, `send_mail`, `sendmail`, `send_sms`,
     `publish`, `basic_publish`, `produce`, an SQS client's `send_message`, a Twilio client's `messages.create`
-    (also a client a helper builds, in a file that imports twilio); a `send_*`/`notify_*` function imported from a notifications or mail
+    (also a client a helper builds, in a file that imports twilio); a `send_*`/`notify_*` function imported from a
+    notifications or mail
     module (a `send_*` one from any module of the app, not a framework's `send_file`); `mail.send(...)`, `producer.send(...)`; `create_*` on a boto3
     client; an imported function or a client method whose name creates something remote (`submit_order`,
     `api.create_shipment`); and an HTTP POST (`requests`, `httpx`, `aiohttp`, a `client`/`session`/`api`)
@@ -801,7 +802,8 @@ def capture_deposit(booking):
             if effect is None:
                 continue
             # The finding runs to the key it passes (`idempotency_key=str(uuid.uuid4())` a few lines down the call).
-            key = next((arg for arg in call.args if arg.keyword is not None and _IDEMPOTENCY.search(arg.keyword.value)), None)
+            key = next((arg for arg in call.args
+                        if arg.keyword is not None and _IDEMPOTENCY.search(arg.keyword.value)), None)
             self.report(call, f"This call's idempotency key is made new on every call: a request or job that sends it "
                               f"again can {_WHAT[effect.kind]}; derive the key from the operation.", end_node=key)
 
