@@ -229,10 +229,21 @@ class ScopeCheck(PythonCheck):
     tests and migrations are never judged."""
 
     _module_scope: Scope | None = None
+    _module_functions: dict[str, cst.FunctionDef] | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module_scope = scope_of(node)
+        self._module_functions = None
         self._judge_scope(self._module_scope)
+
+    def module_function(self, name: str) -> cst.FunctionDef | None:
+        """The top-level function of this file with that name: the helper a plain call `name(...)` runs."""
+        if self._module_scope is None:
+            return None
+        if self._module_functions is None:
+            self._module_functions = {statement.name.value: statement for statement in self._module_scope.root.body
+                                      if isinstance(statement, cst.FunctionDef)}
+        return self._module_functions.get(name)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._judge_scope(scope_of(node, self._module_scope))

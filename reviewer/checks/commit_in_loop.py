@@ -294,7 +294,7 @@ def poll_meters(session, berths):
         sets fields of each item and saves it (`ticket.status = ABANDONED`, `ticket.save(update_fields=["status"])`):
         in autocommit every `save()` is its own transaction. A view is left alone: `ATOMIC_REQUESTS` may wrap it."""
         if (not isinstance(scope.root, cst.FunctionDef) or not self.ctx.imports_module("django")
-                or self._module_scope is None or not any(top is scope.root for top in self._module_scope.root.body)
+                or self.module_function(scope.root.name.value) is not scope.root
                 or self.ctx.is_handler(scope.root) or in_transaction(scope.root.body, scope, self.ctx)):
             return
         for loop in scope.of_type(cst.For):

@@ -145,12 +145,10 @@ def join_waitlist(request, site_id):
         return found
 
     def _helper_returns_next(self, name: str) -> bool:
-        module = self._module_scope
-        helper = next((fn for fn in module.by_type.get(cst.FunctionDef, ()) if fn.name.value == name), None) \
-            if module is not None else None
+        helper = self.module_function(name)
         if helper is None:
             return False
-        inner = scope_of(helper, module)
+        inner = scope_of(helper, self._module_scope)
         if _UNIQUE_CLASH.search(inner.code(self)) or has_lock(inner, self):
             return False
         reads = [call for call in inner.calls() if method(call) in _RUNS_SQL and _next_in_sql(call, inner)]

@@ -822,7 +822,8 @@ async def set_auto_renew(pass_id: int, customer=Depends(current_customer), db=De
         # Handlers of a view class whose permission decides per record or admits staff only are not judged.
         decided = {handler for handler, cls in module_handlers(original_node, self.ctx)
                    if cls is not None and _permission_decides(cls)}
-        decided |= {handler for handler in handlers if _decorated_by_id_check(handler, original_node)}
+        local = {fn.name.value: fn for fn in original_node.body if isinstance(fn, cst.FunctionDef)}
+        decided |= {handler for handler in handlers if _decorated_by_id_check(handler, local)}
         queryset_methods, detail_views = _queryset_methods(original_node), _generic_detail_views(original_node)
         forms = _model_forms(original_node)
         judged = {handler: _Handler(handler, scope_of(handler, module_scope), self.ctx, forms) for handler in handlers}
@@ -1421,10 +1422,10 @@ def _narrowed_by_owner_column(module: cst.Module) -> set[str]:
     return found
 
 
-def _decorated_by_id_check(handler: cst.FunctionDef, module: cst.Module) -> bool:
+def _decorated_by_id_check(handler: cst.FunctionDef, local: dict[str, cst.FunctionDef]) -> bool:
     """A decorator of this module whose wrapper takes the URL's id and compares it (`def wrapper(seller_id, ...)`,
-    then `if key.seller_id != seller_id: abort(403)`): it decides per record before the handler runs."""
-    local = {fn.name.value: fn for fn in module.body if isinstance(fn, cst.FunctionDef)}
+    then `if key.seller_id != seller_id: abort(403)`): it decides per record before the handler runs. `local`: the
+    module's top-level functions by name."""
     for decorator in handler.decorators:
         outer = local.get(decorator_name(decorator) or "")
         if outer is None:
