@@ -27,6 +27,7 @@ from reviewer.checks._data import (
 )
 from reviewer.checks._effects import RETRY, Effect, Helpers, carries_dedup_header, helpers_of
 from reviewer.checks._rows import node_code
+from reviewer.checks.exception_swallowed import logging_level
 
 _NOT_A_CHARGE = re.compile(r"refund|payout|transfer|link|session", re.I)
 _WHAT = {"payment": "charge the customer twice", "message": "send the message twice",
@@ -86,9 +87,11 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     claim), or when a Celery task retried only on one library's errors (`autoretry_for=(stripe.APIError, ...)`)
     makes the call after every call into that library and outside any loop that also calls it (nothing after it
     raises what the task retries on), or when it locks the record, returns when a field says the work was done
-    (`if hold.notice_sent_at is not None: return`) and sets that field after the call. A POST to a record's own path (`f"{API}/invoices/{invoice_id}/sent"`) is judged by
-    the path after the record's id only (`sent`: a state change, not reported; `refunds`: a payment), not by
-    the service or collection named before it.
+    (`if hold.notice_sent_at is not None: return`) and sets that field after the call, or when a retried task
+    sends one mail (not by an HTTP POST, in no loop, not in a `with` block whose exit may fail) and nothing after
+    it can fail but logging: the task runs again only when the send itself raised. A POST to a record's own path
+    (`f"{API}/invoices/{invoice_id}/sent"`) is judged by the path after the record's id only (`sent`: a state
+    change, not reported; `refunds`: a payment), not by the service or collection named before it.
 
     ## Why is this bad?
     A timeout does not mean the call failed: the payment provider may have charged the card and only the
@@ -455,6 +458,33 @@ def buy_postage(parcel_id):
     resp.raise_for_status()
     Parcel.objects.filter(pk=parcel.pk).update(label_url=resp.json()["label_url"])
 """,
+        # One mail, the last thing in the task that can fail: the task is retried only when the send raised. A
+        # mail followed by a save is sent again when the save fails; an SMS POST whose answer was lost is too.
+        """
+import logging
+import requests
+from celery import shared_task
+from django.core.mail import send_mail
+
+logger = logging.getLogger(__name__)
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_card_email(card_id):
+    card = GiftCard.objects.get(pk=card_id)
+    send_mail("Your gift card", f"Code: {card.code}", None, [card.email])  # ok: REL003
+    logger.info("gift card %s mailed", len(card.code))
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_reminder(booking_id):
+    booking = Booking.objects.get(pk=booking_id)
+    send_mail("Tomorrow", booking.summary, None, [booking.email])  # expect: REL003
+    booking.reminded = True
+    booking.save(update_fields=["reminded"])
+
+@shared_task(autoretry_for=(requests.RequestException,), max_retries=3)
+def text_pickup(phone, body):
+    requests.post(f"{SMS_API}/messages", json={"to": phone, "body": body}, timeout=10)  # expect: REL003
+""",
         # A voucher is worth money: retrying its creation can issue two.
         """
 import requests
@@ -744,6 +774,8 @@ def capture_deposit(booking):
                     continue
                 if block is function_body and _after_every_raiser(call, scope, self.ctx, helpers, in_class):
                     continue
+                if block is function_body and _last_message_sent(call, effect, scope, self.ctx, helpers):
+                    continue
                 if block is function_body and (_claimed_before(call, scope, self.ctx, helpers, in_class)
                                                or _marked_done_under_lock(call, scope, self)):
                     continue
@@ -939,6 +971,34 @@ def _after_every_raiser(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_
         return False
     # None found: which calls raise is not known (the library reached through a helper's return value).
     return bool(raisers) and all(scope.before(other, call) for other in raisers)
+
+
+_HTTP_SENDS = frozenset({"post", "put", "request", "urlopen", "fetch"})
+_HARMLESS_BUILTINS = frozenset({"len", "str", "int", "float", "bool", "round", "min", "max", "sum", "sorted"})
+
+
+def _last_message_sent(call: cst.Call, effect: Effect, scope: Scope, ctx, helpers: Helpers) -> bool:
+    """A mail sent once (in no loop) with nothing after it that can fail but logging: the task is retried only
+    when the send itself raised, and an SMTP or mail API call that raised has, as a rule, sent nothing. A lost
+    answer after a payment is another matter, and so is an HTTP POST to a gateway whose read timed out (or whose
+    answer then fails to parse), so this is for messages not sent by an HTTP call."""
+    site = effect.site or call
+    if effect.kind != "message" or method(site) in _HTTP_SENDS or scope.innermost_loop(call) is not None:
+        return False
+    # Leaving a `with smtplib.SMTP(...)` block sends QUIT, which can fail after the mail went out.
+    site_scope = helpers.scope(effect.helper) if effect.helper is not None else scope
+    if any(isinstance(node, cst.With) for node in (*scope.ancestors(call), *site_scope.ancestors(site))):
+        return False
+    loggers = [c for c in scope.calls() if logging_level(ctx, c) is not None]
+    for other in scope.calls():
+        if scope.index[other] <= scope.last[call] or scope.in_except(other):
+            continue  # before it, inside its arguments, or in a handler of its own failure
+        if any(scope.contains(log, other) for log in loggers):
+            continue
+        if isinstance(other.func, cst.Name) and other.func.value in _HARMLESS_BUILTINS:
+            continue
+        return False
+    return True
 
 
 def _claimed_before(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:
