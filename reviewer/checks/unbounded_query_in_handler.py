@@ -106,7 +106,8 @@ class UnboundedQueryInHandler(PythonCheck):
     up over time (messages, events, readings, orders, bookings, appointments, ...), or to a window of one
     column whose width the code fixes (`starts_at >= day` and `starts_at < day + timedelta(days=1)`,
     `.between(start, start + WEEK)`, `starts_at__date=day`; in SQL `at < %s::date + 1`,
-    `+ INTERVAL '7 days'`, `at::date = %s`, `at >= now() - INTERVAL '1 day'`), or to one period by equality on a
+    `+ INTERVAL '7 days'`, `at::date = %s`, `at >= now() - INTERVAL '1 day'`; `at >= %s AND at < %s` given
+    `(start, start + timedelta(days=1))`), or to one period by equality on a
     calendar column (`work_date == day`, `week_start = %s`): that listing does not grow with the table's history.
     Rows locked with `FOR UPDATE` (`with_for_update()`, `select_for_update()`) are claimed to be changed in the
     transaction, not listed, and are not reported. Small reference tables
@@ -131,7 +132,8 @@ class UnboundedQueryInHandler(PythonCheck):
     (`render(request, ..., {"rows": qs})`) and class-based views' `queryset` attributes are not judged, nor are
     background jobs and scripts: they may legitimately scan. What counts as reference data, as a few records
     per owner, or as the parts of a parent is decided from model and table names. Aggregates (`COUNT`,
-    `GROUP BY`, `DISTINCT`) are skipped.
+    `GROUP BY`, `DISTINCT`, a Django `.values(...).annotate(Sum(...))`) are skipped, although one row per
+    customer grows with the customers.
     """
 
     id = "DB002"
@@ -305,6 +307,36 @@ def rota(request):
 """,
     )
     INVALID = (
+        # One day's rows, the window's ends passed as parameters, and one row per workshop (Django's GROUP BY) are
+        # bounded; a window whose two ends the client picks is not.
+        """
+import datetime as dt
+from flask import jsonify, request
+from django.db.models import Sum
+from rest_framework.response import Response
+
+@bp.get("/board")
+def board():
+    start = dt.datetime.fromisoformat(request.args["day"])
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, truck_id FROM deliveries WHERE starts_at >= %s AND starts_at < %s ORDER BY starts_at",
+                    (start, start + dt.timedelta(days=1)))
+        rows = cur.fetchall()  # ok: DB002
+    return jsonify(rows)
+
+@bp.get("/history")
+def history():
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, truck_id FROM deliveries WHERE starts_at >= %s AND starts_at < %s ORDER BY starts_at",
+                    (request.args["from"], request.args["to"]))
+        rows = cur.fetchall()  # expect: DB002
+    return jsonify(rows)
+
+class RevenueView(APIView):
+    def get(self, request):
+        rows = WorkshopSession.objects.values("workshop__slug").annotate(revenue=Sum("bookings__amount")).order_by("-revenue")  # ok: DB002
+        return Response(list(rows))
+""",
         # The queryset read whole by `list(...)`, which starts the statement: the finding starts there too.
         """
 from django.http import JsonResponse
@@ -531,7 +563,7 @@ def board():
             return
         calls = _query_calls(call, scope)
         names = {method(c) for c in calls} | set(chain_methods(call))
-        if names & _BOUNDING or _is_sliced(call, scope):
+        if names & _BOUNDING or _is_sliced(call, scope) or any(_grouped(c) for c in calls):
             return
         if found is None:  # `query = Ticket.query.order_by(...)`, then `query.all()`: the model the name was bound to
             found = _bound_query(call, scope, self.ctx)
@@ -623,8 +655,13 @@ def board():
 
     def _judge_sql_read(self, call: cst.Call, scope: Scope) -> None:
         recv = receiver(call)
+        params: list[cst.BaseExpression] = []
         if method(call) == "fetchall":
-            sql = self._executed_sql(recv, call, scope)
+            executed = self._execute_call(recv, call, scope)
+            sql = positional(executed) if executed is not None else None
+            values = positional(executed, 1) if executed is not None else None
+            if isinstance(values, (cst.Tuple, cst.List)):
+                params = [el.value for el in values.elements]
         elif method(call) in ("fetch", "fetch_all"):  # asyncpg's `fetch`, `databases`' `fetch_all`
             sql = positional(call) if is_dbish(recv, scope, self.ctx) else None
         else:
@@ -644,29 +681,31 @@ def board():
         where = _SQL_WHERE.search(text)
         if where is not None and ((ordered is None and not _SQL_SUBSTRING.search(where.group(1))) or _sql_pinned(where.group(1), table.group(1))
                                   or _head_noun(table.group(1)) in _FEW_PER_OWNER
-                                  or _sql_fixed_window(where.group(1))):
+                                  or _sql_fixed_window(where.group(1))
+                                  or _sql_param_window(text, params, scope)):
             return
         self.report(call, _message(table.group(1).lower()), end_node=call)
 
-    def _executed_sql(self, recv: cst.BaseExpression | None, at: cst.Call, scope: Scope) -> cst.BaseExpression | None:
-        """The SQL whose rows `fetchall()` reads: `conn.execute(SQL).fetchall()` or the last `cur.execute(SQL)`."""
+    def _execute_call(self, recv: cst.BaseExpression | None, at: cst.Call, scope: Scope) -> cst.Call | None:
+        """The `execute` whose rows `fetchall()` reads: `conn.execute(SQL).fetchall()` or the last
+        `cur.execute(SQL)`."""
         recv = unwrap(recv) if recv is not None else None
         if isinstance(recv, cst.Call) and method(recv) == "execute":
-            return positional(recv)
+            return recv
         path = attribute_path(recv) if recv is not None else None
         if path is None:
             return None
         if isinstance(recv, cst.Name):  # `cur = conn.execute(SQL)`, then `cur.fetchall()`
             value = bound_here(recv, scope)
             if value is not None and isinstance(unwrap(value), cst.Call) and method(unwrap(value)) == "execute":
-                return positional(unwrap(value))
+                return unwrap(value)
         last = None
         for call in scope.calls():
             if scope.before(at, call):
                 break
             if method(call) == "execute" and attribute_path(receiver(call) or cst.Name("_")) == path:
                 last = call
-        return positional(last) if last is not None else None
+        return last
 
 
 def _query_calls(call: cst.Call, scope: Scope) -> list[cst.Call]:
@@ -719,6 +758,23 @@ def _bound_query(call: cst.Call, scope: Scope, ctx) -> tuple[str, str] | None:
         if found is not None:
             return found
     return None
+
+
+_AGGREGATES = frozenset({"Count", "Sum", "Avg", "Min", "Max", "StdDev", "Variance", "ArrayAgg", "StringAgg"})
+
+
+def _grouped(call: cst.Call) -> bool:
+    """`.values("workshop__slug").annotate(seats=Sum(...))`: Django's GROUP BY, one row per group."""
+    if method(call) != "annotate" or not any(
+            isinstance(arg.value, cst.Call) and attribute_path(arg.value.func) is not None
+            and attribute_path(arg.value.func).rsplit(".", 1)[-1] in _AGGREGATES for arg in call.args):
+        return False
+    link = call.func.value if isinstance(call.func, cst.Attribute) else None
+    while isinstance(link, cst.Call) and isinstance(link.func, cst.Attribute):
+        if link.func.attr.value in ("values", "values_list"):
+            return True
+        link = link.func.value
+    return False
 
 
 def _narrowed_on_one_branch(use: cst.Name, name: str, made: cst.Assign, scope: Scope) -> bool:
@@ -826,6 +882,27 @@ def _sql_fixed_window(where: str) -> bool:
     return bool(any(column in lower for column in _SQL_UPPER_PLUS.findall(where))
                 or _SQL_BETWEEN_PLUS.search(where) or _SQL_ONE_DAY.search(where) or _SQL_RECENT.search(where)
                 or any(_is_calendar_column(column) for column in _SQL_CALENDAR_EQUALS.findall(where)))
+
+
+# `w.starts_at >= %s AND w.starts_at < %s` (psycopg, sqlite3 and DB-API placeholders): a column between two
+# parameters, the window's ends.
+_SQL_PARAM_BOUND = re.compile(r"([\w.]+)\s*(>=?|<=?)\s*(?:%s|\?)", re.IGNORECASE)
+_SQL_PLACEHOLDER = re.compile(r"%s|\?", re.IGNORECASE)
+
+
+def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope) -> bool:
+    """The upper end's parameter is the lower end's plus a width the code fixes: `(start, start +
+    timedelta(days=1))` for `at >= %s AND at < %s`."""
+    if not params:
+        return False
+    lower: dict[str, int] = {}
+    upper: dict[str, int] = {}
+    for found in _SQL_PARAM_BOUND.finditer(text):
+        position = len(_SQL_PLACEHOLDER.findall(text[:found.start(2)]))
+        (lower if found.group(2).startswith(">") else upper).setdefault(found.group(1), position)
+    return any(column in upper and max(position, upper[column]) < len(params)
+               and _offset_of(params[upper[column]], params[position], scope)
+               for column, position in lower.items())
 
 
 # The words of a column that holds one calendar period, not a moment: `work_date`, `day`, `week_start`, `shipped_on`.
