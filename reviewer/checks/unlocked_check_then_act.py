@@ -110,7 +110,9 @@ class UnlockedCheckThenAct(RowsCheck):
       `SELECT MAX(version) ...`), inserted into that table as a new row's number; reported from the read to the
       insert. (`MAX(seq) + 1` computed in the SQL itself, an ORM count or maximum plus one, or a helper returning
       one: NextNumberFromMax.)
-    Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`). Queries
+    Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`), and a
+    local worked out from a record's fields (`free = sailing.capacity - sailing.used`, then `if needed > free:
+    raise`) counts as those fields when it is compared with something other than a constant. Queries
     handed to a thread (`await asyncio.to_thread(db.fetch_one, "SELECT count(*) AS n ...")`) count as run here,
     and a count is known by its alias (`booked["n"]`).
 
@@ -395,6 +397,26 @@ def approve(refund_id: int):
 """,
     )
     INVALID = (
+        # The space left is worked out from two fields, then one of them grows: two bookings both fit. Whether
+        # anything is owed at all (`<= 0`) is not a capacity check.
+        """
+async def hold_car_space(session, sailing_id, needed):
+    sailing = await session.get(Sailing, sailing_id)
+    free = sailing.capacity_m - sailing.used_m
+    if needed > free:  # expect: DB005
+        raise DeckFull(sailing_id)
+    session.add(DeckBooking(sailing_id=sailing.id, lane_metres=needed))
+    sailing.used_m = sailing.used_m + needed
+    await session.commit()
+
+def settle(stay_id):
+    stay = db.session.get(Stay, stay_id)
+    owed = stay.total_cents - stay.paid_cents
+    if owed <= 0:  # ok: DB005
+        return
+    stay.paid_cents = stay.paid_cents + owed
+    db.session.commit()
+""",
         # The client row is an upsert; the booking after the clash test is a plain insert, and nothing settles it.
         """
 from django.http import JsonResponse
@@ -1105,7 +1127,13 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
     def _guarded_race(self, conditions: list[cst.BaseExpression], region: tuple[int, int], branch: cst.If,
                       scope: Scope) -> tuple[str, cst.CSTNode] | None:
         for condition in conditions:
-            for side, kind in _checked_sides(condition):
+            sides = _checked_sides(condition)
+            # `free = sailing.capacity - sailing.used`, then `if needed > free: raise`: the fields it is made of.
+            # Not against a constant: `if owed <= 0: return` asks whether anything is left to do.
+            if not any(is_literal(unwrap(side)) for side, _ in sides):
+                sides += [(term, kind) for side, kind in sides if kind == "order"
+                          for term in _derived_from_fields(side, branch, scope)]
+            for side, kind in sides:
                 found = self._rows.origin(side, branch, scope)
                 if found is None or found.locked:
                     continue
@@ -1306,6 +1334,21 @@ def _checked_sides(condition: cst.BaseExpression) -> list[tuple[cst.BaseExpressi
     if isinstance(condition, (cst.Attribute, cst.Name, cst.Call)):
         return [(condition, "state")]
     return []
+
+
+def _derived_from_fields(side: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> list[cst.Attribute]:
+    """The record fields a local compared in a check was computed from: `remaining = book.allocation -
+    book.taken` gives `book.allocation` and `book.taken`. Not `amount = min(card.balance, due)`: `if amount <= 0`
+    asks whether there is anything to do, and the write then takes no more than there was (a lost update, DB004)."""
+    side = unwrap(side)
+    if not isinstance(side, cst.Name) or side not in scope.index:
+        return []
+    binding = scope.binding(side.value, at)
+    if binding is None or binding.unpacked or binding.value is None:
+        return []
+    value = unwrap(binding.value)
+    parts = _terms(value) if isinstance(value, cst.BinaryOperation) else []
+    return [unwrap(part) for part in parts if isinstance(unwrap(part), cst.Attribute)]
 
 
 def _terms(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
