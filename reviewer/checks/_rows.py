@@ -445,15 +445,15 @@ class Rows:
 
     @staticmethod
     def _counted_model(call: cst.Call, scope: Scope) -> str | None:
-        """The model a SQLAlchemy count statement counts: `select(func.count()).select_from(Booking)` or
-        `select(func.count(Booking.id))`."""
+        """The model a SQLAlchemy count statement counts: `select(func.count()).select_from(Booking)`,
+        `select(func.count(Booking.id))` or a total of its rows, `select(func.coalesce(func.sum(Booking.seats), 0))`."""
         inner = scope.calls_within(call) if call in scope.index else []
-        if not any(attribute_path(c.func) == "func.count" for c in inner):
+        if not any(attribute_path(c.func) in ("func.count", "func.sum") for c in inner):
             return None
         for c in inner:
             first = positional(c)
             path = attribute_path(first) if first is not None else None
-            if path is not None and method(c) in ("select_from", "count") and is_camel(path.split(".")[0]):
+            if path is not None and method(c) in ("select_from", "count", "sum") and is_camel(path.split(".")[0]):
                 return path.split(".")[0]
         return None
 

@@ -397,6 +397,20 @@ def approve(refund_id: int):
 """,
     )
     INVALID = (
+        # The seats already taken are added up by the database, then a booking is added: both twins fit.
+        """
+from sqlalchemy import func, select
+
+@router.post("/{slot_id}/bookings")
+def book_slot(slot_id: int, body: BookingIn, session: Session = Depends(get_session)):
+    slot = session.get(PickSlot, slot_id)  # expect: DB005
+    booked = session.scalar(select(func.coalesce(func.sum(SlotBooking.party_size), 0))
+                            .where(SlotBooking.slot_id == slot_id))
+    if booked + body.party_size > slot.capacity:
+        raise HTTPException(409, "That slot is full")
+    session.add(SlotBooking(slot_id=slot_id, party_size=body.party_size))
+    session.commit()
+""",
         # The space left is worked out from two fields, then one of them grows: two bookings both fit. Whether
         # anything is owed at all (`<= 0`) is not a capacity check.
         """
