@@ -76,8 +76,10 @@ class QueryInLoop(PythonCheck):
     the rows of a `csv` reader, and the result of a function in
     the same file that returns query rows or is a generator yielding from a loop (the pages of an API).
     Reads are `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*`, `Model.query.*`,
-    related-manager calls on the row (`order.items.filter(...)`; `order.items.all()` only when the rows were
-    loaded without `prefetch_related`), and calls to functions and methods (`self.helper()`) of the same file
+    related-manager calls on the row (`order.items.filter(...)`, also through one relation:
+    `child.family.guardians.filter(...)`; `order.items.all()` only when the rows were loaded without
+    `prefetch_related`; rows that are themselves a related manager's query on a record the function loaded,
+    `classroom.children.filter(...)`, count as Django rows), and calls to functions and methods (`self.helper()`) of the same file
     whose result the loop uses and that query: directly, through other helpers, or through a related manager
     of the row handed to them (`summary(order)` calling `order.events.order_by(...).first()`).
     A Django relation read on the row (`order.listing`) is reported when the queryset's own lookups show that
@@ -387,6 +389,27 @@ def import_prices(path):
 """,
     )
     INVALID = (
+        # The children of a classroom the view loaded, and for each one a query through its family; prefetched,
+        # `.all()` is answered from memory.
+        """
+from django.shortcuts import get_object_or_404, render
+
+def classroom_roster(request, classroom_id):
+    classroom = get_object_or_404(Classroom, pk=classroom_id)
+    children = classroom.children.filter(active=True).order_by("last_name")
+    rows = []
+    for child in children:
+        pickups = [g.full_name for g in child.family.guardians.filter(is_authorized_pickup=True)]  # expect: DB001
+        rows.append({"child": child, "pickups": pickups})
+    return render(request, "roster.html", {"rows": rows})
+
+def classroom_contacts(request, classroom_id):
+    classroom = get_object_or_404(Classroom, pk=classroom_id)
+    children = classroom.children.prefetch_related("family__guardians")
+    return render(request, "contacts.html", {
+        "rows": [[g.phone for g in child.family.guardians.all()] for child in children],  # ok: DB001
+    })
+""",
         # The helper reads the booking's customer: one query per booking, one call away from the loop.
         """
 from django.http import JsonResponse
@@ -874,6 +897,20 @@ async def list_quotes(conn, customer_id):
             return None if value is None else self._source(value, scope, in_class, depth + 1)
         return None
 
+    def _children_of_loaded_record(self, call: cst.Call, scope: Scope) -> bool:
+        """`classroom.children.filter(active=True)` with `classroom = get_object_or_404(Classroom, ...)`: a Django
+        related manager's query on a record this function loaded, so Django rows."""
+        found = _related_call(call, _RELATED_QUERY | {"all"})
+        if found is None:
+            return False
+        binding = scope.binding(found[0], call)
+        value = unwrap(binding.value) if binding is not None and not binding.unpacked else None
+        if not isinstance(value, cst.Call):
+            return False
+        model = orm_model(value, scope, self.ctx)
+        return ((self.ctx.qualify(value.func) or "").endswith("get_object_or_404")
+                or (model is not None and model[0] == "django" and method(value) == "get"))
+
     def _reads(self, call: cst.Call, scope: Scope) -> bool:
         """A query that reads, and is not a deliberate per-row lock (`select_for_update().get(pk=...)`)."""
         if not is_query_call(call, scope, self.ctx):
@@ -1077,6 +1114,8 @@ async def list_quotes(conn, customer_id):
             binding = scope.binding(source.value, source)
             source = unwrap(binding.value) if binding is not None and not binding.unpacked else source
         found = orm_model(source, scope, self.ctx)
+        if isinstance(source, cst.Call) and source in scope.index and self._children_of_loaded_record(source, scope):
+            return source
         return source if found is not None and found[0] == "django" else None
 
     def _related_methods(self, iterable: cst.BaseExpression, scope: Scope) -> frozenset[str]:
@@ -1461,8 +1500,13 @@ def _related_call(call: cst.Call, methods: frozenset[str]) -> tuple[str, str] | 
     while isinstance(innermost.func, cst.Attribute) and isinstance(innermost.func.value, cst.Call):
         innermost = innermost.func.value
     func = innermost.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value in methods
-            and isinstance(func.value, cst.Attribute) and isinstance(func.value.value, cst.Name)):
+    if not (isinstance(func, cst.Attribute) and func.attr.value in methods and isinstance(func.value, cst.Attribute)):
+        return None
+    # `child.family.guardians.filter(...)`: a manager reached through one relation of the row.
+    root = func.value.value
+    if isinstance(root, cst.Attribute) and func.attr.value in _RELATED_QUERY:
+        root = root.value
+    if not isinstance(root, cst.Name):
         return None
     name, args = func.attr.value, innermost.args
     if name == "get":
@@ -1473,7 +1517,7 @@ def _related_call(call: cst.Call, methods: frozenset[str]) -> tuple[str, str] | 
         ok = not args
     else:
         ok = True
-    return (func.value.value.value, name) if ok else None
+    return (root.value, name) if ok else None
 
 
 def _describe(iterable: cst.BaseExpression) -> str:
