@@ -24,6 +24,19 @@ _SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
 _CALL_NAMES = frozenset({q.rsplit(".", 1)[1] for q in _UNSAFE | _YAML_LOAD | _YAML_FULL} | {"load"})
 
 
+# Celery's setting for the content types its workers deserialize (old upper-case name and new lower-case one).
+_ACCEPT_CONTENT_NAMES = frozenset({"celery_accept_content", "accept_content"})
+_PICKLE_CONTENT = frozenset({"pickle", "application/x-python-serialize"})
+
+
+def _names_pickle(value: cst.BaseExpression) -> bool:
+    """A list, tuple or set of content types with pickle in it."""
+    if not isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+        return False
+    return any(isinstance(el.value, cst.SimpleString) and el.value.evaluated_value in _PICKLE_CONTENT
+               for el in value.elements)
+
+
 class UnsafeDeserialization(SecurityCheck):
     """A deserializer that can run code from the data it reads.
 
@@ -32,7 +45,8 @@ class UnsafeDeserialization(SecurityCheck):
     `shelve.open`, `jsonpickle.decode`, `pandas.read_pickle`, `joblib.load`, `yaml.unsafe_load`,
     `yaml.full_load`, `yaml.load` without a safe loader (`Loader=yaml.SafeLoader`, `CSafeLoader`,
     `BaseLoader`; `FullLoader`, `Loader` and `UnsafeLoader` are reported), `torch.load` without
-    `weights_only=True`, and `numpy.load(..., allow_pickle=True)`.
+    `weights_only=True`, `numpy.load(..., allow_pickle=True)`, and a Celery configuration whose accepted
+    content includes pickle (`CELERY_ACCEPT_CONTENT = ["json", "pickle"]`, `accept_content=[...]`).
 
     ## Why is this bad?
     Unpickling runs whatever callable the data names (`os.system` included): anyone who can write the
@@ -129,10 +143,35 @@ def cached_session(key):
     raw = cache.get(key)
     return pickle.loads(raw) if raw else jsonpickle.decode(cache.get(key + ":json"))  # expect: SEC004
 """,
+        # Workers that accept pickle unpickle what is on the broker; JSON only is the near-miss.
+        """
+from celery import Celery
+
+CELERY_TASK_SERIALIZER = "pickle"
+CELERY_ACCEPT_CONTENT = ["json", "pickle"]  # expect: SEC004
+
+app = Celery("shop")
+app.conf.update(task_serializer="json", accept_content=["json"])  # ok: SEC004
+""",
     )
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `CELERY_ACCEPT_CONTENT = ["json", "pickle"]` in Django settings, `app.conf.accept_content = [...]`.
+        if self.ctx.is_test:
+            return
+        for target in node.targets:
+            name = target.target.value if isinstance(target.target, cst.Name) else (
+                target.target.attr.value if isinstance(target.target, cst.Attribute) else "")
+            if name.lower() in _ACCEPT_CONTENT_NAMES and _names_pickle(node.value):
+                self._report_accepted(node.value)
+
     def visit_Call(self, node: cst.Call) -> None:
-        if self.ctx.is_test or call_name(node) not in _CALL_NAMES:
+        if self.ctx.is_test:
+            return
+        accepted = keyword(node, "accept_content")  # `app.conf.update(accept_content=["pickle", "json"])`
+        if accepted is not None and _names_pickle(accepted.value):
+            self._report_accepted(accepted.value)
+        if call_name(node) not in _CALL_NAMES:
             return
         qualified = self.ctx.qualify(node.func)
         if qualified is None:
@@ -154,6 +193,10 @@ def cached_session(key):
             if allow is not None and is_true(allow.value):
                 self.report(node, "`numpy.load(allow_pickle=True)` unpickles object arrays: a crafted `.npy` "
                                   "file runs code in this process.")
+
+    def _report_accepted(self, node: cst.CSTNode) -> None:
+        self.report(node, "Celery workers that accept `pickle` unpickle every message they take: whoever can "
+                          "put a message on the broker runs code in the workers. Accept `json` only.")
 
     def _judge_yaml(self, node: cst.Call, short: str) -> None:
         loader = first_arg(node, "Loader", position=1)
