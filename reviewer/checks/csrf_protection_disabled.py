@@ -36,8 +36,9 @@ class CsrfProtectionDisabled(SecurityCheck):
     ## What it does
     Reports `@csrf_exempt` (Django, also through `method_decorator`) and `@csrf.exempt` (Flask-WTF) on a
     view, `csrf_exempt(view)` / `csrf.exempt(view)` calls, `WTF_CSRF_ENABLED = False` (a setting,
-    `app.config[...]` or `app.config.update(...)`), and a Django `MIDDLEWARE` list that has
-    `SessionMiddleware` but not `CsrfViewMiddleware`.
+    `app.config[...]` or `app.config.update(...)`), a Django `MIDDLEWARE` list that has
+    `SessionMiddleware` but not `CsrfViewMiddleware`, and a DRF `SessionAuthentication` subclass whose
+    `enforce_csrf` does nothing (`return`, `pass`).
 
     A view that never looks at who is calling (no login decorator, no `request.user`/`current_user`) acts for
     no session and is not reported, nor is `csrf.exempt(api_bp)` on an API blueprint (token-authenticated) or on the
@@ -150,6 +151,22 @@ MIDDLEWARE = [
 """,
     )
     INVALID = (
+        # A session authentication that skips DRF's CSRF check; one that keeps it and adds a header check is fine.
+        """
+from rest_framework.authentication import SessionAuthentication
+
+class WidgetSessionAuthentication(SessionAuthentication):
+    \"\"\"The shop widget posts from an iframe on the marketing site.\"\"\"
+
+    def enforce_csrf(self, request):  # expect: SEC014
+        return None
+
+class ConsoleSessionAuthentication(SessionAuthentication):
+    def enforce_csrf(self, request):  # ok: SEC014
+        if request.headers.get("X-Console") != "1":
+            raise PermissionDenied("missing console header")
+        return super().enforce_csrf(request)
+""",
         """
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -211,6 +228,19 @@ MIDDLEWARE = [  # expect: SEC014
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._judge_decorated(node)
+        self._judge_session_authentication(node)
+
+    def _judge_session_authentication(self, node: cst.ClassDef) -> None:
+        """DRF's `SessionAuthentication` with an `enforce_csrf` that does nothing: every view that lists the class
+        takes the session cookie without the CSRF check."""
+        if self.ctx.is_test or not any((attribute_path(base.value) or "").endswith("SessionAuthentication")
+                                       for base in node.bases):
+            return
+        for method in node.body.body:
+            if (isinstance(method, cst.FunctionDef) and method.name.value == "enforce_csrf"
+                    and _does_nothing(method)):
+                self.report(method, f"`{node.name.value}` turns off DRF's CSRF check for session cookies: any "
+                                    "website the user visits can send these requests with the user's cookies.")
 
     def _judge_decorated(self, node: cst.FunctionDef | cst.ClassDef) -> None:
         if self.ctx.is_test:
@@ -310,6 +340,23 @@ def _authenticates_otherwise(node: cst.FunctionDef | cst.ClassDef) -> bool:
             if (attribute_path(found.func) or "") == "hmac.new":
                 return True
     return False
+
+
+def _does_nothing(fn: cst.FunctionDef) -> bool:
+    """A body of only a docstring, `pass`, `return` or `return None`."""
+    for statement in fn.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if isinstance(small, cst.Pass):
+                continue
+            if isinstance(small, cst.Return) and (small.value is None or (
+                    isinstance(small.value, cst.Name) and small.value.value == "None")):
+                continue
+            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+                continue
+            return False
+    return True
 
 
 def _without_session(expr: cst.CSTNode) -> bool:
