@@ -14,7 +14,7 @@ _UNBOUNDED_DECORATORS = frozenset({"functools.cache"})
 _LRU_CACHE = frozenset({"functools.lru_cache"})
 # Per-client tables in a web app: one entry per IP, API key or login name, and clients are unbounded.
 _PER_CLIENT_TABLE = re.compile(
-    r"rate_?limit|throttl|attempts|failed_?logins?|lockouts?|recent_requests|request_?counts?|"
+    r"rate_?limit|throttl|attempts|failed_?(logins?|lookups?|tries)|lockouts?|recent_requests|request_?counts?|"
     r"requests_?(per|by)_|hits_?(per|by)_", re.IGNORECASE)
 # Writes that evict: any of these on the container anywhere in the module means it is bounded by hand.
 _EVICTING_KINDS = frozenset({
@@ -70,7 +70,7 @@ class UnboundedCache(ModuleStateTracker):
     remember: its name says cache, memo, seen, processed or dedup; or, in a web app, a function looks
     the key up before storing it (a memo table; not a tally read to be increased, `d[k] = d.get(k, 0) + 1`),
     or the name says it is a per-client table (rate
-    limits, login attempts, request counts), or its key is the client's address (`request.remote_addr`,
+    limits, login attempts, failed code lookups, request counts), or its key is the client's address (`request.remote_addr`,
     `X-Forwarded-For`, `request.client.host`, directly or through a local name).
 
     ## Why is this bad?
@@ -183,6 +183,22 @@ def vote(poll_id):
 """,
     )
     INVALID = (
+        # Failed gift-card lookups counted per user, never forgotten: one entry per user who ever mistyped.
+        """
+from collections import defaultdict
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+_failed_lookups = defaultdict(int)  # expect: RES002
+
+class BalanceView(APIView):
+    def post(self, request):
+        card = GiftCard.objects.filter(code=request.data["code"]).first()
+        if card is None:
+            _failed_lookups[request.user.pk] += 1
+            return Response(status=404)
+        return Response({"balance": card.balance})
+""",
         # Answers kept per search; the stats endpoint shows how many there are, which bounds nothing.
         """
 import time
