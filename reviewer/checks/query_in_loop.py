@@ -79,7 +79,8 @@ class QueryInLoop(PythonCheck):
     related-manager calls on the row (`order.items.filter(...)`, also through one relation:
     `child.family.guardians.filter(...)`; `order.items.all()` only when the rows were loaded without
     `prefetch_related`; rows that are themselves a related manager's query on a record the function loaded,
-    `classroom.children.filter(...)`, count as Django rows), and calls to functions and methods (`self.helper()`) of the same file
+    `classroom.children.filter(...)`, count as Django rows), and calls to functions and methods
+    (`self.helper()`) of the same file
     whose result the loop uses and that query: directly, through other helpers, or through a related manager
     of the row handed to them (`summary(order)` calling `order.events.order_by(...).first()`).
     A Django relation read on the row (`order.listing`) is reported when the queryset's own lookups show that

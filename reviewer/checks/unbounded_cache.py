@@ -69,9 +69,9 @@ class UnboundedCache(ModuleStateTracker):
     shown in a stats endpoint bounds nothing), and when it is meant to
     remember: its name says cache, memo, seen, processed or dedup; or, in a web app, a function looks
     the key up before storing it (a memo table; not a tally read to be increased, `d[k] = d.get(k, 0) + 1`),
-    or the name says it is a per-client table (rate
-    limits, login attempts, failed code lookups, request counts), or its key is the client's address (`request.remote_addr`,
-    `X-Forwarded-For`, `request.client.host`, directly or through a local name).
+    or the name says it is a per-client table (rate limits, login attempts, failed code lookups, request
+    counts), or its key is the client's address (`request.remote_addr`, `X-Forwarded-For`,
+    `request.client.host`, directly or through a local name).
 
     ## Why is this bad?
     Keys that come from requests or messages (user ids, IPs, URLs, event ids) are unbounded: the
