@@ -227,7 +227,8 @@ def test_a_fresh_idempotency_key_finding_spans_the_call_to_the_key_it_passes():
     assert "made new on every call" in hits[0].message
 
 
-def test_celery_autoretry_task_sending_email_is_reported():
+def test_celery_autoretry_task_sending_email_then_saving_is_reported():
+    # The save can fail after the mail went out, and the retry sends it again.
     assert reported(RetriedSideEffectWithoutIdempotencyKey, """
         from celery import shared_task
         from django.core.mail import send_mail
@@ -236,7 +237,26 @@ def test_celery_autoretry_task_sending_email_is_reported():
         def send_welcome(user_id):
             user = User.objects.get(pk=user_id)
             send_mail("Welcome", "Hello!", "team@example.com", [user.email])
+            user.welcomed = True
+            user.save(update_fields=["welcomed"])
     """) == [7]
+
+
+def test_celery_autoretry_task_whose_last_step_is_one_email_is_not_reported():
+    # Nothing after the send can fail, so the task runs again only when the send itself raised.
+    assert reported(RetriedSideEffectWithoutIdempotencyKey, """
+        import logging
+        from celery import shared_task
+        from django.core.mail import send_mail
+
+        logger = logging.getLogger(__name__)
+
+        @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+        def send_welcome(user_id):
+            user = User.objects.get(pk=user_id)
+            send_mail("Welcome", "Hello!", "team@example.com", [user.email])
+            logger.info("welcome mail sent to %s", user_id)
+    """) == []
 
 
 def test_side_effect_in_the_except_branch_of_a_retry_loop_is_not_the_retried_call():
@@ -1188,6 +1208,8 @@ def test_a_message_object_sent_in_a_retried_task_is_a_retried_side_effect_unless
             message.send()
             gateway = SmsGateway()
             gateway.send(invoice.phone, "Reminder")
+            invoice.reminded = True
+            invoice.save(update_fields=["reminded"])
     """
     assert reported(RetriedSideEffectWithoutIdempotencyKey, task.format(headers="")) == [8, 10]
     keyed = task.format(headers=', headers={"Message-ID": f"<reminder-{invoice_id}@example.org>"}')
