@@ -109,6 +109,9 @@ class UnboundedQueryInHandler(PythonCheck):
     `+ INTERVAL '7 days'`, `at::date = %s`, `at >= now() - INTERVAL '1 day'`; `at >= %s AND at < %s` given
     `(start, start + timedelta(days=1))`), or to one period by equality on a
     calendar column (`work_date == day`, `week_start = %s`): that listing does not grow with the table's history.
+    A window wider than a week (`timedelta(days=31)`, `relativedelta(months=1)`, `start, end = _month_bounds()`)
+    counts only when the query is also scoped to an owner (`artist=artist`, `customer_id = %s`): a month of every
+    order grows with the business.
     Rows locked with `FOR UPDATE` (`with_for_update()`, `select_for_update()`) are claimed to be changed in the
     transaction, not listed, and are not reported. Small reference tables
     (categories, countries, currencies, roles, settings...) and records an owner keeps only a few of
@@ -337,6 +340,40 @@ class RevenueView(APIView):
         rows = (WorkshopSession.objects.values("workshop__slug")  # ok: DB002
                 .annotate(revenue=Sum("bookings__amount")).order_by("-revenue"))
         return Response(list(rows))
+""",
+        # A month is wider than a page: a month of every order grows with the business; a month of one artist's
+        # bookings, or a week of every booking, does not.
+        """
+from django.http import JsonResponse
+from flask import jsonify
+
+@bp.get("/monthly-sales")
+def monthly_sales():
+    start, end = _month_bounds()
+    with pool.connection() as conn:
+        orders = conn.execute(  # expect: DB002
+            "SELECT id, total FROM orders WHERE placed_at >= %s AND placed_at < %s ORDER BY placed_at", (start, end),
+        ).fetchall()
+    return jsonify(orders)
+
+def artist_calendar(request, slug):
+    artist = get_object_or_404(Artist, slug=slug, user=request.user)
+    start, end = _month_range(request.GET["month"])
+    bookings = Booking.objects.filter(  # ok: DB002
+        artist=artist, starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
+    return JsonResponse({"events": [b.starts_at.isoformat() for b in bookings]})
+
+def season(request):
+    start = date.fromisoformat(request.GET["from"])
+    rows = Booking.objects.filter(  # expect: DB002
+        starts_at__gte=start, starts_at__lt=start + timedelta(days=365)).order_by("starts_at")
+    return JsonResponse({"rows": [b.id for b in rows]})
+
+def week(request):
+    start = date.fromisoformat(request.GET["from"])
+    rows = Booking.objects.filter(  # ok: DB002
+        starts_at__gte=start, starts_at__lt=start + timedelta(days=7)).order_by("starts_at")
+    return JsonResponse({"rows": [b.id for b in rows]})
 """,
         # The queryset read whole by `list(...)`, which starts the statement: the finding starts there too.
         """
@@ -889,6 +926,8 @@ def _sql_fixed_window(where: str) -> bool:
 # parameters, the window's ends.
 _SQL_PARAM_BOUND = re.compile(r"([\w.]+)\s*(>=?|<=?)\s*(?:%s|\?)", re.IGNORECASE)
 _SQL_PLACEHOLDER = re.compile(r"%s|\?", re.IGNORECASE)
+# `o.customer_id = %s`: the window's rows are one owner's.
+_SQL_OWNER_EQUALS = re.compile(r"\b\w*_id\s*=\s*(?:%s|\?|%\(\w+\)s|:\w+)", re.IGNORECASE)
 
 
 def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope) -> bool:
@@ -901,8 +940,9 @@ def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope)
     for found in _SQL_PARAM_BOUND.finditer(text):
         position = len(_SQL_PLACEHOLDER.findall(text[:found.start(2)]))
         (lower if found.group(2).startswith(">") else upper).setdefault(found.group(1), position)
+    scoped = bool(_SQL_OWNER_EQUALS.search(text))
     return any(column in upper and max(position, upper[column]) < len(params)
-               and _offset_of(params[upper[column]], params[position], scope)
+               and _offset_of(params[upper[column]], params[position], scope, scoped)
                for column, position in lower.items())
 
 
@@ -928,6 +968,7 @@ def _fixed_window(calls: list[cst.Call], scope: Scope) -> bool:
     come from the client (`?from=...&to=...`) is not fixed: it can span years."""
     lower: dict[str, list[cst.BaseExpression]] = {}
     upper: dict[str, list[cst.BaseExpression]] = {}
+    scoped = _scoped(calls, scope)
     for call in calls:
         if method(call) not in _FILTERING:
             continue
@@ -944,12 +985,12 @@ def _fixed_window(calls: list[cst.Call], scope: Scope) -> bool:
                     upper.setdefault(column, []).append(arg.value)
                 elif lookup == "range" and isinstance(arg.value, (cst.Tuple, cst.List)) and len(arg.value.elements) == 2:
                     low, high = (el.value for el in arg.value.elements)
-                    if _offset_of(high, low, scope):
+                    if _offset_of(high, low, scope, scoped):
                         return True
                 continue
             for node in scope.within(arg.value) if arg.value in scope.index else ():
                 if isinstance(node, cst.Call) and method(node) == "between" and len(node.args) == 2:
-                    if _offset_of(node.args[1].value, node.args[0].value, scope):
+                    if _offset_of(node.args[1].value, node.args[0].value, scope, scoped):
                         return True
                 elif (isinstance(node, cst.Comparison) and len(node.comparisons) == 1
                       and isinstance(node.left, cst.Attribute)):
@@ -961,12 +1002,35 @@ def _fixed_window(calls: list[cst.Call], scope: Scope) -> bool:
                         lower.setdefault(column, []).append(bound)
                     elif isinstance(operator, _UPPER_OPS):
                         upper.setdefault(column, []).append(bound)
-    return any(_offset_of(high, low, scope) for column, lows in lower.items() for low in lows
+    return any(_offset_of(high, low, scope, scoped) for column, lows in lower.items() for low in lows
                for high in upper.get(column, ()))
 
 
-def _offset_of(high: cst.BaseExpression, low: cst.BaseExpression, scope: Scope) -> bool:
-    """`high` is `low` plus a width written in the code (`start + timedelta(days=1)`, or a name assigned that)."""
+def _scoped(calls: list[cst.Call], scope: Scope) -> bool:
+    """The filters also pin an owner or parent to a value the code holds: `artist=artist`,
+    `Booking.user_id == user.id`. A status constant (`status=Status.PAID`) does not scope."""
+    def held(value: cst.BaseExpression) -> bool:
+        path = attribute_path(unwrap(value)) or ""
+        return bool(path) and path[0].islower()
+    for call in calls:
+        if method(call) not in _FILTERING:
+            continue
+        for arg in call.args:
+            if arg.keyword is not None:
+                if "__" not in arg.keyword.value and held(arg.value):
+                    return True
+                continue
+            for node in scope.within(arg.value) if arg.value in scope.index else ():
+                if (isinstance(node, cst.Comparison) and len(node.comparisons) == 1
+                        and isinstance(node.comparisons[0].operator, cst.Equal) and held(node.comparisons[0].comparator)):
+                    return True
+    return False
+
+
+def _offset_of(high: cst.BaseExpression, low: cst.BaseExpression, scope: Scope, scoped: bool = False) -> bool:
+    """`high` is `low` plus a width written in the code (`start + timedelta(days=1)`, or a name assigned that).
+    A width past a week (a month's, a year's rows) counts only when the query is `scoped` to one owner too: a
+    month of one artist's bookings is a page, a month of every order grows with the business."""
     def resolved(expr: cst.BaseExpression) -> cst.BaseExpression:
         expr = unwrap(expr)
         if isinstance(expr, cst.Name) and expr in scope.index:
@@ -974,30 +1038,51 @@ def _offset_of(high: cst.BaseExpression, low: cst.BaseExpression, scope: Scope) 
             if binding is not None and not binding.unpacked and binding.at in scope.index:
                 return unwrap(binding.value)
         return expr
-    if _one_calendar_period(low, high, scope):
-        return True
+    period = _one_calendar_period(low, high, scope)
+    if period is not None:
+        return scoped or not _WIDE_PERIOD.search(period)
     high = resolved(high)
     if not (isinstance(high, cst.BinaryOperation) and isinstance(high.operator, cst.Add)):
         return False
     low_code = {_code(unwrap(low)), _code(resolved(low))}
-    return _code(unwrap(high.left)) in low_code
+    return _code(unwrap(high.left)) in low_code and (scoped or not _wide(resolved(high.right)))
+
+
+# Widths past a week: a month's or a year's orders grow with the business like the whole table does.
+_WIDE_UNITS = {"days": 7, "weeks": 1, "hours": 24 * 7, "months": 0, "years": 0}
+
+
+def _wide(width: cst.BaseExpression) -> bool:
+    """`timedelta(days=31)`, `relativedelta(months=1)`, `timedelta(weeks=52)`: wider than a week."""
+    width = unwrap(width)
+    if not isinstance(width, cst.Call):
+        return False
+    for arg in width.args:
+        unit = arg.keyword.value if arg.keyword is not None else "days"
+        value = unwrap(arg.value)
+        if unit in _WIDE_UNITS and (_WIDE_UNITS[unit] == 0 or (
+                isinstance(value, cst.Integer) and int(value.value) > _WIDE_UNITS[unit])):
+            return True
+    return False
 
 
 # A helper named for one calendar period: `_week_of(d)`, `month_bounds(d)` return that period's two ends.
 _CALENDAR_PERIOD = re.compile(r"day|week|month|quarter|year", re.IGNORECASE)
+_WIDE_PERIOD = re.compile(r"month|quarter|year", re.IGNORECASE)
 
 
-def _one_calendar_period(low: cst.BaseExpression, high: cst.BaseExpression, scope: Scope) -> bool:
+def _one_calendar_period(low: cst.BaseExpression, high: cst.BaseExpression, scope: Scope) -> str | None:
     """`monday, sunday = _week_of(day)`: both ends unpacked from one call of a helper named for a period, so the
-    code fixes the window's width even when the client picks the period."""
+    code fixes the window's width even when the client picks the period. The helper's name, if so."""
     low, high = unwrap(low), unwrap(high)
     if not (isinstance(low, cst.Name) and isinstance(high, cst.Name) and low in scope.index and high in scope.index):
-        return False
+        return None
     first, second = scope.binding(low.value, low), scope.binding(high.value, high)
     if first is None or second is None or not first.unpacked or first.at is not second.at:
-        return False
+        return None
     value = unwrap(first.value)
-    return isinstance(value, cst.Call) and bool(_CALENDAR_PERIOD.search(attribute_path(value.func) or ""))
+    name = attribute_path(value.func) or "" if isinstance(value, cst.Call) else ""
+    return name if _CALENDAR_PERIOD.search(name) else None
 
 
 def _code(node: cst.CSTNode) -> str:
