@@ -336,6 +336,8 @@ class Rows:
         base = self.origin(expr.value, at, scope, depth + 1)
         if base is None or len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
             return None
+        if base.kind == "value" and base.count and base.source == "orm":
+            return base  # `totals["n"]` of `.aggregate(n=Sum(...))`
         index = expr.slice[0].slice.value
         if (base.kind == "rows" and isinstance(index, (cst.Integer, cst.UnaryOperation))) or base.kind == "keyed_rows":
             return replace(base, kind="row")  # `matches[0]`, `by_sku[sku]`
@@ -399,11 +401,15 @@ class Rows:
             base = self.origin(recv, at, scope, depth + 1)
             if base is not None and base.kind == "rows":
                 return base if name in _ROWS_ACCESS else replace(base, kind="row")
+        if name in ("count", "aggregate"):  # an existence test through a related manager is judged as existence
+            related = self._related_model(call, at, scope, depth)
+            if related is not None:  # `slot.reservations.exclude(...).aggregate(n=Sum("party_size"))`
+                return Origin("value", "orm", related, count=True)
         if not is_query_call(call, scope, ctx) and not (
                 name in ("all", "scalars") and is_query_result(call, scope, ctx)):
             return None
         model = self._model(call, scope)
-        if name in _COUNTS:
+        if name in _COUNTS or name == "aggregate":  # `.aggregate(n=Sum(...))["n"]`: a total of the rows, like a count
             return Origin("value", "orm", model, count=True)
         if name in ("scalar", "scalar_one"):
             counted = self._counted_model(call, scope)
@@ -421,6 +427,21 @@ class Rows:
                     "annotate", "distinct", "using", "join", "outerjoin"):
             return Origin("rows", "orm", model)
         return None
+
+    def _related_model(self, call: cst.Call, at: cst.CSTNode, scope: Scope, depth: int) -> str | None:
+        """The children a Django related manager of a loaded record queries: `slot.reservations.filter(...)` on a
+        `slot` read from the database gives `reservations`."""
+        inner = call.func
+        while isinstance(inner, cst.Attribute) and isinstance(inner.value, cst.Call):
+            inner = inner.value.func
+        if not (isinstance(inner, cst.Attribute) and isinstance(inner.value, cst.Attribute)
+                and isinstance(inner.value.value, cst.Name)):
+            return None
+        accessor = inner.value.attr.value
+        if not accessor.endswith("s") or accessor == "objects":
+            return None
+        parent = self.origin(inner.value.value, at, scope, depth + 1)
+        return accessor if parent is not None and parent.kind == "row" and parent.source == "orm" else None
 
     def _imported_loader(self, call: cst.Call, scope: Scope) -> bool:
         """An imported function (not a library's) called with the database session or connection and a key."""

@@ -86,8 +86,10 @@ class UnlockedCheckThenAct(RowsCheck):
     - Quantity: `if acct.balance >= amount` / `if stock <= 0` / `if slot["sold"] + n > slot["capacity"]` on a
       loaded record or fetched row, followed by
       an arithmetic change of that field and a save, or an `UPDATE` that sets that column; a count
-      (`Model.objects.filter(...).count()`, `SELECT count(*)`, a helper returning one) compared with a limit,
-      followed by a write to the same model or table.
+      (`Model.objects.filter(...).count()`, `SELECT count(*)`, a helper returning one, a total
+      `.aggregate(n=Sum(...))["n"]`, also through a related manager of a loaded record, `slot.reservations`)
+      compared with a limit, followed by a write to the same model or table; the amount compared taken from the
+      same model by an update statement (`if vintage.sellable < qty`, then `.update(stock=F("stock") - qty)`).
     - Status: `if seat.status != "available"`, `if not coupon.active`, `if x.sent_at is not None` on a loaded
       record, followed by a move of that same field to its next state (a literal or named constant, the value
       compared with, or anything after a truth or `None` test), a save, and another database write (an insert,
@@ -511,6 +513,39 @@ def buy(conn, slot_id, quantity):
         raise SoldOut()
     conn.execute("UPDATE slots SET sold = %s WHERE id = %s", (slot["sold"] + quantity, slot_id))  # expect: DB004
     conn.commit()
+""",
+        # The amount the check compared is taken by an update statement from a field the check did not read by
+        # name (a property); a total of a related manager's rows is a count. Only a test in the update's own
+        # filter settles it.
+        """
+from django.db import transaction
+from django.db.models import F, Sum
+from rest_framework.decorators import api_view
+
+def sell_bottles(vintage_id, quantity):
+    with transaction.atomic():
+        vintage = Vintage.objects.get(pk=vintage_id)  # expect: DB005
+        if vintage.sellable < quantity:
+            raise InsufficientStock()
+        Vintage.objects.filter(pk=vintage_id).update(bottles_on_hand=F("bottles_on_hand") - quantity)
+
+def record_breakage(vintage_id, bottles):
+    with transaction.atomic():
+        vintage = Vintage.objects.get(pk=vintage_id)
+        if vintage.sellable < bottles:
+            raise InsufficientStock()
+        Vintage.objects.filter(pk=vintage_id, bottles_on_hand__gte=bottles).update(  # ok: DB005
+            bottles_on_hand=F("bottles_on_hand") - bottles)
+
+@api_view(["POST"])
+def book(request):
+    slot = get_object_or_404(TastingSlot, pk=request.data["slot_id"])  # expect: DB005
+    party = int(request.data["party_size"])
+    booked = slot.reservations.exclude(status="cancelled").aggregate(n=Sum("party_size"))["n"] or 0
+    if booked + party > slot.capacity:
+        return Response(status=409)
+    Reservation.objects.create(slot=slot, guest=request.user, party_size=party)
+    return Response(status=201)
 """,
         # The query is named first and tested later.
         """
@@ -1161,6 +1196,8 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
                 if found.kind == "attr" and found.source == "orm":
                     path = _path_of(side, scope)
                     act = None if path is None else self._field_acted_on(path, kind, region, scope, condition, side)
+                    if act is None and kind == "order" and found.model is not None:
+                        act = self._amount_taken(condition, side, found.model, region, scope)
                     if act is not None:
                         return ("quantity" if kind == "order" else kind), act
                     continue
@@ -1183,6 +1220,28 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
                                 and (kind == "order" or method(c) not in _UPSERTS)), None)
                     if act is not None:
                         return "quantity", act
+        return None
+
+    def _amount_taken(self, condition: cst.BaseExpression, side: cst.BaseExpression, model: str,
+                      region: tuple[int, int], scope: Scope) -> cst.Call | None:
+        """`if vintage.sellable < quantity: raise`, then `Vintage.objects.filter(pk=vintage_id).update(
+        bottles_on_hand=F("bottles_on_hand") - quantity)`: the amount the check compared is taken from the same
+        model by an update statement, whatever the field the check read is called (a property, a derived figure)."""
+        if not isinstance(condition, cst.Comparison) or len(condition.comparisons) != 1:
+            return None
+        checked = {node_code(unwrap(side))}
+        amounts = {node_code(unwrap(other)) for other in (condition.left, condition.comparisons[0].comparator)
+                   if node_code(unwrap(other)) not in checked}
+        for call in self._calls(region, scope):
+            if method(call) not in ("update", "values") or not same_model(self._written_model(
+                    next((c for c in scope.calls_within(call) if method(c) == "update"), call), scope), model):
+                continue
+            for arg in call.args:
+                value = unwrap(arg.value)
+                if (arg.keyword is not None and isinstance(value, cst.BinaryOperation)
+                        and isinstance(value.operator, (cst.Subtract, cst.Add))
+                        and node_code(unwrap(value.right)) in amounts):
+                    return call
         return None
 
     def _writes(self, call: cst.Call, model: str, column: str | None, scope: Scope) -> bool:
