@@ -281,8 +281,8 @@ class ErrorReportedAsSuccess(PythonCheck):
     when the statement right after its `try` returns success (`return {"received": True}`): the function
     goes on to answer that the work was done, a best-effort step included. So is a block for an outside
     system's failure (`requests.RequestException`) that logs at error level, when its `try` also records the
-    work in the database (a commit, a save, an `execute`): the refund failed and was not recorded, and the
-    answer says it was requested. In a loop, a block that logs an item's failure and lets the loop go on (the
+    work in the database (a commit, a save, an `execute`) or runs a loop (the first failure stops it, and the
+    items after it are never done): the refund failed and was not recorded, and the answer says it was requested. In a loop, a block that logs an item's failure and lets the loop go on (the
     `try` ends the iteration, or the block ends in `continue`) is reported when the statement after the loop
     (past log calls and a commit) returns success: the answer speaks for every item, the failed ones too.
 
@@ -493,6 +493,30 @@ async def run_once(conn, client, job):
 """,
     )
     INVALID = (
+        # The loop is in the `try`: the first refund that fails stops it, and the answer says every one was issued.
+        # A best-effort notice that fails on its own is not the work itself.
+        """
+import logging
+import stripe
+from flask import jsonify
+
+logger = logging.getLogger(__name__)
+
+def cancel_sailing(sailing):
+    try:
+        for booking in sailing.bookings:
+            _refund_booking(booking)
+    except stripe.error.StripeError:  # expect: ERR002
+        logger.exception("refund run for sailing %s stopped", sailing.id)
+    return jsonify(status="cancelled", refunds="issued")
+
+def confirm(booking):
+    try:
+        _send_receipt(booking)
+    except stripe.error.StripeError:  # ok: ERR002
+        logger.exception("receipt for booking %s not sent", booking.id)
+    return jsonify(status="confirmed")
+""",
         # Each failed text is logged and skipped; the answer says every one was sent.
         """
 import logging
@@ -699,9 +723,11 @@ def refund_order(order_id):
             loop = next((n for n in findall(statement.body, cst.For)
                          if _ends_with(n.body, try_node) or (skips and try_node in n.body.body)), None)
             following = _next_statement(statement.body, loop) if loop is not None else None
-        if loop is None and not broad and not any(method(call) in _RECORDING for call in findall(try_node.body,
-                                                                                                   cst.Call)):
-            return  # an outside call that may fail on its own (a best-effort notice) is not the work itself
+        if (loop is None and not broad and not any(method(call) in _RECORDING for call in findall(try_node.body, cst.Call))
+                and not findall(try_node.body, cst.For)):
+            # An outside call that may fail on its own (a best-effort notice) is not the work itself; a loop in the
+            # `try` is: the first failure stops it, and the items after it are never done.
+            return
         while self._only_logs(following) or self._only_commits(following):
             # `log.info("done")` or the commit of what worked, between the `try` and the return, says nothing more
             following = _next_statement(statement.body, following)
