@@ -817,7 +817,8 @@ _BROKER_WORDS = frozenset({"producer", "publisher", "pubsub", "sns", "broker", "
                            "client", "nats", "mq", "amqp", "rabbit", "rabbitmq", "topic", "stream", "events", "mqtt"})
 _BROKER_MODULES = ("google.cloud.pubsub", "google.cloud.pubsub_v1", "boto3", "redis", "pika", "kafka",
                    "confluent_kafka", "paho", "nats", "aio_pika", "aiokafka")
-_MAIL_WORDS = frozenset({"mail", "email", "smtp", "sms", "emailmessage", "emailmultialternatives", "sendgridapiclient"})
+_MAIL_WORDS = frozenset({"mail", "email", "smtp", "sms", "emailmessage", "emailmultialternatives", "sendgridapiclient",
+                         "aiosmtplib"})
 _HTTP_CLIENT_WORDS = frozenset({"client", "http", "session", "api"})
 _STRIPE_MONEY = frozenset({"charge", "charges", "paymentintent", "payment_intents", "refund", "refunds", "transfer",
                            "transfers", "payout", "payouts", "invoice", "invoices", "subscription", "subscriptions"})

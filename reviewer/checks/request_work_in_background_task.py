@@ -114,6 +114,27 @@ async def create_order(order: dict):
 """,
     )
     INVALID = (
+        # The receipt goes out through `aiosmtplib`, in a task the response does not wait for.
+        """
+import asyncio
+import aiosmtplib
+from email.message import EmailMessage
+from fastapi import APIRouter
+
+router = APIRouter()
+
+async def _email_receipt(to, sku):
+    msg = EmailMessage()
+    msg["To"] = to
+    msg.set_content(f"You have rented {sku}.")
+    await aiosmtplib.send(msg, hostname="smtp.internal", port=587, start_tls=True, timeout=10)
+
+@router.post("/rentals")
+async def rent(body: RentIn):
+    rental = await save_rental(body)
+    asyncio.create_task(_email_receipt(body.email, rental.sku))  # expect: REL005
+    return {"id": rental.id}
+""",
         # The helper posts to the URL it is handed; its name says it sends an SMS.
         """
 import threading
