@@ -29,8 +29,8 @@ class UnpinnedRequirement(LineCheck):
     options handled) and reports each requirement not pinned to one exact version with `==` or
     `===`. A name with no version, `>=`, `>` or `!=` alone is reported at high confidence; a bounded
     range that still takes new minor or major releases (`~=4.2`, `<2`, `<=`, `==1.*`) at medium confidence.
-    A compatible release of one minor version (`~=3.1.4`: bug fixes of 3.1 only) is bounded above and is not
-    reported. A VCS requirement
+    A compatible release of one minor version (`~=3.1.4`, or `>=0.27,<0.28`: bug fixes of one minor only) is
+    bounded above and is not reported. A VCS requirement
     (`git+https://...`) is reported unless it names a commit hash or a version tag after `@`.
     Option lines (`-r`, `-c`, `--index-url`...), local paths, `-e .` and direct archive URLs are
     skipped. `requirements*.in` files are not read: they are the loose input a lock tool pins.
@@ -58,6 +58,7 @@ class UnpinnedRequirement(LineCheck):
 flask==3.0.3  # ok: DEP001
 requests[socks]==2.32.3 ; python_version >= "3.9"  # ok: DEP001
 jinja2~=3.1.4  # ok: DEP001
+httpx>=0.27,<0.28  # ok: DEP001
 gunicorn==22.0.0 \\
     --hash=sha256:350679f91b24062c86e386e198a15438d53a7a8207235a78ba1b53df4c4378d9
 -e .
@@ -78,6 +79,7 @@ sqlalchemy==2.0.30
 celery[redis]>=5.3 ; python_version >= "3.10"  # expect: DEP001
 django~=4.2  # expect: DEP001
 urllib3<2  # expect: DEP001
+pydantic>=2.7,<3.0  # expect: DEP001
 """,
         """
 git+https://github.com/acme/payments-sdk.git#egg=payments-sdk  # expect: DEP001
@@ -118,13 +120,26 @@ def _judge(requirement: str) -> tuple[str, Confidence] | None:
         return (f"`{name}` has no version: each build installs the newest release, so a dependency update can "
                 "break production with no code change."), Confidence.high
     parts = [part.strip() for part in specifiers.split(",") if part.strip()]
-    if any(_EXACT.match(part) for part in parts) or any(_PATCH_RELEASE.match(part) for part in parts):
+    if (any(_EXACT.match(part) for part in parts) or any(_PATCH_RELEASE.match(part) for part in parts)
+            or _one_minor_release(parts)):
         return None
     if any(_UPPER_BOUND.match(part) for part in parts):
         return (f"`{name}{specifiers}` is a version range: builds install different versions over time, so the "
                 "environment that was tested is not the one deployed."), Confidence.medium
     return (f"`{name}{specifiers}` does not pin a version: each build installs the newest matching release, so "
             "a new major version can break production with no code change."), Confidence.high
+
+
+_LOWER = re.compile(r"^>=\s*(\d+)\.(\d+)(\.\d+)*$")
+_UPPER_NEXT = re.compile(r"^<\s*(\d+)\.(\d+)$")
+
+
+def _one_minor_release(parts: list[str]) -> bool:
+    """`>=0.27,<0.28`: the bug-fix releases of one minor version, what `~=0.27.0` says."""
+    lower = next((m for part in parts if (m := _LOWER.match(part))), None)
+    upper = next((m for part in parts if (m := _UPPER_NEXT.match(part))), None)
+    return (lower is not None and upper is not None and lower.group(1) == upper.group(1)
+            and int(upper.group(2)) == int(lower.group(2)) + 1)
 
 
 def _judge_url(url: str) -> tuple[str, Confidence] | None:
