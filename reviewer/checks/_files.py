@@ -96,7 +96,8 @@ def is_development_path(path: str) -> bool:
 
 
 # A file's opening comment that says it is not deployed: "Local development only", "for development use only".
-_DEVELOPMENT_ONLY = re.compile(r"\b(local|development|dev)\b[^\n]*\bonly\b|\bnot\s+(for|used\s+in)\s+production\b",
+_DEVELOPMENT_ONLY = re.compile(r"\b(local|development|dev)\b[^\n]*\bonly\b"
+                               r"|\bnot\s+(for|used\s+in)\s+(any\s+)?(production|deploy\w*)\b",
                                re.IGNORECASE)
 
 

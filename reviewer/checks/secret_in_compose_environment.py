@@ -32,7 +32,8 @@ class SecretInComposeEnvironment(LineCheck):
     secret: a token under a neutral name (`BOT_CONFIG: sk-...`) is not found. A `${VAR:-default}` substitution
     is not reported even when its default is a real secret. Environments shared through YAML anchors
     and merge keys are not followed. Compose files under a tests directory are skipped, and so are those whose
-    opening comment says they are for local development only (`# Local development only: docker compose up`):
+    opening comment says they are for local development only (`# Local development only: docker compose up`,
+    `# Not used in any deployed environment`):
     a file that says so and is deployed all the same is missed.
     """
 
@@ -70,6 +71,14 @@ services:
     image: postgres:16.3-alpine
     environment:
       POSTGRES_PASSWORD: devpassword  # ok: CFG005
+""",
+        """
+# Local development stack: API and Postgres. Not used in any deployed environment.
+services:
+  db:
+    image: postgres:16.3-alpine
+    environment:
+      POSTGRES_PASSWORD: dispatch-dev  # ok: CFG005
 """,
     )
     INVALID = (
