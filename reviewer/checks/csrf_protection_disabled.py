@@ -45,8 +45,8 @@ class CsrfProtectionDisabled(SecurityCheck):
     blueprint of a webhook module (`csrf.exempt(webhooks.bp)`).
     An exempt view that authenticates the request some other way is a near-miss and is not reported: it
     verifies a signature (`stripe.Webhook.construct_event`, `hmac.compare_digest`, a `*signature*` call),
-    reads an `Authorization`, `X-API-Key` or signature header (itself, or in a decorator of the same module:
-    `@artist_token_required`), or sets DRF `authentication_classes` without `SessionAuthentication` (cookies are
+    reads an `Authorization`, `X-API-Key` or signature header (itself, or in a decorator or a helper it calls of
+    the same module: `@artist_token_required`, `if not controller_authorised(request, kiln)`), or sets DRF `authentication_classes` without `SessionAuthentication` (cookies are
     not used).
 
     ## Why is this bad?
@@ -63,6 +63,24 @@ class CsrfProtectionDisabled(SecurityCheck):
 
     id = "SEC014"
     VALID = (
+        # The kiln controller posts with its own key, which a helper of this module compares; no cookie is used.
+        """
+import hmac
+from django.conf import settings
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+def controller_authorised(request, kiln):
+    supplied = request.headers.get("X-Controller-Key", "")
+    return hmac.compare_digest(supplied, settings.CONTROLLER_KEYS.get(kiln.controller_id, ""))
+
+@csrf_exempt  # ok: SEC014
+def upload_firing_log(request, kiln_id):
+    kiln = get_object_or_404(Kiln, pk=kiln_id, owner=request.user)
+    if not controller_authorised(request, kiln):
+        return JsonResponse({"error": "unknown controller"}, status=403)
+    return JsonResponse({"stored": True})
+""",
         # The module's own decorator authenticates by a token in the `Authorization` header, not by the cookie.
         """
 from functools import wraps
@@ -151,6 +169,22 @@ MIDDLEWARE = [
 """,
     )
     INVALID = (
+        # The helper sends its own `Authorization` header to another service; the request itself rides the cookie.
+        """
+import httpx
+from django.contrib.auth.decorators import login_required
+from django.views.decorators.csrf import csrf_exempt
+
+def _ping_estimators(quote):
+    httpx.post(SMS_URL, json={"text": f"New enquiry {quote.pk}"}, headers={"Authorization": f"Bearer {KEY}"}, timeout=5)
+
+@csrf_exempt  # expect: SEC014
+@login_required
+def website_enquiry(request):
+    quote = EnquiryForm(request.POST).save()
+    _ping_estimators(quote)
+    return redirect("quote-detail", pk=quote.pk)
+""",
         # A session authentication that skips DRF's CSRF check; one that keeps it and adds a header check is fine.
         """
 from rest_framework.authentication import SessionAuthentication
@@ -253,7 +287,15 @@ MIDDLEWARE = [  # expect: SEC014
                 by_decorator = any(
                     (local := self._local_functions.get(decorator_name(other) or "")) is not None
                     and _authenticates_otherwise(local) for other in node.decorators)
-                if not _authenticates_otherwise(node) and not by_decorator and not public:
+                # `if not controller_authorised(request, kiln): 403`: a helper of this module, handed the request,
+                # that compares a key (not one that sends its own `Authorization` header to another service).
+                by_helper = isinstance(node, cst.FunctionDef) and any(
+                    isinstance(call, cst.Call) and isinstance(call.func, cst.Name)
+                    and any(isinstance(arg.value, cst.Name) and arg.value.value == "request" for arg in call.args)
+                    and (local := self._local_functions.get(call.func.value)) is not None
+                    and local is not node and _authenticates_otherwise(local)
+                    for call in findall(node.body, cst.Call))
+                if not _authenticates_otherwise(node) and not by_decorator and not by_helper and not public:
                     self.report(decorator, f"`{node.name.value}` is exempt from CSRF checks: any website the user "
                                            "visits can submit this request with the user's cookies.")
                 return
