@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path
+from reviewer.checks._base import PythonCheck, attribute_path, findall
 from reviewer.checks._data import (
     Scope,
     body_statements,
@@ -82,7 +82,8 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     the write was staged before the side effect), when the function uses an outbox or `transaction.on_commit`,
     when the call carries an idempotency key or dedup id and the function is not a request handler (a task or
     job that is run again converges; except case (5): a job that finds the record already committed does not
-    make the payment again), when a message's failure is caught and ignored (best effort; an
+    make the payment again) or is a handler whose key is built from the client's `Idempotency-Key`, which it
+    also stores or looks up (the client's retry converges), when a message's failure is caught and ignored (best effort; an
     `except` for database errors only, such as `psycopg.Error`, does not catch it), or when the
     only later write is `.save()` on an object the caller passed in. A write counts as "after" the side effect
     only when it can run after it: a call in a branch that returns or raises (`if taken: refund(...); return`)
@@ -112,6 +113,25 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
 
     id = "REL004"
     VALID = (
+        # The charge is keyed by the client's own Idempotency-Key, which the handler also stores and looks up: a
+        # client that retries after the save failed gets the same charge back and the pass recorded once.
+        """
+from fastapi import APIRouter, Header
+from sqlalchemy.exc import IntegrityError
+
+router = APIRouter()
+
+@router.post("/day-passes")
+async def buy_day_pass(body: PassIn, session: Session, idempotency_key: str = Header(alias="Idempotency-Key")):
+    existing = await _purchase(session, body.climber_id, idempotency_key)
+    if existing is not None:
+        return existing
+    payment = await processor.charge(amount_pence=1500, customer_id=body.customer_id,  # ok: REL004
+                                     idempotency_key=f"day-pass-{idempotency_key}")
+    session.add(DayPass(climber_id=body.climber_id, payment_id=payment["id"], purchase_key=idempotency_key))
+    await session.commit()
+    return {"payment": payment["id"]}
+""",
         # The helper charges and then records the payment itself: pending, then confirmed, across two functions.
         """
 import stripe
@@ -431,6 +451,20 @@ def deliver(page_id):
 """,
     )
     INVALID = (
+        # The client's key reaches the charge only: a retry after the insert failed charges once but the session
+        # row is still written separately from it, with nothing tying the two.
+        """
+from flask import g, jsonify, request
+
+@bp.post("/sessions")
+def start_session():
+    idem_key = request.headers.get("Idempotency-Key")
+    with pool.connection() as conn:
+        charge_id = payments.charge(wallet_id=g.user["wallet_id"], amount_cents=300,  # expect: REL004
+                                    idempotency_key=idem_key)
+        conn.execute("INSERT INTO parking_sessions (user_id, charge_id) VALUES (%s, %s)", (g.user["id"], charge_id))
+    return jsonify(charge=charge_id), 201
+""",
         # An SQS message is an event for the services that consume the queue, published after the commit.
         """
 import json
@@ -668,7 +702,10 @@ def refund_invoice(invoice_id):
                 continue  # a message whose failure is caught and ignored is sent on a best-effort basis
             # A key makes the call safe to repeat, not safe to fail: a payment after the commit that already
             # records it is not run again by a job that finds the record done.
-            self._judge(call, effect.kind, scope, writes, after_commit_only=keyed and not handler,
+            # A key made from the client's own `Idempotency-Key` converges when the client retries the request.
+            retried_by_client = keyed and handler and _keyed_by_client(call, node, scope)
+            self._judge(call, effect.kind, scope, writes,
+                        after_commit_only=keyed and (not handler or retried_by_client),
                         records_result=self._records_result(effect))
 
     def _writes(self, scope: Scope, in_class: str) -> list[tuple[cst.Call, str]]:
@@ -888,4 +925,31 @@ def _compensated(calls: list[cst.Call], scope: Scope, *, rollback_counts: bool) 
                     path = attribute_path(inner.func) or ""
                     if _COMPENSATE.search(path) or (rollback_counts and method(inner) == "rollback"):
                         return True
+    return False
+
+
+_CLIENT_KEY = re.compile(r"idempot", re.IGNORECASE)
+
+
+def _keyed_by_client(call: cst.Call, fn: cst.FunctionDef, scope: Scope) -> bool:
+    """The call's idempotency key is built from the key the client sent (a handler parameter named for it,
+    `idempotency_key: str = Header(alias="Idempotency-Key")`, or a local read from that header), and the handler
+    also hands that key to something else (`_purchase(session, climber.id, idempotency_key)` looking up the
+    earlier attempt, `DayPass(..., purchase_key=idempotency_key)` storing it): the whole request is idempotent."""
+    key = next((arg.value for arg in call.args if arg.keyword is not None
+                and _CLIENT_KEY.search(arg.keyword.value)), None)
+    if key is None:
+        return False
+    params = {p.name.value for p in (*fn.params.params, *fn.params.kwonly_params)}
+    for name in findall(key, cst.Name):
+        binding = scope.binding(name.value, call) if name in scope.index else None
+        from_client = (name.value in params and bool(_CLIENT_KEY.search(name.value))) or (
+            binding is not None and not binding.unpacked and binding.value is not None and re.search(
+                r"idempotency[-_]key", cst.Module(body=[]).code_for_node(binding.value), re.IGNORECASE) is not None)
+        if from_client and any(
+                other is not call and not scope.contains(call, other) and not scope.contains(other, call)
+                and any(isinstance(n, cst.Name) and n.value == name.value for arg in other.args
+                        for n in findall(arg.value, cst.Name))
+                for other in scope.calls()):
+            return True
     return False
