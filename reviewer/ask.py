@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
@@ -22,6 +23,36 @@ from reviewer.verify import drop_reason, merge
 
 BackendFactory = Callable[[], Backend]
 _INVALID = "invalid_answer"  # the cached outcome of an answer that failed validation
+
+
+# Model calls still running in a daemon thread after Ctrl-C: the CLI must then leave without finalizing the
+# interpreter, which would free the model under the running C call.
+model_calls_running = threading.Event()
+
+
+def interruptible(fn: Callable, *args):
+    """`fn(*args)` in a daemon thread, waited for in short steps. A llama.cpp call (loading the model, evaluating
+    a long prompt) is one C call that a signal cannot stop; waiting here lets Ctrl-C land within a tenth of a
+    second instead of when the call returns. concurrent.futures joins its threads at exit, so it cannot do this."""
+    box: dict = {}
+    done = threading.Event()
+
+    def target():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as error:  # handed to the caller's thread, which raises it
+            box["error"] = error
+        finally:
+            done.set()
+
+    model_calls_running.set()
+    threading.Thread(target=target, daemon=True, name="reviewer-model-call").start()
+    while not done.wait(0.1):
+        pass
+    model_calls_running.clear()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 class AskSettings(BaseModel):
@@ -178,7 +209,7 @@ def make_model_step(settings: AskSettings, backend_factory: BackendFactory, cach
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 answers.update(dict(pool.map(run, misses)))
         else:
-            answers.update(dict(run(i) for i in misses))
+            answers.update(dict(interruptible(run, i) for i in misses))
         if progress:
             progress.close()
 

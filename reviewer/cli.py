@@ -135,6 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("reviewer: interrupted", file=sys.stderr)
+        from reviewer.ask import model_calls_running
+
+        if model_calls_running.is_set():
+            # A model call is still inside llama.cpp: finalizing the interpreter would free the model under it.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         return 130
 
 

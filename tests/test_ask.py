@@ -426,3 +426,31 @@ def test_shared_prefix_counts_the_leading_tokens_already_evaluated():
     assert _shared_prefix([1, 2, 3, 9, 9], [1, 2, 3, 4]) == 3
     assert _shared_prefix([], [1, 2]) == 0
     assert _shared_prefix([1, 2, 3], [1, 2]) == 2
+
+
+def test_ctrl_c_lands_while_a_model_call_is_still_running():
+    """A llama.cpp call is one C call that a signal cannot stop; the sequential path waits for it in short steps,
+    so Ctrl-C (here simulated with `interrupt_main`, which a blocked C call would not notice either) is raised at
+    once rather than when the call returns, and the call is left to finish in its daemon thread."""
+    import _thread
+    import threading
+    import time
+
+    from reviewer.ask import interruptible, model_calls_running
+
+    threading.Timer(0.2, _thread.interrupt_main).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        interruptible(time.sleep, 5)
+    assert time.monotonic() - started < 3
+    assert model_calls_running.is_set()  # the CLI leaves with os._exit rather than freeing the model under it
+    model_calls_running.clear()
+
+
+def test_a_model_call_run_interruptibly_returns_its_value_and_raises_its_error():
+    from reviewer.ask import interruptible, model_calls_running
+
+    assert interruptible(lambda a, b: a + b, 2, 3) == 5
+    with pytest.raises(ValueError, match="bad answer"):
+        interruptible(lambda: (_ for _ in ()).throw(ValueError("bad answer")))
+    assert not model_calls_running.is_set()
