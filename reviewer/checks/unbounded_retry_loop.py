@@ -40,7 +40,7 @@ class UnboundedRetryLoop(ScopeCheck):
     database inside a `try`, leaves the loop when the call succeeds (`break`, `return`, or setting the flag)
     and goes round again when it fails (the `except` branch continues or falls through), or a `while True:`
     that calls out and leaves only when the answer's status says it worked (`if resp.status_code < 500:
-    break`), when the loop has
+    break`) or goes round when it says it failed (`if resp.status_code == 503: continue`), when the loop has
     no attempt counter compared to a limit and no deadline (a comparison with `time.monotonic()`, a
     `deadline`, `elapsed` or `timeout` value). The message says whether there is a sleep between attempts.
 
@@ -171,6 +171,19 @@ def next_power_of_two(n):
 """,
     )
     INVALID = (
+        # Round again for as long as the supplier answers 503; every other answer leaves the loop.
+        """
+import time
+
+def stock_level(session, base_url, sku):
+    while True:  # expect: REL002
+        resp = session.get(f"{base_url}/stock/{sku}", timeout=10)
+        if resp.status_code == 503:
+            time.sleep(float(resp.headers.get("Retry-After", "1")))
+            continue
+        resp.raise_for_status()
+        return int(resp.json()["available"])
+""",
         """
 import time
 import requests
@@ -275,9 +288,17 @@ def open_relay(host):
         if not remote or any(_takes_work(c) for c in calls if c not in remote):
             return False
         for branch in scope.of_type(cst.If):
-            if scope.innermost_loop(branch) is not loop or not ends_in_exit(branch.body):
+            if scope.innermost_loop(branch) is not loop:
                 continue
-            if any(isinstance(n, cst.Attribute) and n.attr.value in _STATUS_ATTRIBUTES for n in scope.within(branch.test)):
+            on_status = any(isinstance(n, cst.Attribute) and n.attr.value in _STATUS_ATTRIBUTES
+                            for n in scope.within(branch.test))
+            if on_status and _ends_in_continue(branch.body) and _exits_on_success(branch.test) is False:
+                # `if resp.status_code == 503: sleep(...); continue`, and the answer returned below: round again on
+                # that failure for as long as it lasts.
+                return True
+            if not ends_in_exit(branch.body):
+                continue
+            if on_status:
                 # `if resp.status != 200: return` leaves on a failure: a loop of turns, not a retry.
                 return _exits_on_success(branch.test) is not False
         return False
@@ -322,6 +343,13 @@ def _exits_on_success(test: cst.BaseExpression) -> bool | None:
     else:
         return None
     return verdict != negated
+
+
+def _ends_in_continue(body: cst.BaseSuite) -> bool:
+    statements = list(getattr(body, "body", ()))
+    last = statements[-1] if statements else None
+    return (isinstance(last, cst.SimpleStatementLine) and bool(last.body)
+            and isinstance(last.body[-1], cst.Continue))
 
 
 def _takes_work(call: cst.Call) -> bool:
