@@ -31,7 +31,8 @@ class DebugModeEnabled(SecurityCheck):
     `FastAPI(debug=True)` / `Starlette(debug=True)`; and `debug: bool = True` in a pydantic-settings
     `BaseSettings` class. A value read from the environment that is on when the
     variable is not set counts as `True` (`os.environ.get("FLASK_DEBUG", "1") == "1"`,
-    `env.bool("DEBUG", default=True)`, a project's own reader `_setting("FLASK_DEBUG", "1") == "1"`): a
+    `env.bool("DEBUG", default=True)`, a project's own reader `_setting("FLASK_DEBUG", "1") == "1"` or
+    `_env_bool("DEBUG", default=True)`): a
     deployment that forgets the variable runs in debug mode.
 
     ## Why is this bad?
@@ -132,6 +133,9 @@ from flask import Flask
 def create_app():
     app = Flask(__name__)
     app.config["DEBUG"] = os.environ.get("FLASK_DEBUG", "1") == "1"  # expect: SEC006
+    app.config["TESTING"] = _env_bool("FLASK_TESTING", default=True)
+    app.config["DEBUG"] = _env_bool("FLASK_DEBUG", default=True)  # expect: SEC006
+    app.config["DEBUG"] = _env_bool("FLASK_DEBUG", default=False)  # ok: SEC006
     app.config.update(
         TESTING=False,
         DEBUG=os.getenv("FLASK_DEBUG", "True").lower() in ("1", "true"),  # expect: SEC006
@@ -288,6 +292,12 @@ class ProductionConfig:
         if isinstance(expr, cst.Call) and call_name(expr) == "bool" and isinstance(expr.func, cst.Attribute):
             default = keyword(expr, "default")  # django-environ / environs: `env.bool("DEBUG", default=True)`
             return default is not None and is_true(default.value)
+        if isinstance(expr, cst.Call) and _ENV_FLAG_READER.search(call_name(expr) or ""):
+            # A project's own flag reader: `_env_bool("FERRY_DEBUG", default=True)`.
+            positional = [a.value for a in expr.args if a.keyword is None]
+            default = keyword(expr, "default")
+            value = default.value if default is not None else positional[1] if len(positional) > 1 else None
+            return value is not None and is_true(value)
         return False
 
     def _applies(self) -> bool:
@@ -298,6 +308,8 @@ class ProductionConfig:
                           "and detailed error pages let visitors read internals or run code.")
 
 
+# A project's own reader of an on/off variable: `_env_bool(name, default=True)`, `env_flag(...)`, `bool_env(...)`.
+_ENV_FLAG_READER = re.compile(r"^_?(get_)?(env_?(bool|flag)|bool_?(from_?)?env|flag_?(from_?)?env)$", re.IGNORECASE)
 # A project's own reader of settings with a default: `_setting("FLASK_DEBUG", "1")`, `get_setting(...)`.
 _SETTING_READER = re.compile(r"(^|\.)_?(get_?)?(setting|env|config)s?$")
 # Base configuration classes: the values every environment gets unless a subclass overrides them.
