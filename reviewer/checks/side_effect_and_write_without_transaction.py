@@ -30,6 +30,7 @@ from reviewer.checks._effects import (
     scheduled_apart,
     transaction_of,
 )
+from reviewer.checks._rows import node_code
 
 # Calls in an `except` branch that undo the side effect or the record it made (or, for `rollback`, the staged write).
 _COMPENSATE = re.compile(r"refund|cancel|void|reverse|compensat|revert|undo|release|delete|remove|destroy", re.IGNORECASE)
@@ -945,7 +946,7 @@ def _keyed_by_client(call: cst.Call, fn: cst.FunctionDef, scope: Scope) -> bool:
         binding = scope.binding(name.value, call) if name in scope.index else None
         from_client = (name.value in params and bool(_CLIENT_KEY.search(name.value))) or (
             binding is not None and not binding.unpacked and binding.value is not None and re.search(
-                r"idempotency[-_]key", cst.Module(body=[]).code_for_node(binding.value), re.IGNORECASE) is not None)
+                r"idempotency[-_]key", node_code(binding.value), re.IGNORECASE) is not None)
         if from_client and any(
                 other is not call and not scope.contains(call, other) and not scope.contains(other, call)
                 and any(isinstance(n, cst.Name) and n.value == name.value for arg in other.args

@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import PythonCheck, keyword
+from reviewer.checks._rows import node_code
 from reviewer.checks._security import is_request_input
 from reviewer.checks._data import (
     Scope,
@@ -638,9 +639,10 @@ def board():
         to a given list of keys, or to the few parts of one parent (the lines of one order)."""
         if "order_by" not in {method(c) for c in calls} and not _substring_search(calls, scope):
             return False  # an unordered filtered read is often a small set; not judged
-        if _head_noun(model) in _FEW_PER_OWNER and _scoped(calls, scope):
+        scoped = _scoped(calls, scope)
+        if _head_noun(model) in _FEW_PER_OWNER and scoped:
             return False
-        if _fixed_window(calls, scope):
+        if _fixed_window(calls, scope, scoped):
             return False
         for call in calls:
             if method(call) not in _FILTERING:
@@ -723,10 +725,11 @@ def board():
         if holes and (ordered is None or not _no_limit_can_hide(text[ordered.end():])):
             return  # an interpolated piece may hold the LIMIT
         where = _SQL_WHERE.search(text)
+        scoped = bool(_SQL_OWNER_EQUALS.search(text))  # `o.customer_id = %s`: one owner's rows
         if where is not None and ((ordered is None and not _SQL_SUBSTRING.search(where.group(1))) or _sql_pinned(where.group(1), table.group(1))
-                                  or (_head_noun(table.group(1)) in _FEW_PER_OWNER and bool(_SQL_OWNER_EQUALS.search(text)))
+                                  or (_head_noun(table.group(1)) in _FEW_PER_OWNER and scoped)
                                   or _sql_fixed_window(where.group(1))
-                                  or _sql_param_window(text, params, scope)):
+                                  or _sql_param_window(text, params, scope, scoped)):
             return
         self.report(call, _message(table.group(1).lower()), end_node=call)
 
@@ -936,9 +939,9 @@ _SQL_PLACEHOLDER = re.compile(r"%s|\?", re.IGNORECASE)
 _SQL_OWNER_EQUALS = re.compile(r"\b\w*_id\s*=\s*(?:%s|\?|%\(\w+\)s|:\w+|\$\d+)", re.IGNORECASE)
 
 
-def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope) -> bool:
+def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope, scoped: bool) -> bool:
     """The upper end's parameter is the lower end's plus a width the code fixes: `(start, start +
-    timedelta(days=1))` for `at >= %s AND at < %s`."""
+    timedelta(days=1))` for `at >= %s AND at < %s` (wider than a week only when the query is `scoped`)."""
     if not params:
         return False
     lower: dict[str, int] = {}
@@ -946,7 +949,6 @@ def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope)
     for found in _SQL_PARAM_BOUND.finditer(text):
         position = len(_SQL_PLACEHOLDER.findall(text[:found.start(2)]))
         (lower if found.group(2).startswith(">") else upper).setdefault(found.group(1), position)
-    scoped = bool(_SQL_OWNER_EQUALS.search(text))
     return any(column in upper and max(position, upper[column]) < len(params)
                and _offset_of(params[upper[column]], params[position], scope, scoped)
                for column, position in lower.items())
@@ -967,14 +969,13 @@ _UPPER_OPS = (cst.LessThan, cst.LessThanEqual)
 _DAY_LOOKUPS = ("__date",)
 
 
-def _fixed_window(calls: list[cst.Call], scope: Scope) -> bool:
+def _fixed_window(calls: list[cst.Call], scope: Scope, scoped: bool) -> bool:
     """The filters keep one column inside a window whose width the code fixes: `starts_at >= day` and
     `starts_at < day + timedelta(days=1)`, `.between(start, start + WEEK)`, `created__range=(d, d + delta)`,
     `starts_at__date=day`. Such a listing does not grow with the table's history. A window whose two ends both
     come from the client (`?from=...&to=...`) is not fixed: it can span years."""
     lower: dict[str, list[cst.BaseExpression]] = {}
     upper: dict[str, list[cst.BaseExpression]] = {}
-    scoped = _scoped(calls, scope)
     for call in calls:
         if method(call) not in _FILTERING:
             continue
@@ -1050,8 +1051,8 @@ def _offset_of(high: cst.BaseExpression, low: cst.BaseExpression, scope: Scope, 
     high = resolved(high)
     if not (isinstance(high, cst.BinaryOperation) and isinstance(high.operator, cst.Add)):
         return False
-    low_code = {_code(unwrap(low)), _code(resolved(low))}
-    return _code(unwrap(high.left)) in low_code and (scoped or not _wide(resolved(high.right)))
+    low_code = {node_code(unwrap(low)), node_code(resolved(low))}
+    return node_code(unwrap(high.left)) in low_code and (scoped or not _wide(resolved(high.right)))
 
 
 # Widths past a week: a month's or a year's orders grow with the business like the whole table does.
@@ -1089,10 +1090,6 @@ def _one_calendar_period(low: cst.BaseExpression, high: cst.BaseExpression, scop
     value = unwrap(first.value)
     name = attribute_path(value.func) or "" if isinstance(value, cst.Call) else ""
     return name if _CALENDAR_PERIOD.search(name) else None
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def _is_parameter(expr: cst.BaseExpression, scope: Scope) -> bool:
