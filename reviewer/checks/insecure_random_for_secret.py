@@ -40,7 +40,7 @@ class InsecureRandomForSecret(AssignmentTrackingCheck):
     returned variable) from a function named like one (`generate_token`, `make_password`, `new_otp`).
     A value is followed one assignment back (`code = random.randint(...)` then `user.reset_code = code`).
     `code` counts when the name, the function or the file says what it unlocks (`reset_code`,
-    `def reset_password`, `referral_codes.py`, `pickup/codes.py`).
+    `def reset_password`, `referral_codes.py`, `pickup/codes.py`, `routers/vouchers.py`).
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs an attacker can compute every past and future value,
@@ -151,9 +151,12 @@ def _new_join_code():
         self._reported: set[int] = set()
         self._returned: dict[cst.FunctionDef, frozenset[str]] = {}
         self._ml: bool | None = None
-        # The file's name and its folder's: `referral_codes.py`, `pickup/codes.py`.
+        # The file's name and its folder's: `referral_codes.py`, `pickup/codes.py`; a plural names what each one
+        # holds (`vouchers.py` is about a voucher).
         parts = self.ctx.path.replace("\\", "/").removesuffix(".py").split("/")
-        self._file_words = frozenset(word for part in parts[-2:] for word in identifier_words(part))
+        words = [word for part in parts[-2:] for word in identifier_words(part)]
+        self._file_words = frozenset(words) | {word[:-1] for word in words if word.endswith("s")
+                                               and not word.endswith("ss")}
 
     def _is_secret_name(self, name: str | None) -> bool:
         if not name:

@@ -525,3 +525,14 @@ def test_a_code_made_with_random_in_a_folder_named_for_what_it_unlocks_is_report
     """
     assert [h.line for h in hits(InsecureRandomForSecret, source, path="lockers/pickup/codes.py")] == [4]
     assert hits(InsecureRandomForSecret, source, path="catalogue/products/codes.py") == []
+
+
+def test_a_code_made_with_random_in_a_file_named_for_what_it_unlocks_in_the_plural_is_reported():
+    source = """
+        import random
+
+        def new_code() -> str:
+            return "".join(random.choices("ABCDEFGHJKMNPQRSTUVWXYZ23456789", k=12))
+    """
+    assert [h.line for h in hits(InsecureRandomForSecret, source, path="app/routers/vouchers.py")] == [4]
+    assert hits(InsecureRandomForSecret, source, path="app/routers/products.py") == []
