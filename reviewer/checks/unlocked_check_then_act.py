@@ -88,7 +88,8 @@ class UnlockedCheckThenAct(RowsCheck):
       an arithmetic change of that field and a save, or an `UPDATE` that sets that column; a count
       (`Model.objects.filter(...).count()`, `SELECT count(*)`, a helper returning one, a total
       `.aggregate(n=Sum(...))["n"]`, also through a related manager of a loaded record, `slot.reservations`)
-      compared with a limit, followed by a write to the same model or table; the amount compared taken from the
+      compared with a limit, followed by a write to the same model or table (in a DRF view's `perform_create`,
+      `serializer.save()` inserts its serializer's `Meta.model`); the amount compared taken from the
       same model by an update statement (`if vintage.sellable < qty`, then `.update(stock=F("stock") - qty)`).
     - Status: `if seat.status != "available"`, `if not coupon.active`, `if x.sent_at is not None` on a loaded
       record, followed by a move of that same field to its next state (a literal or named constant, the value
@@ -817,6 +818,29 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
     locker.status = "reserved"
     session.add(Reservation(locker_id=locker.id))
     await session.commit()
+""",        # A DRF view's `perform_create` counts the draw's entries and then saves one more through its serializer:
+        # the serializer's `Meta.model` is the counted model, and the unique pair caught does not cap the count.
+        """
+from django.db import IntegrityError
+from rest_framework import serializers, viewsets
+
+class EntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DrawEntry
+        fields = ["id", "draw", "team"]
+
+class EntryViewSet(viewsets.ModelViewSet):
+    serializer_class = EntrySerializer
+
+    def perform_create(self, serializer):
+        draw = serializer.validated_data["draw"]
+        taken = DrawEntry.objects.filter(draw=draw).count()  # expect: DB005
+        if taken >= draw.capacity:
+            raise ValidationError({"draw": "This draw is full."})
+        try:
+            serializer.save(entered_by=self.request.user.member)
+        except IntegrityError:
+            raise ValidationError({"team": "Team already entered."})
 """,
     )
 
@@ -1138,12 +1162,34 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
         if name in ("add", "add_all") and recv is not None and db_write(call, scope, self.ctx) and call.args:
             return _constructed(call.args[0].value, call, scope)
         if name == "save" and recv is not None and positional(call) is None:
-            return _constructed(recv, call, scope)
+            return _constructed(recv, call, scope) or self._serializer_model(recv)
         if name in ("create", "insert") and isinstance(recv, cst.Name) and is_camel(recv.value):
             return recv.value
         if name in _SQL_RUNNERS and self._rows.sql_verb(positional(call), scope) == "INSERT":
             return self._rows.table(positional(call), scope)
         return None
+
+    def _serializer_model(self, saved: cst.BaseExpression) -> str | None:
+        """In a DRF view's `perform_create(self, serializer)`, `serializer.save(...)` inserts a row of the model its
+        `serializer_class` names in `Meta.model` (a serializer class of this module)."""
+        function, ctx = self.ctx.function, self.ctx
+        if (function is None or function.name.value != "perform_create" or not ctx.class_stack
+                or self._module is None or not isinstance(saved, cst.Name) or saved.value != "serializer"):
+            return None
+        named = next((small.value.value for line in ctx.class_stack[-1].body.body
+                      if isinstance(line, cst.SimpleStatementLine) for small in line.body
+                      if isinstance(small, cst.Assign) and isinstance(small.value, cst.Name)
+                      and any(isinstance(t.target, cst.Name) and t.target.value == "serializer_class"
+                              for t in small.targets)), None)
+        serializer = next((c for c in self._module.body if isinstance(c, cst.ClassDef) and c.name.value == named), None)
+        meta = next((c for c in serializer.body.body if isinstance(c, cst.ClassDef) and c.name.value == "Meta"),
+                    None) if serializer is not None else None
+        if meta is None:
+            return None
+        return next((small.value.value for line in meta.body.body if isinstance(line, cst.SimpleStatementLine)
+                     for small in line.body if isinstance(small, cst.Assign) and isinstance(small.value, cst.Name)
+                     and any(isinstance(t.target, cst.Name) and t.target.value == "model" for t in small.targets)),
+                    None)
 
     def _written_model(self, call: cst.Call, scope: Scope) -> str | None:
         """The model or table a call inserts into, updates or deletes from (also one handed to a thread)."""
