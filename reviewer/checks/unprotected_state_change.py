@@ -1,4 +1,4 @@
-"""SEC018: a handler that changes data with no authorization, beside handlers of the same module that have it."""
+"""SEC018: a handler that changes data (or serves a staff page) with no authorization, beside handlers that have it."""
 
 from __future__ import annotations
 
@@ -74,6 +74,8 @@ class UnprotectedStateChange(PythonCheck):
     - every other handler of the module (at least two) carries a staff-only decorator (`@admin_required`,
       `@staff_required`, `@role_required(...)`, `@permission_required`): an admin module where one was
       missed.
+    A handler that only reads is reported in that second case when the module's blueprint or router serves
+    under a staff prefix (`url_prefix="/admin"`, `/ops`, `/internal`): a staff report served to anyone.
     The caller can also be what an auth middleware left on the request (`request["user"]`); naming the
     caller only in a log line does not guard. A handler named for a public flow (`login`, `signup`, `reset`,
     `webhook`, ...), or one that takes a secret the caller presents (a `<code>` or `<token>` in its URL, a
@@ -217,6 +219,26 @@ def list_codes():
 def apply_code(code: str):  # ok: SEC018
     return jsonify(apply(code, request.get_json()["booking_id"]))
 """,
+        # A public catalogue next to staff-only edits: the reads are for everyone, and the prefix is not an admin one.
+        """
+from flask import Blueprint, jsonify
+
+bp = Blueprint("catalogue", __name__, url_prefix="/parts")
+
+@bp.get("")
+def list_parts():  # ok: SEC018
+    return jsonify(parts=all_parts())
+
+@bp.post("")
+@admin_required
+def add_part():
+    return jsonify(created=create_part())
+
+@bp.delete("/<int:part_id>")
+@admin_required
+def remove_part(part_id):
+    return jsonify(deleted=delete_part(part_id))
+""",
     )
     INVALID = (
         """
@@ -290,6 +312,25 @@ async def goodwill_credit(request):  # expect: SEC018
     await credit_wallet(request.app["db"], order_id, (await request.json())["amount_cents"])
     log.info("goodwill on order %s by %s", order_id, request["user"]["id"])
     return web.json_response({"order_id": order_id})
+""",        # A blueprint of staff pages where one report lost its decorator: bank details served to anyone.
+        """
+from flask import Blueprint, jsonify
+
+bp = Blueprint("admin_reports", __name__, url_prefix="/admin")
+
+@bp.get("/reports/visits")
+@admin_required
+def visits_report():
+    return jsonify(visits=recent_visits())
+
+@bp.get("/reports/payroll")
+def technician_payroll():  # expect: SEC018
+    return jsonify(technicians=payroll_rows())
+
+@bp.post("/parts/price-list")
+@admin_required
+def import_price_list():
+    return jsonify(imported=load_price_list())
 """,
     )
 
@@ -302,15 +343,24 @@ async def goodwill_credit(request):  # expect: SEC018
         if len(handlers) < 2:
             return
         # A handler that takes a secret the caller presents (in its URL or its body) is public by design.
-        candidates = [handler for handler in handlers if _changes_data(handler) and not _PUBLIC.search(handler.name.value)
+        candidates = [handler for handler in handlers if not _PUBLIC.search(handler.name.value)
                       and not _credential_in_path(handler) and not _takes_credential(handler)]
         if not candidates:
             return
         guarded = {handler: identifies_caller(handler, logs=self.ctx) for handler in handlers}
+        admin_area = _admin_area(node)
         for handler in candidates:
             if guarded[handler] or _answers_denial(handler):
                 continue
             others = [other for other in handlers if other is not handler]
+            if not _changes_data(handler):
+                # A read in an admin area (`Blueprint(..., url_prefix="/admin")`) whose every other handler is
+                # staff-only: the staff decorator was missed, and staff data (payroll, exports) is served to all.
+                if admin_area and len(others) >= 2 and all(_elevated(other) for other in others):
+                    self.report(handler.name, f"`{handler.name.value}` serves an admin page but nothing checks who "
+                                              "the caller is, while every other handler here is staff-only: anyone "
+                                              "who can reach the URL can read it.", end_node=handler.body)
+                continue
             if ((_names_a_resource(handler, self.ctx) and any(guarded[other] for other in others))
                     or (len(others) >= 2 and all(_elevated(other) for other in others))):
                 # The finding spans the handler: the guard is missing from all of it, and the harm is where it acts.
@@ -347,6 +397,22 @@ def identifies_caller(fn: cst.FunctionDef, *, logs: FileContext | None = None) -
                 return True
         elif isinstance(node, cst.Subscript) and _is_request(node.value) and _CALLER_KEY.match(expr_name(node) or ""):
             return True
+    return False
+
+
+# A URL prefix for staff pages: `Blueprint("reports", __name__, url_prefix="/admin")`, `APIRouter(prefix="/ops")`.
+_ADMIN_PREFIX = re.compile(r"^/?(admin|staff|ops|backoffice|back-office|internal|manage|management)\b", re.I)
+
+
+def _admin_area(module: cst.Module) -> bool:
+    """The module's blueprint or router serves under a staff prefix."""
+    for node in descendants(module):
+        if isinstance(node, cst.Call) and (attribute_path(node.func) or "").rsplit(".", 1)[-1] in (
+                "Blueprint", "APIRouter"):
+            prefix = keyword(node, "url_prefix") or keyword(node, "prefix")
+            if (prefix is not None and isinstance(prefix.value, cst.SimpleString)
+                    and _ADMIN_PREFIX.match(prefix.value.evaluated_value)):
+                return True
     return False
 
 
