@@ -9,7 +9,8 @@ import libcst as cst
 
 from reviewer.checks._base import (PythonCheck, attribute_path, decorator_name, descendants, is_dependency_call,
                                    module_handlers)
-from reviewer.checks._data import Scope, chain_root, db_write, method, orm_model, positional, scope_of, sql_text
+from reviewer.checks._data import (Scope, body_statements, chain_root, db_write, method, orm_model, positional,
+                                   scope_of, sql_text)
 from reviewer.checks._security import is_request_input
 from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PUBLIC, _RESOURCE_DEPENDENCY, _elevated,
                                                       identifies_caller, path_parameters)
@@ -51,7 +52,7 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
 
     ## What it does
     Looks at the request handlers of one module where some handler ties records to the caller (compares a
-    record with `current_user`/`request.user`/`g.user` or a caller dependency such as
+    record with `current_user`/`request.user`/`g.user`/Flask's `session["account_id"]` or a caller dependency such as
     `principal = Depends(current_customer)`, or narrows a query by it: `filter(owner=request.user)`,
     `WHERE member_id = %s` with the caller's id). Reports, in another handler that knows who the caller is
     (a login decorator, a caller dependency), the call that loads or changes a record by an id parameter of the
@@ -80,7 +81,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     module that narrows by the caller; or by a column named for the
     caller's role, `Application.parent_id == parent.id` with `parent = Depends(current_parent)`; by setting the
     caller as the owner of a record made by a Django ModelForm, `quote = form.save(commit=False)` then
-    `quote.customer = request.user.customer`; or by reading the owner column
+    `quote.customer = request.user.customer`, or of one a DRF viewset's `perform_create` saves,
+    `serializer.save(member=self.request.user.member)`; or by reading the owner column
     of a loaded record, `rental.customer_id`, in a handler or in a helper of the module) are judged; the caller
     kept on Flask's `g` counts by any id
     (`g.client_id`);
@@ -811,6 +813,42 @@ async def set_auto_renew(pass_id: int, customer=Depends(current_customer), db=De
     season_pass.auto_renew = True
     await db.commit()
     return {"tier": season_pass.tier}
+""",        # The viewset saves each booking as the caller's, then serves every booking by id.
+        """
+from rest_framework import viewsets
+
+class SheetBookingViewSet(viewsets.ModelViewSet):
+    serializer_class = SheetBookingSerializer
+
+    def get_queryset(self):
+        return SheetBooking.objects.select_related("sheet").order_by("-starts_at")  # expect: SEC018
+
+    def perform_create(self, serializer):
+        serializer.save(member=self.request.user.member)
+""",
+        # The signed-in account kept in Flask's session narrows the list, not the record read by id.
+        """
+from flask import Blueprint, abort, jsonify, session
+
+bp = Blueprint("bookings", __name__)
+
+@bp.get("")
+@customer_required
+def my_bookings():
+    with connection() as conn:
+        rows = conn.execute("SELECT id, starts_at FROM visits WHERE customer_id = %s LIMIT 50",
+                            (session["account_id"],)).fetchall()
+    return jsonify(bookings=rows)
+
+@bp.get("/<int:visit_id>")
+@customer_required
+def get_booking(visit_id: int):
+    with connection() as conn:
+        visit = conn.execute("SELECT id, starts_at, access_notes FROM visits WHERE id = %s",  # expect: SEC018
+                             (visit_id,)).fetchone()
+    if visit is None:
+        abort(404)
+    return jsonify(visit)
 """,
     )
 
@@ -889,6 +927,14 @@ async def set_auto_renew(pass_id: int, customer=Depends(current_customer), db=De
                     self.report(untied, f"`{view.name.value}.get_queryset` narrows to the caller's rows on one path "
                                         "only: on this one it serves any record by the id in the URL, so any "
                                         "signed-in user can change the id and read another customer's record.")
+        # A viewset whose `perform_create` saves the caller as the owner (`serializer.save(member=self.request.user
+        # .member)`) makes each of its records someone's: the rows its queryset serves are per-customer records.
+        for view, source in detail_views:
+            expr = source.value if isinstance(source, cst.Assign) else next(
+                (n.value for n in descendants(source.body) if isinstance(n, cst.Return) and n.value is not None), None)
+            orm = orm_model(expr, module_scope, self.ctx) if expr is not None and _saves_for_caller(view) else None
+            if orm is not None:
+                owned.add(_model_key(orm[1]))
         if not owned:
             return  # nothing here says these records belong to someone
         for view, source in detail_views:
@@ -979,6 +1025,8 @@ def _from_client(expr: cst.BaseExpression, scope: Scope) -> bool:
 
 # `current_member_id()`, `get_current_user()`: a function that answers who the caller is.
 _CALLER_FUNCTION = re.compile(r"^(get_)?current_\w+$")
+# Keys of Flask's session that hold the signed-in account (`session["account_id"]`), not a cart or a flash.
+_SESSION_CALLER_KEY = re.compile(r"^(user|account|customer|member|client|patient|student|owner)(_id)?$")
 
 
 def _names_caller(expr: cst.BaseExpression) -> bool:
@@ -1064,13 +1112,27 @@ class _Handler:
                 return True
             # `member = request.user.member`, then `get_object_or_404(Address, pk=..., member=member)`.
             binding = self.scope.binding(node.value, node)
-            return (binding is not None and not binding.unpacked and isinstance(binding.value, cst.Attribute)
-                    and bool(_CALLER_PATHS.match(attribute_path(binding.value) or ""))
+            return (binding is not None and not binding.unpacked and binding.value is not None
+                    and ((isinstance(binding.value, cst.Attribute)
+                          and bool(_CALLER_PATHS.match(attribute_path(binding.value) or "")))
+                         or self._session_caller(binding.value))
                     and not isinstance(self.scope.parent.get(node), cst.AssignTarget))
         if isinstance(node, cst.Attribute):
             path = attribute_path(node) or ""
             return bool(_CALLER_PATHS.match(path)) and not isinstance(self.scope.parent.get(node), cst.Attribute)
-        return False
+        return self._session_caller(node) and not isinstance(self.scope.parent.get(node), cst.AssignTarget)
+
+    def _session_caller(self, node: cst.CSTNode) -> bool:
+        """Flask's signed session keeping who signed in: `session["account_id"]`, `session.get("user_id")`."""
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            holder, key = node.value, node.slice[0].slice.value
+        elif (isinstance(node, cst.Call) and method(node) == "get" and node.args
+              and isinstance(node.func, cst.Attribute)):
+            holder, key = node.func.value, node.args[0].value
+        else:
+            return False
+        return (isinstance(key, cst.SimpleString) and bool(_SESSION_CALLER_KEY.match(key.evaluated_value))
+                and self.ctx.qualify(holder) == "flask.session")
 
     def _tie(self, reference: cst.CSTNode) -> str | None | bool:
         """False when the caller reference ties nothing; else the model or table it ties to the caller (None when
@@ -1351,6 +1413,21 @@ def _generic_detail_views(module: cst.Module) -> list[tuple[cst.ClassDef, cst.As
             continue
         found.append((statement, source))
     return found
+
+
+def _saves_for_caller(view: cst.ClassDef) -> bool:
+    """The view's `perform_create` saves the new record with the caller as its owner:
+    `serializer.save(member=self.request.user.member)` (not as its author, `created_by=self.request.user`)."""
+    for inner in body_statements(view.body):
+        if not (isinstance(inner, cst.FunctionDef) and inner.name.value == "perform_create"):
+            continue
+        for call in descendants(inner.body):
+            if isinstance(call, cst.Call) and method(call) == "save" and any(
+                    arg.keyword is not None and _OWNER_COLUMN.search(arg.keyword.value)
+                    and not _AUTHORSHIP.search(arg.keyword.value)
+                    and _CALLER_PATHS.match(attribute_path(arg.value) or "") for arg in call.args):
+                return True
+    return False
 
 
 def _assigns(small: cst.BaseSmallStatement, name: str) -> bool:
