@@ -148,6 +148,7 @@ _REQUEST_HOOKS = frozenset({
     "before_request", "after_request", "before_app_request", "after_app_request", "teardown_request",
     "middleware", "url_value_preprocessor",
 })
+_FLASK_REQUEST = frozenset({"flask.request", "flask.g"})
 # Calls that register a function as a handler: `web.post("/x", handle)`, `app.add_url_rule(..., view_func=f)`,
 # `router.add_api_route("/x", f)`, Django's `path("x/", view)`, FastAPI's `Depends(check_quota)`.
 _REGISTERING_CALLS = frozenset({
@@ -199,6 +200,7 @@ class FunctionScope:
     # local name -> (container name, key): `window = buckets[ip]` makes `window.append(t)` a write to `buckets`.
     aliases: dict[str, tuple[str, cst.BaseExpression | None]] = field(default_factory=dict)
     acquires_lock: bool = False
+    in_request: bool = False  # reads Flask's `request` or `g`: it runs while a request is served
 
     @property
     def is_async(self) -> bool:
@@ -263,6 +265,10 @@ class ModuleStateTracker(PythonCheck):
                                                      for d in node.decorators)
         scope = FunctionScope(node=node, parent=self.scope, is_handler=is_handler,
                               top_level=len(self.ctx.function_stack) == 1 and not self.ctx.class_stack)
+        # A Flask service function that reads the request or its globals (`g.get("request_id")`) runs while a
+        # request is served, whichever view of another file calls it.
+        scope.in_request = scope.top_level and not is_handler and any(
+            isinstance(inner, cst.Name) and self.ctx.qualify(inner) in _FLASK_REQUEST for inner in descendants(node.body))
         scope.local_names.update(param_names(node.params))
         self.scopes.append(scope)
         self._scope_stack.append(scope)
@@ -277,10 +283,21 @@ class ModuleStateTracker(PythonCheck):
         functions they call by name, transitively. A function runs threaded unless only async code reaches it.
         """
         top_level = {scope.node.name.value: scope for scope in self.scopes if scope.top_level}
+        # A function that calls one needing the request (`_message()` reading `g`) is itself only ever run while a
+        # request is served.
+        needing = {name for name, scope in top_level.items() if scope.in_request}
+        while True:
+            more = {name for name, scope in top_level.items() if name not in needing
+                    and not scope.is_async and scope.called_names & needing}
+            if not more:
+                break
+            needing |= more
+        for name in needing:
+            top_level[name].in_request = True
         threaded: dict[FunctionScope, bool] = {}
         for scope in self.scopes:
             registered = scope.top_level and scope.node.name.value in self.registered_handlers
-            if scope.is_handler or registered:
+            if scope.is_handler or registered or scope.in_request:
                 threaded[scope] = not scope.is_async
             elif scope.parent in threaded:
                 threaded[scope] = threaded[scope.parent] and not scope.is_async

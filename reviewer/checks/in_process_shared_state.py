@@ -209,6 +209,29 @@ def give_hint(session_id: int):
     _hints[session_id] = _hints.get(session_id, 0) + 1
     return jsonify(session_id=session_id, hints=_hints[session_id])
 """,
+        # A Flask service module with no routes of its own: `_message` reads the request's globals, so `publish`,
+        # which calls it, runs while a request is served, and so does the counter it updates.
+        """
+from datetime import date
+from flask import current_app, g
+
+_sms_sent: dict[tuple[int, date], int] = {}  # expect: SCL001
+
+def _sms_allowed(customer_id):
+    key = (customer_id, date.today())
+    sent = _sms_sent.get(key, 0)
+    if sent >= current_app.config["SMS_DAILY_LIMIT"]:
+        return False
+    _sms_sent[key] = sent + 1
+    return True
+
+def _message(customer_id, kind):
+    return {"customer_id": customer_id, "kind": kind, "request_id": g.get("request_id")}
+
+def publish(customer_id, kind):
+    channel = "sms" if _sms_allowed(customer_id) else "email"
+    queue.send(_message(customer_id, kind), channel)
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:

@@ -29,7 +29,8 @@ class ModuleStateWrittenByHandler(ModuleStateTracker):
     `add_url_rule(view_func=f)`, `Depends(f)`), and the module-level functions these call by name (coroutine
     functions too: awaited or made a task) or hand to a thread (`asyncio.to_thread(f, ...)`,
     `Thread(target=f)`, `executor.submit(f, ...)`; such a thread updating the entry its handler added is the
-    handler's finding).
+    handler's finding). In a Flask service module with no routes, a function that reads `flask.request` or
+    `flask.g`, and any function of the module that calls one, runs while a request is served too.
     Writes under `with <lock>:` or in a function that calls `.acquire()` are not reported. A plain
     `d[k] = v` (one key set to a value not computed from `d`) is reported only when it can race:
     when the module reads the container whole (iterates it, calls `.items()`/`.values()`, `len(d)`,
@@ -353,6 +354,29 @@ def checkout(series_id: int, seat_ids: list[int]):
     for seat_id in seat_ids:
         _holds.pop((series_id, seat_id), None)
     return {"ok": True}
+""",
+        # A Flask service module with no routes of its own: `_message` reads the request's globals, so `publish`,
+        # which calls it, runs while a request is served, and so does the counter it updates.
+        """
+from datetime import date
+from flask import current_app, g
+
+_sms_sent: dict[tuple[int, date], int] = {}
+
+def _sms_allowed(customer_id):
+    key = (customer_id, date.today())
+    sent = _sms_sent.get(key, 0)
+    if sent >= current_app.config["SMS_DAILY_LIMIT"]:
+        return False
+    _sms_sent[key] = sent + 1  # expect: CON002
+    return True
+
+def _message(customer_id, kind):
+    return {"customer_id": customer_id, "kind": kind, "request_id": g.get("request_id")}
+
+def publish(customer_id, kind):
+    channel = "sms" if _sms_allowed(customer_id) else "email"
+    queue.send(_message(customer_id, kind), channel)
 """,
     )
 
