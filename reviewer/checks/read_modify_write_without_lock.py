@@ -75,7 +75,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     `exhibitor_for_principal(exhibitor_id, db, principal)`; locked if its name says so, `get_for_update`), also when a
     new record is made in its place only if none was found (`if card is None: card = LoyaltyCard(...)`). It
     reports a write of a value computed by arithmetic on that old value:
-    an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, then `.save()`,
+    an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, also one item of a
+    tuple assignment, `f.seats, f.kg = f.seats + n, f.kg + kg`, then `.save()`,
     `commit()`, or inside a transaction block; with SQLAlchemy, a record loaded through a session the function
     was handed is written by the caller's commit); an `UPDATE ... SET col = %s` whose parameter is computed from
     the same column read before (`(row[0] - 1, isbn)`, or a name assigned such a sum; also an upsert that
@@ -267,6 +268,14 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # Two counters of one row changed in one tuple assignment, each from its old value.
+        """
+def book_seats(flight_id, seats, load_kg):
+    flight = db.session.get(Flight, flight_id)
+    flight.seats_booked, flight.payload_kg = flight.seats_booked + seats, flight.payload_kg + load_kg  # expect: DB004
+    db.session.add(Booking(flight_id=flight.id, seats=seats))
+    db.session.commit()
+""",
         # The helper picks one of the rows the handler loaded; the counter is then bumped in Python.
         """
 from flask import Blueprint, jsonify
@@ -673,10 +682,15 @@ def waive_fee(conn, bill_id):
     # --- records: obj.field -= n; obj.save() / commit() -------------------------------------------
     def _record_change(self, statement: cst.AugAssign | cst.Assign, scope: Scope) -> Origin | None:
         if isinstance(statement, cst.AugAssign):
-            targets, value = [statement.target], None
+            pairs = [(statement.target, None)]
         else:
-            targets, value = [t.target for t in statement.targets], statement.value
-        for target in targets:
+            pairs = [(t.target, statement.value) for t in statement.targets]
+            # `flight.seats, flight.load_kg = flight.seats + n, flight.load_kg + kg`: each target with its value.
+            pairs += [(t, v.value) for target, value in list(pairs)
+                      if isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple)
+                      and len(target.elements) == len(value.elements)
+                      for t, v in zip((e.value for e in target.elements), value.elements)]
+        for target, value in pairs:
             if not isinstance(target, cst.Attribute):
                 continue
             record = self._rows.origin(target.value, statement, scope)
