@@ -701,6 +701,10 @@ def core_statement_verb(expr: cst.BaseExpression | None, ctx: FileContext) -> st
     verb = qualified.rsplit(".", 1)[-1]
     if verb in ("insert", "update", "delete") and qualified.split(".")[0] in ("sqlalchemy", "sqlmodel"):
         return verb.upper()
+    # `Flight.__table__.update()`: the mapped class's Table builds the statement.
+    if (isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("insert", "update", "delete")
+            and isinstance(expr.func.value, cst.Attribute) and expr.func.value.attr.value == "__table__"):
+        return expr.func.attr.value.upper()
     return None
 
 

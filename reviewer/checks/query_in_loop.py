@@ -122,7 +122,8 @@ class QueryInLoop(PythonCheck):
     database catalog (`information_schema`, `sqlite_master`); generators that wait for messages
     (`while True:`, a queue or consumer), where each message is its own unit of work; helpers called only for
     their effect (`expire(order)` as a statement, or `if settle(driver):` using only whether it succeeded);
-    per-row writes (`UPDATE`/`DELETE`/`INSERT`, `row.save()`, the upserts `get_or_create`/`update_or_create`:
+    per-row writes (`UPDATE`/`DELETE`/`INSERT`, also SQLAlchemy Core's `update(Model)` or `Model.__table__.update()`,
+    `row.save()`, the upserts `get_or_create`/`update_or_create`:
     on four held-out batches written by others, all four per-row `UPDATE`/`DELETE` reports of an earlier
     version were false alarms to their writers, and three of four per-row upserts); a lazy Django queryset handed to
     another function; a deliberate per-row `select_for_update()` re-fetch, and the reads after it in that
@@ -131,6 +132,15 @@ class QueryInLoop(PythonCheck):
 
     id = "DB001"
     VALID = (
+        # The per-row statement is an UPDATE built from the mapped class's Table: a write, not a read.
+        """
+def release_seats(bookings):
+    for booking in Booking.query.filter_by(status="cancelled").limit(200).all():
+        db.session.execute(  # ok: DB001
+            Flight.__table__.update().where(Flight.id == booking.flight_id).values(
+                seats_booked=Flight.seats_booked - booking.seats))
+    db.session.commit()
+""",
         # Each account is locked and settled in its own transaction: its reads belong to that locked unit of work.
         """
 from django.db import transaction
