@@ -39,7 +39,8 @@ class ExceptionLoggedWithoutTraceback(PythonCheck):
     exception only as text: `str(e)`, `f"{e}"`, `"%s", e`, `repr(e)`, `e.args`, `extra={"error": e}`,
     and that passes neither `exc_info` nor `stack_info`. In a block for the root of a library's
     failures (`requests.RequestException`, `SMTPException`, `SQLAlchemyError`, `OSError`, a database
-    driver's `Error` such as `psycopg.Error` or `sqlite3.Error`, any `...Exception`), where many
+    driver's `Error` such as `psycopg.Error` or `sqlite3.Error`, a library's error named after it such as
+    `stripe.StripeError`, any `...Exception`), where many
     different failures end up, error and critical logs are reported the same way; not for a leaf (`TimeoutError`) or for bad input or an expected state (`ValueError`,
     `ValidationError`, `DoesNotExist`). `logger.exception(...)` keeps the traceback
     and is not reported; debug and info logs are not reported; a block that re-raises
@@ -141,6 +142,17 @@ def import_row(row):
 """,
     )
     INVALID = (
+        # `stripe.StripeError` is the root of every Stripe failure: which one it was is in the traceback.
+        """
+import stripe
+
+def refund_all(bookings):
+    for booking in bookings:
+        try:
+            stripe.Refund.create(payment_intent=booking.intent_id, idempotency_key=f"refund-{booking.id}")
+        except stripe.StripeError as exc:
+            log.error("refund failed for booking %s: %s", booking.id, exc)  # expect: OBS002
+""",
         """
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -297,7 +309,11 @@ def _unexpected_failure(handler: cst.ExceptHandler) -> bool:
     names = [path.rsplit(".", 1)[-1] for path in paths]
     driver_root = any(path.rpartition(".")[0] in _DRIVERS_WITH_ERROR_ROOT and name == "Error"
                       for path, name in zip(paths, names))
-    return (all(names) and (driver_root or any(name.endswith("Exception") or name in _FAILURE_ROOTS for name in names))
+    # A library's own root named after it: `stripe.StripeError`, `stripe.error.StripeError`.
+    named_root = any("." in path and name.lower() == path.split(".")[0].lower() + "error"
+                     for path, name in zip(paths, names))
+    return (all(names) and (driver_root or named_root
+                            or any(name.endswith("Exception") or name in _FAILURE_ROOTS for name in names))
             and not any(_EXPECTED_EXCEPTION.search(name) for name in names))
 
 
