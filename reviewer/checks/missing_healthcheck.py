@@ -9,6 +9,8 @@ from reviewer.checks._files import deployed_with_liveness_probe, is_development_
 from reviewer.findings import Confidence, FileKind
 
 # Commands that start a long-running network server.
+# Base images named for the server their own command starts (`tiangolo/uvicorn-gunicorn-fastapi`, `nginx`).
+_SERVER_IMAGE = re.compile(r"\b(gunicorn|uvicorn|hypercorn|nginx|httpd|caddy|tomcat|php-fpm)\b", re.IGNORECASE)
 _SERVER_COMMAND = re.compile(
     r"\b(gunicorn|uvicorn|hypercorn|daphne|granian|waitress-serve|runserver|flask\W+run|nginx|httpd|apache2-foreground"
     r"|caddy|puma|php-fpm|catalina\.sh|npm\W+start|next\W+start)\b",
@@ -50,7 +52,8 @@ class MissingHealthcheck(LineCheck):
     takes a hung pod out of rotation but never restarts it, and does not count. The manifests are read
     from the working tree, not from the commit under review. A service or worker started by a
     command the lists do not know (`python -m app.consumer`), with no `EXPOSE`, and a `CMD` inherited
-    from the base image (`FROM nginx` with only `COPY`) are not recognised.
+    from a base image whose name does not say it is a server are not recognised (`FROM nginx` or
+    `FROM tiangolo/uvicorn-gunicorn-fastapi` with no command of its own is).
     Test fixtures under a tests directory and development containers (`.devcontainer/`) are skipped.
     """
 
@@ -93,6 +96,12 @@ ENTRYPOINT ["python", "-m", "job_runner"]
 """,
     )
     INVALID = (
+        # No command of its own: the base image's starts gunicorn with uvicorn workers, as its name says.
+        """
+FROM tiangolo/uvicorn-gunicorn-fastapi:python3.11 # expect: CTR005
+ENV MODULE_NAME=app.main
+COPY ./app /app/app
+""",
         """
 FROM python:3.12-slim # expect: CTR005
 WORKDIR /app
@@ -123,9 +132,13 @@ CMD ["celery", "-A", "billing.tasks", "worker", "-Q", "invoices", "--concurrency
         if final is None or final.inherited("HEALTHCHECK"):
             return
         commands = final.inherited("CMD") + final.inherited("ENTRYPOINT")
-        if not commands:
+        # `FROM tiangolo/uvicorn-gunicorn-fastapi` with no command of its own: the base image's command starts
+        # the server its name says.
+        base = final.lineage()[0].base or ""
+        served_by_base = not commands and bool(_SERVER_IMAGE.search(base.rsplit("/", 1)[-1].split(":")[0]))
+        if not commands and not served_by_base:
             return
-        serves = bool(final.inherited("EXPOSE")) or any(
+        serves = served_by_base or bool(final.inherited("EXPOSE")) or any(
             _SERVER_COMMAND.search(c.args) or _WORKER_COMMAND.search(c.args) for c in commands)
         if serves and not deployed_with_liveness_probe(self.ctx.path, self.ctx.root):
             self.report_line(final.start.line, "This service image declares no HEALTHCHECK: a server that hangs "
