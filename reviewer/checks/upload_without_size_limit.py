@@ -1,4 +1,4 @@
-"""SEC019: a request handler that accepts an uploaded file with no limit on its size."""
+"""SEC019: a request handler that accepts an uploaded file, or reads a raw body, with no limit on its size."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import libcst as cst
 
 from reviewer.checks._base import PythonCheck, attribute_path, descendants, module_handlers
 from reviewer.checks._files import request_body_limit_nearby
+from reviewer.checks._rows import node_code
 
 # A size limit the code checks or sets: `request.content_length > MAX_BYTES`, `upload.size`,
 # `read(MAX_UPLOAD_BYTES + 1)`, `len(data) > LIMIT`, a named maximum. (`max_length=` is not one: on a text field it
@@ -19,6 +20,8 @@ _LIMIT = re.compile(r"content_length|CONTENT_LENGTH|[Cc]ontent-[Ll]ength|\.size\
 # to verify a signature, and the frameworks' own limits apply to it.
 _VALIDATOR = re.compile(r"Form$|Serializer$|form$|serializer$|^validate")
 _UPLOAD_SOURCES = frozenset({"request.files", "request.FILES"})
+# A handler that checks a signature over the body it read: a webhook from a known sender.
+_SIGNED = re.compile(r"signature|hmac|construct_event|compare_digest|verify", re.IGNORECASE)
 
 
 class UploadWithoutSizeLimit(PythonCheck):
@@ -34,7 +37,9 @@ class UploadWithoutSizeLimit(PythonCheck):
     (`client_max_body_size`). The finding spans the handler from its `def` line to the line that
     reads or saves the upload. An upload handed to a form or serializer (`UploadForm(request.POST,
     request.FILES)`) is validated there and is not reported. A raw body read (`request.get_data()`) is not reported: webhooks read
-    theirs to check a signature. Tests are skipped.
+    theirs to check a signature; but Starlette's and FastAPI's `await request.body()`, which no framework limit
+    bounds, is, in a handler that checks no signature over it (`hmac`, `compare_digest`, `construct_event`,
+    `verify`). Tests are skipped.
 
     ## Why is this bad?
     With no limit, one request (or a few in parallel) can send gigabytes: the worker reads it into
@@ -51,6 +56,20 @@ class UploadWithoutSizeLimit(PythonCheck):
 
     id = "SEC019"
     VALID = (
+        # A webhook reads its raw body to check the sender's signature over it.
+        """
+import stripe
+from fastapi import APIRouter, Request
+
+router = APIRouter()
+
+@router.post("/stripe/webhook")
+async def stripe_webhook(request: Request):  # ok: SEC019
+    payload = await request.body()
+    event = stripe.Webhook.construct_event(payload, request.headers["stripe-signature"], WEBHOOK_SECRET)
+    handle(event)
+    return {"ok": True}
+""",
         """
 from flask import Flask, request
 
@@ -77,6 +96,17 @@ async def import_csv(file: UploadFile):  # ok: SEC019
 """,
     )
     INVALID = (
+        # Devices post a batch as a raw body: Starlette reads all of it, with no limit of its own.
+        """
+from fastapi import APIRouter, Depends, Request
+
+router = APIRouter()
+
+@router.post("/readings/batch")
+async def ingest_batch(request: Request, device=Depends(current_device)):  # expect: SEC019
+    raw = await request.body()
+    return {"stored": store_readings(device, parse_batch(raw))}
+""",
         # `max_length` bounds the title, not the photo.
         """
 from fastapi import APIRouter, File, Form, UploadFile
@@ -130,18 +160,20 @@ async def upload_photo(request):  # expect: SEC019
         # At the end of the walk: the module's imports are known by then.
         text = self.ctx.text
         if (self.ctx.is_test or not ("request.files" in text or "request.FILES" in text or "UploadFile" in text
-                                     or ".multipart()" in text)
+                                     or ".multipart()" in text or ".body()" in text)
                 or not self.ctx.is_web_app or _LIMIT.search(text)):
             return
+        starlette = self.ctx.imports_module("fastapi", "starlette")
         findings: list[tuple[cst.FunctionDef, cst.CSTNode]] = []
         for handler, _ in module_handlers(original_node, self.ctx):
-            taken = _upload_taken(handler)
+            taken = _upload_taken(handler) or (_raw_body_read(handler) if starlette else None)
             if taken is not None:
                 findings.append((handler, taken))
         if findings and request_body_limit_nearby(self.ctx.path, self.ctx.root):
             return
         for handler, taken in findings:
-            self.report(handler.name, f"`{handler.name.value}` accepts an upload with no limit on its "
+            what = "reads the whole request body" if isinstance(taken, cst.Await) else "accepts an upload"
+            self.report(handler.name, f"`{handler.name.value}` {what} with no limit on its "
                                       "size: one large request can fill the worker's memory or disk. Set a limit "
                                       "(MAX_CONTENT_LENGTH, a size check) and read in bounded chunks.", end_node=taken)
 
@@ -171,6 +203,16 @@ def _upload_taken(handler: cst.FunctionDef) -> cst.CSTNode | None:
             if callee.endswith(".read") and callee.split(".")[0] in parts:
                 taken = node
     return taken
+
+
+def _raw_body_read(handler: cst.FunctionDef) -> cst.CSTNode | None:
+    """Starlette/FastAPI `await request.body()`, which no framework limit bounds, in a handler that verifies no
+    signature over it (a webhook reads its body whole to check one, and its sender is known)."""
+    if _SIGNED.search(node_code(handler)):
+        return None
+    return next((node for node in descendants(handler.body) if isinstance(node, cst.Await)
+                 and isinstance(node.expression, cst.Call) and not node.expression.args
+                 and attribute_path(node.expression.func) in ("request.body", "req.body")), None)
 
 
 def _multipart_parts(handler: cst.FunctionDef) -> set[str]:
