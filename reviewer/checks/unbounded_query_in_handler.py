@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, keyword
+from reviewer.checks._base import PythonCheck, is_none, keyword
 from reviewer.checks._rows import node_code
 from reviewer.checks._security import is_request_input
 from reviewer.checks._data import (
@@ -117,7 +117,11 @@ class UnboundedQueryInHandler(PythonCheck):
     transaction, not listed, and are not reported. Small reference tables
     (categories, countries, currencies, roles, settings...) and records an owner keeps only a few of
     (addresses, devices, API keys, memberships), listed for one owner (`user=request.user`, `user_id = %s`),
-    are not reported; every member's membership is a roster that grows.
+    are not reported; every member's membership is a roster that grows. Nor are the records of one owner or
+    parent that are still open: a closing time not set yet (`returned_at__isnull=True`, `closed_at.is_(None)`,
+    `returned_at IS NULL`), an end still ahead (`ends_at > now()`), or an open state (`status__in=ACTIVE_STATUSES`,
+    `status == "booked"`): a member's loans out, a driver's active sessions, the bookings of one class are few
+    at any time, however long the history is.
 
     ## Why is this bad?
     The endpoint works with a hundred rows in development and gets slower every day in production: it
@@ -143,6 +147,27 @@ class UnboundedQueryInHandler(PythonCheck):
 
     id = "DB002"
     VALID = (
+        # One member's loans still out: a handful at any time, however many the member returned before.
+        """
+from django.http import JsonResponse
+
+@login_required
+def my_loans(request):
+    loans = ToolLoan.objects.filter(member=request.user.member, returned_at__isnull=True).order_by("due_back")
+    return JsonResponse({"loans": [_loan_json(loan) for loan in loans]})  # ok: DB002
+""",
+        # One driver's sessions that have not ended yet.
+        """
+from flask import g, jsonify
+
+@bp.get("/sessions/active")
+def active_sessions():
+    rows = db().execute(
+        "SELECT id, plate, ends_at FROM parking_sessions WHERE user_id = %s AND ends_at > now() ORDER BY ends_at",
+        (g.user["id"],),
+    ).fetchall()  # ok: DB002
+    return jsonify(sessions=rows)
+""",
         """
 from flask import jsonify, request
 from app.models import Order
@@ -640,7 +665,7 @@ def board():
         if "order_by" not in {method(c) for c in calls} and not _substring_search(calls, scope):
             return False  # an unordered filtered read is often a small set; not judged
         scoped = _scoped(calls, scope)
-        if _head_noun(model) in _FEW_PER_OWNER and scoped:
+        if scoped and (_head_noun(model) in _FEW_PER_OWNER or _open_only(calls, scope)):
             return False
         if _fixed_window(calls, scope, scoped):
             return False
@@ -727,7 +752,8 @@ def board():
         where = _SQL_WHERE.search(text)
         scoped = bool(_SQL_OWNER_EQUALS.search(text))  # `o.customer_id = %s`: one owner's rows
         if where is not None and ((ordered is None and not _SQL_SUBSTRING.search(where.group(1))) or _sql_pinned(where.group(1), table.group(1))
-                                  or (_head_noun(table.group(1)) in _FEW_PER_OWNER and scoped)
+                                  or (scoped and (_head_noun(table.group(1)) in _FEW_PER_OWNER
+                                                  or _SQL_OPEN_ONLY.search(where.group(1))))
                                   or _sql_fixed_window(where.group(1))
                                   or _sql_param_window(text, params, scope, scoped)):
             return
@@ -1011,6 +1037,54 @@ def _fixed_window(calls: list[cst.Call], scope: Scope, scoped: bool) -> bool:
                         upper.setdefault(column, []).append(bound)
     return any(_offset_of(high, low, scope, scoped) for column, lows in lower.items() for low in lows
                for high in upper.get(column, ()))
+
+
+# Records still open: a closing time not yet set (`returned_at__isnull=True`, `closed_at.is_(None)`), an end still
+# ahead (`ends_at > now()`), or a state before the end (`status__in=ACTIVE_STATUSES`, `status == "booked"`). One
+# owner or parent has only a few open at once (loans out, active sessions, the seats of one class), whatever its
+# history holds.
+_CLOSING_COLUMN = re.compile(r"^(returned|closed|ended|finished|completed|resolved|cancell?ed|deleted|archived|"
+                             r"revoked|checked_out|released|withdrawn)_(at|on|date)$")
+_OPEN_STATE = re.compile(r"\b(active|open|pending|waiting|live|current|in_progress|booked|reserved|outstanding)",
+                         re.IGNORECASE)
+_SQL_OPEN_ONLY = re.compile(r"\b(\w+\.)?(returned|closed|ended|finished|completed|resolved|cancell?ed|deleted|"
+                            r"archived|revoked|checked_out|released|withdrawn)_(at|on|date)\s+IS\s+NULL\b"
+                            r"|\b(\w+\.)?(ends?|expires?|valid_until|end_time|ends_on)(_at)?\s*>\s*(now\(\)|"
+                            r"current_timestamp|current_date)", re.IGNORECASE)
+
+
+def _open_only(calls: list[cst.Call], scope: Scope) -> bool:
+    """The filters keep only records still open (see `_CLOSING_COLUMN`, `_OPEN_STATE`)."""
+    for call in calls:
+        if method(call) not in _FILTERING:
+            continue
+        for arg in call.args:
+            value = unwrap(arg.value)
+            if arg.keyword is not None:
+                column, _, lookup = arg.keyword.value.partition("__")
+                if lookup == "isnull" and _CLOSING_COLUMN.match(column) and getattr(value, "value", "") == "True":
+                    return True
+                if column in ("status", "state") and lookup in ("", "in") and _OPEN_STATE.search(
+                        node_code(value)):
+                    return True
+                continue
+            for node in scope.within(arg.value) if arg.value in scope.index else ():
+                if (isinstance(node, cst.Call) and method(node) in ("is_", "in_") and isinstance(node.func, cst.Attribute)
+                        and isinstance(node.func.value, cst.Attribute)):
+                    column = node.func.value.attr.value
+                    if method(node) == "is_" and _CLOSING_COLUMN.match(column) and node.args and is_none(
+                            node.args[0].value):
+                        return True
+                    if method(node) == "in_" and column in ("status", "state") and node.args and _OPEN_STATE.search(
+                            node_code(node.args[0].value)):
+                        return True
+                if (isinstance(node, cst.Comparison) and isinstance(node.left, cst.Attribute)
+                        and node.left.attr.value in ("status", "state") and len(node.comparisons) == 1
+                        and isinstance(node.comparisons[0].operator, cst.Equal)
+                        and isinstance(node.comparisons[0].comparator, cst.SimpleString)
+                        and _OPEN_STATE.search(node.comparisons[0].comparator.value)):
+                    return True
+    return False
 
 
 def _scoped(calls: list[cst.Call], scope: Scope) -> bool:
