@@ -121,7 +121,7 @@ _NOT_SECRET_VALUES = frozenset({
 })
 _PLACEHOLDER_PART = re.compile(
     r"<[^>]*>|\$\{|\{\{|%\(|\{[\w.]*\}|\.\.\.|xxx|\*\*\*|change[-_ ]?(me|it|this)|replace|placeholder|dummy"
-    r"|redacted|todo|fixme|insert[-_ ]|^your|^my[-_]|[-_]here$|^enter[-_ ]")
+    r"|redacted|todo|fixme|insert[-_ ]|^your|^my[-_]|[-_]here$|^enter[-_ ]|not[-_ ]a[-_ ]secret")
 # "example"/"fake"/"sample" mark a placeholder in a made-up word ("example-secret"), not in a generated value
 # that happens to contain it ("AKIAQ3EXAMPLE7HJK2PL" written by someone hiding a real key's shape).
 _PLACEHOLDER_WORD = re.compile(r"example|fake|sample|dummy|(?<![a-z])test(?![a-z])")

@@ -16,7 +16,8 @@ from reviewer.findings import Confidence
 # Example and documentation code is written to be copied, with made-up credentials.
 _EXAMPLE_PATH = re.compile(r"(^|/)(examples?|samples?|docs?|demos?)/")
 # Settings meant for a developer's machine: a committed default there is a smaller problem.
-_DEV_SETTINGS = re.compile(r"(^|/)[^/]*(dev|develop|development|local)[^/]*\.py$")
+# `settings_local.py`, `settings/dev.py`, `local_settings.py`: not `device_registry.py`.
+_DEV_SETTINGS = re.compile(r"(^|/)([^/]*[_-])?(dev|develop|development|local)([_-][^/]*)?\.py$")
 # A script that fills a developer's throwaway database (`scripts/seed_dev_data.py`): its passwords are fixtures.
 _DEV_SEED_SCRIPT = re.compile(r"(^|/)(scripts?|bin|tools)/[^/]*(seed|fixture)[^/]*\.py$")
 _ENV_READERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb", "decouple.config",
@@ -83,6 +84,12 @@ class HardcodedSecret(SecurityCheck):
 
     id = "SEC005"
     VALID = (
+        # A value that says it is not a secret is a placeholder for a laptop's settings.
+        """
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "local-dev-only-not-a-secret")  # ok: SEC005
+""",
         """
 import os
 
