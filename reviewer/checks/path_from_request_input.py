@@ -68,7 +68,8 @@ class PathFromRequestInput(SecurityCheck):
     allow-listed `unit` says nothing about the upload's file name). A prefix test on the raw name
     (`name.startswith(user_id)`) does not stop `../` and is not a validation.
 
-    The finding spans from the statement that first takes the request input to the call that uses the path.
+    The finding spans from the statement that first takes the request input to the last call that uses the path
+    (one finding per input: `os.makedirs(folder)` and then `open(os.path.join(folder, name))` are one traversal).
 
     ## Why is this bad?
     A name like `../../etc/passwd` or an absolute path walks out of the intended folder: the request reads
@@ -357,6 +358,8 @@ async def upload(request):
         # the function validates its paths.
         self._taint: dict[cst.FunctionDef, dict[str, cst.CSTNode | None] | None] = {}
         self._functions: dict[str, cst.FunctionDef] = {}  # the module's functions, by name
+        # Per function, per tainted chain's start: (start, the last sink it reaches), reported when the function ends.
+        self._pending: dict[cst.FunctionDef, dict[int, tuple[cst.CSTNode, cst.CSTNode]]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
@@ -381,11 +384,17 @@ async def upload(request):
             return
         for path in paths:
             if _is_tainted(path, tainted):
+                # One finding per tainted chain, spanning to the last file call it reaches (`os.makedirs(folder)`,
+                # then `open(os.path.join(folder, name), "wb")`): the harm is the file written, not the folder.
                 start = _chain_start(path, tainted, self.line_of)
-                self.report(start if start is not None else node,
-                            "A file path built from request input is used here: a name like `../../etc/passwd` "
-                            "reaches files outside the intended folder (path traversal).", end_node=node)
+                self._pending.setdefault(fn, {})[id(start) if start is not None else id(node)] = (
+                    start if start is not None else node, node)
                 return
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        for start, sink in self._pending.pop(original_node, {}).values():
+            self.report(start, "A file path built from request input is used here: a name like `../../etc/passwd` "
+                               "reaches files outside the intended folder (path traversal).", end_node=sink)
 
     def _judge_helper_call(self, node: cst.Call) -> None:
         """A path built from request input handed to a function of this module (called by name, or handed to

@@ -231,6 +231,22 @@ def test_path_checked_against_an_allow_list_is_not_reported():
     assert found(PathFromRequestInput, source) == set()
 
 
+def test_a_path_from_request_input_is_one_finding_spanning_to_the_file_it_writes():
+    source = """
+    import os
+    from django.conf import settings
+
+    def upload_readings(request):
+        site_code = request.POST.get("site", "")
+        target_dir = os.path.join(settings.UPLOAD_ROOT, site_code)
+        os.makedirs(target_dir, exist_ok=True)
+        with open(os.path.join(target_dir, "readings.csv"), "wb") as fh:
+            fh.write(request.FILES["readings"].read())
+    """
+    [hit] = hits(PathFromRequestInput, source)
+    assert (hit.line, hit.end_line) == (5, 8)
+
+
 def test_sql_text_assigned_then_executed_spans_both_lines():
     source = """
     from sqlalchemy import text
