@@ -691,10 +691,18 @@ _DJANGO_WRITES = frozenset({"create", "bulk_create", "update", "get_or_create", 
 _ORM_MODULES = ("django", "peewee", "mongoengine", "tortoise")
 
 
-def core_statement_verb(expr: cst.BaseExpression | None, ctx: FileContext) -> str | None:
-    """"UPDATE" for SQLAlchemy Core's `update(Model).where(...).values(...)`, likewise insert and delete."""
+def core_statement_verb(expr: cst.BaseExpression | None, ctx: FileContext,
+                        scope: Scope | None = None) -> str | None:
+    """"UPDATE" for SQLAlchemy Core's `update(Model).where(...).values(...)`, likewise insert and delete (given the
+    scope, also a statement built under a name first: `stmt = insert(Rollup).values(...)`, then
+    `stmt.on_conflict_do_update(...)`)."""
     while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and isinstance(expr.func.value, cst.Call):
         expr = expr.func.value  # down the `.where(...).values(...)` chain to `update(Model)`
+    if (scope is not None and isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute)
+            and isinstance(expr.func.value, cst.Name) and expr in scope.index):
+        binding = scope.binding(expr.func.value.value, expr)
+        if binding is not None and not binding.unpacked and isinstance(binding.value, cst.Call):
+            return core_statement_verb(binding.value, ctx)
     if not isinstance(expr, cst.Call):
         return None
     qualified = ctx.qualify(expr.func) or ""
@@ -719,7 +727,7 @@ def db_write(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:
     if name in _STAGE and is_dbish(recv, scope, ctx) and not tokens(attribute_path(recv) or "") & {"cursor", "cur"}:
         return "stage"
     if name in _EXECUTE and is_query_call(call, scope, ctx):
-        verb = sql_verb(positional(call), scope) or core_statement_verb(positional(call), ctx)
+        verb = sql_verb(positional(call), scope) or core_statement_verb(positional(call), ctx, scope)
         return "stage" if verb in ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "UPSERT") else None
     if name in _ASYNCPG_FETCH and is_dbish(recv, scope, ctx):
         # asyncpg: `INSERT ... RETURNING` read back with `fetchrow`; outside `conn.transaction()` it commits at once.

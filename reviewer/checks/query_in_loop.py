@@ -132,6 +132,17 @@ class QueryInLoop(PythonCheck):
 
     id = "DB001"
     VALID = (
+        # An upsert per aggregated row, its statement built under a name first: a write, not a read.
+        """
+from sqlalchemy.dialects.postgresql import insert
+
+def roll_up(db, start, end):
+    rows = db.execute(select(Reading.room_id, func.count().label("n")).group_by(Reading.room_id)).all()
+    for row in rows:
+        stmt = insert(Rollup).values(room_id=row.room_id, bucket_start=start, samples=row.n)
+        db.execute(stmt.on_conflict_do_update(index_elements=["room_id", "bucket_start"],  # ok: DB001
+                                              set_={"samples": stmt.excluded.samples}))
+""",
         # The per-row statement is an UPDATE built from the mapped class's Table: a write, not a read.
         """
 def release_seats(bookings):
