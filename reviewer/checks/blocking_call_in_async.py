@@ -19,6 +19,10 @@ SYNC_DB_CONNECT = frozenset({
     "MySQLdb.connect", "mysql.connector.connect", "pymssql.connect", "cx_Oracle.connect", "oracledb.connect",
 })
 _DB_IO_METHODS = frozenset({"execute", "executemany", "executescript", "commit"})
+_REDIS_COMMANDS = ("get", "set", "setex", "setnx", "mget", "mset", "getdel", "hget", "hset", "hgetall", "hmget",
+                   "hincrby", "hdel", "incr", "incrby", "decr", "delete", "exists", "expire", "ttl", "lpush", "rpush",
+                   "lpop", "rpop", "lrange", "blpop", "brpop", "sadd", "srem", "smembers", "sismember", "zadd",
+                   "zrange", "zrangebyscore", "zrem", "publish", "xadd", "xread", "eval", "ping", "scan_iter", "keys")
 _BLOCKING = frozenset(
     ["time.sleep", "os.system", "socket.create_connection", "urllib.request.urlopen", "urllib2.urlopen",
      "feedparser.parse",  # fetches the feed when given a URL
@@ -36,6 +40,10 @@ _BLOCKING = frozenset(
     + [f"smtplib.SMTP().{method}" for method in ("sendmail", "send_message", "login", "starttls")]
     + [f"smtplib.SMTP_SSL().{method}" for method in ("sendmail", "send_message", "login")]
     + list(SYNC_DB_CONNECT)
+    # The synchronous Redis client waits on its socket (`redis.asyncio` is the one for coroutines).
+    + [f"redis.{client}().{command}" for client in ("Redis", "StrictRedis", "Redis.from_url", "StrictRedis.from_url",
+                                                    "from_url")
+       for command in _REDIS_COMMANDS]
 )
 # Methods of boto3 clients and resources that work locally, without a request to AWS.
 _BOTO3_LOCAL = frozenset({"generate_presigned_url", "generate_presigned_post", "get_paginator", "get_waiter",
@@ -152,7 +160,8 @@ class BlockingCallInAsync(PythonCheck):
     Reports, directly inside an `async def` (not in a nested `def` or `lambda`), calls that block the
     thread: `time.sleep`, `requests` (module functions and `Session` methods), sync `httpx`,
     `urllib.request.urlopen`, `socket.create_connection`, `smtplib`, `subprocess.run`/`call`/
-    `check_call`/`check_output`, `os.system`, sync database drivers (`sqlite3`, `psycopg2`, `pymysql`,
+    `check_call`/`check_output`, `os.system`, the synchronous Redis client (`redis.Redis(...)`,
+    `redis.Redis.from_url(...)`: `get`, `set`, `hset`, ...; not `redis.asyncio`), sync database drivers (`sqlite3`, `psycopg2`, `pymysql`,
     ...: their `connect`, and `execute`/`commit` on a connection or cursor bound from one), boto3
     client and resource calls that reach AWS (`s3.put_object`; not `generate_presigned_url`), S3 object
     calls (`put_object`, `upload_fileobj`, ...) on a client named for S3 wherever it is built (`s3().put_object`),
@@ -339,6 +348,19 @@ asyncio.run(main("urls.txt"))
 """,
     )
     INVALID = (
+        # The synchronous Redis client, reached through a helper, from a coroutine.
+        """
+import redis
+
+_redis = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
+
+def _load_window(room_id):
+    return _redis.get(f"agg:window:{room_id}")
+
+async def aggregate_room(room):
+    window = _load_window(room.id)  # expect: CON001
+    return window
+""",
         # No `await`: an async driver's query would be a coroutine, so this `db` is a sync one.
         """
 from fastapi import Depends
