@@ -161,7 +161,8 @@ class BlockingCallInAsync(PythonCheck):
     thread: `time.sleep`, `requests` (module functions and `Session` methods), sync `httpx`,
     `urllib.request.urlopen`, `socket.create_connection`, `smtplib`, `subprocess.run`/`call`/
     `check_call`/`check_output`, `os.system`, the synchronous Redis client (`redis.Redis(...)`,
-    `redis.Redis.from_url(...)`: `get`, `set`, `hset`, ...; not `redis.asyncio`), sync database drivers (`sqlite3`, `psycopg2`, `pymysql`,
+    `redis.Redis.from_url(...)`: `get`, `set`, `hset`, ...; not `redis.asyncio`), sync database drivers
+    (`sqlite3`, `psycopg2`, `pymysql`,
     ...: their `connect`, and `execute`/`commit` on a connection or cursor bound from one), boto3
     client and resource calls that reach AWS (`s3.put_object`; not `generate_presigned_url`), S3 object
     calls (`put_object`, `upload_fileobj`, ...) on a client named for S3 wherever it is built (`s3().put_object`),
