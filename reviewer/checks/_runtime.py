@@ -268,7 +268,8 @@ class ModuleStateTracker(PythonCheck):
         # A Flask service function that reads the request or its globals (`g.get("request_id")`) runs while a
         # request is served, whichever view of another file calls it.
         scope.in_request = scope.top_level and not is_handler and any(
-            isinstance(inner, cst.Name) and self.ctx.qualify(inner) in _FLASK_REQUEST for inner in descendants(node.body))
+            isinstance(inner, cst.Name) and self.ctx.qualify(inner) in _FLASK_REQUEST
+            for inner in descendants(node.body))
         scope.local_names.update(param_names(node.params))
         self.scopes.append(scope)
         self._scope_stack.append(scope)

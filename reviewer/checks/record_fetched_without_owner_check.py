@@ -813,7 +813,8 @@ async def set_auto_renew(pass_id: int, customer=Depends(current_customer), db=De
     season_pass.auto_renew = True
     await db.commit()
     return {"tier": season_pass.tier}
-""",        # The viewset saves each booking as the caller's, then serves every booking by id.
+""",
+        # The viewset saves each booking as the caller's, then serves every booking by id.
         """
 from rest_framework import viewsets
 

@@ -1069,7 +1069,8 @@ def _open_only(calls: list[cst.Call], scope: Scope) -> bool:
                     return True
                 continue
             for node in scope.within(arg.value) if arg.value in scope.index else ():
-                if (isinstance(node, cst.Call) and method(node) in ("is_", "in_") and isinstance(node.func, cst.Attribute)
+                if (isinstance(node, cst.Call) and method(node) in ("is_", "in_")
+                        and isinstance(node.func, cst.Attribute)
                         and isinstance(node.func.value, cst.Attribute)):
                     column = node.func.value.attr.value
                     if method(node) == "is_" and _CLOSING_COLUMN.match(column) and node.args and is_none(

@@ -818,7 +818,8 @@ async def reserve(body: ReservationIn, session=Depends(get_session)):
     locker.status = "reserved"
     session.add(Reservation(locker_id=locker.id))
     await session.commit()
-""",        # A DRF view's `perform_create` counts the draw's entries and then saves one more through its serializer:
+""",
+        # A DRF view's `perform_create` counts the draw's entries and then saves one more through its serializer:
         # the serializer's `Meta.model` is the counted model, and the unique pair caught does not cap the count.
         """
 from django.db import IntegrityError

@@ -312,7 +312,8 @@ async def goodwill_credit(request):  # expect: SEC018
     await credit_wallet(request.app["db"], order_id, (await request.json())["amount_cents"])
     log.info("goodwill on order %s by %s", order_id, request["user"]["id"])
     return web.json_response({"order_id": order_id})
-""",        # A blueprint of staff pages where one report lost its decorator: bank details served to anyone.
+""",
+        # A blueprint of staff pages where one report lost its decorator: bank details served to anyone.
         """
 from flask import Blueprint, jsonify
 
