@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import io
 import os
 import sys
 import textwrap
@@ -128,21 +129,34 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # llama-cpp-python points file descriptor 2 at /dev/null while it loads a model (`verbose=False`): a Ctrl-C
+    # then must still reach the terminal, so the stderr this process started with is kept.
+    try:
+        stderr_fd = os.dup(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        stderr_fd = None
     try:
         return _dispatch(args)
     except UsageError as error:
         print(f"reviewer: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("reviewer: interrupted", file=sys.stderr)
         from reviewer.ask import model_calls_running
 
         if model_calls_running.is_set():
             # A model call is still inside llama.cpp: finalizing the interpreter would free the model under it.
             sys.stdout.flush()
             sys.stderr.flush()
+            if stderr_fd is not None:
+                os.write(stderr_fd, b"reviewer: interrupted\n")
+            else:
+                print("reviewer: interrupted", file=sys.stderr, flush=True)
             os._exit(130)
+        print("reviewer: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if stderr_fd is not None:
+            os.close(stderr_fd)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

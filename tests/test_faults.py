@@ -173,6 +173,27 @@ def test_disk_full_in_the_cache_is_not_fatal(tmp_path, monkeypatch):
     assert "disk is full" in (cache.error or "")
 
 
+def test_ctrl_c_while_llama_cpp_silences_stderr_still_says_interrupted():
+    # llama-cpp-python points fd 2 at /dev/null while it loads a model; a Ctrl-C then must still be reported.
+    script = """
+import os, sys
+import reviewer.cli as cli
+from reviewer.ask import model_calls_running
+
+def loading(args):
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    model_calls_running.set()
+    raise KeyboardInterrupt
+
+cli._dispatch = loading
+sys.exit(cli.main(["scan", "."]))
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 130
+    assert proc.stderr.strip().splitlines() == ["reviewer: interrupted"]
+
+
 @requires_model
 def test_ctrl_c_mid_review_exits_130_with_one_line(tmp_path):
     import signal
