@@ -267,7 +267,7 @@ class ModuleStateTracker(PythonCheck):
                               top_level=len(self.ctx.function_stack) == 1 and not self.ctx.class_stack)
         # A Flask service function that reads the request or its globals (`g.get("request_id")`) runs while a
         # request is served, whichever view of another file calls it.
-        scope.in_request = scope.top_level and not is_handler and any(
+        scope.in_request = scope.top_level and not is_handler and self.ctx.imports_module("flask") and any(
             isinstance(inner, cst.Name) and self.ctx.qualify(inner) in _FLASK_REQUEST
             for inner in descendants(node.body))
         scope.local_names.update(param_names(node.params))

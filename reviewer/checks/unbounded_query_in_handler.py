@@ -1043,12 +1043,12 @@ def _fixed_window(calls: list[cst.Call], scope: Scope, scoped: bool) -> bool:
 # ahead (`ends_at > now()`), or a state before the end (`status__in=ACTIVE_STATUSES`, `status == "booked"`). One
 # owner or parent has only a few open at once (loans out, active sessions, the seats of one class), whatever its
 # history holds.
-_CLOSING_COLUMN = re.compile(r"^(returned|closed|ended|finished|completed|resolved|cancell?ed|deleted|archived|"
-                             r"revoked|checked_out|released|withdrawn)_(at|on|date)$")
+_CLOSING = (r"(returned|closed|ended|finished|completed|resolved|cancell?ed|deleted|archived|revoked|checked_out|"
+            r"released|withdrawn)_(at|on|date)")
+_CLOSING_COLUMN = re.compile(rf"^{_CLOSING}$")
 _OPEN_STATE = re.compile(r"\b(active|open|pending|waiting|live|current|in_progress|booked|reserved|outstanding)",
                          re.IGNORECASE)
-_SQL_OPEN_ONLY = re.compile(r"\b(\w+\.)?(returned|closed|ended|finished|completed|resolved|cancell?ed|deleted|"
-                            r"archived|revoked|checked_out|released|withdrawn)_(at|on|date)\s+IS\s+NULL\b"
+_SQL_OPEN_ONLY = re.compile(rf"\b(\w+\.)?{_CLOSING}\s+IS\s+NULL\b"
                             r"|\b(\w+\.)?(ends?|expires?|valid_until|end_time|ends_on)(_at)?\s*>\s*(now\(\)|"
                             r"current_timestamp|current_date)", re.IGNORECASE)
 

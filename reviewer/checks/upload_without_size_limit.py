@@ -208,11 +208,10 @@ def _upload_taken(handler: cst.FunctionDef) -> cst.CSTNode | None:
 def _raw_body_read(handler: cst.FunctionDef) -> cst.CSTNode | None:
     """Starlette/FastAPI `await request.body()`, which no framework limit bounds, in a handler that verifies no
     signature over it (a webhook reads its body whole to check one, and its sender is known)."""
-    if _SIGNED.search(node_code(handler)):
-        return None
-    return next((node for node in descendants(handler.body) if isinstance(node, cst.Await)
+    read = next((node for node in descendants(handler.body) if isinstance(node, cst.Await)
                  and isinstance(node.expression, cst.Call) and not node.expression.args
                  and attribute_path(node.expression.func) in ("request.body", "req.body")), None)
+    return None if read is None or _SIGNED.search(node_code(handler)) else read
 
 
 def _multipart_parts(handler: cst.FunctionDef) -> set[str]:
