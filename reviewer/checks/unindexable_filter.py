@@ -52,7 +52,8 @@ class UnindexableFilter(ScopeCheck):
     - a comparison on a function of a column in SQL (`WHERE lower(email) = %s`,
       `AND EXTRACT(YEAR FROM day) = %s`, `date_trunc('month', at) = %s`, `(ts AT TIME ZONE $2)::date = $3`,
       `WHERE poured_at::date = %s`, `regexp_replace(phone, ...)`)
-      or in SQLAlchemy (`func.lower(User.email) == email`).
+      or in SQLAlchemy (`func.lower(User.email) == email`, `db.func.date(Slot.starts_at) == day`, one function
+      around another).
     A file that creates a trigram, full-text or expression index (`gin_trgm_ops`, `GinIndex`,
     `to_tsvector`, `CREATE INDEX ... (lower(email))`) is not reported. Tests and migrations are skipped.
     A pattern in SQL text is reported from the call that runs it, when the text is written in that call, to the
@@ -146,7 +147,7 @@ def monthly_points(cur, partner):
 """,
         """
 from sqlalchemy import func, select
-from app.models import Document, Message, User
+from app.models import Car, Document, Message, User
 
 def documents(db, org_id, term):
     pattern = f"%{term}%"
@@ -160,6 +161,17 @@ def messages(db, room_id, file_id):
 
 def user_by_email(db, email):
     return db.scalars(select(User).where(func.lower(User.email) == email.lower())).first()  # expect: DB006
+
+def by_plate(db, plate):
+    return db.scalars(select(Car).where(func.replace(func.upper(Car.reg), " ", "") == plate)).first()  # expect: DB006
+""",
+        """
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+def slots_on(day):
+    return Slot.query.filter(db.func.date(Slot.starts_at) == day).limit(50).all()  # expect: DB006
 """,
         """
 from django.shortcuts import render
@@ -235,9 +247,7 @@ def audit_log(request):
                                      "ordinary index can serve it, so each query reads the whole table.")
                     return
             return
-        if (isinstance(call.func, cst.Attribute) and attribute_path(call.func.value) in ("func", "sa.func", "sqlalchemy.func")
-                and call.func.attr.value in ("lower", "upper", "date", "trim", "extract", "date_trunc", "to_char")
-                and any(_is_column(arg.value) for arg in call.args)):
+        if _function_of_column(call):
             parent = scope.parent.get(call)
             if isinstance(parent, cst.Comparison) and parent.left is call:
                 self.report(parent, f"A comparison on `func.{call.func.attr.value}()` of a column: no ordinary index "
@@ -353,6 +363,23 @@ def _starts_with_wildcard(expr: cst.BaseExpression, scope: Scope, depth: int = 0
         binding = scope.binding(expr.value, expr)
         return binding is not None and not binding.unpacked and _starts_with_wildcard(binding.value, scope, depth + 1)
     return False
+
+
+# SQL functions whose result no ordinary index on the column holds.
+_COLUMN_FUNCTIONS = frozenset({"lower", "upper", "date", "trim", "btrim", "ltrim", "rtrim", "extract", "date_trunc",
+                               "to_char", "replace", "regexp_replace", "substr", "substring", "coalesce"})
+
+
+def _function_of_column(expr: cst.BaseExpression, depth: int = 0) -> bool:
+    """`func.lower(User.email)`, Flask-SQLAlchemy's `db.func.date(Slot.starts_at)`, or one function around another
+    (`func.replace(func.upper(Car.reg), " ", "")`)."""
+    if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and depth < 4
+            and expr.func.attr.value in _COLUMN_FUNCTIONS):
+        return False
+    owner = attribute_path(expr.func.value) or ""
+    if owner != "func" and not owner.endswith(".func"):
+        return False
+    return any(_is_column(arg.value) or _function_of_column(arg.value, depth + 1) for arg in expr.args)
 
 
 def _is_column(expr: cst.BaseExpression | None) -> bool:
