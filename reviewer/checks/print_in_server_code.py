@@ -23,7 +23,8 @@ class PrintInServerCode(PythonCheck):
     unbuffered but still has no level, logger name or context. Not reported: prints at module level,
     under `if __name__ == "__main__":`, in a function named `main`, in CLI commands (functions
     decorated with `*.command()` / `*.group()`, Django `BaseCommand` subclasses), `print(..., file=f)`
-    to a file, and CLI modules (argparse/click/typer and no server import). Test files are skipped.
+    to a file, CLI modules (argparse/click/typer and no server import), and scripts that call `django.setup()`
+    themselves (run by hand, outside the server). Test files are skipped.
 
     ## Why is this bad?
     `print` writes to stdout with no level, timestamp, logger name or request id: it cannot be
@@ -86,6 +87,27 @@ def export_csv(rows, handle):
     for row in rows:
         print(",".join(row), file=handle)  # ok: OBS001
 """,
+        """
+import os
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")
+django.setup()
+
+from shop.models import Product  # noqa: E402
+
+def import_prices(path):
+    for line_no, row in enumerate(read_rows(path), start=2):
+        if not row.get("sku"):
+            print(f"line {line_no}: no sku, skipped")  # ok: OBS001
+            continue
+        Product.objects.filter(sku=row["sku"]).update(price=row["price"])
+
+if __name__ == "__main__":
+    import_prices(sys.argv[1])
+""",
     )
     INVALID = (
         """
@@ -130,6 +152,7 @@ def send_digest(user_id):
         self._main_guards = 0
         self._candidates: list[cst.Call] = []
         self._in_task_or_route: list[cst.Call] = []  # inside a function decorated as a task or a route
+        self._standalone = False
 
     def visit_If(self, node: cst.If) -> None:
         if is_main_guard(node.test):
@@ -140,6 +163,8 @@ def send_digest(user_id):
             self._main_guards -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self.ctx.function is None and self.ctx.qualify(node.func) == "django.setup":
+            self._standalone = True  # a script that boots Django for itself: a command run by hand, not a server
         if self.ctx.is_test or self._main_guards or self.ctx.function is None:
             return
         if not (isinstance(node.func, cst.Name) and node.func.value == "print" and self.ctx.qualify(node.func) == "print"):
@@ -156,7 +181,7 @@ def send_digest(user_id):
             self._in_task_or_route.append(node)
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        server = self.ctx.is_web_app or self.ctx.imports_module(*_SERVER_MODULES)
+        server = (self.ctx.is_web_app or self.ctx.imports_module(*_SERVER_MODULES)) and not self._standalone
         cli_only = self.ctx.imports_module(*_CLI_MODULES) and not self.ctx.imports_module(*WEB_FRAMEWORKS)
         if cli_only:
             return
