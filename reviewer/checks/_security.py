@@ -219,7 +219,8 @@ def secret_shape(value: str) -> str | None:
     return None
 
 
-_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://([^:/@\s]+):([^@/\s]+)@([^/:\s?#]+)", re.IGNORECASE)
+# `postgresql://app:pw@db.internal/app`; Redis's password-only form `redis://:pw@cache.internal:6379/0`.
+_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://([^:/@\s]*):([^@/\s]+)@([^/:\s?#]+)", re.IGNORECASE)
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", "host.docker.internal"})
 # The throwaway passwords of local databases in a compose file: defaults, not leaked credentials.
 _TRIVIAL_PASSWORDS = frozenset({"password", "pass", "postgres", "root", "admin", "secret", "test", "example",
@@ -253,6 +254,13 @@ def dsn_with_password(value: str) -> bool:
         and not password.startswith(("{", "%", "<", "$", "*"))
 
 
+def _made_like_a_password(value: str) -> bool:
+    """Ten characters or more drawn from three of: capitals, small letters, digits, symbols."""
+    classes = [any(c.isupper() for c in value), any(c.islower() for c in value), any(c.isdigit() for c in value),
+               any(not c.isalnum() for c in value)]
+    return len(value) >= 10 and sum(classes) >= 3
+
+
 def url_with_password(value: str) -> bool:
     """A connection URL with a real-looking password for a non-local host: `postgresql://app:s3cr3t@db.example.io`."""
     found = _URL_CREDENTIALS.search(value)
@@ -260,7 +268,11 @@ def url_with_password(value: str) -> bool:
     if found is None or any(ch.isspace() for ch in value.strip()):
         return False
     user, password, host = found.group(1), found.group(2), found.group(3).lower()
-    if host in _LOCAL_HOSTS or "." not in host or password == user or password.lower() in _TRIVIAL_PASSWORDS:
+    if host in _LOCAL_HOSTS or password == user or password.lower() in _TRIVIAL_PASSWORDS:
+        return False
+    # A one-word host (`db`, `redis`) is a compose service: its password is a local throwaway unless it is
+    # made like a real one (`K33perOfTheLight`), which a fallback default then ships to production.
+    if "." not in host and not _made_like_a_password(password):
         return False
     return not is_placeholder_value(password) and not password.startswith(("{", "%", "<", "$", "*"))
 

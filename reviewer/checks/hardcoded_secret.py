@@ -64,7 +64,8 @@ class HardcodedSecret(SecurityCheck):
     By shape, whatever the name: AWS access key ids (`AKIA...`), private key blocks, GitHub tokens
     (`ghp_...`), Slack tokens (`xox?-...`) and webhook URLs, Stripe live keys (`sk_live_...`), Google API
     keys (`AIza...`), OpenAI/Anthropic keys, and connection URLs or `key=value` connection strings
-    (`host=... password=...`) with a real-looking password for a non-local host (medium confidence).
+    (`host=... password=...`) with a real-looking password for a non-local host (medium confidence); a one-word
+    host (`@db:5432`, a compose service) only when the password is made like a real one (`Gr4ntM3Acc3ss`).
 
     ## Why is this bad?
     Everyone who can read the repository, its forks, CI logs and every built image has the credential,
@@ -75,7 +76,8 @@ class HardcodedSecret(SecurityCheck):
     ## Known limits
     Name-based findings are skipped in test files, in example/docs folders, in seed scripts
     (`scripts/seed_dev_data.py`: they fill a developer's throwaway database) and inside documentation
-    examples (`json_schema_extra`, `examples=`, `openapi_examples`), and have medium confidence
+    examples (`json_schema_extra`, `examples=`, `openapi_examples`) and configuration classes for a laptop
+    or a test run (`class DevelopmentConfig(BaseConfig)`, `TestingConfig`), and have medium confidence
     in dev/local settings modules. Shape-based findings are kept in test files, since a live key committed
     anywhere is leaked; documentation keys (`AKIAIOSFODNN7EXAMPLE`) and padded fakes are ignored. Secrets
     with no telling name or shape (`x = "hunter2"`), values shorter than three characters, and secrets
@@ -89,6 +91,20 @@ class HardcodedSecret(SecurityCheck):
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "local-dev-only-not-a-secret")  # ok: SEC005
+""",
+        # The class the app selects on a laptop; the production class requires the variable.
+        """
+import os
+
+class BaseConfig:
+    SESSION_COOKIE_SECURE = True
+
+class DevelopmentConfig(BaseConfig):
+    DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", "studio-dev")  # ok: SEC005
+
+class ProductionConfig(BaseConfig):
+    SECRET_KEY = os.environ["SECRET_KEY"]
 """,
         """
 import os
@@ -133,6 +149,7 @@ def client():
 from sqlalchemy import create_engine
 
 engine = create_engine("postgresql://app:app@db:5432/app")  # ok: SEC005
+compose = create_engine("postgresql://app:app_pw_1@db:5432/app")  # ok: SEC005
 local = create_engine("postgresql://postgres:s3cretpw@localhost/app")  # ok: SEC005
 config = {"api_key": "${API_KEY}", "client_secret": "your-client-secret-here"}  # ok: SEC005
 """,
@@ -155,11 +172,16 @@ def make_client(api_key: str):
     )
     INVALID = (
         """
+import os
+
 from flask import Flask
 
 app = Flask(__name__)
 app.config["SECRET_KEY"] = "f3a9c2e1b7d84c0e9a6b5d2c1e8f7a90"  # expect: SEC005
 app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://billing:Xk29fLq7vT@prod-db.internal.acme.io/billing"  # expect: SEC005
+app.config["CELERY_RESULT_BACKEND"] = "redis://:Hq8vLw2xPz@cache.internal.acme.io:6379/1"  # expect: SEC005
+app.config["REPORTS_DATABASE_URI"] = os.environ.get(
+    "REPORTS_DATABASE_URL", "postgresql://reports:Gr4ntM3Acc3ss@db:5432/reports")  # expect: SEC005
 """,
         """
 import psycopg2
@@ -212,6 +234,7 @@ WEBHOOK_SECRET = "whsec_Lk29Vb71QmZx84RtPw03".encode()  # expect: SEC005
         # Inside documentation examples (`json_schema_extra={"examples": [{"password": "..."}]}`), names
         # say nothing about real credentials.
         self._example_depth = 0
+        self._dev_class_depth = 0  # inside `class DevelopmentConfig(BaseConfig):` (or a test or local one)
 
     # --- by name ----------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -253,9 +276,15 @@ WEBHOOK_SECRET = "whsec_Lk29Vb71QmZx84RtPw03".encode()  # expect: SEC005
                 self._by_name(node, expr_name(target.comparator), left)
             left = target.comparator
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._dev_class_depth += _is_dev_config(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._dev_class_depth -= _is_dev_config(original_node)
+
     def _by_name(self, node: cst.CSTNode, name: str | None, value: cst.BaseExpression,
                  confidence: Confidence | None = None) -> None:
-        if not self._names_count or not name or self._example_depth:
+        if not self._names_count or not name or self._example_depth or self._dev_class_depth:
             return
         text = string_value(_decoded_literal(value))
         if text is None:
@@ -280,7 +309,7 @@ WEBHOOK_SECRET = "whsec_Lk29Vb71QmZx84RtPw03".encode()  # expect: SEC005
 
     # --- environment reads with a secret fallback ---------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        if not self._names_count or call_name(node) not in _ENV_CALL_NAMES:
+        if not self._names_count or self._dev_class_depth or call_name(node) not in _ENV_CALL_NAMES:
             return
         qualified = self.ctx.qualify(node.func) or ""
         if qualified not in _ENV_READERS and not qualified.startswith("environ.Env()"):
@@ -327,6 +356,16 @@ WEBHOOK_SECRET = "whsec_Lk29Vb71QmZx84RtPw03".encode()  # expect: SEC005
         if line not in self._reported:
             self._reported.add(line)
             self.report(node, message, confidence=confidence)
+
+
+# The configuration classes a Flask or plain-Python app selects for a laptop or a test run; the production class
+# beside them is judged as usual.
+_DEV_CONFIG_WORDS = frozenset({"dev", "develop", "development", "local", "test", "testing"})
+
+
+def _is_dev_config(node: cst.ClassDef) -> bool:
+    words = identifier_words(node.name.value)
+    return bool(set(words) & _DEV_CONFIG_WORDS) and bool(set(words) & {"config", "settings"})
 
 
 _EXAMPLE_NAMES = frozenset({"example", "examples", "openapi_examples", "json_schema_extra", "schema_extra",
