@@ -770,6 +770,20 @@ async def cancel(booking_id: int, principal=Depends(current_principal), session=
     await session.commit()
     return {"id": booking.id}
 """,
+        # Locked for the update, still not checked against the caller, who is only logged.
+        """
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+@router.post("/appointments/{appointment_id}/cancel")
+def cancel_appointment(appointment_id: int, donor=Depends(current_donor), db=Depends(get_db)):
+    appt = db.get(Appointment, appointment_id, with_for_update=True)  # expect: SEC018
+    appt.status = "cancelled"
+    db.commit()
+    log.info("appointment %s cancelled by donor %s", appointment_id, donor.id)
+    return {"id": appt.id}
+""",
         # `@require_customer` signs the caller in (and `create` makes call-outs theirs); `get_callout` reads anyone's.
         """
 from flask import Blueprint, g, jsonify
@@ -1223,8 +1237,9 @@ class _Handler:
             found = orm[1] if orm is not None else None
         if found is None and name == "select" and call.args and call.args[0].keyword is None:
             found = attribute_path(call.args[0].value)  # `select(Booking)`
-        if found is None and name in ("get", "get_or_404") and len(call.args) == 2 and call.args[0].keyword is None:
-            found = attribute_path(call.args[0].value)  # `session.get(Booking, booking_id)`, `db.get_or_404(...)`
+        if found is None and name in ("get", "get_or_404") and len(_positional(call)) == 2:
+            # `session.get(Booking, booking_id)`, `db.get_or_404(...)`, `db.get(Booking, id, with_for_update=True)`
+            found = attribute_path(call.args[0].value)
         if found is None and name == "save" and isinstance(call.func, cst.Attribute) and isinstance(
                 call.func.value, cst.Name):
             # `form.save(commit=False)` of `form = EnquiryForm(request.POST)`: the ModelForm's `Meta.model`.
@@ -1364,17 +1379,26 @@ class _Handler:
                                                               and arg.keyword.value == arg.value.value
                                                               and not re.search(r"_(id|pk)$", arg.keyword.value))):
                     return call
-            if name in ("get", "get_or_404") and len(call.args) >= 1:
-                # `session.get(Booking, booking_id)`, `Booking.query.get_or_404(booking_id)`
-                last = call.args[-1]
-                if last.keyword is None and self._is_id(last.value) and (
-                        len(call.args) == 2 or name == "get_or_404"
+            given = _positional(call)
+            if name in ("get", "get_or_404") and given:
+                # `session.get(Booking, booking_id)`, `Booking.query.get_or_404(booking_id)`; keywords after the
+                # id (`with_for_update=True`, `options=[...]`) change how it is loaded, not which record
+                last = given[-1]
+                if self._is_id(last.value) and (
+                        len(given) == 2 or name == "get_or_404"
                         or (attribute_path(call.func) or "").endswith("query.get")):
                     return call
         return None
 
     def _is_id(self, expr: cst.CSTNode) -> bool:
         return isinstance(expr, cst.Name) and expr.value in self.id_params
+
+
+def _positional(call: cst.Call) -> list[cst.Arg]:
+    """The arguments given by position, when they all come first (`get(Booking, booking_id, with_for_update=True)`);
+    none when a keyword comes before one."""
+    given = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return given if all(arg.keyword is None for arg in call.args[: len(given)]) else []
 
 
 # DRF generic views and viewsets that serve one record by the id in the URL (`get_object()` over `queryset`).
