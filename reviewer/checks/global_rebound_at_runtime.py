@@ -23,7 +23,9 @@ class GlobalReboundAtRuntime(ScopeCheck):
     set-up (`if _pool is None: _pool = make_pool()`, or `if _pool is not None: return _pool` before the
     assignment) and a reset to `None` are not reported, nor is a function named `main` (a script's entry
     point), nor an assignment in a function named for start-up work (`init_engine`, `setup_logging`,
-    `configure`), which runs once before requests (`+=` there is still reported). Tests are skipped.
+    `configure`), which runs once before requests (`+=` there is still reported), nor a signal handler the module
+    registers (`signal.signal(signal.SIGTERM, _stop)`), which sets the flag a worker's loop reads. Tests are
+    skipped.
 
     ## Why is this bad?
     The function's result depends on, and changes, state that is not in its arguments: two tests
@@ -80,6 +82,21 @@ def init_engine(settings):
     _sessionmaker = async_sessionmaker(_engine, expire_on_commit=False)
     return _engine
 """,
+        # A worker's shutdown flag, set by the signal handler it registers.
+        """
+import signal
+
+_stopping = False
+
+def _stop(signum, frame):
+    global _stopping  # ok: MNT002
+    _stopping = True
+
+def run():
+    signal.signal(signal.SIGTERM, _stop)
+    while not _stopping:
+        send_next_batch()
+""",
     )
     INVALID = (
         """
@@ -115,7 +132,7 @@ def apply_overrides(overrides):
 
     def judge(self, scope: Scope) -> None:
         root = scope.root
-        if not isinstance(root, cst.FunctionDef) or root.name.value == "main":
+        if not isinstance(root, cst.FunctionDef) or root.name.value == "main" or self._signal_handler(root):
             return
         set_up = bool(_SET_UP.match(root.name.value))
         for statement in scope.of_type(cst.Global):
@@ -128,6 +145,12 @@ def apply_overrides(overrides):
                 self.report(statement, f"`global {', '.join(sorted(names))}`: this function changes module state that "
                                        "is not in its arguments, so calls and tests affect each other and each "
                                        "worker process keeps its own copy.", end_node=first)
+
+    def _signal_handler(self, fn: cst.FunctionDef) -> bool:
+        """`signal.signal(signal.SIGTERM, _stop)` or `loop.add_signal_handler(..., _stop)`: the handler may do little
+        more than set a module flag the main loop reads, which is what Python's documentation shows."""
+        name = re.escape(fn.name.value)
+        return bool(re.search(rf"\b(signal\.signal|add_signal_handler)\(\s*[\w.]+\s*,\s*{name}\s*[,)]", self.ctx.text))
 
     @staticmethod
     def _rebinds(name: str, scope: Scope) -> cst.CSTNode | None:
