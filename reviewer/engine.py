@@ -20,7 +20,7 @@ from reviewer.checklist import Checklist, load_checklist
 from reviewer.config import PathSettings
 from reviewer.checks._files import deployed_with_liveness_probe
 from reviewer.checks._models import declared_relations
-from reviewer.checks._neighbours import imported_blocking
+from reviewer.checks._neighbours import imported_blocking, imported_keyed
 from reviewer.diff import Selection
 from reviewer.findings import (Chunk, ChunkCoverage, Coverage, FileChange, FileKind, Finding, Hit, Report,
                                Skipped, Source, Stats, fingerprint)
@@ -155,9 +155,11 @@ def _file_key(change: FileChange, disabled: frozenset[str], root: str = "") -> s
     relations = sorted(declared_relations(change.path, root, text)) if python and "models" in text else None
     # ... and, for coroutines, on which functions of the modules it imports block (CON001).
     blocking = sorted(imported_blocking(change.path, root, text).items()) if python and "async " in text else None
+    # ... and on which functions of those modules pass an idempotency key (REL003, REL004).
+    keyed = sorted(imported_keyed(change.path, root, text)) if python else None
     material = json.dumps({"checks": checks_fingerprint(), "path": change.path, "kind": change.kind.value,
                            "liveness_probe_beside": beside, "model_relations": relations,
-                           "imported_blocking": blocking,
+                           "imported_blocking": blocking, "imported_keyed": keyed,
                            "changed": change.changed_lines, "whole": change.whole_file, "text": change.text,
                            "disabled": sorted(disabled)}, sort_keys=True)
     return "file:v1:" + hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()

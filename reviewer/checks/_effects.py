@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from reviewer.checks._base import FileContext, PythonCheck, attribute_path, keyword
+from reviewer.checks._neighbours import imported_keyed
 from reviewer.checks._data import (
     _EXECUTE,
     Scope,
@@ -24,6 +25,7 @@ from reviewer.checks._data import (
     receiver,
     retry_loops,
     scope_of,
+    sql_verb,
     side_effect,
     string_text,
     tokens,
@@ -335,6 +337,7 @@ class Helpers:
         self._class_of = {fn: key[0] for key, fn in self.functions.items()}
         self._effects: dict[tuple[cst.FunctionDef, str], Effect | None] = {}
         self._commits: dict[cst.FunctionDef, bool] = {}
+        self._imported_keyed: frozenset[str] | None = None
 
     def scope(self, fn: cst.FunctionDef) -> Scope:
         return scope_of(fn, self.module_scope)
@@ -349,6 +352,12 @@ class Helpers:
             return self.functions.get((in_class, func.attr.value))
         return None
 
+    def _keyed_elsewhere(self, call: cst.Call) -> bool:
+        """A function of another project module that passes an idempotency key (`billing.charge_period(...)`)."""
+        if self._imported_keyed is None:
+            self._imported_keyed = imported_keyed(self.ctx.path, self.ctx.root, self.ctx.text)
+        return bool(self._imported_keyed) and attribute_path(call.func) in self._imported_keyed
+
     def class_of(self, fn: cst.FunctionDef) -> str:
         return self._class_of.get(fn, "")
 
@@ -359,7 +368,7 @@ class Helpers:
         helper = self.resolve(call, in_class)
         named = direct_effect(call, scope, self.ctx, mode)
         if helper is None:
-            return Effect(named, site=call) if named is not None else None
+            return Effect(named, site=call, keyed=self._keyed_elsewhere(call)) if named is not None else None
         inner = self.helper_effect(helper, check, mode, depth)
         if inner is not None:
             if inner.keyed and _key_parameter_left_out(helper, call):
@@ -509,6 +518,29 @@ def transaction_of(node: cst.CSTNode, scope: Scope, ctx: FileContext) -> cst.CST
             .rsplit(".", 1)[-1] == "atomic" for d in root.decorators):
         return root
     return None
+
+
+_UNIQUE_VIOLATION = re.compile(r"\b(IntegrityError|UniqueViolation)\b")
+
+
+def unique_record_first(call: cst.Call, scope: Scope, ctx: FileContext) -> bool:
+    """`with transaction.atomic(): DigestSent.objects.create(member=m, month=first); send_mail(...)` in a `try` that
+    catches `IntegrityError`: the record of the send is inserted in the same transaction, before it and as its only
+    write, under a unique constraint. A failed send rolls the record back, so a retry sends it again; a retry after a sent one fails to
+    insert the record and skips the send."""
+    tx = transaction_of(call, scope, ctx)
+    if not isinstance(tx, cst.With):
+        return False
+    writes = [other for other in scope.calls() if scope.contains(tx, other) and scope.before(other, call)
+              and db_write(other, scope, ctx) is not None]
+    # The record of the send, and nothing else: a transaction that also changes balances or invoices before the
+    # call is REL004's case, a change the message may announce and the failed commit then drops.
+    if len(writes) != 1 or not (method(writes[0]) in ("create", "add", "insert")
+                                or sql_verb(positional(writes[0]), scope) == "INSERT"):
+        return False
+    return any(isinstance(node, cst.Try) and any(
+        handler.type is not None and _UNIQUE_VIOLATION.search(cst.Module(body=[]).code_for_node(handler.type)) for handler in node.handlers)
+        for node in scope.ancestors(tx))
 
 
 _SCHEDULERS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe"})

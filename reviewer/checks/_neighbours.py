@@ -1,16 +1,18 @@
 """The project modules a file imports, found and read as text: what their functions do that a check needs.
 
 A check sees one file, but some answers are written in the modules it imports: a models module declares which
-attributes are relations (DB001), a client module's `send_email` opens an SMTP connection that blocks an event
-loop (CON001). These readers use regular expressions over the neighbour's text, not a parse: the engine also
-calls them to build a file's cache key (so that editing a neighbour re-checks the files that import it), and a
-review served from the cache must not load libcst. What a regular expression cannot see is not reported.
+attributes are relations (DB001), a client module's `send_email` opens an SMTP connection that blocks an event loop
+(CON001), a billing module's `charge_period` passes an idempotency key (REL003). These readers use regular
+expressions over the neighbour's text, not a parse: the engine also calls them to build a file's cache key (so that
+editing a neighbour re-checks the files that import it), and a review served from the cache must not load libcst.
+What a regular expression cannot see is not reported.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 # `from .mailer import send_email, build as build_message`, `from app.services import (fraud_client, geo)`.
@@ -108,47 +110,95 @@ def blocking_functions(file: str) -> dict[str, str]:
     return _blocking_functions(file, stamp(file))
 
 
-@functools.lru_cache(maxsize=256)
-def _blocking_functions(file: str, stamped: tuple[int, int]) -> dict[str, str]:
-    # Docstrings and comments out first: a usage example in a docstring (`resp = requests.post(...)`) is not a call.
-    text = _COMMENT.sub("", _TRIPLE_QUOTED.sub('""', read_stamped(file, stamped)))
-    if not text:
-        return {}
-    clients = set(_SYNC_CLIENT.findall(text))
-    client_call = re.compile(r"(?<![.\w])(" + "|".join(map(re.escape, clients)) + r")\.(?:get|post|put|patch|delete|"
-                             r"head|request|send)\(") if clients else None
+def _code(file: str, stamped: tuple[int, int]) -> str:
+    # Docstrings and comments out: a usage example in a docstring (`resp = requests.post(...)`) is not a call.
+    return _COMMENT.sub("", _TRIPLE_QUOTED.sub('""', read_stamped(file, stamped)))
+
+
+def _bodies(text: str, with_async: bool) -> dict[str, str]:
+    """The text of each function defined in `text`, by name (the last one of a name wins)."""
     bodies: dict[str, str] = {}
     defs = list(_DEF.finditer(text))
     for index, match in enumerate(defs):
-        if match.group(1):
-            continue  # `async def`: awaited, not blocking
+        if match.group(1) and not with_async:
+            continue
         end = defs[index + 1].start() if index + 1 < len(defs) else len(text)
         body = text[match.end():end]
         # The function ends at the next top-level statement (a signature's closing `)` is not one).
         start = body.find("\n") + 1
         top_level = re.compile(r"^[^\s)#]", re.MULTILINE).search(body, start)
         bodies[match.group(2)] = body[: top_level.start()] if top_level else body
+    return bodies
+
+
+def _spread(bodies: dict[str, str], found: dict[str, str]) -> dict[str, str]:
+    """`found` grown by the functions that call one of its functions (the same module's)."""
+    changed = True
+    while changed:
+        changed = False
+        for name, body in bodies.items():
+            if name in found:
+                continue
+            callee = next((c for c in _CALLED.findall(body) if c in found and c != name), None)
+            if callee is not None:
+                found[name] = f"{callee}()"
+                changed = True
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _blocking_functions(file: str, stamped: tuple[int, int]) -> dict[str, str]:
+    text = _code(file, stamped)
+    if not text:
+        return {}
+    clients = set(_SYNC_CLIENT.findall(text))
+    client_call = re.compile(r"(?<![.\w])(" + "|".join(map(re.escape, clients)) + r")\.(?:get|post|put|patch|delete|"
+                             r"head|request|send)\(") if clients else None
+    bodies = _bodies(text, with_async=False)  # `async def`: awaited, not blocking
     blocking: dict[str, str] = {}
     for name, body in bodies.items():
         found = _BLOCKING_CALL.search(body) or (client_call.search(body) if client_call else None)
         if found:
             blocking[name] = found.group(0).rstrip("(")
-    changed = True
-    while changed:  # a function calling a blocking function of the same module blocks too
-        changed = False
-        for name, body in bodies.items():
-            if name in blocking:
-                continue
-            callee = next((c for c in _CALLED.findall(body) if c in blocking and c != name), None)
-            if callee is not None:
-                blocking[name] = f"{callee}()"
-                changed = True
-    return blocking
+    return _spread(bodies, blocking)  # a function calling a blocking function of the same module blocks too
+
+
+# ---------------------------------------------------------------------------
+# Functions of a module that pass an idempotency key (REL003, REL004)
+
+_KEY_NAMED = re.compile(r"idempot|dedup", re.IGNORECASE)
+# A key made new on each call (`idempotency_key=str(uuid.uuid4())`) makes nothing safe to repeat.
+_FRESH_KEY = re.compile(r"\buuid[14]\(|\btoken_(hex|urlsafe)\(")
+
+
+def keyed_functions(file: str) -> frozenset[str]:
+    """The functions of `file` that pass an idempotency key (`billing.charge_contract_period`, whose
+    `stripe.PaymentIntent.create(..., idempotency_key=f"contract-{id}-{period}")` is safe to repeat), directly or
+    through another function of the same module that does."""
+    return _keyed_functions(file, stamp(file))
+
+
+@functools.lru_cache(maxsize=256)
+def _keyed_functions(file: str, stamped: tuple[int, int]) -> frozenset[str]:
+    bodies = _bodies(_code(file, stamped), with_async=True)
+    keyed = {name: "" for name, body in bodies.items() if _KEY_NAMED.search(body) and not _FRESH_KEY.search(body)}
+    return frozenset(_spread(bodies, keyed))
+
+
+def imported_keyed(path: str, root: str, text: str) -> frozenset[str]:
+    """Names this file calls that are keyed functions of a project module it imports: `charge_period` for
+    `from .billing import charge_period`, `billing.charge_period` for `from . import billing`."""
+    return frozenset(_imported(path, root, text, lambda file: dict.fromkeys(keyed_functions(file), "")))
 
 
 def imported_blocking(path: str, root: str, text: str) -> dict[str, str]:
     """Names this file calls that are blocking functions of a project module it imports: `send_email` for
     `from .mailer import send_email`, `fraud_client.score_claim` for `from app.services import fraud_client`."""
+    return _imported(path, root, text, blocking_functions)
+
+
+def _imported(path: str, root: str, text: str, read: Callable[[str], dict[str, str]]) -> dict[str, str]:
+    """What `read` finds in the project modules this file imports from, under the names this file calls them by."""
     found: dict[str, str] = {}
     for dots, parts, name, local in from_imports(text):
         if not dots and not parts:
@@ -157,11 +207,11 @@ def imported_blocking(path: str, root: str, text: str) -> dict[str, str]:
         # module of the package.
         for file in module_files(path, root, dots, parts):
             if file.stem == name:
-                found.update({f"{local}.{fn}": what for fn, what in blocking_functions(str(file)).items()})
-            elif name in (functions := blocking_functions(str(file))):
+                found.update({f"{local}.{fn}": what for fn, what in read(str(file)).items()})
+            elif name in (functions := read(str(file))):
                 found[local] = functions[name]
         if parts or dots:
             submodule = module_files(path, root, dots, [*parts, name])
             if len(submodule) == 1 and submodule[0].stem == name:
-                found.update({f"{local}.{fn}": what for fn, what in blocking_functions(str(submodule[0])).items()})
+                found.update({f"{local}.{fn}": what for fn, what in read(str(submodule[0])).items()})
     return found

@@ -25,7 +25,7 @@ from reviewer.checks._data import (
     self_retry_calls,
     sql_verb,
 )
-from reviewer.checks._effects import RETRY, Effect, Helpers, carries_dedup_header, helpers_of
+from reviewer.checks._effects import RETRY, Effect, Helpers, carries_dedup_header, helpers_of, unique_record_first
 from reviewer.checks._rows import node_code
 from reviewer.checks.exception_swallowed import logging_level
 
@@ -78,7 +78,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     such a key is reported outside a retry too, since the code meant the call to be safe to send again and it is
     not), when the call sends an event-id or message-id header, when an argument is built by a same-file helper
     that sets such a key (not one that only gives its key to a call of its own, `_customer_for(user)` creating the
-    Stripe customer with its own key), when
+    Stripe customer with its own key), when the call is to a function of a project module the file imports
+    (`billing.charge_period(...)` of `from . import billing`) whose text passes such a key, when
     the call passes `**kwargs`, when the POST's URL or the enclosing function reads (a token exchange, a
     search, a quote, a model inference), when a helper retries the call itself (reported there) or catches
     its failure, or when a retried task first commits a claim on the record and returns when the claim fails
@@ -89,7 +90,9 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     raises what the task retries on), or when it locks the record, returns when a field says the work was done
     (`if hold.notice_sent_at is not None: return`) and sets that field after the call, or when a retried task
     sends one mail (not by an HTTP POST, in no loop, not in a `with` block whose exit may fail) and nothing after
-    it can fail but logging: the task runs again only when the send itself raised. A POST to a record's own path
+    it can fail but logging: the task runs again only when the send itself raised, or when the call runs in a
+    transaction block that first inserts a record of it, in a `try` that catches `IntegrityError` (a unique
+    sent-record: a retry after a sent one fails to insert it and skips the call). A POST to a record's own path
     (`f"{API}/invoices/{invoice_id}/sent"`) is judged by the path after the record's id only (`sent`: a state
     change, not reported; `refunds`: a payment), not by the service or collection named before it.
 
@@ -100,7 +103,8 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     repeating the action.
 
     ## Known limits
-    Helpers are followed only within the file and only by name (`helper(...)`, `self.helper(...)`); a retry
+    Helpers are followed only within the file and only by name (`helper(...)`, `self.helper(...)`); a function
+    of an imported module is read as text, for a key only, not followed; a retry
     done by the caller of this function or by a queue's redelivery is not seen. Only the names and URL words
     above count as side effects, so a custom client method called `do_request` is missed, and a POST to a URL
     that is only a parameter (`post(url, ...)`) is not judged. Mentioning a key anywhere in the function is
@@ -114,6 +118,22 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
 
     id = "REL003"
     VALID = (
+        # The sent-record is inserted in the mail's transaction under a unique constraint: a retry skips what was sent.
+        """
+from celery import shared_task
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+@shared_task(autoretry_for=(ConnectionError,), max_retries=3)
+def send_digests(month):
+    for member in Member.objects.filter(active=True).iterator():
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(member=member, month=month)
+                send_mail("Your digest", render_digest(member, month), None, [member.email])  # ok: REL003, REL004
+        except IntegrityError:
+            continue
+""",
         # PayPal's own names for the key: the retried batch carries the same request id and batch id.
         """
 import requests
@@ -778,6 +798,8 @@ def capture_deposit(booking):
                     continue
                 if block is function_body and (_claimed_before(call, scope, self.ctx, helpers, in_class)
                                                or _marked_done_under_lock(call, scope, self)):
+                    continue
+                if unique_record_first(call, scope, self.ctx):
                     continue
                 if fresh_key:
                     message = (f"This call is retried with an idempotency key made new on every attempt: a retry "

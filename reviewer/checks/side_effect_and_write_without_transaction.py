@@ -29,6 +29,7 @@ from reviewer.checks._effects import (
     name_tokens,
     scheduled_apart,
     transaction_of,
+    unique_record_first,
 )
 from reviewer.checks._rows import node_code
 
@@ -81,11 +82,14 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     not reported when an `except` around the side effect or the
     later write compensates (refund, cancel, void, reverse, release, deleting the row; `rollback` only when
     the write was staged before the side effect), when the function uses an outbox or `transaction.on_commit`,
-    when the call carries an idempotency key or dedup id and the function is not a request handler (a task or
+    when the call carries an idempotency key or dedup id (itself, or inside a function of an imported project
+    module, `billing.charge_period(...)`, whose text passes one) and the function is not a request handler (a task or
     job that is run again converges; except case (5): a job that finds the record already committed does not
     make the payment again) or is a handler whose key is built from the client's `Idempotency-Key`, which it
     also stores or looks up (the client's retry converges), when a message's failure is caught and ignored (best effort; an
-    `except` for database errors only, such as `psycopg.Error`, does not catch it), or when the
+    `except` for database errors only, such as `psycopg.Error`, does not catch it), when a message is sent inside
+    the transaction that first inserts the record of sending it, in a `try` that catches `IntegrityError` (a
+    unique sent-record: the send and its record stand or fall together, and a second run skips it), or when the
     only later write is `.save()` on an object the caller passed in. A write counts as "after" the side effect
     only when it can run after it: a call in a branch that returns or raises (`if taken: refund(...); return`)
     does not precede the writes below that branch.
@@ -114,6 +118,22 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
 
     id = "REL004"
     VALID = (
+        # The sent-record is inserted in the mail's transaction under a unique constraint: a retry skips what was sent.
+        """
+from celery import shared_task
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+@shared_task(autoretry_for=(ConnectionError,), max_retries=3)
+def send_digests(month):
+    for member in Member.objects.filter(active=True).iterator():
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(member=member, month=month)
+                send_mail("Your digest", render_digest(member, month), None, [member.email])  # ok: REL003, REL004
+        except IntegrityError:
+            continue
+""",
         # The charge is keyed by the client's own Idempotency-Key, which the handler also stores and looks up: a
         # client that retries after the save failed gets the same charge back and the pass recorded once.
         """
@@ -452,6 +472,22 @@ def deliver(page_id):
 """,
     )
     INVALID = (
+        # The invoice's transaction also charges the account before the mail: a failed commit drops what it announced.
+        """
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+def issue_invoice(account, period, total):
+    try:
+        with transaction.atomic():
+            invoice = Invoice.objects.create(account=account, period=period, total=total)
+            account.balance += total
+            account.save(update_fields=["balance"])
+            send_mail("Your invoice", render_invoice(invoice), None, [account.email])  # expect: REL004
+    except IntegrityError:
+        return None
+    return invoice.id
+""",
         # The client's key reaches the charge only: a retry after the insert failed charges once but the session
         # row is still written separately from it, with nothing tying the two.
         """
@@ -701,6 +737,8 @@ def refund_invoice(invoice_id):
             keyed = effect.keyed or keyed_here or carries_dedup_header(call, scope)
             if effect.kind == "message" and (effect.swallowed or failure_swallowed(call, scope)):
                 continue  # a message whose failure is caught and ignored is sent on a best-effort basis
+            if effect.kind == "message" and unique_record_first(call, scope, ctx):
+                continue  # the transaction's write is the unique record that this message was sent
             # A key makes the call safe to repeat, not safe to fail: a payment after the commit that already
             # records it is not run again by a job that finds the record done.
             # A key made from the client's own `Idempotency-Key` converges when the client retries the request.

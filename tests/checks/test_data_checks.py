@@ -1407,3 +1407,62 @@ def test_a_leading_wildcard_in_sql_kept_in_a_name_points_at_the_call_that_runs_i
     """).lstrip("\n")
     hits = run_python_checks(parse_python(source), FileContext(path="app/search.py", text=source), [UnindexableFilter])
     assert [(h.line, h.related_lines) for h in hits] == [(4, [6])]
+
+
+BILLING = """
+    import stripe
+
+    def charge_period(contract, period):
+        return stripe.PaymentIntent.create(
+            amount=contract.monthly_pence, currency="gbp", customer=contract.customer_id, confirm=True,
+            idempotency_key=f"contract-{contract.pk}-{period}",
+        )
+
+    def charge_extra(contract, pence):
+        return stripe.PaymentIntent.create(amount=pence, currency="gbp", customer=contract.customer_id,
+                                           confirm=True, idempotency_key=str(uuid.uuid4()))
+"""
+
+CHARGING_TASK = """
+    import stripe
+    from celery import shared_task
+    from . import billing
+    from .billing import charge_extra
+
+    @shared_task(bind=True, autoretry_for=(stripe.APIConnectionError,), max_retries=5)
+    def charge_contracts(self, period):
+        for contract in Contract.objects.filter(status="active"):
+            billing.charge_period(contract, period)
+            contract.last_charged = period
+            contract.save(update_fields=["last_charged"])
+            charge_extra(contract, contract.extra_pence)
+"""
+
+
+def test_a_charge_through_another_modules_keyed_function_is_not_reported_as_retried_or_unrecorded(tmp_path):
+    (tmp_path / "moorings").mkdir()
+    (tmp_path / "moorings" / "billing.py").write_text(textwrap.dedent(BILLING).lstrip("\n"))
+    source = textwrap.dedent(CHARGING_TASK).lstrip("\n")
+    ctx = FileContext(path="moorings/tasks.py", text=source, is_test=False, root=str(tmp_path))
+    checks = [RetriedSideEffectWithoutIdempotencyKey, SideEffectAndWriteWithoutTransaction]
+    # `charge_period` passes a key made from the contract and the period; `charge_extra` makes a new one each call.
+    assert sorted((h.line, h.id) for h in run_python_checks(parse_python(source), ctx, checks)) == [
+        (12, "REL003")]
+    # Without the module beside it, both calls are charges by their names, and neither is known to be keyed.
+    alone = FileContext(path="moorings/tasks.py", text=source, is_test=False, root=str(tmp_path / "elsewhere"))
+    assert sorted(h.line for h in run_python_checks(parse_python(source), alone, checks) if h.id == "REL003") == [9, 12]
+
+
+def test_a_cached_result_is_not_reused_once_the_imported_charge_function_passes_a_key(tmp_path):
+    from reviewer.engine import _file_key
+    from reviewer.findings import FileChange, FileKind
+
+    (tmp_path / "moorings").mkdir()
+    billing = tmp_path / "moorings" / "billing.py"
+    billing.write_text("def charge_period(contract, period):\n    return gateway.charge(contract.pence)\n")
+    change = FileChange(path="moorings/tasks.py", status="scanned", kind=FileKind.python, whole_file=True,
+                        text=textwrap.dedent(CHARGING_TASK).lstrip("\n"))
+    before = _file_key(change, frozenset(), str(tmp_path))
+    billing.write_text("def charge_period(contract, period):\n"
+                       "    return gateway.charge(contract.pence, idempotency_key=f'{contract.pk}-{period}')\n")
+    assert _file_key(change, frozenset(), str(tmp_path)) != before
