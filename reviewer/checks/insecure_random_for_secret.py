@@ -21,6 +21,7 @@ _CODE_QUALIFIERS = frozenset({"verification", "verify", "otp", "reset", "confirm
                               "backup", "activation", "mfa", "coupon", "promo", "voucher", "discount", "referral",
                               "gift", "magic", "unlock", "signup", "registration", "one", "twofa", "pickup",
                               "share", "sharing", "locker", "door", "claim", "redeem", "download", "join"})
+_COMPOUND_NOUNS = frozenset({"card", "cards", "code", "codes"})
 _NOT_SECRET = frozenset({"length", "len", "size", "count", "delay", "timeout", "jitter", "index", "position", "seed",
                          "sample", "test", "mock", "fake", "pad", "eos", "bos", "unk", "mask", "next", "prev",
                          "sampled", "max", "min", "type", "tokens", "vocab"})
@@ -40,7 +41,7 @@ class InsecureRandomForSecret(AssignmentTrackingCheck):
     returned variable) from a function named like one (`generate_token`, `make_password`, `new_otp`).
     A value is followed one assignment back (`code = random.randint(...)` then `user.reset_code = code`).
     `code` counts when the name, the function or the file says what it unlocks (`reset_code`,
-    `def reset_password`, `referral_codes.py`, `pickup/codes.py`, `routers/vouchers.py`).
+    `def reset_password`, `referral_codes.py`, `pickup/codes.py`, `routers/vouchers.py`, `giftcards.py`).
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs an attacker can compute every past and future value,
@@ -155,6 +156,9 @@ def _new_join_code():
         # holds (`vouchers.py` is about a voucher).
         parts = self.ctx.path.replace("\\", "/").removesuffix(".py").split("/")
         words = [word for part in parts[-2:] for word in identifier_words(part)]
+        # A compound written as one word: `giftcards.py` is about a gift card, `promocodes.py` about a promo code.
+        words += [qualifier for word in words for qualifier in _CODE_QUALIFIERS
+                  if word.startswith(qualifier) and word[len(qualifier):] in _COMPOUND_NOUNS]
         self._file_words = frozenset(words) | {word[:-1] for word in words if word.endswith("s")
                                                and not word.endswith("ss")}
 

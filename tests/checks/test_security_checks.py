@@ -552,3 +552,17 @@ def test_a_code_made_with_random_in_a_file_named_for_what_it_unlocks_in_the_plur
     """
     assert [h.line for h in hits(InsecureRandomForSecret, source, path="app/routers/vouchers.py")] == [4]
     assert hits(InsecureRandomForSecret, source, path="app/routers/products.py") == []
+
+
+def test_a_code_made_with_random_in_a_file_named_for_it_in_one_compound_word_is_reported():
+    source = """
+        import random
+        import string
+
+        def _new_code():
+            body = "".join(random.choices(string.ascii_uppercase + string.digits, k=12))
+            return f"GB-{body[:4]}-{body[4:8]}-{body[8:]}"
+    """
+    assert [h.line for h in hits(InsecureRandomForSecret, source, path="studio/giftcards.py")] == [5]
+    assert [h.line for h in hits(InsecureRandomForSecret, source, path="shop/promocodes.py")] == [5]
+    assert hits(InsecureRandomForSecret, source, path="studio/scorecards.py") == []
