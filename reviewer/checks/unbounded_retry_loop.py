@@ -40,7 +40,8 @@ class UnboundedRetryLoop(ScopeCheck):
     database inside a `try`, leaves the loop when the call succeeds (`break`, `return`, or setting the flag)
     and goes round again when it fails (the `except` branch continues or falls through), or a `while True:`
     that calls out and leaves only when the answer's status says it worked (`if resp.status_code < 500:
-    break`) or goes round when it says it failed (`if resp.status_code == 503: continue`), when the loop has
+    break`) or goes round when it says it failed (`if resp.status_code == 503: continue`, `if resp.status_code in
+    (429, 502, 503): continue`), when the loop has
     no attempt counter compared to a limit and no deadline (a comparison with `time.monotonic()`, a
     `deadline`, `elapsed` or `timeout` value). The message says whether there is a sleep between attempts.
 
@@ -183,6 +184,15 @@ def stock_level(session, base_url, sku):
             continue
         resp.raise_for_status()
         return int(resp.json()["available"])
+
+def windows(session, base_url, station):
+    while True:  # expect: REL002
+        resp = session.get(f"{base_url}/stations/{station}/windows", timeout=10)
+        if resp.status_code in (429, 502, 503):
+            time.sleep(2)
+            continue
+        resp.raise_for_status()
+        return resp.json()
 """,
         """
 import time
@@ -325,6 +335,13 @@ def _exits_on_success(test: cst.BaseExpression) -> bool | None:
         negated, test = not negated, test.expression
     if isinstance(test, cst.Attribute) and test.attr.value == "ok":
         return not negated
+    listed = _codes_listed(test)
+    if listed is not None:  # `status_code in (429, 502, 503)`: true for failures only, or for successes only
+        operator, codes = listed
+        successes = {200 <= code < 300 for code in codes}
+        if len(successes) != 1:
+            return None
+        return (successes.pop() == isinstance(operator, cst.In)) != negated
     if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
             and isinstance(test.comparisons[0].comparator, cst.Integer)):
         return None
@@ -343,6 +360,18 @@ def _exits_on_success(test: cst.BaseExpression) -> bool | None:
     else:
         return None
     return verdict != negated
+
+
+def _codes_listed(test: cst.BaseExpression) -> tuple[cst.BaseCompOp, list[int]] | None:
+    """`status in (429, 503)` or `status not in {200, 201}`: the operator and the codes listed."""
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, (cst.In, cst.NotIn))
+            and isinstance(test.comparisons[0].comparator, (cst.Tuple, cst.List, cst.Set))):
+        return None
+    elements = [element.value for element in test.comparisons[0].comparator.elements]
+    if not elements or not all(isinstance(value, cst.Integer) for value in elements):
+        return None
+    return test.comparisons[0].operator, [int(value.value) for value in elements]
 
 
 def _ends_in_continue(body: cst.BaseSuite) -> bool:
