@@ -23,6 +23,8 @@ _PATH_WRITES = frozenset({"write_text", "write_bytes"})
 _FRAME_WRITES = frozenset({"to_csv", "to_excel", "to_parquet", "to_json", "to_pickle", "to_feather", "to_hdf",
                            "to_stata", "to_orc"})
 _LOCAL_STORAGE_SAVE = "django.core.files.storage.FileSystemStorage().save"
+# Libraries whose objects `save(path)` to a file: Pillow images, openpyxl workbooks.
+_IMAGE_MODULES = ("PIL", "openpyxl")
 # Paths that are scratch space, devices or process-private: writing there is not durable state.
 _SCRATCH_PREFIXES = ("/tmp", "/var/tmp", "/dev/", "/proc/")
 # `tmp`, `temp_dir`, `tmpfile`, `work_tmp`; not `template` or `temperature`.
@@ -46,7 +48,8 @@ class LocalFileWriteInHandler(PythonCheck):
     ## What it does
     Inside a request handler, reports `open(path, mode)` with a write, append, create or update mode,
     `FileStorage.save(...)` on a Flask/Werkzeug upload (`request.files[...]`, `request.files.get(...)`,
-    `request.files.getlist(...)`), Django's `FileSystemStorage().save`, `shutil.copy*`/`shutil.move`/
+    `request.files.getlist(...)`), Django's `FileSystemStorage().save`, a Pillow image's or openpyxl workbook's
+    `save(path)` to a path written out, `shutil.copy*`/`shutil.move`/
     `os.rename`/`os.replace`, `Path.write_text`/`write_bytes`, and pandas' `to_csv`/`to_excel`/`to_parquet`/...
     given a file path (a string, `DIR / name`, `os.path.join(...)`, `Path(...)`; not a buffer or a response),
     also when a module-level helper of the
@@ -135,6 +138,25 @@ def report_csv():
 """,
     )
     INVALID = (
+        """
+import io
+import os
+
+from flask import Flask, current_app, request
+from PIL import Image
+
+app = Flask(__name__)
+
+@app.post("/photos")
+def upload_photo():
+    image = Image.open(request.files["photo"].stream)
+    image.thumbnail((800, 800))
+    name = f"{request.form['project']}.jpg"
+    image.save(os.path.join(current_app.config["PREVIEW_DIR"], name), "JPEG")  # expect: SCL002
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")  # ok: SCL002
+    return {"preview": name}
+""",
         # An aiohttp handler: a coroutine taking the request alone, routed where the app is built.
         """
 from aiohttp import web
@@ -346,6 +368,12 @@ def build_report():
             if destination is not None and not self._is_scratch(destination.value) and not self._is_buffer(
                     destination.value):
                 self._report(node, "FileStorage.save")
+        elif (isinstance(func, cst.Attribute) and func.attr.value == "save" and self.ctx.imports_module(*_IMAGE_MODULES)
+              and (destination := positional_arg(node, 0)) is not None and _is_path(destination.value)
+              and not self._is_scratch(destination.value)):
+            # `preview.save(os.path.join(PREVIEW_DIR, name), "JPEG")`: a Pillow image (or an openpyxl workbook)
+            # saved to a path; given a buffer (`img.save(out, "PNG")`) it writes no file.
+            self._report(node, "Image.save")
         elif (isinstance(func, cst.Attribute) and func.attr.value in _PATH_WRITES
               and not self._is_scratch(func.value)):
             self._report(node, f"Path.{func.attr.value}")
