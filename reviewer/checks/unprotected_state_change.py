@@ -75,7 +75,9 @@ class UnprotectedStateChange(PythonCheck):
       `@staff_required`, `@role_required(...)`, `@permission_required`): an admin module where one was
       missed.
     A handler that only reads is reported in that second case when the module's blueprint or router serves
-    under a staff prefix (`url_prefix="/admin"`, `/ops`, `/internal`): a staff report served to anyone.
+    under a staff prefix (`url_prefix="/admin"`, `/ops`, `/internal`): a staff report served to anyone; there, a
+    handler whose only guard signs the caller in (`@login_required`) is reported too, since any customer with an
+    account passes it.
     The caller can also be what an auth middleware left on the request (`request["user"]`); naming the
     caller only in a log line does not guard. A handler named for a public flow (`login`, `signup`, `reset`,
     `webhook`, ...), or one that takes a secret the caller presents (a `<code>` or `<token>` in its URL, a
@@ -333,6 +335,27 @@ def technician_payroll():  # expect: SEC018
 def import_price_list():
     return jsonify(imported=load_price_list())
 """,
+        # The same area, where one report took the sign-in decorator instead of the staff one.
+        """
+from flask import Blueprint, jsonify
+
+bp = Blueprint("admin_reports", __name__, url_prefix="/admin/reports")
+
+@bp.get("/bookings")
+@staff_required
+def bookings_report():
+    return jsonify(bookings=recent_bookings())
+
+@bp.get("/revenue")
+@login_required
+def revenue_by_month():  # expect: SEC018
+    return jsonify(months=revenue_rows())
+
+@bp.get("/no-shows")
+@staff_required
+def no_shows():
+    return jsonify(no_shows=no_show_rows())
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -351,9 +374,17 @@ def import_price_list():
         guarded = {handler: identifies_caller(handler, logs=self.ctx) for handler in handlers}
         admin_area = _admin_area(node)
         for handler in candidates:
+            others = [other for other in handlers if other is not handler]
+            if (guarded[handler] and admin_area and not _elevated(handler) and _signs_in_only(handler, self.ctx)
+                    and len(others) >= 2 and all(_elevated(other) for other in others)):
+                # `@login_required` where every other handler of the admin area says `@staff_required`: the
+                # decorator chosen lets any customer with an account in.
+                self.report(handler.name, f"`{handler.name.value}` serves an admin page to any signed-in user, "
+                                          "while every other handler here is staff-only: a customer with an "
+                                          "account can read it.", end_node=handler.body)
+                continue
             if guarded[handler] or _answers_denial(handler):
                 continue
-            others = [other for other in handlers if other is not handler]
             if not _changes_data(handler):
                 # A read in an admin area (`Blueprint(..., url_prefix="/admin")`) whose every other handler is
                 # staff-only: the staff decorator was missed, and staff data (payroll, exports) is served to all.
@@ -415,6 +446,20 @@ def _admin_area(module: cst.Module) -> bool:
                     and _ADMIN_PREFIX.match(prefix.value.evaluated_value)):
                 return True
     return False
+
+
+_SIGN_IN_DECORATORS = frozenset({"login_required", "auth_required", "jwt_required", "authenticated"})
+
+
+def _signs_in_only(fn: cst.FunctionDef, ctx: FileContext) -> bool:
+    """The handler's only guard is a decorator that signs the caller in (`@login_required`), and its body does not
+    look at who the caller is."""
+    names = [(attribute_path(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "")
+             .rsplit(".", 1)[-1] for d in fn.decorators]
+    if not any(name in _SIGN_IN_DECORATORS for name in names):
+        return False
+    bare = fn.with_changes(decorators=[d for d, name in zip(fn.decorators, names) if name not in _SIGN_IN_DECORATORS])
+    return not identifies_caller(bare, logs=ctx)
 
 
 def _answers_denial(fn: cst.FunctionDef) -> bool:
