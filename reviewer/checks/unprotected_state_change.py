@@ -8,6 +8,7 @@ import libcst as cst
 
 from reviewer.checks._base import (FileContext, PythonCheck, attribute_path, descendants, is_dependency_call, keyword,
                                    module_handlers)
+from reviewer.checks._data import ends_in_exit
 from reviewer.checks._security import expr_name
 from reviewer.checks.exception_swallowed import logging_level
 
@@ -347,8 +348,8 @@ def bookings_report():
     return jsonify(bookings=recent_bookings())
 
 @bp.get("/revenue")
-@login_required
-def revenue_by_month():  # expect: SEC018
+@login_required  # expect: SEC018
+def revenue_by_month():
     return jsonify(months=revenue_rows())
 
 @bp.get("/no-shows")
@@ -372,23 +373,33 @@ def no_shows():
         if not candidates:
             return
         guarded = {handler: identifies_caller(handler, logs=self.ctx) for handler in handlers}
-        admin_area = _admin_area(node)
+        # Staff pages: served under a staff prefix, or a module named for them (`admin_reports.py`,
+        # `reports/admin.py`), where one other staff-only handler is enough to show what the module is for.
+        admin_file = _admin_file(self.ctx.path)
+        admin_area = admin_file or _admin_area(node)
+        fewest_others = 1 if admin_file else 2
+        staff_only = {handler: _elevated(handler) or _tests_staff(handler) for handler in handlers}
         for handler in candidates:
             others = [other for other in handlers if other is not handler]
-            if (guarded[handler] and admin_area and not _elevated(handler) and _signs_in_only(handler, self.ctx)
-                    and len(others) >= 2 and all(_elevated(other) for other in others)):
+            # (A Django helper that takes `request` is not a page: `_date_range(request)`.)
+            pages = [other for other in others if not other.name.value.startswith("_")]
+            among_staff_pages = (admin_area and not handler.name.value.startswith("_") and len(pages) >= fewest_others
+                                 and all(staff_only[other] for other in pages))
+            if (guarded[handler] and among_staff_pages and not staff_only[handler]
+                    and _signs_in_only(handler, self.ctx)):
                 # `@login_required` where every other handler of the admin area says `@staff_required`: the
-                # decorator chosen lets any customer with an account in.
-                self.report(handler.name, f"`{handler.name.value}` serves an admin page to any signed-in user, "
-                                          "while every other handler here is staff-only: a customer with an "
-                                          "account can read it.", end_node=handler.body)
+                # decorator chosen lets any customer with an account in; the finding starts at that decorator.
+                sign_in = next(d for d in handler.decorators if _decorator_name(d) in _SIGN_IN_DECORATORS)
+                self.report(sign_in, f"`{handler.name.value}` serves an admin page to any signed-in user, "
+                                     "while every other handler here is staff-only: a customer with an "
+                                     "account can read it.", end_node=handler.body)
                 continue
             if guarded[handler] or _answers_denial(handler):
                 continue
             if not _changes_data(handler):
                 # A read in an admin area (`Blueprint(..., url_prefix="/admin")`) whose every other handler is
                 # staff-only: the staff decorator was missed, and staff data (payroll, exports) is served to all.
-                if admin_area and len(others) >= 2 and all(_elevated(other) for other in others):
+                if among_staff_pages:
                     self.report(handler.name, f"`{handler.name.value}` serves an admin page but nothing checks who "
                                               "the caller is, while every other handler here is staff-only: anyone "
                                               "who can reach the URL can read it.", end_node=handler.body)
@@ -436,6 +447,20 @@ def identifies_caller(fn: cst.FunctionDef, *, logs: FileContext | None = None) -
 _ADMIN_PREFIX = re.compile(r"^/?(admin|staff|ops|backoffice|back-office|internal|manage|management)\b", re.I)
 
 
+def _admin_file(path: str) -> bool:
+    """The module or its folder is named for staff pages: `admin_reports.py`, `reports/admin_views.py`,
+    `staff/exports.py` (Django's `admin.py` registers model admins and has no handlers to judge)."""
+    parts = path.replace("\\", "/").removesuffix(".py").split("/")[-2:]
+    return any(word in ("admin", "staff", "backoffice") for part in parts for word in part.lower().split("_"))
+
+
+def _tests_staff(fn: cst.FunctionDef) -> bool:
+    """The body turns away callers who are not staff: `if not request.user.is_staff: return ... 403`."""
+    return any(isinstance(node, cst.If) and ends_in_exit(node.body) and any(
+        isinstance(inner, cst.Attribute) and inner.attr.value in ("is_staff", "is_superuser", "is_admin")
+        for inner in descendants(node.test)) for node in descendants(fn.body))
+
+
 def _admin_area(module: cst.Module) -> bool:
     """The module's blueprint or router serves under a staff prefix."""
     for node in descendants(module):
@@ -451,11 +476,16 @@ def _admin_area(module: cst.Module) -> bool:
 _SIGN_IN_DECORATORS = frozenset({"login_required", "auth_required", "jwt_required", "authenticated"})
 
 
+def _decorator_name(decorator: cst.Decorator) -> str:
+    """`login_required` for `@login_required`, `@flask_login.login_required` and `@login_required()`."""
+    target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+    return (attribute_path(target) or "").rsplit(".", 1)[-1]
+
+
 def _signs_in_only(fn: cst.FunctionDef, ctx: FileContext) -> bool:
     """The handler's only guard is a decorator that signs the caller in (`@login_required`), and its body does not
     look at who the caller is."""
-    names = [(attribute_path(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "")
-             .rsplit(".", 1)[-1] for d in fn.decorators]
+    names = [_decorator_name(d) for d in fn.decorators]
     if not any(name in _SIGN_IN_DECORATORS for name in names):
         return False
     bare = fn.with_changes(decorators=[d for d, name in zip(fn.decorators, names) if name not in _SIGN_IN_DECORATORS])

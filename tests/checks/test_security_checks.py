@@ -566,3 +566,45 @@ def test_a_code_made_with_random_in_a_file_named_for_it_in_one_compound_word_is_
     assert [h.line for h in hits(InsecureRandomForSecret, source, path="studio/giftcards.py")] == [5]
     assert [h.line for h in hits(InsecureRandomForSecret, source, path="shop/promocodes.py")] == [5]
     assert hits(InsecureRandomForSecret, source, path="studio/scorecards.py") == []
+
+
+SIGNED_IN_REPORT = """
+    from django.contrib.auth.decorators import login_required
+    from django.http import JsonResponse
+
+    def _date_range(request):
+        return request.GET.get("from"), request.GET.get("to")
+
+    @login_required
+    def sales_by_product(request):
+        return JsonResponse({"products": sales_rows()})
+
+    @login_required
+    def orders_export(request):
+        if not request.user.is_staff:
+            return JsonResponse({"error": "committee only"}, status=403)
+        return JsonResponse({"orders": order_rows()})
+"""
+
+OPEN_REPORT = """
+    from django.contrib.admin.views.decorators import staff_member_required
+    from django.http import JsonResponse
+
+    def bookings_export(request):
+        return JsonResponse({"bookings": booking_rows()})
+
+    @staff_member_required
+    def artist_takings(request):
+        return JsonResponse({"takings": takings_rows()})
+"""
+
+
+def test_a_page_of_a_module_named_for_staff_pages_that_any_signed_in_user_or_anyone_can_read_is_reported():
+    from reviewer.checks.unprotected_state_change import UnprotectedStateChange
+
+    # The other handler turns away non-staff callers, by a test in its body or by its decorator.
+    assert [h.line for h in hits(UnprotectedStateChange, SIGNED_IN_REPORT, path="coop/reports/admin_reports.py")] == [7]
+    assert [h.line for h in hits(UnprotectedStateChange, OPEN_REPORT, path="studio/reports/admin_views.py")] == [4]
+    # In a module not named for staff pages, one handler open to customers beside a staff one may be on purpose.
+    assert hits(UnprotectedStateChange, SIGNED_IN_REPORT, path="coop/reports/views.py") == []
+    assert hits(UnprotectedStateChange, OPEN_REPORT, path="studio/reports/views.py") == []
