@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import attribute_path, is_literal, module_handlers, own_nodes
+from reviewer.checks._base import attribute_path, descendants, is_literal, module_handlers, own_nodes
 from reviewer.checks._data import (
     Scope,
     chain_root,
@@ -89,7 +89,8 @@ class UnlockedCheckThenAct(RowsCheck):
       (`Model.objects.filter(...).count()`, `SELECT count(*)`, a helper returning one, a total
       `.aggregate(n=Sum(...))["n"]`, also through a related manager of a loaded record, `slot.reservations`)
       compared with a limit, followed by a write to the same model or table (in a DRF view's `perform_create`,
-      `serializer.save()` inserts its serializer's `Meta.model`); the amount compared taken from the
+      `serializer.save()` inserts its serializer's `Meta.model`, or, for a serializer imported from another
+      module, the model of the view's `queryset`/`get_queryset`); the amount compared taken from the
       same model by an update statement (`if vintage.sellable < qty`, then `.update(stock=F("stock") - qty)`).
     - Status: `if seat.status != "available"`, `if not coupon.active`, `if x.sent_at is not None` on a loaded
       record, followed by a move of that same field to its next state (a literal or named constant, the value
@@ -843,6 +844,27 @@ class EntryViewSet(viewsets.ModelViewSet):
         except IntegrityError:
             raise ValidationError({"team": "Team already entered."})
 """,
+        # The serializer comes from another module; the view serves bookings, so its save inserts a booking.
+        """
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+
+from .serializers import BerthBookingSerializer
+
+class BerthBookingViewSet(viewsets.ModelViewSet):
+    serializer_class = BerthBookingSerializer
+
+    def get_queryset(self):
+        return BerthBooking.objects.filter(owner=self.request.user).order_by("-arrives")
+
+    def perform_create(self, serializer):
+        berth = serializer.validated_data["berth"]
+        arrives, departs = serializer.validated_data["arrives"], serializer.validated_data["departs"]
+        clash = BerthBooking.objects.filter(berth=berth, arrives__lt=departs, departs__gt=arrives).exists()  # expect: DB005
+        if clash:
+            raise ValidationError({"berth": "already booked for some of those nights"})
+        serializer.save(owner=self.request.user, status="held")
+""",
     )
 
     def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
@@ -1183,8 +1205,10 @@ class EntryViewSet(viewsets.ModelViewSet):
                       and any(isinstance(t.target, cst.Name) and t.target.value == "serializer_class"
                               for t in small.targets)), None)
         serializer = next((c for c in self._module.body if isinstance(c, cst.ClassDef) and c.name.value == named), None)
-        meta = next((c for c in serializer.body.body if isinstance(c, cst.ClassDef) and c.name.value == "Meta"),
-                    None) if serializer is not None else None
+        if serializer is None:
+            # Imported from a serializers module: a generic view's serializer is for the model its queryset serves.
+            return _queryset_model(ctx.class_stack[-1])
+        meta = next((c for c in serializer.body.body if isinstance(c, cst.ClassDef) and c.name.value == "Meta"), None)
         if meta is None:
             return None
         return next((small.value.value for line in meta.body.body if isinstance(line, cst.SimpleStatementLine)
@@ -1622,3 +1646,18 @@ def _targets(node: cst.CSTNode) -> list[cst.BaseExpression]:
     return [t.target for t in node.targets]
 
 
+def _queryset_model(view: cst.ClassDef) -> str | None:
+    """The model a DRF view serves: `queryset = Booking.objects...` or `get_queryset` returning `Booking.objects...`."""
+    for line in view.body.body:
+        exprs: list[cst.BaseExpression] = []
+        if isinstance(line, cst.SimpleStatementLine):
+            exprs = [small.value for small in line.body if isinstance(small, cst.Assign) and any(
+                isinstance(t.target, cst.Name) and t.target.value == "queryset" for t in small.targets)]
+        elif isinstance(line, cst.FunctionDef) and line.name.value == "get_queryset":
+            exprs = [node.value for node in descendants(line.body) if isinstance(node, cst.Return) and node.value]
+        for expr in exprs:
+            while isinstance(expr, (cst.Call, cst.Attribute)):
+                if isinstance(expr, cst.Attribute) and expr.attr.value == "objects" and isinstance(expr.value, cst.Name):
+                    return expr.value.value
+                expr = expr.func if isinstance(expr, cst.Call) else expr.value
+    return None
