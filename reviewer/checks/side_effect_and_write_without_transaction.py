@@ -118,21 +118,20 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
 
     id = "REL004"
     VALID = (
-        # The sent-record is inserted in the mail's transaction under a unique constraint: a retry skips what was sent.
+        # The receipt's record is the transaction's only write, under a unique constraint: the mail and its record
+        # stand or fall together.
         """
-from celery import shared_task
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
-@shared_task(autoretry_for=(ConnectionError,), max_retries=3)
-def send_digests(month):
-    for member in Member.objects.filter(active=True).iterator():
-        try:
-            with transaction.atomic():
-                DigestSent.objects.create(member=member, month=month)
-                send_mail("Your digest", render_digest(member, month), None, [member.email])  # ok: REL003, REL004
-        except IntegrityError:
-            continue
+def send_receipt(order):
+    try:
+        with transaction.atomic():
+            ReceiptSent.objects.create(order=order)
+            send_mail("Your receipt", render_receipt(order), None, [order.email])  # ok: REL004
+    except IntegrityError:
+        return False
+    return True
 """,
         # The charge is keyed by the client's own Idempotency-Key, which the handler also stores and looks up: a
         # client that retries after the save failed gets the same charge back and the pass recorded once.
