@@ -75,6 +75,21 @@ class LocalFileWriteInHandler(PythonCheck):
 
     id = "SCL002"
     VALID = (
+        # Django's storage API writes where the project's storage is (S3 with django-storages), not to this disk.
+        """
+import os
+import uuid
+
+from django.core.files.storage import default_storage
+from django.http import JsonResponse
+from PIL import Image
+
+def add_photo(request, pk):
+    upload = request.FILES["photo"]
+    Image.open(upload).verify()
+    name = default_storage.save(os.path.join("inspections", str(pk), f"{uuid.uuid4().hex}.jpg"), upload)  # ok: SCL002
+    return JsonResponse({"name": name}, status=201)
+""",
         """
 import boto3
 from flask import Flask, request
@@ -370,9 +385,11 @@ def build_report():
                 self._report(node, "FileStorage.save")
         elif (isinstance(func, cst.Attribute) and func.attr.value == "save" and self.ctx.imports_module(*_IMAGE_MODULES)
               and (destination := positional_arg(node, 0)) is not None and _is_path(destination.value)
-              and not self._is_scratch(destination.value)):
+              and not self._is_scratch(destination.value)
+              and "storage" not in (attribute_path(func.value) or "").lower()):
             # `preview.save(os.path.join(PREVIEW_DIR, name), "JPEG")`: a Pillow image (or an openpyxl workbook)
-            # saved to a path; given a buffer (`img.save(out, "PNG")`) it writes no file.
+            # saved to a path; given a buffer (`img.save(out, "PNG")`) it writes no file. Django's
+            # `default_storage.save(name, upload)` writes wherever the storage is (S3 with django-storages).
             self._report(node, "Image.save")
         elif (isinstance(func, cst.Attribute) and func.attr.value in _PATH_WRITES
               and not self._is_scratch(func.value)):
