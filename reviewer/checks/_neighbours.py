@@ -11,6 +11,7 @@ What a regular expression cannot see is not reported.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -35,23 +36,30 @@ def from_imports(text: str) -> list[tuple[int, list[str], str, str]]:
     return found
 
 
-def module_files(path: str, root: str, dots: int, parts: list[str]) -> list[Path]:
-    """The files of module `parts` as imported from `path`: relative to its folder for `from .x`, else under its
-    folder or up to four folders above it (not above `root`); every module of a package."""
-    folder = (Path(root or ".") / path).parent.resolve()
-    top = Path(root or ".").resolve()
+def _bases(path: str, root: str, dots: int) -> list[Path]:
+    """Where an import in `path` is looked for: its folder's `dots - 1`th parent for `from .x`, else its folder and up
+    to four folders above it (not above `root`)."""
+    # `abspath`, not `resolve()`: no system call per path; every file's cache key reads its imports this way.
+    folder = Path(os.path.abspath(os.path.join(root or ".", path))).parent
+    top = Path(os.path.abspath(root or "."))
     if dots:
         bases = [folder]
         for _ in range(dots - 1):
             bases = [bases[0].parent]
-    else:
-        bases, current = [], folder
-        for _ in range(5):
-            bases.append(current)
-            if current == top or top not in current.parents:
-                break
-            current = current.parent
-    for base in bases:
+        return bases
+    bases, current = [], folder
+    for _ in range(5):
+        bases.append(current)
+        if current == top or top not in current.parents:
+            break
+        current = current.parent
+    return bases
+
+
+def module_files(path: str, root: str, dots: int, parts: list[str]) -> list[Path]:
+    """The files of module `parts` as imported from `path`: relative to its folder for `from .x`, else under its
+    folder or up to four folders above it (not above `root`); every module of a package."""
+    for base in _bases(path, root, dots):
         target = base.joinpath(*parts) if parts else base
         if parts and target.with_suffix(".py").is_file():
             return [target.with_suffix(".py")]
@@ -200,18 +208,36 @@ def imported_blocking(path: str, root: str, text: str) -> dict[str, str]:
 def _imported(path: str, root: str, text: str, read: Callable[[str], dict[str, str]]) -> dict[str, str]:
     """What `read` finds in the project modules this file imports from, under the names this file calls them by."""
     found: dict[str, str] = {}
+    located: dict[tuple[int, tuple[str, ...]], list[Path]] = {}  # `from .x import a, b, c` looks `.x` up once
+
+    def files_of(dots: int, parts: list[str]) -> list[Path]:
+        key = (dots, tuple(parts))
+        if key not in located:
+            located[key] = module_files(path, root, dots, parts)
+        return located[key]
+
+    absolute_bases: list[Path] | None = None
+    project_packages: dict[str, bool] = {}  # `django`, `sqlalchemy`: not in the project, looked for once
+
     for dots, parts, name, local in from_imports(text):
         if not dots and not parts:
             continue
+        if not dots:
+            if parts[0] not in project_packages:
+                absolute_bases = absolute_bases if absolute_bases is not None else _bases(path, root, 0)
+                project_packages[parts[0]] = any((base / parts[0]).is_dir() or (base / f"{parts[0]}.py").is_file()
+                                                 for base in absolute_bases)
+            if not project_packages[parts[0]]:
+                continue
         # `from .mailer import send_email`: a function of the module; `from app.services import fraud_client`: a
         # module of the package.
-        for file in module_files(path, root, dots, parts):
+        for file in files_of(dots, parts):
             if file.stem == name:
                 found.update({f"{local}.{fn}": what for fn, what in read(str(file)).items()})
             elif name in (functions := read(str(file))):
                 found[local] = functions[name]
         if parts or dots:
-            submodule = module_files(path, root, dots, [*parts, name])
+            submodule = files_of(dots, [*parts, name])
             if len(submodule) == 1 and submodule[0].stem == name:
                 found.update({f"{local}.{fn}": what for fn, what in read(str(submodule[0])).items()})
     return found
