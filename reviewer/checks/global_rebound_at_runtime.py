@@ -14,6 +14,9 @@ from reviewer.checks._data import Scope, ScopeCheck, ends_in_exit
 _SET_UP = re.compile(r"^_?(init|initiali[sz]e|setup|set_up|configure|bootstrap|startup|on_startup)(_|$)")
 
 
+_SIGNAL_REGISTRATION = re.compile(r"\b(?:signal\.signal|add_signal_handler)\(\s*[\w.]+\s*,\s*(\w+)\s*[,)]")
+
+
 class GlobalReboundAtRuntime(ScopeCheck):
     """A function that changes a module-level variable through the `global` statement.
 
@@ -130,12 +133,17 @@ def apply_overrides(overrides):
 """,
     )
 
+    _registered: frozenset[str] | None = None  # the module's signal handlers, once read
+
     def judge(self, scope: Scope) -> None:
         root = scope.root
-        if not isinstance(root, cst.FunctionDef) or root.name.value == "main" or self._signal_handler(root):
+        if not isinstance(root, cst.FunctionDef) or root.name.value == "main":
+            return
+        statements = scope.of_type(cst.Global)
+        if not statements or root.name.value in self._signal_handlers():
             return
         set_up = bool(_SET_UP.match(root.name.value))
-        for statement in scope.of_type(cst.Global):
+        for statement in statements:
             names = {item.name.value for item in statement.names}
             rebinds = [found for name in names if (found := self._rebinds(name, scope)) is not None
                        and (not set_up or isinstance(found, cst.AugAssign))]
@@ -146,11 +154,13 @@ def apply_overrides(overrides):
                                        "is not in its arguments, so calls and tests affect each other and each "
                                        "worker process keeps its own copy.", end_node=first)
 
-    def _signal_handler(self, fn: cst.FunctionDef) -> bool:
-        """`signal.signal(signal.SIGTERM, _stop)` or `loop.add_signal_handler(..., _stop)`: the handler may do little
-        more than set a module flag the main loop reads, which is what Python's documentation shows."""
-        name = re.escape(fn.name.value)
-        return bool(re.search(rf"\b(signal\.signal|add_signal_handler)\(\s*[\w.]+\s*,\s*{name}\s*[,)]", self.ctx.text))
+    def _signal_handlers(self) -> frozenset[str]:
+        """The functions the module registers for a signal, `signal.signal(signal.SIGTERM, _stop)` or
+        `loop.add_signal_handler(..., _stop)`: such a handler may do little more than set a module flag the main loop
+        reads, which is what Python's documentation shows. Read once per file."""
+        if self._registered is None:
+            self._registered = frozenset(_SIGNAL_REGISTRATION.findall(self.ctx.text))
+        return self._registered
 
     @staticmethod
     def _rebinds(name: str, scope: Scope) -> cst.CSTNode | None:
