@@ -526,8 +526,8 @@ _UNIQUE_VIOLATION = re.compile(r"\b(IntegrityError|UniqueViolation)\b")
 def unique_record_first(call: cst.Call, scope: Scope, ctx: FileContext) -> bool:
     """`with transaction.atomic(): DigestSent.objects.create(member=m, month=first); send_mail(...)` in a `try` that
     catches `IntegrityError`: the record of the send is inserted in the same transaction, before it and as its only
-    write, under a unique constraint. A failed send rolls the record back, so a retry sends it again; a retry after a sent one fails to
-    insert the record and skips the send."""
+    write, under a unique constraint. A failed send rolls the record back, so a retry sends it again; a retry after a
+    sent one fails to insert the record and skips the send."""
     tx = transaction_of(call, scope, ctx)
     if not isinstance(tx, cst.With):
         return False
@@ -538,8 +538,9 @@ def unique_record_first(call: cst.Call, scope: Scope, ctx: FileContext) -> bool:
     if len(writes) != 1 or not (method(writes[0]) in ("create", "add", "insert")
                                 or sql_verb(positional(writes[0]), scope) == "INSERT"):
         return False
+    code = cst.Module(body=[]).code_for_node
     return any(isinstance(node, cst.Try) and any(
-        handler.type is not None and _UNIQUE_VIOLATION.search(cst.Module(body=[]).code_for_node(handler.type)) for handler in node.handlers)
+        handler.type is not None and _UNIQUE_VIOLATION.search(code(handler.type)) for handler in node.handlers)
         for node in scope.ancestors(tx))
 
 

@@ -860,7 +860,8 @@ class BerthBookingViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         berth = serializer.validated_data["berth"]
         arrives, departs = serializer.validated_data["arrives"], serializer.validated_data["departs"]
-        clash = BerthBooking.objects.filter(berth=berth, arrives__lt=departs, departs__gt=arrives).exists()  # expect: DB005
+        clash = BerthBooking.objects.filter(  # expect: DB005
+            berth=berth, arrives__lt=departs, departs__gt=arrives).exists()
         if clash:
             raise ValidationError({"berth": "already booked for some of those nights"})
         serializer.save(owner=self.request.user, status="held")
@@ -1657,7 +1658,8 @@ def _queryset_model(view: cst.ClassDef) -> str | None:
             exprs = [node.value for node in descendants(line.body) if isinstance(node, cst.Return) and node.value]
         for expr in exprs:
             while isinstance(expr, (cst.Call, cst.Attribute)):
-                if isinstance(expr, cst.Attribute) and expr.attr.value == "objects" and isinstance(expr.value, cst.Name):
+                if (isinstance(expr, cst.Attribute) and expr.attr.value == "objects"
+                        and isinstance(expr.value, cst.Name)):
                     return expr.value.value
                 expr = expr.func if isinstance(expr, cst.Call) else expr.value
     return None

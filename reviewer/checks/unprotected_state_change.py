@@ -76,9 +76,12 @@ class UnprotectedStateChange(PythonCheck):
       `@staff_required`, `@role_required(...)`, `@permission_required`): an admin module where one was
       missed.
     A handler that only reads is reported in that second case when the module's blueprint or router serves
-    under a staff prefix (`url_prefix="/admin"`, `/ops`, `/internal`): a staff report served to anyone; there, a
-    handler whose only guard signs the caller in (`@login_required`) is reported too, since any customer with an
-    account passes it.
+    under a staff prefix (`url_prefix="/admin"`, `/ops`, `/internal`), or when the module or its folder is named
+    for staff pages (`admin_reports.py`, `reports/admin_views.py`; there one other staff-only page is enough): a
+    staff report served to anyone. There, a handler whose only guard signs the caller in (`@login_required`) is
+    reported too, from that decorator, since any customer with an account passes it. A page whose body turns
+    non-staff away (`if not request.user.is_staff: return ...403`) counts as staff-only, and a function whose name
+    starts with `_` (a Django helper taking `request`) as no page.
     The caller can also be what an auth middleware left on the request (`request["user"]`); naming the
     caller only in a log line does not guard. A handler named for a public flow (`login`, `signup`, `reset`,
     `webhook`, ...), or one that takes a secret the caller presents (a `<code>` or `<token>` in its URL, a
