@@ -9,6 +9,7 @@ import libcst as cst
 from reviewer.checks._base import attribute_path, descendants, is_literal, module_handlers, own_nodes
 from reviewer.checks._data import (
     Scope,
+    body_statements,
     chain_root,
     db_write,
     ends_in_leave,
@@ -1200,22 +1201,29 @@ class BerthBookingViewSet(viewsets.ModelViewSet):
         if (function is None or function.name.value != "perform_create" or not ctx.class_stack
                 or self._module is None or not isinstance(saved, cst.Name) or saved.value != "serializer"):
             return None
-        named = next((small.value.value for line in ctx.class_stack[-1].body.body
-                      if isinstance(line, cst.SimpleStatementLine) for small in line.body
-                      if isinstance(small, cst.Assign) and isinstance(small.value, cst.Name)
-                      and any(isinstance(t.target, cst.Name) and t.target.value == "serializer_class"
-                              for t in small.targets)), None)
-        serializer = next((c for c in self._module.body if isinstance(c, cst.ClassDef) and c.name.value == named), None)
+        named = _class_value(ctx.class_stack[-1], "serializer_class")
+        serializer = next((c for c in self._module.body if isinstance(c, cst.ClassDef) and isinstance(named, cst.Name)
+                           and c.name.value == named.value), None)
         if serializer is None:
             # Imported from a serializers module: a generic view's serializer is for the model its queryset serves.
-            return _queryset_model(ctx.class_stack[-1])
-        meta = next((c for c in serializer.body.body if isinstance(c, cst.ClassDef) and c.name.value == "Meta"), None)
-        if meta is None:
-            return None
-        return next((small.value.value for line in meta.body.body if isinstance(line, cst.SimpleStatementLine)
-                     for small in line.body if isinstance(small, cst.Assign) and isinstance(small.value, cst.Name)
-                     and any(isinstance(t.target, cst.Name) and t.target.value == "model" for t in small.targets)),
-                    None)
+            return self._queryset_model(ctx.class_stack[-1])
+        meta = next((c for c in body_statements(serializer.body) if isinstance(c, cst.ClassDef)
+                     and c.name.value == "Meta"), None)
+        model = _class_value(meta, "model") if meta is not None else None
+        return model.value if isinstance(model, cst.Name) else None
+
+    def _queryset_model(self, view: cst.ClassDef) -> str | None:
+        """The model a DRF view serves: `queryset = Booking.objects...`, or `get_queryset` returning
+        `Booking.objects...`."""
+        served = [_class_value(view, "queryset")]
+        served += [node.value for line in body_statements(view.body)
+                   if isinstance(line, cst.FunctionDef) and line.name.value == "get_queryset"
+                   for node in descendants(line.body) if isinstance(node, cst.Return)]
+        for expr in served:
+            orm = orm_model(expr, self._module_scope, self.ctx) if expr is not None else None
+            if orm is not None and orm[0] == "django":
+                return orm[1]
+        return None
 
     def _written_model(self, call: cst.Call, scope: Scope) -> str | None:
         """The model or table a call inserts into, updates or deletes from (also one handed to a thread)."""
@@ -1647,19 +1655,8 @@ def _targets(node: cst.CSTNode) -> list[cst.BaseExpression]:
     return [t.target for t in node.targets]
 
 
-def _queryset_model(view: cst.ClassDef) -> str | None:
-    """The model a DRF view serves: `queryset = Booking.objects...` or `get_queryset` returning `Booking.objects...`."""
-    for line in view.body.body:
-        exprs: list[cst.BaseExpression] = []
-        if isinstance(line, cst.SimpleStatementLine):
-            exprs = [small.value for small in line.body if isinstance(small, cst.Assign) and any(
-                isinstance(t.target, cst.Name) and t.target.value == "queryset" for t in small.targets)]
-        elif isinstance(line, cst.FunctionDef) and line.name.value == "get_queryset":
-            exprs = [node.value for node in descendants(line.body) if isinstance(node, cst.Return) and node.value]
-        for expr in exprs:
-            while isinstance(expr, (cst.Call, cst.Attribute)):
-                if (isinstance(expr, cst.Attribute) and expr.attr.value == "objects"
-                        and isinstance(expr.value, cst.Name)):
-                    return expr.value.value
-                expr = expr.func if isinstance(expr, cst.Call) else expr.value
-    return None
+def _class_value(cls: cst.ClassDef, name: str) -> cst.BaseExpression | None:
+    """What a class body assigns to `name` first (`serializer_class = EntrySerializer`, `model = DrawEntry`)."""
+    return next((small.value for line in body_statements(cls.body) if isinstance(line, cst.SimpleStatementLine)
+                 for small in line.body if isinstance(small, cst.Assign)
+                 and any(isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets)), None)

@@ -6,8 +6,8 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import (FileContext, PythonCheck, attribute_path, descendants, is_dependency_call, keyword,
-                                   module_handlers)
+from reviewer.checks._base import (FileContext, PythonCheck, attribute_path, decorator_name, descendants,
+                                   is_dependency_call, keyword, module_handlers)
 from reviewer.checks._data import ends_in_exit
 from reviewer.checks._security import expr_name
 from reviewer.checks.exception_swallowed import logging_level
@@ -392,7 +392,7 @@ def no_shows():
                     and _signs_in_only(handler, self.ctx)):
                 # `@login_required` where every other handler of the admin area says `@staff_required`: the
                 # decorator chosen lets any customer with an account in; the finding starts at that decorator.
-                sign_in = next(d for d in handler.decorators if _decorator_name(d) in _SIGN_IN_DECORATORS)
+                sign_in = next(d for d in handler.decorators if decorator_name(d) in _SIGN_IN_DECORATORS)
                 self.report(sign_in, f"`{handler.name.value}` serves an admin page to any signed-in user, "
                                      "while every other handler here is staff-only: a customer with an "
                                      "account can read it.", end_node=handler.body)
@@ -479,16 +479,10 @@ def _admin_area(module: cst.Module) -> bool:
 _SIGN_IN_DECORATORS = frozenset({"login_required", "auth_required", "jwt_required", "authenticated"})
 
 
-def _decorator_name(decorator: cst.Decorator) -> str:
-    """`login_required` for `@login_required`, `@flask_login.login_required` and `@login_required()`."""
-    target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-    return (attribute_path(target) or "").rsplit(".", 1)[-1]
-
-
 def _signs_in_only(fn: cst.FunctionDef, ctx: FileContext) -> bool:
     """The handler's only guard is a decorator that signs the caller in (`@login_required`), and its body does not
     look at who the caller is."""
-    names = [_decorator_name(d) for d in fn.decorators]
+    names = [decorator_name(d) for d in fn.decorators]
     if not any(name in _SIGN_IN_DECORATORS for name in names):
         return False
     bare = fn.with_changes(decorators=[d for d, name in zip(fn.decorators, names) if name not in _SIGN_IN_DECORATORS])
