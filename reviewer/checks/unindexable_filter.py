@@ -87,6 +87,11 @@ def search(db, term):
     tagged = db.scalars(select(Product).where(Product.tags.contains(["sale"])))  # ok: DB006
     return rows, prefix, tagged
 
+def farm_search(cur, term):
+    '''Prefix search on the farm name, served by the index on lower(farms.name).'''  # ok: DB006
+    cur.execute("SELECT id FROM farms WHERE name LIKE %s LIMIT 20", (term + "%",))
+    return cur.fetchall()
+
 def is_csv(upload):
     return upload.filename.lower().endswith(".csv")  # ok: DB006
 
@@ -200,6 +205,8 @@ def audit_log(request):
         raw = _raw(string)
         if "like" not in raw.lower() and "(" not in raw and "::" not in raw:
             return
+        if isinstance(scope.parent.get(string), cst.Expr):
+            return  # a docstring is prose: "served by the index on lower(name)" is not a query
         for pattern, message in ((_LEADING_WILDCARD, "starts with a wildcard"),
                                  (_FUNCTION_OF_COLUMN, "compares a function of the column")):
             found = pattern.search(raw)
