@@ -46,6 +46,18 @@ _LOOKUP_WORDS = frozenset({"category", "categories", "country", "countries", "cu
                            "config", "configuration", "plan", "plans", "status", "statuses", "region", "regions",
                            "timezone", "timezones", "locale", "locales", "feature", "features", "flag", "flags",
                            "group", "groups", "type", "types", "tag", "tags", "unit", "units"})
+# The business's own places, equipment and staff: their number grows with the business's size, not with its customers
+# or its history, so listing them all is a roster, not a growing listing (the kilns of a studio, a depot's lockers).
+_RESOURCE_WORDS = frozenset({
+    "room", "rooms", "bed", "beds", "ward", "wards", "desk", "desks", "locker", "lockers", "machine", "machines",
+    "kiln", "kilns", "oven", "ovens", "fridge", "fridges", "freezer", "freezers", "tank", "tanks", "boat", "boats",
+    "vessel", "vessels", "vehicle", "vehicles", "truck", "trucks", "van", "vans", "drone", "drones", "robot",
+    "robots", "court", "courts", "lane", "lanes", "bay", "bays", "dock", "docks", "berth", "berths", "tool", "tools",
+    "printer", "printers", "warehouse", "warehouses", "depot", "depots", "branch", "branches", "venue", "venues",
+    "clinic", "clinics", "studio", "studios", "kitchen", "kitchens", "staff", "employee", "employees", "technician",
+    "technicians", "driver", "drivers", "courier", "couriers", "instructor", "instructors", "artist", "artists",
+    "crew", "crews", "pilot", "pilots", "nurse", "nurses", "mechanic", "mechanics", "shearer", "shearers", "guide",
+    "guides", "rule", "rules", "section", "sections"})
 # Records one owner keeps only a few of: a user's addresses, devices, keys.
 _FEW_PER_OWNER = frozenset({"address", "addresses", "device", "devices", "key", "keys", "token", "tokens", "card",
                             "cards", "membership", "memberships", "preference", "preferences", "credential",
@@ -113,6 +125,8 @@ class UnboundedQueryInHandler(PythonCheck):
     A window wider than a week (`timedelta(days=31)`, `relativedelta(months=1)`, `start, end = _month_bounds()`)
     counts only when the query is also scoped to an owner (`artist=artist`, `customer_id = %s`): a month of every
     order grows with the business.
+    The business's own places, equipment and staff (rooms, lockers, kilns, boats, vehicles, drivers,
+    technicians...) are listed whole: there are as many as the business owns, however long its history is.
     Rows locked with `FOR UPDATE` (`with_for_update()`, `select_for_update()`) are claimed to be changed in the
     transaction, not listed, and are not reported. Small reference tables
     (categories, countries, currencies, roles, settings...) and records an owner keeps only a few of
@@ -334,6 +348,32 @@ def rota(request):
     monday, sunday = _week_of(date.fromisoformat(request.GET["week"]))
     jobs = CrewAssignment.objects.filter(work_date__range=(monday, sunday)).order_by("work_date")  # ok: DB002
     return render(request, "rota.html", {"jobs": list(jobs)})
+""",
+        # The studio's own kilns and a depot's lockers: as many as the business owns, not a growing history. One
+        # week of tallies, `BETWEEN` a day and six days later.
+        """
+from django.http import JsonResponse
+from flask import g, jsonify
+
+@staff_member_required
+def kiln_board(request):
+    kilns = Kiln.objects.filter(active=True).order_by("name")
+    return JsonResponse({"kilns": [{"name": k.name} for k in kilns]})  # ok: DB002
+
+@bp.get("/lockers/<int:depot_id>")
+def lockers(depot_id):
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, door FROM lockers WHERE depot_id = %s ORDER BY door", (depot_id,))
+        return jsonify(cur.fetchall())  # ok: DB002
+
+@bp.get("/week/<day>")
+def weekly_pay(day):
+    start = date.fromisoformat(day)
+    end = start + timedelta(days=6)
+    with conn.cursor() as cur:
+        cur.execute("SELECT shearer_id, head FROM tallies WHERE run_date BETWEEN %s AND %s ORDER BY run_date",
+                    (start, end))
+        return jsonify(cur.fetchall())  # ok: DB002
 """,
     )
     INVALID = (
@@ -961,13 +1001,15 @@ def _sql_fixed_window(where: str) -> bool:
 # parameters, the window's ends.
 _SQL_PARAM_BOUND = re.compile(r"([\w.]+)\s*(>=?|<=?)\s*(?:%s|\?)", re.IGNORECASE)
 _SQL_PLACEHOLDER = re.compile(r"%s|\?", re.IGNORECASE)
+_SQL_PARAM_BETWEEN = re.compile(r"([\w.]+)\s+BETWEEN\s+(%s|\?)\s+AND\s+(?:%s|\?)", re.IGNORECASE)
 # `o.customer_id = %s`: the window's rows are one owner's.
 _SQL_OWNER_EQUALS = re.compile(r"\b\w*_id\s*=\s*(?:%s|\?|%\(\w+\)s|:\w+|\$\d+)", re.IGNORECASE)
 
 
 def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope, scoped: bool) -> bool:
     """The upper end's parameter is the lower end's plus a width the code fixes: `(start, start +
-    timedelta(days=1))` for `at >= %s AND at < %s` (wider than a week only when the query is `scoped`)."""
+    timedelta(days=1))` for `at >= %s AND at < %s` or `at BETWEEN %s AND %s` (wider than a week only when the query
+    is `scoped`)."""
     if not params:
         return False
     lower: dict[str, int] = {}
@@ -975,6 +1017,10 @@ def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope,
     for found in _SQL_PARAM_BOUND.finditer(text):
         position = len(_SQL_PLACEHOLDER.findall(text[:found.start(2)]))
         (lower if found.group(2).startswith(">") else upper).setdefault(found.group(1), position)
+    for found in _SQL_PARAM_BETWEEN.finditer(text):  # `run_date BETWEEN %s AND %s`: the first value, then the second
+        position = len(_SQL_PLACEHOLDER.findall(text[:found.start(2)]))
+        lower.setdefault(found.group(1), position)
+        upper.setdefault(found.group(1), position + 1)
     return any(column in upper and max(position, upper[column]) < len(params)
                and _offset_of(params[upper[column]], params[position], scope, scoped)
                for column, position in lower.items())
@@ -1259,7 +1305,8 @@ def _is_variable_use(name: cst.Name, scope: Scope) -> bool:
 
 def _is_lookup(model: str) -> bool:
     words = set(re.findall(r"[A-Z]?[a-z0-9]+", model)) if model else set()
-    return bool({w.lower() for w in words} & _LOOKUP_WORDS) or bool(tokens(model) & _LOOKUP_WORDS)
+    return (bool({w.lower() for w in words} & _LOOKUP_WORDS) or bool(tokens(model) & _LOOKUP_WORDS)
+            or (bool(model) and _head_noun(model) in _RESOURCE_WORDS))
 
 
 def _is_sliced(call: cst.Call, scope: Scope) -> bool:
