@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, has_star_kwargs, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, has_star_kwargs, keyword
 from reviewer.checks._data import (
     _IDEMPOTENCY,
     Scope,
@@ -89,8 +89,12 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     makes the call after every call into that library and outside any loop that also calls it (nothing after it
     raises what the task retries on), or when it locks the record, returns when a field says the work was done
     (`if hold.notice_sent_at is not None: return`) and sets that field after the call, or when a retried task
-    sends one mail (not by an HTTP POST, in no loop, not in a `with` block whose exit may fail) and nothing after
-    it can fail but logging: the task runs again only when the send itself raised, or when the call runs in a
+    sends one mail (not by an HTTP POST, in no loop, not in a `with` block whose exit may fail, unless the task
+    retries only errors of opening a connection: `SMTPConnectError`, a refused connection, httpx's `ConnectError`)
+    and nothing after it can fail but logging: the task runs again only when the send itself raised, or when the
+    call runs in a loop over the rows whose field is not set yet (`sent_at__isnull=True`, `.is_(None)`, `IS NULL`)
+    and stores that field for the row right after it, in the same round (`.filter(pk=n.pk).update(sent_at=now)`,
+    or set and then saved or committed): a retry starts from the rows not sent yet, or when the call runs in a
     transaction block that first inserts a record of it, in a `try` that catches `IntegrityError` (a unique
     sent-record: a retry after a sent one fails to insert it and skips the call). A POST to a record's own path
     (`f"{API}/invoices/{invoice_id}/sent"`) is judged by the path after the record's id only (`sent`: a state
@@ -311,6 +315,50 @@ def mail_statement(self, statement_id):
             relay.send_message(render(statement))  # ok: REL003
         statement.state = "mailed"
         db.commit()
+""",
+        # Each notice is stamped as sent right after its mail, in the same round: a retry starts from the rows not
+        # sent yet. Stamped on the objects and committed once after the loop, a failed send loses every stamp.
+        """
+from celery import shared_task
+from django.core.mail import send_mail
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_cancellation(night_id, subject, body):
+    outstanding = CancellationNotice.objects.filter(night_id=night_id, sent_at__isnull=True).order_by("pk")
+    for notice in outstanding.iterator():
+        send_mail(subject, body, None, [notice.recipient])  # ok: REL003
+        CancellationNotice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_reminders(outing_id):
+    with Session() as session:
+        seats = session.scalars(select(Seat).where(Seat.outing_id == outing_id, Seat.reminded_at.is_(None))).all()
+        for seat in seats:
+            send_mail("Reminder", "Boats out at six.", None, [seat.email])  # expect: REL003
+            seat.reminded_at = utcnow()
+        session.commit()
+""",
+        # Retried only when the connection could not be opened: a failure after the mail went out (QUIT on leaving
+        # the `with` block) is not retried, so the mail is not sent twice. Retrying every SMTP error would be.
+        """
+import smtplib
+from celery import shared_task
+
+CONNECT_ERRORS = (smtplib.SMTPConnectError, ConnectionRefusedError)
+
+def _send(to, body):
+    with smtplib.SMTP(SMTP_HOST, 587, timeout=15) as smtp:
+        smtp.send_message(_message(to, body))
+
+@shared_task(autoretry_for=CONNECT_ERRORS, retry_backoff=True, max_retries=3)
+def send_reset_email(user_id, token):
+    user = User.query.get(user_id)
+    _send(user.email, f"Reset link: {token}")  # ok: REL003
+
+@shared_task(autoretry_for=(smtplib.SMTPException, ConnectionRefusedError), max_retries=3)
+def send_welcome_email(user_id):
+    user = User.query.get(user_id)
+    _send(user.email, "Welcome")  # expect: REL003
 """,
         """
 from kafka.errors import KafkaError
@@ -797,7 +845,8 @@ def capture_deposit(booking):
                 if block is function_body and _last_message_sent(call, effect, scope, self.ctx, helpers):
                     continue
                 if block is function_body and (_claimed_before(call, scope, self.ctx, helpers, in_class)
-                                               or _marked_done_under_lock(call, scope, self)):
+                                               or _marked_done_under_lock(call, scope, self)
+                                               or _stamped_row_by_row(call, scope)):
                     continue
                 if unique_record_first(call, scope, self.ctx):
                     continue
@@ -1007,9 +1056,11 @@ def _last_message_sent(call: cst.Call, effect: Effect, scope: Scope, ctx, helper
     site = effect.site or call
     if effect.kind != "message" or method(site) in _HTTP_SENDS or scope.innermost_loop(call) is not None:
         return False
-    # Leaving a `with smtplib.SMTP(...)` block sends QUIT, which can fail after the mail went out.
+    # Leaving a `with smtplib.SMTP(...)` block sends QUIT, which can fail after the mail went out; that failure is
+    # retried only when the task retries more than failures to connect.
     site_scope = helpers.scope(effect.helper) if effect.helper is not None else scope
-    if any(isinstance(node, cst.With) for node in (*scope.ancestors(call), *site_scope.ancestors(site))):
+    if any(isinstance(node, cst.With) for node in (*scope.ancestors(call), *site_scope.ancestors(site))) and (
+            not _retried_only_on_connecting(scope)):
         return False
     loggers = [c for c in scope.calls() if logging_level(ctx, c) is not None]
     for other in scope.calls():
@@ -1021,6 +1072,73 @@ def _last_message_sent(call: cst.Call, effect: Effect, scope: Scope, ctx, helper
             continue
         return False
     return True
+
+
+# A filter that keeps the rows whose field is not set yet: `sent_at__isnull=True`, `Notice.sent_at.is_(None)`,
+# `sent_at IS NULL`, `reminded_at=None`.
+_UNSET_FIELD = re.compile(r"\b(\w+)__isnull\s*=\s*True|\.(\w+)\.is_\(\s*None\s*\)|\b(\w+)\s+IS\s+NULL\b"
+                          r"|\b(\w+)\s*==?\s*None\b", re.IGNORECASE)
+
+
+def _stamped_row_by_row(call: cst.Call, scope: Scope) -> bool:
+    """A send in a loop over the rows whose field is still unset (`for notice in Notice.objects.filter(sent_at__isnull
+    =True)`), with that field stored for the row right after it, in the same round (`.filter(pk=notice.pk)
+    .update(sent_at=now)`, or `notice.sent_at = now` and then `notice.save()` or a commit): a retry starts from the
+    rows not sent yet. Set on the object and committed once after the loop, it is not stored when a later send
+    fails."""
+    loop = scope.innermost_loop(call)
+    if not isinstance(loop, cst.For):
+        return False
+    source = loop.iter
+    root = source
+    while isinstance(root, (cst.Call, cst.Attribute)):
+        root = root.func if isinstance(root, cst.Call) else root.value
+    if isinstance(root, cst.Name):
+        binding = scope.binding(root.value, loop)
+        if binding is not None and not binding.unpacked:
+            source = cst.Tuple([cst.Element(binding.value), cst.Element(loop.iter)])
+    unset = {next(g for g in found.groups() if g) for found in _UNSET_FIELD.finditer(node_code(source))}
+    if not unset:
+        return False
+    later = [node for node in scope.within(loop.body) if scope.before(call, node)]
+    for node in later:
+        if isinstance(node, cst.Call) and method(node) == "update" and any(
+                arg.keyword is not None and arg.keyword.value in unset for arg in node.args):
+            return True
+        if isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Attribute) and t.target.attr.value in unset
+                                                for t in node.targets):
+            if any(isinstance(other, cst.Call) and method(other) in ("save", "commit") and scope.before(node, other)
+                   for other in later):
+                return True
+    return False
+
+
+# Errors raised while a connection is opened, before anything is sent (`smtplib.SMTPConnectError`, a refused
+# connection, httpx's `ConnectError` and `ConnectTimeout`); a builtin `ConnectionError` also covers a reset mid-send.
+_CONNECT_PHASE_ERRORS = frozenset({"SMTPConnectError", "ConnectionRefusedError", "ConnectTimeout", "ConnectError",
+                                   "ClientConnectorError", "gaierror"})
+
+
+def _retried_only_on_connecting(scope: Scope) -> bool:
+    """A Celery task whose `autoretry_for` lists only errors of opening a connection (also through a module
+    constant, `CONNECT_ERRORS = (smtplib.SMTPConnectError, ConnectionRefusedError)`): it runs again only when
+    nothing could be sent."""
+    fn = scope.root
+    if not isinstance(fn, cst.FunctionDef):
+        return False
+    for deco in fn.decorators:
+        task = deco.decorator
+        found = keyword(task, "autoretry_for") if isinstance(task, cst.Call) else None
+        if found is None:
+            continue
+        listed = found.value
+        if isinstance(listed, cst.Name):
+            binding = scope.binding(listed.value)
+            listed = binding.value if binding is not None and not binding.unpacked else listed
+        elements = [e.value for e in listed.elements] if isinstance(listed, (cst.Tuple, cst.List)) else [listed]
+        names = [(attribute_path(e) or "").rsplit(".", 1)[-1] for e in elements]
+        return bool(names) and all(name in _CONNECT_PHASE_ERRORS for name in names)
+    return False
 
 
 def _claimed_before(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:
