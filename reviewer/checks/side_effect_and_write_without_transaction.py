@@ -11,6 +11,7 @@ from reviewer.checks._data import (
     Scope,
     body_statements,
     db_write,
+    is_camel,
     mentions_idempotency,
     method,
     not_production_code,
@@ -86,9 +87,12 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
     module, `billing.charge_period(...)`, whose text passes one) and the function is not a request handler (a task or
     job that is run again converges; except case (5): a job that finds the record already committed does not
     make the payment again) or is a handler whose key is built from the client's `Idempotency-Key`, which it
-    also stores or looks up (the client's retry converges), when a message's failure is caught and ignored (best effort; an
-    `except` for database errors only, such as `psycopg.Error`, does not catch it), when a message is sent inside
-    the transaction that first inserts the record of sending it, in a `try` that catches `IntegrityError` (a
+    also stores or looks up (the client's retry converges), or a handler's refund whose key is built from a record
+    it loaded (`f"refund-{deposit.id}"`: the record still says "paid" after a failed write, so a second click sends
+    the same key and gets the first refund back; a charge is not taken so: the retry may find the hold expired),
+    when a message's failure is caught and ignored (best effort; an `except` for database errors only, such as
+    `psycopg.Error`, does not catch it), when a message is sent inside the transaction that first inserts the
+    record of sending it, in a `try` that catches `IntegrityError` (a
     unique sent-record: the send and its record stand or fall together, and a second run skips it), or when the
     only later write is `.save()` on an object the caller passed in. A write counts as "after" the side effect
     only when it can run after it: a call in a branch that returns or raises (`if taken: refund(...); return`)
@@ -118,6 +122,36 @@ class SideEffectAndWriteWithoutTransaction(PythonCheck):
 
     id = "REL004"
     VALID = (
+        # A refund keyed by the loaded deposit: when the write after it fails the deposit still says "paid", and a
+        # second click sends the same key and gets the first refund back. A charge keyed by the loaded booking is
+        # not safe so: the retry finds the hold expired and turns the customer away, charged.
+        """
+import stripe
+from flask import jsonify
+
+@bp.post("/deposits/<int:deposit_id>/refund")
+@admin_required
+def refund_deposit(deposit_id):
+    deposit = db.get_or_404(Deposit, deposit_id)
+    if deposit.status != "paid":
+        return jsonify(error="nothing to refund"), 409
+    stripe.Refund.create(payment_intent=deposit.intent_id, idempotency_key=f"deposit-refund-{deposit.id}")  # ok: REL004
+    deposit.status = "refunded"
+    db.session.commit()
+    return jsonify(status="refunded")
+
+@bp.post("/bookings/<int:booking_id>/confirm")
+@login_required
+def confirm_booking(booking_id):
+    booking = db.get_or_404(Booking, booking_id)
+    if booking.held_until < utcnow():
+        return jsonify(error="hold expired"), 410
+    stripe.PaymentIntent.create(amount=booking.price_cents, currency="eur", confirm=True,  # expect: REL004
+                                idempotency_key=f"booking-{booking.id}")
+    booking.status = "confirmed"
+    db.session.commit()
+    return jsonify(status="confirmed")
+""",
         # The receipt's record is the transaction's only write, under a unique constraint: the mail and its record
         # stand or fall together.
         """
@@ -741,7 +775,8 @@ def refund_invoice(invoice_id):
             # A key makes the call safe to repeat, not safe to fail: a payment after the commit that already
             # records it is not run again by a job that finds the record done.
             # A key made from the client's own `Idempotency-Key` converges when the client retries the request.
-            retried_by_client = keyed and handler and _keyed_by_client(call, node, scope)
+            retried_by_client = keyed and handler and (_keyed_by_client(call, node, scope)
+                                                       or _refund_keyed_by_loaded_record(call, scope))
             self._judge(call, effect.kind, scope, writes,
                         after_commit_only=keyed and (not handler or retried_by_client),
                         records_result=self._records_result(effect))
@@ -967,6 +1002,54 @@ def _compensated(calls: list[cst.Call], scope: Scope, *, rollback_counts: bool) 
 
 
 _CLIENT_KEY = re.compile(r"idempot", re.IGNORECASE)
+
+
+def _key_of(call: cst.Call) -> cst.BaseExpression | None:
+    """The idempotency key a call passes: `idempotency_key=...`, or an `Idempotency-Key` entry of its headers."""
+    for arg in call.args:
+        if arg.keyword is not None and _CLIENT_KEY.search(arg.keyword.value):
+            return arg.value
+        if isinstance(arg.value, cst.Dict):
+            for element in arg.value.elements:
+                if (isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString)
+                        and _CLIENT_KEY.search(element.key.value)):
+                    return element.value
+    return None
+
+
+_MAKES_RECORD = re.compile(r"^_?(create|insert|add|new|make|build)", re.IGNORECASE)
+
+
+_REFUND = re.compile(r"refund", re.IGNORECASE)
+
+
+def _refund_keyed_by_loaded_record(call: cst.Call, scope: Scope) -> bool:
+    """A refund whose key is made from a record the handler loaded, not one it made (`idempotency_key=f"refund-
+    {deposit.id}"` after `deposit = session.get(Deposit, deposit_id)`): the record still says "paid" when the write
+    after the refund failed, so a second click loads it, sends the same key and gets the first refund back. A
+    charge is not taken as converging so: a hold that expired or seats sold in between turn the retry away, with
+    the customer's money taken."""
+    key = _key_of(call)
+    first = positional(call)
+    if key is None or not _REFUND.search(node_code(call.func) + (node_code(first) if first is not None else "")):
+        return False
+    for node in findall(key, cst.Attribute) + findall(key, cst.Subscript):
+        record = node.value
+        if not isinstance(record, cst.Name) or record not in scope.index:
+            continue
+        binding = scope.binding(record.value, call)
+        if binding is None or binding.unpacked or binding.value is None:
+            continue
+        loads = findall(binding.value, cst.Call)
+        if loads and not any(_makes_record(c) for c in loads):
+            return True
+    return False
+
+
+def _makes_record(call: cst.Call) -> bool:
+    """`Order(...)`, `Payment.objects.create(...)`, `_create_booking(...)`: a record made by this request."""
+    name = method(call) or ""
+    return bool(_MAKES_RECORD.search(name)) or (isinstance(call.func, cst.Name) and is_camel(name))
 
 
 def _keyed_by_client(call: cst.Call, fn: cst.FunctionDef, scope: Scope) -> bool:
