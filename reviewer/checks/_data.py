@@ -669,12 +669,19 @@ ROW_LOADS = frozenset({"get", "first", "one", "one_or_none", "scalar_one", "scal
                        "latest"})
 
 
+_ROW_HELPERS = frozenset({"fetch_one", "fetchone", "fetchrow", "fetch_row", "query_one"})
+
+
 def is_row_load(expr: cst.BaseExpression, scope: Scope, ctx: FileContext) -> bool:
     """One record read from the database: `.get()`, `.first()`, `session.get(M, id)`, `cur.fetchone()`."""
     expr = unwrap(expr)
     if not isinstance(expr, cst.Call):
         return False
     name = method(expr)
+    if isinstance(expr.func, cst.Name) and name in _ROW_HELPERS:
+        # The project's own `fetch_one("SELECT ... WHERE id = %s", (gang_id,))`: SQL text handed to a helper.
+        text = sql_text(positional(expr), scope)
+        return text is not None and text[0].lstrip("( ").startswith(("SELECT", "WITH"))
     if isinstance(expr.func, cst.Name) or ctx.qualify(expr.func) in _DJANGO_SHORTCUTS:
         return ctx.qualify(expr.func) in ("django.shortcuts.get_object_or_404", "get_object_or_404")
     if name not in ROW_LOADS:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, argument_for, attribute_path, is_name, is_none
+from reviewer.checks._base import PythonCheck, argument_for, attribute_path, findall, is_name, is_none
 from reviewer.checks._data import (
     DB_MODULES,
     Binding,
@@ -441,7 +441,15 @@ class Rows:
         if not accessor.endswith("s") or accessor == "objects":
             return None
         parent = self.origin(inner.value.value, at, scope, depth + 1)
-        return accessor if parent is not None and parent.kind == "row" and parent.source == "orm" else None
+        if parent is not None and parent.kind == "row" and parent.source == "orm":
+            return accessor
+        # A helper given the record (`def allocated(night): return night.slot_requests.filter(...).aggregate(
+        # total=Sum("hours"))["total"]`): a filter by keywords, then a Django aggregate, reads its children.
+        if inner.value.value.value in scope.params and method(call) == "aggregate" and any(
+                method(c) in ("filter", "exclude") and any(a.keyword is not None for a in c.args)
+                for c in findall(call, cst.Call)):
+            return accessor
+        return None
 
     def _imported_loader(self, call: cst.Call, scope: Scope) -> bool:
         """An imported function (not a library's) called with the database session or connection and a key."""
@@ -499,7 +507,7 @@ class Rows:
         names = None
         joined: list[tuple[str, str]] = []
         if columns is not None:
-            parts = columns.group(1).split(",")
+            parts = _top_level_parts(columns.group(1))
             names = ",".join(_column_name(part) for part in parts)
             main = table.group(1).lower() if table is not None else None
             named = _TABLE_ALIAS.findall(text[0])
@@ -521,17 +529,34 @@ def last_execute(fetch: cst.Call, before: cst.CSTNode, scope: Scope) -> cst.Call
     return executes[-1] if executes else None
 
 
+def _top_level_parts(columns: str) -> list[str]:
+    """The columns of a SELECT list, split at the commas outside parentheses (`COALESCE(SUM(qty), 0) AS n, id`)."""
+    parts, depth, start = [], 0, 0
+    for position, char in enumerate(columns):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(columns[start:position])
+            start = position + 1
+    parts.append(columns[start:])
+    return parts
+
+
 def _column_name(expression: str) -> str:
     """`a.balance` -> balance, `qty AS n` -> n, `COUNT(*)` -> count(*), `COUNT(*) AS n` -> `count(*) n` (the
-    aggregate, then the name a row is read by)."""
+    aggregate, then the name a row is read by), `COALESCE(SUM(qty), 0) AS n` -> `coalesce(sum(qty)0) n` (one word:
+    the column list is joined with commas)."""
     expression = expression.strip().lower()
     if _AGGREGATE.match(expression):
-        words = expression.split(" ")
-        return words[0] if len(words) == 1 else f"{words[0]} {words[-1]}"
+        alias = re.search(r"\)\s+(?:as\s+)?(\w+)$", expression)
+        body = re.sub(r"[\s,]+", "", expression[:alias.start() + 1] if alias is not None else expression)
+        return body if alias is None else f"{body} {alias.group(1)}"
     return expression.split(" ")[-1].split(".")[-1]
 
 
-_AGGREGATE = re.compile(r"(count|sum|exists)\s*\(")
+_AGGREGATE = re.compile(r"((coalesce|ifnull)\s*\(\s*)?(count|sum|exists)\s*\(")
 
 
 def _is_aggregate(column: str | None) -> bool:

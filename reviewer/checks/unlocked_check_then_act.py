@@ -87,8 +87,10 @@ class UnlockedCheckThenAct(RowsCheck):
     - Quantity: `if acct.balance >= amount` / `if stock <= 0` / `if slot["sold"] + n > slot["capacity"]` on a
       loaded record or fetched row, followed by
       an arithmetic change of that field and a save, or an `UPDATE` that sets that column; a count
-      (`Model.objects.filter(...).count()`, `SELECT count(*)`, a helper returning one, a total
-      `.aggregate(n=Sum(...))["n"]`, also through a related manager of a loaded record, `slot.reservations`)
+      (`Model.objects.filter(...).count()`, `SELECT count(*)`, `SELECT COALESCE(SUM(n), 0) AS n` (also through
+      the project's own `fetch_one(sql, params)`), a helper returning one, a total
+      `.aggregate(n=Sum(...))["n"]`, also through a related manager of a loaded record, `slot.reservations`, or
+      of the record a helper is given)
       compared with a limit, followed by a write to the same model or table (in a DRF view's `perform_create`,
       `serializer.save()` inserts its serializer's `Meta.model`, or, for a serializer imported from another
       module, the model of the view's `queryset`/`get_queryset`); the amount compared taken from the
@@ -117,16 +119,18 @@ class UnlockedCheckThenAct(RowsCheck):
       one: NextNumberFromMax.)
     Conditions joined by `or` before a `return`/`raise` are each judged (`if row is None or row[0] <= 0`), and a
     local worked out from a record's fields (`free = sailing.capacity - sailing.used`, then `if needed > free:
-    raise`) counts as those fields when it is compared with something other than a constant. Queries
+    raise`; also a helper's total, `night.hours - hours_allocated(night)`) counts as those fields when it is
+    compared with something other than a constant. Queries
     handed to a thread (`await asyncio.to_thread(db.fetch_one, "SELECT count(*) AS n ...")`) count as run here,
     and a count is known by its alias (`booked["n"]`).
 
     A conditional update settles races on its own table only (claiming a pallet does not settle the count of the
     location it is put in), except with SQLite, whose first write locks the whole database until the commit.
     It is not reported when the function locks (`select_for_update`, `with_for_update`, `FOR UPDATE`, an
-    advisory lock, or a helper that loads with one), catches `IntegrityError`, uses `get_or_create` or
-    `update_or_create` (of the model it inserts: an upsert of the client does not settle the booking made after
-    it), `ON CONFLICT`, `INSERT OR IGNORE` (also in SQL kept in a module constant), or a conditional update
+    advisory lock, a helper that loads with one, or a helper of the module called before the check that takes
+    one), catches `IntegrityError`, uses `get_or_create` or `update_or_create` (of the model it inserts: an
+    upsert of the client does not settle the booking made after it), `ON CONFLICT`, `INSERT OR IGNORE` (also in
+    SQL kept in a module constant), or a conditional update
     (`UPDATE ... WHERE id = %s AND status = %s`, `filter(status="free").update(status="taken")`, but not one that
     leaves the checked record out: `.exclude(pk=bid.pk).update(...)` changes the others); a caught
     unique violation or an upsert does not settle a balance or count changed on a loaded record, nor a limit on how
@@ -164,6 +168,23 @@ class UnlockedCheckThenAct(RowsCheck):
     id = "DB005"
     _handler_callees: set[str] | None = None  # names the module's request handlers call (read when first needed)
     VALID = (
+        # A helper takes the window's row lock (`FOR UPDATE`) before the count: the check runs under it.
+        """
+def _lock_window(conn, window_id):
+    return conn.execute("SELECT id, capacity FROM windows WHERE id = %s FOR UPDATE", (window_id,)).fetchone()
+
+def _booked(conn, window_id):
+    return conn.execute("SELECT COALESCE(SUM(queens), 0) AS n FROM bookings WHERE window_id = %s",
+                        (window_id,)).fetchone()["n"]
+
+@bp.post("/bookings/<int:window_id>")
+def book(window_id):
+    with transaction() as conn:
+        window = _lock_window(conn, window_id)
+        if _booked(conn, window_id) + 2 > window["capacity"]:  # ok: DB005
+            abort(409)
+        conn.execute("INSERT INTO bookings (window_id, queens) VALUES (%s, 2)", (window_id,))
+""",
         # The insert's SQL, kept in a module constant, settles the race: `ON CONFLICT ... DO NOTHING`.
         """
 CREATE_JOB_SQL = (
@@ -402,6 +423,43 @@ def approve(refund_id: int):
 """,
     )
     INVALID = (
+        # The project's own `fetch_one` runs a total (`COALESCE(SUM(...), 0) AS head`), then a visit is inserted.
+        """
+from flask import jsonify, request
+from shearing.db import fetch_one, get_cursor
+
+BOOKED_SQL = "SELECT COALESCE(SUM(expected_head), 0) AS head FROM visits WHERE gang_id = %s AND day = %s"
+
+@bp.post("/visits")
+def schedule_visit():
+    gang_id, day, head = int(request.json["gang"]), request.json["day"], int(request.json["head"])
+    booked = fetch_one(BOOKED_SQL, (gang_id, day))["head"]  # expect: DB005
+    if booked + head > 600:
+        return jsonify(error="full"), 409
+    with get_cursor() as cur:
+        cur.execute("INSERT INTO visits (gang_id, day, expected_head) VALUES (%s, %s, %s)", (gang_id, day, head))
+    return jsonify(ok=True), 201
+""",
+        # The hours left are the night's hours less a helper's total of its children, read through the related
+        # manager of the night it is given: two observers both fit in the last hours.
+        """
+from django.db.models import Sum
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+def hours_allocated(night):
+    return night.slot_requests.filter(status="allocated").aggregate(total=Sum("hours"))["total"] or 0
+
+class ClaimHoursView(APIView):
+    def post(self, request):
+        night = get_object_or_404(ObservingNight, pk=request.data["night"])
+        hours = request.data["hours"]
+        remaining = night.hours_available - hours_allocated(night)
+        if hours > remaining:  # expect: DB005
+            return Response({"detail": "full"}, status=409)
+        SlotRequest.objects.create(night=night, observer=request.user, hours=hours)
+        return Response(status=201)
+""",
         # The seats already taken are added up by the database, then a booking is added: both twins fit.
         """
 from sqlalchemy import func, select
@@ -921,7 +979,7 @@ class BerthBookingViewSet(viewsets.ModelViewSet):
         # One finding per write: two checks guarding one insert (a count limit and a duplicate test) are one race.
         by_act: dict[cst.CSTNode, list[tuple[cst.If, str]]] = {}
         for branch, kind, act in found:
-            if has_lock(scope, self):
+            if has_lock(scope, self) or self._locked_by_helper(branch, scope):
                 continue
             by_act.setdefault(act, []).append((branch, kind))
         for act, checks in by_act.items():
@@ -949,6 +1007,17 @@ class BerthBookingViewSet(viewsets.ModelViewSet):
             saved = f" (stored on line {self.line_of(stored)})" if stored is not None else ""
             self.report(start, f"{where}, written on line {self.line_of(act)}{saved}. {_MESSAGES[kind]}",
                         end_node=stored or act)
+
+    def _locked_by_helper(self, branch: cst.If, scope: Scope) -> bool:
+        """A helper of this module called before the check takes the lock (`_lock_windows(conn, a, b)` running
+        `SELECT ... FOR UPDATE`): the check runs under it, whichever row it then reads."""
+        for call in scope.calls():
+            if not scope.before(call, branch):
+                continue
+            fn = self._rows.helper(call, scope)
+            if fn is not None and has_lock(scope_of(fn, self._rows.module_scope), self):
+                return True
+        return False
 
     def _read_before(self, branch: cst.If, scope: Scope) -> cst.CSTNode | None:
         """The earliest statement of this function that read, from the database, a value the `if` tests.
@@ -1489,9 +1558,10 @@ def _checked_sides(condition: cst.BaseExpression) -> list[tuple[cst.BaseExpressi
     return []
 
 
-def _derived_from_fields(side: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> list[cst.Attribute]:
-    """The record fields a local compared in a check was computed from: `remaining = book.allocation -
-    book.taken` gives `book.allocation` and `book.taken`. Not `amount = min(card.balance, due)`: `if amount <= 0`
+def _derived_from_fields(side: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> list[cst.BaseExpression]:
+    """The record fields (and helper calls) a local compared in a check was computed from: `remaining =
+    book.allocation - book.taken` gives `book.allocation` and `book.taken`; `remaining = night.hours_available -
+    hours_allocated(night)` gives the helper's total too. Not `amount = min(card.balance, due)`: `if amount <= 0`
     asks whether there is anything to do, and the write then takes no more than there was (a lost update, DB004)."""
     side = unwrap(side)
     if not isinstance(side, cst.Name) or side not in scope.index:
@@ -1501,7 +1571,7 @@ def _derived_from_fields(side: cst.BaseExpression, at: cst.CSTNode, scope: Scope
         return []
     value = unwrap(binding.value)
     parts = _terms(value) if isinstance(value, cst.BinaryOperation) else []
-    return [unwrap(part) for part in parts if isinstance(unwrap(part), cst.Attribute)]
+    return [unwrap(part) for part in parts if isinstance(unwrap(part), (cst.Attribute, cst.Call))]
 
 
 def _terms(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
