@@ -74,7 +74,8 @@ class QueryInLoop(PythonCheck):
     of it, `Order.query.all()`, `session.scalars(select(...))`, `cur.fetchall()`, a cursor), a list built from
     one (`ids = [r[0] for r in cur.fetchall()]`), a page of one from Django's `Paginator` (`page.object_list`),
     the rows of a `csv` reader, and the result of a function in
-    the same file that returns query rows or is a generator yielding from a loop (the pages of an API).
+    the same file that returns query rows or is a generator yielding from a loop (the pages of an API); a nested
+    function (a streaming response's `def generate():`) loops over the rows of the function around it.
     Reads are `cursor.execute`, `session.query/get/scalars/execute`, `Model.objects.*`, `Model.query.*`,
     related-manager calls on the row (`order.items.filter(...)`, also through one relation:
     `child.family.guardians.filter(...)`; `order.items.all()` only when the rows were loaded without
@@ -411,6 +412,23 @@ def import_prices(path):
 """,
     )
     INVALID = (
+        # A streaming export: the generator closes over the rows of the handler around it.
+        """
+from flask import Response
+from sqlalchemy import select
+
+def _latest_test(property_id):
+    return db.session.execute(select(SmokeTest).where(SmokeTest.property_id == property_id).limit(1)).scalar()
+
+@bp.get("/smoke-tests.csv")
+def export():
+    props = db.session.execute(select(Property).order_by(Property.postcode)).scalars().all()
+
+    def generate():
+        for prop in props:
+            yield f"{prop.postcode},{_latest_test(prop.id)}\\n"  # expect: DB001
+    return Response(generate(), mimetype="text/csv")
+""",
         # The children of a classroom the view loaded, and for each one a query through its family; prefetched,
         # `.all()` is answered from memory.
         """
@@ -682,6 +700,7 @@ async def list_quotes(conn, customer_id):
         self._param_loops: list[tuple[cst.CSTNode, Scope, str, Key, int, str]] = []
         self._function_scopes: list[tuple[Scope, str]] = []  # every function's, for the calls made in it
         self._module_functions: dict[str, cst.FunctionDef] | None = None
+        self._enclosing: list[Scope] = []  # the scopes of the functions being visited, outermost first
 
     def visit_Module(self, node: cst.Module) -> None:
         self._models = _model_names(node)
@@ -689,13 +708,19 @@ async def list_quotes(conn, customer_id):
         self._judge(self._module_scope, "")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        scope = scope_of(node, self._module_scope)
+        # A nested function (a streaming response's `def generate(): for prop in props: ...`) reads the names of
+        # the function around it: its scope is the outer one.
+        scope = scope_of(node, self._enclosing[-1] if self._enclosing else self._module_scope)
+        self._enclosing.append(scope)
         is_method = bool(self.ctx.class_stack) and len(self.ctx.function_stack) == 1
         in_class = self.ctx.class_stack[-1].name.value if is_method else ""
         if len(self.ctx.function_stack) == 1:
             self._helpers[(in_class, node.name.value)] = self._describe_helper(node, scope, in_class)
         self._function_scopes.append((scope, in_class))
         self._judge(scope, in_class)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._enclosing.pop()
 
     def _describe_helper(self, node: cst.FunctionDef, scope: Scope, in_class: str) -> _Helper:
         info = _Helper(scope=scope, in_class=in_class)
