@@ -622,11 +622,13 @@ def _is_session_get(call: cst.Call, recv: cst.BaseExpression, scope: Scope, ctx:
 
 
 def handed_function(call: cst.Call, ctx: FileContext) -> cst.Call | None:
-    """`asyncio.to_thread(f, *args, **kw)` and `loop.run_in_executor(None, f, *args)` as the call `f(*args, **kw)`
-    they make in a thread."""
+    """`asyncio.to_thread(f, *args, **kw)`, Starlette's `run_in_threadpool(f, ...)` and `loop.run_in_executor(None,
+    f, *args)` as the call `f(*args, **kw)` they make in a thread."""
     name = method(call)
     qualified = ctx.qualify(call.func) or ""
-    if qualified == "asyncio.to_thread" or (name == "to_thread" and qualified.endswith("anyio.to_thread")):
+    if (qualified in ("asyncio.to_thread", "starlette.concurrency.run_in_threadpool",
+                      "fastapi.concurrency.run_in_threadpool")
+            or (name == "to_thread" and qualified.endswith("anyio.to_thread"))):
         rest = list(call.args)
     elif name == "run_in_executor" and len(call.args) >= 2:
         rest = list(call.args[1:])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from reviewer.checks._base import FileContext, PythonCheck, attribute_path, findall, keyword
+from reviewer.checks._data import handed_function
 from reviewer.checks._runtime import bound_names, positional_arg, short_name, thread_target, write_mode
 
 _OPENERS = frozenset({"open", "io.open", "codecs.open"})
@@ -29,6 +30,8 @@ _IMAGE_MODULES = ("PIL", "openpyxl")
 _SCRATCH_PREFIXES = ("/tmp", "/var/tmp", "/dev/", "/proc/")
 # `tmp`, `temp_dir`, `tmpfile`, `work_tmp`; not `template` or `temperature`.
 _TEMP_NAME = re.compile(r"(^|_)te?mp(dir|file|path|name)?(_|$)", re.IGNORECASE)
+# A directory named as shared between the replicas (`SHARED_MEDIA_DIR`, `settings.nfs_root`): a mounted volume.
+_SHARED_NAME = re.compile(r"(^|_)(shared|nfs|efs)(_|$)", re.IGNORECASE)
 _UPLOAD_COLLECTION = "request.files"
 
 
@@ -66,7 +69,8 @@ class LocalFileWriteInHandler(PythonCheck):
 
     ## Known limits
     The path is not evaluated: a write to a mounted shared volume (NFS, EFS) is reported like any
-    other. `default_storage.save` and other storage backends are not reported since they may be
+    other, unless a name in the path (or in what a helper of the file returns for it) calls the directory shared
+    (`SHARED_MEDIA_DIR`, `settings.nfs_root`). `default_storage.save` and other storage backends are not reported since they may be
     remote. Writes made in helpers are followed one call deep, only for module-level functions of the
     same file called by name (reported at the handler's call, unless it passes a temporary path); writes
     through `pandas`/`PIL` `save` methods are not followed. Scratch files under `tempfile` that are never cleaned up are not
@@ -75,6 +79,20 @@ class LocalFileWriteInHandler(PythonCheck):
 
     id = "SCL002"
     VALID = (
+        """
+import asyncio
+from pathlib import Path
+from aiohttp import web
+
+def _media_root(app):
+    return Path(app["settings"].shared_media_dir)
+
+async def upload_photo(request: web.Request) -> web.Response:
+    data = await request.read()
+    target = _media_root(request.app) / request.match_info["name"]
+    await asyncio.to_thread(target.write_bytes, data)  # ok: SCL002
+    return web.json_response({"ok": True}, status=201)
+""",
         # Django's storage API writes where the project's storage is (S3 with django-storages), not to this disk.
         """
 import os
@@ -153,6 +171,18 @@ def report_csv():
 """,
     )
     INVALID = (
+        """
+import uuid
+from fastapi import UploadFile
+from starlette.concurrency import run_in_threadpool
+
+@router.post("/tickets/{ticket_id}/photos")
+async def upload_photo(ticket_id: int, file: UploadFile):
+    data = await file.read()
+    name = f"{ticket_id}-{uuid.uuid4().hex}.jpg"
+    await run_in_threadpool((PHOTO_DIR / name).write_bytes, data)  # expect: SCL002
+    return {"name": name}
+""",
         """
 import io
 import os
@@ -268,6 +298,10 @@ def build_report():
         self._helper_writes: dict[str, tuple[str, cst.Call]] = {}
         self._helper_calls: list[tuple[cst.Call, str]] = []  # calls by name from handlers, judged at the end
         self._withs: list[cst.With] = []
+        self._module_functions: dict[str, cst.FunctionDef] = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module_functions = {s.name.value: s for s in node.body if isinstance(s, cst.FunctionDef)}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         in_handler = self.ctx.in_handler and not self.ctx.is_test
@@ -337,18 +371,25 @@ def build_report():
             return (attribute_path(expr.func.value) or "").endswith(_UPLOAD_COLLECTION)
         return False
 
-    def _is_scratch(self, expr: cst.BaseExpression) -> bool:
-        """Whether a path expression points into temporary space."""
+    def _is_scratch(self, expr: cst.BaseExpression, depth: int = 0) -> bool:
+        """Whether a path expression points into temporary space, or into a directory named as shared between the
+        replicas (also through a helper of this module that returns it: `_media_root(app) / name`)."""
         frame = self._handler
         temp_names = frame.temp_names if frame is not None else set()
         for node in findall(expr, (cst.Name, cst.Attribute, cst.SimpleString, cst.FormattedStringText)):
             if isinstance(node, cst.Name):
-                if node.value in temp_names or _TEMP_NAME.search(node.value):
+                if node.value in temp_names or _TEMP_NAME.search(node.value) or _SHARED_NAME.search(node.value):
+                    return True
+                helper = self._module_functions.get(node.value)
+                if helper is not None and depth == 0 and any(
+                        returned.value is not None and self._is_scratch(returned.value, depth + 1)
+                        for returned in findall(helper.body, cst.Return)):
                     return True
                 if (self.ctx.qualify(node) or "").startswith("tempfile."):
                     return True
             elif isinstance(node, cst.Attribute):
-                if (self.ctx.qualify(node) or "").startswith(("tempfile.", "os.devnull")):
+                if (self.ctx.qualify(node) or "").startswith(("tempfile.", "os.devnull")) or _SHARED_NAME.search(
+                        node.attr.value):
                     return True
             else:
                 text = node.value.lstrip("rbuRBUfF").strip("'\"") if isinstance(node, cst.SimpleString) else node.value
@@ -369,7 +410,12 @@ def build_report():
         if target is not None and not any(self._is_scratch(a.value) for a in node.args):
             # `await asyncio.to_thread(_write_report, ...)`, `Thread(target=_build_export)`
             self._helper_calls.append((node, target))
-        if name in _OPENERS:
+        handed = handed_function(node, self.ctx)
+        if (handed is not None and isinstance(handed.func, cst.Attribute) and handed.func.attr.value in _PATH_WRITES
+                and not self._is_scratch(handed.func.value)):
+            # `await run_in_threadpool((PHOTO_DIR / name).write_bytes, data)`: the write, made in a thread.
+            self._report(node, f"Path.{handed.func.attr.value}")
+        elif name in _OPENERS:
             self._check_open(node, name)
         elif name in _COPIES:
             index, key = _COPIES[name]
