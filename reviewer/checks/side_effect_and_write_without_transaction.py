@@ -505,6 +505,23 @@ def deliver(page_id):
 """,
     )
     INVALID = (
+        # The commit before the charge is on a path that returns: nothing is durable when the charge runs.
+        """
+import stripe
+from celery import shared_task
+
+@shared_task(bind=True, autoretry_for=(stripe.error.APIConnectionError,), max_retries=5)
+def collect_deposit(self, appointment_id):
+    appt = db.session.get(Appointment, appointment_id)
+    if not appt.customer.default_payment_method:
+        appt.deposit_status = "no_card"
+        db.session.commit()
+        return None
+    intent = stripe.PaymentIntent.create(amount=2000, currency="gbp", confirm=True)  # expect: REL004
+    appt.deposit_intent_id = intent.id
+    appt.deposit_status = "paid"
+    db.session.commit()
+""",
         # The invoice's transaction also charges the account before the mail: a failed commit drops what it announced.
         """
 from django.core.mail import send_mail
@@ -823,9 +840,11 @@ def refund_invoice(invoice_id):
         durable = next((w for w in after if w in commits), after[0] if after else None)
         # Durable before the call: a commit, a Django write or a helper that commits, outside the call's
         # transaction; or any write inside a transaction block that has closed before the call.
-        committed_before = [w for w, k in writes if scope.before(w, call) and w not in in_tx and (
+        # Not a write in a branch that returns or raises before the call (`if no_card: mark; commit; return`).
+        reaching = [(w, k) for w, k in writes if scope.before(w, call) and not _leaves_before(w, call, scope)]
+        committed_before = [w for w, k in reaching if w not in in_tx and (
             k == "commit" or transaction_of(w, scope, ctx) is not None)]
-        staged_before = [w for w, k in writes if scope.before(w, call) and w not in committed_before]
+        staged_before = [w for w, _ in reaching if w not in committed_before]
         if _compensated([call, *later], scope, rollback_counts=bool(staged_before)):
             return
         if after_commit_only and not (kind == "payment" and not later and committed_before):
@@ -966,7 +985,8 @@ def _leaves_function(block: cst.BaseSuite) -> bool:
 
 
 def _leaves_before(call: cst.Call, write: cst.Call, scope: Scope) -> bool:
-    """The call is on a path that returns or raises before the write: `if taken: refund(...); return 409`."""
+    """The call is on a path that returns or raises before the write: `if taken: refund(...); return 409` (also
+    with the two swapped: a write on a path that leaves before the call)."""
     for ancestor in scope.ancestors(call):
         if ancestor is scope.root:
             break
