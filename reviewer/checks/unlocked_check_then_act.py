@@ -168,6 +168,23 @@ class UnlockedCheckThenAct(RowsCheck):
     id = "DB005"
     _handler_callees: set[str] | None = None  # names the module's request handlers call (read when first needed)
     VALID = (
+        # The cached reading is read only in the `except` that returns: the write after the `try` is on the other
+        # path, the one that fetched a fresh reading.
+        """
+import json
+
+async def latest(redis, http, station_id):
+    key = f"gauge:{station_id}"
+    try:
+        reading = await http.get_json(f"/stations/{station_id}/latest")
+    except OSError:
+        cached = await redis.get(key)
+        if cached is None:  # ok: DB005
+            raise GaugeUnavailable(station_id) from None
+        return json.loads(cached)
+    await redis.set(key, json.dumps(reading), ex=600)
+    return reading
+""",
         # A helper takes the window's row lock (`FOR UPDATE`) before the count: the check runs under it.
         """
 def _lock_window(conn, window_id):
@@ -1315,7 +1332,7 @@ class BerthBookingViewSet(viewsets.ModelViewSet):
         """"quantity" or "state", and the write, when a condition on a value read from the database guards it."""
         guarded = [(_conjuncts(branch.test), (scope.index[branch.body], scope.last[branch.body] + 1))]
         if ends_in_leave(branch.body):  # `if a or b: return`: each one alone guards what follows
-            guarded.append((disjuncts(branch.test), (scope.last[branch] + 1, len(scope.nodes))))
+            guarded.append((disjuncts(branch.test), (scope.last[branch] + 1, _reach_end(branch, scope))))
         for conditions, region in guarded:
             race = self._guarded_race(conditions, region, branch, scope)
             if race is not None:
@@ -1532,6 +1549,22 @@ _MESSAGES = {
                 "violation is retried.",
 }
 _REDIS_SETS = frozenset({"set", "setex", "psetex", "hset", "sadd", "incr", "incrby", "decr", "decrby"})
+
+
+def _reach_end(branch: cst.If, scope: Scope) -> int:
+    """Where the code that can run after `branch` ends: at the end of the innermost block around it that returns or
+    raises (an `except` that falls back to the cache and returns never reaches the code after its `try`), else at
+    the end of the function."""
+    for ancestor in scope.ancestors(branch):
+        if ancestor is scope.root:
+            break
+        statements = body_statements(ancestor) if isinstance(ancestor, cst.BaseSuite) else []
+        last = statements[-1] if statements else None
+        # Not `continue` or `break`: the code after the loop still runs.
+        if (ends_in_leave(ancestor) if statements else False) and not (
+                isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], (cst.Continue, cst.Break))):
+            return scope.last[ancestor] + 1
+    return len(scope.nodes)
 
 
 def _conjuncts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
