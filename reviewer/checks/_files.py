@@ -101,18 +101,34 @@ _DEVELOPMENT_ONLY = re.compile(r"\b(local|development|dev)\b[^\n]*\bonly\b"
                                re.IGNORECASE)
 
 
+# Other ways an opening comment says the file is for a laptop ("Compose stack for local development", "Dev setup",
+# "Do not use in production"), taken only when the comment does not also speak of a production or staging host.
+_FOR_DEVELOPMENT = re.compile(r"\bfor\s+(local\s+)?development\b|\blocal\s+development\b"
+                              r"|\bdev(elopment)?\s+(stack|setup|environment)\b"
+                              r"|\bdo\s+not\s+(use|deploy|run)\b[^\n]*\b(production|prod)\b|\bnever\s+deployed\b",
+                              re.IGNORECASE)
+_DEPLOYED_HOST = re.compile(r"\b(production|staging|prod)\b", re.IGNORECASE)
+
+
 def declared_development_only(text: str) -> bool:
     """The comment block a file opens with says it is for local development only (a compose stack for
     `docker compose up` on a laptop): its throwaway passwords are not deployed secrets."""
+    opening: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
         if not stripped.startswith("#"):
-            return False
+            break
         if _DEVELOPMENT_ONLY.search(stripped):
             return True
-    return False
+        opening.append(stripped)
+    comment = "\n".join(opening)
+    if _FOR_DEVELOPMENT.search(comment) is None:
+        return False
+    # "Do not use in production" names production to rule it out; "Production stack; for local development see
+    # compose.dev.yml" describes a deployed file.
+    return _DEPLOYED_HOST.search(_FOR_DEVELOPMENT.sub("", comment)) is None
 
 
 _MANIFEST_SEARCH_DEPTH = 3

@@ -33,7 +33,8 @@ class SecretInComposeEnvironment(LineCheck):
     is not reported even when its default is a real secret. Environments shared through YAML anchors
     and merge keys are not followed. Compose files under a tests directory are skipped, and so are those whose
     opening comment says they are for local development only (`# Local development only: docker compose up`,
-    `# Not used in any deployed environment`):
+    `# Not used in any deployed environment`; also `# Compose stack for local development`, `# Dev setup`,
+    `# Do not use in production`, when the comment names no production or staging host):
     a file that says so and is deployed all the same is missed.
     """
 
@@ -63,6 +64,15 @@ services:
     secrets:
       - jwt
 """,
+        # A stack whose opening comment says it is for local development (and speaks of no deployed host).
+        """
+# Compose stack for local development: docker compose up --build
+services:
+  db:
+    image: postgres:16.3-alpine
+    environment:
+      POSTGRES_PASSWORD: devpassword  # ok: CFG005
+""",
         # A stack that says it is for `docker compose up` on a laptop: its passwords are throwaway values.
         """
 # Local development only: `docker compose up`, then http://localhost:8080.
@@ -82,6 +92,15 @@ services:
 """,
     )
     INVALID = (
+        # A production file that points elsewhere for local development is still deployed.
+        """
+# Production stack on the office VM. For local development use compose.dev.yml.
+services:
+  db:
+    image: postgres:16.3-alpine
+    environment:
+      POSTGRES_PASSWORD: Tr0ub4dor-prod  # expect: CFG005
+""",
         """
 services:
   db:
