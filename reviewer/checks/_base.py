@@ -32,6 +32,7 @@ _ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "patch", "delete", "api
 _VIEW_DECORATORS = frozenset({"api_view", "require_http_methods", "require_POST", "require_GET", "csrf_exempt", "login_required", "view_config"})
 _HTTP_METHOD_NAMES = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
 _VIEWSET_ACTIONS = frozenset({"list", "create", "retrieve", "update", "partial_update", "destroy"})
+_FALCON_RESPONDER = re.compile(r"^on_(get|post|put|patch|delete|head|options)(_\w+)?$")
 
 
 # libcst's node classes are ABCs, so `isinstance(x, cst.Name)` runs ABCMeta's Python-level check whenever it is
@@ -155,6 +156,11 @@ def is_request_handler(fn: cst.FunctionDef, cls: cst.ClassDef | None, ctx: FileC
     # (`app.router.add_post("/x", upload)`), often in another module.
     if (fn.asynchronous is not None and len(params) == 1 and params[0].name.value == "request"
             and cls is None and ctx.imports_module("aiohttp.web")):
+        return True
+    # Falcon routes a URL to a resource class and calls its responders, `on_get(self, req, resp, booking_id)` (and
+    # `on_get_item` for a suffixed route); the class subclasses nothing.
+    if (cls is not None and _FALCON_RESPONDER.match(fn.name.value) and len(params) >= 3
+            and ctx.imports_module("falcon")):
         return True
     # DRF's `@action` adds a route to a view set: `/members/{pk}/renew/`.
     extra_route = any(decorator_name(deco) == "action" for deco in fn.decorators)

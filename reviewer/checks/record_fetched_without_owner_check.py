@@ -18,6 +18,7 @@ from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PU
 # Who the caller is, as handlers name it.
 _CALLER_PATHS = re.compile(r"^(current_user|request\.user|self\.request\.user|g\.user|g\.current_user|g\.account|"
                            r"g\.principal|g\.member|g\.client|g\.customer|request\.state\.user|request\.auth|"
+                           r"req(?:uest)?\.context\.(?:user|account|principal|member|customer)|"
                            # `g.client_id`, `g.rep_id`: the signed-in caller's id, kept on Flask's request globals
                            r"g\.(?!request_id|trace_id|correlation_id)\w+_id)\b")
 # A handler that lets staff act on anyone's record says so.

@@ -31,7 +31,9 @@ _RESOURCE_DEPENDENCY = re.compile(r"db|database|session|settings|config|pool|red
 # Names and attributes that mean the handler looks at who the caller is.
 _CALLER = re.compile(r"current_user|request\.user|g\.user|g\.current_user|g\.account|g\.role|g\.user_id|"
                      r"is_staff|is_admin|is_superuser|has_perm|is_authenticated|request\.auth|g\.principal|"
-                     r"request\.state\.user|identity|claims", re.I)
+                     r"request\.state\.user|identity|claims|"
+                     # Falcon's middleware keeps the caller on the request's context: `req.context.user`.
+                     r"req(uest)?\.context\.(user|account|principal|member|customer)\b", re.I)
 # A handler that answers "unauthorized" or "forbidden" has tested who the caller is, however it did so.
 _DENIAL = re.compile(r"(?:^|\.)(?:HTTP_401_UNAUTHORIZED|HTTP_403_FORBIDDEN|UNAUTHORIZED|FORBIDDEN|HTTPUnauthorized|"
                      r"HTTPForbidden|HttpResponseForbidden|PermissionDenied|NotAuthenticated)$")
@@ -504,6 +506,9 @@ def _logged(fn: cst.FunctionDef, ctx: FileContext) -> set[int]:
 
 
 def _is_request(expr: cst.BaseExpression) -> bool:
+    """`request`, `req`, or Falcon's `req.context` (`req.context["user"]`)."""
+    if isinstance(expr, cst.Attribute) and expr.attr.value == "context":
+        expr = expr.value
     return isinstance(expr, cst.Name) and expr.value in ("request", "req")
 
 
