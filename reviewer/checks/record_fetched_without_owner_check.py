@@ -1066,6 +1066,12 @@ class _Handler:
         in_path = {name for name in path_parameters(fn) if not _CREDENTIAL_PARAMETER.search(name)}
         self.id_params = {p.name.value for p in params if (_ID_PARAMETER.match(p.name.value) or p.name.value in in_path)
                           and not _is_caller_dependency(p.default)}
+        # aiohttp names the URL's parts in `request.match_info`: `booking_id = int(request.match_info["booking_id"])`.
+        self.id_params |= {assign.targets[0].target.value for assign in scope.of_type(cst.Assign)
+                           if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)
+                           and _ID_PARAMETER.match(assign.targets[0].target.value)
+                           and any((attribute_path(node) or "").endswith(".match_info")
+                                   for node in descendants(assign.value) if isinstance(node, cst.Attribute))}
         staff_dependency = any(_STAFF_DEPENDENCY.search(_dependency(p.default))
                                for p in params if _is_caller_dependency(p.default))
         staff_test = any(isinstance(node, (cst.Name, cst.Attribute)) and _STAFF_CHECK.search(attribute_path(node) or "")
@@ -1139,7 +1145,8 @@ class _Handler:
         return self._session_caller(node) and not isinstance(self.scope.parent.get(node), cst.AssignTarget)
 
     def _session_caller(self, node: cst.CSTNode) -> bool:
-        """Flask's signed session keeping who signed in: `session["account_id"]`, `session.get("user_id")`."""
+        """Flask's signed session keeping who signed in: `session["account_id"]`, `session.get("user_id")`; or the
+        request where middleware keeps it: aiohttp's `request["user"]`, Falcon's `req.context["user"]`."""
         if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             holder, key = node.value, node.slice[0].slice.value
         elif (isinstance(node, cst.Call) and method(node) == "get" and node.args
@@ -1147,8 +1154,12 @@ class _Handler:
             holder, key = node.func.value, node.args[0].value
         else:
             return False
+        # Also where middleware keeps the caller: aiohttp's `request["user"]`, Falcon's `req.context["user"]`.
+        kept_by_middleware = (isinstance(holder, cst.Name) and holder.value in ("request", "req")) or (
+            isinstance(holder, cst.Attribute) and holder.attr.value == "context"
+            and attribute_path(holder.value) in ("request", "req"))
         return (isinstance(key, cst.SimpleString) and bool(_SESSION_CALLER_KEY.match(key.evaluated_value))
-                and self.ctx.qualify(holder) == "flask.session")
+                and (self.ctx.qualify(holder) == "flask.session" or kept_by_middleware))
 
     def _tie(self, reference: cst.CSTNode) -> str | None | bool:
         """False when the caller reference ties nothing; else the model or table it ties to the caller (None when

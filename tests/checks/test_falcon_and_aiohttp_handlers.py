@@ -1,5 +1,6 @@
 """Falcon's responders (`on_get(self, req, resp, booking_id)` on a resource class) are request handlers, and the
-caller its middleware keeps on `req.context` is who is signed in."""
+caller its middleware keeps on `req.context` is who is signed in; aiohttp's middleware keeps it in `request["user"]`,
+and the URL's parts are in `request.match_info`."""
 
 from __future__ import annotations
 
@@ -57,3 +58,33 @@ def test_an_on_get_method_is_not_a_handler_where_falcon_is_not_imported():
 
 def test_a_falcon_responder_that_knows_its_caller_and_deletes_by_the_urls_id_is_reported():
     assert _reported(RecordFetchedWithoutOwnerCheck, _RESOURCES) == [26]
+
+
+_AIOHTTP_HANDLERS = """
+    from aiohttp import web
+
+
+    async def my_bookings(request):
+        user = request["user"]
+        rows = await request.app["pool"].fetch("SELECT id FROM bookings WHERE guest_id = $1 LIMIT 50", user["id"])
+        return web.json_response([dict(r) for r in rows])
+
+
+    async def booking_detail(request):
+        user = request["user"]
+        booking_id = int(request.match_info["booking_id"])
+        row = await request.app["pool"].fetchrow("SELECT id, night FROM bookings WHERE id = $1", booking_id)
+        return web.json_response(dict(row))
+
+
+    async def own_booking(request):
+        user = request["user"]
+        booking_id = int(request.match_info["booking_id"])
+        row = await request.app["pool"].fetchrow(
+            "SELECT id, night FROM bookings WHERE id = $1 AND guest_id = $2", booking_id, user["id"])
+        return web.json_response(dict(row))
+"""
+
+
+def test_an_aiohttp_handler_that_reads_the_booking_the_url_names_without_its_guest_is_reported():
+    assert _reported(RecordFetchedWithoutOwnerCheck, _AIOHTTP_HANDLERS) == [13]
