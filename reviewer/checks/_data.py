@@ -544,7 +544,8 @@ _EXECUTE = frozenset({"execute", "executemany", "executescript", "exec_driver_sq
 _ASYNCPG_FETCH = frozenset({"fetchrow", "fetchval", "fetch"})
 _POSITIONAL_PLACEHOLDER = re.compile(r"\$\d")  # asyncpg's `$1`; psycopg and sqlite3 use `%s` and `?`
 _DRIVER_FETCH = frozenset({"fetch", "fetchrow", "fetchval", "fetch_all", "fetch_one", "fetch_val"})
-_SESSION_QUERY = frozenset({"scalars", "scalar", "query"})
+# `exec`: SQLModel's `session.exec(select(Hero))`, its way to run a statement.
+_SESSION_QUERY = frozenset({"scalars", "scalar", "query", "exec"})
 _FLASK_SQLA_SHORTCUTS = frozenset({"get_or_404", "first_or_404", "one_or_404"})
 _DJANGO_SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404",
                                "get_object_or_404", "get_list_or_404"})
@@ -639,7 +640,7 @@ def handed_function(call: cst.Call, ctx: FileContext) -> cst.Call | None:
     return cst.Call(func=rest[0].value, args=[arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in rest[1:]])
 
 
-_RESULT_METHODS = frozenset({"fetchall", "fetchmany", "all", "scalars", "mappings", "iterator"})
+_RESULT_METHODS = frozenset({"fetchall", "fetchmany", "all", "scalars", "mappings", "iterator", "exec"})
 
 
 def is_query_result(expr: cst.BaseExpression, scope: Scope, ctx: FileContext, depth: int = 0) -> bool:

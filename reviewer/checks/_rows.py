@@ -406,7 +406,7 @@ class Rows:
             if related is not None:  # `slot.reservations.exclude(...).aggregate(n=Sum("party_size"))`
                 return Origin("value", "orm", related, count=True)
         if not is_query_call(call, scope, ctx) and not (
-                name in ("all", "scalars") and is_query_result(call, scope, ctx)):
+                name in ("all", "scalars", "exec") and is_query_result(call, scope, ctx)):
             return None
         model = self._model(call, scope)
         if name in _COUNTS or name == "aggregate":  # `.aggregate(n=Sum(...))["n"]`: a total of the rows, like a count
@@ -422,7 +422,7 @@ class Rows:
             if table is not None:
                 return Origin("rows", "sql", table, columns, joined=joined)
         # `.only(...)`, `.defer(...)` and `.annotate(...)` still give the model's rows, fields loaded or not.
-        if name in ("execute", "raw", "filter", "filter_by", "all", "order_by", "exclude", "scalars", "where",
+        if name in ("execute", "raw", "filter", "filter_by", "all", "order_by", "exclude", "scalars", "exec", "where",
                     "limit", "select_related", "prefetch_related", "options", "iterator", "only", "defer",
                     "annotate", "distinct", "using", "join", "outerjoin"):
             return Origin("rows", "orm", model)

@@ -76,7 +76,7 @@ _SESSION_FACTORY = re.compile(r"_?(\w*Session(Local)?|session_scope|get_session|
                               re.I)
 # Methods that check a connection out of a pool or engine: `pool.connection()`, `engine.begin()`.
 _POOL_CHECKOUTS = frozenset({"connection", "connect", "getconn", "begin"})
-_SESSION_IO_METHODS = frozenset({"get", "execute", "scalars", "scalar", "query", "commit", "flush", "refresh"})
+_SESSION_IO_METHODS = frozenset({"get", "execute", "scalars", "scalar", "query", "exec", "commit", "flush", "refresh"})
 _SYNC_SESSION_TYPES = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session",
                                  "sqlmodel.orm.session.Session"})
 # S3 object calls (boto3, MinIO): distinctive names; on a sync client, each one is a request to the store.

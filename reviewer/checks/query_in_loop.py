@@ -1351,7 +1351,7 @@ def _reads_catalog(expr: cst.BaseExpression, scope: Scope) -> bool:
 
 def _handed_on_lazily(call: cst.Call, scope: Scope) -> bool:
     """`process(project.tasks.all())`: a lazy Django queryset passed to a function that decides how to run it."""
-    if method(call) not in _LAZY or set(chain_methods(call)) & {"execute", "scalars", "query"}:
+    if method(call) not in _LAZY or set(chain_methods(call)) & {"execute", "scalars", "query", "exec"}:
         return False  # SQLAlchemy's `.all()` and `session.execute(...)` run at once
     arg = scope.parent.get(call)
     if not isinstance(arg, cst.Arg):

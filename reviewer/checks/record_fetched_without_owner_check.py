@@ -27,7 +27,7 @@ _STAFF_CHECK = re.compile(r"is_staff|is_superuser|is_admin|has_perm|has_role|is_
 # whether the caller may act (`ensure_owner(booking, current_user)`).
 _NARROWING = frozenset({"filter", "filter_by", "get", "get_object_or_404", "get_or_404", "first_or_404", "where",
                         "exclude", "exists", "execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall",
-                        "select", "scalar", "scalars", "one_or_none", "first", "get_list_or_404", "fetch_one",
+                        "select", "scalar", "scalars", "exec", "one_or_none", "first", "get_list_or_404", "fetch_one",
                         "fetch_all", "fetch_val"})
 _AUTHORIZING = re.compile(r"check|ensure|authori[sz]|require|assert|verify|permission|can_|may_|own|allowed|"
                           r"staff_of|member_of|belongs", re.I)

@@ -94,7 +94,7 @@ _VALUE = "{value}"
 # Calls that read every row of a queryset they are given.
 _PANDAS_READERS = ("pandas.read_sql", "pandas.read_sql_query")
 _WHOLE_READERS = frozenset({"list", "tuple", "len", "set", "sorted", "JsonResponse"})
-_STATEMENT_RUNNERS = frozenset({"scalars", "execute", "scalar", "query", "stream", "stream_scalars"})
+_STATEMENT_RUNNERS = frozenset({"scalars", "execute", "scalar", "query", "stream", "stream_scalars", "exec"})
 
 
 class UnboundedQueryInHandler(PythonCheck):

@@ -1466,3 +1466,13 @@ def test_a_cached_result_is_not_reused_once_the_imported_charge_function_passes_
     billing.write_text("def charge_period(contract, period):\n"
                        "    return gateway.charge(contract.pence, idempotency_key=f'{contract.pk}-{period}')\n")
     assert _file_key(change, frozenset(), str(tmp_path)) != before
+
+
+def test_sqlmodel_exec_in_a_loop_over_rows_is_an_n_plus_one():
+    assert reported(QueryInLoop, """
+        from sqlmodel import Session, select
+
+        def order_lines(session: Session):
+            orders = session.exec(select(RepairOrder).limit(20)).all()
+            return [session.exec(select(OrderLine).where(OrderLine.order_id == o.id)).all() for o in orders]
+    """) == [5]
