@@ -70,7 +70,8 @@ class LocalFileWriteInHandler(PythonCheck):
     ## Known limits
     The path is not evaluated: a write to a mounted shared volume (NFS, EFS) is reported like any
     other, unless a name in the path (or in what a helper of the file returns for it) calls the directory shared
-    (`SHARED_MEDIA_DIR`, `settings.nfs_root`). `default_storage.save` and other storage backends are not reported since they may be
+    (`SHARED_MEDIA_DIR`, `settings.nfs_root`). `default_storage.save` and other storage backends are not reported
+    since they may be
     remote. Writes made in helpers are followed one call deep, only for module-level functions of the
     same file called by name (reported at the handler's call, unless it passes a temporary path); writes
     through `pandas`/`PIL` `save` methods are not followed. Scratch files under `tempfile` that are never cleaned up are not

@@ -46,8 +46,9 @@ _LOOKUP_WORDS = frozenset({"category", "categories", "country", "countries", "cu
                            "config", "configuration", "plan", "plans", "status", "statuses", "region", "regions",
                            "timezone", "timezones", "locale", "locales", "feature", "features", "flag", "flags",
                            "group", "groups", "type", "types", "tag", "tags", "unit", "units"})
-# The business's own places, equipment and staff: their number grows with the business's size, not with its customers
-# or its history, so listing them all is a roster, not a growing listing (the kilns of a studio, a depot's lockers).
+# The business's own places, equipment and staff, and the rules and sections that organise them: their number grows
+# with the business's size, not with its customers or its history, so listing them all is a roster, not a growing
+# listing (the kilns of a studio, a depot's lockers, a choir's sections).
 _RESOURCE_WORDS = frozenset({
     "room", "rooms", "bed", "beds", "ward", "wards", "desk", "desks", "locker", "lockers", "machine", "machines",
     "kiln", "kilns", "oven", "ovens", "fridge", "fridges", "freezer", "freezers", "tank", "tanks", "boat", "boats",
