@@ -405,6 +405,10 @@ class Rows:
             related = self._related_model(call, at, scope, depth)
             if related is not None:  # `slot.reservations.exclude(...).aggregate(n=Sum("party_size"))`
                 return Origin("value", "orm", related, count=True)
+        if name in ("first", "last", "get", "earliest", "latest"):
+            related = self._related_model(call, at, scope, depth)
+            if related is not None:  # `shelf = firing.shelves.filter(free_cm__gte=w).first()`: one child record
+                return Origin("row", "orm", related)
         if not is_query_call(call, scope, ctx) and not (
                 name in ("all", "scalars", "exec") and is_query_result(call, scope, ctx)):
             return None

@@ -67,8 +67,9 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     `rows[0]` of a query result, a `for` loop over a query, rows kept in a dict by a key
     (`{r["sku"]: r for r in cur.execute(...)}`, then `by_sku[sku]`), rows paired with other values and unpacked in
     a loop (`[(p, qty[p.id]) for p in products]`, then `for product, qty in lines:`), the signed-in user
-    (`request.user`, Flask-Login's `current_user`) and its related records (`request.user.landlord`), a related record (`item.product`), or any of
-    these kept through `row[0] if row else 0` or `row[0] or 0`, or returned by a helper function of the same module (`_load_account(id)`,
+    (`request.user`, Flask-Login's `current_user`) and its related records (`request.user.landlord`), a related
+    record (`item.product`), a child record loaded through a loaded record's related manager
+    (`firing.shelves.filter(...).first()`), or any of these kept through `row[0] if row else 0` or `row[0] or 0`, or returned by a helper function of the same module (`_load_account(id)`,
     `self._meter(id)`, a helper that returns `row[0]`, or one that picks an item of the rows it is handed:
     `return agents[i]`, `min(agents, key=...)`), or by a function imported from another module of the app
     that is handed the session or connection and whose name says it loads one (`get_wallet(db, wallet_id)`,
@@ -268,6 +269,21 @@ def waive_fee(conn, bill_id):
 """,
     )
     INVALID = (
+        # A child record loaded through the related manager of a loaded record, then changed from its old value.
+        """
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+
+def book_shelf(request, firing_id):
+    width_cm = int(request.POST["width_cm"])
+    firing = get_object_or_404(Firing, pk=firing_id, status="open")
+    shelf = firing.shelves.filter(free_cm__gte=width_cm).order_by("position").first()
+    with transaction.atomic():
+        shelf.free_cm -= width_cm  # expect: DB004
+        shelf.save(update_fields=["free_cm"])
+    return JsonResponse({"shelf": shelf.pk})
+""",
         # Two counters of one row changed in one tuple assignment, each from its old value.
         """
 def book_seats(flight_id, seats, load_kg):
