@@ -69,7 +69,8 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     a loop (`[(p, qty[p.id]) for p in products]`, then `for product, qty in lines:`), the signed-in user
     (`request.user`, Flask-Login's `current_user`) and its related records (`request.user.landlord`), a related
     record (`item.product`), a child record loaded through a loaded record's related manager
-    (`firing.shelves.filter(...).first()`), or any of these kept through `row[0] if row else 0` or `row[0] or 0`, or returned by a helper function of the same module (`_load_account(id)`,
+    (`firing.shelves.filter(...).first()`), or any of these kept through `row[0] if row else 0` or `row[0] or 0`,
+    or returned by a helper function of the same module (`_load_account(id)`,
     `self._meter(id)`, a helper that returns `row[0]`, or one that picks an item of the rows it is handed:
     `return agents[i]`, `min(agents, key=...)`), or by a function imported from another module of the app
     that is handed the session or connection and whose name says it loads one (`get_wallet(db, wallet_id)`,
