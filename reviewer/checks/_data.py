@@ -842,8 +842,10 @@ _BROKER_MODULES = ("google.cloud.pubsub", "google.cloud.pubsub_v1", "boto3", "re
 _MAIL_WORDS = frozenset({"mail", "email", "smtp", "sms", "emailmessage", "emailmultialternatives", "sendgridapiclient",
                          "aiosmtplib"})
 _HTTP_CLIENT_WORDS = frozenset({"client", "http", "session", "api"})
+# `InvoiceItem`: a line billed on the customer's next invoice; created twice, it is billed twice.
 _STRIPE_MONEY = frozenset({"charge", "charges", "paymentintent", "payment_intents", "refund", "refunds", "transfer",
-                           "transfers", "payout", "payouts", "invoice", "invoices", "subscription", "subscriptions"})
+                           "transfers", "payout", "payouts", "invoice", "invoices", "subscription", "subscriptions",
+                           "invoiceitem", "invoiceitems", "invoice_items"})
 _STRIPE_ACTIONS = frozenset({"create", "capture", "confirm", "pay"})
 _PAYMENT_URL = re.compile(r"pay|charge|billing|transfer|payout|refund|order|checkout|invoice|capture", re.I)
 _HTTP_POST = frozenset({"requests.post", "httpx.post", "requests.Session().post", "requests.session().post",
@@ -866,7 +868,8 @@ def _twilio_messages(call: cst.Call, ctx: FileContext) -> bool:
             and func.value.attr.value == "messages" and ctx.imports_module("twilio"))
 
 
-_STRIPE_CLASSES = frozenset({"PaymentIntent", "Charge", "Refund", "Transfer", "Payout", "Invoice", "Subscription"})
+_STRIPE_CLASSES = frozenset({"PaymentIntent", "Charge", "Refund", "Transfer", "Payout", "Invoice", "Subscription",
+                             "InvoiceItem"})
 
 
 def side_effect(call: cst.Call, scope: Scope, ctx: FileContext) -> str | None:

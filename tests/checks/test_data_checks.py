@@ -1476,3 +1476,16 @@ def test_sqlmodel_exec_in_a_loop_over_rows_is_an_n_plus_one():
             orders = session.exec(select(RepairOrder).limit(20)).all()
             return [session.exec(select(OrderLine).where(OrderLine.order_id == o.id)).all() for o in orders]
     """) == [5]
+
+
+def test_a_stripe_invoice_item_created_in_a_retried_task_is_a_payment_sent_twice():
+    assert reported(RetriedSideEffectWithoutIdempotencyKey, """
+        import stripe
+        from celery import shared_task
+
+        @shared_task(autoretry_for=(stripe.error.APIConnectionError,), max_retries=5)
+        def bill_overage(account_id, cents):
+            account = Account.objects.get(pk=account_id)
+            stripe.InvoiceItem.create(customer=account.stripe_customer_id, amount=cents, currency="eur")
+            Account.objects.filter(pk=account_id).update(overage_billed=True)
+    """) == [7]
