@@ -1000,20 +1000,13 @@ def _after_every_raiser(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_
     fn = scope.root
     if not isinstance(fn, cst.FunctionDef):
         return False
-    library = None
-    for deco in fn.decorators:
-        task = deco.decorator
-        if not (isinstance(task, cst.Call) and method(task) in ("task", "shared_task")):
-            continue
-        found = keyword(task, "autoretry_for")
-        if found is None:
-            continue
-        listed = found.value
-        elements = [e.value for e in listed.elements] if isinstance(listed, (cst.Tuple, cst.List)) else [listed]
-        roots = {(ctx.qualify(e) or "").split(".", 1)[0] for e in elements}
-        if len(roots) != 1 or not all(isinstance(e, cst.Attribute) for e in elements):
-            return False  # builtins (`OSError`, `Exception`) or several libraries: anything may raise them
-        library = roots.pop()
+    elements = _autoretried_errors(fn)
+    if not elements:
+        return False
+    roots = {(ctx.qualify(e) or "").split(".", 1)[0] for e in elements}
+    if len(roots) != 1 or not all(isinstance(e, cst.Attribute) for e in elements):
+        return False  # builtins (`OSError`, `Exception`) or several libraries: anything may raise them
+    library = roots.pop()
     if not library:
         return False
 
@@ -1089,15 +1082,16 @@ def _stamped_row_by_row(call: cst.Call, scope: Scope) -> bool:
     loop = scope.innermost_loop(call)
     if not isinstance(loop, cst.For):
         return False
-    source = loop.iter
-    root = source
+    # The loop's iterable, and the query a name in it was bound to (`outstanding.iterator()`).
+    text = node_code(loop.iter)
+    root = loop.iter
     while isinstance(root, (cst.Call, cst.Attribute)):
         root = root.func if isinstance(root, cst.Call) else root.value
     if isinstance(root, cst.Name):
         binding = scope.binding(root.value, loop)
         if binding is not None and not binding.unpacked:
-            source = cst.Tuple([cst.Element(binding.value), cst.Element(loop.iter)])
-    unset = {next(g for g in found.groups() if g) for found in _UNSET_FIELD.finditer(node_code(source))}
+            text = node_code(binding.value) + "\n" + text
+    unset = {next(g for g in found.groups() if g) for found in _UNSET_FIELD.finditer(text)}
     if not unset:
         return False
     later = [node for node in scope.within(loop.body) if scope.before(call, node)]
@@ -1124,21 +1118,26 @@ def _retried_only_on_connecting(scope: Scope) -> bool:
     constant, `CONNECT_ERRORS = (smtplib.SMTPConnectError, ConnectionRefusedError)`): it runs again only when
     nothing could be sent."""
     fn = scope.root
-    if not isinstance(fn, cst.FunctionDef):
-        return False
+    elements = _autoretried_errors(fn, scope) if isinstance(fn, cst.FunctionDef) else None
+    names = [(attribute_path(e) or "").rsplit(".", 1)[-1] for e in elements or ()]
+    return bool(names) and all(name in _CONNECT_PHASE_ERRORS for name in names)
+
+
+def _autoretried_errors(fn: cst.FunctionDef, scope: Scope | None = None) -> list[cst.BaseExpression] | None:
+    """The exceptions a Celery task's `autoretry_for=(...)` lists (given the scope, also those of a module constant it
+    names: `autoretry_for=CONNECT_ERRORS`); None for a function that is no such task."""
+    found = None
     for deco in fn.decorators:
         task = deco.decorator
-        found = keyword(task, "autoretry_for") if isinstance(task, cst.Call) else None
-        if found is None:
-            continue
-        listed = found.value
-        if isinstance(listed, cst.Name):
-            binding = scope.binding(listed.value)
-            listed = binding.value if binding is not None and not binding.unpacked else listed
-        elements = [e.value for e in listed.elements] if isinstance(listed, (cst.Tuple, cst.List)) else [listed]
-        names = [(attribute_path(e) or "").rsplit(".", 1)[-1] for e in elements]
-        return bool(names) and all(name in _CONNECT_PHASE_ERRORS for name in names)
-    return False
+        if isinstance(task, cst.Call) and method(task) in ("task", "shared_task"):
+            found = keyword(task, "autoretry_for") or found
+    if found is None:
+        return None
+    listed = found.value
+    if isinstance(listed, cst.Name) and scope is not None:
+        binding = scope.binding(listed.value)
+        listed = binding.value if binding is not None and not binding.unpacked else listed
+    return [e.value for e in listed.elements] if isinstance(listed, (cst.Tuple, cst.List)) else [listed]
 
 
 def _claimed_before(call: cst.Call, scope: Scope, ctx, helpers: Helpers, in_class: str) -> bool:
