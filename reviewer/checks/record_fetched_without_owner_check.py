@@ -8,9 +8,9 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import (PythonCheck, attribute_path, decorator_name, descendants, is_dependency_call,
-                                   module_handlers)
-from reviewer.checks._data import (Scope, body_statements, chain_root, db_write, method, orm_model, positional,
-                                   scope_of, sql_text)
+                                   is_none, module_handlers)
+from reviewer.checks._data import (Scope, body_statements, bound_here, chain_root, db_write, method, orm_model,
+                                   positional, scope_of, sql_text)
 from reviewer.checks._security import is_request_input
 from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PUBLIC, _RESOURCE_DEPENDENCY, _elevated,
                                                       identifies_caller, path_parameters)
@@ -18,7 +18,7 @@ from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PU
 # Who the caller is, as handlers name it.
 _CALLER_PATHS = re.compile(r"^(current_user|request\.user|self\.request\.user|g\.user|g\.current_user|g\.account|"
                            r"g\.principal|g\.member|g\.client|g\.customer|request\.state\.user|request\.auth|"
-                           r"req(?:uest)?\.context\.(?:user|account|principal|member|customer)|"
+                           r"req(?:uest)?\.context\.(?:user|account|principal|member|customer)(?:_id)?|"
                            # `g.client_id`, `g.rep_id`: the signed-in caller's id, kept on Flask's request globals
                            r"g\.(?!request_id|trace_id|correlation_id)\w+_id)\b")
 # A handler that lets staff act on anyone's record says so.
@@ -28,7 +28,7 @@ _STAFF_CHECK = re.compile(r"is_staff|is_superuser|is_admin|has_perm|has_role|is_
 _NARROWING = frozenset({"filter", "filter_by", "get", "get_object_or_404", "get_or_404", "first_or_404", "where",
                         "exclude", "exists", "execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall",
                         "select", "scalar", "scalars", "exec", "one_or_none", "first", "get_list_or_404", "fetch_one",
-                        "fetch_all", "fetch_val"})
+                        "fetch_all", "fetch_val", "get_or_none"})
 _AUTHORIZING = re.compile(r"check|ensure|authori[sz]|require|assert|verify|permission|can_|may_|own|allowed|"
                           r"staff_of|member_of|belongs", re.I)
 # A dependency or decorator that admits staff, who may act on any customer's record.
@@ -43,6 +43,9 @@ _OWNER_COLUMN = re.compile(r"(owner|user|customer|member|account|client|patient|
                            r"(_id|_pk)?$", re.I)
 # Who wrote a record, not whose it is: articles, revisions and comments are authored by users and read by all.
 _AUTHORSHIP = re.compile(r"author|creator|created_by", re.I)
+_SQL_LOADS = frozenset({"execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetch_one", "fetch_val"})
+# peewee's loads are class methods of the model: `Booking.get_or_none(Booking.id == booking_id)`.
+_PEEWEE_LOADS = frozenset({"get", "get_or_none", "get_by_id"})
 _ID_PARAMETER = re.compile(r"^(pk|id|\w+_id|\w+_pk|\w+_uuid|uuid)$")
 _SQL_TABLE = re.compile(r"\b(?:FROM|UPDATE|INTO)\s+\"?(\w+)")
 _WHERE_ID = re.compile(r"\bWHERE\b.*?\b(?:\w+\.)?ID\s*=\s*(%S|\$\d+|\?|:\w+)")
@@ -99,6 +102,14 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     a permission mixin or permission class, DRF's `check_object_permissions`)
     and handlers that write the caller into a new record (joining an event, answering a survey: something every
     user takes part in) are skipped.
+    Also: peewee's loads (`Booking.get_or_none(Booking.id == booking_id)`, `Booking.get_by_id(...)`); the caller
+    as a helper reads it off the request (`guide = await current_guide(request)`); a record that hangs off one the
+    module ties to the caller (its SQL reads `order_id`, or the handler reads `report.order_id`, where orders are
+    the caller's); a `get_queryset` that builds its queryset in a name (`queryset = Booking.objects...`,
+    `return queryset`). A test of whether the record was found (`if row is None`) is not a check of whose it is;
+    a claim that writes the caller in the same statement (`filter(pk=slot_id, booked_by=None).update(booked_by=
+    member)`) is. A capability permission class (`CanReview`) and a decorator named for a staff role
+    (`@manager_required`) admit staff.
 
     ## Why is this bad?
     Being signed in is not being allowed: any account can change the number in the URL and read, change or
@@ -368,6 +379,43 @@ def ledger(seller_id):
 @require_seller
 def payouts(seller_id):
     return jsonify(rows=session.scalars(select(Payout).where(Payout.seller_id == seller_id).limit(50)).all())  # ok: SEC018
+""",
+        # A review desk's permission class and a manager's decorator admit staff; claiming a free slot for the
+        # caller ties the slot to the caller in the same statement.
+        """
+from flask import Blueprint, jsonify
+from flask_login import current_user, login_required
+from rest_framework import viewsets
+
+class MyShiftsViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):
+        return Shift.objects.filter(staff=self.request.user)
+
+class ReviewQueueViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsAuthenticated, CanReview]
+
+    def get_queryset(self):
+        queryset = Shift.objects.select_related("staff")
+        return queryset  # ok: SEC018
+
+@bp.post("/swaps/<int:swap_id>/approve")
+@manager_required
+def approve_swap(swap_id: int):
+    swap = ShiftSwap.query.get_or_404(swap_id)  # ok: SEC018
+    shift = Shift.query.get(swap.shift_id)
+    shift.staff_id = swap.cover_staff_id
+    db.session.commit()
+    return jsonify(id=swap.id)
+
+@bp.post("/slots/<int:slot_id>/book")
+@login_required
+def book(slot_id: int):
+    member = current_user.member
+    taken = Slot.query.filter_by(id=slot_id, booked_by_id=None).update({"booked_by_id": member.id})  # ok: SEC018
+    if not taken:
+        return jsonify(error="taken"), 409
+    db.session.commit()
+    return jsonify(id=slot_id)
 """,
     )
     INVALID = (
@@ -866,6 +914,85 @@ def get_booking(visit_id: int):
         abort(404)
     return jsonify(visit)
 """,
+        # A viewset builds its queryset in a name and returns it whole (reported at the return, with the line the
+        # queryset was built on as a related place); the module makes bookings for the caller.
+        """
+from rest_framework import mixins, viewsets
+
+class BookingViewSet(mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    def get_queryset(self):
+        queryset = Booking.objects.select_related("flight")
+        site = self.request.query_params.get("site")
+        if site:
+            queryset = queryset.filter(flight__site__slug=site)
+        return queryset  # expect: SEC018
+
+    def create(self, request, *args, **kwargs):
+        booking = Booking.objects.create(flight_id=request.data["flight"], customer=request.user)
+        return Response({"id": booking.pk}, status=201)
+""",
+        # aiohttp: the caller comes from a helper given the request; whether the row exists is not whose it is.
+        """
+from aiohttp import web
+
+async def my_reservations(request: web.Request) -> web.Response:
+    guide = await current_guide(request)
+    async with request.app[DB].acquire() as conn:
+        rows = await conn.fetch("SELECT id, night FROM reservations WHERE guide_id = $1 LIMIT 100", guide["id"])
+    return web.json_response([dict(r) for r in rows])
+
+async def reservation_detail(request: web.Request) -> web.Response:
+    guide = await current_guide(request)
+    reservation_id = int(request.match_info["reservation_id"])
+    async with request.app[DB].acquire() as conn:
+        row = await conn.fetchrow("SELECT id, phone FROM reservations WHERE id = $1", reservation_id)  # expect: SEC018
+    if row is None:
+        raise web.HTTPNotFound()
+    return web.json_response(dict(row))
+""",
+        # peewee, as Falcon responders use it: one load is narrowed by the caller kept on the request's context, the
+        # other takes any booking by its id.
+        """
+import falcon
+
+class BookingResource:
+    def on_get(self, req, resp, booking_id: int):
+        mine = (Booking.id == booking_id) & (Booking.customer == req.context.user_id)
+        booking = Booking.get_or_none(mine)  # ok: SEC018
+        if booking is None:
+            raise falcon.HTTPNotFound()
+        resp.media = {"id": booking.id}
+
+    def on_post_cancel(self, req, resp, booking_id: int):
+        booking = Booking.get_or_none(Booking.id == booking_id)  # expect: SEC018
+        if booking is None:
+            raise falcon.HTTPNotFound()
+        booking.status = "cancelled"
+        booking.save()
+        logger.info("booking %s cancelled by %s", booking.id, req.context.user_id)
+""",
+        # A report hangs off an order (`order_id`), and orders are the caller's: the report is too.
+        """
+from flask import Blueprint, abort, jsonify
+from flask_login import current_user, login_required
+
+bp = Blueprint("portal", __name__)
+
+@bp.get("/orders/<int:order_id>")
+@login_required
+def order_detail(order_id: int):
+    order = db.execute("SELECT id, status FROM orders WHERE id = %s AND customer_id = %s",
+                       (order_id, current_user.id)).fetchone()
+    return jsonify(order)
+
+@bp.get("/reports/<int:report_id>")
+@login_required
+def report(report_id: int):
+    row = db.execute("SELECT order_id, pdf FROM tuning_reports WHERE id = %s", (report_id,))  # expect: SEC018
+    if row is None:
+        abort(404)
+    return row["pdf"]
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -962,14 +1089,15 @@ def get_booking(visit_id: int):
                                  if isinstance(n, cst.Return) and n.value is not None), None)
                 if returned is None:
                     continue
-                where, expr = returned, returned
+                where, expr = returned, _built_from(returned, own.scope)
             else:
                 where, expr = source, source.value
             orm = orm_model(expr, module_scope, self.ctx)
             if orm is not None and _model_key(orm[1]) in owned:
                 self.report(where, f"`{view.name.value}` serves any `{orm[1]}` by the id in its URL: its queryset "
                                    "is not narrowed to the caller's rows and no permission decides per record, so "
-                                   "any signed-in user can change the id and read another customer's record.")
+                                   "any signed-in user can change the id and read another customer's record.",
+                            related=[expr] if expr is not where else ())
         # DRF function views with the project's default permission: when one of them reads `request.user`, the
         # default lets only signed-in callers in, and the module's other such views know their caller as well.
         drf_signed_in = "request.user" in self.ctx.text and any(
@@ -985,7 +1113,7 @@ def get_booking(visit_id: int):
             # by the URL's id (`singer = get_object_or_404(Member, pk=member_id)`) that nothing ties: still unchecked.
             if found.ties_to_caller and (load is None or not found.record_untied(load[0])):
                 continue
-            if load is not None and found.model_of(load[0]) in owned:
+            if load is not None and (found.model_of(load[0]) in owned or found.child_of(load[0], owned)):
                 # The finding spans the whole call: the id may be picked on any of its lines (a SQL `WHERE`).
                 self.report(load[1], end_node=load[1],
                             message=f"`{handler.name.value}` loads a record by the id in its URL and never checks "
@@ -1045,6 +1173,29 @@ _CALLER_FUNCTION = re.compile(r"^(get_)?current_\w+$")
 _SESSION_CALLER_KEY = re.compile(r"^(user|account|customer|member|client|patient|student|owner)(_id)?$")
 
 
+# A helper that resolves who is calling from the request: `guide = await current_guide(request)`.
+_CALLER_RESOLVER = re.compile(r"^(get_)?current_\w+$")
+
+
+def _resolves_caller(value: cst.BaseExpression) -> bool:
+    """`await current_guide(request)`, `get_current_user(req)`: the caller, as a helper reads it off the request."""
+    if isinstance(value, cst.Await):
+        value = value.expression
+    return (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
+            and bool(_CALLER_RESOLVER.match(value.func.value))
+            and any(isinstance(arg.value, cst.Name) and arg.value.value in ("request", "req") for arg in value.args))
+
+
+def _existence_test(test: cst.CSTNode, record: cst.Name) -> bool:
+    """`row is None`, `row is not None`, `not row`, or `if row:`: a test of whether a record was found."""
+    if isinstance(test, cst.Comparison):
+        return test.left is record and len(test.comparisons) == 1 and isinstance(
+            test.comparisons[0].operator, (cst.Is, cst.IsNot)) and is_none(test.comparisons[0].comparator)
+    if isinstance(test, cst.UnaryOperation):
+        return isinstance(test.operator, cst.Not) and test.expression is record
+    return isinstance(test, (cst.If, cst.While, cst.Assert)) and test.test is record
+
+
 def _names_caller(expr: cst.BaseExpression) -> bool:
     """The caller or their id: `request.user.pk`, `current_user.id`, `g.member_id`, `current_member_id()`."""
     if isinstance(expr, cst.Call):
@@ -1077,7 +1228,7 @@ class _Handler:
         staff_test = any(isinstance(node, (cst.Name, cst.Attribute)) and _STAFF_CHECK.search(attribute_path(node) or "")
                          for node in scope.nodes)
         self.staff_only = (_elevated(fn) or staff_dependency or staff_test or _staff_roles_only(fn)
-                           ) and not _admits_customers(fn)
+                           or _staff_decorator(fn)) and not _admits_customers(fn)
         # Per tie of a record to the caller: the model or table tied (None when the tie names none).
         self.tied_models: list[str | None] = []
         # The caller is written into a new record (`Response.objects.create(survey=s, respondent=request.user)`):
@@ -1137,7 +1288,7 @@ class _Handler:
             return (binding is not None and not binding.unpacked and binding.value is not None
                     and ((isinstance(binding.value, cst.Attribute)
                           and bool(_CALLER_PATHS.match(attribute_path(binding.value) or "")))
-                         or self._session_caller(binding.value))
+                         or self._session_caller(binding.value) or _resolves_caller(binding.value))
                     and not isinstance(self.scope.parent.get(node), cst.AssignTarget))
         if isinstance(node, cst.Attribute):
             path = attribute_path(node) or ""
@@ -1247,6 +1398,13 @@ class _Handler:
         if found is None:
             orm = orm_model(call, self.scope, self.ctx)
             found = orm[1] if orm is not None else None
+        if found is None and name in _PEEWEE_LOADS and isinstance(call.func, cst.Attribute) and isinstance(
+                call.func.value, cst.Name) and call.func.value.value[:1].isupper() and (
+                name in ("get_or_none", "get_by_id") or any(
+                    isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name)
+                    and n.value.value == call.func.value.value for n in descendants(call))):
+            # peewee: `Booking.get_or_none(Booking.id == booking_id)`, `Booking.get_by_id(booking_id)`
+            found = call.func.value.value
         if found is None and name == "select" and call.args and call.args[0].keyword is None:
             found = attribute_path(call.args[0].value)  # `select(Booking)`
         if found is None and name in ("get", "get_or_404") and len(_positional(call)) == 2:
@@ -1291,6 +1449,19 @@ class _Handler:
                     found.add(model)
         return found
 
+    def child_of(self, load: cst.Call, owned: set[str]) -> bool:
+        """The loaded record hangs off a record of a model the module ties to the caller: its SQL reads the parent's
+        key (`SELECT id, order_id, pdf_bytes FROM tuning_reports WHERE id = %s` where orders are the caller's), or the
+        handler reads it off the record (`report.order_id`): the caller's through its parent."""
+        keys = {f"{model}_id" for model in owned if model.isidentifier()}
+        text = sql_text(positional(load), self.scope) if method(load) in _SQL_LOADS else None
+        if text is not None and any(re.search(rf"\b{key}\b", text[0], re.I) for key in keys):
+            return True
+        record = self._bound_name(load)
+        return record is not None and any(
+            isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == record
+            and node.attr.value in keys for node in self.scope.of_type(cst.Attribute))
+
     def record_untied(self, load: cst.Call) -> bool:
         """Nothing ties the record this load binds to the caller: the load is not narrowed by the caller or by a value
         derived from it, and the record never meets the caller (or such a value) in a comparison, a test, or a call."""
@@ -1301,12 +1472,20 @@ class _Handler:
         def meets_caller(node: cst.CSTNode) -> bool:
             return any(self._is_caller(inner) or (isinstance(inner, cst.Name) and inner.value in derived)
                        for inner in self.scope.within(node))
-        if meets_caller(load):
+        # The whole chain the load starts: `filter(pk=slot_id, booked_by__isnull=True).update(booked_by=member)`
+        # claims a free slot for the caller.
+        chain = load
+        while isinstance(attribute := self.scope.parent.get(chain), cst.Attribute) and isinstance(
+                outer := self.scope.parent.get(attribute), cst.Call) and outer.func is attribute:
+            chain = outer
+        if meets_caller(chain):
             return False
         for node in self.scope.of_type(cst.Name):
             if node.value != record or not self.scope.before(load, node):
                 continue
             for ancestor in self.scope.ancestors(node):
+                if _existence_test(ancestor, node):
+                    break  # `if row is None: raise HTTPNotFound`: whether there is one, not whose it is
                 if isinstance(ancestor, (cst.Comparison, cst.If, cst.While, cst.Assert)):
                     return False  # a test on the record: taken as its check
                 if isinstance(ancestor, cst.Call) and method(ancestor) not in _LOGGING and (
@@ -1372,8 +1551,9 @@ class _Handler:
                     and any(self._is_id(n) for arg in call.args[1:] for n in self.scope.within(arg.value))):
                 return call
             return None
-        if name in ("where", "filter"):
-            # SQLAlchemy: `select(Booking).where(Booking.id == booking_id)`, `.where(Booking.reference == reference)`
+        if name in ("where", "filter", "get", "get_or_none"):
+            # SQLAlchemy: `select(Booking).where(Booking.id == booking_id)`, `.where(Booking.reference == reference)`;
+            # peewee: `Booking.get_or_none(Booking.id == booking_id)`
             for arg in call.args:
                 test = arg.value
                 if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
@@ -1392,6 +1572,8 @@ class _Handler:
                                                               and not re.search(r"_(id|pk)$", arg.keyword.value))):
                     return call
             given = _positional(call)
+            if name == "get_by_id" and len(given) == 1 and self._is_id(given[0].value):
+                return call  # peewee: `Booking.get_by_id(booking_id)`
             if name in ("get", "get_or_404") and given:
                 # `session.get(Booking, booking_id)`, `Booking.query.get_or_404(booking_id)`; keywords after the
                 # id (`with_for_update=True`, `options=[...]`) change how it is loaded, not which record
@@ -1452,6 +1634,18 @@ def _generic_detail_views(module: cst.Module) -> list[tuple[cst.ClassDef, cst.As
     return found
 
 
+def _built_from(expr: cst.BaseExpression, scope: Scope) -> cst.BaseExpression:
+    """`return queryset` after `queryset = Booking.objects.select_related(...)` and `queryset = queryset.filter(...)`:
+    the expression the returned name was first built from, through each rebinding of it."""
+    for _ in range(8):
+        root = chain_root(expr)
+        bound = bound_here(root, scope) if isinstance(root, cst.Name) else None
+        if bound is None:
+            return expr
+        expr = bound
+    return expr
+
+
 def _saves_for_caller(view: cst.ClassDef) -> bool:
     """The view's `perform_create` saves the new record with the caller as its owner:
     `serializer.save(member=self.request.user.member)` (not as its author, `created_by=self.request.user`)."""
@@ -1482,10 +1676,12 @@ def _permission_decides(view: cst.ClassDef) -> bool:
     for inner in view.body.body:
         for small in inner.body if isinstance(inner, cst.SimpleStatementLine) else ():
             if _assigns(small, "permission_classes"):
-                # Permission classes are CamelCase: `permissions.IsAuthenticated` -> IsAuthenticated
+                # Permission classes are CamelCase: `permissions.IsAuthenticated` -> IsAuthenticated; a capability
+                # (`CanReview`) decides who may act, as `has_perm` does.
                 permissions = " ".join(n.value for n in descendants(small.value)
                                        if isinstance(n, cst.Name) and n.value[:1].isupper())
-                return bool(_AUTHORIZING.search(permissions) or _STAFF_DEPENDENCY.search(permissions))
+                return bool(_AUTHORIZING.search(permissions) or _STAFF_DEPENDENCY.search(permissions)
+                            or re.search(r"\bCan[A-Z]", permissions))
     return False
 
 
@@ -1497,6 +1693,12 @@ _CUSTOMER_ROLES = frozenset({"customer", "customers", "member", "members", "user
 
 
 _ROLE_DECORATOR = re.compile(r"login|role|require|auth|permission|access", re.I)
+
+
+def _staff_decorator(fn: cst.FunctionDef) -> bool:
+    """A decorator named for a staff role: `@manager_required`, `@dispatcher_only`."""
+    return any(re.match(r"^(\w+)_(required|only)$", name) and _STAFF_DEPENDENCY.search(name.rsplit("_", 1)[0])
+               for name in (decorator_name(decorator) or "" for decorator in fn.decorators))
 
 
 def _staff_roles_only(fn: cst.FunctionDef) -> bool:
@@ -1594,6 +1796,7 @@ def _role_column_model(column: cst.BaseExpression, caller: cst.CSTNode) -> str |
 def _model_key(name: str) -> str:
     """`Booking`, `bookings`, `app_booking`, `booking_items` -> a key a model and its table share."""
     last = name.rsplit(".", 1)[-1]
+    last = last.lower() if last.isupper() else last  # a table named in SQL that was upper-cased: `RESERVATIONS`
     key = re.sub(r"(?<!^)(?=[A-Z])", "_", last).lower()
     key = key.split("_", 1)[1] if key.startswith(("app_", "core_")) else key
     return key[:-1] if key.endswith("s") and not key.endswith("ss") else key

@@ -33,7 +33,7 @@ _CALLER = re.compile(r"current_user|request\.user|g\.user|g\.current_user|g\.acc
                      r"is_staff|is_admin|is_superuser|has_perm|is_authenticated|request\.auth|g\.principal|"
                      r"request\.state\.user|identity|claims|"
                      # Falcon's middleware keeps the caller on the request's context: `req.context.user`.
-                     r"req(uest)?\.context\.(user|account|principal|member|customer)\b", re.I)
+                     r"req(uest)?\.context\.(user|account|principal|member|customer)(_id)?\b", re.I)
 # A handler that answers "unauthorized" or "forbidden" has tested who the caller is, however it did so.
 _DENIAL = re.compile(r"(?:^|\.)(?:HTTP_401_UNAUTHORIZED|HTTP_403_FORBIDDEN|UNAUTHORIZED|FORBIDDEN|HTTPUnauthorized|"
                      r"HTTPForbidden|HttpResponseForbidden|PermissionDenied|NotAuthenticated)$")
