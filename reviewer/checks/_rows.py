@@ -237,7 +237,7 @@ class Rows:
 
     # --- where a value came from -----------------------------------------------------------
     def origin(self, expr: cst.BaseExpression, at: cst.CSTNode, scope: Scope, depth: int = 0) -> Origin | None:
-        if depth > 5:
+        if depth > 7:
             return None
         expr = unwrap(expr)
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
@@ -415,9 +415,11 @@ class Rows:
         model = self._model(call, scope)
         if name in _COUNTS or name == "aggregate":  # `.aggregate(n=Sum(...))["n"]`: a total of the rows, like a count
             return Origin("value", "orm", model, count=True)
-        if name in ("scalar", "scalar_one"):
+        if name in ("scalar", "scalar_one", "scalar_one_or_none", "one", "first", "one_or_none"):
             counted = self._counted_model(call, scope)
-            if counted is not None:  # `session.scalar(select(func.count()).select_from(Booking).where(...))`
+            # `session.scalar(select(func.count()).select_from(Booking).where(...))`; SQLModel's
+            # `session.exec(select(func.count(Pickup.id)).where(...)).one()` gives the count itself.
+            if counted is not None:
                 return Origin("value", "orm", counted, count=True)
         if is_row_load(call, scope, ctx):
             return Origin("row", "orm", model)

@@ -87,7 +87,8 @@ class UnlockedCheckThenAct(RowsCheck):
     - Quantity: `if acct.balance >= amount` / `if stock <= 0` / `if slot["sold"] + n > slot["capacity"]` on a
       loaded record or fetched row, followed by
       an arithmetic change of that field and a save, or an `UPDATE` that sets that column; a count
-      (`Model.objects.filter(...).count()`, `SELECT count(*)`, `SELECT COALESCE(SUM(n), 0) AS n` (also through
+      (`Model.objects.filter(...).count()`, SQLModel's `session.exec(select(func.count(...))).one()`,
+      `SELECT count(*)`, `SELECT COALESCE(SUM(n), 0) AS n` (also through
       the project's own `fetch_one(sql, params)`), a helper returning one, a total
       `.aggregate(n=Sum(...))["n"]`, also through a related manager of a loaded record, `slot.reservations`, or
       of the record a helper is given)
@@ -941,6 +942,36 @@ class BerthBookingViewSet(viewsets.ModelViewSet):
         if clash:
             raise ValidationError({"berth": "already booked for some of those nights"})
         serializer.save(owner=self.request.user, status="held")
+""",
+        # SQLModel's `exec(select(func.count(...))).one()` gives the count; a Django total read through a related
+        # manager (`flight.bookings...aggregate(...)`, then `booked["seats"] or 0`) is a count too.
+        """
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+def create_pickup(session: Session, body: PickupIn) -> Pickup:
+    booked = session.exec(  # expect: DB005
+        select(func.count(Pickup.id)).where(Pickup.yard_id == body.yard_id, Pickup.slot_start == body.slot_start)
+    ).one()
+    if booked >= VANS_PER_SLOT:
+        raise HTTPException(409, "That collection slot is full")
+    pickup = Pickup(yard_id=body.yard_id, slot_start=body.slot_start)
+    session.add(pickup)
+    session.commit()
+    return pickup
+""",
+        """
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404
+
+def book(request, flight_id):
+    flight = get_object_or_404(Flight, pk=flight_id, status="scheduled")  # expect: DB005
+    booked = flight.bookings.exclude(status="cancelled").aggregate(seats=Sum("passengers"))
+    seats_taken = booked["seats"] or 0
+    if seats_taken + int(request.POST["passengers"]) > flight.seats_total:
+        return HttpResponse(status=409)
+    Booking.objects.create(flight=flight, customer=request.user, passengers=int(request.POST["passengers"]))
+    return HttpResponse(status=201)
 """,
     )
 
