@@ -1038,15 +1038,39 @@ def retry_library(expr: cst.BaseExpression, ctx: FileContext) -> str | None:
     return _RETRY_LIBRARIES.get(ctx.qualify(target) or "")
 
 
+# Huey's task decorators: `@huey.task(retries=3)`, `@db_task(retries=2)`, `@db_periodic_task(crontab(...), retries=2)`.
+_HUEY_TASKS = frozenset({"task", "periodic_task", "db_task", "db_periodic_task"})
+
+
+def retried_by_queue(decorator: cst.BaseExpression, ctx: FileContext) -> bool:
+    """A task queue runs the whole function again when it raises: a Dramatiq actor (retried by default, up to
+    20 times, unless `max_retries=0`), or a Huey task given `retries`."""
+    target = decorator.func if isinstance(decorator, cst.Call) else decorator
+    qualified = ctx.qualify(target) or ""
+    given = {arg.keyword.value: arg.value for arg in decorator.args if arg.keyword is not None} \
+        if isinstance(decorator, cst.Call) else {}
+    if qualified in ("dramatiq.actor", "dramatiq.actor.actor"):
+        limit = given.get("max_retries")
+        return not (isinstance(limit, cst.Integer) and limit.evaluated_value == 0)
+    name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
+    if name in _HUEY_TASKS and (ctx.imports_module("huey") or qualified.startswith("huey.")):
+        retries = given.get("retries")
+        return retries is not None and not (isinstance(retries, cst.Integer) and retries.evaluated_value == 0)
+    return False
+
+
 def is_retried_function(fn: cst.FunctionDef, scope: Scope, ctx: FileContext) -> bool:
-    """Decorated with a retry decorator, or a Celery task that retries itself."""
+    """Decorated with a retry decorator, a task a queue runs again when it fails (Dramatiq, Huey with `retries`),
+    or a Celery task that retries itself."""
     for deco in fn.decorators:
-        if retry_library(deco.decorator, ctx) is not None:
+        if retry_library(deco.decorator, ctx) is not None or retried_by_queue(deco.decorator, ctx):
             return True
         call = deco.decorator
         if isinstance(call, cst.Call) and method(call) in ("task", "shared_task") and any(
                 arg.keyword is not None and arg.keyword.value == "autoretry_for" for arg in call.args):
             return True
+    if _queue_retry_raises(scope, ctx):
+        return True
     # A bound Celery task (`@app.task(bind=True)`) that calls `self.retry(...)` runs its whole body again.
     is_task = any(isinstance(d.decorator, cst.Call) and method(d.decorator) in ("task", "shared_task")
                   for d in fn.decorators)
@@ -1062,13 +1086,20 @@ def self_retry_calls(fn: cst.FunctionDef, scope: Scope, ctx: FileContext) -> lis
     `autoretry_for` retries the whole body whatever fails."""
     for deco in fn.decorators:
         call = deco.decorator
-        if retry_library(call, ctx) is not None or (
+        if retry_library(call, ctx) is not None or retried_by_queue(call, ctx) or (
                 isinstance(call, cst.Call) and method(call) in ("task", "shared_task")
                 and any(arg.keyword is not None and arg.keyword.value == "autoretry_for" for arg in call.args)):
             return None
     first = fn.params.params[0].name.value if fn.params.params else None
     return [call for call in scope.calls()
-            if method(call) == "retry" and attribute_path(receiver(call) or cst.Name("_")) == first]
+            if method(call) == "retry" and attribute_path(receiver(call) or cst.Name("_")) == first
+            ] + _queue_retry_raises(scope, ctx)
+
+
+def _queue_retry_raises(scope: Scope, ctx: FileContext) -> list[cst.Call]:
+    """`raise Retry(defer=...)` in an arq job: the worker runs the whole job again, from its first line."""
+    return [raised.exc for raised in scope.of_type(cst.Raise) if isinstance(raised.exc, cst.Call)
+            and ctx.qualify(raised.exc.func) in ("arq.Retry", "arq.worker.Retry")]
 
 
 @dataclass

@@ -49,8 +49,11 @@ class RetriedSideEffectWithoutIdempotencyKey(ScopeCheck):
     ## What it does
     Reports a side-effect call when it runs inside a retry: the `try` of a loop whose `except` branch goes round
     again while success leaves the loop, a `for attempt in tenacity.Retrying(...)` loop, a function decorated
-    with tenacity, backoff, retrying or retry, or a Celery task with `autoretry_for` or `self.retry(...)` (with
-    `self.retry` alone, only calls that a later `self.retry` can repeat: one after every retry point runs once).
+    with tenacity, backoff, retrying or retry, a Celery task with `autoretry_for` or `self.retry(...)` (with
+    `self.retry` alone, only calls that a later `self.retry` can repeat: one after every retry point runs once), a
+    task a queue runs again when it raises (a Dramatiq actor, retried by default unless `max_retries=0`; a Huey task
+    given `retries`), or an arq job that raises `Retry` (judged like `self.retry`). A call written over several
+    lines is reported over all of them.
     Side effects are: Stripe `Charge`/`PaymentIntent`/`Refund`/`Transfer`/... `.create`, `.capture`, `.confirm`;
     methods named `charge`, `refund`, `create_payment` (and `charge_*`/`refund_*`, but not a name that works out a
     sum: `refund_for`, `charge_amount`, `refund_due`), `send_email`, `send_mail`, `sendmail`, `send_sms`,
@@ -439,6 +442,23 @@ def capture_deposit(booking):
         except requests.ConnectionError:
             continue
 """,
+        # A Dramatiq actor told not to retry, and a Huey task with no `retries`: each mail goes out once.
+        """
+import dramatiq
+from huey.contrib.djhuey import db_task
+
+@dramatiq.actor(max_retries=0)
+def send_digest(user_id):
+    send_mail("Your digest", render_digest(user_id), None, [email_of(user_id)])  # ok: REL003
+    Digest.objects.create(user_id=user_id)
+
+@db_task()
+def send_receipt(order_id):
+    order = Order.objects.get(pk=order_id)
+    send_mail("Receipt", order.summary, None, [order.email])  # ok: REL003
+    order.receipt_sent = True
+    order.save()
+""",
     )
     INVALID = (
         # The Twilio client comes from a helper; the task retries on Twilio's errors and re-sends every SMS.
@@ -803,6 +823,43 @@ def capture_deposit(booking):
         except requests.ConnectionError:
             continue
 """,
+        # Task queues that run the whole function again when it raises: a Dramatiq actor (retried by default), a
+        # Huey task given `retries`, an arq job that raises `Retry`. A failure after some mails resends them all.
+        """
+import dramatiq
+
+@dramatiq.actor(queue_name="invoices", time_limit=30 * 60 * 1000)
+def send_monthly_invoices(period):
+    invoices = list(Invoice.select().where((Invoice.period == period) & Invoice.sent_at.is_null()))
+    with smtplib.SMTP(settings.smtp_host, 587, timeout=30) as smtp:
+        for invoice in invoices:
+            smtp.send_message(build_message(invoice))  # expect: REL003
+    Invoice.update(sent_at=datetime.now(timezone.utc)).where(Invoice.id.in_([i.id for i in invoices])).execute()
+""",
+        """
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+@db_periodic_task(crontab(minute="*/15"), retries=2, retry_delay=120)
+def notify_dispatched_orders():
+    shipped = list(Order.objects.filter(status="shipped", notified_at__isnull=True).order_by("pk")[:200])
+    for order in shipped:
+        send_mail("Dispatched", order.tracking_number, None, [order.email])  # expect: REL003
+    Order.objects.filter(pk__in=[o.pk for o in shipped]).update(notified_at=timezone.now())
+""",
+        """
+import asyncio
+from arq import Retry
+
+async def charge_deposit(ctx, quote_id):
+    order_id, customer_ref, amount = await asyncio.to_thread(_deposit_context, quote_id)
+    try:
+        charge = await asyncio.to_thread(ctx["payments"].charge, customer_ref=customer_ref,  # expect: REL003
+                                         amount_pence=amount)
+    except PaymentProviderError as exc:
+        raise Retry(defer=30 * ctx["job_try"]) from exc
+    await asyncio.to_thread(_record_deposit, order_id, charge.id)
+""",
     )
 
     _helpers: Helpers | None = None
@@ -869,7 +926,8 @@ def capture_deposit(booking):
         handed = handed_function(call, self.ctx)
         # Through a helper: the call inside it that makes the side effect is where the key belongs too.
         inside = [effect.site] if effect.site is not None and effect.site is not call else []
-        self.report(call, message, end_node=handed.func if handed is not None else None, related=inside)
+        # A call written over several lines (`EmailMessage(...)` then `.send()`) is reported over all of them.
+        self.report(call, message, end_node=handed.func if handed is not None else call, related=inside)
 
     def _judge_resent_payments(self, scope: Scope, helpers: Helpers) -> None:
         """A request handler that moves money with no idempotency key: the client re-sends the request (a double
