@@ -75,6 +75,11 @@ _ACCUMULATING = frozenset({
     "attempts", "revision", "revisions", "snapshot", "snapshots", "sale", "sales", "purchase", "purchases",
     "appointment", "appointments", "loan", "loans", "claim", "claims", "review", "reviews", "result", "results",
     "scan", "scans", "checkin", "checkins", "rental", "rentals", "donation", "donations"})
+# Records a machine writes many times an hour (a vehicle's positions, a sensor's readings): even one owner's month of
+# them is too many rows for one response.
+_HIGH_RATE = frozenset({"reading", "readings", "sample", "samples", "telemetry", "ping", "pings", "position",
+                        "positions", "metric", "metrics", "measurement", "measurements", "click", "clicks", "log",
+                        "logs", "event", "events", "heartbeat", "heartbeats"})
 # The parts of one parent record: the lines of an order, the items of a cart, the images of a product.
 _PART_WORDS = frozenset({"line", "lines", "item", "items", "detail", "details", "option", "options", "variant",
                          "variants", "image", "images", "photo", "photos", "attachment", "attachments", "part", "parts",
@@ -124,8 +129,12 @@ class UnboundedQueryInHandler(PythonCheck):
     `(start, start + timedelta(days=1))`), or to one period by equality on a
     calendar column (`work_date == day`, `week_start = %s`): that listing does not grow with the table's history.
     A window wider than a week (`timedelta(days=31)`, `relativedelta(months=1)`, `start, end = _month_bounds()`)
-    counts only when the query is also scoped to an owner (`artist=artist`, `customer_id = %s`): a month of every
-    order grows with the business.
+    counts only when the query is also scoped to an owner (`artist=artist`, `customer_id = %s`, `h.slug = $1`;
+    also a year, `takeoff_at__year=year` or `date(season, 1, 1)` to `date(season + 1, 1, 1)`): a month of every
+    order grows with the business. Records a machine writes many times an hour (positions, readings, pings,
+    events, logs) are not bounded by a window wider than a week even for one owner. asyncpg's numbered values
+    (`$2`, `$3`) are matched to the arguments after the query. A table named for its parent (`order_bells`) read
+    for one parent (`order_id = %s`) holds that parent's parts, unless its rows pile up (`order_events`).
     The business's own places, equipment and staff (rooms, lockers, kilns, boats, vehicles, drivers,
     technicians...) are listed whole: there are as many as the business owns, however long its history is.
     Rows locked with `FOR UPDATE` (`with_for_update()`, `select_for_update()`) are claimed to be changed in the
@@ -375,6 +384,47 @@ def weekly_pay(day):
         cur.execute("SELECT shearer_id, head FROM tallies WHERE run_date BETWEEN %s AND %s ORDER BY run_date",
                     (start, end))
         return jsonify(cur.fetchall())  # ok: DB002
+""",
+        # A window the code fixes, scoped to one parent (asyncpg numbers its values: `$2`, `$3`); a year of one
+        # pilot's entries; one hut's season; the bells of one order, a table named for its parent.
+        """
+import datetime
+from aiohttp import web
+
+async def availability(request: web.Request) -> web.Response:
+    start = datetime.date.today()
+    async with request.app[DB].acquire() as conn:
+        rows = await conn.fetch(  # ok: DB002
+            "SELECT n.night, n.free FROM hut_nights n JOIN huts h ON h.id = n.hut_id "
+            "WHERE h.slug = $1 AND n.night BETWEEN $2 AND $3 ORDER BY n.night",
+            request.match_info["slug"], start, start + datetime.timedelta(days=30),
+        )
+    return web.json_response([dict(r) for r in rows])
+
+async def season_export(request: web.Request) -> web.Response:
+    season = int(request.query["season"])
+    async with request.app[DB].acquire() as conn:
+        rows = await conn.fetch(  # ok: DB002
+            "SELECT night, guest_name FROM reservations "
+            "WHERE hut_id = $1 AND night >= $2 AND night < $3 ORDER BY night",
+            int(request.match_info["hut_id"]), datetime.date(season, 1, 1), datetime.date(season + 1, 1, 1),
+        )
+    return web.json_response([dict(r) for r in rows])
+""",
+        """
+from django.http import JsonResponse
+
+@login_required
+def logbook(request, year):
+    entries = PilotLogEntry.objects.filter(pilot=request.user, takeoff_at__year=year).order_by("takeoff_at")
+    return JsonResponse({"entries": [e.as_dict() for e in entries]})  # ok: DB002
+
+@login_required
+def order_detail(request, order_id):
+    with connection.cursor() as cur:
+        cur.execute("SELECT id, note, weight_kg FROM order_bells WHERE order_id = %s ORDER BY id", [order_id])
+        bells = cur.fetchall()  # ok: DB002
+    return JsonResponse({"bells": bells})
 """,
     )
     INVALID = (
@@ -648,6 +698,23 @@ def board():
     tickets = query.all()  # expect: DB002
     return jsonify([t.summary() for t in tickets])
 """,
+        # A month of one fleet's GPS positions: a machine writes them many times an hour, so even one owner's
+        # month is too many rows for one response.
+        """
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+@router.get("/fleets/{fleet_id}/positions")
+async def positions(fleet_id: int, month: date, conn=Depends(get_conn)):
+    start, end = _month_bounds(month)
+    rows = await conn.fetch(  # expect: DB002
+        "SELECT p.vehicle_id, p.recorded_at, p.lat, p.lon FROM positions p "
+        "WHERE p.fleet_id = $1 AND p.recorded_at >= $2 AND p.recorded_at < $3 ORDER BY p.recorded_at",
+        fleet_id, start, end,
+    )
+    return [dict(r) for r in rows]
+""",
     )
 
     _module_scope: Scope | None = None
@@ -708,7 +775,7 @@ def board():
         scoped = _scoped(calls, scope)
         if scoped and (_head_noun(model) in _FEW_PER_OWNER or _open_only(calls, scope)):
             return False
-        if _fixed_window(calls, scope, scoped):
+        if _fixed_window(calls, scope, scoped and _head_noun(model) not in _HIGH_RATE):
             return False
         for call in calls:
             if method(call) not in _FILTERING:
@@ -776,6 +843,8 @@ def board():
                 params = [el.value for el in values.elements]
         elif method(call) in ("fetch", "fetch_all"):  # asyncpg's `fetch`, `databases`' `fetch_all`
             sql = positional(call) if is_dbish(recv, scope, self.ctx) else None
+            # asyncpg takes the query's values after it: `conn.fetch(sql, hut_id, start, end)`.
+            params = [arg.value for arg in call.args[1:] if arg.keyword is None and not arg.star]
         else:
             sql = positional(call)
         found = _sql_with_holes(sql, scope) if sql is not None else None
@@ -796,7 +865,8 @@ def board():
                                   or (scoped and (_head_noun(table.group(1)) in _FEW_PER_OWNER
                                                   or _SQL_OPEN_ONLY.search(where.group(1))))
                                   or _sql_fixed_window(where.group(1))
-                                  or _sql_param_window(text, params, scope, scoped)):
+                                  or _sql_param_window(text, params, scope,
+                                                       scoped and _head_noun(table.group(1)) not in _HIGH_RATE)):
             return
         self.report(call, _message(table.group(1).lower()), end_node=call)
 
@@ -973,6 +1043,11 @@ def _sql_pinned(where: str, table: str) -> bool:
     if re.search(r"(^|[\s(.])ID\s*=|\bIN\s*\(|=\s*ANY\s*\(", where):
         return True
     head = table.lower().rsplit("_", 1)[-1]  # `order_items`, `shop_orderitem`
+    # `order_bells WHERE order_id = %s`: a table named for its parent, read for one parent, holds that parent's
+    # parts, unless they pile up over time (`order_events`).
+    if head not in _ACCUMULATING and any(table.lower().startswith(parent.lower() + "_")
+                                         for parent in re.findall(r"\b(\w+)_ID\s*=", where)):
+        return True
     if not any(head.endswith(part) for part in _PART_WORDS):
         return False
     return any(parent.lower() in table.lower() and head not in (parent.lower(), parent.lower() + "s")
@@ -1000,11 +1075,11 @@ def _sql_fixed_window(where: str) -> bool:
 
 # `w.starts_at >= %s AND w.starts_at < %s` (psycopg, sqlite3 and DB-API placeholders): a column between two
 # parameters, the window's ends.
-_SQL_PARAM_BOUND = re.compile(r"([\w.]+)\s*(>=?|<=?)\s*(?:%s|\?)", re.IGNORECASE)
+_SQL_PARAM_BOUND = re.compile(r"([\w.]+)\s*(>=?|<=?)\s*(%s|\?|\$\d+)", re.IGNORECASE)
 _SQL_PLACEHOLDER = re.compile(r"%s|\?", re.IGNORECASE)
-_SQL_PARAM_BETWEEN = re.compile(r"([\w.]+)\s+BETWEEN\s+(%s|\?)\s+AND\s+(?:%s|\?)", re.IGNORECASE)
-# `o.customer_id = %s`: the window's rows are one owner's.
-_SQL_OWNER_EQUALS = re.compile(r"\b\w*_id\s*=\s*(?:%s|\?|%\(\w+\)s|:\w+|\$\d+)", re.IGNORECASE)
+_SQL_PARAM_BETWEEN = re.compile(r"([\w.]+)\s+BETWEEN\s+(%s|\?|\$\d+)\s+AND\s+(%s|\?|\$\d+)", re.IGNORECASE)
+# `o.customer_id = %s`, `h.slug = $1`: the window's rows are one owner's (or one parent's).
+_SQL_OWNER_EQUALS = re.compile(r"\b(?:\w*_id|slug)\s*=\s*(?:%s|\?|%\(\w+\)s|:\w+|\$\d+)", re.IGNORECASE)
 
 
 def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope, scoped: bool) -> bool:
@@ -1015,13 +1090,17 @@ def _sql_param_window(text: str, params: list[cst.BaseExpression], scope: Scope,
         return False
     lower: dict[str, int] = {}
     upper: dict[str, int] = {}
+    def position(placeholder: str, start: int) -> int:
+        # asyncpg numbers its values (`$2` is the second); `%s` and `?` take them in the order written.
+        if placeholder.startswith("$"):
+            return int(placeholder[1:]) - 1
+        return len(_SQL_PLACEHOLDER.findall(text[:start]))
     for found in _SQL_PARAM_BOUND.finditer(text):
-        position = len(_SQL_PLACEHOLDER.findall(text[:found.start(2)]))
-        (lower if found.group(2).startswith(">") else upper).setdefault(found.group(1), position)
+        (lower if found.group(2).startswith(">") else upper).setdefault(found.group(1),
+                                                                         position(found.group(3), found.start(3)))
     for found in _SQL_PARAM_BETWEEN.finditer(text):  # `run_date BETWEEN %s AND %s`: the first value, then the second
-        position = len(_SQL_PLACEHOLDER.findall(text[:found.start(2)]))
-        lower.setdefault(found.group(1), position)
-        upper.setdefault(found.group(1), position + 1)
+        lower.setdefault(found.group(1), position(found.group(2), found.start(2)))
+        upper.setdefault(found.group(1), position(found.group(3), found.start(3)))
     return any(column in upper and max(position, upper[column]) < len(params)
                and _offset_of(params[upper[column]], params[position], scope, scoped)
                for column, position in lower.items())
@@ -1057,6 +1136,10 @@ def _fixed_window(calls: list[cst.Call], scope: Scope, scoped: bool) -> bool:
                 column, _, lookup = arg.keyword.value.rpartition("__")
                 if any(arg.keyword.value.endswith(day) for day in _DAY_LOOKUPS):
                     return True
+                if arg.keyword.value.endswith("__year"):
+                    if scoped:  # `takeoff_at__year=year` of one pilot's entries: a year of one owner's rows
+                        return True
+                    continue
                 if "__" not in arg.keyword.value and _is_calendar_column(arg.keyword.value):
                     return True  # `work_date=day`: one day's rows
                 if lookup in ("gt", "gte"):
@@ -1170,6 +1253,8 @@ def _offset_of(high: cst.BaseExpression, low: cst.BaseExpression, scope: Scope, 
     period = _one_calendar_period(low, high, scope)
     if period is not None:
         return scoped or not _WIDE_PERIOD.search(period)
+    if _next_year(resolved(high), resolved(low)):
+        return scoped  # `date(year, 1, 1)` to `date(year + 1, 1, 1)`: one year's rows
     high = resolved(high)
     if not (isinstance(high, cst.BinaryOperation) and isinstance(high.operator, cst.Add)):
         return False
@@ -1198,6 +1283,21 @@ def _wide(width: cst.BaseExpression) -> bool:
 # A helper named for one calendar period: `_week_of(d)`, `month_bounds(d)` return that period's two ends.
 _CALENDAR_PERIOD = re.compile(r"day|week|month|quarter|year", re.IGNORECASE)
 _WIDE_PERIOD = re.compile(r"month|quarter|year", re.IGNORECASE)
+
+
+def _next_year(high: cst.BaseExpression, low: cst.BaseExpression) -> bool:
+    """`date(season + 1, 1, 1)` after `date(season, 1, 1)`: the same date a year on."""
+    if not (isinstance(high, cst.Call) and isinstance(low, cst.Call) and node_code(high.func) == node_code(low.func)
+            and len(high.args) == len(low.args) >= 1 and attribute_path(high.func) in _DATE_MAKERS):
+        return False
+    first = unwrap(high.args[0].value)
+    return (isinstance(first, cst.BinaryOperation) and isinstance(first.operator, cst.Add)
+            and isinstance(first.right, cst.Integer) and first.right.value == "1"
+            and node_code(first.left) == node_code(low.args[0].value)
+            and all(node_code(a.value) == node_code(b.value) for a, b in zip(high.args[1:], low.args[1:])))
+
+
+_DATE_MAKERS = frozenset({"date", "datetime", "datetime.date", "datetime.datetime"})
 
 
 def _one_calendar_period(low: cst.BaseExpression, high: cst.BaseExpression, scope: Scope) -> str | None:
