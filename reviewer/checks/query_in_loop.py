@@ -123,7 +123,8 @@ class QueryInLoop(PythonCheck):
     database catalog (`information_schema`, `sqlite_master`); generators that wait for messages
     (`while True:`, a queue or consumer), where each message is its own unit of work; helpers called only for
     their effect (`expire(order)` as a statement, or `if settle(driver):` using only whether it succeeded);
-    per-row writes (`UPDATE`/`DELETE`/`INSERT`, also SQLAlchemy Core's `update(Model)` or `Model.__table__.update()`,
+    per-row writes (`UPDATE`/`DELETE`/`INSERT`, also one read back with `RETURNING`, also SQLAlchemy Core's
+    `update(Model)` or `Model.__table__.update()`,
     `row.save()`, the upserts `get_or_create`/`update_or_create`:
     on four held-out batches written by others, all four per-row `UPDATE`/`DELETE` reports of an earlier
     version were false alarms to their writers, and three of four per-row upserts); a lazy Django queryset handed to
@@ -409,6 +410,21 @@ def import_prices(path):
                 updated += _upsert_prices(batch)  # ok: DB001
                 batch = []
     return updated + (_upsert_prices(batch) if batch else 0)
+""",
+        # Each reminder is claimed by its own conditional UPDATE, read back with RETURNING: a per-row write.
+        """
+def send_stage_reminders(batch_size=100):
+    with worker_connection() as conn:
+        due = conn.execute("SELECT id, email FROM stage_payments WHERE reminder_sent_at IS NULL ORDER BY id LIMIT %s",
+                           (batch_size,)).fetchall()
+    for row in due:
+        with worker_connection() as conn:
+            claimed = conn.execute(
+                "UPDATE stage_payments SET reminder_sent_at = now() WHERE id = %s AND reminder_sent_at IS NULL "
+                "RETURNING id", (row["id"],)).fetchone()  # ok: DB001
+        if claimed is None:
+            continue
+        send_reminder(row["email"])
 """,
     )
     INVALID = (
@@ -963,6 +979,11 @@ async def list_quotes(conn, customer_id):
         if not is_query_call(call, scope, self.ctx):
             return False
         if db_write(call, scope, self.ctx) is not None:
+            return False
+        # `conn.execute("UPDATE ... RETURNING id").fetchone()`: the row a per-row write hands back, not a read.
+        recv = receiver(call)
+        if isinstance(recv, cst.Call) and method(recv) in ("execute", "exec") and db_write(
+                recv, scope, self.ctx) is not None:
             return False
         return not set(chain_methods(call)) & {"select_for_update", "with_for_update"}
 
