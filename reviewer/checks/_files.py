@@ -126,6 +126,11 @@ def declared_development_only(text: str) -> bool:
     comment = "\n".join(opening)
     if _FOR_DEVELOPMENT.search(comment) is None:
         return False
+    # The first line says what this file is ("Local development stack: Postgres, Redis"); a later one may say where
+    # production runs instead ("Production runs on Kubernetes, see k8s/").
+    if opening and _FOR_DEVELOPMENT.search(opening[0]) and not _DEPLOYED_HOST.search(
+            _FOR_DEVELOPMENT.sub("", opening[0])):
+        return True
     # "Do not use in production" names production to rule it out; "Production stack; for local development see
     # compose.dev.yml" describes a deployed file.
     return _DEPLOYED_HOST.search(_FOR_DEVELOPMENT.sub("", comment)) is None

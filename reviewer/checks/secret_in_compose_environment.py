@@ -34,7 +34,9 @@ class SecretInComposeEnvironment(LineCheck):
     and merge keys are not followed. Compose files under a tests directory are skipped, and so are those whose
     opening comment says they are for local development only (`# Local development only: docker compose up`,
     `# Not used in any deployed environment`; also `# Compose stack for local development`, `# Dev setup`,
-    `# Do not use in production`, when the comment names no production or staging host):
+    `# Do not use in production`, when the comment names no production or staging host, or names one only after a
+    first line that says the file is for development: `# Local development stack`, then `# Production runs on
+    Kubernetes`):
     a file that says so and is deployed all the same is missed.
     """
 
@@ -89,6 +91,16 @@ services:
     image: postgres:16.3-alpine
     environment:
       POSTGRES_PASSWORD: dispatch-dev  # ok: CFG005
+""",
+        # The first comment line says what the file is; the next says where production runs instead.
+        """
+# Local development stack: Postgres and MinIO standing in for S3.
+# Production runs on Kubernetes (see k8s/deployment.yaml).
+services:
+  minio:
+    image: minio/minio:RELEASE.2024-07-16T23-46-41Z
+    environment:
+      MINIO_ROOT_PASSWORD: minio-dev-password  # ok: CFG005
 """,
     )
     INVALID = (
