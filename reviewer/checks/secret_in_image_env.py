@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reviewer.checks._base import LineCheck
 from reviewer.checks._files import (
     env_pairs,
@@ -25,7 +27,8 @@ class SecretInImageEnv(LineCheck):
     as secret) a non-empty value, including a value copied from a
     build arg (`ENV NPM_TOKEN=$NPM_TOKEN`). Reports `ARG` instructions with such a name: with a literal default
     at high confidence, and without one (or with an empty one) at medium confidence, because a secret passed with
-    `--build-arg` is still recorded in the image history. Whatever the name, an `ENV` or `ARG` whose
+    `--build-arg` is still recorded in the image history; a build arg copied into an `ENV` (`ARG NPM_TOKEN`, then
+    `ENV NPM_TOKEN=${NPM_TOKEN}`) is one secret, reported once at the `ENV`. Whatever the name, an `ENV` or `ARG` whose
     value is a URL with a literal password (`DATABASE_URL=postgresql://app:s3cret@db/app`, a private
     package index `https://ci:token@pypi.example.com/simple`) or a `*_KEY` whose value is a long
     random-looking string is reported too. Names that point at a secret rather than hold it
@@ -81,7 +84,7 @@ ENV STRIPE_API_KEY sk_live_51H8d2 # expect: CTR003
 """,
         """
 FROM node:20-slim
-ARG NPM_TOKEN # expect: CTR003
+ARG NPM_TOKEN
 ENV NPM_TOKEN=${NPM_TOKEN} # expect: CTR003
 RUN npm ci
 """,
@@ -102,7 +105,19 @@ RUN pip install -r requirements.txt
     def run(self) -> None:
         if self.ctx.is_test:
             return
-        for instruction in parse_dockerfile(self.ctx.text).instructions:
+        instructions = parse_dockerfile(self.ctx.text).instructions
+        # `ARG SMTP_PASSWORD`, then `ENV SMTP_PASSWORD=${SMTP_PASSWORD}`: one secret, reported once, at the ENV that
+        # keeps it in the image, with the ARG as a related line.
+        args = {name: instruction.line_of(name) for instruction in instructions if instruction.keyword == "ARG"
+                for name, value in env_pairs(instruction) if is_secret_name(name) and not value}
+        copied: dict[str, int] = {}
+        for instruction in instructions:
+            if instruction.keyword == "ENV":
+                for name, value in env_pairs(instruction):
+                    if is_secret_name(name) and value and is_substitution(value):
+                        copied.update({arg: line for arg, line in args.items()
+                                       if re.search(rf"\$\{{?{re.escape(arg)}\b", value)})
+        for instruction in instructions:
             if instruction.keyword not in ("ENV", "ARG"):
                 continue
             for name, value in env_pairs(instruction):
@@ -114,6 +129,8 @@ RUN pip install -r requirements.txt
                     break
                 if not is_secret_name(name):
                     continue
+                if instruction.keyword == "ARG" and not value and name in copied:
+                    break
                 if instruction.keyword == "ARG" and not value:
                     self.report_line(instruction.line_of(name), f"Build arg `{name}` looks like a secret: a value passed "
                                                        "with --build-arg is recorded in the image history for "
@@ -122,5 +139,8 @@ RUN pip install -r requirements.txt
                 elif value and (is_secret_value(value) or is_substitution(value)):
                     self.report_line(instruction.line_of(name), f"`{instruction.keyword} {name}` puts a secret into the "
                                                        "image, where anyone who can pull it reads it with docker "
-                                                       "inspect or docker history.")
+                                                       "inspect or docker history.",
+                                     related_lines=[line for arg, line in copied.items()
+                                                    if instruction.keyword == "ENV"
+                                                    and re.search(rf"\$\{{?{re.escape(arg)}\b", value)])
                 break
