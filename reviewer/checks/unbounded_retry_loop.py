@@ -41,7 +41,7 @@ class UnboundedRetryLoop(ScopeCheck):
     and goes round again when it fails (the `except` branch continues or falls through), or a `while True:`
     that calls out and leaves only when the answer's status says it worked (`if resp.status_code < 500:
     break`) or goes round when it says it failed (`if resp.status_code == 503: continue`, `if resp.status_code in
-    (429, 502, 503): continue`), when the loop has
+    (429, 502, 503): continue`, also a module constant: `in RETRYABLE_STATUS`), when the loop has
     no attempt counter compared to a limit and no deadline (a comparison with `time.monotonic()`, a
     `deadline`, `elapsed` or `timeout` value). The message says whether there is a sleep between attempts.
 
@@ -267,6 +267,23 @@ def open_relay(host):
         except OSError:
             time.sleep(min(60, 2 ** attempt))
 """,
+        # The statuses it retries on are a module constant; the attempt is counted but never compared to a limit.
+        """
+import time
+
+RETRYABLE_STATUS = (429, 502, 503, 504)
+
+def book_collection(session, url, payload):
+    attempt = 0
+    while True:  # expect: REL002
+        resp = session.post(url, json=payload, timeout=10)
+        if resp.status_code in RETRYABLE_STATUS:
+            attempt += 1
+            time.sleep(min(2 ** attempt, 30))
+            continue
+        resp.raise_for_status()
+        return resp.json()
+""",
     )
 
     def judge(self, scope: Scope) -> None:
@@ -302,7 +319,7 @@ def open_relay(host):
                 continue
             on_status = any(isinstance(n, cst.Attribute) and n.attr.value in _STATUS_ATTRIBUTES
                             for n in scope.within(branch.test))
-            if on_status and _ends_in_continue(branch.body) and _exits_on_success(branch.test) is False:
+            if on_status and _ends_in_continue(branch.body) and _exits_on_success(branch.test, scope) is False:
                 # `if resp.status_code == 503: sleep(...); continue`, and the answer returned below: round again on
                 # that failure for as long as it lasts.
                 return True
@@ -310,7 +327,7 @@ def open_relay(host):
                 continue
             if on_status:
                 # `if resp.status != 200: return` leaves on a failure: a loop of turns, not a retry.
-                return _exits_on_success(branch.test) is not False
+                return _exits_on_success(branch.test, scope) is not False
         return False
 
 
@@ -327,7 +344,7 @@ def open_relay(host):
 _STATUS_ATTRIBUTES = frozenset({"status_code", "status", "ok"})
 
 
-def _exits_on_success(test: cst.BaseExpression) -> bool | None:
+def _exits_on_success(test: cst.BaseExpression, scope: Scope) -> bool | None:
     """Whether a status test is true for a success (`status_code < 500`, `== 200`, `!= 429`, `resp.ok`), false for
     a failure (`!= 200`, `>= 400`, `not resp.ok`); None when it cannot be told."""
     negated = False
@@ -335,7 +352,7 @@ def _exits_on_success(test: cst.BaseExpression) -> bool | None:
         negated, test = not negated, test.expression
     if isinstance(test, cst.Attribute) and test.attr.value == "ok":
         return not negated
-    listed = _codes_listed(test)
+    listed = _codes_listed(test, scope)
     if listed is not None:  # `status_code in (429, 502, 503)`: true for failures only, or for successes only
         operator, codes = listed
         successes = {200 <= code < 300 for code in codes}
@@ -362,13 +379,22 @@ def _exits_on_success(test: cst.BaseExpression) -> bool | None:
     return verdict != negated
 
 
-def _codes_listed(test: cst.BaseExpression) -> tuple[cst.BaseCompOp, list[int]] | None:
-    """`status in (429, 503)` or `status not in {200, 201}`: the operator and the codes listed."""
+def _codes_listed(test: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseCompOp, list[int]] | None:
+    """`status in (429, 503)` or `status not in {200, 201}`: the operator and the codes listed (also in a module
+    constant, `RETRYABLE_STATUS = (429, 502, 503)`)."""
     if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
-            and isinstance(test.comparisons[0].operator, (cst.In, cst.NotIn))
-            and isinstance(test.comparisons[0].comparator, (cst.Tuple, cst.List, cst.Set))):
+            and isinstance(test.comparisons[0].operator, (cst.In, cst.NotIn))):
         return None
-    elements = [element.value for element in test.comparisons[0].comparator.elements]
+    listed = test.comparisons[0].comparator
+    if isinstance(listed, cst.Name):
+        binding = scope.binding(listed.value)
+        listed = binding.value if binding is not None and not binding.unpacked else listed
+    if isinstance(listed, cst.Call) and isinstance(listed.func, cst.Name) and listed.func.value in (
+            "frozenset", "set", "tuple") and len(listed.args) == 1:
+        listed = listed.args[0].value  # `frozenset({429, 503})`
+    if not isinstance(listed, (cst.Tuple, cst.List, cst.Set)):
+        return None
+    elements = [element.value for element in listed.elements]
     if not elements or not all(isinstance(value, cst.Integer) for value in elements):
         return None
     return test.comparisons[0].operator, [int(value.value) for value in elements]
