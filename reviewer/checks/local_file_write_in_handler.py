@@ -33,6 +33,14 @@ _TEMP_NAME = re.compile(r"(^|_)te?mp(dir|file|path|name)?(_|$)", re.IGNORECASE)
 # A directory named as shared between the replicas (`SHARED_MEDIA_DIR`, `settings.nfs_root`): a mounted volume.
 _SHARED_NAME = re.compile(r"(^|_)(shared|nfs|efs)(_|$)", re.IGNORECASE)
 _UPLOAD_COLLECTION = "request.files"
+# reportlab writes the PDF to the path it is given: `canvas.Canvas(str(path))`, `SimpleDocTemplate(path)`.
+_PDF_WRITERS = frozenset({"reportlab.pdfgen.canvas.Canvas", "reportlab.platypus.SimpleDocTemplate",
+                          "reportlab.platypus.doctemplate.SimpleDocTemplate"})
+# Calls that queue work for a worker process: Celery, RQ, arq, Dramatiq, taskiq.
+_QUEUEING = frozenset({"delay", "apply_async", "enqueue", "enqueue_call", "enqueue_in", "enqueue_at", "enqueue_job",
+                       "send", "send_with_options", "kiq"})
+# A module of background jobs: `from orders.tasks import make_preview` (a Huey task runs when called).
+_JOB_MODULE = re.compile(r"(^|\.)(tasks|jobs|workers|actors)\.\w+$")
 
 
 @dataclass
@@ -43,6 +51,8 @@ class _Frame:
     helper: str | None = None  # a module-level function that does not serve requests: its writes are noted
     temp_names: set[str] = field(default_factory=set)
     upload_names: set[str] = field(default_factory=set)
+    # scratch files this handler wrote: the names in the path -> the write
+    scratch_writes: dict[str, cst.Call] = field(default_factory=dict)
 
 
 class LocalFileWriteInHandler(PythonCheck):
@@ -58,9 +68,12 @@ class LocalFileWriteInHandler(PythonCheck):
     also when a module-level helper of the
     same file does the write for the handler, called by name or handed to a thread (`asyncio.to_thread(f, ...)`,
     `Thread(target=f)`; reported at the call, naming the helper's write; `with open(...) as fh:` spans to the
-    block's first statement, where the writing starts). Writes into temporary space
+    block's first statement, where the writing starts), and reportlab's `canvas.Canvas(path)` /
+    `SimpleDocTemplate(path)` given a path (not a buffer). Writes into temporary space
     (`tempfile`, `/tmp`, names bound from them, names such as `tmp_dir` or `temp_path`) are scratch
-    files and are not reported.
+    files and are not reported, unless the handler then hands the file's path to a background job
+    (`.delay(...)`, `.enqueue(...)`, `.send(...)`, a function imported from a `tasks`/`jobs` module): the
+    worker runs in another container, where the file does not exist.
 
     ## Why is this bad?
     Containers have ephemeral disks and replicas do not share them: an upload saved on one pod is a
@@ -169,6 +182,32 @@ def report_csv():
     buffer = io.StringIO()
     pd.DataFrame(load_rows()).to_csv(buffer, index=False)  # ok: SCL002
     return Response(pd.DataFrame(load_rows()).to_csv(index=False), mimetype="text/csv")  # ok: SCL002
+""",
+        # A PDF drawn into memory and sent back; a scratch file used and deleted within the request.
+        """
+import io
+import tempfile
+from flask import Blueprint, send_file
+from reportlab.pdfgen import canvas
+
+bp = Blueprint("certificates", __name__)
+
+@bp.get("/bells/<int:bell_id>/certificate.pdf")
+def certificate(bell_id: int):
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)  # ok: SCL002
+    pdf.drawString(72, 720, f"Bell {bell_id}")
+    pdf.save()
+    buffer.seek(0)
+    return send_file(buffer, mimetype="application/pdf")
+
+@bp.post("/bells/<int:bell_id>/scan")
+def scan(bell_id: int):
+    with tempfile.NamedTemporaryFile(suffix=".png") as tmp:
+        with open(tmp.name, "wb") as fh:  # ok: SCL002
+            fh.write(request.get_data())
+        tuning = analyse_scan(tmp.name)
+    return {"bell_id": bell_id, "tuning": tuning}
 """,
     )
     INVALID = (
@@ -290,6 +329,43 @@ def build_report():
     frame.to_csv(REPORT_DIR / "usage.csv", index=False)  # expect: SCL002
     return {"ok": True}
 """,
+        # A scratch file is fine for this request, not for a job a worker runs in another container.
+        """
+from pathlib import Path
+from django.views.decorators.http import require_POST
+from orders.tasks import make_preview_from_upload
+
+UPLOAD_TMP = Path("/tmp/uploads")
+
+@require_POST
+def upload_proof(request, reference):
+    upload = request.FILES["proof"]
+    local_path = UPLOAD_TMP / f"{reference}.png"
+    with open(local_path, "wb") as fh:  # expect: SCL002
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    make_preview_from_upload(str(local_path))
+    return JsonResponse({"status": "queued"}, status=202)
+""",
+        # reportlab writes the PDF where it is told, here through a helper of the module.
+        """
+from pathlib import Path
+from flask import Blueprint, current_app, jsonify
+from reportlab.pdfgen import canvas
+
+bp = Blueprint("certificates", __name__)
+
+def _render(path: Path, title: str) -> None:
+    pdf = canvas.Canvas(str(path))
+    pdf.drawString(72, 720, title)
+    pdf.save()
+
+@bp.post("/bells/<int:bell_id>/certificate")
+def issue(bell_id: int):
+    pdf_path = Path(current_app.config["REPORT_DIR"]) / f"certificate-{bell_id}.pdf"
+    _render(pdf_path, f"Bell {bell_id}")  # expect: SCL002
+    return jsonify({"bell_id": bell_id}), 202
+""",
     )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -405,6 +481,8 @@ def build_report():
             return
         name = self.ctx.qualify(node.func) or ""
         func = node.func
+        if frame.in_handler and frame.scratch_writes:
+            self._handed_to_worker(node, frame)
         if frame.in_handler and isinstance(func, cst.Name) and not any(self._is_scratch(a.value) for a in node.args):
             self._helper_calls.append((node, func.value))
         target = thread_target(node, self.ctx) if frame.in_handler else None
@@ -418,6 +496,9 @@ def build_report():
             self._report(node, f"Path.{handed.func.attr.value}")
         elif name in _OPENERS:
             self._check_open(node, name)
+        elif name in _PDF_WRITERS and (path := positional_arg(node, 0) or keyword(node, "filename")) is not None and (
+                _is_path(path.value) or _is_str_of_path(path.value)) and not self._is_scratch(path.value):
+            self._report(node, short_name(name))
         elif name in _COPIES:
             index, key = _COPIES[name]
             destination = keyword(node, key) or positional_arg(node, index)
@@ -450,8 +531,32 @@ def build_report():
     def _check_open(self, node: cst.Call, name: str) -> None:
         mode = write_mode(node)
         path = keyword(node, "file") or positional_arg(node, 0)
-        if mode is not None and path is not None and not self._is_scratch(path.value):
+        if mode is None or path is None:
+            return
+        if not self._is_scratch(path.value):
             self._report(node, f"{name}(..., {mode.value})")
+        elif (frame := self._handler) is not None and frame.in_handler:
+            # A scratch file is fine while this request uses it; handed to a worker, it is not (below).
+            for named in findall(path.value, cst.Name):
+                frame.scratch_writes.setdefault(named.value, node)
+
+    def _handed_to_worker(self, node: cst.Call, frame: _Frame) -> None:
+        """`make_preview.delay(str(local_path))` after writing `local_path` under `/tmp`: the worker runs in another
+        container (or on another host), where that file does not exist."""
+        name = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        queued = name in _QUEUEING or (isinstance(node.func, cst.Name) and bool(
+            _JOB_MODULE.search(self.ctx.qualify(node.func) or "")))
+        if not queued:
+            return
+        for arg in node.args:
+            for named in findall(arg.value, cst.Name):
+                write = frame.scratch_writes.get(named.value)
+                if write is not None:
+                    frame.scratch_writes.clear()
+                    self.report(write, f"This file is written to the local disk and its path handed to a background "
+                                       f"job (line {self.line_of(node)}): the worker runs in another container or on "
+                                       "another host, where the file does not exist.", related=[node])
+                    return
 
     def _is_buffer(self, expr: cst.BaseExpression) -> bool:
         qualified = self.ctx.qualify(expr) or ""
@@ -474,6 +579,12 @@ def build_report():
         self.report(node, f"`{what}` writes to the local disk{how} in a request handler: the file exists on this "
                           "replica only and is lost when the container restarts.", end_node=end,
                     related=[at] if at is not None else ())
+
+
+def _is_str_of_path(expr: cst.BaseExpression) -> bool:
+    """`str(path)`, `os.fspath(path)`: a path object handed on as text."""
+    return isinstance(expr, cst.Call) and (attribute_path(expr.func) or "") in ("str", "os.fspath") and len(
+        expr.args) == 1
 
 
 def _is_path(expr: cst.BaseExpression) -> bool:
