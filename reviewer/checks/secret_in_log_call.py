@@ -19,7 +19,7 @@ _LOGGING_MODULES = ("logging", "structlog", "loguru", "logbook")
 _LOGGING_OPTIONS = frozenset({"exc_info", "stack_info", "stacklevel", "level", "msg"})
 # Whole request parts: the Authorization header, cookies, passwords in a login body.
 _REQUEST_DUMPS = frozenset({"headers", "json", "form", "get_json", "data", "body", "POST", "META", "cookies",
-                            "COOKIES", "values", "get_data"})
+                            "COOKIES", "values", "get_data", "media", "get_media"})  # (Falcon's `req.get_media()`)
 # Methods that copy a request part whole.
 _COPIES = (".to_dict", ".copy", ".items", ".dict", ".model_dump")
 # Calls that carry their arguments' text into the log line.
@@ -72,12 +72,14 @@ class SecretInLogCall(AssignmentTrackingCheck):
     `extra={...}` dict; the result of a function of the file that builds credential headers (`_headers()`); and
     whole request dumps (`request.headers`, `request.json`, `request.form`, a FastAPI handler's body model
     `body.model_dump()`, `form.dict()` after `form = request.POST`,
-    `request.get_json()`, `request.POST`, `request.META`, `request.body`, copies of them such as
+    `request.get_json()`, `request.POST`, `request.META`, `request.body`, Falcon's `req.get_media()`, copies of them
+    such as
     `request.form.to_dict()`, also through a local name bound to one: `data = request.get_json()`, then
     `log.info("%s", data)`), and the `.headers` of a client (module-level or local) built with a credential header
     (`client = httpx.Client(headers={"Authorization": f"Bearer {KEY}"})`, then
     `log.debug(dict(client.headers))`; or a name given one anywhere in the file, `http.headers["X-Api-Key"] = key`
-    or `http.headers.update({...})`, also on an attribute, `self.session.headers.update({...})` in `__init__`).
+    or `http.headers.update({...})`, also on an attribute, `self.session.headers.update({...})` in `__init__`),
+    and an attribute given a dict with a credential key anywhere in the file (`self._headers = {"X-Api-Key": key}`).
     Text built above from a secret counts as the secret
     (`link = f"...?token={token}"`, then `log.info("%s", link)`). A value is also a secret when the
     message names it (`"password reset code %s"`, `f"token={value}"`), when it has a plural credential
@@ -309,6 +311,27 @@ async def export(url, token, payload):
     logger.debug("export client headers=%s", dict(session.headers))  # expect: SEC007
     await session.close()
 """,
+        # Falcon's parsed body of a login request; a client's credential headers kept on `self` and logged later.
+        """
+import logging
+import httpx
+
+logger = logging.getLogger(__name__)
+
+class OrganiserLogin:
+    def on_post(self, req, resp):
+        data = req.get_media()
+        logger.info("organiser login attempt: %s", data)  # expect: SEC007
+
+class ChandleryClient:
+    def __init__(self, api_key):
+        self._headers = {"X-Api-Key": api_key, "Accept": "application/json"}
+        self._client = httpx.Client(headers=self._headers, timeout=10)
+
+    def _request(self, method, path):
+        logger.debug("chandlery %s %s headers=%s", method, path, self._headers)  # expect: SEC007
+        return self._client.request(method, path)
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -321,6 +344,9 @@ async def export(url, token, payload):
         # Clients built with credential headers (`httpx.Client(headers={"Authorization": ...})`), at module level
         # (function None) or in a function: logging their `.headers` logs the credential.
         self._credential_clients: set[tuple[cst.FunctionDef | None, str]] = set()
+        # Attributes given a dict with a credential in it (`self._headers = {"X-Api-Key": key, ...}` in `__init__`):
+        # logging the attribute in another method logs the credential.
+        self._credential_fields: set[str] = set()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         super().visit_Assign(node)
@@ -336,8 +362,8 @@ async def export(url, token, payload):
         self._module = node
         # `http.headers["X-Api-Key"] = key`, `http.headers.update({"Authorization": ...})`: a client given a
         # credential header, perhaps in another function than the one that logs it (and after it in the file), so
-        # the name counts in the whole file. Only files that touch `.headers` are walked for it.
-        for assign in descendants(node) if ".headers" in self.ctx.text else ():
+        # the name counts in the whole file. Only files that speak of headers are walked for it.
+        for assign in descendants(node) if "headers" in self.ctx.text else ():
             if (isinstance(assign, cst.Call) and isinstance(assign.func, cst.Attribute)
                     and assign.func.attr.value == "update" and isinstance(assign.func.value, cst.Attribute)
                     and assign.func.value.attr.value == "headers"
@@ -347,6 +373,10 @@ async def export(url, token, payload):
                 self._credential_clients.add((None, attribute_path(assign.func.value.value)))
             if not isinstance(assign, cst.Assign) or is_literal(assign.value):
                 continue
+            if self._is_credential_dict(assign.value):
+                self._credential_fields.update(path for target in assign.targets
+                                               if isinstance(target.target, cst.Attribute)
+                                               and (path := attribute_path(target.target)) is not None)
             for target in assign.targets:
                 item = target.target
                 headers = item.value if isinstance(item, cst.Subscript) else None
@@ -441,6 +471,8 @@ async def export(url, token, payload):
         if owner is not None and ((self.ctx.function, owner) in self._credential_clients
                                   or (None, owner) in self._credential_clients):
             return f"{owner}.headers"
+        if isinstance(expr, cst.Attribute) and attribute_path(expr) in self._credential_fields:
+            return attribute_path(expr)
         if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)) or (
                 isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get"):
             name = expr_name(expr)
