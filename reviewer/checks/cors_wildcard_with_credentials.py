@@ -44,7 +44,9 @@ class CorsWildcardWithCredentials(SecurityCheck):
     call) with `allow_origins` containing `"*"` (also as the fallback of an empty setting,
     `settings.origins or ["*"]`; or a match-all `allow_origin_regex`, also one that admits every site of a
     shared hosting domain where anyone can publish, `https://[a-z0-9-]+\\.vercel\\.app`) and
-    `allow_credentials=True`; Flask-CORS `CORS(...)` / `@cross_origin(...)` with `supports_credentials=True`
+    `allow_credentials=True` (Falcon's `CORSMiddleware(allow_origins="*", allow_credentials="*")`, whose
+    `allow_credentials` lists the origins given credentials); Flask-CORS `CORS(...)` / `@cross_origin(...)` with
+    `supports_credentials=True`
     and no origins (the default is `*`) or `origins="*"`; aiohttp-cors defaults keyed `"*"` with
     `allow_credentials=True`; and django-cors-headers `CORS_ALLOW_ALL_ORIGINS = True` (or
     `CORS_ORIGIN_ALLOW_ALL`, or `CORS_ALLOWED_ORIGIN_REGEXES` with a match-all pattern) together with `CORS_ALLOW_CREDENTIALS = True` in the same module.
@@ -156,6 +158,15 @@ app.add_middleware(  # expect: SEC013
     allow_credentials=True,
 )
 """,
+        # Falcon's middleware: `allow_credentials` names the origins that get credentials, here all of them.
+        """
+import falcon
+
+def create_app():
+    cors = falcon.CORSMiddleware(allow_origins="*", allow_credentials="*")  # expect: SEC013
+    public = falcon.CORSMiddleware(allow_origins="*")  # ok: SEC013
+    return falcon.App(middleware=[cors])
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -194,7 +205,10 @@ app.add_middleware(  # expect: SEC013
             credentials = keyword(node, "allow_credentials")
             wildcard = (origins is not None and self._has_wildcard(origins.value)) or (
                 regex is not None and _match_all(string_value(regex.value)))
-            if wildcard and credentials is not None and is_true(credentials.value):
+            # Falcon's `CORSMiddleware(allow_credentials="*")` names the origins given credentials: all of them.
+            if wildcard and credentials is not None and (is_true(credentials.value) or (
+                    (self.ctx.qualify(node.func) or "").startswith("falcon.")
+                    and self._has_wildcard(credentials.value))):
                 self._report(node)
         elif name in ("CORS", "cross_origin"):
             qualified = self.ctx.qualify(node.func) or ""
