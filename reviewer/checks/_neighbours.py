@@ -103,6 +103,9 @@ _BLOCKING_CALL = re.compile(
     r"\burlopen\(|\bsmtplib\.SMTP(?:_SSL)?\(|\btime\.sleep\(|\bsubprocess\.(?:run|call|check_call|check_output)\(|"
     r"\b(?:sqlite3|psycopg2?|pymysql)\.connect\(|\bfeedparser\.parse\(|\bhashlib\.(?:pbkdf2_hmac|scrypt)\(|"
     r"\bbcrypt\.(?:hashpw|checkpw|kdf)\(")
+_IMPORTS_BOTO3 = re.compile(r"^[ \t]*(?:import[ \t]+boto3|from[ \t]+boto3\b)", re.MULTILINE)
+_AWS_CALL = re.compile(r"\.(?:put_object|get_object|upload_file|upload_fileobj|download_file|download_fileobj|"
+                       r"copy_object|delete_object|head_object|send_email|send_raw_email|send_message)\(")
 # A module-level client whose methods make requests: `_session = requests.Session()`, `client = httpx.Client(...)`.
 _SYNC_CLIENT = re.compile(r"^(\w+)\s*(?::[^=\n]*)?=\s*(?:requests\.Session|requests\.session|httpx\.Client)\(",
                           re.MULTILINE)
@@ -163,9 +166,12 @@ def _blocking_functions(file: str, stamped: tuple[int, int]) -> dict[str, str]:
     client_call = re.compile(r"(?<![.\w])(" + "|".join(map(re.escape, clients)) + r")\.(?:get|post|put|patch|delete|"
                              r"head|request|send)\(") if clients else None
     bodies = _bodies(text, with_async=False)  # `async def`: awaited, not blocking
+    # boto3 is synchronous: in a module that imports it, an S3 or SES call waits on AWS.
+    aws_call = _AWS_CALL if _IMPORTS_BOTO3.search(text) else None
     blocking: dict[str, str] = {}
     for name, body in bodies.items():
-        found = _BLOCKING_CALL.search(body) or (client_call.search(body) if client_call else None)
+        found = (_BLOCKING_CALL.search(body) or (client_call.search(body) if client_call else None)
+                 or (aws_call.search(body) if aws_call else None))
         if found:
             blocking[name] = found.group(0).rstrip("(")
     return _spread(bodies, blocking)  # a function calling a blocking function of the same module blocks too

@@ -181,8 +181,9 @@ class BlockingCallInAsync(PythonCheck):
     the call, and so is a call to a sync function of a project module the file imports (`from .mailer import
     send_email`, `from app.clients import weather` then `weather.outdoor(...)`) whose text makes such a call:
     `requests`/`httpx` requests (also through a module-level `requests.Session()`/`httpx.Client()`),
-    `smtplib.SMTP`, `urlopen`, `time.sleep`, `subprocess`, a sync driver's `connect`, `feedparser.parse`, or
-    password key derivation (`hashlib.pbkdf2_hmac`, `bcrypt.hashpw`), directly or through another function of
+    `smtplib.SMTP`, `urlopen`, `time.sleep`, `subprocess`, a sync driver's `connect`, `feedparser.parse`,
+    password key derivation (`hashlib.pbkdf2_hmac`, `bcrypt.hashpw`), or, in a module that imports boto3, an S3
+    or SES call (`put_object`, `upload_fileobj`, `send_email`, ...), directly or through another function of
     that module.
     Coroutines that run once per process, before requests are served or after (start-up and shutdown
     hooks: `@app.on_event("startup")`, `app.on_startup.append(f)`, `lifespan=f`, a coroutine named

@@ -719,6 +719,41 @@ def test_a_blocking_function_imported_from_a_project_module_is_reported_in_async
     assert sorted(h.line for h in hits) == [9, 11]
 
 
+def test_an_imported_function_that_calls_s3_through_boto3_blocks_but_not_an_aiobotocore_one(tmp_path):
+    _write_project(tmp_path, {"app/services/storage.py": """
+        import boto3
+
+        def _client():
+            return boto3.client("s3")
+
+        def upload_bytes(key, data):
+            _client().put_object(Bucket="photos", Key=key, Body=data)
+    """, "app/services/async_storage.py": """
+        from aiobotocore.session import get_session
+
+        def object_key(order_id, name):
+            return f"orders/{order_id}/{name}"
+
+        async def upload(client, key, data):
+            await client.put_object(Bucket="photos", Key=key, Body=data)
+    """})
+    source = textwrap.dedent("""
+        from fastapi import FastAPI, UploadFile
+        from .services import async_storage, storage
+
+        app = FastAPI()
+
+        @app.post("/orders/{order_id}/photos")
+        async def upload_photo(order_id: int, file: UploadFile):
+            data = await file.read()
+            storage.upload_bytes(f"orders/{order_id}/{file.filename}", data)
+            return {"key": async_storage.object_key(order_id, file.filename)}
+        """).lstrip("\n")
+    ctx = FileContext(path="app/routes.py", text=source, is_test=False, root=str(tmp_path))
+    hits = run_python_checks(parse_python(source), ctx, [BlockingCallInAsync])
+    assert [h.line for h in hits] == [9]
+
+
 def test_the_cache_key_of_a_coroutine_file_changes_when_an_imported_function_starts_to_block(tmp_path):
     from reviewer.engine import _file_key
     from reviewer.findings import FileChange, FileKind
