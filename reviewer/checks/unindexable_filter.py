@@ -46,7 +46,8 @@ class UnindexableFilter(ScopeCheck):
     Reports a query whose filter makes the database read every row:
     - a `LIKE`/`ILIKE` pattern that starts with a wildcard, written in the SQL (`ILIKE '%{q}%'`,
       `LIKE '%%%s%%'`, `LIKE '%' || :q`) or passed as its parameter (`ILIKE %s` with `f"%{term}%"`);
-    - SQLAlchemy's `.ilike()`/`.like()` with such a pattern, and `.contains()`, `.icontains()`,
+    - SQLAlchemy's `.ilike()`/`.like()` with such a pattern (also on a function of a column,
+      `func.lower(Movement.note).like(f"%{q}%")`), and `.contains()`, `.icontains()`,
       `.endswith()` on a model column (`Message.body.contains(q)`, `table.c.title.icontains(q)`);
     - Django's `__icontains`, `__endswith`, `__iendswith`, `__regex` and `__iregex` lookups;
     - a comparison on a function of a column in SQL (`WHERE lower(email) = %s`,
@@ -187,6 +188,15 @@ def audit_log(request):
     entries = Entry.objects.filter(details__icontains=term)[:100]  # expect: DB006
     return render(request, "audit.html", {"entries": entries})
 """,
+        # A substring search on the lower-cased column: still a pattern that starts with `%`.
+        """
+from sqlalchemy import func
+from sqlmodel import select
+
+def search_movements(session, q: str):
+    statement = select(ClothMovement).where(func.lower(ClothMovement.note).like(f"%{q.lower()}%"))  # expect: DB006
+    return session.exec(statement.limit(50)).all()
+""",
     )
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -235,7 +245,9 @@ def audit_log(request):
                                      "ordinary index can serve it, so each search reads the whole table and slows down "
                                      "as the table grows.", end_line=max(like, value))
             return
-        if name in _SQLA_LIKE and _is_column(receiver(call)):
+        recv = receiver(call)
+        # `func.lower(Movement.note).like(f"%{q}%")`: a function of the column, matched the same way.
+        if name in _SQLA_LIKE and (_is_column(recv) or (isinstance(recv, cst.Call) and _function_of_column(recv))):
             pattern = positional(call)
             if pattern is not None and _starts_with_wildcard(pattern, scope):
                 self.report(call, f"`.{name}()` with a pattern that starts with `%`: no ordinary index can serve it, "
