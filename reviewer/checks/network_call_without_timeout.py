@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, attribute_path, has_star_kwargs, is_none, keyword
+from reviewer.checks._base import PythonCheck, attribute_path, findall, has_star_kwargs, is_none, keyword
 
 # Calls whose library default is to wait forever when no timeout is given.
 _REQUESTS_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
@@ -33,6 +33,7 @@ _TIMEOUT_POSITION = {
     "http.client.HTTPConnection": 2, "telnetlib.Telnet": 2, "smtplib.SMTP": 3, "ftplib.FTP": 4,
     "imaplib.IMAP4": 2, "poplib.POP3": 2,
 }
+_SESSION_CLASSES = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
 # Standard adapters: mounting one sets retries or pool sizes, not a timeout.
 _STANDARD_ADAPTERS = frozenset({"requests.adapters.HTTPAdapter", "requests.HTTPAdapter"})
 # Calls with a finite library default: only an explicit `timeout=None` removes it.
@@ -54,7 +55,8 @@ class NetworkCallWithoutTimeout(PythonCheck):
     `timeout` argument (keyword or in its positional place), and calls to `httpx` or `aiohttp` that
     pass `timeout=None`. Names are resolved through imports and aliases (`from requests import get as
     fetch`) and through simple bindings (`session = requests.Session()`; `self.session = requests.Session()` in
-    `__init__`, for the class's other methods). A session is taken as having
+    `__init__`, for the class's other methods; `session = _session()`, a function of the module that builds and
+    returns a `requests.Session()`). A session is taken as having
     a default timeout when the file mounts a project adapter on it (`session.mount("https://",
     TimeoutAdapter(5))`) or sets its `request`/`send`/`timeout` attribute (`session.request =
     partial(session.request, timeout=5)`); the standard-library clients are not reported when the
@@ -209,6 +211,31 @@ def probe(host):
     socket.create_connection((host, 443))  # expect: REL001
     return urllib.request.urlopen("https://" + host).read()  # expect: REL001
 """,
+        # A module function builds the session and hands it back; calls on it still need a timeout.
+        """
+import requests
+
+def _session() -> requests.Session:
+    session = requests.Session()
+    session.headers.update({"Authorization": f"Bearer {API_KEY}"})
+    return session
+
+def _timed_session() -> requests.Session:
+    session = requests.Session()
+    session.mount("https://", TimeoutAdapter(timeout=10))
+    return session
+
+def create_label(payload):
+    session = _session()
+    return session.post(f"{API}/shipments", json=payload).json()  # expect: REL001
+
+def track(number):
+    return _session().get(f"{API}/shipments/{number}", timeout=10).json()  # ok: REL001
+
+def rates(payload):
+    session = _timed_session()
+    return session.post(f"{API}/rates", json=payload).json()  # ok: REL001
+""",
     )
 
     def __init__(self, ctx) -> None:
@@ -220,12 +247,19 @@ def probe(host):
         self._socket_default = False
         # Per function: names bound there to something that is not a call (`session = app.state.http`).
         self._rebound: list[set[str]] = []
+        # `session = _session()` then `session.post(...)`: judged at the end, when the module's functions that
+        # build and return a `requests.Session()` are known.
+        self._through_factory: list[tuple[cst.Call, str, str]] = []
+        # Per function: local names bound to a call of a module function (`session = _session()`).
+        self._made_by: list[dict[str, str]] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._rebound.append(set())
+        self._made_by.append({})
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._rebound.pop()
+        self._made_by.pop()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -235,6 +269,12 @@ def probe(host):
             owner, _, attr = path.rpartition(".")
             if owner and attr in _CLIENT_DEFAULTS:
                 self._configured.add(owner)  # `session.request = partial(session.request, timeout=5)`
+            if self._made_by and isinstance(target.target, cst.Name):
+                value = node.value
+                if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                    self._made_by[-1][target.target.value] = value.func.value
+                else:
+                    self._made_by[-1].pop(target.target.value, None)
             if self._rebound and isinstance(target.target, cst.Name):
                 if isinstance(node.value, cst.Call):
                     self._rebound[-1].discard(path)  # bound to a call: the file-wide bindings follow it
@@ -255,6 +295,10 @@ def probe(host):
                 if owner is not None:
                     self._configured.add(owner)  # a project adapter: it usually exists to set the timeout
         timeout = keyword(node, "timeout")
+        factory = self._factory_of(node.func)
+        if factory is not None and node.func.attr.value in _REQUESTS_VERBS and timeout is None and not has_star_kwargs(
+                node):
+            self._through_factory.append((node, factory, node.func.attr.value))
         if name in _NO_DEFAULT_TIMEOUT:
             if timeout is None and not has_star_kwargs(node) and not self._positional_timeout(name, node):
                 if name in _CONNECT_WITH_HOST and not node.args:
@@ -271,6 +315,10 @@ def probe(host):
                               "default limit: the call can block forever.", end_node=timeout)
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        factories = self._session_factories(original_node) if self._through_factory else set()
+        # (The factory's own set-up was judged above: a mount elsewhere on a name like its receiver is not this one.)
+        self._pending += [(node, f"requests.Session().{verb}", None)
+                          for node, factory, verb in self._through_factory if factory in factories]
         for node, name, receiver in self._pending:
             if name in _SOCKET_DEFAULT and self._socket_default:
                 continue  # `socket.setdefaulttimeout(...)` in this file gives these a finite timeout
@@ -278,6 +326,41 @@ def probe(host):
                 continue
             self.report(node, f"`{_short(name)}` has no timeout: if the other side stops answering, "
                               "this call blocks the worker forever.")
+
+    def _factory_of(self, func: cst.BaseExpression) -> str | None:
+        """`_session().post` or `session.post` after `session = _session()`: the module function called."""
+        if not isinstance(func, cst.Attribute):
+            return None
+        made = func.value
+        if isinstance(made, cst.Call) and isinstance(made.func, cst.Name):
+            return made.func.value
+        if isinstance(made, cst.Name) and self._made_by:
+            return self._made_by[-1].get(made.value)
+        return None
+
+    def _session_factories(self, module: cst.Module) -> set[str]:
+        """Module functions that build a `requests.Session()` and return it (`def _session(): session =
+        requests.Session(); session.headers.update(...); return session`), with no default timeout given to it (no
+        project adapter mounted, no `.request` wrapped)."""
+        found = set()
+        for fn in module.body:
+            if not isinstance(fn, cst.FunctionDef):
+                continue
+            made = {target.target.value for assign in findall(fn.body, cst.Assign) for target in assign.targets
+                    if isinstance(target.target, cst.Name) and isinstance(assign.value, cst.Call)
+                    and self.ctx.qualify(assign.value.func) in _SESSION_CLASSES}
+            configured = any(
+                (isinstance(call.func, cst.Attribute) and call.func.attr.value == "mount" and len(call.args) >= 2 and self.ctx.qualify(
+                    call.args[1].value.func if isinstance(call.args[1].value, cst.Call) else call.args[1].value)
+                 not in _STANDARD_ADAPTERS) for call in findall(fn.body, cst.Call)) or any(
+                isinstance(target.target, cst.Attribute) and target.target.attr.value in _CLIENT_DEFAULTS
+                for assign in findall(fn.body, cst.Assign) for target in assign.targets)
+            if not configured and any(returned.value is not None and (
+                    (isinstance(returned.value, cst.Call) and self.ctx.qualify(returned.value.func) in _SESSION_CLASSES)
+                    or (isinstance(returned.value, cst.Name) and returned.value.value in made))
+                   for returned in findall(fn.body, cst.Return)):
+                found.add(fn.name.value)
+        return found
 
     @staticmethod
     def _receiver(func: cst.BaseExpression) -> str | None:
