@@ -43,6 +43,8 @@ _OWNER_COLUMN = re.compile(r"(owner|user|customer|member|account|client|patient|
                            r"(_id|_pk)?$", re.I)
 # Who wrote a record, not whose it is: articles, revisions and comments are authored by users and read by all.
 _AUTHORSHIP = re.compile(r"author|creator|created_by", re.I)
+# Calls that send a file back to the client.
+_FILE_SERVERS = frozenset({"FileResponse", "send_file", "send_from_directory", "sendfile", "StreamingResponse"})
 _SQL_LOADS = frozenset({"execute", "fetch", "fetchrow", "fetchval", "fetchone", "fetch_one", "fetch_val"})
 # peewee's loads are class methods of the model: `Booking.get_or_none(Booking.id == booking_id)`.
 _PEEWEE_LOADS = frozenset({"get", "get_or_none", "get_by_id"})
@@ -82,7 +84,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     caller as its owner: `Address.objects.create(member=request.user.member)`, not as its author; or by
     narrowing a query by the model's owner column, `Booking.customer_id == ...`, or by a parent record tied to
     the caller, `Rehearsal.objects.filter(choir=choir)` with `choir` loaded by the caller or by a helper of the
-    module that narrows by the caller; or by a column named for the
+    module that narrows by the caller, or a related manager reached from such a record,
+    `guardian.family.children.filter(...)`; or by a column named for the
     caller's role, `Application.parent_id == parent.id` with `parent = Depends(current_parent)`; by setting the
     caller as the owner of a record made by a Django ModelForm, `quote = form.save(commit=False)` then
     `quote.customer = request.user.customer`, or of one a DRF viewset's `perform_create` saves,
@@ -102,7 +105,9 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     a permission mixin or permission class, DRF's `check_object_permissions`)
     and handlers that write the caller into a new record (joining an event, answering a survey: something every
     user takes part in) are skipped.
-    Also: peewee's loads (`Booking.get_or_none(Booking.id == booking_id)`, `Booking.get_by_id(...)`); the caller
+    Also: a file served (`FileResponse`, `send_file`) from a path built from the URL's id of such a record
+    (`path = DOCUMENT_ROOT / str(plot_id) / name`) when nothing ties that record to the caller (a call of the
+    module's own check given the id, `_check_owner(request, plot_id)`, counts as one); peewee's loads (`Booking.get_or_none(Booking.id == booking_id)`, `Booking.get_by_id(...)`); the caller
     as a helper reads it off the request (`guide = await current_guide(request)`); a record that hangs off one the
     module ties to the caller (its SQL reads `order_id`, or the handler reads `report.order_id`, where orders are
     the caller's); a `get_queryset` that builds its queryset in a name (`queryset = Booking.objects...`,
@@ -993,6 +998,47 @@ def report(report_id: int):
         abort(404)
     return row["pdf"]
 """,
+        # The module lists the children of the caller's family through a helper; the detail view takes any child.
+        """
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+
+def _guardian(request):
+    return Guardian.objects.select_related("family").get(user=request.user)
+
+@login_required
+def dashboard(request):
+    guardian = _guardian(request)
+    children = guardian.family.children.filter(active=True)
+    return render(request, "portal/dashboard.html", {"children": children})
+
+@login_required
+def child_attendance(request, child_id):
+    child = get_object_or_404(Child, pk=child_id)  # expect: SEC018
+    return render(request, "portal/attendance.html", {"child": child})
+""",
+        # A plot's document served from a path built from the plot id in the URL, with no check of whose plot it is.
+        """
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
+
+@login_required
+def plot_documents(request, plot_id):
+    plot = get_object_or_404(Plot, pk=plot_id, tenant__user=request.user)
+    return render(request, "garden/plot_documents.html", {"plot": plot})
+
+@login_required
+def download_plot_document(request, plot_id, name):
+    path = DOCUMENT_ROOT / str(plot_id) / name
+    return FileResponse(open(path, "rb"))  # expect: SEC018
+
+@login_required
+def plot_photo(request, plot_id, name):
+    _check_owner(request, plot_id)
+    path = PHOTO_ROOT / str(plot_id) / name
+    return FileResponse(open(path, "rb"))  # ok: SEC018
+""",
     )
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -1119,6 +1165,13 @@ def report(report_id: int):
                             message=f"`{handler.name.value}` loads a record by the id in its URL and never checks "
                                     "that it belongs to the caller: any signed-in user can change the id and reach "
                                     "another customer's record.")
+            elif load is None and not found.ties_to_caller:
+                served = found.file_of_owned_id(owned)
+                if served is not None:
+                    self.report(served[0], related=[served[1]] if served[1] is not served[0] else (),
+                                message=f"`{handler.name.value}` serves a file named by the id of a record in its URL "
+                                        f"(`{served[2]}`) without checking that the record is the caller's: any "
+                                        "signed-in user can change the id and download another customer's file.")
 
 
     def _report_caller_as_default(self, scope: Scope) -> None:
@@ -1440,14 +1493,52 @@ class _Handler:
                    and b.value.func.value in tied_helpers for b in bindings)}
         found = set()
         for call in self.scope.calls():
-            if method(call) not in ("filter", "filter_by", "where", "exclude"):
+            if method(call) not in ("filter", "filter_by", "where", "exclude", "all"):
                 continue
             if any(arg.keyword is not None and isinstance(arg.value, cst.Name) and arg.value.value in parents
                    for arg in call.args):
                 model = self.model_of(call)
                 if model is not None:
                     found.add(model)
+            # `guardian.family.children.filter(active=True)`: a related manager reached from such a record.
+            manager = call.func.value if isinstance(call.func, cst.Attribute) else None
+            if (isinstance(manager, cst.Attribute) and manager.attr.value != "objects"
+                    and (attribute_path(manager) or "").split(".")[0] in parents):
+                found.add(_model_key(_IRREGULAR_PLURALS.get(manager.attr.value, manager.attr.value)))
         return found
+
+    def file_of_owned_id(self, owned: set[str]) -> tuple[cst.Call, cst.CSTNode, str] | None:
+        """A file served (`FileResponse(open(path, "rb"))`, `send_file(path)`) from a path built from the URL's id
+        of a record the module ties to the caller (`path = DOCUMENT_ROOT / str(plot_id) / name`, `plot_id` of a
+        `Plot`): the serving call, where the path is built, and the id."""
+        keyed = {name for name in self.id_params
+                 if (m := re.match(r"^(\w+)_id$", name)) and _model_key(m.group(1)) in owned}
+        if not keyed or any(  # `await _check_owner(request, greenhouse_id)`: the module's own check
+                _AUTHORIZING.search(method(call) or "") and method(call) not in _LOGGING
+                and any(isinstance(n, cst.Name) and n.value in keyed for n in self.scope.within(call))
+                for call in self.scope.calls()):
+            return None
+        # The names whose value is made from the id (`path = ROOT / str(plot_id) / name`, `filename = f"...{id}"`).
+        made: dict[str, cst.CSTNode] = {}
+        for _ in range(3):
+            for name, bindings in self.scope.bindings.items():
+                if name in made:
+                    continue
+                for binding in bindings:
+                    if binding.value in self.scope.index and any(
+                            isinstance(n, cst.Name) and (n.value in keyed or n.value in made)
+                            for n in self.scope.within(binding.value)):
+                        made[name] = binding.at if binding.at is not None else binding.value
+                        break
+        for call in self.scope.calls():
+            if (attribute_path(call.func) or "").rsplit(".", 1)[-1] not in _FILE_SERVERS or not call.args:
+                continue
+            for node in self.scope.within(call.args[0].value):
+                if isinstance(node, cst.Name) and node.value in made:
+                    id_name = next(n.value for n in self.scope.within(made[node.value])
+                                   if isinstance(n, cst.Name) and n.value in keyed | set(made))
+                    return call, made[node.value], id_name
+        return None
 
     def child_of(self, load: cst.Call, owned: set[str]) -> bool:
         """The loaded record hangs off a record of a model the module ties to the caller: its SQL reads the parent's
@@ -1791,6 +1882,10 @@ def _role_column_model(column: cst.BaseExpression, caller: cst.CSTNode) -> str |
     if not role or role in ("id", "user", "current_user") or _AUTHORSHIP.search(role):
         return None
     return _model_key(column.value.value) if re.sub(r"_(id|pk)$", "", column.attr.value) == role else None
+
+
+# Related managers named with an irregular plural: `family.children` holds `Child` records.
+_IRREGULAR_PLURALS = {"children": "child", "people": "person", "geese": "goose", "mice": "mouse"}
 
 
 def _model_key(name: str) -> str:
