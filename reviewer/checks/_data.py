@@ -349,7 +349,8 @@ def unwrap(expr: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(expr, cst.Await):
             expr = expr.expression
         elif (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name)
-              and expr.func.value in ("enumerate", "list", "tuple", "sorted", "reversed", "iter") and expr.args):
+              and expr.func.value in ("enumerate", "list", "tuple", "set", "frozenset", "sorted", "reversed", "iter")
+              and expr.args):
             expr = expr.args[0].value
         else:
             return expr

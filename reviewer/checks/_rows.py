@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from reviewer.checks._base import PythonCheck, argument_for, attribute_path, findall, is_name, is_none
+from reviewer.checks._base import FileContext, PythonCheck, argument_for, attribute_path, findall, is_name, is_none
 from reviewer.checks._data import (
     DB_MODULES,
     Binding,
@@ -244,6 +244,10 @@ class Rows:
             return self.origin(expr.left, at, scope, depth + 1)  # `row["qty"] or 0`
         if isinstance(expr, cst.IfExp):
             return self.origin(expr.body, at, scope, depth + 1)  # `row["qty"] if row else 0`
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+            # `set(held) | set(sold)`: the rows of both queries together, judged by the first.
+            left = self.origin(expr.left, at, scope, depth + 1)
+            return left if left is not None and left.kind == "rows" else None
         if attribute_path(expr) in _SIGNED_IN_USER:
             # Django's `request.user` and Flask-Login's `current_user`: the caller's row, loaded per request.
             return Origin("row", "orm", "user", signed_in=True)
@@ -286,6 +290,8 @@ class Rows:
             rows = self.origin(paired[0].iter, paired[0], scope, depth + 1)
             return replace(rows, kind="row", position=None) if (
                 rows is not None and rows.kind == "paired_rows" and rows.position == paired[1]) else None
+        if binding is None and name.value in scope.params:
+            return _typed_record_param(name.value, scope, self.ctx)
         if binding is None or binding.at is None or binding.at not in scope.index:
             return None
         if binding.unpacked:
@@ -716,6 +722,34 @@ def saving_call(change: cst.CSTNode, obj: str | None, scope: Scope, ctx) -> cst.
 def is_saved(change: cst.CSTNode, obj: str | None, scope: Scope, ctx) -> bool:
     """A change of `obj` that reaches the database: inside a transaction block, or stored by a later call."""
     return in_transaction(change, scope, ctx) or saving_call(change, obj, scope, ctx) is not None
+
+
+# Type names of request bodies and settings, not of stored records: `JobIn`, `BookingCreate`, `Settings`.
+_NOT_A_RECORD = re.compile(r"(In|Out|Create|Update|Schema|Request|Response|Body|Form|Params|Payload|DTO|Data|Config|"
+                           r"Settings|Session|Client|Connection|Service|Repository|Context)$")
+
+
+def _typed_record_param(name: str, scope: Scope, ctx: FileContext) -> Origin | None:
+    """`merchant: Merchant` beside `db: Session`, `Merchant` imported from a models module: a helper handed a record
+    its caller loaded, to change and commit (not `stats: MigrationStats`, a counter object)."""
+    root = scope.root
+    if not isinstance(root, cst.FunctionDef):
+        return None
+    params = (*root.params.params, *root.params.kwonly_params)
+    param = next((p for p in params if p.name.value == name), None)
+    annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
+    if not (isinstance(annotation, cst.Name) and is_camel(annotation.value) and not _NOT_A_RECORD.search(
+            annotation.value)) or param.default is not None:
+        return None
+    source = ctx.imports.get(annotation.value, "")
+    if "models" not in source.split(".")[:-1]:
+        return None
+    handed_a_session = any(
+        p.name.value in ("db", "session", "conn", "connection", "cur", "cursor")
+        or (p.annotation is not None and (attribute_path(p.annotation.annotation) or "").rsplit(".", 1)[-1]
+            in ("Session", "AsyncSession", "Connection", "Cursor"))
+        for p in params if p is not param)
+    return Origin("row", "orm", annotation.value) if handed_a_session else None
 
 
 def _loaded_before_made(name: str, binding: Binding, scope: Scope) -> Binding | None:

@@ -75,7 +75,9 @@ class ReadModifyWriteWithoutLock(RowsCheck):
     `return agents[i]`, `min(agents, key=...)`), or by a function imported from another module of the app
     that is handed the session or connection and whose name says it loads one (`get_wallet(db, wallet_id)`,
     `exhibitor_for_principal(exhibitor_id, db, principal)`; locked if its name says so, `get_for_update`), also when a
-    new record is made in its place only if none was found (`if card is None: card = LoyaltyCard(...)`). It
+    new record is made in its place only if none was found (`if card is None: card = LoyaltyCard(...)`), or a
+    parameter typed with a model class imported from a models module, beside a session parameter (`def
+    save_job(db: Session, merchant: Merchant)`: a record its caller loaded). It
     reports a write of a value computed by arithmetic on that old value:
     an attribute change that is saved (`acct.balance -= amount` or `acct.balance = old + n`, also one item of a
     tuple assignment, `f.seats, f.kg = f.seats + n, f.kg + kg`, then `.save()`,
@@ -595,6 +597,22 @@ def waive_fee(conn, bill_id):
         "WHERE b.id = %s", (bill_id,)).fetchone()
     conn.execute("UPDATE accounts SET balance = %s WHERE id = %s",  # expect: DB004
                  (bill["balance"] - bill["late_fee"], bill["account_id"]))
+""",
+        # A helper handed the record and the session: its caller loaded the balance this spends. A counter object
+        # handed in the same way is not a record.
+        """
+from sqlalchemy.orm import Session
+
+from .models import Wallet
+from .stats import TransferStats
+
+def count(session: Session, stats: TransferStats) -> None:
+    stats.transfers += 1  # ok: DB004
+    session.commit()
+
+def debit(db: Session, wallet: Wallet, amount: int) -> None:
+    wallet.balance_cents -= amount  # expect: DB004
+    db.commit()
 """,
     )
 
