@@ -77,13 +77,19 @@ class UnlockedCheckThenAct(RowsCheck):
     name first, the finding spans the race window, from that read to the write, and on to the `save()` or commit
     that stores a changed attribute or a row added to the session. Values are followed
     back to their query through local names, `for` loops over query results and helper functions of the same
-    module (also a helper that returns the test itself: `return clash is None`, then `if not _is_free(...)`).
+    module (also a helper that returns the test itself: `return clash is None`, then `if not _is_free(...)`); a
+    parameter typed with a model class beside a session or connection parameter (`def save_job(db: Session,
+    merchant: Merchant)`, `Merchant` imported from a models module) is a record its caller loaded; the rows of two
+    queries joined in one set (`set(held) | set(sold)`) are judged by the first, and `session.add_all([Hold(...)
+    for ...])` inserts.
     - Existence: `if Model.objects.filter(...).exists()` (also through a name: `taken = ...filter(...)`, then
       `if taken.exists()`), `if not Model.query.filter_by(...).first()`,
       `if row is None` after a `SELECT`, `if existing:` for a record loaded above (or by a helper), followed by
       an insert of the same model or table (`Model.objects.create`, `session.add(Model(...))`,
       `Model(...).save()`, `INSERT INTO table`, also SQL built by a helper) inside the `if` (when it tested
-      for absence) or after it (when the `if` tested for presence and returns or raises).
+      for absence) or after it (when the `if` tested for presence and returns or raises); or, after a presence
+      test that returns or raises, a record of that model moved into the slot the query looked for
+      (`Subscription.seat_id == new_seat_id` found free, then `sub.seat_id = new_seat_id`).
     - Quantity: `if acct.balance >= amount` / `if stock <= 0` / `if slot["sold"] + n > slot["capacity"]` on a
       loaded record or fetched row, followed by
       an arithmetic change of that field and a save, or an `UPDATE` that sets that column; a count
@@ -438,6 +444,27 @@ def approve(refund_id: int):
     refund = RefundRequest.query.filter_by(id=refund_id, status="requested").first_or_404()  # ok: DB005
     refund.status = "approved"
     db.session.commit()
+""",
+        # A request body is not a stored record, nor is a counter object: checking and changing them races with
+        # nothing.
+        """
+from sqlalchemy.orm import Session
+
+from .schemas import JobIn
+from .stats import ImportStats
+
+def count_rows(session: Session, rows, stats: ImportStats) -> None:
+    if stats.rows < LIMIT:  # ok: DB005
+        stats.rows += len(rows)
+    session.add_all([AuditEntry(kind="rows") for _ in rows])
+    session.commit()
+
+def normalise(db: Session, body: JobIn) -> JobIn:
+    if body.weight_kg > MAX_KG:  # ok: DB005
+        body.weight_kg = MAX_KG
+    db.add(AuditEntry(kind="job-normalised"))
+    db.commit()
+    return body
 """,
     )
     INVALID = (
@@ -973,6 +1000,50 @@ def book(request, flight_id):
     Booking.objects.create(flight=flight, customer=request.user, passengers=int(request.POST["passengers"]))
     return HttpResponse(status=201)
 """,
+        # A helper handed the caller's record (a model of the models module) and the session: the balance it checks
+        # is the one it spends.
+        """
+from sqlalchemy.orm import Session
+
+from .models import DeliveryJob, Merchant
+
+def save_job(db: Session, merchant: Merchant, body: JobIn) -> DeliveryJob:
+    price = quote_cents(body.km, body.weight_kg)
+    if merchant.balance_cents < price:  # expect: DB005
+        raise HTTPException(402, "top up your delivery balance first")
+    merchant.balance_cents -= price
+    job = DeliveryJob(merchant_id=merchant.id, price_cents=price)
+    db.add(job)
+    db.commit()
+    return job
+""",
+        # Seats held or sold, gathered into one set; the holds are then added as a list.
+        """
+from sqlalchemy import select
+
+async def hold_seats(session, event_id, seat_ids, user_id, expires_at):
+    held = await session.scalars(select(Hold.seat_id).where(Hold.event_id == event_id, Hold.seat_id.in_(seat_ids)))
+    sold = await session.scalars(select(Ticket.seat_id).where(Ticket.event_id == event_id))
+    unavailable = set(held) | set(sold)  # expect: DB005
+    if unavailable:
+        raise HTTPException(409, detail={"unavailable": sorted(unavailable)})
+    session.add_all([Hold(event_id=event_id, seat_id=s, user_id=user_id, expires_at=expires_at) for s in seat_ids])
+    await session.commit()
+""",
+        # The seat was found free, then the subscription moves into it: two changes can both find it free.
+        """
+from sqlalchemy import select
+
+def change_seat(db, sub_id, new_seat_id):
+    sub = db.get(Subscription, sub_id)
+    taken = db.scalar(  # expect: DB005
+        select(Subscription.id).where(Subscription.series_id == sub.series_id, Subscription.seat_id == new_seat_id)
+    )
+    if taken:
+        raise HTTPException(409, "seat is taken")
+    sub.seat_id = new_seat_id
+    db.commit()
+""",
     )
 
     def judge(self, node: cst.FunctionDef, scope: Scope) -> None:
@@ -1232,7 +1303,37 @@ def book(request, flight_id):
                 candidates += [c for c in scope.calls() if scope.index[c] > scope.last[branch]]
         else:
             candidates = scope.calls_within(branch.body)
-        return next((c for c in candidates if same_model(self._created_model(c, scope), model)), None)
+        created = next((c for c in candidates if same_model(self._created_model(c, scope), model)), None)
+        if created is not None or not present or not ends_in_leave(branch.body):
+            return created
+        return self._moved_into_checked(subject, model, branch, scope)
+
+    def _moved_into_checked(self, subject: cst.BaseExpression, model: str, branch: cst.If,
+                            scope: Scope) -> cst.CSTNode | None:
+        """`taken = db.scalar(select(Subscription.id).where(Subscription.seat_id == seat.id, ...))`, `if taken:
+        raise`, then `sub.seat_id = seat.id` on a record of that model: the check guards a move into the slot it
+        found free, as an insert would."""
+        query = subject
+        if isinstance(subject, cst.Name):
+            binding = scope.binding(subject.value, branch)
+            query = binding.value if binding is not None and not binding.unpacked else None
+        if query is None or query not in scope.index:
+            return None
+        columns = {node.left.attr.value: node_code(node.comparisons[0].comparator)
+                   for node in scope.within(query) if isinstance(node, cst.Comparison) and len(node.comparisons) == 1
+                   and isinstance(node.comparisons[0].operator, cst.Equal) and isinstance(node.left, cst.Attribute)
+                   and (attribute_path(node.left.value) or "") == model}
+        for assign in scope.of_type(cst.Assign):
+            if scope.index[assign] <= scope.last[branch]:
+                continue
+            for target in _targets(assign):
+                if (isinstance(target, cst.Attribute) and target.attr.value in columns
+                        and node_code(assign.value) == columns[target.attr.value]
+                        and isinstance(target.value, cst.Name)):
+                    found = self._rows.origin(target.value, assign, scope)
+                    if found is not None and found.kind == "row" and same_model(found.model, model):
+                        return assign
+        return None
 
     def _helper_existence(self, call: cst.Call, scope: Scope) -> tuple[str, bool] | None:
         """For a helper of this module that returns an existence test (`return clash is None`,
@@ -1773,10 +1874,14 @@ def _polarity(test: cst.BaseExpression) -> tuple[cst.BaseExpression, bool] | Non
 
 
 def _constructed(expr: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> str | None:
-    """`Model(...)`, or a name bound to one: the model a new object belongs to."""
+    """`Model(...)`, a name bound to one, or a list of them (`add_all`): the model a new object belongs to."""
     if isinstance(expr, cst.Name):
         binding = scope.binding(expr.value, at)
         expr = binding.value if binding is not None and not binding.unpacked else expr
+    if isinstance(expr, (cst.ListComp, cst.GeneratorExp)):
+        expr = expr.elt  # `session.add_all([Hold(seat_id=s, ...) for s in seat_ids])`
+    elif isinstance(expr, (cst.List, cst.Tuple)) and expr.elements:
+        expr = expr.elements[0].value
     if isinstance(expr, cst.Call):
         name = (attribute_path(expr.func) or "").rsplit(".", 1)[-1]
         return name if is_camel(name) else None
