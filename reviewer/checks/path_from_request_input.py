@@ -59,8 +59,9 @@ class PathFromRequestInput(SecurityCheck):
 
     Near-misses: `send_from_directory`, and input passed through `secure_filename`, `os.path.basename`,
     `safe_join`, `Path(x).name` or `int(...)`; a function that calls a validator named for paths
-    (`validate_path_is_safe(path)`); input placed after other text in the same file name
-    (`f"report-{id}.csv"`, which cannot start a `..` component); a function that checks containment
+    (`validate_path_is_safe(path)`); a number (`int(...)`, Flask's `args.get("year", type=int)`, a parameter typed
+    `int` or `date`) or a FastAPI parameter held to a pattern (`Query(pattern=...)`); a function that checks
+    containment
     (`is_relative_to`, `commonpath`, `startswith` on a `realpath`/`resolve()` result, `relative_to` in a `try`;
     not `str(dest.relative_to(ROOT))` kept as the stored name) or `".."` is trusted; an
     allow-list (`if name not in ALLOWED`; not one of types or extensions, `upload.content_type in TYPES`) or a
@@ -162,10 +163,28 @@ import os
 from django.conf import settings
 
 def create_export(request):
-    report_id = request.POST.get("report_id", "")
+    report_id = int(request.POST.get("report_id", "0"))
     filename = f"report-{report_id}.csv"
     with open(os.path.join(settings.EXPORT_DIR, filename), "w") as fh:  # ok: SEC015
         fh.write(render_csv(report_id))
+""",
+        # Numbers and patterns cannot name another folder: Flask's `type=int`, FastAPI's `Query(pattern=...)`.
+        """
+import os
+from fastapi import APIRouter, Query
+from flask import request
+
+router = APIRouter()
+
+def export_year():
+    year = request.args.get("year", type=int)
+    with open(os.path.join(EXPORT_DIR, f"attendance-{year}.csv"), "w") as fh:  # ok: SEC015
+        fh.write(render(year))
+
+@router.post("/subscribers")
+def export_subscribers(season: str = Query(pattern=r"^\\d{4}-\\d{4}$")):
+    with open(os.path.join(EXPORT_DIR, f"subscribers-{season}.csv"), "w") as fh:  # ok: SEC015
+        fh.write(render(season))
 """,
         # The helper is given only a name it reduces to a base name.
         """
@@ -347,6 +366,17 @@ async def upload(request):
         with open(os.path.join("/srv/uploads", name), "wb") as fh:
             fh.write(await part.read())
     return web.json_response({"ok": True})
+""",
+        # Text before the value does not stop it: `report_id = "x/../../../app/settings"` still climbs out.
+        """
+import os
+from django.conf import settings
+
+def create_export(request):
+    report_id = request.POST.get("report_id", "")  # expect: SEC015
+    filename = f"report-{report_id}.csv"
+    with open(os.path.join(settings.EXPORT_DIR, filename), "w") as fh:
+        fh.write(render_csv(report_id))
 """,
     )
 
@@ -573,13 +603,15 @@ def _annotated(param: cst.Param, type_name: str) -> bool:
 
 def _is_text_parameter(param: cst.Param) -> bool:
     """A FastAPI parameter that carries client text: `name: str`, `file: UploadFile`, `q = Query(...)`."""
-    if isinstance(param.default, cst.Call) and call_name(param.default) in _FASTAPI_SOURCES:
-        return True
-    if param.annotation is None:
+    annotation = param.annotation.annotation if param.annotation is not None else None
+    text = {n.value for n in findall(annotation, cst.Name) if isinstance(n, cst.Name)} if annotation else set()
+    if text & {"int", "float", "bool", "UUID", "date", "datetime"}:
         return False
-    annotation = param.annotation.annotation
-    text = {n.value for n in findall(annotation, cst.Name) if isinstance(n, cst.Name)}
-    return bool(text & {"str", "UploadFile", "Path"}) and not text & {"int", "float", "bool", "UUID"}
+    if isinstance(param.default, cst.Call) and call_name(param.default) in _FASTAPI_SOURCES:
+        # `season: str = Query(pattern=r"^\d{4}-\d{4}$")`: the text is held to a pattern.
+        return not any(arg.keyword is not None and arg.keyword.value in ("pattern", "regex")
+                       for arg in param.default.args)
+    return bool(text & {"str", "UploadFile", "Path"})
 
 
 def _target_names(target: cst.BaseExpression) -> list[str]:
@@ -592,6 +624,10 @@ def _target_names(target: cst.BaseExpression) -> list[str]:
 
 def _is_tainted(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None] | set[str]) -> bool:
     """Whether request text flows into this expression unchanged enough to name a file."""
+    if isinstance(expr, cst.Call) and any(arg.keyword is not None and arg.keyword.value == "type"
+                                          and is_name(arg.value) and arg.value.value in ("int", "float")
+                                          for arg in expr.args):
+        return False  # `request.args.get("year", type=int)`: Flask converts it to a number
     if is_request_input(expr):
         return True
     if isinstance(expr, cst.Name):
@@ -626,6 +662,8 @@ def _is_tainted(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None]
     if isinstance(expr, cst.BinaryOperation):
         return _is_tainted(expr.left, tainted) or _is_tainted(expr.right, tainted)
     if isinstance(expr, cst.FormattedString):
+        if any(isinstance(part, cst.FormattedStringText) and "\\n" in part.value for part in expr.parts):
+            return False  # `f"/* v{version} */\\n"`: text with a line break is content, not a file's name
         before = ""
         for part in expr.parts:
             if isinstance(part, cst.FormattedStringText):
@@ -645,8 +683,9 @@ def _is_tainted(expr: cst.BaseExpression, tainted: dict[str, cst.CSTNode | None]
 
 
 def _starts_component(before: str | None) -> bool:
-    """Whether a value placed after this text begins a path component (nothing before it, or a `/`)."""
-    return before is None or before == "" or before.endswith(("/", "\\"))
+    """Whether a value placed after this text can reach outside the folder: always, since text from the client may
+    hold a `/` (`f"report-{name}.csv"` with `name = "x/../../app/settings"` climbs out all the same)."""
+    return True
 
 
 def _flatten_add(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
