@@ -66,7 +66,9 @@ class UnboundedCache(ModuleStateTracker):
     a key that is not a constant (`_cache[key] = value`, `.setdefault(key, ...)`, `seen.add(event_id)`,
     `buckets[ip].append(t)`) when nothing in the module ever evicts from it (no `.pop`, `.popitem`,
     `.clear`, `.discard`, `del d[...]`, reset, or a cap: `len(d)` compared with a limit; a `len(d)` only
-    shown in a stats endpoint bounds nothing), and when it is meant to
+    shown in a stats endpoint bounds nothing; in a web app's per-client table, a `pop` or `del` of one key, the
+    address that signs in, bounds nothing either: the addresses nobody signs in with stay, and only a sweep over
+    the keys, `for ip in list(d): del d[ip]`, counts), and when it is meant to
     remember: its name says cache, memo, seen, processed or dedup; or, in a web app, a function looks
     the key up before storing it (a memo table; not a tally read to be increased, `d[k] = d.get(k, 0) + 1`),
     or the name says it is a per-client table (rate limits, login attempts, failed code lookups, request
@@ -180,6 +182,26 @@ _votes = {}  # ok: RES002
 def vote(poll_id):
     _votes[poll_id] = _votes.get(poll_id, 0) + 1
     return jsonify(votes=_votes[poll_id])
+""",
+        # The same table swept of old entries on each login: bounded by the window, whoever tries.
+        """
+import time
+from flask import Flask, request
+
+app = Flask(__name__)
+_failed_logins = {}  # ok: RES002
+
+@app.post("/login")
+def login():
+    now = time.time()
+    for address in list(_failed_logins):
+        if now - _failed_logins[address][1] > 900:
+            del _failed_logins[address]
+    email = request.form["email"]
+    if not check_password(email, request.form["password"]):
+        _failed_logins[email] = (_failed_logins.get(email, (0, now))[0] + 1, now)
+        return "invalid", 401
+    return "ok"
 """,
     )
     INVALID = (
@@ -295,6 +317,24 @@ def count_failed_logins(response):
         _failed_logins.setdefault(request.remote_addr, []).append(time.time())
     return response
 """,
+        # Failed logins per e-mail, cleared only for the address that signs in: every address an attacker tries
+        # stays for good.
+        """
+import time
+from flask import Flask, request
+
+app = Flask(__name__)
+_failed_logins = {}  # expect: RES002
+
+@app.post("/login")
+def login():
+    email = request.form["email"]
+    if not check_password(email, request.form["password"]):
+        _failed_logins[email] = _failed_logins.get(email, 0) + 1
+        return "invalid", 401
+    _failed_logins.pop(email, None)
+    return "ok"
+""",
     )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -344,10 +384,20 @@ def count_failed_logins(response):
         evicted: set[str] = set(self.len_bounded)  # not `len(d)` shown in a stats endpoint: that bounds nothing
         memoized: set[str] = set()
         per_client: set[str] = set()  # keyed by the client's address: one entry per visitor
+        # Evictions of one key (`_failed_logins.pop(email)` after a good login) do not bound a per-client table: the
+        # keys no one signs in with (every address an attacker tries) stay. A sweep over the keys does.
+        own_key_evictions: set[str] = set()
         for scope in self.scopes:
             for write in scope.container_writes():
                 if write.direct and write.kind in _EVICTING_KINDS:
-                    evicted.add(write.name)
+                    key = write.key
+                    popped = write.node if write.kind == "method:pop" and isinstance(write.node, cst.Call) else None
+                    if key is None and popped is not None and popped.args:
+                        key = popped.args[0].value  # `_failed_logins.pop(email, None)`
+                    if key is not None and not _swept(key, scope.node):
+                        own_key_evictions.add(write.name)
+                    else:
+                        evicted.add(write.name)
                 elif (write.kind in _GROWING_KINDS and write.key is not None and not is_literal(write.key)
                       and not _key_allow_listed(write.key, scope.node)):
                     growing.setdefault(write.name, write.node)
@@ -358,6 +408,9 @@ def count_failed_logins(response):
         # A module of coroutines serves requests or runs in a long-lived worker, as a web app's modules do.
         web_app = self.ctx.is_web_app or "async def" in self.ctx.text
         for name, (definition, kind) in self.module_containers.items():
+            client_table = name in per_client or bool(_PER_CLIENT_TABLE.search(name))
+            if name in own_key_evictions and not (client_table and web_app):
+                evicted.add(name)
             if kind == "list" or name not in growing or name in evicted:
                 continue
             if CACHE_NAME.search(name) or (web_app and (name in memoized or name in per_client
@@ -368,6 +421,16 @@ def count_failed_logins(response):
                 self.report(definition, f"`{name}` only grows: entries are added per key and never evicted, so "
                                         "memory grows with every new key until the process is killed.",
                             end_node=write if later else None)
+
+
+def _swept(key: cst.BaseExpression, fn: cst.CSTNode | None) -> bool:
+    """The evicted key is a loop's variable (`for ip in list(_attempts): ... del _attempts[ip]`): a sweep."""
+    if not isinstance(key, cst.Name) or fn is None:
+        return True  # not one request's own key: taken as a sweep, as before
+    return any(isinstance(loop.target, cst.Name) and loop.target.value == key.value
+               or (isinstance(loop.target, cst.Tuple) and any(is_name(el.value, key.value)
+                                                              for el in loop.target.elements))
+               for loop in findall(fn, cst.For))
 
 
 def _key_allow_listed(key: cst.BaseExpression, fn: cst.FunctionDef | None) -> bool:
