@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.checks._base import is_name, keyword
-from reviewer.checks._data import Scope, ScopeCheck, method, positional
+from reviewer.checks._base import attribute_path, is_name, keyword
+from reviewer.checks._data import Scope, ScopeCheck, is_remote_call, method, positional
 from reviewer.checks._effects import RETRY, Helpers, helpers_of
 from reviewer.checks._runtime import APP_FACTORIES
 
 _TASK_STARTERS = frozenset({"create_task", "ensure_future"})
 _WHAT = {"payment": "a payment", "message": "a message", "publish": "an event", "create": "a remote record",
-         "post": "a POST to another service", "enqueue": "a job"}
+         "post": "a POST to another service", "enqueue": "a job",
+         "write": "a database write or a change at another service"}
+# Calls that change a record at another service: HTTP's PUT, PATCH and DELETE, an SDK's `modify`.
+_CHANGING = frozenset({"put", "patch", "delete", "modify"})
 
 
 class RequestWorkInBackgroundTask(ScopeCheck):
@@ -26,8 +29,11 @@ class RequestWorkInBackgroundTask(ScopeCheck):
     or SMS, a published event, a POST that creates or delivers something, a remote create (the kinds REL003 and
     REL004 recognise, following a function of the same file into its body); also `threading.Thread(target=f,
     ...)`, there and in any top-level function of a web app's module (`_in_background(msg)`, which the views
-    call), but not in an app factory, whose thread runs once per worker (SCL003). For `worker = Thread(...)`, the
-    finding spans to `worker.start()`.
+    call), but not in an app factory, whose thread runs once per worker (SCL003). A thread a request handler starts
+    is reported too when its target (a function of the same file) writes to the database or changes a record at
+    another service (a PUT, PATCH or DELETE, `stripe.Customer.modify(...)`): work the client was told is done; a
+    thread that only reads (warming a cache) is not. For `worker = Thread(...)`, the finding spans to
+    `worker.start()`.
 
     ## Why is this bad?
     The client is told the request succeeded while the work exists only as a task in this process's memory. A
@@ -111,6 +117,18 @@ async def create_order(order: dict):
     async with asyncio.TaskGroup() as tg:
         tg.create_task(send_receipt_email(saved.email, saved.id))  # ok: REL005
     return {"id": saved.id}
+""",
+        # A thread that only reads (to warm a cache) loses nothing that matters when it dies.
+        """
+import threading
+from django.http import JsonResponse
+
+def _warm_prices(product_id):
+    cache.set(f"price:{product_id}", Product.objects.get(pk=product_id).price)
+
+def product(request, product_id):
+    threading.Thread(target=_warm_prices, args=(product_id,), daemon=True).start()  # ok: REL005
+    return JsonResponse({"id": product_id})
 """,
     )
     INVALID = (
@@ -242,6 +260,21 @@ def place_order():
     threading.Thread(target=send_order_confirmation, args=(order_id,), daemon=True).start()  # expect: REL005
     return jsonify(id=order_id), 201
 """,
+        # A thread per request that saves the customer's new address at Stripe: lost if the worker restarts.
+        """
+import threading
+import stripe
+from django.http import JsonResponse
+
+def _push_address(customer_id, address):
+    stripe.Customer.modify(customer_id, shipping={"address": address})
+
+def update_address(request):
+    address = parse_address(request.POST)
+    customer_id = request.user.stripe_id
+    threading.Thread(target=_push_address, args=(customer_id, address), daemon=True).start()  # expect: REL005
+    return JsonResponse({"ship_to": address})
+""",
     )
 
     _helpers: Helpers | None = None
@@ -271,11 +304,27 @@ def place_order():
             if handed is None:
                 continue
             effect = helpers.effect(handed, scope, in_class, self, RETRY)
-            if effect is None:
+            kind = effect.kind if effect is not None else None
+            if kind is None and not threads_only and _starts_thread(call, self.ctx):
+                # A thread a handler starts whose target writes to the database or changes a record at another
+                # service (`requests.put(...)`, `stripe.Customer.modify(...)`): a write the client was told is done.
+                target = helpers.resolve(handed, in_class)
+                kind = "write" if target is not None and self._changes_something(target, helpers) else None
+            if kind is None:
                 continue
-            self.report(call, f"This request hands {_WHAT.get(effect.kind, 'a side effect')} to a background task in this "
+            self.report(call, f"This request hands {_WHAT.get(kind, 'a side effect')} to a background task in this "
                               "process and answers before it runs: a restart or crash loses it silently; put it "
                               "on a durable queue.", end_node=_started_by(call, scope))
+
+    def _changes_something(self, fn: cst.FunctionDef, helpers) -> bool:
+        """The function writes to the database, or sends a PUT, PATCH or DELETE, or modifies a record through an
+        SDK (`stripe.Customer.modify`)."""
+        if helpers.writes(fn):
+            return True
+        scope = helpers.scope(fn)
+        return any(method(call) in _CHANGING and (is_remote_call(call, scope, self.ctx)
+                                                  or (attribute_path(call.func) or "").startswith("stripe."))
+                   for call in scope.calls())
 
     def _handed(self, call: cst.Call) -> cst.Call | None:
         """The call the background task will make, as a call node."""
