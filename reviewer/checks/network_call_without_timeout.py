@@ -350,9 +350,10 @@ def rates(payload):
                     if isinstance(target.target, cst.Name) and isinstance(assign.value, cst.Call)
                     and self.ctx.qualify(assign.value.func) in _SESSION_CLASSES}
             configured = any(
-                (isinstance(call.func, cst.Attribute) and call.func.attr.value == "mount" and len(call.args) >= 2 and self.ctx.qualify(
-                    call.args[1].value.func if isinstance(call.args[1].value, cst.Call) else call.args[1].value)
-                 not in _STANDARD_ADAPTERS) for call in findall(fn.body, cst.Call)) or any(
+                isinstance(call.func, cst.Attribute) and call.func.attr.value == "mount" and len(call.args) >= 2
+                and self.ctx.qualify(call.args[1].value.func if isinstance(call.args[1].value, cst.Call)
+                                     else call.args[1].value) not in _STANDARD_ADAPTERS
+                for call in findall(fn.body, cst.Call)) or any(
                 isinstance(target.target, cst.Attribute) and target.target.attr.value in _CLIENT_DEFAULTS
                 for assign in findall(fn.body, cst.Assign) for target in assign.targets)
             if not configured and any(returned.value is not None and (

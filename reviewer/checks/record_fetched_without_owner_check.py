@@ -107,7 +107,8 @@ class RecordFetchedWithoutOwnerCheck(PythonCheck):
     user takes part in) are skipped.
     Also: a file served (`FileResponse`, `send_file`) from a path built from the URL's id of such a record
     (`path = DOCUMENT_ROOT / str(plot_id) / name`) when nothing ties that record to the caller (a call of the
-    module's own check given the id, `_check_owner(request, plot_id)`, counts as one); peewee's loads (`Booking.get_or_none(Booking.id == booking_id)`, `Booking.get_by_id(...)`); the caller
+    module's own check given the id, `_check_owner(request, plot_id)`, counts as one); peewee's loads
+    (`Booking.get_or_none(Booking.id == booking_id)`, `Booking.get_by_id(...)`); the caller
     as a helper reads it off the request (`guide = await current_guide(request)`); a record that hangs off one the
     module ties to the caller (its SQL reads `order_id`, or the handler reads `report.order_id`, where orders are
     the caller's); a `get_queryset` that builds its queryset in a name (`queryset = Booking.objects...`,
