@@ -553,6 +553,30 @@ _DJANGO_SHORTCUTS = frozenset({"django.shortcuts.get_object_or_404", "django.sho
 _PANDAS_SQL = frozenset({"pandas.read_sql", "pandas.read_sql_query", "pandas.read_sql_table"})
 
 
+def polarity(test: cst.BaseExpression) -> tuple[cst.BaseExpression, bool] | None:
+    """An existence test (`x is None`, `not x`, `if x:`, `q.count() == 0`): what is tested, and True when the test
+    holds if it exists."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = polarity(test.expression)
+        return (inner[0], not inner[1]) if inner is not None else None
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        op, right = test.comparisons[0].operator, test.comparisons[0].comparator
+        if isinstance(right, cst.Name) and right.value == "None":
+            if isinstance(op, cst.Is):
+                return test.left, False
+            if isinstance(op, cst.IsNot):
+                return test.left, True
+        if isinstance(right, cst.Integer) and isinstance(test.left, cst.Call) and method(test.left) == "count":
+            if right.value == "0" and isinstance(op, cst.Equal):
+                return test.left, False
+            if right.value == "0" and isinstance(op, (cst.GreaterThan, cst.NotEqual)):
+                return test.left, True
+        return None
+    if isinstance(test, (cst.Call, cst.Name)):
+        return test, True
+    return None
+
+
 def orm_model(expr: cst.BaseExpression, scope: Scope, ctx: FileContext) -> tuple[str, str] | None:
     """(kind, model) when a chain starts from an ORM query: `Order.objects`, `Order.query`, `session.query(Order)`."""
     node = expr

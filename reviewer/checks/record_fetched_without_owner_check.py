@@ -8,9 +8,9 @@ import re
 import libcst as cst
 
 from reviewer.checks._base import (PythonCheck, attribute_path, decorator_name, descendants, is_dependency_call,
-                                   is_none, module_handlers)
+                                   module_handlers)
 from reviewer.checks._data import (Scope, body_statements, bound_here, chain_root, db_write, method, orm_model,
-                                   positional, scope_of, sql_text)
+                                   polarity, positional, scope_of, sql_text)
 from reviewer.checks._security import is_request_input
 from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PUBLIC, _RESOURCE_DEPENDENCY, _elevated,
                                                       identifies_caller, path_parameters)
@@ -1240,14 +1240,14 @@ def _resolves_caller(value: cst.BaseExpression) -> bool:
             and any(isinstance(arg.value, cst.Name) and arg.value.value in ("request", "req") for arg in value.args))
 
 
-def _existence_test(test: cst.CSTNode, record: cst.Name) -> bool:
+def _existence_test(node: cst.CSTNode, record: cst.Name) -> bool:
     """`row is None`, `row is not None`, `not row`, or `if row:`: a test of whether a record was found."""
-    if isinstance(test, cst.Comparison):
-        return test.left is record and len(test.comparisons) == 1 and isinstance(
-            test.comparisons[0].operator, (cst.Is, cst.IsNot)) and is_none(test.comparisons[0].comparator)
-    if isinstance(test, cst.UnaryOperation):
-        return isinstance(test.operator, cst.Not) and test.expression is record
-    return isinstance(test, (cst.If, cst.While, cst.Assert)) and test.test is record
+    if isinstance(node, (cst.If, cst.While, cst.Assert)):
+        node = node.test
+    elif not isinstance(node, (cst.Comparison, cst.UnaryOperation)):
+        return False
+    found = polarity(node)
+    return found is not None and found[0] is record
 
 
 def _names_caller(expr: cst.BaseExpression) -> bool:

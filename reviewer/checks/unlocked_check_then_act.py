@@ -21,6 +21,7 @@ from reviewer.checks._data import (
     mentions_idempotency,
     method,
     orm_model,
+    polarity,
     positional,
     receiver,
     scope_of,
@@ -1282,7 +1283,7 @@ def change_seat(db, sub_id, new_seat_id):
     # --- existence: if not exists: insert / if exists: return; insert ---------------------------
     def _existence_race(self, branch: cst.If, scope: Scope) -> cst.Call | None:
         """The insert that an existence check guards, if there is one."""
-        found = _polarity(branch.test)
+        found = polarity(branch.test)
         if found is None:
             return None
         subject, present = found
@@ -1346,7 +1347,7 @@ def change_seat(db, sub_id, new_seat_id):
         if has_lock(inner, self):
             return None
         for ret in inner.of_type(cst.Return):
-            tested = _polarity(ret.value) if ret.value is not None else None
+            tested = polarity(ret.value) if ret.value is not None else None
             if tested is None or not isinstance(tested[0], (cst.Call, cst.Name)) or tested[0] is ret.value:
                 continue  # `return row` is a record, not a test; the `if` judges it as one
             model = self._checked_model(tested[0], ret, inner)
@@ -1848,29 +1849,6 @@ def _path_of(node: cst.CSTNode, scope: Scope) -> str | None:
             return attribute_path(binding.value)
         return None
     return attribute_path(node) if isinstance(node, cst.Attribute) else None
-
-
-def _polarity(test: cst.BaseExpression) -> tuple[cst.BaseExpression, bool] | None:
-    """(what is tested, True when the `if` body runs if it exists)."""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _polarity(test.expression)
-        return (inner[0], not inner[1]) if inner is not None else None
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        op, right = test.comparisons[0].operator, test.comparisons[0].comparator
-        if isinstance(right, cst.Name) and right.value == "None":
-            if isinstance(op, cst.Is):
-                return test.left, False
-            if isinstance(op, cst.IsNot):
-                return test.left, True
-        if isinstance(right, cst.Integer) and isinstance(test.left, cst.Call) and method(test.left) == "count":
-            if right.value == "0" and isinstance(op, cst.Equal):
-                return test.left, False
-            if right.value == "0" and isinstance(op, (cst.GreaterThan, cst.NotEqual)):
-                return test.left, True
-        return None
-    if isinstance(test, (cst.Call, cst.Name)):
-        return test, True
-    return None
 
 
 def _constructed(expr: cst.BaseExpression, at: cst.CSTNode, scope: Scope) -> str | None:
