@@ -252,6 +252,8 @@ def rates(payload):
         self._through_factory: list[tuple[cst.Call, str, str]] = []
         # Per function: local names bound to a call of a module function (`session = _session()`).
         self._made_by: list[dict[str, str]] = []
+        # Outermost functions that give a client a default timeout (mount a project adapter, wrap `.request`).
+        self._configuring: set[cst.FunctionDef] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._rebound.append(set())
@@ -263,6 +265,8 @@ def rates(payload):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
+            if isinstance(target.target, cst.Attribute) and target.target.attr.value in _CLIENT_DEFAULTS:
+                self._note_configuring()
             path = attribute_path(target.target)
             if path is None:
                 continue
@@ -291,6 +295,7 @@ def rates(payload):
             adapter = node.args[1].value
             adapter_name = self.ctx.qualify(adapter.func if isinstance(adapter, cst.Call) else adapter)
             if adapter_name not in _STANDARD_ADAPTERS:
+                self._note_configuring()
                 owner = attribute_path(node.func.value)
                 if owner is not None:
                     self._configured.add(owner)  # a project adapter: it usually exists to set the timeout
@@ -327,6 +332,10 @@ def rates(payload):
             self.report(node, f"`{_short(name)}` has no timeout: if the other side stops answering, "
                               "this call blocks the worker forever.")
 
+    def _note_configuring(self) -> None:
+        if self.ctx.function_stack:
+            self._configuring.add(self.ctx.function_stack[0])
+
     def _factory_of(self, func: cst.BaseExpression) -> str | None:
         """`_session().post` or `session.post` after `session = _session()`: the module function called."""
         if not isinstance(func, cst.Attribute):
@@ -349,14 +358,7 @@ def rates(payload):
             made = {target.target.value for assign in findall(fn.body, cst.Assign) for target in assign.targets
                     if isinstance(target.target, cst.Name) and isinstance(assign.value, cst.Call)
                     and self.ctx.qualify(assign.value.func) in _SESSION_CLASSES}
-            configured = any(
-                isinstance(call.func, cst.Attribute) and call.func.attr.value == "mount" and len(call.args) >= 2
-                and self.ctx.qualify(call.args[1].value.func if isinstance(call.args[1].value, cst.Call)
-                                     else call.args[1].value) not in _STANDARD_ADAPTERS
-                for call in findall(fn.body, cst.Call)) or any(
-                isinstance(target.target, cst.Attribute) and target.target.attr.value in _CLIENT_DEFAULTS
-                for assign in findall(fn.body, cst.Assign) for target in assign.targets)
-            if not configured and any(returned.value is not None and (
+            if fn not in self._configuring and any(returned.value is not None and (
                     (isinstance(returned.value, cst.Call) and self.ctx.qualify(returned.value.func) in _SESSION_CLASSES)
                     or (isinstance(returned.value, cst.Name) and returned.value.value in made))
                    for returned in findall(fn.body, cst.Return)):
