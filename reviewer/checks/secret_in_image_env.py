@@ -115,8 +115,7 @@ RUN pip install -r requirements.txt
             if instruction.keyword == "ENV":
                 for name, value in env_pairs(instruction):
                     if is_secret_name(name) and value and is_substitution(value):
-                        copied.update({arg: line for arg, line in args.items()
-                                       if re.search(rf"\$\{{?{re.escape(arg)}\b", value)})
+                        copied.update(_referenced(value, args))
         for instruction in instructions:
             if instruction.keyword not in ("ENV", "ARG"):
                 continue
@@ -140,7 +139,11 @@ RUN pip install -r requirements.txt
                     self.report_line(instruction.line_of(name), f"`{instruction.keyword} {name}` puts a secret into the "
                                                        "image, where anyone who can pull it reads it with docker "
                                                        "inspect or docker history.",
-                                     related_lines=[line for arg, line in copied.items()
-                                                    if instruction.keyword == "ENV"
-                                                    and re.search(rf"\$\{{?{re.escape(arg)}\b", value)])
+                                     related_lines=list(_referenced(value, copied).values())
+                                     if instruction.keyword == "ENV" else ())
                 break
+
+
+def _referenced(value: str, args: dict[str, int]) -> dict[str, int]:
+    """The build args (name -> line) a value takes: `${SMTP_PASSWORD}` or `$SMTP_PASSWORD`."""
+    return {arg: line for arg, line in args.items() if re.search(rf"\$\{{?{re.escape(arg)}\b", value)}
