@@ -9,8 +9,8 @@ import libcst as cst
 
 from reviewer.checks._base import (PythonCheck, attribute_path, decorator_name, descendants, is_dependency_call,
                                    module_handlers)
-from reviewer.checks._data import (Scope, body_statements, bound_here, chain_root, db_write, method, orm_model,
-                                   polarity, positional, scope_of, sql_text)
+from reviewer.checks._data import (Scope, body_statements, bound_here, chain_root, db_write, is_chain_link, method,
+                                   orm_model, polarity, positional, scope_of, sql_text)
 from reviewer.checks._security import is_request_input
 from reviewer.checks.unprotected_state_change import (_CREDENTIAL_PARAMETER, _PUBLIC, _RESOURCE_DEPENDENCY, _elevated,
                                                       identifies_caller, path_parameters)
@@ -1567,9 +1567,8 @@ class _Handler:
         # The whole chain the load starts: `filter(pk=slot_id, booked_by__isnull=True).update(booked_by=member)`
         # claims a free slot for the caller.
         chain = load
-        while isinstance(attribute := self.scope.parent.get(chain), cst.Attribute) and isinstance(
-                outer := self.scope.parent.get(attribute), cst.Call) and outer.func is attribute:
-            chain = outer
+        while is_chain_link(chain, self.scope):
+            chain = self.scope.parent[self.scope.parent[chain]]
         if meets_caller(chain):
             return False
         for node in self.scope.of_type(cst.Name):
